@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using EksInfra.Access.Model;
+
+namespace EksInfra.Access;
+
+/// <summary>An IAM principal ARN as IAM shows it: <c>arn:aws:iam::111122223333:role/some/path/Name</c>.</summary>
+public sealed record IamArn(string Partition, string AccountId, PrincipalKind Kind, string IamPath, string Name)
+{
+    /// <summary>The ARN with its IAM path, the form access entries and trust policies need.</summary>
+    public string Full => $"arn:{Partition}:iam::{AccountId}:{KindText}{IamPath}{Name}";
+
+    /// <summary>
+    /// The ARN without its IAM path, the form aws-auth needs: the authenticator matches the caller's
+    /// assumed-role ARN, which carries no path, so a path in aws-auth never matches.
+    /// </summary>
+    public string WithoutPath => $"arn:{Partition}:iam::{AccountId}:{KindText}/{Name}";
+
+    public bool HasPath => IamPath != "/";
+
+    private string KindText => Kind == PrincipalKind.Role ? "role" : "user";
+}
+
+public static partial class Arns
+{
+    public static readonly string[] Partitions = ["aws", "aws-cn", "aws-us-gov"];
+
+    /// <summary>The partition a region belongs to; the ARNs the plan names before apply depend on it.</summary>
+    public static string PartitionOfRegion(string region) =>
+        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+        : "aws";
+
+    public static string RoleArn(string partition, string accountId, string iamPath, string name) =>
+        new IamArn(partition, accountId, PrincipalKind.Role, iamPath, name).Full;
+
+    public static string AccountRoot(string partition, string accountId) => $"arn:{partition}:iam::{accountId}:root";
+
+    /// <summary>aws-auth's form of any role ARN (the Pulumi layer calls it on created roles' ARN outputs).</summary>
+    public static string StripPath(string roleArn) =>
+        TryParse(roleArn, out var arn, out _) ? arn.WithoutPath : roleArn;
+
+    public static bool IsAccountId(string text) => AccountIdPattern().IsMatch(text);
+
+    public static bool IsValidRoleName(string name) => RoleNamePattern().IsMatch(name);
+
+    public static bool IsValidIamPath(string path) => path.Length <= 512 && IamPathPattern().IsMatch(path);
+
+    /// <summary>Parses an IAM role or user ARN; <paramref name="error"/> says what is wrong and what would be right.</summary>
+    public static bool TryParse(string text, out IamArn arn, out string error)
+    {
+        arn = null!;
+        var sts = AssumedRolePattern().Match(text);
+        if (sts.Success)
+        {
+            error = $"'{text}' is an STS assumed-role (session) ARN, which changes every session; map the role itself: arn:{sts.Groups["partition"].Value}:iam::{sts.Groups["account"].Value}:role/{sts.Groups["name"].Value} (with its IAM path, as the IAM console shows the role's ARN)";
+            return false;
+        }
+
+        var m = IamArnPattern().Match(text);
+        if (!m.Success)
+        {
+            error = $"'{text}' is not an IAM role or user ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME or arn:PARTITION:iam::ACCOUNT:user/NAME";
+            if (text.StartsWith("arn:", StringComparison.Ordinal))
+            {
+                var parts = text.Split(':');
+                if (parts.Length > 1 && !Partitions.Contains(parts[1]))
+                {
+                    error = $"'{text}' has partition '{parts[1]}'; the partition is one of {string.Join(", ", Partitions)}";
+                }
+                else if (parts.Length > 2 && parts[2] != "iam")
+                {
+                    error = $"'{text}' is an ARN of service '{parts[2]}', not of IAM; use the principal's IAM ARN (arn:...:iam::ACCOUNT:role/NAME)";
+                }
+                else if (parts.Length > 4 && !IsAccountId(parts[4]))
+                {
+                    error = $"'{text}' has account '{parts[4]}'; an AWS account id is exactly 12 digits";
+                }
+                else if (parts.Length > 5 && parts[5] == "root")
+                {
+                    error = $"'{text}' is an account root ARN, which is not a role or user; list the account under mapAccounts, or map the role its people assume";
+                }
+            }
+
+            return false;
+        }
+
+        var kind = m.Groups["kind"].Value == "role" ? PrincipalKind.Role : PrincipalKind.User;
+        var rest = m.Groups["rest"].Value;
+        var slash = rest.LastIndexOf('/');
+        var iamPath = slash < 0 ? "/" : "/" + rest[..(slash + 1)];
+        var name = rest[(slash + 1)..];
+        if (!RoleNamePattern().IsMatch(name) || (kind == PrincipalKind.Role && name.Length > 64))
+        {
+            error = $"'{text}' has name '{name}'; an IAM {(kind == PrincipalKind.Role ? "role name is 1 to 64" : "user name is 1 to 64")} characters of letters, digits and +=,.@_-";
+            return false;
+        }
+
+        if (!IsValidIamPath(iamPath))
+        {
+            error = $"'{text}' has IAM path '{iamPath}', which is not a valid path (printable characters between slashes, at most 512)";
+            return false;
+        }
+
+        arn = new IamArn(m.Groups["partition"].Value, m.Groups["account"].Value, kind, iamPath, name);
+        error = "";
+        return true;
+    }
+
+    /// <summary>Parses a trust-policy principal: an IAM role or user ARN, or an account root.</summary>
+    public static bool IsTrustPrincipal(string text, out string error)
+    {
+        if (AccountRootPattern().IsMatch(text))
+        {
+            error = "";
+            return true;
+        }
+
+        return TryParse(text, out _, out error);
+    }
+
+    [GeneratedRegex(@"^\d{12}$")]
+    private static partial Regex AccountIdPattern();
+
+    [GeneratedRegex(@"^[\w+=,.@-]{1,64}$")]
+    private static partial Regex RoleNamePattern();
+
+    [GeneratedRegex(@"^/([\x21-\x7E]+/)?$")]
+    private static partial Regex IamPathPattern();
+
+    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):iam::(?<account>\d{12}):(?<kind>role|user)/(?<rest>[^\s]+)$")]
+    private static partial Regex IamArnPattern();
+
+    [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:root$")]
+    private static partial Regex AccountRootPattern();
+
+    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):sts::(?<account>\d{12}):assumed-role/(?<name>[^/]+)/.*$")]
+    private static partial Regex AssumedRolePattern();
+}

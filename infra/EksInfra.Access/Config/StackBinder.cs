@@ -1,0 +1,397 @@
+using System.Globalization;
+using EksInfra.Access.Model;
+
+namespace EksInfra.Access.Config;
+
+/// <summary>
+/// Binds a <see cref="StackSource"/> (from YAML or from Pulumi's JSON) into a typed <see cref="StackConfig"/>.
+/// Shape errors (unknown keys, wrong types, missing values) are found here; meaning is the validator's.
+/// </summary>
+public static class StackBinder
+{
+    public const string Namespace = "eks-infra";
+    public const string ClusterKey = Namespace + ":cluster";
+    public const string AccessKey = Namespace + ":access";
+
+    public static (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics) Bind(StackSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var ctx = new BindContext();
+        ctx.Bag.AddRange(source.ReadDiagnostics);
+
+        foreach (var (key, node) in source.Values)
+        {
+            ctx.Track(node);
+            if (key.StartsWith(Namespace + ":", StringComparison.Ordinal) && key is not (ClusterKey or AccessKey))
+            {
+                ctx.Bag.Error(node, $"'{key}' is not a config key of this project; the keys are {ClusterKey} and {AccessKey}{Suggest(key, [ClusterKey, AccessKey])}");
+            }
+            else if (!key.Contains(':', StringComparison.Ordinal))
+            {
+                ctx.Bag.Error(node, $"config key '{key}' has no namespace; write it as '{Namespace}:{key}' or 'aws:{key}'");
+            }
+        }
+
+        var aws = BindAws(source, ctx);
+        var cluster = BindCluster(Lookup(source, ClusterKey), ctx, ClusterKey);
+        var access = BindAccess(Lookup(source, AccessKey), ctx, AccessKey);
+        return (new StackConfig(source.StackName, aws, cluster, access, ctx.Locations), ctx.Bag.ToSortedList());
+    }
+
+    private static ConfigNode? Lookup(StackSource source, string key) => source.Values.TryGetValue(key, out var node) ? node : null;
+
+    private static AwsSettings BindAws(StackSource source, BindContext ctx)
+    {
+        var region = "";
+        if (Lookup(source, AwsSettings.RegionPath) is { } regionNode)
+        {
+            region = ctx.String(regionNode) ?? "";
+        }
+        else if (!ctx.Bag.HasErrors || source.Values.Count > 0)
+        {
+            ctx.Bag.Error(AwsSettings.RegionPath, "required: set the AWS region the cluster lives in, e.g. 'aws:region: us-west-2'");
+        }
+
+        IReadOnlyList<string> accounts = [];
+        if (Lookup(source, AwsSettings.AllowedAccountIdsPath) is { } accountsNode)
+        {
+            accounts = ctx.StringList(accountsNode);
+        }
+        else
+        {
+            ctx.Bag.Error(AwsSettings.AllowedAccountIdsPath, "required: set the one AWS account this stack deploys into, e.g. 'aws:allowedAccountIds: [\"123456789012\"]'; the plan names role ARNs in it before apply, and the provider refuses any other account");
+        }
+
+        return new AwsSettings(region, accounts);
+    }
+
+    private static ClusterSettings BindCluster(ConfigNode? node, BindContext ctx, string path)
+    {
+        if (node is null)
+        {
+            ctx.Bag.Error(path, "required: add an 'eks-infra:cluster' map with at least 'name'");
+        }
+
+        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "protect"]);
+        var ngPath = ConfigPath.Child(path, "nodeGroup");
+        var ng = ctx.Map(map.Get("nodeGroup"), ngPath, ["instanceType", "desiredSize", "minSize", "maxSize"], optional: true);
+        return new ClusterSettings(
+            path,
+            map.RequiredString("name", "the EKS cluster name, e.g. 'my-cluster'"),
+            map.String("version"),
+            map.String("serviceRoleName") ?? ClusterSettings.DefaultServiceRoleName,
+            map.String("nodeRoleName") ?? ClusterSettings.DefaultNodeRoleName,
+            new NodeGroupSettings(
+                ngPath,
+                ng.String("instanceType") ?? NodeGroupSettings.DefaultInstanceType,
+                ng.Int("desiredSize") ?? NodeGroupSettings.DefaultDesiredSize,
+                ng.Int("minSize") ?? NodeGroupSettings.DefaultMinSize,
+                ng.Int("maxSize") ?? NodeGroupSettings.DefaultMaxSize),
+            new NetworkSettings(
+                path,
+                map.String("vpcId"),
+                map.StringList("privateSubnetIds"),
+                map.StringList("publicSubnetIds"),
+                map.Bool("endpointPublicAccess") ?? true,
+                map.Bool("endpointPrivateAccess") ?? false),
+            map.Bool("protect") ?? false);
+    }
+
+    private static AccessSettings BindAccess(ConfigNode? node, BindContext ctx, string path)
+    {
+        if (node is null)
+        {
+            ctx.Bag.Error(path, "required: add an 'eks-infra:access' map (authenticationMode, roles, mapRoles, mapUsers, groups)");
+        }
+
+        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles"]);
+        var mode = AccessSettings.DefaultMode;
+        if (map.Get("authenticationMode") is { } modeNode && ctx.String(modeNode) is { } modeText && !AuthenticationModes.TryParse(modeText, out mode))
+        {
+            ctx.Bag.Error(modeNode, $"'{modeText}' is not an authentication mode; use CONFIG_MAP, API_AND_CONFIG_MAP or API");
+            mode = AccessSettings.DefaultMode;
+        }
+
+        var roles = map.Items("roles").Select(item => BindCreatedRole(item, ctx)).ToList();
+        var mapRoles = map.Items("mapRoles").Select(item => BindMapping(item, ctx, PrincipalKind.Role)).ToList();
+        var mapUsers = map.Items("mapUsers").Select(item => BindMapping(item, ctx, PrincipalKind.User)).ToList();
+        var mapAccounts = map.Items("mapAccounts").Select(item => new AccountSettings(item.Path, ctx.String(item) ?? "")).ToList();
+        var groups = map.Entries("groups").Select(e => BindGroup(e.Key, e.Value, ctx)).ToList();
+        var clusterRoles = map.Entries("clusterRoles").Select(e => BindClusterRole(e.Key, e.Value, ctx)).ToList();
+        return new AccessSettings(path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles);
+    }
+
+    private static CreatedRoleSettings BindCreatedRole(ConfigNode node, BindContext ctx)
+    {
+        var map = ctx.Map(node, node.Path, ["name", "path", "username", "groups", "assumedBy", "maxSessionDuration", "accessPolicies"]);
+        return new CreatedRoleSettings(
+            node.Path,
+            map.RequiredString("name", "the IAM role name this stack creates, e.g. 'eks-admin-role'"),
+            map.String("path") ?? "/",
+            map.RequiredString("username", "the Kubernetes username the role maps to, e.g. 'eks-admin'"),
+            map.StringList("groups"),
+            map.StringList("assumedBy"),
+            map.Int("maxSessionDuration"),
+            BindAccessPolicies(map, ctx));
+    }
+
+    private static MappingSettings BindMapping(ConfigNode node, BindContext ctx, PrincipalKind kind)
+    {
+        var arnKey = kind == PrincipalKind.Role ? "rolearn" : "userarn";
+        var map = ctx.Map(node, node.Path, [arnKey, "username", "groups", "accessPolicies"]);
+        return new MappingSettings(
+            node.Path,
+            kind,
+            map.RequiredString(arnKey, kind == PrincipalKind.Role ? "the role's ARN as IAM shows it, e.g. 'arn:aws:iam::123456789012:role/ci-deployer'" : "the user's ARN, e.g. 'arn:aws:iam::123456789012:user/alice'"),
+            map.RequiredString("username", "the Kubernetes username, e.g. 'alice'"),
+            map.StringList("groups"),
+            BindAccessPolicies(map, ctx));
+    }
+
+    private static List<AccessPolicySettings> BindAccessPolicies(MapReader owner, BindContext ctx) =>
+        [.. owner.Items("accessPolicies").Select(item =>
+        {
+            var map = ctx.Map(item, item.Path, ["policy", "namespaces"]);
+            return new AccessPolicySettings(item.Path, map.RequiredString("policy", "an EKS access policy name, e.g. 'AmazonEKSViewPolicy'"), map.StringList("namespaces"));
+        })];
+
+    private static GroupSettings BindGroup(string name, ConfigNode node, BindContext ctx)
+    {
+        var map = ctx.Map(node, node.Path, ["clusterRole", "namespaces"]);
+        return new GroupSettings(node.Path, name, map.RequiredString("clusterRole", "the ClusterRole the group is bound to, e.g. 'read-only' or 'view'"), map.StringList("namespaces"));
+    }
+
+    private static ClusterRoleSettings BindClusterRole(string name, ConfigNode node, BindContext ctx)
+    {
+        var map = ctx.Map(node, node.Path, ["rules"]);
+        var rules = map.Items("rules").Select(item =>
+        {
+            var rule = ctx.Map(item, item.Path, ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"]);
+            return new PolicyRuleSettings(item.Path, rule.StringList("apiGroups"), rule.StringList("resources"), rule.StringList("verbs"), rule.StringList("resourceNames"), rule.StringList("nonResourceURLs"));
+        }).ToList();
+        if (map.Get("rules") is null && map.IsMap)
+        {
+            ctx.Bag.Error(ConfigPath.Child(node.Path, "rules"), "required: a ClusterRole needs at least one rule ({ apiGroups, resources, verbs })", node.Location);
+        }
+
+        return new ClusterRoleSettings(node.Path, name, rules);
+    }
+
+    internal static string Suggest(string key, IEnumerable<string> known)
+    {
+        var best = known.Select(k => (Key: k, Distance: Levenshtein(key.ToLowerInvariant(), k.ToLowerInvariant())))
+            .Where(k => k.Distance <= Math.Max(2, k.Key.Length / 3))
+            .OrderBy(k => k.Distance).ThenBy(k => k.Key, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Key is null ? "" : $"; did you mean '{best.Key}'?";
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    private sealed class BindContext
+    {
+        public DiagnosticBag Bag { get; } = new();
+
+        public Dictionary<string, SourceLocation> Locations { get; } = new(StringComparer.Ordinal);
+
+        public void Track(ConfigNode node)
+        {
+            if (node.Location is { } at)
+            {
+                Locations[node.Path] = at;
+            }
+
+            switch (node)
+            {
+                case ConfigList list:
+                    foreach (var item in list.Items)
+                    {
+                        Track(item);
+                    }
+
+                    break;
+                case ConfigMap map:
+                    foreach (var entry in map.Entries)
+                    {
+                        Track(entry.Value);
+                    }
+
+                    break;
+            }
+        }
+
+        public MapReader Map(ConfigNode? node, string path, string[] keys, bool optional = false)
+        {
+            switch (node)
+            {
+                case null:
+                    return new MapReader(this, null, path, keys);
+                case ConfigScalar { Kind: ScalarKind.Null } when optional:
+                    return new MapReader(this, null, path, keys);
+                case ConfigMap map:
+                    foreach (var (key, value) in map.Entries)
+                    {
+                        if (!keys.Contains(key))
+                        {
+                            Bag.Error(value, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{Suggest(key, keys)}");
+                        }
+                    }
+
+                    return new MapReader(this, map, path, keys);
+                default:
+                    Bag.Error(node, $"expected a map with keys {string.Join(", ", keys)}, found {node.KindName}");
+                    return new MapReader(this, null, path, keys);
+            }
+        }
+
+        /// <summary>Strings must be strings: an unquoted 1.30 is the number 1.3, and an account id loses its leading zero.</summary>
+        public string? String(ConfigNode node)
+        {
+            switch (node)
+            {
+                case ConfigScalar { Kind: ScalarKind.Text } s:
+                    return s.Value;
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return null;
+                case ConfigScalar { Kind: ScalarKind.Number } s:
+                    Bag.Error(node, $"expected a string, found the number {s.Value}; quote it (\"{s.Value}\") so it is not read as a number");
+                    return null;
+                case ConfigScalar s:
+                    Bag.Error(node, $"expected a string, found the boolean {s.Value}; quote it if you meant the text");
+                    return null;
+                default:
+                    Bag.Error(node, $"expected a string, found {node.KindName}");
+                    return null;
+            }
+        }
+
+        public int? Int(ConfigNode node)
+        {
+            if (node is ConfigScalar { Kind: ScalarKind.Number } s && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            if (node is ConfigScalar { Kind: ScalarKind.Null })
+            {
+                return null;
+            }
+
+            Bag.Error(node, $"expected a whole number, found {Describe(node)}");
+            return null;
+        }
+
+        public bool? Bool(ConfigNode node)
+        {
+            switch (node)
+            {
+                case ConfigScalar { Kind: ScalarKind.Boolean } s:
+                    return s.Value.Equals("true", StringComparison.OrdinalIgnoreCase);
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return null;
+                default:
+                    Bag.Error(node, $"expected true or false, found {Describe(node)}");
+                    return null;
+            }
+        }
+
+        public IReadOnlyList<string> StringList(ConfigNode node)
+        {
+            switch (node)
+            {
+                case ConfigList list:
+                    return [.. list.Items.Select(String).Select(s => s ?? "")];
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return [];
+                case ConfigScalar { Kind: ScalarKind.Text } s:
+                    Bag.Error(node, $"expected a list of strings, found the string '{s.Value}'; write it as [{s.Value}]");
+                    return [];
+                default:
+                    Bag.Error(node, $"expected a list of strings, found {node.KindName}");
+                    return [];
+            }
+        }
+
+        private static string Describe(ConfigNode node) => node is ConfigScalar s ? $"{s.KindName} '{s.Value}'" : node.KindName;
+    }
+
+    private sealed class MapReader(BindContext ctx, ConfigMap? map, string path, string[] keys)
+    {
+        public bool IsMap => map is not null;
+
+        public ConfigNode? Get(string key)
+        {
+            System.Diagnostics.Debug.Assert(keys.Contains(key), $"key {key} is not declared");
+            return map?[key];
+        }
+
+        public string? String(string key) => Get(key) is { } node ? ctx.String(node) : null;
+
+        public string RequiredString(string key, string what)
+        {
+            var value = String(key);
+            if (string.IsNullOrWhiteSpace(value) && map is not null)
+            {
+                var node = Get(key);
+                ctx.Bag.Error(node?.Path ?? ConfigPath.Child(path, key), $"required: {what}", node?.Location ?? map.Location);
+            }
+
+            return value ?? "";
+        }
+
+        public int? Int(string key) => Get(key) is { } node ? ctx.Int(node) : null;
+
+        public bool? Bool(string key) => Get(key) is { } node ? ctx.Bool(node) : null;
+
+        public IReadOnlyList<string> StringList(string key) => Get(key) is { } node ? ctx.StringList(node) : [];
+
+        public IReadOnlyList<ConfigNode> Items(string key)
+        {
+            switch (Get(key))
+            {
+                case null:
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return [];
+                case ConfigList list:
+                    return list.Items;
+                case var other:
+                    ctx.Bag.Error(other, $"expected a list, found {other.KindName}; write each entry on its own line starting with '- '");
+                    return [];
+            }
+        }
+
+        public IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries(string key)
+        {
+            switch (Get(key))
+            {
+                case null:
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return [];
+                case ConfigMap m:
+                    return m.Entries;
+                case ConfigList l:
+                    ctx.Bag.Error(l, $"expected a map keyed by name, found a list; write '{key}: {{ NAME: {{ ... }} }}' instead of '- ...' items");
+                    return [];
+                case var other:
+                    ctx.Bag.Error(other, $"expected a map keyed by name, found {other.KindName}");
+                    return [];
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace EksInfra.Access.Config;
+
+/// <summary>
+/// Reads YAML into <see cref="ConfigNode"/>s with positions. Built on the event parser rather than the
+/// object model so that duplicate keys, alias bombs and bad bytes become diagnostics, never exceptions.
+/// </summary>
+public static partial class YamlConfigReader
+{
+    /// <summary>A stack file larger than this is refused before parsing: nothing legitimate comes close.</summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>Expanded node budget, so a few aliases cannot expand into billions of nodes.</summary>
+    public const int MaxNodes = 2_000_000;
+
+    public sealed record ReadResult(ConfigNode? Root, IReadOnlyList<Diagnostic> Diagnostics);
+
+    public static ReadResult ReadBytes(byte[] bytes, string fileName, string rootPath = "")
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length > MaxFileBytes)
+        {
+            return Fail(rootPath, $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit for a stack file; split the access model or remove generated content", new SourceLocation(fileName, 1, 1));
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var offset = e.Index >= 0 ? e.Index : 0;
+            var line = 1 + bytes.Take(Math.Min(offset, bytes.Length)).Count(b => b == (byte)'\n');
+            return Fail(rootPath, "the file is not valid UTF-8; save it as UTF-8 (Pulumi reads stack files as UTF-8)", new SourceLocation(fileName, line, 1));
+        }
+
+        return ReadText(text.TrimStart('\uFEFF'), fileName, rootPath);
+    }
+
+    public static ReadResult ReadText(string text, string fileName, string rootPath = "")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new Builder(fileName);
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                return new ReadResult(null, []);
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = builder.ReadNode(parser, rootPath);
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                builder.Diagnostics.Error(rootPath.Length == 0 ? "(file)" : rootPath, "the file holds more than one YAML document; a stack file is one document", builder.At(parser.Current?.Start ?? Mark.Empty));
+            }
+
+            return new ReadResult(root, builder.Diagnostics.ToSortedList());
+        }
+        catch (YamlException e)
+        {
+            var hint = text.Contains('\t', StringComparison.Ordinal) && e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) is false && TabIndent().IsMatch(text)
+                ? "; the file indents with a tab, and YAML allows only spaces"
+                : "";
+            return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", builder.At(e.Start));
+        }
+        catch (LimitExceededException e)
+        {
+            return Fail(rootPath, e.Message, new SourceLocation(fileName, 1, 1));
+        }
+    }
+
+    private static ReadResult Fail(string rootPath, string message, SourceLocation location)
+    {
+        var bag = new DiagnosticBag();
+        bag.Error(rootPath.Length == 0 ? "(file)" : rootPath, message, location);
+        return new ReadResult(null, bag.ToSortedList());
+    }
+
+    private static string Clean(string message)
+    {
+        // YamlDotNet prefixes messages with "(Line: 3, Col: 1, Idx: 20) - (Line: ...): "; the location is reported separately.
+        var idx = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return (idx >= 0 ? message[(idx + 3)..] : message).Trim();
+    }
+
+    [GeneratedRegex(@"^\t", RegexOptions.Multiline)]
+    private static partial Regex TabIndent();
+
+    private sealed class LimitExceededException(string message) : Exception(message);
+
+    private sealed class Builder(string fileName)
+    {
+        private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
+        private int nodeCount;
+
+        public DiagnosticBag Diagnostics { get; } = new();
+
+        public SourceLocation At(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+        public ConfigNode ReadNode(IParser parser, string path)
+        {
+            var before = nodeCount;
+            if (parser.TryConsume<AnchorAlias>(out var alias))
+            {
+                if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                {
+                    throw new YamlException(alias.Start, alias.End, $"the alias *{alias.Value.Value} names no anchor");
+                }
+
+                Count(target.Size);
+                return ConfigPath.Rebase(target.Node, path);
+            }
+
+            ConfigNode node;
+            AnchorName anchor;
+            if (parser.TryConsume<Scalar>(out var scalar))
+            {
+                Count(1);
+                anchor = scalar.Anchor;
+                node = new ConfigScalar(path, At(scalar.Start), scalar.Value, Resolve(scalar));
+            }
+            else if (parser.TryConsume<SequenceStart>(out var seq))
+            {
+                Count(1);
+                anchor = seq.Anchor;
+                var items = new List<ConfigNode>();
+                while (!parser.TryConsume<SequenceEnd>(out _))
+                {
+                    items.Add(ReadNode(parser, ConfigPath.Item(path, items.Count)));
+                }
+
+                node = new ConfigList(path, At(seq.Start), items);
+            }
+            else if (parser.TryConsume<MappingStart>(out var map))
+            {
+                Count(1);
+                anchor = map.Anchor;
+                var entries = new List<KeyValuePair<string, ConfigNode>>();
+                var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    if (!parser.TryConsume<Scalar>(out var key))
+                    {
+                        var current = parser.Current;
+                        throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "a map key must be a plain string");
+                    }
+
+                    var childPath = ConfigPath.Child(path, key.Value);
+                    var keyAt = At(key.Start);
+                    var value = ReadNode(parser, childPath);
+                    if (seen.TryGetValue(key.Value, out var first))
+                    {
+                        Diagnostics.Error(childPath, $"the key '{key.Value}' appears twice in one map (first at line {first.Line}); YAML keeps only one of them, so delete or merge the other", keyAt);
+                        continue;
+                    }
+
+                    seen.Add(key.Value, keyAt);
+                    entries.Add(new(key.Value, value));
+                }
+
+                node = new ConfigMap(path, At(map.Start), entries);
+            }
+            else
+            {
+                var current = parser.Current;
+                throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "unexpected YAML content");
+            }
+
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = (node, nodeCount - before);
+            }
+
+            return node;
+        }
+
+        private void Count(int n)
+        {
+            nodeCount += n;
+            if (nodeCount > MaxNodes)
+            {
+                throw new LimitExceededException($"the file expands to more than {MaxNodes:N0} YAML nodes (aliases included); a stack file that large is refused");
+            }
+        }
+
+        /// <summary>An alias gets the paths of the place it is used, so errors point where a reader looks.</summary>
+    
+        /// <summary>Resolves plain scalars the way Pulumi's YAML reader does before it turns config into JSON.</summary>
+        private static ScalarKind Resolve(Scalar scalar)
+        {
+            if (!scalar.Tag.IsEmpty)
+            {
+                return scalar.Tag.Value switch
+                {
+                    "tag:yaml.org,2002:int" or "tag:yaml.org,2002:float" => ScalarKind.Number,
+                    "tag:yaml.org,2002:bool" => ScalarKind.Boolean,
+                    "tag:yaml.org,2002:null" => ScalarKind.Null,
+                    _ => ScalarKind.Text,
+                };
+            }
+
+            if (scalar.Style != ScalarStyle.Plain)
+            {
+                return ScalarKind.Text;
+            }
+
+            var v = scalar.Value;
+            if (v is "" or "~" or "null" or "Null" or "NULL")
+            {
+                return ScalarKind.Null;
+            }
+
+            if (v is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+            {
+                return ScalarKind.Boolean;
+            }
+
+            return NumberPattern().IsMatch(v) ? ScalarKind.Number : ScalarKind.Text;
+        }
+    }
+
+    [GeneratedRegex(@"^([-+]?(0|[1-9][0-9_]*|0[0-7]+|0o[0-7]+|0x[0-9a-fA-F]+)|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")]
+    private static partial Regex NumberPattern();
+}

@@ -1,0 +1,44 @@
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Model;
+
+/// <summary>
+/// One IAM principal the model maps, whichever list it came from: the validator and the planner both
+/// walk this list, so a rule about principals is written once.
+/// </summary>
+public sealed record Identity(
+    string Path,
+    string ArnPath,
+    PrincipalKind Kind,
+    IamArn? Arn,
+    string Username,
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<AccessPolicySettings> AccessPolicies,
+    MappingSource Source,
+    string? CreatedRoleName)
+{
+    public string KindName => Source == MappingSource.CreatedRole ? "created role" : Kind == PrincipalKind.Role ? "role" : "user";
+
+    /// <summary>Every identity of the model, in config order; ARNs that do not parse are left null (the validator reports them).</summary>
+    public static IReadOnlyList<Identity> All(StackConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var aws = config.Aws;
+        var list = new List<Identity>();
+        foreach (var role in config.Access.Roles)
+        {
+            IamArn? arn = Arns.IsValidRoleName(role.Name) && Arns.IsValidIamPath(role.IamPath)
+                ? new IamArn(aws.Partition, aws.AccountId, PrincipalKind.Role, role.IamPath, role.Name)
+                : null;
+            list.Add(new Identity(role.Path, $"{role.Path}.name", PrincipalKind.Role, arn, role.Username, role.Groups, role.AccessPolicies, MappingSource.CreatedRole, role.Name));
+        }
+
+        foreach (var mapping in config.Access.MapRoles.Concat(config.Access.MapUsers))
+        {
+            IamArn? arn = Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.Kind == mapping.Kind ? parsed : null;
+            list.Add(new Identity(mapping.Path, $"{mapping.Path}.{mapping.ArnKey}", mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null));
+        }
+
+        return list;
+    }
+}

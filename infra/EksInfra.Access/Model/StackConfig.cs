@@ -1,0 +1,147 @@
+namespace EksInfra.Access.Model;
+
+/// <summary>How the cluster authenticates IAM principals. The order is the only direction EKS allows.</summary>
+public enum AuthenticationMode
+{
+    ConfigMap = 0,
+    ApiAndConfigMap = 1,
+    Api = 2,
+}
+
+public static class AuthenticationModes
+{
+    public static string ToConfigValue(this AuthenticationMode mode) => mode switch
+    {
+        AuthenticationMode.ConfigMap => "CONFIG_MAP",
+        AuthenticationMode.ApiAndConfigMap => "API_AND_CONFIG_MAP",
+        _ => "API",
+    };
+
+    public static bool TryParse(string text, out AuthenticationMode mode)
+    {
+        switch (text)
+        {
+            case "CONFIG_MAP": mode = AuthenticationMode.ConfigMap; return true;
+            case "API_AND_CONFIG_MAP": mode = AuthenticationMode.ApiAndConfigMap; return true;
+            case "API": mode = AuthenticationMode.Api; return true;
+            default: mode = default; return false;
+        }
+    }
+
+    public static bool UsesConfigMap(this AuthenticationMode mode) => mode != AuthenticationMode.Api;
+
+    public static bool UsesAccessEntries(this AuthenticationMode mode) => mode != AuthenticationMode.ConfigMap;
+}
+
+public enum PrincipalKind
+{
+    Role,
+    User,
+}
+
+/// <summary>A stack's config, bound and typed. Paths are Pulumi config paths, for diagnostics.</summary>
+public sealed record StackConfig(
+    string StackName,
+    AwsSettings Aws,
+    ClusterSettings Cluster,
+    AccessSettings Access,
+    IReadOnlyDictionary<string, SourceLocation> Locations)
+{
+    public SourceLocation? LocationOf(string path) => Locations.TryGetValue(path, out var at) ? at : null;
+}
+
+public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAccountIds)
+{
+    public const string RegionPath = "aws:region";
+    public const string AllowedAccountIdsPath = "aws:allowedAccountIds";
+
+    /// <summary>The one account the stack deploys into; the plan names ARNs in it before apply.</summary>
+    public string AccountId => AllowedAccountIds.Count > 0 ? AllowedAccountIds[0] : "";
+
+    public string Partition => Arns.PartitionOfRegion(Region);
+}
+
+public sealed record ClusterSettings(
+    string Path,
+    string Name,
+    string? Version,
+    string ServiceRoleName,
+    string NodeRoleName,
+    NodeGroupSettings NodeGroup,
+    NetworkSettings Network,
+    bool Protect)
+{
+    public const string DefaultServiceRoleName = "eks-cluster-role";
+    public const string DefaultNodeRoleName = "eks-node-role";
+}
+
+public sealed record NodeGroupSettings(string Path, string InstanceType, int DesiredSize, int MinSize, int MaxSize)
+{
+    public const string DefaultInstanceType = "t3.medium";
+    public const int DefaultDesiredSize = 3;
+    public const int DefaultMinSize = 3;
+    public const int DefaultMaxSize = 6;
+}
+
+public sealed record NetworkSettings(
+    string Path,
+    string? VpcId,
+    IReadOnlyList<string> PrivateSubnetIds,
+    IReadOnlyList<string> PublicSubnetIds,
+    bool EndpointPublicAccess,
+    bool EndpointPrivateAccess);
+
+public sealed record AccessSettings(
+    string Path,
+    AuthenticationMode Mode,
+    IReadOnlyList<CreatedRoleSettings> Roles,
+    IReadOnlyList<MappingSettings> MapRoles,
+    IReadOnlyList<MappingSettings> MapUsers,
+    IReadOnlyList<AccountSettings> MapAccounts,
+    IReadOnlyList<GroupSettings> Groups,
+    IReadOnlyList<ClusterRoleSettings> ClusterRoles)
+{
+    public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
+}
+
+/// <summary>An IAM role this stack creates and maps (<c>roles[]</c>).</summary>
+public sealed record CreatedRoleSettings(
+    string Path,
+    string Name,
+    string IamPath,
+    string Username,
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<string> AssumedBy,
+    int? MaxSessionDuration,
+    IReadOnlyList<AccessPolicySettings> AccessPolicies);
+
+/// <summary>An IAM role or user that exists already (<c>mapRoles[]</c>, <c>mapUsers[]</c>).</summary>
+public sealed record MappingSettings(
+    string Path,
+    PrincipalKind Kind,
+    string Arn,
+    string Username,
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<AccessPolicySettings> AccessPolicies)
+{
+    public string ArnKey => Kind == PrincipalKind.Role ? "rolearn" : "userarn";
+}
+
+public sealed record AccountSettings(string Path, string AccountId);
+
+/// <summary>What a Kubernetes group may do: its ClusterRole, cluster-wide or in listed namespaces.</summary>
+public sealed record GroupSettings(string Path, string Name, string ClusterRole, IReadOnlyList<string> Namespaces);
+
+/// <summary>A ClusterRole the stack defines (<c>clusterRoles.NAME.rules</c>).</summary>
+public sealed record ClusterRoleSettings(string Path, string Name, IReadOnlyList<PolicyRuleSettings> Rules);
+
+public sealed record PolicyRuleSettings(
+    string Path,
+    IReadOnlyList<string> ApiGroups,
+    IReadOnlyList<string> Resources,
+    IReadOnlyList<string> Verbs,
+    IReadOnlyList<string> ResourceNames,
+    IReadOnlyList<string> NonResourceUrls);
+
+/// <summary>An EKS access policy associated with the principal's access entry (API modes only).</summary>
+public sealed record AccessPolicySettings(string Path, string Policy, IReadOnlyList<string> Namespaces);

@@ -1,0 +1,176 @@
+using EksInfra.Access.Model;
+
+namespace EksInfra.Access.Planning;
+
+/// <summary>
+/// Everything a stack grants and creates, as pure data in a deterministic order. The Pulumi program
+/// maps each item to one resource; the renderers and reports read it; nothing else decides.
+/// </summary>
+public sealed record AccessPlan(
+    string StackName,
+    ClusterPlan Cluster,
+    AuthenticationMode Mode,
+    IReadOnlyList<IamRolePlan> Roles,
+    AwsAuthPlan? AwsAuth,
+    IReadOnlyList<AccessEntryPlan> AccessEntries,
+    RbacPlan Rbac,
+    IReadOnlyList<PrincipalAccess> Principals,
+    IReadOnlyList<Diagnostic> Warnings)
+{
+    public IamRolePlan ServiceRole => Roles.Single(r => r.Purpose == RolePurpose.ClusterService);
+
+    public IamRolePlan NodeRole => Roles.Single(r => r.Purpose == RolePurpose.Node);
+
+    public IEnumerable<IamRolePlan> AccessRoles => Roles.Where(r => r.Purpose == RolePurpose.Access);
+}
+
+public sealed record ClusterPlan(
+    string Name,
+    string Region,
+    string AccountId,
+    string Partition,
+    string? KubernetesVersion,
+    NodeGroupPlan NodeGroup,
+    NetworkSettings Network,
+    bool Protect)
+{
+    /// <summary>The cluster's ARN, for the access roles' <c>eks:DescribeCluster</c> policy.</summary>
+    public string Arn => $"arn:{Partition}:eks:{Region}:{AccountId}:cluster/{Name}";
+
+    /// <summary>Kebab-case prefix of every logical resource name the Pulumi program registers.</summary>
+    public string LogicalName => Name;
+}
+
+public sealed record NodeGroupPlan(string LogicalName, string InstanceType, int DesiredSize, int MinSize, int MaxSize);
+
+public enum RolePurpose
+{
+    ClusterService,
+    Node,
+    Access,
+}
+
+/// <summary>An IAM role the stack creates, named before apply so its ARN is known to the plan.</summary>
+public sealed record IamRolePlan(
+    string LogicalName,
+    string Name,
+    string IamPath,
+    string Arn,
+    RolePurpose Purpose,
+    string TrustPolicyJson,
+    IReadOnlyList<ManagedPolicyAttachmentPlan> ManagedPolicies,
+    InlinePolicyPlan? InlinePolicy,
+    int? MaxSessionDuration)
+{
+    /// <summary>The ARN aws-auth needs: without the IAM path.</summary>
+    public string ArnWithoutPath => Arns.StripPath(Arn);
+}
+
+public sealed record ManagedPolicyAttachmentPlan(string LogicalName, string PolicyArn);
+
+public sealed record InlinePolicyPlan(string LogicalName, string Name, string PolicyJson);
+
+/// <summary>The aws-auth ConfigMap's content. Present in CONFIG_MAP and API_AND_CONFIG_MAP only.</summary>
+public sealed record AwsAuthPlan(
+    IReadOnlyList<RoleMappingPlan> MapRoles,
+    IReadOnlyList<UserMappingPlan> MapUsers,
+    IReadOnlyList<string> MapAccounts)
+{
+    /// <summary>The mappings pulumi-eks takes as <c>RoleMappings</c>: the node role goes in as an instance role instead.</summary>
+    public IEnumerable<RoleMappingPlan> NonNodeRoleMappings => MapRoles.Where(r => r.Source != MappingSource.NodeRole);
+}
+
+public enum MappingSource
+{
+    /// <summary>The stack's node role: pulumi-eks maps it from <c>InstanceRoles</c>.</summary>
+    NodeRole,
+
+    /// <summary>A role the stack creates (<c>roles[]</c>): the Pulumi program takes its ARN from the role's output.</summary>
+    CreatedRole,
+
+    /// <summary>A role or user that exists already (<c>mapRoles[]</c>, <c>mapUsers[]</c>).</summary>
+    Existing,
+}
+
+/// <summary>One <c>mapRoles</c> entry. <see cref="RoleArn"/> has no IAM path; <see cref="CreatedRoleName"/> names the role when the stack creates it.</summary>
+public sealed record RoleMappingPlan(string RoleArn, string Username, IReadOnlyList<string> Groups, MappingSource Source, string? CreatedRoleName);
+
+public sealed record UserMappingPlan(string UserArn, string Username, IReadOnlyList<string> Groups);
+
+/// <summary>
+/// One EKS access entry. <see cref="Key"/> is a pure function of the principal, so renaming a mapping
+/// never re-creates the entry (a new entry for the same principal fails with HTTP 409).
+/// </summary>
+public sealed record AccessEntryPlan(
+    string Key,
+    string PrincipalArn,
+    string? CreatedRoleName,
+    string Type,
+    string Username,
+    IReadOnlyList<string> KubernetesGroups,
+    IReadOnlyList<AccessPolicyAssociationPlan> AccessPolicies);
+
+public sealed record AccessPolicyAssociationPlan(string Key, string PolicyName, string PolicyArn, AccessScopePlan Scope);
+
+/// <summary><see cref="Type"/> is <c>cluster</c> or <c>namespace</c>, as the EKS API spells it.</summary>
+public sealed record AccessScopePlan(string Type, IReadOnlyList<string> Namespaces)
+{
+    public static readonly AccessScopePlan Cluster = new("cluster", []);
+
+    public override string ToString() => Type == "cluster" ? "cluster-wide" : "namespaces " + string.Join(", ", Namespaces);
+}
+
+public sealed record RbacPlan(
+    IReadOnlyList<ClusterRolePlan> ClusterRoles,
+    IReadOnlyList<ClusterRoleBindingPlan> ClusterRoleBindings,
+    IReadOnlyList<RoleBindingPlan> RoleBindings);
+
+public sealed record ClusterRolePlan(string LogicalName, string Name, IReadOnlyList<PolicyRulePlan> Rules);
+
+public sealed record PolicyRulePlan(
+    IReadOnlyList<string> ApiGroups,
+    IReadOnlyList<string> Resources,
+    IReadOnlyList<string> Verbs,
+    IReadOnlyList<string> ResourceNames,
+    IReadOnlyList<string> NonResourceUrls);
+
+/// <summary>Binds a Kubernetes group to a ClusterRole across the cluster.</summary>
+public sealed record ClusterRoleBindingPlan(string LogicalName, string Name, string ClusterRole, string Group);
+
+/// <summary>Binds a Kubernetes group to a ClusterRole inside one namespace.</summary>
+public sealed record RoleBindingPlan(string LogicalName, string Name, string Namespace, string ClusterRole, string Group);
+
+/// <summary>What one principal ends up able to do, for the who and diff reports.</summary>
+public sealed record PrincipalAccess(
+    string Principal,
+    string Kind,
+    string Username,
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<Grant> Grants)
+{
+    public bool IsClusterAdmin => Grants.Any(p => p.IsClusterAdmin);
+
+    public bool BypassesRbac => Grants.Any(p => p.Via == GrantVia.SystemMasters);
+}
+
+public enum GrantVia
+{
+    SystemMasters,
+    Rbac,
+    AccessPolicy,
+    NodeBootstrap,
+    SystemGroup,
+}
+
+/// <summary>One thing a principal may do, with what grants it and where.</summary>
+public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClusterAdmin)
+{
+    public override string ToString() => Via switch
+    {
+        GrantVia.SystemMasters => "system:masters: full admin, bypasses RBAC (cannot be trimmed by RBAC)",
+        GrantVia.Rbac => $"ClusterRole {Target} ({Scope})",
+        GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
+        GrantVia.NodeBootstrap => "node bootstrap (system:bootstrappers, system:nodes)",
+        _ => $"Kubernetes system group {Target}",
+    };
+}

@@ -1,0 +1,203 @@
+using EksInfra.Access.Model;
+
+namespace EksInfra.Access.Planning;
+
+/// <summary>
+/// Derives the <see cref="AccessPlan"/> from a validated <see cref="StackConfig"/>. Pure: the same model gives
+/// the same plan whatever the order of its lists, so previews show no spurious diffs.
+/// </summary>
+public static class AccessPlanner
+{
+    public static readonly string[] NodeManagedPolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+    public const string ClusterManagedPolicy = "AmazonEKSClusterPolicy";
+    public const string AccessEntryTypeStandard = "STANDARD";
+
+    private static readonly StringComparer Ordinal = StringComparer.Ordinal;
+
+    public static AccessPlan Plan(StackConfig config, IReadOnlyList<Diagnostic> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var aws = config.Aws;
+        var c = config.Cluster;
+        var cluster = new ClusterPlan(
+            c.Name,
+            aws.Region,
+            aws.AccountId,
+            aws.Partition,
+            c.Version,
+            new NodeGroupPlan($"{KubernetesNames.Kebab(c.Name)}-node-group", c.NodeGroup.InstanceType, c.NodeGroup.DesiredSize, c.NodeGroup.MinSize, c.NodeGroup.MaxSize),
+            c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds) },
+            c.Protect);
+
+        var identities = Identity.All(config)
+            .OrderBy(i => i.Source == MappingSource.CreatedRole ? 0 : 1)
+            .ThenBy(i => i.Arn!.Full, Ordinal)
+            .ToList();
+        var roles = Roles(config, cluster);
+        var mode = config.Access.Mode;
+        return new AccessPlan(
+            config.StackName,
+            cluster,
+            mode,
+            roles,
+            mode.UsesConfigMap() ? AwsAuth(config, roles, identities) : null,
+            mode.UsesAccessEntries() ? AccessEntries(cluster, identities) : [],
+            Rbac(config),
+            Principals(config, roles, identities),
+            warnings);
+    }
+
+    private static List<IamRolePlan> Roles(StackConfig config, ClusterPlan cluster)
+    {
+        var partition = cluster.Partition;
+        var account = cluster.AccountId;
+        var c = config.Cluster;
+        var list = new List<IamRolePlan>
+        {
+            Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), [ClusterManagedPolicy], null, null),
+            Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust("ec2.amazonaws.com"), NodeManagedPolicies, null, null),
+        };
+
+        foreach (var role in config.Access.Roles.OrderBy(r => r.Name, Ordinal))
+        {
+            var trusted = role.AssumedBy.Count > 0 ? Sorted(role.AssumedBy) : [Arns.AccountRoot(partition, account)];
+            var logical = KubernetesNames.Kebab(role.Name);
+            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, IamPolicies.AwsPrincipalTrust(trusted), [], new InlinePolicyPlan($"{logical}-describe-cluster", "eks-describe-cluster", IamPolicies.DescribeCluster(cluster.Arn)), role.MaxSessionDuration));
+        }
+
+        return list;
+
+        IamRolePlan Role(string name, string path, RolePurpose purpose, string trust, IEnumerable<string> managed, InlinePolicyPlan? inline, int? maxSession)
+        {
+            var logical = KubernetesNames.Kebab(name);
+            return new IamRolePlan(
+                logical,
+                name,
+                path,
+                Arns.RoleArn(partition, account, path, name),
+                purpose,
+                trust,
+                [.. managed.Select(p => new ManagedPolicyAttachmentPlan($"{logical}-{KubernetesNames.Kebab(p)}", IamPolicies.ManagedPolicyArn(partition, p)))],
+                inline,
+                maxSession);
+        }
+    }
+
+    private static AwsAuthPlan AwsAuth(StackConfig config, List<IamRolePlan> roles, List<Identity> identities)
+    {
+        var node = roles.Single(r => r.Purpose == RolePurpose.Node);
+        var mapRoles = new List<RoleMappingPlan> { new(node.ArnWithoutPath, KubernetesNames.NodeUsername, KubernetesNames.NodeGroups, MappingSource.NodeRole, node.Name) };
+        mapRoles.AddRange(identities
+            .Where(i => i.Kind == PrincipalKind.Role)
+            .Select(i => new RoleMappingPlan(i.Arn!.WithoutPath, i.Username, Sorted(i.Groups), i.Source, i.CreatedRoleName))
+            .OrderBy(m => m.RoleArn, Ordinal));
+        var mapUsers = identities
+            .Where(i => i.Kind == PrincipalKind.User)
+            .Select(i => new UserMappingPlan(i.Arn!.Full, i.Username, Sorted(i.Groups)))
+            .OrderBy(m => m.UserArn, Ordinal)
+            .ToList();
+        return new AwsAuthPlan(mapRoles, mapUsers, Sorted(config.Access.MapAccounts.Select(a => a.AccountId)));
+    }
+
+    /// <summary>The key of a principal's access entry: a pure function of the principal (IAM names are unique case-insensitively).</summary>
+    public static string AccessEntryKey(IamArn arn)
+    {
+        ArgumentNullException.ThrowIfNull(arn);
+        return $"{(arn.Kind == PrincipalKind.Role ? "role" : "user")}-{arn.Name.ToLowerInvariant()}";
+    }
+
+    private static List<AccessEntryPlan> AccessEntries(ClusterPlan cluster, List<Identity> identities) =>
+        [.. identities.Select(i =>
+        {
+            var policies = new List<AccessPolicyAssociationPlan>();
+            if (i.Groups.Contains(KubernetesNames.SystemMasters))
+            {
+                policies.Add(Association(cluster, EksAccessPolicies.ClusterAdmin, []));
+            }
+
+            policies.AddRange(i.AccessPolicies.Select(p => Association(cluster, p.Policy, p.Namespaces)));
+            return new AccessEntryPlan(
+                AccessEntryKey(i.Arn!),
+                i.Arn!.Full,
+                i.CreatedRoleName,
+                AccessEntryTypeStandard,
+                i.Username,
+                Sorted(i.Groups.Where(g => !KubernetesNames.IsSystemGroup(g))),
+                [.. policies.OrderBy(p => p.Key, Ordinal)]);
+        }).OrderBy(e => e.Key, Ordinal)];
+
+    private static AccessPolicyAssociationPlan Association(ClusterPlan cluster, string policy, IReadOnlyList<string> namespaces) =>
+        new(KubernetesNames.Kebab(policy), policy, EksAccessPolicies.Arn(cluster.Partition, policy), namespaces.Count == 0 ? AccessScopePlan.Cluster : new AccessScopePlan("namespace", Sorted(namespaces)));
+
+    /// <summary>The name of every RBAC binding the stack owns, so a reader of the cluster can tell where it came from.</summary>
+    public static string BindingName(string group) => $"eks-infra:{group}";
+
+    private static RbacPlan Rbac(StackConfig config)
+    {
+        var access = config.Access;
+        var referenced = access.Groups.Select(g => g.ClusterRole).ToHashSet(Ordinal);
+        var clusterRoles = access.ClusterRoles
+            .Select(r => new ClusterRolePlan(
+                $"cluster-role-{KubernetesNames.Kebab(r.Name)}",
+                r.Name,
+                [.. r.Rules.Select(rule => new PolicyRulePlan(rule.ApiGroups, rule.Resources, rule.Verbs, rule.ResourceNames, rule.NonResourceUrls))]))
+            .ToList();
+        if (referenced.Contains(BuiltInRoles.ReadOnlyName))
+        {
+            clusterRoles.Add(BuiltInRoles.ReadOnly);
+        }
+
+        var groups = access.Groups.OrderBy(g => g.Name, Ordinal).ToList();
+        var clusterBindings = groups
+            .Where(g => g.Namespaces.Count == 0)
+            .Select(g => new ClusterRoleBindingPlan($"cluster-role-binding-{KubernetesNames.Kebab(g.Name)}", BindingName(g.Name), g.ClusterRole, g.Name))
+            .ToList();
+        var roleBindings = groups
+            .SelectMany(g => g.Namespaces.Select(ns => new RoleBindingPlan($"role-binding-{ns}-{KubernetesNames.Kebab(g.Name)}", BindingName(g.Name), ns, g.ClusterRole, g.Name)))
+            .OrderBy(b => b.Namespace, Ordinal).ThenBy(b => b.Group, Ordinal)
+            .ToList();
+        return new RbacPlan([.. clusterRoles.OrderBy(r => r.Name, Ordinal)], clusterBindings, roleBindings);
+    }
+
+    private static List<PrincipalAccess> Principals(StackConfig config, List<IamRolePlan> roles, List<Identity> identities)
+    {
+        var mode = config.Access.Mode;
+        var groups = config.Access.Groups.ToDictionary(g => g.Name, Ordinal);
+        var grants = new List<PrincipalAccess>();
+        var node = roles.Single(r => r.Purpose == RolePurpose.Node);
+        grants.Add(new PrincipalAccess(node.Arn, "node role", KubernetesNames.NodeUsername, KubernetesNames.NodeGroups, [new Grant(GrantVia.NodeBootstrap, "system:nodes", "cluster-wide", false)]));
+        foreach (var identity in identities)
+        {
+            var permissions = new List<Grant>();
+            foreach (var group in Sorted(identity.Groups))
+            {
+                if (group == KubernetesNames.SystemMasters)
+                {
+                    permissions.Add(new Grant(GrantVia.SystemMasters, group, "cluster-wide", true));
+                }
+                else if (KubernetesNames.IsSystemGroup(group))
+                {
+                    permissions.Add(new Grant(GrantVia.SystemGroup, group, "cluster-wide", false));
+                }
+                else if (groups.TryGetValue(group, out var g))
+                {
+                    var scope = g.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(g.Namespaces));
+                    permissions.Add(new Grant(GrantVia.Rbac, g.ClusterRole, scope, g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0));
+                }
+            }
+
+            if (mode.UsesAccessEntries())
+            {
+                permissions.AddRange(identity.AccessPolicies
+                    .OrderBy(p => p.Policy, Ordinal)
+                    .Select(p => new Grant(GrantVia.AccessPolicy, p.Policy, p.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(p.Namespaces)), EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0)));
+            }
+
+            grants.Add(new PrincipalAccess(identity.Arn!.Full, identity.KindName, identity.Username, Sorted(identity.Groups), permissions));
+        }
+
+        return grants;
+    }
+
+    private static List<string> Sorted(IEnumerable<string> values) => [.. values.Distinct(Ordinal).Order(Ordinal)];
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Rendering;
+
+/// <summary>Renders the access entries with the EKS API's field names (CreateAccessEntry, AssociateAccessPolicy).</summary>
+public static class AccessEntriesRenderer
+{
+    public static string Render(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return Json.Write(new JsonObject
+        {
+            ["clusterName"] = plan.Cluster.Name,
+            ["authenticationMode"] = plan.Mode.ToConfigValue(),
+            ["accessEntries"] = new JsonArray([.. plan.AccessEntries.Select(Entry)]),
+        });
+    }
+
+    private static JsonObject Entry(AccessEntryPlan entry) => new()
+    {
+        ["principalArn"] = entry.PrincipalArn,
+        ["type"] = entry.Type,
+        ["username"] = entry.Username,
+        ["kubernetesGroups"] = Json.Strings(entry.KubernetesGroups),
+        ["accessPolicies"] = new JsonArray([.. entry.AccessPolicies.Select(p => (JsonNode)new JsonObject
+        {
+            ["policyArn"] = p.PolicyArn,
+            ["accessScope"] = p.Scope.Type == "cluster"
+                ? new JsonObject { ["type"] = p.Scope.Type }
+                : new JsonObject { ["type"] = p.Scope.Type, ["namespaces"] = Json.Strings(p.Scope.Namespaces) },
+        })]),
+    };
+}

@@ -1,0 +1,27 @@
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Rendering;
+
+/// <summary>Every file <c>eksinfra render</c> writes, by relative path, so the tool and tests share one list.</summary>
+public static class StackRenderer
+{
+    public const string AwsAuthFile = "aws-auth.yaml";
+    public const string RbacFile = "rbac.yaml";
+    public const string AccessEntriesFile = "access-entries.json";
+    public const string IamFolder = "iam";
+
+    public static IReadOnlyList<(string RelativePath, string Content)> RenderFiles(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var files = new List<(string, string)>();
+        if (AwsAuthRenderer.Render(plan) is { } awsAuth)
+        {
+            files.Add((AwsAuthFile, awsAuth));
+        }
+
+        files.Add((RbacFile, RbacRenderer.Render(plan)));
+        files.Add((AccessEntriesFile, AccessEntriesRenderer.Render(plan)));
+        files.AddRange(plan.Roles.Select(r => ($"{IamFolder}/{IamRenderer.FileName(r)}", IamRenderer.Render(r))));
+        return files;
+    }
+}

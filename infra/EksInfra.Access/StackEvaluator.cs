@@ -1,0 +1,72 @@
+using System.Text;
+using EksInfra.Access.Config;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
+using EksInfra.Access.Validation;
+
+namespace EksInfra.Access;
+
+/// <summary>The outcome of reading one stack: its typed config, its plan when valid, and every finding.</summary>
+public sealed record StackEvaluation(StackConfig? Config, AccessPlan? Plan, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool IsValid => Plan is not null;
+
+    public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.IsError);
+
+    public IEnumerable<Diagnostic> Warnings => Diagnostics.Where(d => !d.IsError);
+
+    /// <summary>The plan, or an exception listing every error: for entry points that must not go on.</summary>
+    public AccessPlan RequirePlan() => Plan ?? throw new InvalidStackConfigException(Diagnostics);
+}
+
+/// <summary>The one path from config to plan that both entry points take: bind, validate, plan, check limits.</summary>
+public static class StackEvaluator
+{
+    /// <summary>Kubernetes refuses a ConfigMap over 1 MiB.</summary>
+    public const int MaxConfigMapBytes = 1024 * 1024;
+
+    /// <summary>EKS holds at most 3,000 access entries per cluster; the quota is not adjustable.</summary>
+    public const int MaxAccessEntries = 3000;
+
+    /// <summary>Entries EKS makes itself: the managed node group's role and the cluster creator's admin entry.</summary>
+    public const int AccessEntriesCreatedByEks = 2;
+
+    public static StackEvaluation Evaluate(StackSource source)
+    {
+        var (config, bindDiagnostics) = StackBinder.Bind(source);
+        var bag = new DiagnosticBag();
+        bag.AddRange(bindDiagnostics);
+        bag.AddRange(StackValidator.Validate(config));
+        if (bag.HasErrors)
+        {
+            return new StackEvaluation(config, null, bag.ToSortedList());
+        }
+
+        var warnings = bag.ToSortedList();
+        var plan = AccessPlanner.Plan(config, warnings);
+        CheckLimits(plan, config, bag);
+        return bag.HasErrors
+            ? new StackEvaluation(config, null, bag.ToSortedList())
+            : new StackEvaluation(config, plan, warnings);
+    }
+
+    private static void CheckLimits(AccessPlan plan, StackConfig config, DiagnosticBag bag)
+    {
+        var access = config.Access.Path;
+        if (AwsAuthRenderer.Render(plan) is { } awsAuth)
+        {
+            var bytes = Encoding.UTF8.GetByteCount(awsAuth);
+            if (bytes > MaxConfigMapBytes)
+            {
+                bag.Error(access, $"the aws-auth ConfigMap would be {bytes:N0} bytes with {plan.AwsAuth!.MapRoles.Count:N0} role and {plan.AwsAuth.MapUsers.Count:N0} user mappings, over Kubernetes' {MaxConfigMapBytes:N0}-byte limit for a ConfigMap; map fewer principals (one role per team rather than per person) or move authenticationMode to API", config.LocationOf(access));
+            }
+        }
+
+        var entries = plan.AccessEntries.Count;
+        if (entries > 0 && entries + AccessEntriesCreatedByEks > MaxAccessEntries)
+        {
+            bag.Error(access, $"the stack needs {entries:N0} access entries, plus {AccessEntriesCreatedByEks} that EKS creates itself (the node role and the cluster creator), over the {MaxAccessEntries:N0} a cluster can hold (not adjustable); map fewer principals, for example one role per team", config.LocationOf(access));
+        }
+    }
+}
