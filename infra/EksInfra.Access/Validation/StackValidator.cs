@@ -247,6 +247,7 @@ public static partial class StackValidator
             }
 
             MapAccounts();
+            ClusterAdmins(identities, declaredGroups);
             GroupDeclarations(definedClusterRoles, usedGroups);
             ClusterRoleDefinitions(declaredGroups.Values);
         }
@@ -354,7 +355,7 @@ public static partial class StackValidator
 
                 if (group == KubernetesNames.SystemMasters)
                 {
-                    Warning(path, $"{identity.Path} ('{identity.Username}') gets system:masters: full cluster admin that bypasses RBAC and cannot be trimmed later{(mode.UsesAccessEntries() ? "; its access entry carries it as AmazonEKSClusterAdminPolicy" : "")}");
+                    Warning(path, $"'{identity.Username}' gets system:masters: full cluster admin that bypasses RBAC and cannot be trimmed later{(mode.UsesAccessEntries() ? "; its access entry carries it as AmazonEKSClusterAdminPolicy" : "")}");
                     continue;
                 }
 
@@ -422,6 +423,19 @@ public static partial class StackValidator
                 {
                     Error($"{identity.Path}.accessPolicies[{i}].policy", $"'{identity.AccessPolicies[i].Policy}' is associated twice; an access entry holds one association per policy, so merge their namespaces");
                 }
+            }
+        }
+
+        /// <summary>A model with no admin leaves only the creator's bootstrap access: one lost laptop from a locked cluster.</summary>
+        private void ClusterAdmins(IReadOnlyList<Identity> identities, Dictionary<string, GroupSettings> groups)
+        {
+            var anyAdmin = identities.Any(i =>
+                i.Groups.Contains(KubernetesNames.SystemMasters)
+                || i.Groups.Any(g => groups.TryGetValue(g, out var group) && group.ClusterRole == "cluster-admin" && group.Namespaces.Count == 0)
+                || (mode.UsesAccessEntries() && i.AccessPolicies.Any(p => p.Policy == EksAccessPolicies.ClusterAdmin && p.Namespaces.Count == 0)));
+            if (!anyAdmin && identities.Count > 0)
+            {
+                Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain; give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}");
             }
         }
 

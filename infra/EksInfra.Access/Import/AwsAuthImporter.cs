@@ -1,0 +1,158 @@
+using EksInfra.Access.Config;
+using EksInfra.Access.Model;
+using EksInfra.Access.Rendering;
+using YamlDotNet.RepresentationModel;
+
+namespace EksInfra.Access.Import;
+
+/// <summary>An aws-auth entry the importer could not carry over, and why.</summary>
+public sealed record SkippedEntry(string Where, string Why);
+
+public sealed record ImportResult(string? AccessBlockYaml, IReadOnlyList<SkippedEntry> Skipped, IReadOnlyList<Diagnostic> Errors);
+
+/// <summary>
+/// Turns an existing aws-auth ConfigMap (as <c>kubectl -n kube-system get configmap aws-auth -o yaml</c> prints it)
+/// into an <c>eks-infra:access</c> block, so a team can adopt the tool on a cluster it already has.
+/// </summary>
+public static class AwsAuthImporter
+{
+    public const string GroupPlaceholder = "REPLACE-ME";
+
+    public static ImportResult Import(byte[] bytes, string fileName)
+    {
+        var read = YamlConfigReader.ReadBytes(bytes, fileName);
+        var bag = new DiagnosticBag();
+        bag.AddRange(read.Diagnostics);
+        if (bag.HasErrors)
+        {
+            return new ImportResult(null, [], bag.ToSortedList());
+        }
+
+        if (read.Root is not ConfigMap top || top["kind"] is not ConfigScalar { Value: "ConfigMap" } || top["data"] is not ConfigMap data)
+        {
+            bag.Error("(file)", "this is not a ConfigMap with a 'data' map; pass the output of `kubectl -n kube-system get configmap aws-auth -o yaml`", new SourceLocation(fileName, 1, 1));
+            return new ImportResult(null, [], bag.ToSortedList());
+        }
+
+        if (top["metadata"] is ConfigMap meta && meta["name"] is ConfigScalar { Value: var name } && name != AwsAuthRenderer.Name)
+        {
+            bag.Warning("metadata.name", $"the ConfigMap is named '{name}', not aws-auth; importing it anyway");
+        }
+
+        var skipped = new List<SkippedEntry>();
+        var mapRoles = Entries(data, "mapRoles", "rolearn", fileName, bag, skipped);
+        var mapUsers = Entries(data, "mapUsers", "userarn", fileName, bag, skipped);
+        var accounts = new List<string>();
+        if (data["mapAccounts"] is ConfigScalar { Kind: ScalarKind.Text } accountsText)
+        {
+            var parsed = YamlConfigReader.ReadText(accountsText.Value, fileName, "data.mapAccounts");
+            if (parsed.Root is ConfigList list)
+            {
+                accounts.AddRange(list.Items.OfType<ConfigScalar>().Select(s => s.Value));
+            }
+            else
+            {
+                skipped.Add(new("data.mapAccounts", "is not a YAML list of account ids"));
+            }
+        }
+
+        foreach (var (key, _) in data.Entries.Where(e => e.Key is not ("mapRoles" or "mapUsers" or "mapAccounts")))
+        {
+            skipped.Add(new($"data.{key}", "is not a key aws-iam-authenticator reads from aws-auth; dropped"));
+        }
+
+        if (bag.HasErrors)
+        {
+            return new ImportResult(null, skipped, bag.ToSortedList());
+        }
+
+        var groups = mapRoles.Concat(mapUsers)
+            .SelectMany(m => m.Groups)
+            .Where(g => !KubernetesNames.IsSystemGroup(g))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var group in groups)
+        {
+            skipped.Add(new($"groups.{group}", $"aws-auth does not say what '{group}' may do (that lives in RBAC); set its clusterRole (now '{GroupPlaceholder}', which `eksinfra check` refuses) and namespaces"));
+        }
+
+        var access = Yaml.Map(
+            ("authenticationMode", Yaml.Str("CONFIG_MAP")),
+            ("mapRoles", mapRoles.Count > 0 ? Yaml.Seq(mapRoles.Select(m => Mapping("rolearn", m))) : null),
+            ("mapUsers", mapUsers.Count > 0 ? Yaml.Seq(mapUsers.Select(m => Mapping("userarn", m))) : null),
+            ("mapAccounts", accounts.Count > 0 ? Yaml.Strings(accounts.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) : null),
+            ("groups", groups.Count > 0 ? Yaml.Map([.. groups.Select(g => (g, (YamlNode?)Yaml.Map(("clusterRole", Yaml.Str(GroupPlaceholder)))))]) : null));
+        var yaml = Yaml.Emit(Yaml.Map(("config", Yaml.Map(("eks-infra:access", access)))));
+        return new ImportResult(yaml, skipped, bag.ToSortedList());
+    }
+
+    private sealed record Imported(string Arn, string Username, IReadOnlyList<string> Groups);
+
+    private static YamlMappingNode Mapping(string arnKey, Imported m) => Yaml.Map(
+        (arnKey, Yaml.Str(m.Arn)),
+        ("username", Yaml.Str(m.Username)),
+        ("groups", Yaml.Strings(m.Groups)));
+
+    private static List<Imported> Entries(ConfigMap data, string key, string arnKey, string fileName, DiagnosticBag bag, List<SkippedEntry> skipped)
+    {
+        var result = new List<Imported>();
+        if (data[key] is not { } node)
+        {
+            return result;
+        }
+
+        if (node is not ConfigScalar { Kind: ScalarKind.Text } text)
+        {
+            bag.Error($"data.{key}", $"expected a string holding YAML, found {node.KindName}", node.Location);
+            return result;
+        }
+
+        var parsed = YamlConfigReader.ReadText(text.Value, fileName, $"data.{key}");
+        if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
+        {
+            // This is exactly the failure that makes the authenticator drop every mapping; say so.
+            bag.Error($"data.{key}", $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
+            return result;
+        }
+
+        foreach (var item in list.Items)
+        {
+            if (item is not ConfigMap entry)
+            {
+                skipped.Add(new(item.Path, $"is {item.KindName}, not a mapping entry"));
+                continue;
+            }
+
+            var arn = (entry[arnKey] as ConfigScalar)?.Value ?? "";
+            var username = (entry["username"] as ConfigScalar)?.Value ?? "";
+            var groups = entry["groups"] is ConfigList g ? g.Items.OfType<ConfigScalar>().Select(s => s.Value).ToList() : [];
+            var unknown = entry.Entries.Select(e => e.Key).Where(k => k is not ("rolearn" or "userarn" or "username" or "groups")).ToList();
+            if (unknown.Count > 0)
+            {
+                skipped.Add(new(item.Path, $"has keys the model does not carry ({string.Join(", ", unknown)}); the rest of the entry is kept"));
+            }
+
+            if (username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is a node role; the stack maps its own node role (set eks-infra:cluster.nodeRoleName to its name to keep it)"));
+                continue;
+            }
+
+            if (!Arns.TryParse(arn, out var parsedArn, out var error))
+            {
+                skipped.Add(new(item.Path, error));
+                continue;
+            }
+
+            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith("AWSReservedSSO_", StringComparison.Ordinal))
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
+            }
+
+            result.Add(new Imported(arn, username, groups));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using EksInfra.Access.Config;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Migration;
+
+public sealed record MigrationResult(
+    string? NewFileText,
+    IReadOnlyList<string> Steps,
+    IReadOnlyList<string> Carried,
+    IReadOnlyList<Diagnostic> Blockers)
+{
+    public bool CanWrite => NewFileText is not null && Blockers.Count == 0;
+}
+
+/// <summary>
+/// The one-way authentication mode migration, CONFIG_MAP → API_AND_CONFIG_MAP → API: the config change, the
+/// ordered steps, what each mapping becomes, and what cannot be carried into access entries.
+/// </summary>
+public static partial class ModeMigration
+{
+    public static MigrationResult Plan(string stackName, string fileName, string fileText, AuthenticationMode target)
+    {
+        ArgumentNullException.ThrowIfNull(fileText);
+        var current = Evaluate(stackName, fileName, fileText);
+        if (!current.IsValid)
+        {
+            return new MigrationResult(null, [], [], [.. current.Errors]);
+        }
+
+        var plan = current.Plan!;
+        var from = plan.Mode;
+        var path = $"{StackBinder.AccessKey}.authenticationMode";
+        if (target <= from)
+        {
+            return Refuse(path, target == from
+                ? $"the stack is already in {from.ToConfigValue()}"
+                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; EKS only moves CONFIG_MAP → API_AND_CONFIG_MAP → API");
+        }
+
+        if (from == AuthenticationMode.ConfigMap && target == AuthenticationMode.Api)
+        {
+            return Refuse(path, "CONFIG_MAP → API skips a step: migrate to API_AND_CONFIG_MAP first, apply it, check every principal's access entry, then migrate to API");
+        }
+
+        var newText = Rewrite(fileText, current.Config!, target);
+        if (newText is null)
+        {
+            return Refuse(path, $"could not find where to set authenticationMode in {fileName}; set 'authenticationMode: {target.ToConfigValue()}' under eks-infra:access by hand");
+        }
+
+        var next = Evaluate(stackName, fileName, newText);
+        var carried = Carried(plan, next.Plan, target);
+        return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors]);
+    }
+
+    private static StackEvaluation Evaluate(string stackName, string fileName, string text) =>
+        StackEvaluator.Evaluate(StackFileReader.Read(stackName, fileName, Encoding.UTF8.GetBytes(text)));
+
+    private static MigrationResult Refuse(string path, string message) =>
+        new(null, [], [], [new Diagnostic(Severity.Error, path, message)]);
+
+    /// <summary>Changes one value in place, so the file's comments and layout survive the edit.</summary>
+    private static string? Rewrite(string text, StackConfig config, AuthenticationMode target)
+    {
+        var lines = text.Split('\n');
+        var value = target.ToConfigValue();
+        if (config.LocationOf($"{StackBinder.AccessKey}.authenticationMode") is { } at && at.Line <= lines.Length)
+        {
+            var line = lines[at.Line - 1];
+            var col = at.Column - 1;
+            var token = ScalarToken().Match(line[col..]);
+            lines[at.Line - 1] = line[..col] + value + line[(col + token.Length)..];
+            return string.Join('\n', lines);
+        }
+
+        if (config.LocationOf(StackBinder.AccessKey) is { } block && block.Line <= lines.Length && !lines[block.Line - 1].TrimStart().StartsWith('{'))
+        {
+            var list = lines.ToList();
+            list.Insert(block.Line - 1, new string(' ', block.Column - 1) + $"authenticationMode: {value}");
+            return string.Join('\n', list);
+        }
+
+        return null;
+    }
+
+    private static List<string> Carried(AccessPlan before, AccessPlan? after, AuthenticationMode target)
+    {
+        var carried = new List<string>();
+        if (after is null)
+        {
+            return carried;
+        }
+
+        foreach (var entry in after.AccessEntries)
+        {
+            var policies = entry.AccessPolicies.Count == 0 ? "" : "; policies " + string.Join(", ", entry.AccessPolicies.Select(p => $"{p.PolicyName} ({p.Scope})"));
+            carried.Add($"{entry.PrincipalArn} → access entry {entry.Key}: username {entry.Username}, groups [{string.Join(", ", entry.KubernetesGroups)}]{policies}");
+        }
+
+        if (target == AuthenticationMode.Api && before.AwsAuth is { } awsAuth)
+        {
+            var node = awsAuth.MapRoles.Single(r => r.Source == MappingSource.NodeRole);
+            carried.Add($"{node.RoleArn} (node role) → the EC2_LINUX access entry EKS creates for the managed node group");
+        }
+
+        return carried;
+    }
+
+    private static List<string> Steps(AccessPlan plan, AuthenticationMode target, string stack)
+    {
+        var from = plan.Mode.ToConfigValue();
+        var to = target.ToConfigValue();
+        return target == AuthenticationMode.ApiAndConfigMap
+            ?
+            [
+                $"Set eks-infra:access.authenticationMode to {to} in Pulumi.{stack}.yaml (`eksinfra migrate {stack} --to {to} --write`).",
+                $"Open a pull request; the preview shows the mode change and one new access entry per mapping, with aws-auth unchanged.",
+                $"`pulumi up --stack {stack}`: EKS switches {from} → {to} in place (one-way); aws-auth keeps working, and an access entry wins where both exist.",
+                $"Check: `aws eks list-access-entries --cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}` lists every principal, and `kubectl auth can-i` as each role still answers as before.",
+                $"Later, when nothing relies on aws-auth alone: `eksinfra migrate {stack} --to API`.",
+            ]
+            :
+            [
+                $"Check that every principal works through its access entry: `aws eks list-access-entries --cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}`.",
+                $"Set eks-infra:access.authenticationMode to {to} (`eksinfra migrate {stack} --to {to} --write`); the preview shows aws-auth deleted and no access entry changed.",
+                $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through the node group's EC2_LINUX access entry.",
+                "Check: `kubectl get nodes` as an admin role, and `kubectl auth can-i --list` as each other role.",
+            ];
+    }
+
+    [GeneratedRegex(@"^(""[^""]*""|'[^']*'|[^\s#]+)")]
+    private static partial Regex ScalarToken();
+}

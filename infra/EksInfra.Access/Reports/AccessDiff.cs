@@ -1,0 +1,232 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
+
+namespace EksInfra.Access.Reports;
+
+/// <summary>How much a finding matters. The order is the order a reviewer reads them in.</summary>
+public enum FindingLevel
+{
+    /// <summary>The change must not be applied as it is: it breaks access or cannot be applied.</summary>
+    Error,
+
+    /// <summary>Applies, but widens access in a way that cannot be trimmed later, or is one-way.</summary>
+    Danger,
+
+    Granted,
+    Revoked,
+    Changed,
+}
+
+public sealed record DiffFinding(FindingLevel Level, string Subject, string Title, string Detail);
+
+public sealed record DiffReport(string StackName, string BaseLabel, bool BaseExisted, IReadOnlyList<DiffFinding> Findings)
+{
+    public bool HasErrors => Findings.Any(f => f.Level == FindingLevel.Error);
+}
+
+/// <summary>
+/// What a change to a stack grants and revokes, principal by principal, with the lockout guards:
+/// the changes that would cut off nodes or admins, or that EKS would refuse, come first.
+/// </summary>
+public static class AccessDiff
+{
+    private static readonly StringComparer Arn = StringComparer.OrdinalIgnoreCase;
+
+    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var findings = new List<DiffFinding>();
+        if (before is not null)
+        {
+            Guards(before, after, findings);
+        }
+
+        Principals(before, after, findings);
+        return new DiffReport(after.StackName, baseLabel, before is not null, [.. findings
+            .Select((f, i) => (f, i))
+            .OrderBy(x => x.f.Level)
+            .ThenBy(x => x.i)
+            .Select(x => x.f)]);
+    }
+
+    private static void Guards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        if (after.Mode < before.Mode)
+        {
+            findings.Add(new(FindingLevel.Error, "authenticationMode", $"authentication mode moves backwards: {before.Mode.ToConfigValue()} → {after.Mode.ToConfigValue()}",
+                "EKS only moves CONFIG_MAP → API_AND_CONFIG_MAP → API; the update would fail. Keep " + before.Mode.ToConfigValue() + "."));
+        }
+        else if (after.Mode > before.Mode)
+        {
+            findings.Add(new(FindingLevel.Danger, "authenticationMode", $"authentication mode moves forward: {before.Mode.ToConfigValue()} → {after.Mode.ToConfigValue()} (one-way)",
+                after.Mode == AuthenticationMode.Api
+                    ? "aws-auth stops being read and is deleted; every principal keeps access only through its access entry (see `eksinfra migrate`)."
+                    : "every mapping also becomes an access entry; this cannot be undone (see `eksinfra migrate`)."));
+        }
+
+        if (before.Cluster.Name != after.Cluster.Name)
+        {
+            findings.Add(new(FindingLevel.Error, "cluster.name", $"cluster name changes: {before.Cluster.Name} → {after.Cluster.Name}",
+                "EKS cannot rename a cluster: the update replaces the cluster with its aws-auth and access entries, and every workload with it. Keep the name, or create a new stack."));
+        }
+
+        if (before.ServiceRole.Arn != after.ServiceRole.Arn)
+        {
+            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRole.Name} → {after.ServiceRole.Name}",
+                "the cluster's IAM role cannot be changed in place: the cluster would be replaced, and aws-auth and access entries with it. Keep the role name."));
+        }
+
+        if (before.AwsAuth is not null && after.AwsAuth is not null)
+        {
+            var beforeNode = before.AwsAuth.MapRoles.Single(r => r.Source == MappingSource.NodeRole);
+            var afterNode = after.AwsAuth.MapRoles.SingleOrDefault(r => r.Source == MappingSource.NodeRole && Arn.Equals(r.RoleArn, beforeNode.RoleArn));
+            if (afterNode is null)
+            {
+                findings.Add(new(FindingLevel.Error, beforeNode.RoleArn, "the node role mapping is removed from aws-auth",
+                    $"nodes running with {beforeNode.RoleArn} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRole.Name}'; to move nodes to a new role, add the new node group first."));
+            }
+        }
+
+        var adminsBefore = before.Principals.Where(p => p.IsClusterAdmin).Select(p => p.Principal).ToList();
+        if (adminsBefore.Count > 0 && !after.Principals.Any(p => p.IsClusterAdmin))
+        {
+            findings.Add(new(FindingLevel.Error, "cluster admin", "no principal keeps cluster-admin rights",
+                $"the change removes the last cluster admin ({string.Join(", ", adminsBefore)}); only the cluster creator's bootstrap access would remain. Keep one principal in system:masters or with {EksAccessPolicies.ClusterAdmin}."));
+        }
+
+        var entriesBefore = before.AccessEntries.ToLookup(e => e.PrincipalArn, Arn);
+        foreach (var entry in after.AccessEntries)
+        {
+            foreach (var old in entriesBefore[entry.PrincipalArn])
+            {
+                if (old.Key != entry.Key || old.PrincipalArn != entry.PrincipalArn)
+                {
+                    findings.Add(new(FindingLevel.Error, entry.PrincipalArn, "the principal's access entry would be re-created under a new name",
+                        $"'{old.PrincipalArn}' (entry {old.Key}) becomes '{entry.PrincipalArn}' (entry {entry.Key}); Pulumi creates the new entry before deleting the old one, and EKS refuses a second entry for the same principal (HTTP 409). Keep the ARN exactly as before."));
+                }
+            }
+        }
+
+        if (before.Cluster.Protect && !after.Cluster.Protect)
+        {
+            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the cluster and its IAM roles can now be deleted by `pulumi destroy` or a replacing change."));
+        }
+    }
+
+    private static void Principals(AccessPlan? before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var old = (before?.Principals ?? []).ToDictionary(p => p.Principal, Arn);
+        var now = after.Principals.ToDictionary(p => p.Principal, Arn);
+        foreach (var p in after.Principals)
+        {
+            if (!old.TryGetValue(p.Principal, out var was))
+            {
+                findings.Add(p.IsClusterAdmin
+                    ? new(FindingLevel.Danger, p.Principal, $"new cluster admin: {p.Username}{(p.BypassesRbac ? " (system:masters)" : "")}", Grants(p) + (p.BypassesRbac ? "; bypasses RBAC and cannot be trimmed later" : ""))
+                    : new(FindingLevel.Granted, p.Principal, $"granted to {p.Kind} {p.Username}", Grants(p)));
+                continue;
+            }
+
+            var added = p.Grants.Except(was.Grants).ToList();
+            var removed = was.Grants.Except(p.Grants).ToList();
+            var details = new List<string>();
+            if (was.Username != p.Username)
+            {
+                details.Add($"username {was.Username} → {p.Username}");
+            }
+
+            details.AddRange(added.Select(g => "+ " + g));
+            details.AddRange(removed.Select(g => "- " + g));
+            if (details.Count == 0)
+            {
+                continue;
+            }
+
+            var becomesAdmin = p.IsClusterAdmin && !was.IsClusterAdmin;
+            findings.Add(becomesAdmin
+                ? new(FindingLevel.Danger, p.Principal, $"becomes cluster admin: {p.Username}{(p.BypassesRbac ? " (system:masters)" : "")}", string.Join("; ", details))
+                : new(FindingLevel.Changed, p.Principal, $"changed for {p.Kind} {p.Username}", string.Join("; ", details)));
+        }
+
+        foreach (var p in before?.Principals ?? [])
+        {
+            if (!now.ContainsKey(p.Principal))
+            {
+                findings.Add(new(FindingLevel.Revoked, p.Principal, $"revoked from {p.Kind} {p.Username}", "loses " + Grants(p)));
+            }
+        }
+    }
+
+    private static string Grants(PrincipalAccess p) => WhoReport.Describe(p);
+
+    public static string Render(DiffReport report, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return format == ReportFormat.Json ? RenderJson(report) : RenderMarkdown(report);
+    }
+
+    /// <summary>The hidden marker a pull-request workflow uses to update its one comment instead of adding another.</summary>
+    public const string CommentMarker = "<!-- eksinfra-access-report -->";
+
+    private static string RenderMarkdown(DiffReport report)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"### Access changes in `{report.StackName}` (against `{report.BaseLabel}`)\n\n");
+        if (!report.BaseExisted)
+        {
+            sb.Append("_New stack: there is no base version, so every grant is new._\n\n");
+        }
+
+        if (report.Findings.Count == 0)
+        {
+            sb.Append("No change in who can access the cluster.\n");
+            return sb.ToString();
+        }
+
+        var errors = report.Findings.Count(f => f.Level == FindingLevel.Error);
+        var dangers = report.Findings.Count(f => f.Level == FindingLevel.Danger);
+        if (errors > 0)
+        {
+            sb.Append($"> [!CAUTION]\n> **{errors} blocking problem{(errors == 1 ? "" : "s")}**: this change must not be applied as it is.\n\n");
+        }
+        else if (dangers > 0)
+        {
+            sb.Append($"> [!WARNING]\n> **{dangers} change{(dangers == 1 ? "" : "s")} to review with care** (new admin rights or one-way moves).\n\n");
+        }
+
+        sb.Append("| | Change | Principal | Details |\n|---|---|---|---|\n");
+        foreach (var f in report.Findings)
+        {
+            var flag = f.Level switch
+            {
+                FindingLevel.Error => "🛑 **error**",
+                FindingLevel.Danger => "⚠️ **danger**",
+                FindingLevel.Granted => "➕ granted",
+                FindingLevel.Revoked => "➖ revoked",
+                _ => "✏️ changed",
+            };
+            var title = f.Level <= FindingLevel.Danger ? $"**{Markdown.Cell(f.Title)}**" : Markdown.Cell(f.Title);
+            sb.Append($"| {flag} | {title} | `{Markdown.Cell(f.Subject)}` | {Markdown.Cell(f.Detail)} |\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string RenderJson(DiffReport report) => Json.Write(new JsonObject
+    {
+        ["stack"] = report.StackName,
+        ["base"] = report.BaseLabel,
+        ["baseExisted"] = report.BaseExisted,
+        ["hasErrors"] = report.HasErrors,
+        ["findings"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)new JsonObject
+        {
+            ["level"] = f.Level.ToString().ToLowerInvariant(),
+            ["subject"] = f.Subject,
+            ["title"] = f.Title,
+            ["detail"] = f.Detail,
+        })]),
+    });
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
+
+namespace EksInfra.Access.Reports;
+
+public enum ReportFormat
+{
+    Table,
+    Markdown,
+    Json,
+}
+
+/// <summary>Who can do what in one stack: each principal, its username and groups, and what they grant.</summary>
+public static class WhoReport
+{
+    public static string Render(AccessPlan plan, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return format switch
+        {
+            ReportFormat.Json => RenderJson(plan),
+            ReportFormat.Markdown => RenderMarkdown(plan),
+            _ => RenderTable(plan),
+        };
+    }
+
+    public static string Describe(PrincipalAccess principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.Grants.Count == 0 ? "nothing" : string.Join("; ", principal.Grants.Select(g => g.ToString()));
+    }
+
+    private static string RenderTable(AccessPlan plan)
+    {
+        var rows = plan.Principals.Select(p => new[] { p.Principal, p.Kind, p.Username, string.Join(",", p.Groups), Describe(p) }).ToList();
+        string[] header = ["PRINCIPAL", "KIND", "USERNAME", "GROUPS", "GRANTS"];
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        sb.Append($"stack {plan.StackName}: cluster {plan.Cluster.Name}, authenticationMode {plan.Mode.ToConfigValue()}\n\n");
+        foreach (var row in rows.Prepend(header))
+        {
+            sb.Append(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
+        }
+
+        sb.Append(Footer(plan));
+        return sb.ToString();
+    }
+
+    private static string RenderMarkdown(AccessPlan plan)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"### Who can access `{plan.StackName}` (cluster `{plan.Cluster.Name}`, {plan.Mode.ToConfigValue()})\n\n");
+        sb.Append("| Principal | Kind | Username | Groups | Grants |\n|---|---|---|---|---|\n");
+        foreach (var p in plan.Principals)
+        {
+            var grants = Markdown.Cell(Describe(p));
+            sb.Append($"| `{p.Principal}` | {p.Kind} | `{Markdown.Cell(p.Username)}` | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.BypassesRbac ? "**" + grants + "**" : grants)} |\n");
+        }
+
+        sb.Append('\n').Append(Footer(plan));
+        return sb.ToString();
+    }
+
+    private static string Footer(AccessPlan plan)
+    {
+        var masters = plan.Principals.Count(p => p.BypassesRbac);
+        var sb = new StringBuilder();
+        if (masters > 0)
+        {
+            sb.Append($"{masters} principal{(masters == 1 ? "" : "s")} in system:masters: full admin that bypasses RBAC and cannot be trimmed by it.\n");
+        }
+
+        if (plan.Mode.UsesAccessEntries())
+        {
+            sb.Append("Not listed: the cluster creator, whom EKS makes cluster admin through an access entry of its own.\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string RenderJson(AccessPlan plan) => Json.Write(new JsonObject
+    {
+        ["stack"] = plan.StackName,
+        ["cluster"] = plan.Cluster.Name,
+        ["authenticationMode"] = plan.Mode.ToConfigValue(),
+        ["principals"] = new JsonArray([.. plan.Principals.Select(p => (JsonNode)new JsonObject
+        {
+            ["principal"] = p.Principal,
+            ["kind"] = p.Kind,
+            ["username"] = p.Username,
+            ["groups"] = Json.Strings(p.Groups),
+            ["bypassesRbac"] = p.BypassesRbac,
+            ["clusterAdmin"] = p.IsClusterAdmin,
+            ["grants"] = new JsonArray([.. p.Grants.Select(g => (JsonNode)new JsonObject
+            {
+                ["via"] = g.Via.ToString(),
+                ["grant"] = g.Target,
+                ["scope"] = g.Scope,
+                ["description"] = g.ToString(),
+            })]),
+        })]),
+    });
+}
+
+/// <summary>Markdown escaping for table cells, so a username with '|' cannot break a PR comment.</summary>
+public static class Markdown
+{
+    public static string Cell(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace EksInfra.Cli;
+
+/// <summary>The stack file as it was before the change, for <c>eksinfra diff --base</c>.</summary>
+public interface IBaseVersionSource
+{
+    /// <summary>
+    /// The bytes of the stack file at <paramref name="baseSpec"/> (a file path, or a git revision such as
+    /// <c>origin/main</c>), or null when the stack file did not exist there. Throws <see cref="BaseVersionException"/>
+    /// when the base itself cannot be read.
+    /// </summary>
+    byte[]? Read(string baseSpec, string projectDirectory, string stackFileName);
+}
+
+public sealed class BaseVersionException : Exception
+{
+    public BaseVersionException() { }
+
+    public BaseVersionException(string message) : base(message) { }
+
+    public BaseVersionException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>Reads a base version from a file if one exists at that path, else from git.</summary>
+public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
+{
+    public byte[]? Read(string baseSpec, string projectDirectory, string stackFileName)
+    {
+        if (File.Exists(baseSpec))
+        {
+            return File.ReadAllBytes(baseSpec);
+        }
+
+        var (verifyCode, _, _) = Git(projectDirectory, "rev-parse", "--verify", "--quiet", baseSpec + "^{commit}");
+        if (verifyCode != 0)
+        {
+            throw new BaseVersionException($"--base '{baseSpec}' is neither a file nor a git revision of {projectDirectory}; pass a stack file path or a revision such as origin/main (in CI, fetch it first: fetch-depth: 0)");
+        }
+
+        var (code, output, _) = Git(projectDirectory, "show", $"{baseSpec}:./{stackFileName}");
+        return code == 0 ? output : null;
+    }
+
+    private static (int Code, byte[] Output, string Error) Git(string directory, params string[] args)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            using var process = Process.Start(start) ?? throw new BaseVersionException("could not start git");
+            using var buffer = new MemoryStream();
+            var errorTask = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.BaseStream.CopyTo(buffer);
+            process.WaitForExit();
+            return (process.ExitCode, buffer.ToArray(), errorTask.Result);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new BaseVersionException($"--base looks like a git revision, but git could not be run ({e.Message}); install git or pass a file", e);
+        }
+    }
+}

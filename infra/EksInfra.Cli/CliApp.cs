@@ -1,0 +1,361 @@
+using System.CommandLine;
+using System.Text;
+using EksInfra.Access;
+using EksInfra.Access.Config;
+using EksInfra.Access.Import;
+using EksInfra.Access.Migration;
+using EksInfra.Access.Model;
+using EksInfra.Access.Reports;
+using EksInfra.Access.Rendering;
+using EksInfra.Access.Validation;
+
+namespace EksInfra.Cli;
+
+/// <summary>Where the tool reads and writes: the console in production, buffers and mocks in tests.</summary>
+public sealed record CliEnvironment(TextWriter Out, TextWriter Error, string CurrentDirectory, IBaseVersionSource BaseVersions)
+{
+    public static CliEnvironment FromConsole() => new(Console.Out, Console.Error, Environment.CurrentDirectory, new FileOrGitBaseVersionSource());
+}
+
+/// <summary>
+/// <c>eksinfra</c>: check, render, who, diff, import and migrate, offline, on the stack files beside Pulumi.yaml.
+/// Exit codes: 0 success, 1 invalid input or a blocking finding, 2 usage error.
+/// </summary>
+public static class CliApp
+{
+    public const int Ok = 0;
+    public const int Invalid = 1;
+    public const int Usage = 2;
+
+    public static int Run(string[] args, CliEnvironment env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var root = BuildRootCommand(env);
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                env.Error.WriteLine($"eksinfra: {error.Message}");
+            }
+
+            env.Error.WriteLine("Run 'eksinfra --help' for usage.");
+            return Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = env.Out, Error = env.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            env.Error.WriteLine($"eksinfra: {e.Message}");
+            return Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BaseVersionException)
+        {
+            env.Error.WriteLine($"eksinfra: {e.Message}");
+            return Invalid;
+        }
+    }
+
+    /// <summary>The command tree; the workflow checks parse the commands CI runs against it.</summary>
+    public static RootCommand BuildRootCommand() => BuildRootCommand(CliEnvironment.FromConsole());
+
+    private static RootCommand BuildRootCommand(CliEnvironment env)
+    {
+        var dir = new Option<string?>("--dir") { Description = "The folder with Pulumi.yaml (default: the current folder or the nearest one above it)", Recursive = true };
+        var root = new RootCommand("eksinfra: check, render and review the EKS access model of this project's Pulumi stacks, offline.");
+        root.Options.Add(dir);
+        root.Subcommands.Add(Check(env, dir));
+        root.Subcommands.Add(Render(env, dir));
+        root.Subcommands.Add(Who(env, dir));
+        root.Subcommands.Add(Diff(env, dir));
+        root.Subcommands.Add(ImportCommand(env));
+        root.Subcommands.Add(Migrate(env, dir));
+        return root;
+    }
+
+    private static Argument<string> StackArgument() => new("STACK") { Description = "The stack name: Pulumi.STACK.yaml beside Pulumi.yaml" };
+
+    private static Option<string> FormatOption(string defaultValue, params string[] formats)
+    {
+        var option = new Option<string>("--format") { Description = $"Output format: {string.Join(", ", formats)}", DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
+
+    private static ReportFormat ParseFormat(string text) => text switch
+    {
+        "json" => ReportFormat.Json,
+        "markdown" => ReportFormat.Markdown,
+        _ => ReportFormat.Table,
+    };
+
+    private static Command Check(CliEnvironment env, Option<string?> dir)
+    {
+        var stacks = new Argument<string[]>("STACK") { Description = "Stacks to check (default: every Pulumi.*.yaml)", Arity = ArgumentArity.ZeroOrMore };
+        var strict = new Option<bool>("--strict") { Description = "Fail on warnings too" };
+        var command = new Command("check", "Validate stacks: every error with its config path, and clashes between stacks (IAM role and cluster names).") { stacks, strict };
+        command.SetAction(result =>
+        {
+            var project = Project(env, result.GetValue(dir));
+            var names = result.GetValue(stacks) is { Length: > 0 } given ? given : [.. project.StackNames];
+            if (names.Length == 0)
+            {
+                throw new UsageException($"no stack files (Pulumi.STACK.yaml) beside {Path.Combine(project.Directory, "Pulumi.yaml")}");
+            }
+
+            var failed = false;
+            var plans = new List<Access.Planning.AccessPlan>();
+            foreach (var stack in names.Distinct(StringComparer.Ordinal))
+            {
+                RequireStack(project, stack);
+                var evaluation = project.Evaluate(stack);
+                PrintDiagnostics(env, evaluation.Diagnostics);
+                var errors = evaluation.Errors.Count();
+                var warnings = evaluation.Warnings.Count();
+                var bad = errors > 0 || (result.GetValue(strict) && warnings > 0);
+                failed |= bad;
+                env.Out.WriteLine($"{stack}: {(errors > 0 ? "invalid" : bad ? "fails --strict" : "valid")} ({Count(errors, "error")}, {Count(warnings, "warning")})");
+                if (evaluation.Plan is { } plan)
+                {
+                    plans.Add(plan);
+                }
+            }
+
+            var clashes = StackSetValidator.Validate(plans);
+            PrintDiagnostics(env, clashes);
+            if (clashes.Count > 0)
+            {
+                env.Out.WriteLine($"stacks: {Count(clashes.Count, "clash", "clashes")} between stacks");
+            }
+
+            return failed || clashes.Count > 0 ? Invalid : Ok;
+        });
+        return command;
+    }
+
+    private static Command Render(CliEnvironment env, Option<string?> dir)
+    {
+        var stack = StackArgument();
+        var output = new Option<string?>("--out") { Description = "Write aws-auth.yaml, rbac.yaml, access-entries.json and iam/ROLE.json here (default: print the manifests)" };
+        var command = new Command("render", "Render what a stack grants: the aws-auth ConfigMap, RBAC manifests, access entries and IAM policies.") { stack, output };
+        command.SetAction(result =>
+        {
+            var project = Project(env, result.GetValue(dir));
+            var name = RequireStack(project, result.GetValue(stack)!);
+            var evaluation = project.Evaluate(name);
+            PrintDiagnostics(env, evaluation.Diagnostics);
+            if (evaluation.Plan is not { } plan)
+            {
+                env.Error.WriteLine($"{name}: invalid; nothing written");
+                return Invalid;
+            }
+
+            var files = StackRenderer.RenderFiles(plan);
+            if (result.GetValue(output) is not { } outDir)
+            {
+                var manifests = new[] { AwsAuthRenderer.Render(plan), RbacRenderer.Render(plan) }.Where(m => !string.IsNullOrEmpty(m));
+                env.Out.Write(string.Join("---\n", manifests));
+                return Ok;
+            }
+
+            OutputWriter.WriteAll(Path.GetFullPath(outDir, env.CurrentDirectory), files);
+            foreach (var (path, _) in files)
+            {
+                env.Out.WriteLine(Path.Combine(outDir, path));
+            }
+
+            return Ok;
+        });
+        return command;
+    }
+
+    private static Command Who(CliEnvironment env, Option<string?> dir)
+    {
+        var stack = StackArgument();
+        var format = FormatOption("table", "table", "markdown", "json");
+        var command = new Command("who", "List each principal: its Kubernetes username and groups, and what they grant.") { stack, format };
+        command.SetAction(result =>
+        {
+            var project = Project(env, result.GetValue(dir));
+            var name = RequireStack(project, result.GetValue(stack)!);
+            var evaluation = project.Evaluate(name);
+            PrintDiagnostics(env, evaluation.Diagnostics);
+            if (evaluation.Plan is not { } plan)
+            {
+                return Invalid;
+            }
+
+            env.Out.Write(WhoReport.Render(plan, ParseFormat(result.GetValue(format)!)));
+            return Ok;
+        });
+        return command;
+    }
+
+    private static Command Diff(CliEnvironment env, Option<string?> dir)
+    {
+        var stack = StackArgument();
+        var baseOption = new Option<string>("--base") { Description = "The stack file before the change: a file path, or a git revision such as origin/main", Required = true };
+        var format = FormatOption("markdown", "markdown", "json");
+        var command = new Command("diff", "What a change grants and revokes, principal by principal, dangerous changes first. Exit 1 on a blocking finding.") { stack, baseOption, format };
+        command.SetAction(result =>
+        {
+            var project = Project(env, result.GetValue(dir));
+            var name = RequireStack(project, result.GetValue(stack)!);
+            var head = project.Evaluate(name);
+            PrintDiagnostics(env, head.Diagnostics);
+            if (head.Plan is not { } after)
+            {
+                env.Error.WriteLine($"{name}: the changed stack file is invalid; fix it before the access diff can be shown");
+                return Invalid;
+            }
+
+            var baseSpec = result.GetValue(baseOption)!;
+            var bytes = env.BaseVersions.Read(baseSpec, project.Directory, project.FileNameOf(name));
+            Access.Planning.AccessPlan? before = null;
+            if (bytes is not null)
+            {
+                var old = StackEvaluator.Evaluate(StackFileReader.Read(name, $"{baseSpec}:{project.FileNameOf(name)}", bytes));
+                before = old.Plan;
+                if (before is null)
+                {
+                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new");
+                }
+            }
+
+            var report = AccessDiff.Compare(before, after, baseSpec);
+            var text = AccessDiff.Render(report, ParseFormat(result.GetValue(format)!));
+            env.Out.Write(text);
+            return report.HasErrors ? Invalid : Ok;
+        });
+        return command;
+    }
+
+    private static Command ImportCommand(CliEnvironment env)
+    {
+        var file = new Argument<string>("FILE") { Description = "aws-auth as `kubectl -n kube-system get configmap aws-auth -o yaml` prints it" };
+        var command = new Command("import", "Turn an existing aws-auth ConfigMap into an eks-infra:access block; entries it cannot carry over are listed with why.") { file };
+        command.SetAction(result =>
+        {
+            var path = Path.GetFullPath(result.GetValue(file)!, env.CurrentDirectory);
+            var imported = AwsAuthImporter.Import(File.ReadAllBytes(path), Path.GetFileName(path));
+            PrintDiagnostics(env, imported.Errors);
+            foreach (var skipped in imported.Skipped)
+            {
+                env.Error.WriteLine($"note: {skipped.Where}: {skipped.Why}");
+            }
+
+            if (imported.AccessBlockYaml is null)
+            {
+                return Invalid;
+            }
+
+            env.Out.Write(imported.AccessBlockYaml);
+            return Ok;
+        });
+        return command;
+    }
+
+    private static Command Migrate(CliEnvironment env, Option<string?> dir)
+    {
+        var stack = StackArgument();
+        var to = new Option<string>("--to") { Description = "The mode to move to: API_AND_CONFIG_MAP or API", Required = true };
+        to.AcceptOnlyFromAmong("API_AND_CONFIG_MAP", "API");
+        var write = new Option<bool>("--write") { Description = "Write the config change into the stack file" };
+        var command = new Command("migrate", "Plan the one-way authentication mode migration CONFIG_MAP → API_AND_CONFIG_MAP → API.") { stack, to, write };
+        command.SetAction(result =>
+        {
+            var project = Project(env, result.GetValue(dir));
+            var name = RequireStack(project, result.GetValue(stack)!);
+            if (!AuthenticationModes.TryParse(result.GetValue(to)!, out var target))
+            {
+                throw new UsageException($"--to '{result.GetValue(to)}' is not an authentication mode; use API_AND_CONFIG_MAP or API");
+            }
+
+            var file = project.StackFiles[name];
+            var text = Encoding.UTF8.GetString(File.ReadAllBytes(file));
+            var migration = ModeMigration.Plan(name, project.FileNameOf(name), text, target);
+            PrintDiagnostics(env, migration.Blockers);
+            if (migration.NewFileText is { } newText)
+            {
+                env.Out.WriteLine($"Config change in {project.FileNameOf(name)}:");
+                foreach (var line in ChangedLines(text, newText))
+                {
+                    env.Out.WriteLine("  " + line);
+                }
+            }
+
+            if (migration.Carried.Count > 0)
+            {
+                env.Out.WriteLine("\nWhat each principal becomes:");
+                foreach (var line in migration.Carried)
+                {
+                    env.Out.WriteLine("  " + line);
+                }
+            }
+
+            if (migration.Blockers.Count > 0)
+            {
+                env.Error.WriteLine($"{name}: cannot migrate to {target.ToConfigValue()} until the {Count(migration.Blockers.Count, "problem")} above {(migration.Blockers.Count == 1 ? "is" : "are")} fixed; nothing written");
+                return Invalid;
+            }
+
+            env.Out.WriteLine("\nSteps:");
+            for (var i = 0; i < migration.Steps.Count; i++)
+            {
+                env.Out.WriteLine($"  {i + 1}. {migration.Steps[i]}");
+            }
+
+            if (result.GetValue(write))
+            {
+                OutputWriter.ReplaceFile(file, migration.NewFileText!);
+                env.Out.WriteLine($"\nwrote {project.FileNameOf(name)}");
+            }
+
+            return Ok;
+        });
+        return command;
+    }
+
+    private static IEnumerable<string> ChangedLines(string before, string after)
+    {
+        var a = before.Split('\n');
+        var b = after.Split('\n');
+        if (a.Length == b.Length)
+        {
+            return a.Zip(b).Where(p => p.First != p.Second).SelectMany(p => new[] { "- " + p.First.Trim(), "+ " + p.Second.Trim() });
+        }
+
+        return b.Except(a).Select(l => "+ " + l.Trim());
+    }
+
+    private static StackProject Project(CliEnvironment env, string? dir)
+    {
+        var start = dir is null ? env.CurrentDirectory : Path.GetFullPath(dir, env.CurrentDirectory);
+        if (!Directory.Exists(start))
+        {
+            throw new UsageException($"--dir '{dir}' is not a folder");
+        }
+
+        return StackProject.Find(start) ?? throw new UsageException($"no Pulumi.yaml in {start} or any folder above it; run eksinfra inside the project, or pass --dir");
+    }
+
+    private static string RequireStack(StackProject project, string stack) =>
+        project.StackFiles.ContainsKey(stack)
+            ? stack
+            : throw new UsageException($"no stack '{stack}': there is no Pulumi.{stack}.yaml beside Pulumi.yaml (stacks: {string.Join(", ", project.StackNames)})");
+
+    private static void PrintDiagnostics(CliEnvironment env, IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            env.Error.WriteLine(d.ToStringWithLocation());
+        }
+    }
+
+    private static string Count(int n, string singular, string? plural = null) => $"{n} {(n == 1 ? singular : plural ?? singular + "s")}";
+
+    private sealed class UsageException(string message) : Exception(message);
+}

@@ -1,0 +1,3 @@
+using EksInfra.Cli;
+
+return CliApp.Run(args, CliEnvironment.FromConsole());
