@@ -1,0 +1,207 @@
+using System.Text.Json;
+using YamlDotNet.RepresentationModel;
+
+namespace EksInfra.Cli.Tests;
+
+public sealed class CheckAndRenderTests : IDisposable
+{
+    private readonly TestProject project = new();
+
+    public void Dispose() => project.Dispose();
+
+    [Fact]
+    public void Check_passes_every_shipped_stack()
+    {
+        var result = project.Run("check");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var stack in TestProject.ShippedStacks)
+        {
+            Assert.Contains($"{stack}: valid", result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Check_reports_an_invalid_stack_with_its_config_path_first_and_exits_1()
+    {
+        project.EditStack("staging", "rolearn: arn:aws:iam::123456789012:role/ci/github-actions-deployer", "rolearn: arn:aws:sts::123456789012:assumed-role/github-actions-deployer/run-42");
+
+        var result = project.Run("check");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines, l => !l.Contains("warning:", StringComparison.Ordinal));
+        Assert.StartsWith("eks-infra:access.mapRoles[0].rolearn: ", line, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:iam::123456789012:role/github-actions-deployer", line, StringComparison.Ordinal);
+        Assert.Contains("Pulumi.staging.yaml:", line, StringComparison.Ordinal);
+        Assert.Contains("staging: invalid", result.Out, StringComparison.Ordinal);
+        Assert.Contains("dev: valid", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_strict_fails_on_warnings()
+    {
+        Assert.Equal(1, project.Run("check", "dev", "--strict").ExitCode);
+        Assert.Equal(0, project.Run("check", "dev").ExitCode);
+    }
+
+    [Fact]
+    public void Usage_errors_exit_2()
+    {
+        Assert.Equal(2, project.Run("check", "qa").ExitCode);
+        Assert.Equal(2, project.Run("render").ExitCode);
+        Assert.Equal(2, project.Run("who", "dev", "--format", "xml").ExitCode);
+        Assert.Equal(2, project.Run("diff", "dev").ExitCode);
+        Assert.Equal(2, project.Run("frobnicate").ExitCode);
+    }
+
+    [Fact]
+    public void Every_verb_has_help()
+    {
+        foreach (var verb in new[] { "check", "render", "who", "diff", "import", "migrate" })
+        {
+            var result = project.Run(verb, "--help");
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("Usage:", result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Two_stacks_in_one_account_creating_the_same_role_name_clash()
+    {
+        project.EditStack("staging", "serviceRoleName: staging-eks-cluster-role", "serviceRoleName: eks-cluster-role");
+
+        var result = project.Run("check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("eks-infra:cluster.serviceRoleName: stack staging creates IAM role 'eks-cluster-role' in account 123456789012, and so do dev", StringComparison.Ordinal));
+        Assert.Equal(0, project.Run("check", "staging").ExitCode);
+    }
+
+    [Fact]
+    public void Render_dev_writes_the_seed_mappings_plus_the_node_role()
+    {
+        var result = project.Run("render", "dev", "--out", "out");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var dir = Path.Combine(project.Directory, "out");
+        var files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f)).Order(StringComparer.Ordinal);
+        Assert.Equal(["access-entries.json", "aws-auth.yaml", "iam/eks-admin-role.json", "iam/eks-cluster-role.json", "iam/eks-node-role.json", "iam/eks-readonly-role.json", "rbac.yaml"], files);
+
+        var configMap = LoadYaml(File.ReadAllText(Path.Combine(dir, "aws-auth.yaml"))).Single();
+        var data = (YamlMappingNode)configMap["data"];
+        var roles = Mappings(((YamlScalarNode)data["mapRoles"]).Value!, "rolearn");
+        var users = Mappings(((YamlScalarNode)data["mapUsers"]).Value!, "userarn");
+        Assert.Equal(
+            [
+                ("arn:aws:iam::123456789012:role/eks-admin-role", "eks-admin", "system:masters"),
+                ("arn:aws:iam::123456789012:role/eks-node-role", "system:node:{{EC2PrivateDNSName}}", "system:bootstrappers,system:nodes"),
+                ("arn:aws:iam::123456789012:role/eks-readonly-role", "eks-readonly", "read-only"),
+            ],
+            roles.Order());
+        Assert.Equal([("arn:aws:iam::123456789012:user/username", "kubernetes-user", "system:masters")], users);
+
+        var rbac = LoadYaml(File.ReadAllText(Path.Combine(dir, "rbac.yaml")));
+        var binding = Assert.Single(rbac, d => ((YamlScalarNode)d["kind"]).Value == "ClusterRoleBinding");
+        Assert.Equal("read-only", ((YamlScalarNode)((YamlMappingNode)binding["roleRef"])["name"]).Value);
+        Assert.Equal("read-only", ((YamlScalarNode)((YamlMappingNode)((YamlSequenceNode)binding["subjects"])[0])["name"]).Value);
+        Assert.Contains(rbac, d => ((YamlScalarNode)d["kind"]).Value == "ClusterRole" && ((YamlScalarNode)((YamlMappingNode)d["metadata"])["name"]).Value == "read-only");
+
+        using var trust = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "iam", "eks-cluster-role.json")));
+        var statement = trust.RootElement.GetProperty("assumeRolePolicy").GetProperty("Statement")[0];
+        Assert.Equal("eks.amazonaws.com", statement.GetProperty("Principal").GetProperty("Service").GetString());
+        Assert.Equal("sts:AssumeRole", statement.GetProperty("Action").GetString());
+        Assert.Equal("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", trust.RootElement.GetProperty("managedPolicyArns")[0].GetString());
+    }
+
+    [Fact]
+    public void Render_without_out_prints_manifests_that_parse()
+    {
+        var result = project.Run("render", "dev");
+
+        Assert.Equal(0, result.ExitCode);
+        var kinds = LoadYaml(result.Out).Select(d => ((YamlScalarNode)d["kind"]).Value).ToList();
+        Assert.Equal(["ConfigMap", "ClusterRole", "ClusterRoleBinding"], kinds);
+    }
+
+    [Fact]
+    public void Render_of_an_invalid_stack_writes_nothing_and_exits_1()
+    {
+        project.EditStack("dev", "groups: [read-only]", "groups: [readonly]");
+
+        var result = project.Run("render", "dev", "--out", "out");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("eks-infra:access.roles[1].groups[0]: the group 'readonly' is mapped but bound to nothing", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(project.Directory, "out")));
+        Assert.Empty(Directory.GetDirectories(project.Directory));
+    }
+
+    [Fact]
+    public void Render_over_an_earlier_api_mode_render_removes_files_the_stack_no_longer_makes()
+    {
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        var prod = project.ReadStack("prod");
+        project.WriteStack("dev", prod);
+
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+
+        var dir = Path.Combine(project.Directory, "out");
+        Assert.False(File.Exists(Path.Combine(dir, "aws-auth.yaml")));
+        Assert.False(File.Exists(Path.Combine(dir, "iam", "eks-admin-role.json")));
+        Assert.True(File.Exists(Path.Combine(dir, "iam", "prod-eks-admin-role.json")));
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Reordering_every_list_leaves_rendered_bytes_unchanged(string stack)
+    {
+        Assert.Equal(0, project.Run("render", stack, "--out", "a").ExitCode);
+        var original = project.ReadStack(stack);
+        project.WriteStack(stack, StackShuffler.ReverseEveryList(original));
+        Assert.NotEqual(original, project.ReadStack(stack));
+
+        Assert.Equal(0, project.Run("render", stack, "--out", "b").ExitCode);
+
+        foreach (var file in Directory.GetFiles(Path.Combine(project.Directory, "a"), "*", SearchOption.AllDirectories))
+        {
+            var twin = file.Replace(Path.Combine(project.Directory, "a"), Path.Combine(project.Directory, "b"), StringComparison.Ordinal);
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(twin));
+        }
+    }
+
+    [Fact]
+    public void Who_lists_each_principal_and_calls_out_system_masters()
+    {
+        var json = project.Run("who", "dev", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        var principals = doc.RootElement.GetProperty("principals").EnumerateArray().ToDictionary(p => p.GetProperty("username").GetString()!);
+        Assert.True(principals["eks-admin"].GetProperty("bypassesRbac").GetBoolean());
+        Assert.True(principals["kubernetes-user"].GetProperty("bypassesRbac").GetBoolean());
+        Assert.False(principals["eks-readonly"].GetProperty("bypassesRbac").GetBoolean());
+        Assert.Equal("ClusterRole read-only (cluster-wide)", principals["eks-readonly"].GetProperty("grants")[0].GetProperty("description").GetString());
+
+        var table = project.Run("who", "staging");
+        Assert.Contains("ClusterRole edit (namespaces apps, apps-jobs)", table.Out, StringComparison.Ordinal);
+        Assert.Contains("bypasses RBAC", table.Out, StringComparison.Ordinal);
+    }
+
+    internal static List<YamlMappingNode> LoadYaml(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)];
+    }
+
+    private static List<(string Arn, string Username, string Groups)> Mappings(string yaml, string arnKey)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return [.. ((YamlSequenceNode)stream.Documents[0].RootNode).Cast<YamlMappingNode>().Select(m => (
+            ((YamlScalarNode)m[arnKey]).Value!,
+            ((YamlScalarNode)m["username"]).Value!,
+            string.Join(",", ((YamlSequenceNode)m["groups"]).Cast<YamlScalarNode>().Select(g => g.Value))))];
+    }
+}

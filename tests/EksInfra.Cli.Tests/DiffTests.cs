@@ -1,0 +1,171 @@
+using System.Text.Json;
+using EksInfra.Cli;
+
+namespace EksInfra.Cli.Tests;
+
+public sealed class DiffTests : IDisposable
+{
+    private readonly TestProject project = new();
+
+    public void Dispose() => project.Dispose();
+
+    private CliResult DiffAgainstShipped(string stack, string format = "markdown")
+    {
+        project.SetBase(stack, File.ReadAllText(Path.Combine(TestProject.RepoRoot, $"Pulumi.{stack}.yaml")));
+        return project.Run("diff", stack, "--base", "base", "--format", format);
+    }
+
+    private static List<(string Level, string Title)> Findings(CliResult result)
+    {
+        using var doc = JsonDocument.Parse(result.Out);
+        return [.. doc.RootElement.GetProperty("findings").EnumerateArray().Select(f => (f.GetProperty("level").GetString()!, f.GetProperty("title").GetString()!))];
+    }
+
+    [Fact]
+    public void No_change_reports_no_change()
+    {
+        var result = DiffAgainstShipped("dev");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No change in who can access the cluster.", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_system_masters_mapping_comes_first_and_flagged_in_markdown()
+    {
+        project.EditStack("staging", "    mapUsers:\n", "    mapUsers:\n      - userarn: arn:aws:iam::123456789012:user/mallory\n        username: mallory\n        groups: [system:masters]\n");
+
+        var result = DiffAgainstShipped("staging");
+
+        Assert.Equal(0, result.ExitCode);
+        var rows = result.Out.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(1).ToList();
+        Assert.StartsWith("| ⚠️ **danger** | **new cluster admin: mallory (system:masters)**", rows[0], StringComparison.Ordinal);
+        Assert.Contains("`arn:aws:iam::123456789012:user/mallory`", rows[0], StringComparison.Ordinal);
+        Assert.Contains("> [!WARNING]", result.Out, StringComparison.Ordinal);
+        Assert.Single(rows);
+    }
+
+    [Fact]
+    public void Authentication_mode_moving_backwards_is_an_error_and_exits_1()
+    {
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+
+        var result = DiffAgainstShipped("dev", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(("error", "authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP"), Findings(result)[0]);
+    }
+
+    [Fact]
+    public void Moving_the_mode_forward_is_flagged_as_one_way()
+    {
+        project.EditStack("staging", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: API");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(("danger", "authentication mode moves forward: API_AND_CONFIG_MAP → API (one-way)"), Findings(result));
+    }
+
+    [Fact]
+    public void Removing_the_node_role_mapping_is_an_error()
+    {
+        project.EditStack("staging", "nodeRoleName: staging-eks-node-role", "nodeRoleName: staging-nodes-v2");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(("error", "the node role mapping is removed from aws-auth"), Findings(result));
+    }
+
+    [Fact]
+    public void Removing_the_last_cluster_admin_is_an_error()
+    {
+        project.EditStack("prod", "groups: [system:masters]", "groups: [read-only]");
+        project.EditStack("prod", "maxSessionDuration: 3600\n", "maxSessionDuration: 3600\n        accessPolicies:\n          - policy: AmazonEKSViewPolicy\n");
+
+        var head = project.Run("check", "prod");
+        Assert.Equal(1, head.ExitCode);
+        Assert.Contains(head.ErrorLines, l => l.StartsWith("eks-infra:access: no principal gets cluster-admin rights", StringComparison.Ordinal));
+
+        var diff = DiffAgainstShipped("prod");
+        Assert.Equal(1, diff.ExitCode);
+    }
+
+    [Fact]
+    public void A_principal_whose_access_entry_would_be_recreated_is_the_409_trap()
+    {
+        project.EditStack("staging", "role/ci/github-actions-deployer", "role/ci/GitHub-Actions-Deployer");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(("error", "the principal's access entry would be re-created under a new name"), Findings(result));
+    }
+
+    [Fact]
+    public void Renaming_the_cluster_or_its_service_role_would_replace_it()
+    {
+        project.EditStack("staging", "name: staging-cluster", "name: staging-cluster-2");
+        project.EditStack("staging", "serviceRoleName: staging-eks-cluster-role", "serviceRoleName: staging-cluster-role");
+
+        var findings = Findings(DiffAgainstShipped("staging", "json"));
+
+        Assert.Contains(("error", "cluster name changes: staging-cluster → staging-cluster-2"), findings);
+        Assert.Contains(("error", "the cluster's service role changes: staging-eks-cluster-role → staging-cluster-role"), findings);
+    }
+
+    [Fact]
+    public void Grants_and_revocations_are_listed_principal_by_principal()
+    {
+        project.EditStack("staging", "      - userarn: arn:aws:iam::123456789012:user/qa-lead\n        username: qa-lead\n        groups: [read-only]\n", "");
+        project.EditStack("staging", "namespaces: [apps, apps-jobs]", "namespaces: [apps]");
+
+        var findings = Findings(DiffAgainstShipped("staging", "json"));
+
+        Assert.Contains(("revoked", "revoked from user qa-lead"), findings);
+        Assert.Contains(("changed", "changed for role ci-deployer"), findings);
+    }
+
+    [Fact]
+    public void A_new_stack_shows_every_grant_as_new()
+    {
+        project.SetBase("dev", null);
+
+        var result = project.Run("diff", "dev", "--base", "base");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("New stack", result.Out, StringComparison.Ordinal);
+        Assert.Contains("new cluster admin: eks-admin", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Base_as_a_git_revision_reads_the_stack_file_at_that_revision()
+    {
+        project.Git("init", "-q", "-b", "main");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD", "--format", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(("error", "authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP"), Findings(result)[0]);
+
+        var missing = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "no-such-rev");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("neither a file nor a git revision", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Base_as_a_file_path()
+    {
+        var basePath = Path.Combine(project.Directory, "base.yaml");
+        File.WriteAllText(basePath, project.ReadStack("dev").Replace("groups: [read-only]", "groups: [system:masters]", StringComparison.Ordinal));
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", basePath, "--format", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(("changed", "changed for created role eks-readonly"), Findings(result));
+    }
+}

@@ -1,0 +1,150 @@
+using YamlDotNet.RepresentationModel;
+
+namespace EksInfra.Cli.Tests;
+
+public sealed class ImportAndMigrateTests : IDisposable
+{
+    private const string LiveAwsAuth = """
+        apiVersion: v1
+        data:
+          mapRoles: |
+            - groups:
+              - system:bootstrappers
+              - system:nodes
+              rolearn: arn:aws:iam::123456789012:role/eksctl-my-cluster-NodeInstanceRole-1ABC
+              username: system:node:{{EC2PrivateDNSName}}
+            - rolearn: arn:aws:iam::123456789012:role/platform-admin
+              username: admin:{{SessionName}}
+              groups:
+                - system:masters
+            - rolearn: arn:aws:sts::123456789012:assumed-role/dev/alice
+              username: alice
+              groups: [developers]
+          mapUsers: |
+            - userarn: arn:aws:iam::123456789012:user/bob
+              username: bob
+              groups:
+                - developers
+        kind: ConfigMap
+        metadata:
+          name: aws-auth
+          namespace: kube-system
+        """;
+
+    private readonly TestProject project = new();
+
+    public void Dispose() => project.Dispose();
+
+    [Fact]
+    public void Import_carries_mappings_over_and_lists_what_it_cannot()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), LiveAwsAuth);
+
+        var result = project.Run("import", "aws-auth.yaml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var stream = new YamlStream();
+        stream.Load(new StringReader(result.Out));
+        var access = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["config"])["eks-infra:access"];
+        var roles = (YamlSequenceNode)access["mapRoles"];
+        var role = (YamlMappingNode)Assert.Single(roles);
+        Assert.Equal("arn:aws:iam::123456789012:role/platform-admin", ((YamlScalarNode)role["rolearn"]).Value);
+        Assert.Equal("admin:{{SessionName}}", ((YamlScalarNode)role["username"]).Value);
+        Assert.Single((YamlSequenceNode)access["mapUsers"]);
+        Assert.Contains("data.mapRoles[0]: 'arn:aws:iam::123456789012:role/eksctl-my-cluster-NodeInstanceRole-1ABC' is a node role", result.Error, StringComparison.Ordinal);
+        Assert.Contains("data.mapRoles[2]: 'arn:aws:sts::123456789012:assumed-role/dev/alice' is an STS assumed-role", result.Error, StringComparison.Ordinal);
+        Assert.Contains("groups.developers: aws-auth does not say what 'developers' may do", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_imported_block_is_refused_by_check_until_its_groups_are_bound()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), LiveAwsAuth);
+        var imported = project.Run("import", "aws-auth.yaml").Out;
+        var cluster = "config:\n  aws:region: us-west-2\n  aws:allowedAccountIds: [\"123456789012\"]\n  eks-infra:cluster:\n    name: legacy\n";
+        project.WriteStack("legacy", cluster + imported["config:\n".Length..]);
+
+        var refused = project.Run("check", "legacy");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains(refused.ErrorLines, l => l.StartsWith("eks-infra:access.groups.developers.clusterRole: 'REPLACE-ME' is not a ClusterRole", StringComparison.Ordinal));
+
+        project.EditStack("legacy", "clusterRole: REPLACE-ME", "clusterRole: edit");
+        var accepted = project.Run("check", "legacy");
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+    }
+
+    [Fact]
+    public void Import_of_a_broken_mapRoles_says_the_authenticator_ignores_it()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "broken.yaml"), "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::123456789012:role/a\n     username: a\n");
+
+        var result = project.Run("import", "broken.yaml");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("data.mapRoles: does not parse as a YAML list, so the cluster's authenticator is ignoring all of it", result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
+    public void Migrate_prints_the_change_and_steps_and_writes_only_with_write()
+    {
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP # the seed's mode");
+        var before = project.ReadStack("dev");
+
+        var dry = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("- authenticationMode: CONFIG_MAP # the seed's mode", dry.Out, StringComparison.Ordinal);
+        Assert.Contains("+ authenticationMode: API_AND_CONFIG_MAP # the seed's mode", dry.Out, StringComparison.Ordinal);
+        Assert.Contains("AmazonEKSClusterAdminPolicy (cluster-wide)", dry.Out, StringComparison.Ordinal);
+        Assert.Contains("1. Set eks-infra:access.authenticationMode to API_AND_CONFIG_MAP", dry.Out, StringComparison.Ordinal);
+        Assert.Equal(before, project.ReadStack("dev"));
+
+        var written = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP", "--write");
+        Assert.Equal(0, written.ExitCode);
+        Assert.Equal(before.Replace("authenticationMode: CONFIG_MAP", "authenticationMode: API_AND_CONFIG_MAP", StringComparison.Ordinal), project.ReadStack("dev"));
+        Assert.Equal(0, project.Run("check", "dev").ExitCode);
+    }
+
+    [Fact]
+    public void Migrate_refuses_backward_moves_and_skipped_steps()
+    {
+        var backwards = project.Run("migrate", "prod", "--to", "API_AND_CONFIG_MAP");
+        Assert.Equal(1, backwards.ExitCode);
+        Assert.Contains("moves backwards", backwards.Error, StringComparison.Ordinal);
+
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+        var skipping = project.Run("migrate", "dev", "--to", "API", "--write");
+        Assert.Equal(1, skipping.ExitCode);
+        Assert.Contains("migrate to API_AND_CONFIG_MAP first", skipping.Error, StringComparison.Ordinal);
+        Assert.Contains("authenticationMode: CONFIG_MAP", project.ReadStack("dev"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migrate_lists_what_cannot_become_an_access_entry_and_writes_nothing()
+    {
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+        project.EditStack("dev", "        username: kubernetes-user\n        groups: [system:masters]", "        username: kubernetes-user\n        groups: [system:masters, system:monitoring]");
+        project.EditStack("dev", "    mapUsers:", "    mapAccounts: [\"210987654321\"]\n    mapUsers:");
+        var before = project.ReadStack("dev");
+        Assert.Equal(0, project.Run("check", "dev").ExitCode);
+
+        var result = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP", "--write");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("eks-infra:access.mapUsers[0].groups[1]: 'system:monitoring' is a Kubernetes system group; EKS access entries refuse", StringComparison.Ordinal));
+        Assert.Equal(before, project.ReadStack("dev"));
+    }
+
+    [Fact]
+    public void Migrate_inserts_the_mode_when_the_stack_relies_on_the_default()
+    {
+        project.EditStack("staging", "    authenticationMode: API_AND_CONFIG_MAP\n", "");
+        Assert.Equal(0, project.Run("check", "staging").ExitCode);
+
+        var result = project.Run("migrate", "staging", "--to", "API", "--write");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  eks-infra:access:\n    authenticationMode: API\n    roles:", project.ReadStack("staging"), StringComparison.Ordinal);
+        Assert.Equal(0, project.Run("check", "staging").ExitCode);
+    }
+}
