@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using EksInfra.Cli;
+
+namespace EksInfra.Workflows.Tests;
+
+public sealed partial class CliCommandLineTests
+{
+    private static readonly string Root = RepoRoot.Find();
+
+    private static List<CliInvocation> WorkflowInvocations() =>
+    [
+        .. StackCoverage.Invocations(Workflow.Load(Root, Workflow.PreviewPath)),
+        .. StackCoverage.Invocations(Workflow.Load(Root, Workflow.DeployPath)),
+    ];
+
+    [Fact]
+    public void Every_eksinfra_command_line_in_the_workflows_parses()
+    {
+        var invocations = WorkflowInvocations();
+        var failures = invocations.Select(Parse).OfType<string>().ToList();
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public void The_workflows_run_check_diff_and_who()
+    {
+        var verbs = WorkflowInvocations().Select(i => i.Verb).ToHashSet();
+        Assert.Contains("check", verbs);
+        Assert.Contains("diff", verbs);
+        Assert.Contains("who", verbs);
+    }
+
+    [Fact]
+    public void The_diff_is_markdown_against_the_pull_requests_base()
+    {
+        var diff = Assert.Single(WorkflowInvocations(), i => i.Verb == "diff");
+        Assert.Contains("--base \"$BASE_SHA\"", diff.Line, StringComparison.Ordinal);
+        Assert.Contains("--format markdown", diff.Line, StringComparison.Ordinal);
+        var step = Workflow.Load(Root, Workflow.PreviewPath).Steps("access-report").Single(s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true);
+        Assert.Equal("${{ github.event.pull_request.base.sha }}", step.Node.At("env", "BASE_SHA").Text());
+    }
+
+    [Theory]
+    [InlineData("docs/environments.md")]
+    [InlineData("README.md")]
+    public void Every_eksinfra_command_line_in_the_docs_parses(string document)
+    {
+        var doc = File.ReadAllText(Path.Combine(Root, document));
+        var invocations = ShellBlock().Matches(doc)
+            .SelectMany(m => ShellCommands.FindEksinfra(m.Groups[1].Value, document))
+            .ToList();
+        Assert.Contains(invocations, i => i.Verb == "check");
+        Assert.Contains(invocations, i => i.Verb == "diff");
+        var failures = invocations.Select(Parse).OfType<string>().ToList();
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Theory]
+    [InlineData("eksinfra diff \"$stack\" --base \"$BASE_SHA\" --format markdown > \"$out\" 2> \"$out.err\"", "diff dev --base HEAD --format markdown")]
+    [InlineData("dotnet run --project infra/EksInfra.Cli -- check --strict && echo ok", "check --strict")]
+    [InlineData("dotnet infra/EksInfra.Cli/bin/Release/net10.0/eksinfra.dll who ${{ matrix.stack }} --format json | jq .", "who dev --format json")]
+    [InlineData("echo \"eksinfra check\" # eksinfra diff", "")]
+    public void Command_lines_are_found_and_placeholders_substituted(string line, string expected)
+    {
+        var found = ShellCommands.FindEksinfra(line, "test");
+        Assert.Equal(expected, string.Join(" ", found.SelectMany(i => i.Args)));
+    }
+
+    private static string? Parse(CliInvocation invocation)
+    {
+        var errors = CliApp.BuildRootCommand().Parse(invocation.Args.ToArray()).Errors;
+        return errors.Count == 0
+            ? null
+            : $"{invocation.Source}: `{invocation.Line}` does not parse as `eksinfra {string.Join(" ", invocation.Args)}`: {string.Join("; ", errors.Select(e => e.Message))}";
+    }
+
+    [GeneratedRegex(@"```(?:bash|sh|shell)\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ShellBlock();
+}

@@ -1,0 +1,177 @@
+using YamlDotNet.RepresentationModel;
+
+namespace EksInfra.Workflows.Tests;
+
+public sealed class WorkflowStructureTests
+{
+    private static readonly string Root = RepoRoot.Find();
+
+    private static Workflow Preview => Workflow.Load(Root, Workflow.PreviewPath);
+
+    private static Workflow Deploy => Workflow.Load(Root, Workflow.DeployPath);
+
+    [Theory]
+    [InlineData(Workflow.PreviewPath)]
+    [InlineData(Workflow.DeployPath)]
+    public void Workflow_parses_as_yaml_with_jobs(string path)
+    {
+        var workflow = Workflow.Load(Root, path);
+        Assert.NotNull(workflow.Root.Child("on"));
+        Assert.NotEmpty(workflow.Jobs.Entries());
+        Assert.All(workflow.Jobs.Entries(), job => Assert.Equal("ubuntu-latest", job.Value.Child("runs-on").Text()));
+    }
+
+    [Fact]
+    public void Preview_runs_on_pull_requests_to_main()
+    {
+        Assert.Equal(["main"], Preview.Root.At("on", "pull_request", "branches").Strings());
+        Assert.Null(Preview.Root.At("on", "push"));
+        Assert.Null(Preview.Root.At("on", "pull_request_target"));
+    }
+
+    [Fact]
+    public void Preview_builds_and_tests_once_and_publishes_the_program()
+    {
+        var build = Preview.Steps("build");
+        Assert.Single(Preview.Steps(), s => s.Run?.Contains("dotnet test", StringComparison.Ordinal) == true);
+        Assert.Contains(build, s => s.Run?.Trim() == "dotnet test EksInfra.sln");
+        Assert.Contains(build, s => Uses(s, "actions/upload-artifact") && s.With.Child("name").Text() == "pulumi-program");
+        Assert.DoesNotContain(Preview.Steps(), s => s.Run?.Contains("dotnet build", StringComparison.Ordinal) == true
+            || s.Run?.Contains("dotnet publish", StringComparison.Ordinal) == true);
+        Assert.True(File.Exists(Path.Combine(Root, "EksInfra.sln")), "the workflows run `dotnet test EksInfra.sln`");
+    }
+
+    [Fact]
+    public void Previews_run_per_stack_on_the_one_build()
+    {
+        var job = Preview.Job("preview");
+        Assert.Contains("build", job.Child("needs").Strings());
+        Assert.Equal("false", job.At("strategy", "fail-fast").Text());
+        Assert.Null(job.Child("environment"));
+        AssertRunsPrebuiltProgram(Preview, "preview");
+
+        var pulumi = Assert.Single(Preview.Steps("preview"), s => Uses(s, "pulumi/actions") && s.With.Child("command") is not null);
+        Assert.Equal("preview", pulumi.With.Child("command").Text());
+        Assert.Equal("${{ matrix.stack }}", pulumi.With.Child("stack-name").Text());
+        Assert.Equal("true", pulumi.With.Child("comment-on-pr").Text());
+        Assert.Equal("${{ vars.PULUMI_BACKEND_URL }}", pulumi.With.Child("cloud-url").Text());
+        Assert.Equal("write", job.At("permissions", "id-token").Text());
+        Assert.Equal("write", job.At("permissions", "pull-requests").Text());
+
+        var aws = Assert.Single(Preview.Steps("preview"), s => Uses(s, "aws-actions/configure-aws-credentials"));
+        Assert.Equal("${{ vars[format('AWS_PREVIEW_ROLE_ARN_{0}', matrix.stack)] }}", aws.With.Child("role-to-assume").Text());
+    }
+
+    [Fact]
+    public void Access_report_is_one_comment_updated_in_place()
+    {
+        var job = Preview.Job("access-report");
+        Assert.Contains("build", job.Child("needs").Strings());
+        var checkout = Assert.Single(Preview.Steps("access-report"), s => Uses(s, "actions/checkout"));
+        Assert.Equal("0", checkout.With.Child("fetch-depth").Text());
+        Assert.Equal("write", job.At("permissions", "pull-requests").Text());
+
+        const string marker = "<!-- eksinfra-access-report -->";
+        var report = Assert.Single(Preview.Steps("access-report"), s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true);
+        Assert.Contains(marker, report.Run, StringComparison.Ordinal);
+        var comment = Assert.Single(Preview.Steps("access-report"), s => Uses(s, "actions/github-script"));
+        var script = comment.With.Child("script").Text() ?? "";
+        Assert.Contains(marker, script, StringComparison.Ordinal);
+        Assert.Contains("updateComment", script, StringComparison.Ordinal);
+        Assert.Contains("createComment", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deploy_runs_on_pushes_to_main()
+    {
+        Assert.Equal(["main"], Deploy.Root.At("on", "push", "branches").Strings());
+        Assert.Null(Deploy.Root.At("on", "pull_request"));
+    }
+
+    [Fact]
+    public void Deploy_goes_dev_then_staging_then_prod_with_prod_gated_last()
+    {
+        Assert.Equal(["build"], Deploy.Job("dev").Child("needs").Strings());
+        Assert.Equal(["build", "dev"], Deploy.Job("staging").Child("needs").Strings());
+        Assert.Equal(["build", "staging"], Deploy.Job("prod").Child("needs").Strings());
+        Assert.Equal("prod", Deploy.Job("prod").Child("environment").Text());
+        // Nothing runs after prod, and nothing but the stack jobs deploys.
+        Assert.DoesNotContain(Deploy.Jobs.Entries(), j => j.Value.Child("needs").Strings().Contains("prod"));
+        Assert.Equal(
+            ["build", "dev", "staging", "prod"],
+            Deploy.Jobs.Entries().Select(j => j.Key));
+    }
+
+    [Fact]
+    public void Each_stack_has_its_own_concurrency_group_that_never_cancels()
+    {
+        var stacks = DeployedStacks();
+        var groups = stacks.Select(s => Deploy.Job(s).At("concurrency", "group").Text()).ToList();
+        Assert.Equal(groups.Count, groups.Distinct().Count());
+        Assert.All(stacks, s => Assert.Equal("false", Deploy.Job(s).At("concurrency", "cancel-in-progress").Text()));
+        Assert.Null(Deploy.Root.Child("concurrency"));
+    }
+
+    [Fact]
+    public void Deploy_builds_once_and_every_stack_runs_the_prebuilt_program()
+    {
+        Assert.Single(Deploy.Steps(), s => s.Run?.Trim() == "dotnet test EksInfra.sln");
+        foreach (var stack in DeployedStacks())
+        {
+            AssertRunsPrebuiltProgram(Deploy, stack);
+        }
+    }
+
+    [Fact]
+    public void Stack_jobs_are_the_same_steps_but_for_the_stack_name()
+    {
+        var normalized = DeployedStacks().Select(s => Normalize(Deploy.Job(s)!, s)).ToList();
+        Assert.All(normalized, n => Assert.Equal(normalized[0], n));
+    }
+
+    [Fact]
+    public void Every_stack_file_has_the_region_the_workflows_read()
+    {
+        foreach (var stack in StackCoverage.Stacks(Root))
+        {
+            var config = Yaml.LoadMapping(Path.Combine(Root, $"Pulumi.{stack}.yaml")).Child("config");
+            Assert.False(string.IsNullOrEmpty(config.Child("aws:region").Text()), $"Pulumi.{stack}.yaml has no config aws:region");
+        }
+    }
+
+    [Fact]
+    public void Pulumi_yaml_has_the_runtime_line_the_workflows_rewrite()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "Pulumi.yaml"));
+        Assert.Contains("runtime: dotnet", lines);
+        Assert.Contains(Deploy.Steps(), s => s.Run?.Contains("sed -i \"s|^runtime: dotnet\\$|", StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>Stacks that have a deploy job (a stack without one is reported by <see cref="StackCoverage"/>).</summary>
+    private static List<string> DeployedStacks() => [.. StackCoverage.Stacks(Root).Where(s => Deploy.Job(s) is not null)];
+
+    private static void AssertRunsPrebuiltProgram(Workflow workflow, string job)
+    {
+        var steps = workflow.Steps(job);
+        var download = Assert.Single(steps, s => Uses(s, "actions/download-artifact"));
+        Assert.Equal("pulumi-program", download.With.Child("name").Text());
+        var binary = Assert.Single(steps, s => s.Run?.Contains("options: { binary:", StringComparison.Ordinal) == true);
+        Assert.True(binary.Index > download.Index, $"{workflow.Path} jobs.{job}: set runtime.options.binary after the download");
+        var pulumi = steps.Last(s => Uses(s, "pulumi/actions"));
+        Assert.True(pulumi.Index > binary.Index, $"{workflow.Path} jobs.{job}: run pulumi after setting runtime.options.binary");
+        Assert.DoesNotContain(steps, s => s.Run?.Contains("dotnet build", StringComparison.Ordinal) == true);
+    }
+
+    private static bool Uses(WorkflowStep step, string action) =>
+        step.Uses?.StartsWith(action + "@", StringComparison.Ordinal) == true;
+
+    private static string Normalize(YamlNode job, string stack)
+    {
+        using var writer = new StringWriter();
+        new YamlStream(new YamlDocument(job)).Save(writer, assignAnchors: false);
+        var withoutNeeds = string.Join('\n', writer.ToString().Split('\n').Where(l => !l.StartsWith("needs:", StringComparison.Ordinal)));
+        return withoutNeeds
+            .Replace(StackCoverage.RoleVariable(stack), "AWS_ROLE_ARN_STACK", StringComparison.Ordinal)
+            .Replace(stack, "STACK", StringComparison.Ordinal);
+    }
+}
