@@ -47,10 +47,11 @@ public sealed class DiagnosticBag
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => items.AddRange(diagnostics);
 
-    /// <summary>Errors first, then by file position, then by path: the order a reader fixes them in.</summary>
+    /// <summary>Errors first, then by file position (unplaced ones last), then by path: the order a reader fixes them in.</summary>
     public IReadOnlyList<Diagnostic> ToSortedList() =>
         [.. items.Distinct()
             .OrderBy(d => d.Severity)
+            .ThenBy(d => d.Location is null ? 1 : 0)
             .ThenBy(d => d.Location?.File ?? "", StringComparer.Ordinal)
             .ThenBy(d => d.Location?.Line ?? int.MaxValue)
             .ThenBy(d => d.Location?.Column ?? int.MaxValue)

@@ -16,7 +16,8 @@ public static class StackBinder
     public static (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics) Bind(StackSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var ctx = new BindContext();
+        // A file that could not be read has no keys; saying each one is missing would bury the real error.
+        var ctx = new BindContext { ReadFailed = source.Values.Count == 0 && source.ReadDiagnostics.Any(d => d.IsError) };
         ctx.Bag.AddRange(source.ReadDiagnostics);
 
         foreach (var (key, node) in source.Values)
@@ -47,7 +48,7 @@ public static class StackBinder
         {
             region = ctx.String(regionNode) ?? "";
         }
-        else if (!ctx.Bag.HasErrors || source.Values.Count > 0)
+        else if (!ctx.ReadFailed)
         {
             ctx.Bag.Error(AwsSettings.RegionPath, "required: set the AWS region the cluster lives in, e.g. 'aws:region: us-west-2'");
         }
@@ -57,7 +58,7 @@ public static class StackBinder
         {
             accounts = ctx.StringList(accountsNode);
         }
-        else
+        else if (!ctx.ReadFailed)
         {
             ctx.Bag.Error(AwsSettings.AllowedAccountIdsPath, "required: set the one AWS account this stack deploys into, e.g. 'aws:allowedAccountIds: [\"123456789012\"]'; the plan names role ARNs in it before apply, and the provider refuses any other account");
         }
@@ -67,7 +68,7 @@ public static class StackBinder
 
     private static ClusterSettings BindCluster(ConfigNode? node, BindContext ctx, string path)
     {
-        if (node is null)
+        if (node is null && !ctx.ReadFailed)
         {
             ctx.Bag.Error(path, "required: add an 'eks-infra:cluster' map with at least 'name'");
         }
@@ -81,12 +82,7 @@ public static class StackBinder
             map.String("version"),
             map.String("serviceRoleName") ?? ClusterSettings.DefaultServiceRoleName,
             map.String("nodeRoleName") ?? ClusterSettings.DefaultNodeRoleName,
-            new NodeGroupSettings(
-                ngPath,
-                ng.String("instanceType") ?? NodeGroupSettings.DefaultInstanceType,
-                ng.Int("desiredSize") ?? NodeGroupSettings.DefaultDesiredSize,
-                ng.Int("minSize") ?? NodeGroupSettings.DefaultMinSize,
-                ng.Int("maxSize") ?? NodeGroupSettings.DefaultMaxSize),
+            BindNodeGroup(ng, ngPath),
             new NetworkSettings(
                 path,
                 map.String("vpcId"),
@@ -97,9 +93,22 @@ public static class StackBinder
             map.Bool("protect") ?? false);
     }
 
+    /// <summary>Sizes left out are chosen around the ones given, so 'minSize: 1, maxSize: 2' alone is valid.</summary>
+    private static NodeGroupSettings BindNodeGroup(MapReader ng, string path)
+    {
+        int? min = ng.Int("minSize"), max = ng.Int("maxSize"), desired = ng.Int("desiredSize");
+        var d = desired ?? Math.Clamp(NodeGroupSettings.DefaultDesiredSize, min ?? 0, Math.Max(min ?? 0, max ?? int.MaxValue));
+        return new NodeGroupSettings(
+            path,
+            ng.String("instanceType") ?? NodeGroupSettings.DefaultInstanceType,
+            d,
+            min ?? Math.Min(NodeGroupSettings.DefaultMinSize, d),
+            max ?? Math.Max(NodeGroupSettings.DefaultMaxSize, d));
+    }
+
     private static AccessSettings BindAccess(ConfigNode? node, BindContext ctx, string path)
     {
-        if (node is null)
+        if (node is null && !ctx.ReadFailed)
         {
             ctx.Bag.Error(path, "required: add an 'eks-infra:access' map (authenticationMode, roles, mapRoles, mapUsers, groups)");
         }
@@ -207,6 +216,8 @@ public static class StackBinder
     private sealed class BindContext
     {
         public DiagnosticBag Bag { get; } = new();
+
+        public bool ReadFailed { get; init; }
 
         public Dictionary<string, SourceLocation> Locations { get; } = new(StringComparer.Ordinal);
 

@@ -4,6 +4,8 @@ namespace EksInfra.Access.Config;
 public static class StackFileReader
 {
     /// <summary>Top-level keys Pulumi itself writes into stack files; anything else is a mistake.</summary>
+    private const string ConfigPrefix = "config.";
+
     private static readonly string[] KnownTopLevelKeys = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
     public static string StackNameFromFileName(string fileName)
@@ -18,7 +20,9 @@ public static class StackFileReader
     {
         var read = YamlConfigReader.ReadBytes(bytes, fileName);
         var bag = new DiagnosticBag();
-        bag.AddRange(read.Diagnostics);
+
+        // Inside the file, config values sit under 'config.'; their config path is the key alone.
+        bag.AddRange(read.Diagnostics.Select(d => d.Path.StartsWith(ConfigPrefix, StringComparison.Ordinal) ? d with { Path = d.Path[ConfigPrefix.Length..] } : d));
         var values = new SortedDictionary<string, ConfigNode>(StringComparer.Ordinal);
         switch (read.Root)
         {
@@ -39,7 +43,7 @@ public static class StackFileReader
                 ReadConfigBlock(top["config"], fileName, values, bag);
                 break;
             default:
-                bag.Error(read.Root, $"the stack file must be a map with a 'config:' key, not {read.Root.KindName}");
+                bag.Error("(file)", $"the stack file must be a map with a 'config:' key, not {read.Root.KindName}", read.Root.Location);
                 break;
         }
 

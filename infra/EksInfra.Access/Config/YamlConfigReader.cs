@@ -72,6 +72,11 @@ public static partial class YamlConfigReader
                 : "";
             return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", builder.At(e.Start));
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet throws this (not a YamlException) for some truncated flow collections.
+            return Fail(rootPath, $"the file is not valid YAML: {e.Message}; check for an unclosed '[' or '{{'", builder.At(Mark.Empty));
+        }
         catch (LimitExceededException e)
         {
             return Fail(rootPath, e.Message, new SourceLocation(fileName, 1, 1));

@@ -6,6 +6,10 @@ namespace EksInfra.Access.Model;
 public static partial class KubernetesNames
 {
     public const string SystemMasters = "system:masters";
+
+    /// <summary>The label on every Kubernetes object the stack writes, so a reader of the cluster can tell where it came from.</summary>
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "eks-infra";
     public const string NodeUsername = "system:node:{{EC2PrivateDNSName}}";
     public static readonly IReadOnlyList<string> NodeGroups = ["system:bootstrappers", "system:nodes"];
 

@@ -37,6 +37,10 @@ public sealed record ClusterPlan(
     /// <summary>The cluster's ARN, for the access roles' <c>eks:DescribeCluster</c> policy.</summary>
     public string Arn => $"arn:{Partition}:eks:{Region}:{AccountId}:cluster/{Name}";
 
+    /// <summary>The seed's verification step for a role: a kubeconfig that assumes it, then the nodes it can see.</summary>
+    public string VerifyCommand(string roleArn) =>
+        $"aws eks update-kubeconfig --name {Name} --region {Region} --role-arn {roleArn} && kubectl get nodes";
+
     /// <summary>Kebab-case prefix of every logical resource name the Pulumi program registers.</summary>
     public string LogicalName => Name;
 }

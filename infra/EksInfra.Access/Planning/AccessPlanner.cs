@@ -25,7 +25,7 @@ public static class AccessPlanner
             aws.AccountId,
             aws.Partition,
             c.Version,
-            new NodeGroupPlan($"{KubernetesNames.Kebab(c.Name)}-node-group", c.NodeGroup.InstanceType, c.NodeGroup.DesiredSize, c.NodeGroup.MinSize, c.NodeGroup.MaxSize),
+            new NodeGroupPlan(LogicalNames.NodeGroup(c.Name), c.NodeGroup.InstanceType, c.NodeGroup.DesiredSize, c.NodeGroup.MinSize, c.NodeGroup.MaxSize),
             c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds) },
             c.Protect);
 
@@ -61,23 +61,21 @@ public static class AccessPlanner
         foreach (var role in config.Access.Roles.OrderBy(r => r.Name, Ordinal))
         {
             var trusted = role.AssumedBy.Count > 0 ? Sorted(role.AssumedBy) : [Arns.AccountRoot(partition, account)];
-            var logical = KubernetesNames.Kebab(role.Name);
-            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, IamPolicies.AwsPrincipalTrust(trusted), [], new InlinePolicyPlan($"{logical}-describe-cluster", "eks-describe-cluster", IamPolicies.DescribeCluster(cluster.Arn)), role.MaxSessionDuration));
+            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, IamPolicies.AwsPrincipalTrust(trusted), [], new InlinePolicyPlan(LogicalNames.DescribeClusterPolicy(role.Name), "eks-describe-cluster", IamPolicies.DescribeCluster(cluster.Arn)), role.MaxSessionDuration));
         }
 
         return list;
 
         IamRolePlan Role(string name, string path, RolePurpose purpose, string trust, IEnumerable<string> managed, InlinePolicyPlan? inline, int? maxSession)
         {
-            var logical = KubernetesNames.Kebab(name);
             return new IamRolePlan(
-                logical,
+                LogicalNames.Role(name),
                 name,
                 path,
                 Arns.RoleArn(partition, account, path, name),
                 purpose,
                 trust,
-                [.. managed.Select(p => new ManagedPolicyAttachmentPlan($"{logical}-{KubernetesNames.Kebab(p)}", IamPolicies.ManagedPolicyArn(partition, p)))],
+                [.. managed.Select(p => new ManagedPolicyAttachmentPlan(LogicalNames.PolicyAttachment(name, p), IamPolicies.ManagedPolicyArn(partition, p)))],
                 inline,
                 maxSession);
         }
@@ -127,7 +125,7 @@ public static class AccessPlanner
         }).OrderBy(e => e.Key, Ordinal)];
 
     private static AccessPolicyAssociationPlan Association(ClusterPlan cluster, string policy, IReadOnlyList<string> namespaces) =>
-        new(KubernetesNames.Kebab(policy), policy, EksAccessPolicies.Arn(cluster.Partition, policy), namespaces.Count == 0 ? AccessScopePlan.Cluster : new AccessScopePlan("namespace", Sorted(namespaces)));
+        new(LogicalNames.AccessPolicy(policy), policy, EksAccessPolicies.Arn(cluster.Partition, policy), namespaces.Count == 0 ? AccessScopePlan.Cluster : new AccessScopePlan("namespace", Sorted(namespaces)));
 
     /// <summary>The name of every RBAC binding the stack owns, so a reader of the cluster can tell where it came from.</summary>
     public static string BindingName(string group) => $"eks-infra:{group}";
@@ -138,9 +136,9 @@ public static class AccessPlanner
         var referenced = access.Groups.Select(g => g.ClusterRole).ToHashSet(Ordinal);
         var clusterRoles = access.ClusterRoles
             .Select(r => new ClusterRolePlan(
-                $"cluster-role-{KubernetesNames.Kebab(r.Name)}",
+                LogicalNames.ClusterRole(r.Name),
                 r.Name,
-                [.. r.Rules.Select(rule => new PolicyRulePlan(rule.ApiGroups, rule.Resources, rule.Verbs, rule.ResourceNames, rule.NonResourceUrls))]))
+                CanonicalRules(r.Rules)))
             .ToList();
         if (referenced.Contains(BuiltInRoles.ReadOnlyName))
         {
@@ -150,14 +148,24 @@ public static class AccessPlanner
         var groups = access.Groups.OrderBy(g => g.Name, Ordinal).ToList();
         var clusterBindings = groups
             .Where(g => g.Namespaces.Count == 0)
-            .Select(g => new ClusterRoleBindingPlan($"cluster-role-binding-{KubernetesNames.Kebab(g.Name)}", BindingName(g.Name), g.ClusterRole, g.Name))
+            .Select(g => new ClusterRoleBindingPlan(LogicalNames.ClusterRoleBinding(g.Name), BindingName(g.Name), g.ClusterRole, g.Name))
             .ToList();
         var roleBindings = groups
-            .SelectMany(g => g.Namespaces.Select(ns => new RoleBindingPlan($"role-binding-{ns}-{KubernetesNames.Kebab(g.Name)}", BindingName(g.Name), ns, g.ClusterRole, g.Name)))
+            .SelectMany(g => g.Namespaces.Select(ns => new RoleBindingPlan(LogicalNames.RoleBinding(ns, g.Name), BindingName(g.Name), ns, g.ClusterRole, g.Name)))
             .OrderBy(b => b.Namespace, Ordinal).ThenBy(b => b.Group, Ordinal)
             .ToList();
         return new RbacPlan([.. clusterRoles.OrderBy(r => r.Name, Ordinal)], clusterBindings, roleBindings);
     }
+
+    /// <summary>RBAC rules are sets of sets: sorted, so reordering them in config changes no byte of the output.</summary>
+    private static List<PolicyRulePlan> CanonicalRules(IEnumerable<PolicyRuleSettings> rules) =>
+        [.. rules
+            .Select(rule => new PolicyRulePlan(Sorted(rule.ApiGroups), Sorted(rule.Resources), Sorted(rule.Verbs), Sorted(rule.ResourceNames), Sorted(rule.NonResourceUrls)))
+            .DistinctBy(RuleKey, Ordinal)
+            .OrderBy(RuleKey, Ordinal)];
+
+    private static string RuleKey(PolicyRulePlan rule) =>
+        string.Join("\u0001", new[] { rule.ApiGroups, rule.Resources, rule.ResourceNames, rule.NonResourceUrls, rule.Verbs }.Select(list => string.Join("\u0000", list)));
 
     private static List<PrincipalAccess> Principals(StackConfig config, List<IamRolePlan> roles, List<Identity> identities)
     {

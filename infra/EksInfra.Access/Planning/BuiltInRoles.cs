@@ -13,7 +13,7 @@ public static class BuiltInRoles
     /// reading one is a privilege escalation, not a look.
     /// </summary>
     public static ClusterRolePlan ReadOnly { get; } = new(
-        "cluster-role-read-only",
+        LogicalNames.ClusterRole(ReadOnlyName),
         ReadOnlyName,
         [
             Rule([""], ["configmaps", "endpoints", "events", "limitranges", "namespaces", "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "pods/log", "replicationcontrollers", "resourcequotas", "serviceaccounts", "services"]),

@@ -1,3 +1,4 @@
+using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using YamlDotNet.RepresentationModel;
 
@@ -8,6 +9,7 @@ public static class AwsAuthRenderer
 {
     public const string Name = "aws-auth";
     public const string Namespace = "kube-system";
+    public const string MapAccountsKey = "mapAccounts";
 
     /// <summary>The YAML text of <c>data.mapRoles</c>.</summary>
     public static string MapRoles(AwsAuthPlan awsAuth)
@@ -52,7 +54,7 @@ public static class AwsAuthRenderer
 
         if (awsAuth.MapAccounts.Count > 0)
         {
-            data.Add("mapAccounts", Yaml.Block(MapAccounts(awsAuth.MapAccounts)));
+            data.Add(MapAccountsKey, Yaml.Block(MapAccounts(awsAuth.MapAccounts)));
         }
 
         return Yaml.Emit(Yaml.Map(
@@ -61,7 +63,7 @@ public static class AwsAuthRenderer
             ("metadata", Yaml.Map(
                 ("name", Yaml.Str(Name)),
                 ("namespace", Yaml.Str(Namespace)),
-                ("labels", Yaml.Map(("app.kubernetes.io/managed-by", Yaml.Str("eks-infra")))))),
+                ("labels", Yaml.Map((KubernetesNames.ManagedByLabel, Yaml.Str(KubernetesNames.ManagedByValue)))))),
             ("data", data)));
     }
 }

@@ -1,3 +1,4 @@
+using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using YamlDotNet.RepresentationModel;
 
@@ -22,7 +23,7 @@ public static class RbacRenderer
     private static YamlMappingNode Metadata(string name, string? ns) => Yaml.Map(
         ("name", Yaml.Str(name)),
         ("namespace", ns is null ? null : Yaml.Str(ns)),
-        ("labels", Yaml.Map(("app.kubernetes.io/managed-by", Yaml.Str("eks-infra")))));
+        ("labels", Yaml.Map((KubernetesNames.ManagedByLabel, Yaml.Str(KubernetesNames.ManagedByValue)))));
 
     private static YamlMappingNode ClusterRole(ClusterRolePlan role) => Yaml.Map(
         ("apiVersion", Yaml.Str(ApiVersion)),

@@ -208,33 +208,40 @@ public static partial class StackValidator
             }
 
             var seenPrincipals = new Dictionary<string, Identity>(StringComparer.OrdinalIgnoreCase);
-            var seenAwsAuth = new Dictionary<string, Identity>(StringComparer.OrdinalIgnoreCase);
-            var nodeArn = Arns.RoleArn(aws.Partition, aws.AccountId, "/", config.Cluster.NodeRoleName);
-            var serviceArn = Arns.RoleArn(aws.Partition, aws.AccountId, "/", config.Cluster.ServiceRoleName);
+            var seenNames = new Dictionary<string, Identity>(StringComparer.OrdinalIgnoreCase);
+            var nodeArn = Arns.StripPath(Arns.RoleArn(aws.Partition, aws.AccountId, "/", config.Cluster.NodeRoleName));
+            var serviceArn = Arns.StripPath(Arns.RoleArn(aws.Partition, aws.AccountId, "/", config.Cluster.ServiceRoleName));
             foreach (var identity in identities)
             {
                 if (identity.Arn is { } arn)
                 {
-                    var awsAuthForm = identity.Kind == PrincipalKind.Role ? arn.WithoutPath : arn.Full;
-                    if (identity.Source == MappingSource.Existing && string.Equals(awsAuthForm, Arns.StripPath(nodeArn), StringComparison.OrdinalIgnoreCase))
+                    // IAM names are unique per kind in an account whatever the path, so the path-free ARN names the principal.
+                    var byName = arn.WithoutPath;
+                    if (identity.Source == MappingSource.Existing && string.Equals(byName, nodeArn, StringComparison.OrdinalIgnoreCase))
                     {
                         Error(identity.ArnPath, $"'{arn.Full}' is the stack's node role ({config.Cluster.Path}.nodeRoleName), which the stack maps itself with username {KubernetesNames.NodeUsername}; remove this entry");
                     }
-                    else if (identity.Source == MappingSource.Existing && string.Equals(awsAuthForm, Arns.StripPath(serviceArn), StringComparison.OrdinalIgnoreCase))
+                    else if (identity.Source == MappingSource.Existing && string.Equals(byName, serviceArn, StringComparison.OrdinalIgnoreCase))
                     {
                         Error(identity.ArnPath, $"'{arn.Full}' is the cluster's service role, which EKS itself assumes; it must not be mapped to a Kubernetes identity");
                     }
                     else if (seenPrincipals.TryGetValue(arn.Full, out var first))
                     {
-                        Error(identity.ArnPath, DuplicateMessage(arn.Full, first, identity));
+                        // Two created roles with one name are reported once, by the role-name rule above.
+                        if (first.Source != MappingSource.CreatedRole || identity.Source != MappingSource.CreatedRole)
+                        {
+                            Error(identity.ArnPath, DuplicateMessage(arn.Full, first, identity));
+                        }
                     }
-                    else if (seenAwsAuth.TryGetValue(awsAuthForm, out var firstByName))
+                    else if (seenNames.TryGetValue(byName, out var firstByName))
                     {
-                        Error(identity.ArnPath, $"'{arn.Full}' and {firstByName.ArnPath} ('{firstByName.Arn!.Full}') name the same role: IAM role names are unique whatever the path, and aws-auth keys both as '{awsAuthForm}'; keep one");
+                        Error(identity.ArnPath, identity.Kind == PrincipalKind.Role
+                            ? $"'{arn.Full}' and {firstByName.ArnPath} ('{firstByName.Arn!.Full}') name the same role: IAM role names are unique whatever the path, and aws-auth keys both as '{byName}'; keep one"
+                            : $"'{arn.Full}' and {firstByName.ArnPath} ('{firstByName.Arn!.Full}') name the same user: IAM user names are unique whatever the path; keep one");
                     }
 
                     seenPrincipals.TryAdd(arn.Full, identity);
-                    seenAwsAuth.TryAdd(awsAuthForm, identity);
+                    seenNames.TryAdd(byName, identity);
                 }
 
                 Username(identity);
@@ -250,6 +257,43 @@ public static partial class StackValidator
             ClusterAdmins(identities, declaredGroups);
             GroupDeclarations(definedClusterRoles, usedGroups);
             ClusterRoleDefinitions(declaredGroups.Values);
+            LogicalNameClashes();
+        }
+
+        /// <summary>Names that differ only in case or punctuation would become one Pulumi resource; Pulumi would refuse the stack.</summary>
+        private void LogicalNameClashes()
+        {
+            var c = config.Cluster;
+            Clashes(
+                "IAM role",
+                new[] { ($"{c.Path}.serviceRoleName", c.ServiceRoleName), ($"{c.Path}.nodeRoleName", c.NodeRoleName) }
+                    .Concat(access.Roles.Select(r => ($"{r.Path}.name", r.Name)))
+                    .Where(x => x.Item2.Length > 0)
+                    .Select(x => (x.Item1, x.Item2, LogicalNames.Role(x.Item2))),
+                namesFoldCase: true);
+            Clashes(
+                "ClusterRole",
+                access.ClusterRoles.Select(r => (r.Path, r.Name, LogicalNames.ClusterRole(r.Name)))
+                    .Append(($"{access.Path}.clusterRoles", BuiltInRoles.ReadOnlyName, LogicalNames.ClusterRole(BuiltInRoles.ReadOnlyName))));
+            Clashes(
+                "group binding",
+                access.Groups.Where(g => g.Namespaces.Count == 0).Select(g => (g.Path, g.Name, LogicalNames.ClusterRoleBinding(g.Name))));
+            Clashes(
+                "namespace binding",
+                access.Groups.SelectMany(g => g.Namespaces.Select((ns, i) => ($"{g.Path}.namespaces[{i}]", $"{g.Name} in {ns}", LogicalNames.RoleBinding(ns, g.Name)))));
+        }
+
+        /// <summary><paramref name="namesFoldCase"/>: names equal but for case are one name (IAM), reported by its own rule.</summary>
+        private void Clashes(string what, IEnumerable<(string Path, string Name, string Logical)> items, bool namesFoldCase = false)
+        {
+            var first = new Dictionary<string, (string Path, string Name)>(StringComparer.Ordinal);
+            foreach (var (path, name, logical) in items)
+            {
+                if (!first.TryAdd(logical, (path, name)) && !string.Equals(first[logical].Name, name, namesFoldCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+                {
+                    Error(path, $"the {what} '{name}' and '{first[logical].Name}' ({first[logical].Path}) would both be the Pulumi resource '{logical}': names that differ only in case or punctuation fold together; rename one");
+                }
+            }
         }
 
         private static string DuplicateMessage(string arn, Identity first, Identity again) =>
@@ -463,7 +507,6 @@ public static partial class StackValidator
 
         private void GroupDeclarations(HashSet<string> definedClusterRoles, HashSet<string> used)
         {
-            var byLogicalName = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var group in access.Groups)
             {
                 if (KubernetesNames.IsSystemGroup(group.Name))
@@ -475,10 +518,6 @@ public static partial class StackValidator
                 if (!KubernetesNames.IsValidGroupName(group.Name))
                 {
                     Error(group.Path, $"'{group.Name}' is not a usable group name; use letters, digits and : . _ @ -");
-                }
-                else if (!byLogicalName.TryAdd(KubernetesNames.Kebab(group.Name), group.Name))
-                {
-                    Error(group.Path, $"'{group.Name}' and '{byLogicalName[KubernetesNames.Kebab(group.Name)]}' differ only in case or punctuation, which would give their bindings the same resource name; rename one");
                 }
 
                 var role = group.ClusterRole;

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>EKS and Kubernetes limits fail before apply, with the count.</summary>
+public partial class LimitTests
+{
+    private static string ManyRoles(string mode, int count, Func<int, string> name, Func<int, string> username)
+    {
+        var builder = new StringBuilder($$"""
+            config:
+              aws:region: us-west-2
+              aws:allowedAccountIds: ["123456789012"]
+              eks-infra:cluster:
+                name: big-cluster
+              eks-infra:access:
+                authenticationMode: {{mode}}
+                groups:
+                  readers: { clusterRole: view }
+                mapRoles:
+                  - rolearn: arn:aws:iam::123456789012:role/admin
+                    username: admin
+                    groups: [system:masters]
+
+            """);
+        for (var i = 0; i < count; i++)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"      - rolearn: arn:aws:iam::123456789012:role/teams/{name(i)}\n        username: {username(i)}\n        groups: [readers]\n");
+        }
+
+        return builder.ToString();
+    }
+
+    private static string LongName(int i) => $"team-{i:D6}-" + new string('r', 50);
+
+    [Fact]
+    public void An_aws_auth_over_one_mebibyte_fails_with_its_byte_count()
+    {
+        var yaml = ManyRoles("CONFIG_MAP", 6000, LongName, i => $"user-{i:D6}-" + new string('u', 60));
+        var evaluation = Stacks.EvaluateText(yaml);
+        Assert.False(evaluation.IsValid);
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:access", error.Path);
+        var match = BytesPattern().Match(error.Message);
+        Assert.True(match.Success, error.Message);
+        var bytes = long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.InRange(bytes, 1024 * 1024 + 1, 4 * 1024 * 1024);
+        Assert.Contains("6,002 role", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1,048,576", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_aws_auth_under_one_mebibyte_is_valid_and_its_size_matches()
+    {
+        var yaml = ManyRoles("CONFIG_MAP", 3000, LongName, i => $"user-{i:D6}");
+        var plan = Stacks.ValidPlanOf(yaml);
+        var awsAuth = Stacks.Render(plan)["aws-auth.yaml"];
+        Assert.InRange(Encoding.UTF8.GetByteCount(awsAuth), 256 * 1024, 1024 * 1024);
+        Assert.Equal(3002, Reparse.AwsAuth(awsAuth).Roles.Count);
+    }
+
+    [Fact]
+    public void The_byte_limit_does_not_apply_in_api_mode()
+    {
+        var yaml = ManyRoles("API", 2500, LongName, i => $"user-{i:D6}-" + new string('u', 200));
+        Assert.Null(Stacks.ValidPlanOf(yaml).AwsAuth);
+    }
+
+    [Fact]
+    public void More_than_2998_access_entries_fail_with_the_count()
+    {
+        // 2,998 of ours plus the two EKS creates itself is the 3,000 a cluster holds.
+        var atLimit = Stacks.ValidPlanOf(ManyRoles("API", 2997, i => $"r{i}", i => $"u{i}"));
+        Assert.Equal(2998, atLimit.AccessEntries.Count);
+
+        var evaluation = Stacks.EvaluateText(ManyRoles("API", 2998, i => $"r{i}", i => $"u{i}"));
+        Assert.False(evaluation.IsValid);
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:access", error.Path);
+        Assert.Contains("2,999 access entries", error.Message, StringComparison.Ordinal);
+        Assert.Contains("3,000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_access_entry_limit_does_not_apply_in_config_map_mode()
+    {
+        var plan = Stacks.ValidPlanOf(ManyRoles("CONFIG_MAP", 3100, i => $"r{i}", i => $"u{i}"));
+        Assert.Empty(plan.AccessEntries);
+        Assert.Equal(3102, plan.AwsAuth!.MapRoles.Count);
+    }
+
+    [GeneratedRegex(@"would be ([0-9,]+) bytes")]
+    private static partial Regex BytesPattern();
+}

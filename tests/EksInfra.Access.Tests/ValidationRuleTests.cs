@@ -1,0 +1,77 @@
+namespace EksInfra.Access.Tests;
+
+/// <summary>Rules whose outcome depends on the mode: errors where access entries exist, warnings in CONFIG_MAP.</summary>
+public class ValidationRuleTests
+{
+    private static string WithMapping(string mode, string username, string groups) => $$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: my-cluster
+          eks-infra:access:
+            authenticationMode: {{mode}}
+            roles:
+              - name: eks-admin-role
+                username: eks-admin
+                groups: [system:masters]
+            mapRoles:
+              - rolearn: arn:aws:iam::123456789012:role/deployer
+                username: "{{username}}"
+                groups: {{groups}}
+            groups:
+              deployers: { clusterRole: edit }
+        """;
+
+    [Theory]
+    [InlineData("eks:deployer", "[deployers]", "eks-infra:access.mapRoles[0].username", "a prefix EKS access entries refuse")]
+    [InlineData("{{SessionName}}", "[deployers]", "eks-infra:access.mapRoles[0].username", "with no ':' before it")]
+    [InlineData("deployer", "[system:authenticated, deployers]", "eks-infra:access.mapRoles[0].groups[0]", "system group")]
+    public void Access_entry_rules_are_errors_in_api_modes_and_warnings_in_config_map(string username, string groups, string path, string gist)
+    {
+        foreach (var mode in new[] { "API_AND_CONFIG_MAP", "API" })
+        {
+            var evaluation = Stacks.EvaluateText(WithMapping(mode, username, groups));
+            Assert.False(evaluation.IsValid, mode);
+            Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
+        }
+
+        var configMap = Stacks.EvaluateText(WithMapping("CONFIG_MAP", username, groups));
+        Assert.True(configMap.IsValid, Stacks.Describe(configMap));
+        Assert.Contains(configMap.Warnings, w => w.Path == path && w.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void System_masters_is_allowed_and_reported()
+    {
+        var evaluation = Stacks.EvaluateText(WithMapping("API", "deployer", "[system:masters]"));
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.mapRoles[0].groups[0]" && w.Message.Contains("bypasses RBAC", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_declared_group_nobody_uses_is_a_warning()
+    {
+        var evaluation = Stacks.EvaluateText(WithMapping("API", "deployer", "[system:masters]"));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.groups.deployers" && w.Message.Contains("declared but no role or user is mapped to it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Map_accounts_is_a_warning_in_config_map_modes()
+    {
+        var yaml = WithMapping("CONFIG_MAP", "deployer", "[deployers]").Replace("    groups:\n      deployers", "    mapAccounts: [\"111122223333\"]\n    groups:\n      deployers", StringComparison.Ordinal);
+        var evaluation = Stacks.EvaluateText(yaml);
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.mapAccounts[0]" && w.Message.Contains("111122223333", StringComparison.Ordinal));
+        Assert.Equal(["111122223333"], Reparse.AwsAuth(Stacks.Render(evaluation.Plan!)["aws-auth.yaml"]).Accounts);
+    }
+
+    [Fact]
+    public void Require_plan_throws_with_every_error()
+    {
+        var evaluation = Stacks.EvaluateFile(Path.Combine(Repo.HostileDir, "12-duplicate-principal.yaml"));
+        var exception = Assert.Throws<InvalidStackConfigException>(evaluation.RequirePlan);
+        Assert.Equal(evaluation.Diagnostics, exception.Diagnostics);
+        Assert.Contains("eks-infra:access.mapRoles[1].rolearn", exception.Message, StringComparison.Ordinal);
+    }
+}
