@@ -143,11 +143,8 @@ public static class CliApp
         var command = new Command("render", "Render what a stack grants: the aws-auth ConfigMap, RBAC manifests, access entries and IAM policies.") { stack, output };
         command.SetAction(result =>
         {
-            var project = Project(env, result.GetValue(dir));
-            var name = RequireStack(project, result.GetValue(stack)!);
-            var evaluation = project.Evaluate(name);
-            PrintDiagnostics(env, evaluation.Diagnostics);
-            if (evaluation.Plan is not { } plan)
+            var (name, _, evaluated) = LoadStack(env, result, dir, stack);
+            if (evaluated is not { } plan)
             {
                 env.Error.WriteLine($"{name}: invalid; nothing written");
                 return Invalid;
@@ -179,11 +176,7 @@ public static class CliApp
         var command = new Command("who", "List each principal: its Kubernetes username and groups, and what they grant.") { stack, format };
         command.SetAction(result =>
         {
-            var project = Project(env, result.GetValue(dir));
-            var name = RequireStack(project, result.GetValue(stack)!);
-            var evaluation = project.Evaluate(name);
-            PrintDiagnostics(env, evaluation.Diagnostics);
-            if (evaluation.Plan is not { } plan)
+            if (LoadStack(env, result, dir, stack).Plan is not { } plan)
             {
                 return Invalid;
             }
@@ -202,11 +195,8 @@ public static class CliApp
         var command = new Command("diff", "What a change grants and revokes, principal by principal, dangerous changes first. Exit 1 on a blocking finding.") { stack, baseOption, format };
         command.SetAction(result =>
         {
-            var project = Project(env, result.GetValue(dir));
-            var name = RequireStack(project, result.GetValue(stack)!);
-            var head = project.Evaluate(name);
-            PrintDiagnostics(env, head.Diagnostics);
-            if (head.Plan is not { } after)
+            var (name, project, head) = LoadStack(env, result, dir, stack);
+            if (head is not { } after)
             {
                 env.Error.WriteLine($"{name}: the changed stack file is invalid; fix it before the access diff can be shown");
                 return Invalid;
@@ -329,6 +319,16 @@ public static class CliApp
         }
 
         return b.Except(a).Select(l => "+ " + l.Trim());
+    }
+
+    /// <summary>The named stack of the project, evaluated, with its findings printed: the opening of every per-stack verb.</summary>
+    private static (string Name, StackProject Project, Access.Planning.AccessPlan? Plan) LoadStack(CliEnvironment env, ParseResult result, Option<string?> dir, Argument<string> stack)
+    {
+        var project = Project(env, result.GetValue(dir));
+        var name = RequireStack(project, result.GetValue(stack)!);
+        var evaluation = project.Evaluate(name);
+        PrintDiagnostics(env, evaluation.Diagnostics);
+        return (name, project, evaluation.Plan);
     }
 
     private static StackProject Project(CliEnvironment env, string? dir)
