@@ -1,0 +1,215 @@
+using EksInfra.Access;
+using EksInfra.Access.Planning;
+using Pulumi;
+using Pulumi.Eks;
+using AwsEksInputs = Pulumi.Aws.Eks.Inputs;
+using EksInputs = Pulumi.Eks.Inputs;
+using IamRole = Pulumi.Aws.Iam.Role;
+using PulumiEksCluster = Pulumi.Eks.Cluster;
+
+namespace EksInfra;
+
+/// <summary>
+/// The EKS cluster (a <c>Pulumi.Eks.Cluster</c>) and its managed node group. pulumi-eks writes and owns
+/// <c>aws-auth</c> from <c>RoleMappings</c>, <c>UserMappings</c> and <c>InstanceRoles</c>, so the plan's
+/// aws-auth entries go into those inputs and no second ConfigMap named aws-auth is ever created.
+/// </summary>
+internal sealed class EksCluster : ComponentResource
+{
+    public const string TypeToken = "eks-infra:cluster:EksCluster";
+
+    public EksCluster(string name, AccessPlan plan, IamRoles roles, ComponentResourceOptions? options = null)
+        : base(TypeToken, name, options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(roles);
+        var cluster = plan.Cluster;
+
+        Cluster = new PulumiEksCluster(
+            $"{name}-eks",
+            ClusterArgsFor(plan, roles),
+            new ComponentResourceOptions
+            {
+                Parent = this,
+                Protect = cluster.Protect,
+                // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
+                DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
+            });
+
+        var nodeGroup = cluster.NodeGroup;
+        NodeGroup = new ManagedNodeGroup(
+            nodeGroup.LogicalName,
+            new ManagedNodeGroupArgs
+            {
+                Cluster = this.Cluster,
+                NodeRole = roles.Node.Resource,
+                InstanceTypes = new List<string> { nodeGroup.InstanceType },
+                ScalingConfig = new AwsEksInputs.NodeGroupScalingConfigArgs
+                {
+                    DesiredSize = nodeGroup.DesiredSize,
+                    MinSize = nodeGroup.MinSize,
+                    MaxSize = nodeGroup.MaxSize,
+                },
+            },
+            new ComponentResourceOptions
+            {
+                Parent = this,
+                // Nodes cannot join before their role carries the worker, CNI and ECR policies.
+                DependsOn = roles.Node.Attachments.ConvertAll(a => (Resource)a),
+            });
+
+        // The API server endpoint, from the cluster's core data (pulumi-eks computes it; EksCluster may be absent in tests).
+        Endpoint = Cluster.Core.Apply(core => core.Endpoint);
+
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["clusterName"] = cluster.Name,
+            ["endpoint"] = Endpoint,
+        });
+    }
+
+    /// <summary>The pulumi-eks cluster component.</summary>
+    public PulumiEksCluster Cluster { get; }
+
+    /// <summary>The managed node group (the seed: 3 × t3.medium).</summary>
+    public ManagedNodeGroup NodeGroup { get; }
+
+    /// <summary>The Kubernetes API server endpoint.</summary>
+    public Output<string> Endpoint { get; }
+
+    /// <summary>The cluster's kubeconfig as JSON, for the Kubernetes provider and the stack output.</summary>
+    public Output<string> KubeconfigJson => Cluster.KubeconfigJson;
+
+    /// <summary>The arguments of the pulumi-eks cluster: every value comes from the plan or the created roles.</summary>
+    public static ClusterArgs ClusterArgsFor(AccessPlan plan, IamRoles roles)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(roles);
+        var cluster = plan.Cluster;
+        var args = new ClusterArgs
+        {
+            Name = cluster.Name,
+            ServiceRole = roles.Service.Resource,
+            SkipDefaultNodeGroup = true,
+            AuthenticationMode = EksEnums.AuthenticationModeOf(plan.Mode),
+            // Without it every aws-auth change is a delete-then-create: a window in which nobody maps.
+            EnableConfigMapMutable = true,
+        };
+
+        if (cluster.KubernetesVersion is { } version)
+        {
+            args.Version = version;
+        }
+
+        var network = cluster.Network;
+        if (network.VpcId is { } vpcId)
+        {
+            args.VpcId = vpcId;
+        }
+
+        if (network.PrivateSubnetIds.Count > 0)
+        {
+            args.PrivateSubnetIds = network.PrivateSubnetIds.ToList();
+        }
+
+        if (network.PublicSubnetIds.Count > 0)
+        {
+            args.PublicSubnetIds = network.PublicSubnetIds.ToList();
+        }
+
+        args.EndpointPublicAccess = network.EndpointPublicAccess;
+        args.EndpointPrivateAccess = network.EndpointPrivateAccess;
+
+        // aws-auth (CONFIG_MAP and API_AND_CONFIG_MAP only: pulumi-eks rejects these inputs in API mode).
+        if (plan.AwsAuth is { } awsAuth)
+        {
+            args.InstanceRoles = new List<IamRole> { roles.Node.Resource };
+            args.RoleMappings = awsAuth.NonNodeRoleMappings.Select(m => RoleMapping(m, roles)).ToList();
+            args.UserMappings = awsAuth.MapUsers.Select(m => UserMapping(m)).ToList();
+        }
+
+        // Access entries (API and API_AND_CONFIG_MAP only: the plan has none in CONFIG_MAP, which pulumi-eks requires).
+        foreach (var entry in plan.AccessEntries)
+        {
+            args.AccessEntries[entry.Key] = AccessEntry(entry, roles);
+        }
+
+        return args;
+    }
+
+    private static EksInputs.RoleMappingArgs RoleMapping(RoleMappingPlan mapping, IamRoles roles) => new()
+    {
+        // A role this stack creates: its ARN comes from the role itself, without its IAM path, as aws-auth needs.
+        RoleArn = mapping.Source == MappingSource.CreatedRole && mapping.CreatedRoleName is { } roleName
+            ? (Input<string>)roles.Named(roleName).Arn.Apply(arn => Arns.StripPath(arn))
+            : (Input<string>)mapping.RoleArn,
+        Username = mapping.Username,
+        Groups = mapping.Groups.ToList(),
+    };
+
+    private static EksInputs.UserMappingArgs UserMapping(UserMappingPlan mapping) => new()
+    {
+        UserArn = mapping.UserArn,
+        Username = mapping.Username,
+        Groups = mapping.Groups.ToList(),
+    };
+
+    private static EksInputs.AccessEntryArgs AccessEntry(AccessEntryPlan entry, IamRoles roles)
+    {
+        var args = new EksInputs.AccessEntryArgs
+        {
+            // An access entry keeps the ARN's full path.
+            PrincipalArn = entry.CreatedRoleName is { } roleName
+                ? (Input<string>)roles.Named(roleName).Arn
+                : (Input<string>)entry.PrincipalArn,
+            Username = entry.Username,
+            KubernetesGroups = entry.KubernetesGroups.ToList(),
+            Type = EksEnums.AccessEntryTypeOf(entry.Type),
+        };
+
+        foreach (var association in entry.AccessPolicies)
+        {
+            args.AccessPolicies[association.Key] = new EksInputs.AccessPolicyAssociationArgs
+            {
+                PolicyArn = association.PolicyArn,
+                AccessScope = ScopeOf(association.Scope),
+            };
+        }
+
+        return args;
+    }
+
+    private static AwsEksInputs.AccessPolicyAssociationAccessScopeArgs ScopeOf(AccessScopePlan scope)
+    {
+        var args = new AwsEksInputs.AccessPolicyAssociationAccessScopeArgs { Type = scope.Type };
+        if (scope.Namespaces.Count > 0)
+        {
+            args.Namespaces = scope.Namespaces.ToList();
+        }
+
+        return args;
+    }
+}
+
+/// <summary>The plan's strings and enums, as the pulumi-eks enums.</summary>
+internal static class EksEnums
+{
+    public static Pulumi.Eks.AuthenticationMode AuthenticationModeOf(Access.Model.AuthenticationMode mode) => mode switch
+    {
+        Access.Model.AuthenticationMode.Api => Pulumi.Eks.AuthenticationMode.Api,
+#pragma warning disable CS0618 // pulumi-eks marks the aws-auth modes [Obsolete]; a stack that configures one uses it on purpose.
+        Access.Model.AuthenticationMode.ApiAndConfigMap => Pulumi.Eks.AuthenticationMode.ApiAndConfigMap,
+        Access.Model.AuthenticationMode.ConfigMap => Pulumi.Eks.AuthenticationMode.ConfigMap,
+#pragma warning restore CS0618
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"no pulumi-eks authentication mode for {mode}"),
+    };
+
+    public static AccessEntryType AccessEntryTypeOf(string type) => type switch
+    {
+        "STANDARD" => AccessEntryType.Standard,
+        "EC2_LINUX" => AccessEntryType.EC2Linux,
+        "EC2_WINDOWS" => AccessEntryType.EC2Windows,
+        "FARGATE_LINUX" => AccessEntryType.FargateLinux,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, $"no pulumi-eks access entry type for '{type}'"),
+    };
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Moq;
+using Pulumi;
+using Pulumi.Testing;
+
+namespace EksInfra.Tests;
+
+/// <summary>
+/// Engine mocks made with Moq: every registration is recorded and echoed back, plus the outputs the
+/// providers would compute (a role's ARN; the remote <c>eks:index:Cluster</c> component's kubeconfig and core data).
+/// </summary>
+internal sealed class StackMocks
+{
+    public const string Endpoint = "https://0123456789ABCDEF.gr7.us-west-2.eks.amazonaws.com";
+
+    public const string KubeconfigJson =
+        """{"apiVersion":"v1","kind":"Config","clusters":[{"name":"kubernetes","cluster":{"server":"https://0123456789ABCDEF.gr7.us-west-2.eks.amazonaws.com"}}],"contexts":[{"name":"aws","context":{"cluster":"kubernetes","user":"aws"}}],"current-context":"aws","users":[{"name":"aws","user":{"exec":{"apiVersion":"client.authentication.k8s.io/v1beta1","command":"aws","args":["eks","get-token","--cluster-name","test"]}}}]}""";
+
+    private readonly ConcurrentQueue<MockResourceArgs> registrations = new();
+    private readonly string partition;
+    private readonly string accountId;
+
+    public StackMocks(string partition, string accountId)
+    {
+        this.partition = partition;
+        this.accountId = accountId;
+        Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
+            .ReturnsAsync((MockResourceArgs args) => NewResource(args));
+        Mock.Setup(m => m.CallAsync(It.IsAny<MockCallArgs>()))
+            .ReturnsAsync((MockCallArgs _) => (object)ImmutableDictionary<string, object>.Empty);
+    }
+
+    public Mock<IMocks> Mock { get; } = new();
+
+    /// <summary>Every resource the program registered (reads of existing resources excluded), in order.</summary>
+    public List<MockResourceArgs> Registrations => [.. registrations];
+
+    /// <summary>The ARN AWS gives a role of that name and path.</summary>
+    public string RoleArn(string path, string name) => $"arn:{partition}:iam::{accountId}:role{path}{name}";
+
+    private (string? Id, object State) NewResource(MockResourceArgs args)
+    {
+        if (string.IsNullOrEmpty(args.Id))
+        {
+            registrations.Enqueue(args);
+        }
+
+        var inputs = args.Inputs ?? ImmutableDictionary<string, object>.Empty;
+        var state = ImmutableDictionary.CreateBuilder<string, object>();
+        foreach (var (key, value) in inputs)
+        {
+            // Resource references go back as inputs only: echoing them would hand a component its children.
+            if (!ContainsResource(value))
+            {
+                state[key] = value;
+            }
+        }
+
+        switch (args.Type)
+        {
+            case "aws:iam/role:Role":
+                var name = inputs.TryGetValue("name", out var n) ? (string)n : args.Name ?? "";
+                var path = inputs.TryGetValue("path", out var p) ? (string)p : "/";
+                state["arn"] = RoleArn(path, name);
+                break;
+            case "eks:index:Cluster":
+                state["kubeconfigJson"] = KubeconfigJson;
+                state["kubeconfig"] = ImmutableDictionary<string, object>.Empty
+                    .Add("apiVersion", "v1")
+                    .Add("kind", "Config");
+                state["core"] = ImmutableDictionary<string, object>.Empty
+                    .Add("endpoint", Endpoint);
+                break;
+        }
+
+        return ($"{args.Name}-id", state.ToImmutable());
+    }
+
+    private static bool ContainsResource(object? value) => value switch
+    {
+        Resource => true,
+        ImmutableArray<object> items => items.Any(ContainsResource),
+        ImmutableDictionary<string, object> map => map.Values.Any(ContainsResource),
+        _ => false,
+    };
+}
