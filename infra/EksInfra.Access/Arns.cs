@@ -6,18 +6,37 @@ namespace EksInfra.Access;
 /// <summary>An IAM principal ARN as IAM shows it: <c>arn:aws:iam::111122223333:role/some/path/Name</c>.</summary>
 public sealed record IamArn(string Partition, string AccountId, PrincipalKind Kind, string IamPath, string Name)
 {
+    private string? full;
+    private string? withoutPath;
+
     /// <summary>The ARN with its IAM path, the form access entries and trust policies need.</summary>
-    public string Full => $"arn:{Partition}:iam::{AccountId}:{KindText}{IamPath}{Name}";
+    public string Full => full ??= $"arn:{Partition}:iam::{AccountId}:{KindText}{IamPath}{Name}";
 
     /// <summary>
     /// The ARN without its IAM path, the form aws-auth needs: the authenticator matches the caller's
     /// assumed-role ARN, which carries no path, so a path in aws-auth never matches.
     /// </summary>
-    public string WithoutPath => $"arn:{Partition}:iam::{AccountId}:{KindText}/{Name}";
+    public string WithoutPath => withoutPath ??= $"arn:{Partition}:iam::{AccountId}:{KindText}/{Name}";
 
     public bool HasPath => IamPath != "/";
 
     private string KindText => Kind == PrincipalKind.Role ? "role" : "user";
+
+    /// <summary>Equal parts, equal ARNs: the cached forms take no part in equality.</summary>
+    public bool Equals(IamArn? other) =>
+        other is not null && Partition == other.Partition && AccountId == other.AccountId && Kind == other.Kind && IamPath == other.IamPath && Name == other.Name;
+
+    public override int GetHashCode() => HashCode.Combine(Partition, AccountId, Kind, IamPath, Name);
+
+    /// <summary>A copy made by <c>with</c> recomputes the forms: the cached strings belong to the original's parts.</summary>
+    private IamArn(IamArn original)
+    {
+        Partition = original.Partition;
+        AccountId = original.AccountId;
+        Kind = original.Kind;
+        IamPath = original.IamPath;
+        Name = original.Name;
+    }
 }
 
 public static partial class Arns
@@ -49,43 +68,12 @@ public static partial class Arns
     public static bool TryParse(string text, out IamArn arn, out string error)
     {
         arn = null!;
-        var sts = AssumedRolePattern().Match(text);
-        if (sts.Success)
+        if (!TrySplit(text, out var partition, out var account, out var kind, out var rest))
         {
-            error = $"'{text}' is an STS assumed-role (session) ARN, which changes every session; map the role itself: arn:{sts.Groups["partition"].Value}:iam::{sts.Groups["account"].Value}:role/{sts.Groups["name"].Value} (with its IAM path, as the IAM console shows the role's ARN)";
+            error = Diagnose(text);
             return false;
         }
 
-        var m = IamArnPattern().Match(text);
-        if (!m.Success)
-        {
-            error = $"'{text}' is not an IAM role or user ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME or arn:PARTITION:iam::ACCOUNT:user/NAME";
-            if (text.StartsWith("arn:", StringComparison.Ordinal))
-            {
-                var parts = text.Split(':');
-                if (parts.Length > 1 && !Partitions.Contains(parts[1]))
-                {
-                    error = $"'{text}' has partition '{parts[1]}'; the partition is one of {string.Join(", ", Partitions)}";
-                }
-                else if (parts.Length > 2 && parts[2] != "iam")
-                {
-                    error = $"'{text}' is an ARN of service '{parts[2]}', not of IAM; use the principal's IAM ARN (arn:...:iam::ACCOUNT:role/NAME)";
-                }
-                else if (parts.Length > 4 && !IsAccountId(parts[4]))
-                {
-                    error = $"'{text}' has account '{parts[4]}'; an AWS account id is exactly 12 digits";
-                }
-                else if (parts.Length > 5 && parts[5] == "root")
-                {
-                    error = $"'{text}' is an account root ARN, which is not a role or user; list the account under mapAccounts, or map the role its people assume";
-                }
-            }
-
-            return false;
-        }
-
-        var kind = m.Groups["kind"].Value == "role" ? PrincipalKind.Role : PrincipalKind.User;
-        var rest = m.Groups["rest"].Value;
         var slash = rest.LastIndexOf('/');
         var iamPath = slash < 0 ? "/" : "/" + rest[..(slash + 1)];
         var name = rest[(slash + 1)..];
@@ -101,9 +89,106 @@ public static partial class Arns
             return false;
         }
 
-        arn = new IamArn(m.Groups["partition"].Value, m.Groups["account"].Value, kind, iamPath, name);
+        arn = new IamArn(partition, account, kind, iamPath, name);
         error = "";
         return true;
+    }
+
+    /// <summary>
+    /// Splits <c>arn:PARTITION:iam::ACCOUNT:role|user/REST</c> without a regex: every mapping's ARN passes
+    /// through here, and a match object per ARN dominates the cost of a large model.
+    /// </summary>
+    private static bool TrySplit(string text, out string partition, out string account, out PrincipalKind kind, out string rest)
+    {
+        partition = account = rest = "";
+        kind = PrincipalKind.Role;
+        var span = text.AsSpan();
+        if (!span.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        span = span[4..];
+        var colon = span.IndexOf(':');
+        if (colon < 0 || !Partitions.Contains(span[..colon].ToString()))
+        {
+            return false;
+        }
+
+        partition = span[..colon].ToString();
+        span = span[(colon + 1)..];
+        if (!span.StartsWith("iam::", StringComparison.Ordinal) || span.Length < 5 + 12 + 1)
+        {
+            return false;
+        }
+
+        span = span[5..];
+        var accountSpan = span[..12];
+        foreach (var c in accountSpan)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        span = span[12..];
+        if (span.StartsWith(":role/", StringComparison.Ordinal))
+        {
+            kind = PrincipalKind.Role;
+        }
+        else if (span.StartsWith(":user/", StringComparison.Ordinal))
+        {
+            kind = PrincipalKind.User;
+        }
+        else
+        {
+            return false;
+        }
+
+        span = span[6..];
+        if (span.IsEmpty || span.IndexOfAny(" \t\r\n") >= 0)
+        {
+            return false;
+        }
+
+        account = accountSpan.ToString();
+        rest = span.ToString();
+        return true;
+    }
+
+    /// <summary>Why text that did not split is not an IAM role or user ARN, and what to write instead.</summary>
+    private static string Diagnose(string text)
+    {
+        var sts = AssumedRolePattern().Match(text);
+        if (sts.Success)
+        {
+            return $"'{text}' is an STS assumed-role (session) ARN, which changes every session; map the role itself: arn:{sts.Groups["partition"].Value}:iam::{sts.Groups["account"].Value}:role/{sts.Groups["name"].Value} (with its IAM path, as the IAM console shows the role's ARN)";
+        }
+
+        var error = $"'{text}' is not an IAM role or user ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME or arn:PARTITION:iam::ACCOUNT:user/NAME";
+        if (text.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            var parts = text.Split(':');
+            if (parts.Length > 1 && !Partitions.Contains(parts[1]))
+            {
+                error = $"'{text}' has partition '{parts[1]}'; the partition is one of {string.Join(", ", Partitions)}";
+            }
+            else if (parts.Length > 2 && parts[2] != "iam")
+            {
+                error = $"'{text}' is an ARN of service '{parts[2]}', not of IAM; use the principal's IAM ARN (arn:...:iam::ACCOUNT:role/NAME)";
+            }
+            else if (parts.Length > 4 && !IsAccountId(parts[4]))
+            {
+                error = $"'{text}' has account '{parts[4]}'; an AWS account id is exactly 12 digits";
+            }
+            else if (parts.Length > 5 && parts[5] == "root")
+            {
+                error = $"'{text}' is an account root ARN, which is not a role or user; list the account under mapAccounts, or map the role its people assume";
+            }
+        }
+
+        return error;
     }
 
     /// <summary>Parses a trust-policy principal: an IAM role or user ARN, or an account root.</summary>
@@ -126,9 +211,6 @@ public static partial class Arns
 
     [GeneratedRegex(@"^/([\x21-\x7E]+/)?$")]
     private static partial Regex IamPathPattern();
-
-    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):iam::(?<account>\d{12}):(?<kind>role|user)/(?<rest>[^\s]+)$")]
-    private static partial Regex IamArnPattern();
 
     [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:root$")]
     private static partial Regex AccountRootPattern();

@@ -1,4 +1,3 @@
-using System.Text;
 using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
@@ -23,7 +22,7 @@ public sealed record StackEvaluation(StackConfig? Config, AccessPlan? Plan, IRea
 /// <summary>The one path from config to plan that both entry points take: bind, validate, plan, check limits.</summary>
 public static class StackEvaluator
 {
-    /// <summary>Kubernetes refuses a ConfigMap over 1 MiB.</summary>
+    /// <summary>Kubernetes refuses a ConfigMap whose data (keys and values) passes 1 MiB.</summary>
     public const int MaxConfigMapBytes = 1024 * 1024;
 
     /// <summary>EKS holds at most 3,000 access entries per cluster; the quota is not adjustable.</summary>
@@ -35,16 +34,17 @@ public static class StackEvaluator
     public static StackEvaluation Evaluate(StackSource source)
     {
         var (config, bindDiagnostics) = StackBinder.Bind(source);
+        var identities = Identity.All(config);
         var bag = new DiagnosticBag();
         bag.AddRange(bindDiagnostics);
-        bag.AddRange(StackValidator.Validate(config));
+        bag.AddRange(StackValidator.Validate(config, identities));
         if (bag.HasErrors)
         {
             return new StackEvaluation(config, null, bag.ToSortedList());
         }
 
         var warnings = bag.ToSortedList();
-        var plan = AccessPlanner.Plan(config, warnings);
+        var plan = AccessPlanner.Plan(config, identities, warnings);
         CheckLimits(plan, config, bag);
         return bag.HasErrors
             ? new StackEvaluation(config, null, bag.ToSortedList())
@@ -54,12 +54,12 @@ public static class StackEvaluator
     private static void CheckLimits(AccessPlan plan, StackConfig config, DiagnosticBag bag)
     {
         var access = config.Access.Path;
-        if (AwsAuthRenderer.Render(plan) is { } awsAuth)
+        if (plan.AwsAuth is { } awsAuth)
         {
-            var bytes = Encoding.UTF8.GetByteCount(awsAuth);
+            var bytes = AwsAuthRenderer.DataBytes(awsAuth);
             if (bytes > MaxConfigMapBytes)
             {
-                bag.Error(access, $"the aws-auth ConfigMap would be {bytes:N0} bytes with {plan.AwsAuth!.MapRoles.Count:N0} role and {plan.AwsAuth.MapUsers.Count:N0} user mappings, over Kubernetes' {MaxConfigMapBytes:N0}-byte limit for a ConfigMap; map fewer principals (one role per team rather than per person) or move authenticationMode to API", config.LocationOf(access));
+                bag.Error(access, $"the aws-auth ConfigMap's data would be {bytes:N0} bytes with {plan.AwsAuth!.MapRoles.Count:N0} role and {plan.AwsAuth.MapUsers.Count:N0} user mappings, over Kubernetes' {MaxConfigMapBytes:N0}-byte limit for a ConfigMap; map fewer principals (one role per team rather than per person) or move authenticationMode to API", config.LocationOf(access));
             }
         }
 

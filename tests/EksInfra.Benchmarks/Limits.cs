@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using EksInfra.Access;
 using EksInfra.Access.Config;
 using EksInfra.Access.Planning;
@@ -9,7 +8,7 @@ namespace EksInfra.Benchmarks;
 
 /// <summary>
 /// Finds, by binary search over generated models, the largest number of mappings whose aws-auth ConfigMap
-/// (as the renderer writes it) stays within <see cref="StackEvaluator.MaxConfigMapBytes"/>. CONFIG_MAP mode,
+/// (its data, keys and values, as the API server counts it) stays within <see cref="StackEvaluator.MaxConfigMapBytes"/>. CONFIG_MAP mode,
 /// so the 3,000 access-entry limit does not bind first.
 /// </summary>
 public static class Limits
@@ -47,10 +46,10 @@ public static class Limits
             var evaluation = StackEvaluator.Evaluate(StackFileReader.Read(Pipeline.StackName, Pipeline.FileName, model(n)));
             if (evaluation.Plan is { } plan)
             {
-                return Encoding.UTF8.GetByteCount(AwsAuthRenderer.Render(plan)!);
+                return (int)AwsAuthRenderer.DataBytes(plan.AwsAuth!);
             }
 
-            var other = evaluation.Errors.Where(e => !e.Message.Contains("the aws-auth ConfigMap would be", StringComparison.Ordinal)).ToList();
+            var other = evaluation.Errors.Where(e => !e.Message.Contains("the aws-auth ConfigMap's data would be", StringComparison.Ordinal)).ToList();
             if (other.Count > 0)
             {
                 throw new InvalidOperationException($"{name}: the model of {n} is invalid for another reason than size: {other[0]}");
@@ -87,7 +86,7 @@ public static class Limits
 
         // hi does not fit: render its aws-auth from a plan made without the limit check, for the "one more" column.
         var (config, _) = StackBinder.Bind(StackFileReader.Read(Pipeline.StackName, Pipeline.FileName, model(hi)));
-        var overBytes = Encoding.UTF8.GetByteCount(AwsAuthRenderer.Render(AccessPlanner.Plan(config, []))!);
+        var overBytes = (int)AwsAuthRenderer.DataBytes(AccessPlanner.Plan(config, []).AwsAuth!);
         return new Fit(name, lo, Bytes(lo)!.Value, overBytes);
     }
 }

@@ -22,7 +22,6 @@ public static class StackBinder
 
         foreach (var (key, node) in source.Values)
         {
-            ctx.Track(node);
             if (key.StartsWith(Namespace + ":", StringComparison.Ordinal) && key is not (ClusterKey or AccessKey))
             {
                 ctx.Bag.Error(node, $"'{key}' is not a config key of this project; the keys are {ClusterKey} and {AccessKey}{Suggest(key, [ClusterKey, AccessKey])}");
@@ -36,7 +35,7 @@ public static class StackBinder
         var aws = BindAws(source, ctx);
         var cluster = BindCluster(Lookup(source, ClusterKey), ctx, ClusterKey);
         var access = BindAccess(Lookup(source, AccessKey), ctx, AccessKey);
-        return (new StackConfig(source.StackName, aws, cluster, access, ctx.Locations), ctx.Bag.ToSortedList());
+        return (new StackConfig(source.StackName, aws, cluster, access, new SourceLocations([.. source.Values.Values])), ctx.Bag.ToSortedList());
     }
 
     private static ConfigNode? Lookup(StackSource source, string key) => source.Values.TryGetValue(key, out var node) ? node : null;
@@ -218,34 +217,6 @@ public static class StackBinder
         public DiagnosticBag Bag { get; } = new();
 
         public bool ReadFailed { get; init; }
-
-        public Dictionary<string, SourceLocation> Locations { get; } = new(StringComparer.Ordinal);
-
-        public void Track(ConfigNode node)
-        {
-            if (node.Location is { } at)
-            {
-                Locations[node.Path] = at;
-            }
-
-            switch (node)
-            {
-                case ConfigList list:
-                    foreach (var item in list.Items)
-                    {
-                        Track(item);
-                    }
-
-                    break;
-                case ConfigMap map:
-                    foreach (var entry in map.Entries)
-                    {
-                        Track(entry.Value);
-                    }
-
-                    break;
-            }
-        }
 
         public MapReader Map(ConfigNode? node, string path, string[] keys, bool optional = false)
         {

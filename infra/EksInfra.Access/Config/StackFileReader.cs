@@ -4,7 +4,7 @@ namespace EksInfra.Access.Config;
 public static class StackFileReader
 {
     /// <summary>Top-level keys Pulumi itself writes into stack files; anything else is a mistake.</summary>
-    private const string ConfigPrefix = "config.";
+    private const string ConfigKey = "config";
 
     private static readonly string[] KnownTopLevelKeys = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
@@ -18,11 +18,10 @@ public static class StackFileReader
 
     public static StackSource Read(string stackName, string fileName, byte[] bytes)
     {
-        var read = YamlConfigReader.ReadBytes(bytes, fileName);
+        // Inside the file, config values sit under 'config:'; their config path is the key alone.
+        var read = YamlConfigReader.ReadBytes(bytes, fileName, transparentKey: ConfigKey);
         var bag = new DiagnosticBag();
-
-        // Inside the file, config values sit under 'config.'; their config path is the key alone.
-        bag.AddRange(read.Diagnostics.Select(d => d.Path.StartsWith(ConfigPrefix, StringComparison.Ordinal) ? d with { Path = d.Path[ConfigPrefix.Length..] } : d));
+        bag.AddRange(read.Diagnostics);
         var values = new SortedDictionary<string, ConfigNode>(StringComparer.Ordinal);
         switch (read.Root)
         {
@@ -40,7 +39,7 @@ public static class StackFileReader
                     }
                 }
 
-                ReadConfigBlock(top["config"], fileName, values, bag);
+                ReadConfigBlock(top[ConfigKey], fileName, values, bag);
                 break;
             default:
                 bag.Error("(file)", $"the stack file must be a map with a 'config:' key, not {read.Root.KindName}", read.Root.Location);
@@ -60,13 +59,12 @@ public static class StackFileReader
             case ConfigMap map:
                 foreach (var (key, value) in map.Entries)
                 {
-                    // The key is the config path from here on: errors read "eks-infra:access.mapRoles[0]", not "config.eks-infra:access...".
-                    values[key] = ConfigPath.Rebase(value, key);
+                    values[key] = value;
                 }
 
                 return;
             default:
-                bag.Error(config, $"'config' must be a map of namespaced keys, not {config.KindName}");
+                bag.Error(ConfigKey, $"'config' must be a map of namespaced keys, not {config.KindName}", config.Location);
                 return;
         }
     }

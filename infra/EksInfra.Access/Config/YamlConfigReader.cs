@@ -19,7 +19,11 @@ public static partial class YamlConfigReader
 
     public sealed record ReadResult(ConfigNode? Root, IReadOnlyList<Diagnostic> Diagnostics);
 
-    public static ReadResult ReadBytes(byte[] bytes, string fileName, string rootPath = "")
+    /// <param name="transparentKey">
+    /// A top-level key whose children are named by their own keys: in a stack file, <c>config.aws:region</c>
+    /// is the config path <c>aws:region</c>.
+    /// </param>
+    public static ReadResult ReadBytes(byte[] bytes, string fileName, string rootPath = "", string? transparentKey = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length > MaxFileBytes)
@@ -39,13 +43,13 @@ public static partial class YamlConfigReader
             return Fail(rootPath, "the file is not valid UTF-8; save it as UTF-8 (Pulumi reads stack files as UTF-8)", new SourceLocation(fileName, line, 1));
         }
 
-        return ReadText(text.TrimStart('\uFEFF'), fileName, rootPath);
+        return ReadText(text.TrimStart('\uFEFF'), fileName, rootPath, transparentKey);
     }
 
-    public static ReadResult ReadText(string text, string fileName, string rootPath = "")
+    public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var builder = new Builder(fileName);
+        var builder = new Builder(fileName, rootPath, transparentKey);
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -102,7 +106,7 @@ public static partial class YamlConfigReader
 
     private sealed class LimitExceededException(string message) : Exception(message);
 
-    private sealed class Builder(string fileName)
+    private sealed class Builder(string fileName, string rootPath, string? transparentKey)
     {
         private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
         private int nodeCount;
@@ -150,7 +154,8 @@ public static partial class YamlConfigReader
                 Count(1);
                 anchor = map.Anchor;
                 var entries = new List<KeyValuePair<string, ConfigNode>>();
-                var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+                var keyLocations = new List<SourceLocation>();
+                Dictionary<string, int>? index = null;
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     if (!parser.TryConsume<Scalar>(out var key))
@@ -159,17 +164,19 @@ public static partial class YamlConfigReader
                         throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "a map key must be a plain string");
                     }
 
-                    var childPath = ConfigPath.Child(path, key.Value);
+                    var childPath = path == rootPath && key.Value == transparentKey ? "" : ConfigPath.Child(path, key.Value);
                     var keyAt = At(key.Start);
                     var value = ReadNode(parser, childPath);
-                    if (seen.TryGetValue(key.Value, out var first))
+                    var first = IndexOfKey(entries, ref index, key.Value);
+                    if (first >= 0)
                     {
-                        Diagnostics.Error(childPath, $"the key '{key.Value}' appears twice in one map (first at line {first.Line}); YAML keeps only one of them, so delete or merge the other", keyAt);
+                        Diagnostics.Error(childPath, $"the key '{key.Value}' appears twice in one map (first at line {keyLocations[first].Line}); YAML keeps only one of them, so delete or merge the other", keyAt);
                         continue;
                     }
 
-                    seen.Add(key.Value, keyAt);
+                    index?.Add(key.Value, entries.Count);
                     entries.Add(new(key.Value, value));
+                    keyLocations.Add(keyAt);
                 }
 
                 node = new ConfigMap(path, At(map.Start), entries);
@@ -186,6 +193,35 @@ public static partial class YamlConfigReader
             }
 
             return node;
+        }
+
+        /// <summary>Where a key already stands in the map: a scan for the small maps a stack file is made of, an index for large ones.</summary>
+        private static int IndexOfKey(List<KeyValuePair<string, ConfigNode>> entries, ref Dictionary<string, int>? index, string key)
+        {
+            const int ScanLimit = 16;
+            if (index is null && entries.Count >= ScanLimit)
+            {
+                index = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    index[entries[i].Key] = i;
+                }
+            }
+
+            if (index is not null)
+            {
+                return index.TryGetValue(key, out var at) ? at : -1;
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].Key == key)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private void Count(int n)

@@ -45,9 +45,9 @@ public sealed record StackConfig(
     AwsSettings Aws,
     ClusterSettings Cluster,
     AccessSettings Access,
-    IReadOnlyDictionary<string, SourceLocation> Locations)
+    Config.SourceLocations Locations)
 {
-    public SourceLocation? LocationOf(string path) => Locations.TryGetValue(path, out var at) ? at : null;
+    public SourceLocation? LocationOf(string path) => Locations.Find(path);
 }
 
 public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAccountIds)

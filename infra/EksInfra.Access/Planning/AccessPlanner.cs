@@ -14,9 +14,13 @@ public static class AccessPlanner
 
     private static readonly StringComparer Ordinal = StringComparer.Ordinal;
 
-    public static AccessPlan Plan(StackConfig config, IReadOnlyList<Diagnostic> warnings)
+    public static AccessPlan Plan(StackConfig config, IReadOnlyList<Diagnostic> warnings) => Plan(config, Identity.All(config), warnings);
+
+    /// <summary>Plans with the identities already derived from <paramref name="config"/> (and validated).</summary>
+    public static AccessPlan Plan(StackConfig config, IReadOnlyList<Identity> allIdentities, IReadOnlyList<Diagnostic> warnings)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(allIdentities);
         var aws = config.Aws;
         var c = config.Cluster;
         var cluster = new ClusterPlan(
@@ -29,7 +33,7 @@ public static class AccessPlanner
             c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds) },
             c.Protect);
 
-        var identities = Identity.All(config)
+        var identities = allIdentities
             .OrderBy(i => i.Source == MappingSource.CreatedRole ? 0 : 1)
             .ThenBy(i => i.Arn!.Full, Ordinal)
             .ToList();
@@ -207,5 +211,23 @@ public static class AccessPlanner
         return grants;
     }
 
-    private static List<string> Sorted(IEnumerable<string> values) => [.. values.Distinct(Ordinal).Order(Ordinal)];
+    /// <summary>Distinct and in ordinal order. Config lists usually are already, and then are used as they are.</summary>
+    private static IReadOnlyList<string> Sorted(IEnumerable<string> values)
+    {
+        if (values is IReadOnlyList<string> list)
+        {
+            var ordered = true;
+            for (var i = 1; i < list.Count && ordered; i++)
+            {
+                ordered = string.CompareOrdinal(list[i - 1], list[i]) < 0;
+            }
+
+            if (ordered)
+            {
+                return list;
+            }
+        }
+
+        return [.. values.Distinct(Ordinal).Order(Ordinal)];
+    }
 }

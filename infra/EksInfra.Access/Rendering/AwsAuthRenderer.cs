@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using YamlDotNet.RepresentationModel;
@@ -15,24 +17,66 @@ public static class AwsAuthRenderer
     public static string MapRoles(AwsAuthPlan awsAuth)
     {
         ArgumentNullException.ThrowIfNull(awsAuth);
-        return Yaml.Emit(Yaml.Seq(awsAuth.MapRoles.Select(r => Yaml.Map(
-            ("rolearn", Yaml.Str(r.RoleArn)),
-            ("username", Yaml.Str(r.Username)),
-            ("groups", Yaml.Strings(r.Groups))))));
+        return Mappings(awsAuth.MapRoles, "rolearn", r => (r.RoleArn, r.Username, r.Groups));
     }
 
     /// <summary>The YAML text of <c>data.mapUsers</c>.</summary>
     public static string MapUsers(AwsAuthPlan awsAuth)
     {
         ArgumentNullException.ThrowIfNull(awsAuth);
-        return Yaml.Emit(Yaml.Seq(awsAuth.MapUsers.Select(u => Yaml.Map(
-            ("userarn", Yaml.Str(u.UserArn)),
-            ("username", Yaml.Str(u.Username)),
-            ("groups", Yaml.Strings(u.Groups))))));
+        return Mappings(awsAuth.MapUsers, "userarn", u => (u.UserArn, u.Username, u.Groups));
     }
+
+    private static string Mappings<T>(IReadOnlyList<T> mappings, string arnKey, Func<T, (string Arn, string Username, IReadOnlyList<string> Groups)> parts) =>
+        Yaml.EmitWith(yaml =>
+        {
+            yaml.BeginSequence();
+            foreach (var mapping in mappings)
+            {
+                var (arn, username, groups) = parts(mapping);
+                yaml.BeginMap();
+                yaml.Text(arnKey);
+                yaml.Text(arn);
+                yaml.Text("username");
+                yaml.Text(username);
+                yaml.Text("groups");
+                yaml.Strings(groups);
+                yaml.EndMap();
+            }
+
+            yaml.EndSequence();
+        });
 
     /// <summary>The YAML text of <c>data.mapAccounts</c>: account ids always quoted, or the authenticator reads numbers.</summary>
     public static string MapAccounts(IReadOnlyList<string> accounts) => Yaml.Emit(Yaml.Strings(accounts));
+
+    /// <summary>
+    /// The ConfigMap's <c>data</c>, key by key, in the order it is written. A pure function of the plan, so it is
+    /// rendered once per plan: the limit check and the manifest share it.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Data(AwsAuthPlan awsAuth)
+    {
+        ArgumentNullException.ThrowIfNull(awsAuth);
+        return DataCache.GetValue(awsAuth, plan =>
+        {
+            var data = new List<KeyValuePair<string, string>> { new("mapRoles", MapRoles(plan)) };
+            if (plan.MapUsers.Count > 0)
+            {
+                data.Add(new("mapUsers", MapUsers(plan)));
+            }
+
+            if (plan.MapAccounts.Count > 0)
+            {
+                data.Add(new(MapAccountsKey, MapAccounts(plan.MapAccounts)));
+            }
+
+            return data;
+        });
+    }
+
+    /// <summary>The size Kubernetes holds to its 1 MiB ConfigMap limit: every data key and value, in bytes.</summary>
+    public static long DataBytes(AwsAuthPlan awsAuth) =>
+        Data(awsAuth).Sum(e => (long)Encoding.UTF8.GetByteCount(e.Key) + Encoding.UTF8.GetByteCount(e.Value));
 
     /// <summary>The whole ConfigMap manifest, or null when the mode has no aws-auth.</summary>
     public static string? Render(AccessPlan plan)
@@ -43,18 +87,10 @@ public static class AwsAuthRenderer
             return null;
         }
 
-        var data = new YamlMappingNode
+        var data = new YamlMappingNode();
+        foreach (var (key, value) in Data(awsAuth))
         {
-            { "mapRoles", Yaml.Block(MapRoles(awsAuth)) },
-        };
-        if (awsAuth.MapUsers.Count > 0)
-        {
-            data.Add("mapUsers", Yaml.Block(MapUsers(awsAuth)));
-        }
-
-        if (awsAuth.MapAccounts.Count > 0)
-        {
-            data.Add(MapAccountsKey, Yaml.Block(MapAccounts(awsAuth.MapAccounts)));
+            data.Add(key, Yaml.Block(value));
         }
 
         return Yaml.Emit(Yaml.Map(
@@ -66,4 +102,6 @@ public static class AwsAuthRenderer
                 ("labels", Yaml.Map((KubernetesNames.ManagedByLabel, Yaml.Str(KubernetesNames.ManagedByValue)))))),
             ("data", data)));
     }
+
+    private static readonly ConditionalWeakTable<AwsAuthPlan, IReadOnlyList<KeyValuePair<string, string>>> DataCache = new();
 }

@@ -30,10 +30,69 @@ public static partial class Yaml
     public static YamlSequenceNode Strings(IEnumerable<string> items) => new(items.Select(Str));
 
     /// <summary>A string scalar, quoted whenever a plain scalar would read back as a number, boolean or null.</summary>
-    public static YamlScalarNode Str(string value) => new(value)
+    public static YamlScalarNode Str(string value) => new(value) { Style = StyleOf(value) };
+
+    /// <summary>
+    /// Double quotes for text a plain scalar would turn into a number, boolean or null; the emitter's own choice
+    /// otherwise (it quotes whatever YAML syntax needs, such as a leading '{').
+    /// </summary>
+    public static ScalarStyle StyleOf(string value)
     {
-        Style = NonStringPlain().IsMatch(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any,
-    };
+        ArgumentNullException.ThrowIfNull(value);
+
+        // Names and ARNs open with a letter that no YAML 1.1 or 1.2 boolean or null keyword starts with.
+        var mayResolve = value.Length == 0 || !char.IsAsciiLetter(value[0]) || "yYnNtTfFoO".Contains(value[0], StringComparison.Ordinal);
+        return mayResolve && NonStringPlain().IsMatch(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
+    }
+
+    /// <summary>
+    /// Emits one document straight from events, for large lists (aws-auth's mapRoles) where building a node
+    /// per value first would double the work; the emitter still decides every quote and indent.
+    /// </summary>
+    public static string EmitWith(Action<EventWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var text = new StringWriter { NewLine = "\n" };
+        var emitter = new Emitter(text, new EmitterSettings().WithNewLine("\n"));
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
+        write(new EventWriter(emitter));
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+        return text.ToString();
+    }
+
+    /// <summary>The events of one YAML document, written in order.</summary>
+    public sealed class EventWriter
+    {
+        private readonly IEmitter emitter;
+
+        internal EventWriter(IEmitter emitter) => this.emitter = emitter;
+
+        public void BeginSequence() => emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Any));
+
+        public void EndSequence() => emitter.Emit(new SequenceEnd());
+
+        public void BeginMap() => emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Any));
+
+        public void EndMap() => emitter.Emit(new MappingEnd());
+
+        /// <summary>A string value (or key), quoted by the same rule as <see cref="Str"/>.</summary>
+        public void Text(string value) =>
+            emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, StyleOf(value), isPlainImplicit: true, isQuotedImplicit: true));
+
+        public void Strings(IEnumerable<string> values)
+        {
+            ArgumentNullException.ThrowIfNull(values);
+            BeginSequence();
+            foreach (var value in values)
+            {
+                Text(value);
+            }
+
+            EndSequence();
+        }
+    }
 
     /// <summary>A multi-line string value (aws-auth's mapRoles), as a literal block where the emitter allows it.</summary>
     public static YamlScalarNode Block(string value) => new(value) { Style = value.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any };

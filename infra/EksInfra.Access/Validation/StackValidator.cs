@@ -10,10 +10,13 @@ namespace EksInfra.Access.Validation;
 /// </summary>
 public static partial class StackValidator
 {
-    public static IReadOnlyList<Diagnostic> Validate(StackConfig config)
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config) => Validate(config, Identity.All(config));
+
+    /// <summary>Validates with the identities already derived from <paramref name="config"/>, so each ARN is parsed once.</summary>
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var v = new Run(config);
+        var v = new Run(config, identities);
         v.Aws();
         v.Cluster();
         v.Access();
@@ -38,7 +41,7 @@ public static partial class StackValidator
     [GeneratedRegex(@"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")]
     private static partial Regex SubnetIdPattern();
 
-    private sealed class Run(StackConfig config)
+    private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
     {
         private readonly AccessSettings access = config.Access;
         private readonly AuthenticationMode mode = config.Access.Mode;
@@ -164,7 +167,6 @@ public static partial class StackValidator
         public void Access()
         {
             var aws = config.Aws;
-            var identities = Identity.All(config);
             var declaredGroups = access.Groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
             var definedClusterRoles = access.ClusterRoles.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             var usedGroups = new HashSet<string>(StringComparer.Ordinal);
@@ -336,15 +338,16 @@ public static partial class StackValidator
 
         private void Username(Identity identity)
         {
-            var path = $"{identity.Path}.username";
             var name = identity.Username;
             if (name.Length == 0)
             {
                 return;
             }
 
-            foreach (var template in KubernetesNames.TemplatesIn(name))
+            string path = "";
+            foreach (var template in name.Contains("{{", StringComparison.Ordinal) ? KubernetesNames.TemplatesIn(name) : [])
             {
+                path = $"{identity.Path}.username";
                 if (!KubernetesNames.UsernameTemplates.Contains(template))
                 {
                     Error(path, $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
@@ -359,19 +362,34 @@ public static partial class StackValidator
                 }
             }
 
-            var accessEntryProblems = new List<string>();
-            var reserved = KubernetesNames.ReservedUsernamePrefixes.FirstOrDefault(p => name.StartsWith(p, StringComparison.Ordinal));
+            List<string>? accessEntryProblems = null;
+            string? reserved = null;
+            foreach (var prefix in KubernetesNames.ReservedUsernamePrefixes)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    reserved = prefix;
+                    break;
+                }
+            }
+
             if (reserved is not null)
             {
-                accessEntryProblems.Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
+                (accessEntryProblems ??= []).Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
             }
 
             var session = name.IndexOf("{{SessionName}}", StringComparison.Ordinal);
             if (session >= 0 && name.LastIndexOf(':', session) < 0)
             {
-                accessEntryProblems.Add($"'{name}' uses {{{{SessionName}}}} with no ':' before it, which EKS access entries refuse; prefix it, e.g. 'sso:{name}'");
+                (accessEntryProblems ??= []).Add($"'{name}' uses {{{{SessionName}}}} with no ':' before it, which EKS access entries refuse; prefix it, e.g. 'sso:{name}'");
             }
 
+            if (accessEntryProblems is null)
+            {
+                return;
+            }
+
+            path = $"{identity.Path}.username";
             foreach (var problem in accessEntryProblems)
             {
                 if (mode.UsesAccessEntries())
@@ -390,16 +408,17 @@ public static partial class StackValidator
             for (var i = 0; i < identity.Groups.Count; i++)
             {
                 var group = identity.Groups[i];
-                var path = $"{identity.Path}.groups[{i}]";
+                var index = i;
+                string path() => $"{identity.Path}.groups[{index}]";
                 if (group.Length == 0)
                 {
-                    Error(path, "is empty; name a Kubernetes group");
+                    Error(path(), "is empty; name a Kubernetes group");
                     continue;
                 }
 
                 if (group == KubernetesNames.SystemMasters)
                 {
-                    Warning(path, $"'{identity.Username}' gets system:masters: full cluster admin that bypasses RBAC and cannot be trimmed later{(mode.UsesAccessEntries() ? "; its access entry carries it as AmazonEKSClusterAdminPolicy" : "")}");
+                    Warning(path(), $"'{identity.Username}' gets system:masters: full cluster admin that bypasses RBAC and cannot be trimmed later{(mode.UsesAccessEntries() ? "; its access entry carries it as AmazonEKSClusterAdminPolicy" : "")}");
                     continue;
                 }
 
@@ -407,11 +426,11 @@ public static partial class StackValidator
                 {
                     if (mode.UsesAccessEntries())
                     {
-                        Error(path, $"'{group}' is a Kubernetes system group; EKS access entries refuse groups starting with 'system:' (in {ModeText} every mapping is also an access entry); bind a group of your own under {access.Path}.groups instead");
+                        Error(path(), $"'{group}' is a Kubernetes system group; EKS access entries refuse groups starting with 'system:' (in {ModeText} every mapping is also an access entry); bind a group of your own under {access.Path}.groups instead");
                     }
                     else
                     {
-                        Warning(path, $"'{group}' is a Kubernetes system group: it grants what Kubernetes gives that group, outside this model's RBAC, and access entries will refuse it when the mode moves on");
+                        Warning(path(), $"'{group}' is a Kubernetes system group: it grants what Kubernetes gives that group, outside this model's RBAC, and access entries will refuse it when the mode moves on");
                     }
 
                     continue;
@@ -419,14 +438,14 @@ public static partial class StackValidator
 
                 if (!KubernetesNames.IsValidGroupName(group))
                 {
-                    Error(path, $"'{group}' is not a usable group name; use letters, digits and : . _ @ -");
+                    Error(path(), $"'{group}' is not a usable group name; use letters, digits and : . _ @ -");
                     continue;
                 }
 
                 used.Add(group);
                 if (!declared.ContainsKey(group))
                 {
-                    Error(path, $"the group '{group}' is mapped but bound to nothing, so it grants nothing; declare it under {access.Path}.groups.{group} with a clusterRole (and namespaces to scope it){BinderSuggest(group, declared.Keys)}");
+                    Error(path(), $"the group '{group}' is mapped but bound to nothing, so it grants nothing; declare it under {access.Path}.groups.{group} with a clusterRole (and namespaces to scope it){BinderSuggest(group, declared.Keys)}");
                 }
             }
 
@@ -460,8 +479,8 @@ public static partial class StackValidator
                 Namespaces(policy.Namespaces, i => $"{path}.namespaces[{i}]");
             }
 
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < identity.AccessPolicies.Count; i++)
+            var seen = identity.AccessPolicies.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+            for (var i = 0; seen is not null && i < identity.AccessPolicies.Count; i++)
             {
                 if (!seen.Add(identity.AccessPolicies[i].Policy))
                 {
@@ -603,12 +622,34 @@ public static partial class StackValidator
 
         private void Duplicates(IReadOnlyList<string> values, Func<int, string> pathOf, string what)
         {
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            // Lists here are short (groups, namespaces): a scan allocates nothing; long ones get an index.
+            Dictionary<string, int>? seen = values.Count > 16 ? new(StringComparer.Ordinal) : null;
             for (var i = 0; i < values.Count; i++)
             {
-                if (values[i].Length > 0 && !seen.TryAdd(values[i], i))
+                if (values[i].Length == 0)
                 {
-                    Error(pathOf(i), $"the {what} '{values[i]}' is listed twice (first at {pathOf(seen[values[i]])}); remove one");
+                    continue;
+                }
+
+                var first = -1;
+                if (seen is not null)
+                {
+                    if (!seen.TryAdd(values[i], i))
+                    {
+                        first = seen[values[i]];
+                    }
+                }
+                else
+                {
+                    for (var j = 0; j < i && first < 0; j++)
+                    {
+                        first = values[j] == values[i] ? j : -1;
+                    }
+                }
+
+                if (first >= 0)
+                {
+                    Error(pathOf(i), $"the {what} '{values[i]}' is listed twice (first at {pathOf(first)}); remove one");
                 }
             }
         }
