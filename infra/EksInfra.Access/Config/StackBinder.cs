@@ -72,7 +72,7 @@ public static class StackBinder
             ctx.Bag.Error(path, "required: add an 'eks-infra:cluster' map with at least 'name'");
         }
 
-        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "protect"]);
+        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "protect", "deployerArn"]);
         var ngPath = ConfigPath.Child(path, "nodeGroup");
         var ng = ctx.Map(map.Get("nodeGroup"), ngPath, ["instanceType", "desiredSize", "minSize", "maxSize"], optional: true);
         return new ClusterSettings(
@@ -89,7 +89,8 @@ public static class StackBinder
                 map.StringList("publicSubnetIds"),
                 map.Bool("endpointPublicAccess") ?? true,
                 map.Bool("endpointPrivateAccess") ?? false),
-            map.Bool("protect") ?? false);
+            map.Bool("protect") ?? false,
+            map.String("deployerArn"));
     }
 
     /// <summary>Sizes left out are chosen around the ones given, so 'minSize: 1, maxSize: 2' alone is valid.</summary>

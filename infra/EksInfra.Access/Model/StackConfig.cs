@@ -69,7 +69,8 @@ public sealed record ClusterSettings(
     string NodeRoleName,
     NodeGroupSettings NodeGroup,
     NetworkSettings Network,
-    bool Protect)
+    bool Protect,
+    string? DeployerArn = null)
 {
     public const string DefaultServiceRoleName = "eks-cluster-role";
     public const string DefaultNodeRoleName = "eks-node-role";

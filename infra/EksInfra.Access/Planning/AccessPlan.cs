@@ -32,7 +32,8 @@ public sealed record ClusterPlan(
     string? KubernetesVersion,
     NodeGroupPlan NodeGroup,
     NetworkSettings Network,
-    bool Protect)
+    bool Protect,
+    string? DeployerArn = null)
 {
     /// <summary>The cluster's ARN, for the access roles' <c>eks:DescribeCluster</c> policy.</summary>
     public string Arn => $"arn:{Partition}:eks:{Region}:{AccountId}:cluster/{Name}";

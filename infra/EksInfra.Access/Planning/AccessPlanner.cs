@@ -31,7 +31,8 @@ public static class AccessPlanner
             c.Version,
             new NodeGroupPlan(LogicalNames.NodeGroup(c.Name), c.NodeGroup.InstanceType, c.NodeGroup.DesiredSize, c.NodeGroup.MinSize, c.NodeGroup.MaxSize),
             c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds) },
-            c.Protect);
+            c.Protect,
+            c.DeployerArn);
 
         var identities = allIdentities
             .OrderBy(i => i.Source == MappingSource.CreatedRole ? 0 : 1)

@@ -75,7 +75,9 @@ public static class WhoReport
 
         if (plan.Mode.UsesAccessEntries())
         {
-            sb.Append("Not listed: the cluster creator, whom EKS makes cluster admin through an access entry of its own.\n");
+            sb.Append(plan.Cluster.DeployerArn is { } deployer
+                ? $"Not listed: the cluster creator ({deployer}), whom EKS makes cluster admin through an access entry of its own.\n"
+                : "Not listed: the cluster creator, whom EKS makes cluster admin through an access entry of its own.\n");
         }
 
         return sb.ToString();

@@ -255,6 +255,7 @@ public static partial class StackValidator
                 }
             }
 
+            Deployer();
             MapAccounts();
             ClusterAdmins(identities, declaredGroups);
             GroupDeclarations(definedClusterRoles, usedGroups);
@@ -485,6 +486,38 @@ public static partial class StackValidator
                 if (!seen.Add(identity.AccessPolicies[i].Policy))
                 {
                     Error($"{identity.Path}.accessPolicies[{i}].policy", $"'{identity.AccessPolicies[i].Policy}' is associated twice; an access entry holds one association per policy, so merge their namespaces");
+                }
+            }
+        }
+
+        /// <summary>
+        /// EKS gives the principal that creates the cluster an access entry of its own (pulumi-eks always asks it to);
+        /// a second entry for that principal fails with HTTP 409, in the middle of an update.
+        /// </summary>
+        private void Deployer()
+        {
+            var path = $"{config.Cluster.Path}.deployerArn";
+            if (config.Cluster.DeployerArn is not { Length: > 0 } text)
+            {
+                return;
+            }
+
+            if (!Arns.TryParse(text, out var deployer, out var error))
+            {
+                Error(path, error + "; deployerArn is the IAM role (or user) that runs `pulumi up`, as IAM shows it");
+                return;
+            }
+
+            if (!mode.UsesAccessEntries())
+            {
+                return;
+            }
+
+            foreach (var identity in identities)
+            {
+                if (identity.Arn is { } arn && arn.Kind == deployer.Kind && string.Equals(arn.WithoutPath, deployer.WithoutPath, StringComparison.OrdinalIgnoreCase))
+                {
+                    Error(identity.ArnPath, $"'{arn.Full}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; a second access entry for it fails with HTTP 409, so remove this entry");
                 }
             }
         }

@@ -1,0 +1,53 @@
+namespace EksInfra.Access.Tests;
+
+/// <summary>
+/// The principal that runs <c>pulumi up</c> creates the cluster, and EKS gives it an access entry of its own:
+/// mapping it again in an access-entry mode fails mid-update with HTTP 409, so the model refuses it up front.
+/// </summary>
+public class DeployerTests
+{
+    private static string WithDeployer(string mode, string deployerArn) =>
+        Stacks.Minimal(mode).Replace("    name: my-cluster\n", $"    name: my-cluster\n    deployerArn: {deployerArn}\n", StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("API_AND_CONFIG_MAP")]
+    [InlineData("API")]
+    public void Mapping_the_deployer_in_an_access_entry_mode_is_refused(string mode)
+    {
+        // The deployer is written without its path here; the mapping has it. They are still one role.
+        var evaluation = Stacks.EvaluateText(WithDeployer(mode, "arn:aws:iam::123456789012:role/Deployer"));
+
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:access.mapRoles[0].rolearn", error.Path);
+        Assert.Contains("is the deployer (eks-infra:cluster.deployerArn)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 409", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_config_map_mode_there_is_no_access_entry_to_clash_with()
+    {
+        var evaluation = Stacks.EvaluateText(WithDeployer("CONFIG_MAP", "arn:aws:iam::123456789012:role/ci/deployer"));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+    }
+
+    [Fact]
+    public void A_deployer_that_is_not_mapped_is_named_in_the_who_report()
+    {
+        var plan = Stacks.ValidPlanOf(WithDeployer("API", "arn:aws:iam::123456789012:role/github-actions-deploy"));
+
+        var report = Reports.WhoReport.Render(plan, Reports.ReportFormat.Table);
+
+        Assert.Contains("the cluster creator (arn:aws:iam::123456789012:role/github-actions-deploy)", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deployer_that_is_not_an_iam_arn_is_refused_with_the_fix()
+    {
+        var evaluation = Stacks.EvaluateText(WithDeployer("API", "arn:aws:sts::123456789012:assumed-role/deploy/run-1"));
+
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:cluster.deployerArn", error.Path);
+        Assert.Contains("arn:aws:iam::123456789012:role/deploy", error.Message, StringComparison.Ordinal);
+    }
+}
