@@ -175,7 +175,11 @@ public static class AccessPlanner
     private static List<PrincipalAccess> Principals(StackConfig config, List<IamRolePlan> roles, List<Identity> identities)
     {
         var mode = config.Access.Mode;
-        var groups = config.Access.Groups.ToDictionary(g => g.Name, Ordinal);
+        // What each group grants is the same for every member: one Grant per group, shared.
+        var rbacGrants = config.Access.Groups.ToDictionary(
+            g => g.Name,
+            g => new Grant(GrantVia.Rbac, g.ClusterRole, g.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(g.Namespaces)), g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0),
+            Ordinal);
         var grants = new List<PrincipalAccess>();
         var node = roles.Single(r => r.Purpose == RolePurpose.Node);
         grants.Add(new PrincipalAccess(node.Arn, "node role", KubernetesNames.NodeUsername, KubernetesNames.NodeGroups, [new Grant(GrantVia.NodeBootstrap, "system:nodes", "cluster-wide", false)]));
@@ -192,10 +196,9 @@ public static class AccessPlanner
                 {
                     permissions.Add(new Grant(GrantVia.SystemGroup, group, "cluster-wide", false));
                 }
-                else if (groups.TryGetValue(group, out var g))
+                else if (rbacGrants.TryGetValue(group, out var grant))
                 {
-                    var scope = g.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(g.Namespaces));
-                    permissions.Add(new Grant(GrantVia.Rbac, g.ClusterRole, scope, g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0));
+                    permissions.Add(grant);
                 }
             }
 
