@@ -60,6 +60,14 @@ public static partial class Arns
 
     public static bool IsAccountId(string text) => AccountIdPattern().IsMatch(text);
 
+    /// <summary>The account of an IAM ARN (<c>arn:P:iam::ACCOUNT:...</c>), or null when it names none.</summary>
+    public static string? AccountOf(string arn)
+    {
+        ArgumentNullException.ThrowIfNull(arn);
+        var parts = arn.Split(':');
+        return parts.Length > 4 && IsAccountId(parts[4]) ? parts[4] : null;
+    }
+
     public static bool IsValidRoleName(string name) => RoleNamePattern().IsMatch(name);
 
     public static bool IsValidIamPath(string path) => path.Length <= 512 && IamPathPattern().IsMatch(path);

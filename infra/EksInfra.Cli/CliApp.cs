@@ -205,17 +205,19 @@ public static class CliApp
             var baseSpec = result.GetValue(baseOption)!;
             var bytes = env.BaseVersions.Read(baseSpec, project.Directory, project.FileNameOf(name));
             Access.Planning.AccessPlan? before = null;
+            Access.Model.StackConfig? invalidBase = null;
             if (bytes is not null)
             {
                 var old = StackEvaluator.Evaluate(StackFileReader.Read(name, $"{baseSpec}:{project.FileNameOf(name)}", bytes));
                 before = old.Plan;
                 if (before is null)
                 {
-                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new");
+                    invalidBase = old.Config;
+                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, and only the mode, name and protection guards can run");
                 }
             }
 
-            var report = AccessDiff.Compare(before, after, baseSpec);
+            var report = AccessDiff.Compare(before, after, baseSpec, invalidBase);
             var text = AccessDiff.Render(report, ParseFormat(result.GetValue(format)!));
             env.Out.Write(text);
             return report.HasErrors ? Invalid : Ok;

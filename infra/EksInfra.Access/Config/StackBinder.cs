@@ -127,7 +127,7 @@ public static class StackBinder
         var mapAccounts = map.Items("mapAccounts").Select(item => new AccountSettings(item.Path, ctx.String(item) ?? "")).ToList();
         var groups = map.Entries("groups").Select(e => BindGroup(e.Key, e.Value, ctx)).ToList();
         var clusterRoles = map.Entries("clusterRoles").Select(e => BindClusterRole(e.Key, e.Value, ctx)).ToList();
-        return new AccessSettings(path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles);
+        return new AccessSettings(path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles, Declared: node is not null);
     }
 
     private static CreatedRoleSettings BindCreatedRole(ConfigNode node, BindContext ctx)

@@ -11,6 +11,8 @@ namespace EksInfra.Access.Config;
 /// </summary>
 public static partial class YamlConfigReader
 {
+    private const string MergeKey = "<<";
+
     /// <summary>A stack file larger than this is refused before parsing: nothing legitimate comes close.</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
@@ -156,17 +158,28 @@ public static partial class YamlConfigReader
                 var entries = new List<KeyValuePair<string, ConfigNode>>();
                 var keyLocations = new List<SourceLocation>();
                 Dictionary<string, int>? index = null;
+                List<ConfigNode>? merges = null;
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     if (!parser.TryConsume<Scalar>(out var key))
                     {
-                        var current = parser.Current;
-                        throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty, "a map key must be a plain string");
+                        // `username: {{SessionName}}` unquoted is a flow map whose key is another map, not text.
+                        var at = At(parser.Current?.Start ?? map.Start);
+                        Diagnostics.Error(path, "is YAML flow syntax ('{' opens a map), not text; quote it, e.g. \"{{SessionName}}\", if you meant a username template", at);
+                        parser.SkipThisAndNestedEvents();
+                        parser.SkipThisAndNestedEvents();
+                        continue;
                     }
 
                     var childPath = path == rootPath && key.Value == transparentKey ? "" : ConfigPath.Child(path, key.Value);
                     var keyAt = At(key.Start);
                     var value = ReadNode(parser, childPath);
+                    if (key.Value == MergeKey && key.Style == ScalarStyle.Plain)
+                    {
+                        (merges ??= []).Add(value);
+                        continue;
+                    }
+
                     var first = IndexOfKey(entries, ref index, key.Value);
                     if (first >= 0)
                     {
@@ -179,6 +192,7 @@ public static partial class YamlConfigReader
                     keyLocations.Add(keyAt);
                 }
 
+                Merge(entries, merges, path);
                 node = new ConfigMap(path, At(map.Start), entries);
             }
             else
@@ -193,6 +207,36 @@ public static partial class YamlConfigReader
             }
 
             return node;
+        }
+
+        /// <summary>
+        /// Applies <c>&lt;&lt;: *anchor</c> (or a list of them) as Pulumi's YAML reader does: keys the map sets itself
+        /// win, then earlier sources over later ones.
+        /// </summary>
+        private void Merge(List<KeyValuePair<string, ConfigNode>> entries, List<ConfigNode>? merges, string path)
+        {
+            if (merges is null)
+            {
+                return;
+            }
+
+            var sources = merges.SelectMany(m => m is ConfigList list ? list.Items : [m]).ToList();
+            foreach (var source in sources)
+            {
+                if (source is not ConfigMap from)
+                {
+                    Diagnostics.Error(ConfigPath.Child(path, MergeKey), $"a merge key takes a map (or a list of maps) to merge, not {source.KindName}", source.Location);
+                    continue;
+                }
+
+                foreach (var (key, value) in from.Entries)
+                {
+                    if (!entries.Exists(e => e.Key == key))
+                    {
+                        entries.Add(new(key, ConfigPath.Rebase(value, ConfigPath.Child(path, key))));
+                    }
+                }
+            }
         }
 
         /// <summary>Where a key already stands in the map: a scan for the small maps a stack file is made of, an index for large ones.</summary>

@@ -18,6 +18,8 @@ public static class AwsAuthImporter
 {
     public const string GroupPlaceholder = "REPLACE-ME";
 
+    private const string FargateUsername = "system:node:{{SessionName}}";
+
     public static ImportResult Import(byte[] bytes, string fileName)
     {
         var read = YamlConfigReader.ReadBytes(bytes, fileName);
@@ -72,6 +74,7 @@ public static class AwsAuthImporter
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+        skipped.Add(new("authenticationMode", "set to CONFIG_MAP, the mode of a cluster that reads only aws-auth; if the cluster is already further on (`aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode`), set that mode instead: the mode never moves back"));
         foreach (var group in groups)
         {
             skipped.Add(new($"groups.{group}", $"aws-auth does not say what '{group}' may do (that lives in RBAC); set its clusterRole (now '{GroupPlaceholder}', which `eksinfra check` refuses) and namespaces"));
@@ -133,9 +136,14 @@ public static class AwsAuthImporter
                 skipped.Add(new(item.Path, $"has keys the model does not carry ({string.Join(", ", unknown)}); the rest of the entry is kept"));
             }
 
-            if (username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
+            if (groups.Contains("system:node-proxier") || username == FargateUsername)
             {
-                skipped.Add(new(item.Path, $"'{arn}' is a node role; the stack maps its own node role (set eks-infra:cluster.nodeRoleName to its name to keep it)"));
+                // Fargate pods register through this mapping; dropping it strands them once pulumi-eks rewrites aws-auth.
+                skipped.Add(new(item.Path, $"'{arn}' is a Fargate pod execution role, carried over as is (CONFIG_MAP accepts its system: username and groups); access entries give it type FARGATE_LINUX instead, which this model does not express yet, so `eksinfra migrate` will list it"));
+            }
+            else if (username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is a node role, not carried over: the stack maps the role of the node group it creates. If this is that role, set eks-infra:cluster.nodeRoleName to its name; nodes of any other group (self-managed, Karpenter) stop joining once pulumi-eks rewrites aws-auth, so move them first"));
                 continue;
             }
 
@@ -145,7 +153,11 @@ public static class AwsAuthImporter
                 continue;
             }
 
-            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith("AWSReservedSSO_", StringComparison.Ordinal))
+            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.HasPath)
+            {
+                skipped.Add(new(item.Path, $"'{arn}' has an IAM path, so the live authenticator never matches it and it grants nothing today; kept as written, and the stack will write it without the path, which makes it work: check that it should"));
+            }
+            else if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith("AWSReservedSSO_", StringComparison.Ordinal))
             {
                 skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
             }

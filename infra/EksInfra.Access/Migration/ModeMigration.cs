@@ -131,6 +131,6 @@ public static partial class ModeMigration
             ];
     }
 
-    [GeneratedRegex(@"^(""[^""]*""|'[^']*'|[^\s#]+)")]
+    [GeneratedRegex(@"^(""[^""]*""|'[^']*'|[^\s#,\]}]+)")]
     private static partial Regex ScalarToken();
 }

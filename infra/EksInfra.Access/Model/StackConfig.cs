@@ -100,7 +100,8 @@ public sealed record AccessSettings(
     IReadOnlyList<MappingSettings> MapUsers,
     IReadOnlyList<AccountSettings> MapAccounts,
     IReadOnlyList<GroupSettings> Groups,
-    IReadOnlyList<ClusterRoleSettings> ClusterRoles)
+    IReadOnlyList<ClusterRoleSettings> ClusterRoles,
+    bool Declared = true)
 {
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
 }

@@ -65,7 +65,8 @@ public sealed record IamRolePlan(
     string TrustPolicyJson,
     IReadOnlyList<ManagedPolicyAttachmentPlan> ManagedPolicies,
     InlinePolicyPlan? InlinePolicy,
-    int? MaxSessionDuration)
+    int? MaxSessionDuration,
+    IReadOnlyList<string>? TrustedPrincipals = null)
 {
     /// <summary>The ARN aws-auth needs: without the IAM path.</summary>
     public string ArnWithoutPath => Arns.StripPath(Arn);

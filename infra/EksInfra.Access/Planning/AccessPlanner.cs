@@ -66,7 +66,7 @@ public static class AccessPlanner
         foreach (var role in config.Access.Roles.OrderBy(r => r.Name, Ordinal))
         {
             var trusted = role.AssumedBy.Count > 0 ? Sorted(role.AssumedBy) : [Arns.AccountRoot(partition, account)];
-            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, IamPolicies.AwsPrincipalTrust(trusted), [], new InlinePolicyPlan(LogicalNames.DescribeClusterPolicy(role.Name), "eks-describe-cluster", IamPolicies.DescribeCluster(cluster.Arn)), role.MaxSessionDuration));
+            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, IamPolicies.AwsPrincipalTrust(trusted), [], new InlinePolicyPlan(LogicalNames.DescribeClusterPolicy(role.Name), "eks-describe-cluster", IamPolicies.DescribeCluster(cluster.Arn)), role.MaxSessionDuration) with { TrustedPrincipals = trusted });
         }
 
         return list;

@@ -35,24 +35,41 @@ public static class AccessDiff
 {
     private static readonly StringComparer Arn = StringComparer.OrdinalIgnoreCase;
 
-    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel)
+    /// <param name="invalidBase">
+    /// The base's config when the base version did not validate: the guards that need only the config (mode,
+    /// cluster and role names, protection) still run, so a broken main cannot wave a backward move through.
+    /// </param>
+    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel, StackConfig? invalidBase = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         var findings = new List<DiffFinding>();
         if (before is not null)
         {
-            Guards(before, after, findings);
+            ShapeGuards(Shape.Of(before), Shape.Of(after), findings);
+            PlanGuards(before, after, findings);
+        }
+        else if (invalidBase is not null)
+        {
+            ShapeGuards(Shape.Of(invalidBase), Shape.Of(after), findings);
         }
 
         Principals(before, after, findings);
-        return new DiffReport(after.StackName, baseLabel, before is not null, [.. findings
+        return new DiffReport(after.StackName, baseLabel, before is not null || invalidBase is not null, [.. findings
             .Select((f, i) => (f, i))
             .OrderBy(x => x.f.Level)
             .ThenBy(x => x.i)
             .Select(x => x.f)]);
     }
 
-    private static void Guards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
+    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect)
+    {
+        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect);
+
+        public static Shape Of(StackConfig config) => new(config.Access.Mode, config.Cluster.Name, config.Cluster.ServiceRoleName, config.Cluster.NodeRoleName, config.Cluster.Protect);
+    }
+
+    private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
         if (after.Mode < before.Mode)
         {
@@ -67,29 +84,32 @@ public static class AccessDiff
                     : "every mapping also becomes an access entry; this cannot be undone (see `eksinfra migrate`)."));
         }
 
-        if (before.Cluster.Name != after.Cluster.Name)
+        if (before.ClusterName != after.ClusterName)
         {
-            findings.Add(new(FindingLevel.Error, "cluster.name", $"cluster name changes: {before.Cluster.Name} → {after.Cluster.Name}",
+            findings.Add(new(FindingLevel.Error, "cluster.name", $"cluster name changes: {before.ClusterName} → {after.ClusterName}",
                 "EKS cannot rename a cluster: the update replaces the cluster with its aws-auth and access entries, and every workload with it. Keep the name, or create a new stack."));
         }
 
-        if (before.ServiceRole.Arn != after.ServiceRole.Arn)
+        if (!Arn.Equals(before.ServiceRoleName, after.ServiceRoleName))
         {
-            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRole.Name} → {after.ServiceRole.Name}",
+            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRoleName} → {after.ServiceRoleName}",
                 "the cluster's IAM role cannot be changed in place: the cluster would be replaced, and aws-auth and access entries with it. Keep the role name."));
         }
 
-        if (before.AwsAuth is not null && after.AwsAuth is not null)
+        if (before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !Arn.Equals(before.NodeRoleName, after.NodeRoleName))
         {
-            var beforeNode = before.AwsAuth.MapRoles.Single(r => r.Source == MappingSource.NodeRole);
-            var afterNode = after.AwsAuth.MapRoles.SingleOrDefault(r => r.Source == MappingSource.NodeRole && Arn.Equals(r.RoleArn, beforeNode.RoleArn));
-            if (afterNode is null)
-            {
-                findings.Add(new(FindingLevel.Error, beforeNode.RoleArn, "the node role mapping is removed from aws-auth",
-                    $"nodes running with {beforeNode.RoleArn} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRole.Name}'; to move nodes to a new role, add the new node group first."));
-            }
+            findings.Add(new(FindingLevel.Error, before.NodeRoleName, "the node role mapping is removed from aws-auth",
+                $"nodes running with the role {before.NodeRoleName} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRoleName}'; to move nodes to a new role, add the new node group first."));
         }
 
+        if (before.Protect && !after.Protect)
+        {
+            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the cluster and its IAM roles can now be deleted by `pulumi destroy` or a replacing change."));
+        }
+    }
+
+    private static void PlanGuards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
         var adminsBefore = before.Principals.Where(p => p.IsClusterAdmin).Select(p => p.Principal).ToList();
         if (adminsBefore.Count > 0 && !after.Principals.Any(p => p.IsClusterAdmin))
         {
@@ -110,9 +130,80 @@ public static class AccessDiff
             }
         }
 
-        if (before.Cluster.Protect && !after.Cluster.Protect)
+        CreatedRoles(before, after, findings);
+        ClusterRoles(before, after, findings);
+        MapAccounts(before, after, findings);
+    }
+
+    /// <summary>An access role's trust decides who gets its Kubernetes access; deleting a role that stays mapped leaves a mapping to nothing.</summary>
+    private static void CreatedRoles(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var now = after.AccessRoles.ToDictionary(r => r.Name, Arn);
+        var mappedNow = after.Principals.Select(p => Arns.StripPath(p.Principal)).ToHashSet(Arn);
+        foreach (var role in before.AccessRoles)
         {
-            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the cluster and its IAM roles can now be deleted by `pulumi destroy` or a replacing change."));
+            if (!now.TryGetValue(role.Name, out var kept))
+            {
+                findings.Add(mappedNow.Contains(role.ArnWithoutPath)
+                    ? new(FindingLevel.Error, role.Arn, $"IAM role {role.Name} is deleted but stays mapped",
+                        "the stack no longer creates the role, so `pulumi up` deletes it, while a mapping still names it: its users lose access and the mapping points at nothing. Keep it under roles[], or create the role outside this stack first.")
+                    : new(FindingLevel.Danger, role.Arn, $"IAM role {role.Name} is deleted", "the stack no longer creates the role; `pulumi up` deletes it and everyone who assumes it loses access."));
+                continue;
+            }
+
+            var added = (kept.TrustedPrincipals ?? []).Except(role.TrustedPrincipals ?? [], Arn).ToList();
+            var removed = (role.TrustedPrincipals ?? []).Except(kept.TrustedPrincipals ?? [], Arn).ToList();
+            if (added.Count + removed.Count == 0)
+            {
+                continue;
+            }
+
+            var admin = after.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, kept.Arn));
+            var detail = string.Join("; ", added.Select(a => "+ " + a).Concat(removed.Select(r => "- " + r)));
+            findings.Add(added.Count > 0
+                ? new(admin ? FindingLevel.Danger : FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} widens{(admin ? " (a cluster admin role)" : "")}", detail)
+                : new(FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} narrows", detail));
+        }
+    }
+
+    /// <summary>A ClusterRole the stack defines changes what every member of its groups may do, under the same name.</summary>
+    private static void ClusterRoles(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var old = before.Rbac.ClusterRoles.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var role in after.Rbac.ClusterRoles)
+        {
+            if (!old.TryGetValue(role.Name, out var was) || Rules(was) == Rules(role))
+            {
+                continue;
+            }
+
+            var widened = HasWildcard(role) && !HasWildcard(was);
+            findings.Add(new(widened ? FindingLevel.Danger : FindingLevel.Changed, $"ClusterRole {role.Name}",
+                $"ClusterRole {role.Name} {(widened ? "widens to a wildcard" : "changes its rules")}",
+                $"now: {Rules(role)} (was: {Rules(was)}); every group bound to it gets the new rules"));
+        }
+    }
+
+    private static string Rules(ClusterRolePlan role) =>
+        string.Join(" | ", role.Rules.Select(r => $"{string.Join(",", r.Verbs)} on {string.Join(",", r.ApiGroups.Select(g => g.Length == 0 ? "core" : g))}/{string.Join(",", r.Resources.Concat(r.NonResourceUrls))}"));
+
+    private static bool HasWildcard(ClusterRolePlan role) =>
+        role.Rules.Any(r => r.Verbs.Contains("*") || r.Resources.Contains("*") || r.ApiGroups.Contains("*") || r.NonResourceUrls.Contains("*"));
+
+    /// <summary>A mapped account lets every principal in it authenticate; that widens who can reach the cluster.</summary>
+    private static void MapAccounts(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var was = before.AwsAuth?.MapAccounts ?? [];
+        var now = after.AwsAuth?.MapAccounts ?? [];
+        foreach (var account in now.Except(was, StringComparer.Ordinal))
+        {
+            findings.Add(new(FindingLevel.Danger, $"account {account}", $"every IAM principal of account {account} can authenticate",
+                "mapAccounts maps each principal of the account to a username equal to its ARN; it grants nothing by itself, but any RBAC binding to those usernames or to system:authenticated now reaches them."));
+        }
+
+        foreach (var account in was.Except(now, StringComparer.Ordinal))
+        {
+            findings.Add(new(FindingLevel.Revoked, $"account {account}", $"account {account} is no longer mapped", "its principals can no longer authenticate through mapAccounts."));
         }
     }
 
@@ -136,6 +227,11 @@ public static class AccessDiff
             if (was.Username != p.Username)
             {
                 details.Add($"username {was.Username} → {p.Username}");
+            }
+
+            if (was.Kind != p.Kind)
+            {
+                details.Add($"{was.Kind} → {p.Kind}");
             }
 
             details.AddRange(added.Select(g => "+ " + g));

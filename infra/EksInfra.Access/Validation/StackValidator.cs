@@ -23,8 +23,11 @@ public static partial class StackValidator
         return v.Bag.ToSortedList();
     }
 
-    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")]
+    [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d+$")]
     private static partial Regex RegionPattern();
+
+    [GeneratedRegex(@"^[a-z]{2}-iso[a-z]?-")]
+    private static partial Regex IsoRegionPattern();
 
     [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")]
     private static partial Regex ClusterNamePattern();
@@ -57,7 +60,11 @@ public static partial class StackValidator
         public void Aws()
         {
             var aws = config.Aws;
-            if (aws.Region.Length > 0 && !RegionPattern().IsMatch(aws.Region))
+            if (IsoRegionPattern().IsMatch(aws.Region))
+            {
+                Error(AwsSettings.RegionPath, $"'{aws.Region}' is in an ISO partition, which this tool does not plan ARNs for (it knows {string.Join(", ", Arns.Partitions)})");
+            }
+            else if (aws.Region.Length > 0 && !RegionPattern().IsMatch(aws.Region))
             {
                 Error(AwsSettings.RegionPath, $"'{aws.Region}' is not an AWS region name; expected one like us-west-2 or eu-central-1");
             }
@@ -191,9 +198,18 @@ public static partial class StackValidator
 
                 for (var i = 0; i < role.AssumedBy.Count; i++)
                 {
-                    if (!Arns.IsTrustPrincipal(role.AssumedBy[i], out var error))
+                    var principal = role.AssumedBy[i];
+                    if (!Arns.IsTrustPrincipal(principal, out var error))
                     {
                         Error($"{role.Path}.assumedBy[{i}]", error + "; assumedBy lists who may assume the role: an account root (arn:aws:iam::ACCOUNT:root), a role or a user");
+                    }
+                    else if (!principal.StartsWith($"arn:{aws.Partition}:", StringComparison.Ordinal) && aws.Region.Length > 0)
+                    {
+                        Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in another partition than region {aws.Region} ({aws.Partition}), and IAM refuses such a trust policy; use arn:{aws.Partition}:iam::...");
+                    }
+                    else if (Arns.AccountOf(principal) is { } account && !aws.AllowedAccountIds.Contains(account))
+                    {
+                        Warning($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in account {account}, outside {AwsSettings.AllowedAccountIdsPath}: principals of that account may assume '{role.Name}' and get its Kubernetes access");
                     }
                 }
 
@@ -529,7 +545,7 @@ public static partial class StackValidator
                 i.Groups.Contains(KubernetesNames.SystemMasters)
                 || i.Groups.Any(g => groups.TryGetValue(g, out var group) && group.ClusterRole == "cluster-admin" && group.Namespaces.Count == 0)
                 || (mode.UsesAccessEntries() && i.AccessPolicies.Any(p => p.Policy == EksAccessPolicies.ClusterAdmin && p.Namespaces.Count == 0)));
-            if (!anyAdmin && identities.Count > 0)
+            if (!anyAdmin && access.Declared)
             {
                 Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain; give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}");
             }
@@ -550,7 +566,8 @@ public static partial class StackValidator
                 }
                 else
                 {
-                    Warning(account.Path, $"mapAccounts maps every IAM principal of account {account.AccountId} to a username equal to its ARN, with no groups; it grants nothing by itself and cannot become an access entry");
+                    var foreign = config.Aws.AllowedAccountIds.Contains(account.AccountId) ? "" : $" (an account outside {AwsSettings.AllowedAccountIdsPath})";
+                    Warning(account.Path, $"mapAccounts lets every IAM principal of account {account.AccountId}{foreign} authenticate, as a username equal to its ARN with no groups; it grants nothing by itself and cannot become an access entry");
                 }
             }
 
