@@ -6,8 +6,6 @@ namespace EksInfra.Access.Config;
 /// </summary>
 public sealed class SourceLocations
 {
-    public static readonly SourceLocations None = new([]);
-
     private readonly IReadOnlyCollection<ConfigNode> roots;
 
     public SourceLocations(IReadOnlyCollection<ConfigNode> roots) => this.roots = roots;

@@ -309,7 +309,9 @@ public static partial class YamlConfigReader
                 return ScalarKind.Boolean;
             }
 
-            return NumberPattern().IsMatch(v) ? ScalarKind.Number : ScalarKind.Text;
+            // Most scalars are names and ARNs; only text that opens like a number needs the full pattern.
+            var mayBeNumber = char.IsAsciiDigit(v[0]) || v[0] is '-' or '+' or '.';
+            return mayBeNumber && NumberPattern().IsMatch(v) ? ScalarKind.Number : ScalarKind.Text;
         }
     }
 
