@@ -15,7 +15,8 @@ public sealed record Identity(
     IReadOnlyList<string> Groups,
     IReadOnlyList<AccessPolicySettings> AccessPolicies,
     MappingSource Source,
-    string? CreatedRoleName)
+    string? CreatedRoleName,
+    string ArnText = "")
 {
     public string KindName => Source == MappingSource.CreatedRole ? "created role" : Kind == PrincipalKind.Role ? "role" : "user";
 
@@ -36,7 +37,7 @@ public sealed record Identity(
         foreach (var mapping in config.Access.MapRoles.Concat(config.Access.MapUsers))
         {
             IamArn? arn = Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.Kind == mapping.Kind ? parsed : null;
-            list.Add(new Identity(mapping.Path, $"{mapping.Path}.{mapping.ArnKey}", mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null));
+            list.Add(new Identity(mapping.Path, $"{mapping.Path}.{mapping.ArnKey}", mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
         }
 
         return list;

@@ -220,9 +220,12 @@ public static partial class StackValidator
                 }
             }
 
-            foreach (var mapping in access.MapRoles.Concat(access.MapUsers))
+            foreach (var identity in identities)
             {
-                MappingArn(mapping, aws);
+                if (identity.Source == MappingSource.Existing)
+                {
+                    MappingArn(identity, aws);
+                }
             }
 
             var seenPrincipals = new Dictionary<string, Identity>(StringComparer.OrdinalIgnoreCase);
@@ -320,36 +323,40 @@ public static partial class StackValidator
                 ? $"'{arn}' is both created by this stack ({(first.Source == MappingSource.CreatedRole ? first.Path : again.Path)}) and mapped again; a created role is mapped already, so remove the mapRoles entry"
                 : $"'{arn}' is mapped twice (first at {first.ArnPath}); a principal gets one username and one set of groups, so merge the two entries";
 
-        private void MappingArn(MappingSettings mapping, AwsSettings aws)
+        /// <summary>Checks a mapping's ARN with the parse <see cref="Identity.All"/> made; only a failed one is parsed again, for its message.</summary>
+        private void MappingArn(Identity mapping, AwsSettings aws)
         {
-            var path = $"{mapping.Path}.{mapping.ArnKey}";
-            if (mapping.Arn.Length == 0)
+            var path = mapping.ArnPath;
+            var text = mapping.ArnText;
+            if (text.Length == 0)
             {
                 return;
             }
 
-            if (!Arns.TryParse(mapping.Arn, out var arn, out var error))
+            if (mapping.Arn is not { } arn)
             {
-                Error(path, error);
-                return;
-            }
+                if (!Arns.TryParse(text, out var parsed, out var error))
+                {
+                    Error(path, error);
+                }
+                else if (parsed.Kind != mapping.Kind)
+                {
+                    Error(path, mapping.Kind == PrincipalKind.Role
+                        ? $"'{text}' is a user ARN; IAM users go under {access.Path}.mapUsers with 'userarn'"
+                        : $"'{text}' is a role ARN; IAM roles go under {access.Path}.mapRoles with 'rolearn'");
+                }
 
-            if (arn.Kind != mapping.Kind)
-            {
-                Error(path, mapping.Kind == PrincipalKind.Role
-                    ? $"'{mapping.Arn}' is a user ARN; IAM users go under {access.Path}.mapUsers with 'userarn'"
-                    : $"'{mapping.Arn}' is a role ARN; IAM roles go under {access.Path}.mapRoles with 'rolearn'");
                 return;
             }
 
             if (aws.AccountId.Length > 0 && arn.AccountId != aws.AccountId && !aws.AllowedAccountIds.Contains(arn.AccountId))
             {
-                Error(path, $"'{mapping.Arn}' is in account {arn.AccountId}, which is not in {AwsSettings.AllowedAccountIdsPath} ({string.Join(", ", aws.AllowedAccountIds)}); map principals of the cluster's own account, or fix the account id");
+                Error(path, $"'{text}' is in account {arn.AccountId}, which is not in {AwsSettings.AllowedAccountIdsPath} ({string.Join(", ", aws.AllowedAccountIds)}); map principals of the cluster's own account, or fix the account id");
             }
 
             if (arn.Partition != aws.Partition && config.Aws.Region.Length > 0)
             {
-                Error(path, $"'{mapping.Arn}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
+                Error(path, $"'{text}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
             }
         }
 
