@@ -173,7 +173,7 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
 {
     public override string ToString() => Via switch
     {
-        GrantVia.SystemMasters => "system:masters: full admin, bypasses RBAC (cannot be trimmed by RBAC)",
+        GrantVia.SystemMasters => "system:masters: full admin that bypasses RBAC and cannot be trimmed later",
         GrantVia.Rbac => $"ClusterRole {Target} ({Scope})",
         GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
         GrantVia.NodeBootstrap => "node bootstrap (system:bootstrappers, system:nodes)",

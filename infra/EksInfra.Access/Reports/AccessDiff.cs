@@ -216,7 +216,7 @@ public static class AccessDiff
             if (!old.TryGetValue(p.Principal, out var was))
             {
                 findings.Add(p.IsClusterAdmin
-                    ? new(FindingLevel.Danger, p.Principal, $"new cluster admin: {p.Username}{(p.BypassesRbac ? " (system:masters)" : "")}", Grants(p) + (p.BypassesRbac ? "; bypasses RBAC and cannot be trimmed later" : ""))
+                    ? new(FindingLevel.Danger, p.Principal, $"new cluster admin: {p.Username}{(p.BypassesRbac ? " (system:masters)" : "")}", Grants(p))
                     : new(FindingLevel.Granted, p.Principal, $"granted to {p.Kind} {p.Username}", Grants(p)));
                 continue;
             }
