@@ -291,6 +291,31 @@ public class PlatformRuleTests
     private static string ScopedPolicy(string ns) =>
         MapRole(groups: "[]", extra: $"        accessPolicies:\n          - {{ policy: AmazonEKSEditPolicy, namespaces: [\"{ns}\"] }}");
 
+    private static string Policy(string policy) =>
+        MapRole(groups: "[]", extra: $"        accessPolicies:\n          - {{ policy: {policy} }}");
+
+    [Theory]
+    [InlineData("AmazonEKSSecretReaderPolicy")]
+    [InlineData("AmazonEKSAdminViewPolicy")]
+    public void An_access_policy_for_people_passes(string policy)
+    {
+        var evaluation = Eval(Stack(mode: "API", access: Policy(policy)));
+        Passes(evaluation, "eks-infra:access.mapRoles[0].accessPolicies[0].policy");
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Path == "eks-infra:access.mapRoles[0].accessPolicies[0].policy");
+    }
+
+    [Fact]
+    public void An_access_policy_for_eks_components_passes_with_a_warning() =>
+        Warns(Eval(Stack(mode: "API", access: Policy("AmazonEKSAutoNodePolicy"))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "meant for EKS's own components");
+
+    [Fact]
+    public void An_access_policy_for_service_linked_roles_only_fails() =>
+        Fails(Eval(Stack(mode: "API", access: Policy("AmazonEKSComputePolicy"))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "designated for AWS service-linked roles only", "AmazonEKSViewPolicy");
+
+    [Fact]
+    public void An_unknown_access_policy_fails_with_the_nearest_name() =>
+        Fails(Eval(Stack(mode: "API", access: Policy("AmazonEKSSecretsReaderPolicy"))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "is not an EKS access policy", "did you mean 'AmazonEKSSecretReaderPolicy'?");
+
     [Theory]
     [InlineData("dev-*")]
     [InlineData("d*")]

@@ -94,14 +94,8 @@ public static class EksAccessPolicies
 {
     public const string ClusterAdmin = "AmazonEKSClusterAdminPolicy";
 
-    public static readonly IReadOnlyList<string> Known =
-    [
-        "AmazonEKSAdminPolicy",
-        "AmazonEKSAdminViewPolicy",
-        ClusterAdmin,
-        "AmazonEKSEditPolicy",
-        "AmazonEKSViewPolicy",
-    ];
+    /// <summary>The policies a principal of this model may be given (the whole vocabulary: <see cref="Platform.EksAccessPolicyTable"/>).</summary>
+    public static IReadOnlyList<string> Known => Platform.EksAccessPolicyTable.ForPeople;
 
     public static string Arn(string partition, string policyName) => $"arn:{partition}:eks::aws:cluster-access-policy/{policyName}";
 

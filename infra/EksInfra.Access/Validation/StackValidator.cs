@@ -586,9 +586,18 @@ public static partial class StackValidator
                     continue;
                 }
 
-                if (policy.Policy.Length > 0 && !EksAccessPolicies.Known.Contains(policy.Policy))
+                var use = AccessPolicyUse.People;
+                if (policy.Policy.Length > 0 && !EksAccessPolicyTable.All.TryGetValue(policy.Policy, out use))
                 {
-                    Error($"{path}.policy", $"'{policy.Policy}' is not an EKS access policy; use one of {string.Join(", ", EksAccessPolicies.Known)}");
+                    Error($"{path}.policy", $"'{policy.Policy}' is not an EKS access policy; use one of {string.Join(", ", EksAccessPolicies.Known)}{BinderSuggest(policy.Policy, EksAccessPolicyTable.All.Keys)}");
+                }
+                else if (use == AccessPolicyUse.ServiceLinkedRolesOnly)
+                {
+                    Error($"{path}.policy", $"'{policy.Policy}' is designated for AWS service-linked roles only, and EKS refuses it for any other principal; use one of {string.Join(", ", EksAccessPolicies.Known)}");
+                }
+                else if (use == AccessPolicyUse.EksComponents)
+                {
+                    Warning($"{path}.policy", $"'{policy.Policy}' is meant for EKS's own components (Auto Mode, node and cluster roles), not for people or CI; EKS accepts it, but check this principal needs it");
                 }
 
                 if (policy.Policy == EksAccessPolicies.ClusterAdmin && identity.Groups.Contains(KubernetesNames.SystemMasters))
