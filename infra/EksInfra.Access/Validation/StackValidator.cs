@@ -90,6 +90,7 @@ public static partial class StackValidator
                 Error(AwsSettings.RegionPath, $"'{aws.Region}' is not a region where EKS runs (this tool's table of EKS regions, dated {EksRegions.TableDate:yyyy-MM-dd}){BinderSuggest(aws.Region, EksRegions.All.Keys)}; use one of them, or, if AWS has opened EKS there since, add the region to infra/EksInfra.Access/Platform/EksRegions.cs");
             }
 
+            // This tool's rule (the AWS provider takes a list): the plan names every role ARN before apply, in one account.
             if (aws.AllowedAccountIds.Count != 1 && aws.AllowedAccountIds.Count > 0)
             {
                 Error(AwsSettings.AllowedAccountIdsPath, $"lists {aws.AllowedAccountIds.Count} accounts; list exactly the one account this stack deploys into, since the plan names its role ARNs there");
@@ -128,7 +129,8 @@ public static partial class StackValidator
 
             RoleName($"{c.Path}.serviceRoleName", c.ServiceRoleName);
             RoleName($"{c.Path}.nodeRoleName", c.NodeRoleName);
-            if (c.ServiceRoleName == c.NodeRoleName && c.NodeRoleName.Length > 0)
+            // IAM CreateRole: EntityAlreadyExists; role names are unique in an account, case-insensitively.
+            if (string.Equals(c.ServiceRoleName, c.NodeRoleName, StringComparison.OrdinalIgnoreCase) && c.NodeRoleName.Length > 0)
             {
                 Error($"{c.Path}.nodeRoleName", $"'{c.NodeRoleName}' is also the cluster service role's name; the node role needs its own name");
             }
@@ -139,6 +141,8 @@ public static partial class StackValidator
                 Error($"{ng.Path}.instanceType", $"'{ng.InstanceType}' is not an EC2 instance type; expected one like t3.medium");
             }
 
+            // EKS API Reference, CreateNodegroup NodegroupScalingConfig: minSize >= 0, maxSize >= 1,
+            // and desiredSize between them.
             if (ng.MinSize < 0)
             {
                 Error($"{ng.Path}.minSize", $"is {ng.MinSize}; it must be 0 or more");
@@ -177,6 +181,7 @@ public static partial class StackValidator
                 Duplicates(ids, i => $"{c.Path}.{key}[{i}]", "subnet");
             }
 
+            // This tool's rule: the program passes subnets with their VPC (pulumi-eks would otherwise pick the default VPC's).
             if (net.VpcId is null && (net.PrivateSubnetIds.Count > 0 || net.PublicSubnetIds.Count > 0))
             {
                 Error($"{c.Path}.vpcId", "required when subnets are given: set the VPC the subnets belong to");
@@ -194,12 +199,14 @@ public static partial class StackValidator
                 Error($"{c.Path}.{key}", "lists one subnet; EKS creates a cluster only with subnets in at least two Availability Zones, so add a subnet of another zone");
             }
 
+            // EKS API Reference, VpcConfigRequest: EKS refuses a cluster with both endpoint accesses disabled.
             if (!net.EndpointPublicAccess && !net.EndpointPrivateAccess)
             {
                 Error($"{c.Path}.endpointPublicAccess", "both endpointPublicAccess and endpointPrivateAccess are false, so nothing could reach the API server; enable at least one");
             }
             else if (!net.EndpointPublicAccess && net.VpcId is null)
             {
+                // This tool's warning: valid for EKS, but `pulumi up` outside the VPC cannot reach the API server.
                 Warning($"{c.Path}.endpointPublicAccess", "a private-only endpoint in the default VPC is reachable only from inside that VPC, including by `pulumi up`; make sure the deployer runs there");
             }
         }
@@ -254,6 +261,7 @@ public static partial class StackValidator
             foreach (var role in access.Roles)
             {
                 RoleName($"{role.Path}.name", role.Name);
+                // IAM User Guide, "IAM identifiers": role names are unique in an account and not distinguished by case.
                 if (role.Name.Length > 0 && !createdRoleNames.TryAdd(role.Name, $"{role.Path}.name"))
                 {
                     Error($"{role.Path}.name", $"the IAM role name '{role.Name}' is already used by {createdRoleNames[role.Name]}; IAM role names are unique in an account (case-insensitively), so pick another");
@@ -267,6 +275,8 @@ public static partial class StackValidator
                 for (var i = 0; i < role.AssumedBy.Count; i++)
                 {
                     var principal = role.AssumedBy[i];
+                    // IAM User Guide, "AWS JSON policy elements: Principal": an account, a role or a user ARN (the tool
+                    // offers these three; IAM refuses an ARN that names no principal with MalformedPolicyDocument).
                     if (!Arns.IsTrustPrincipal(principal, out var error))
                     {
                         Error($"{role.Path}.assumedBy[{i}]", error + "; assumedBy lists who may assume the role: an account root (arn:aws:iam::ACCOUNT:root), a role or a user");
@@ -282,6 +292,7 @@ public static partial class StackValidator
                 }
 
                 Duplicates(role.AssumedBy, i => $"{role.Path}.assumedBy[{i}]", "principal");
+                // IAM API Reference, CreateRole MaxSessionDuration: 3600 to 43200 seconds.
                 if (role.MaxSessionDuration is { } seconds and (< 3600 or > 43200))
                 {
                     Error($"{role.Path}.maxSessionDuration", $"is {seconds}; IAM allows 3600 to 43200 seconds (1 to 12 hours)");
@@ -306,14 +317,19 @@ public static partial class StackValidator
                 {
                     // IAM names are unique per kind in an account whatever the path, so the path-free ARN names the principal.
                     var byName = arn.WithoutPath;
+                    // aws-iam-authenticator keys mappings by lower-cased ARN (pkg/mapper/configmap saveMap), so a second
+                    // node-role mapping would replace the stack's; in access-entry modes EKS made the node role's entry.
                     if (identity.Source == MappingSource.Existing && string.Equals(byName, nodeArn, StringComparison.OrdinalIgnoreCase))
                     {
                         Error(identity.ArnPath, $"'{arn.Full}' is the stack's node role ({config.Cluster.Path}.nodeRoleName), which the stack maps itself with username {KubernetesNames.NodeUsername}; remove this entry");
                     }
                     else if (identity.Source == MappingSource.Existing && string.Equals(byName, serviceArn, StringComparison.OrdinalIgnoreCase))
                     {
-                        Error(identity.ArnPath, $"'{arn.Full}' is the cluster's service role, which EKS itself assumes; it must not be mapped to a Kubernetes identity");
+                        // This tool's rule: EKS would map it, but its trust lets eks.amazonaws.com assume it, not people.
+                        Error(identity.ArnPath, $"'{arn.Full}' is the cluster's service role, which EKS itself assumes; it must not be mapped to a Kubernetes identity (this tool's rule: whoever could assume it would also hold its AWS permissions)");
                     }
+                    // EKS User Guide, "Create access entries": "An IAM principal can't be included in more than one access
+                    // entry"; in aws-auth the later mapping silently replaces the first (the authenticator's map).
                     else if (seenPrincipals.TryGetValue(arn.Full, out var first))
                     {
                         // Two created roles with one name are reported once, by the role-name rule above.
@@ -455,10 +471,13 @@ public static partial class StackValidator
                 {
                     Error(path, $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
                 }
+                // aws-iam-authenticator pkg/server/server.go renderTemplate: {{EC2PrivateDNSName}} needs a session name that is
+                // an EC2 instance id (it asks EC2 for the instance's DNS name), which only a node's session has.
                 else if (template == "{{EC2PrivateDNSName}}")
                 {
                     Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; use {{SessionName}} for people and CI");
                 }
+                // The same renderTemplate: session names come from an assumed-role ARN; a user's ARN has none.
                 else if (template is "{{SessionName}}" or "{{SessionNameRaw}}" && identity.Kind == PrincipalKind.User)
                 {
                     Error(path, $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
