@@ -93,7 +93,7 @@ public static partial class StackValidator
             // This tool's rule (the AWS provider takes a list): the plan names every role ARN before apply, in one account.
             if (aws.AllowedAccountIds.Count != 1 && aws.AllowedAccountIds.Count > 0)
             {
-                Error(AwsSettings.AllowedAccountIdsPath, $"lists {aws.AllowedAccountIds.Count} accounts; list exactly the one account this stack deploys into, since the plan names its role ARNs there");
+                Error(AwsSettings.AllowedAccountIdsPath, $"lists {aws.AllowedAccountIds.Count} accounts; list exactly the one account this stack deploys into, since the plan names its role ARNs there (this tool's rule; principals of other accounts go in mapRoles and mapUsers)");
             }
             else if (aws.AllowedAccountIds.Count == 0 && config.LocationOf(AwsSettings.AllowedAccountIdsPath) is not null)
             {
@@ -184,7 +184,7 @@ public static partial class StackValidator
             // This tool's rule: the program passes subnets with their VPC (pulumi-eks would otherwise pick the default VPC's).
             if (net.VpcId is null && (net.PrivateSubnetIds.Count > 0 || net.PublicSubnetIds.Count > 0))
             {
-                Error($"{c.Path}.vpcId", "required when subnets are given: set the VPC the subnets belong to");
+                Error($"{c.Path}.vpcId", "required when subnets are given: set the VPC the subnets belong to (this tool's rule: the program passes subnets with their VPC)");
             }
             else if (net.VpcId is not null && net.PrivateSubnetIds.Count + net.PublicSubnetIds.Count == 0)
             {
