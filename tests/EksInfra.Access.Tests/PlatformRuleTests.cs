@@ -58,6 +58,18 @@ public class PlatformRuleTests
         return error;
     }
 
+    private static void PassesOrFails(StackEvaluation evaluation, bool valid, string path, params string[] gists)
+    {
+        if (valid)
+        {
+            Passes(evaluation, path);
+        }
+        else
+        {
+            Fails(evaluation, path, gists);
+        }
+    }
+
     private static Diagnostic Warns(StackEvaluation evaluation, string path, params string[] gists)
     {
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
@@ -210,14 +222,7 @@ public class PlatformRuleTests
     public void Max_session_duration_is_3600_to_43200_seconds(int seconds, bool valid)
     {
         var evaluation = Eval(Stack(admin: $"groups: [system:masters]\n        maxSessionDuration: {seconds}"));
-        if (valid)
-        {
-            Passes(evaluation, "eks-infra:access.roles[0].maxSessionDuration");
-        }
-        else
-        {
-            Fails(evaluation, "eks-infra:access.roles[0].maxSessionDuration", "IAM allows 3600 to 43200 seconds");
-        }
+        PassesOrFails(evaluation, valid, "eks-infra:access.roles[0].maxSessionDuration", "IAM allows 3600 to 43200 seconds");
     }
 
     // --- Principals (EKS User Guide, "Create access entries")
@@ -276,14 +281,7 @@ public class PlatformRuleTests
     public void Reserved_username_prefixes_are_the_five_eks_names(string username, bool valid)
     {
         var evaluation = Eval(Stack(mode: "API", access: MapRole(username: username) + Deployers));
-        if (valid)
-        {
-            Passes(evaluation, "eks-infra:access.mapRoles[0].username");
-        }
-        else
-        {
-            Fails(evaluation, "eks-infra:access.mapRoles[0].username", "a prefix EKS access entries refuse", "choose a username such as 'deployer'");
-        }
+        PassesOrFails(evaluation, valid, "eks-infra:access.mapRoles[0].username", "a prefix EKS access entries refuse", "choose a username such as 'deployer'");
     }
 
     // --- Access-policy scopes (EKS User Guide, "Associate access policies with access entries")
@@ -377,14 +375,7 @@ public class PlatformRuleTests
                       - { apiGroups: [""], resources: [pods], verbs: [get] }
             """;
         var evaluation = Eval(Stack(access: access));
-        if (valid)
-        {
-            Passes(evaluation, $"eks-infra:access.clusterRoles.{name}");
-        }
-        else
-        {
-            Fails(evaluation, $"eks-infra:access.clusterRoles.{name}", "is not a valid ClusterRole name", "'/' or '%'");
-        }
+        PassesOrFails(evaluation, valid, $"eks-infra:access.clusterRoles.{name}", "is not a valid ClusterRole name", "'/' or '%'");
     }
 
     // --- ClusterRoles every cluster has (Kubernetes bootstrappolicy; EKS's eks: roles)
@@ -471,14 +462,7 @@ public class PlatformRuleTests
     public void A_vpc_id_is_vpc_and_8_or_17_lower_case_hex_digits(string id, bool valid)
     {
         var evaluation = Eval(Stack(cluster: $"    vpcId: {id}\n    privateSubnetIds: [subnet-0a1b2c3d, subnet-0a1b2c3e]"));
-        if (valid)
-        {
-            Passes(evaluation, "eks-infra:cluster.vpcId");
-        }
-        else
-        {
-            Fails(evaluation, "eks-infra:cluster.vpcId", "is not a VPC id", "8 or 17 hex digits");
-        }
+        PassesOrFails(evaluation, valid, "eks-infra:cluster.vpcId", "is not a VPC id", "8 or 17 hex digits");
     }
 
     // --- Tool-only rules and their opt-ins
