@@ -437,6 +437,18 @@ public class PlatformRuleTests
     public void A_rule_kubernetes_refuses_fails_at_its_field(string rule, string field, string gist) =>
         Fails(Eval(WithRule(rule)), $"eks-infra:access.clusterRoles.custom.rules[0].{field}", gist);
 
+    [Theory]
+    [InlineData("/api/*", true)]
+    [InlineData("*", true)]
+    [InlineData("healthz", false)]
+    [InlineData("/api/*/v1", false)]
+    public void A_non_resource_url_matches_requests_only_as_a_path_with_a_final_star(string url, bool matches)
+    {
+        var evaluation = Eval(WithRule($"{{ nonResourceURLs: [\"{url}\"], verbs: [get] }}"));
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Equal(!matches, evaluation.Warnings.Any(w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].nonResourceURLs[0]" && w.Message.Contains("matches no request", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Non_resource_urls_bound_in_namespaces_are_a_warning()
     {

@@ -843,6 +843,18 @@ public static partial class StackValidator
                     Error($"{rule.Path}.nonResourceURLs", "a rule cannot apply to both resources and non-resource URLs; Kubernetes refuses it, so put nonResourceURLs in a rule of their own, without apiGroups, resources or resourceNames");
                 }
 
+                // Kubernetes API reference, PolicyRule.nonResourceURLs: partial URLs, "*s are allowed, but only as the full,
+                // final step in the path". The API server stores any string; one of another shape never matches a request.
+                for (var i = 0; i < rule.NonResourceUrls.Count; i++)
+                {
+                    var url = rule.NonResourceUrls[i];
+                    var star = url.IndexOf('*', StringComparison.Ordinal);
+                    if (url != "*" && (!url.StartsWith('/') || (star >= 0 && star != url.Length - 1)))
+                    {
+                        Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: a non-resource URL is a path starting with '/', with '*' only as its last character (e.g. /healthz, /metrics, /api/*)");
+                    }
+                }
+
                 return;
             }
 
