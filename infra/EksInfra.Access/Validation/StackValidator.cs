@@ -711,6 +711,11 @@ public static partial class StackValidator
             Duplicates(names, i => $"{path}[{i}]", "group");
         }
 
+        /// <summary>
+        /// aws-iam-authenticator pkg/mapper/configmap: mapAccounts is a list of account ids in aws-auth, and a principal of a
+        /// listed account signs in with its ARN as username and no groups (pkg/server/server.go); EKS User Guide,
+        /// "Migrating existing aws-auth ConfigMap entries to access entries": access entries have no account form.
+        /// </summary>
         private void MapAccounts()
         {
             for (var i = 0; i < access.MapAccounts.Count; i++)
