@@ -554,7 +554,8 @@ public static partial class StackValidator
                     continue;
                 }
 
-                // EKS User Guide, "Create access entries" (and the API's error for it): kubernetesGroups may not start with system:.
+                // EKS CreateAccessEntry answers InvalidParameterException "The kubernetes group name system:masters is invalid,
+                // it cannot start with system:" (quoted in terraform-aws-modules/terraform-aws-eks#2915; the console says the same).
                 if (KubernetesNames.IsSystemGroup(group))
                 {
                     if (mode.UsesAccessEntries())
