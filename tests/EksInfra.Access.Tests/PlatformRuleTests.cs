@@ -490,6 +490,8 @@ public class PlatformRuleTests
         var plan = with.Plan!;
         Assert.DoesNotContain(plan.Rbac.ClusterRoleBindings, b => b.Group == "platform-team");
         Assert.Contains(plan.AccessEntries, e => e.KubernetesGroups.Contains("platform-team"));
+        var report = Reports.WhoReport.Render(plan, Reports.ReportFormat.Table);
+        Assert.Contains("group platform-team: bound by another tool (externalGroups), not by this stack", report, StringComparison.Ordinal);
     }
 
     [Fact]
