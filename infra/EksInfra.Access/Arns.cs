@@ -41,13 +41,23 @@ public sealed record IamArn(string Partition, string AccountId, PrincipalKind Ki
 
 public static partial class Arns
 {
-    public static readonly string[] Partitions = ["aws", "aws-cn", "aws-us-gov"];
+    public static IReadOnlyList<string> Partitions => Platform.EksRegions.Partitions;
+
+    /// <summary>
+    /// The path IAM gives service-linked roles. Source: IAM User Guide, "Using service-linked roles"; EKS User Guide,
+    /// "Create access entries": "Access entries do not support service linked roles ... in the format
+    /// arn:aws:iam::*:role/aws-service-role/*".
+    /// </summary>
+    public const string ServiceLinkedRolePath = "/aws-service-role/";
 
     /// <summary>The partition a region belongs to; the ARNs the plan names before apply depend on it.</summary>
-    public static string PartitionOfRegion(string region) =>
-        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-        : "aws";
+    public static string PartitionOfRegion(string region) => Platform.EksRegions.PartitionOf(region);
+
+    public static bool IsServiceLinkedRole(IamArn arn)
+    {
+        ArgumentNullException.ThrowIfNull(arn);
+        return arn.Kind == PrincipalKind.Role && arn.IamPath.StartsWith(ServiceLinkedRolePath, StringComparison.Ordinal);
+    }
 
     public static string RoleArn(string partition, string accountId, string iamPath, string name) =>
         new IamArn(partition, accountId, PrincipalKind.Role, iamPath, name).Full;
@@ -68,8 +78,17 @@ public static partial class Arns
         return parts.Length > 4 && IsAccountId(parts[4]) ? parts[4] : null;
     }
 
+    /// <summary>
+    /// An IAM role or user name. Source: IAM API Reference, CreateRole RoleName and CreateUser UserName: 1 to 64
+    /// characters, pattern [\w+=,.@-]+, which the reference spells out as "upper and lowercase alphanumeric
+    /// characters with no spaces ... and _+=,.@-" (ASCII: .NET's \w also takes other scripts' letters).
+    /// </summary>
     public static bool IsValidRoleName(string name) => RoleNamePattern().IsMatch(name);
 
+    /// <summary>
+    /// An IAM path. Source: IAM API Reference, CreateRole Path: 1 to 512 characters, "a single forward slash (/)
+    /// or a string that must begin and end with forward slashes", characters \u0021 to \u007E.
+    /// </summary>
     public static bool IsValidIamPath(string path) => path.Length <= 512 && IamPathPattern().IsMatch(path);
 
     /// <summary>Parses an IAM role or user ARN; <paramref name="error"/> says what is wrong and what would be right.</summary>
@@ -85,9 +104,9 @@ public static partial class Arns
         var slash = rest.LastIndexOf('/');
         var iamPath = slash < 0 ? "/" : "/" + rest[..(slash + 1)];
         var name = rest[(slash + 1)..];
-        if (!RoleNamePattern().IsMatch(name) || (kind == PrincipalKind.Role && name.Length > 64))
+        if (!RoleNamePattern().IsMatch(name))
         {
-            error = $"'{text}' has name '{name}'; an IAM {(kind == PrincipalKind.Role ? "role name is 1 to 64" : "user name is 1 to 64")} characters of letters, digits and +=,.@_-";
+            error = $"'{text}' has name '{name}'; an IAM {(kind == PrincipalKind.Role ? "role" : "user")} name is 1 to 64 characters of ASCII letters, digits and +=,.@_-";
             return false;
         }
 
@@ -211,18 +230,20 @@ public static partial class Arns
         return TryParse(text, out _, out error);
     }
 
-    [GeneratedRegex(@"^\d{12}$")]
+    // [0-9], not \d, and \z, not $: .NET's \d takes every script's digits and $ matches before a final newline.
+    // An account id: 12 digits (AWS Account Management Reference Guide, "View AWS account identifiers").
+    [GeneratedRegex(@"^[0-9]{12}\z")]
     private static partial Regex AccountIdPattern();
 
-    [GeneratedRegex(@"^[\w+=,.@-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{1,64}\z")]
     private static partial Regex RoleNamePattern();
 
-    [GeneratedRegex(@"^/([\x21-\x7E]+/)?$")]
+    [GeneratedRegex(@"^/([\x21-\x7E]+/)?\z")]
     private static partial Regex IamPathPattern();
 
-    [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:root$")]
+    [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::[0-9]{12}:root\z")]
     private static partial Regex AccountRootPattern();
 
-    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):sts::(?<account>\d{12}):assumed-role/(?<name>[^/]+)/.*$")]
+    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):sts::(?<account>[0-9]{12}):assumed-role/(?<name>[^/]+)/.*\z")]
     private static partial Regex AssumedRolePattern();
 }

@@ -31,13 +31,16 @@ public static class StackEvaluator
     /// <summary>Entries EKS makes itself: the managed node group's role and the cluster creator's admin entry.</summary>
     public const int AccessEntriesCreatedByEks = 2;
 
-    public static StackEvaluation Evaluate(StackSource source)
+    public static StackEvaluation Evaluate(StackSource source) => Evaluate(source, StackValidator.Today());
+
+    /// <summary><paramref name="today"/> (UTC) decides which Kubernetes versions are still supported; tests fix it.</summary>
+    public static StackEvaluation Evaluate(StackSource source, DateOnly today)
     {
         var (config, bindDiagnostics) = StackBinder.Bind(source);
         var identities = Identity.All(config);
         var bag = new DiagnosticBag();
         bag.AddRange(bindDiagnostics);
-        bag.AddRange(StackValidator.Validate(config, identities));
+        bag.AddRange(StackValidator.Validate(config, identities, today));
         if (bag.HasErrors)
         {
             return new StackEvaluation(config, null, bag.ToSortedList());

@@ -10,7 +10,7 @@ public class DeterminismTests
           aws:allowedAccountIds: ["123456789012"]
           eks-infra:cluster:
             name: rich-cluster
-            version: "1.31"
+            version: "1.35"
             vpcId: vpc-0a1b2c3d
             privateSubnetIds: [subnet-0000000b, subnet-0000000a, subnet-0000000c]
             publicSubnetIds: [subnet-000000f2, subnet-000000f1]

@@ -152,7 +152,7 @@ public class HostileCorpusTests
     /// <summary>Stacks whose config means the same in both entry points (no YAML-only syntax errors).</summary>
     public static TheoryData<string> SemanticFiles() =>
     [
-        "01-arn-unknown-partition.yaml", "08-sts-assumed-role-arn.yaml", "10-account-not-allowed.yaml", "12-duplicate-principal.yaml",
+        "01-arn-unknown-partition.yaml", "08-sts-assumed-role-arn.yaml", "10-service-linked-role.yaml", "12-duplicate-principal.yaml",
         "13-created-and-mapped.yaml", "14-same-role-two-paths.yaml", "15-node-role-mapped-again.yaml", "19-username-reserved-prefix.yaml",
         "21-session-name-without-colon.yaml", "26-system-group-in-access-entries.yaml", "27-group-bound-to-nothing.yaml", "31-unknown-cluster-role.yaml",
         "33-namespace-uppercase.yaml", "35-access-policy-in-config-map.yaml", "38-map-accounts-in-api.yaml", "41-nodegroup-min-over-max.yaml",

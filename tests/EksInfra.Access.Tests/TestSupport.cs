@@ -35,11 +35,17 @@ public static class Repo
 /// <summary>The tool's path through the core: stack file bytes, then bind, validate, plan.</summary>
 public static class Stacks
 {
+    /// <summary>The day every test evaluates on, so rules that depend on the date (EKS version support) give the same answer every day.</summary>
+    public static readonly DateOnly Today = new(2026, 12, 1);
+
     public static StackEvaluation EvaluateText(string yaml, string fileName = "Pulumi.test.yaml") =>
         EvaluateBytes(Encoding.UTF8.GetBytes(yaml), fileName);
 
+    public static StackEvaluation EvaluateText(string yaml, DateOnly today) =>
+        StackEvaluator.Evaluate(StackFileReader.Read("test", "Pulumi.test.yaml", Encoding.UTF8.GetBytes(yaml)), today);
+
     public static StackEvaluation EvaluateBytes(byte[] bytes, string fileName = "Pulumi.test.yaml") =>
-        StackEvaluator.Evaluate(StackFileReader.Read(StackFileReader.StackNameFromFileName(fileName), fileName, bytes));
+        StackEvaluator.Evaluate(StackFileReader.Read(StackFileReader.StackNameFromFileName(fileName), fileName, bytes), Today);
 
     public static StackEvaluation EvaluateFile(string path) =>
         EvaluateBytes(File.ReadAllBytes(path), Path.GetFileName(path));
@@ -248,7 +254,7 @@ public static partial class PulumiConfig
     }
 
     public static StackEvaluation Evaluate(string yaml) =>
-        StackEvaluator.Evaluate(JsonConfigReader.FromPulumiValues("test", FromStackYaml(yaml)));
+        StackEvaluator.Evaluate(JsonConfigReader.FromPulumiValues("test", FromStackYaml(yaml)), Stacks.Today);
 
     private static string ToJson(YamlNode node)
     {

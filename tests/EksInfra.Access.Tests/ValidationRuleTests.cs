@@ -26,6 +26,7 @@ public class ValidationRuleTests
     [Theory]
     [InlineData("eks:deployer", "[deployers]", "eks-infra:access.mapRoles[0].username", "a prefix EKS access entries refuse")]
     [InlineData("{{SessionName}}", "[deployers]", "eks-infra:access.mapRoles[0].username", "with no ':' before it")]
+    [InlineData("ci{{SessionNameRaw}}", "[deployers]", "eks-infra:access.mapRoles[0].username", "uses {{SessionNameRaw}} with no ':' before it")]
     [InlineData("deployer", "[system:authenticated, deployers]", "eks-infra:access.mapRoles[0].groups[0]", "system group")]
     public void Access_entry_rules_are_errors_in_api_modes_and_warnings_in_config_map(string username, string groups, string path, string gist)
     {

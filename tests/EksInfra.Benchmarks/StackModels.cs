@@ -52,7 +52,7 @@ public static class StackModels
                 - "{AccountId}"
               eks-infra:cluster:
                 name: bench-cluster
-                version: "1.31"
+                version: "1.35"
                 nodeGroup:
                   instanceType: m6i.large
                   desiredSize: 3

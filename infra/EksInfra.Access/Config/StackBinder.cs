@@ -113,7 +113,7 @@ public static class StackBinder
             ctx.Bag.Error(path, "required: add an 'eks-infra:access' map (authenticationMode, roles, mapRoles, mapUsers, groups)");
         }
 
-        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles"]);
+        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin"]);
         var mode = AccessSettings.DefaultMode;
         if (map.Get("authenticationMode") is { } modeNode && ctx.String(modeNode) is { } modeText && !AuthenticationModes.TryParse(modeText, out mode))
         {
@@ -127,7 +127,9 @@ public static class StackBinder
         var mapAccounts = map.Items("mapAccounts").Select(item => new AccountSettings(item.Path, ctx.String(item) ?? "")).ToList();
         var groups = map.Entries("groups").Select(e => BindGroup(e.Key, e.Value, ctx)).ToList();
         var clusterRoles = map.Entries("clusterRoles").Select(e => BindClusterRole(e.Key, e.Value, ctx)).ToList();
-        return new AccessSettings(path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles, Declared: node is not null);
+        return new AccessSettings(
+            path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles, Declared: node is not null,
+            ExternalGroups: map.StringList("externalGroups"), AllowNoClusterAdmin: map.Bool("allowNoClusterAdmin") ?? false);
     }
 
     private static CreatedRoleSettings BindCreatedRole(ConfigNode node, BindContext ctx)

@@ -13,36 +13,74 @@ public static partial class KubernetesNames
     public const string NodeUsername = "system:node:{{EC2PrivateDNSName}}";
     public static readonly IReadOnlyList<string> NodeGroups = ["system:bootstrappers", "system:nodes"];
 
-    /// <summary>ClusterRoles every cluster has; a group may bind to them without the stack defining them.</summary>
-    public static readonly IReadOnlyList<string> BuiltInClusterRoles = ["admin", "cluster-admin", "edit", "view"];
+    /// <summary>The user-facing ClusterRoles every cluster has, offered first in suggestions (the full set: <see cref="Platform.KubernetesClusterRoles"/>).</summary>
+    public static IReadOnlyList<string> BuiltInClusterRoles => Platform.KubernetesClusterRoles.UserFacing;
 
-    /// <summary>Username prefixes EKS access entries refuse.</summary>
+    /// <summary>
+    /// Username prefixes EKS access entries refuse. Source: EKS User Guide, "Create access entries" (and "Set a custom
+    /// username for EKS access entries"): a username "can't start with system:, eks:, aws:, amazon:, or iam:".
+    /// </summary>
     public static readonly IReadOnlyList<string> ReservedUsernamePrefixes = ["system:", "eks:", "aws:", "amazon:", "iam:"];
 
+    /// <summary>
+    /// The templates the authenticator fills in a username. Source: aws-iam-authenticator pkg/server/server.go
+    /// (renderTemplate: {{AccountID}}, {{SessionName}}, {{SessionNameRaw}}, {{EC2PrivateDNSName}}, {{AccessKeyID}}),
+    /// and README.md, "Full Configuration Format".
+    /// </summary>
     public static readonly IReadOnlyList<string> UsernameTemplates = ["{{AccountID}}", "{{SessionName}}", "{{SessionNameRaw}}", "{{EC2PrivateDNSName}}", "{{AccessKeyID}}"];
+
+    /// <summary>
+    /// The session templates EKS access entries want a ':' before. Source: EKS User Guide, "Create access entries":
+    /// "If you add either {{SessionName}} or {{SessionNameRaw}} to your username, the username must include a colon
+    /// before {{SessionName}}".
+    /// </summary>
+    public static readonly IReadOnlyList<string> SessionTemplates = ["{{SessionName}}", "{{SessionNameRaw}}"];
 
     public static bool IsSystemGroup(string group) => group.StartsWith("system:", StringComparison.Ordinal);
 
-    /// <summary>A namespace name: a DNS-1123 label.</summary>
-    public static bool IsDns1123Label(string name) => name.Length <= 63 && Dns1123Label().IsMatch(name);
+    /// <summary>
+    /// A namespace name: a DNS-1123 label, at most 63 characters. Source: Kubernetes pkg/apis/core/validation
+    /// ValidateNamespaceName = apimachinery ValidateNamespaceName → validation.IsDNS1123Label.
+    /// </summary>
+    public static bool IsDns1123Label(string name) => name.Length is > 0 and <= 63 && Dns1123Label().IsMatch(name);
 
-    public static bool IsValidGroupName(string name) => name.Length <= 256 && GroupName().IsMatch(name);
+    /// <summary>
+    /// A namespace in an EKS access-policy scope: a namespace name, or a name's beginning followed by '*'.
+    /// Source: EKS User Guide, "Associate access policies with access entries": "You can use wildcard characters for
+    /// a namespace name. For example, ... all namespaces that start with dev-, you can specify dev-* as a namespace
+    /// name." The trailing form is the one documented; a '*' elsewhere is refused, as no page says what it means.
+    /// </summary>
+    public static bool IsAccessScopeNamespace(string name) =>
+        IsDns1123Label(name) || (name.Length is > 1 and <= 63 && name[^1] == '*' && NamespacePrefix().IsMatch(name[..^1]));
 
-    public static bool IsValidClusterRoleName(string name) => name.Length <= 253 && ClusterRoleName().IsMatch(name);
+    /// <summary>
+    /// Kubernetes checks a group name only for being non-empty (pkg/apis/rbac/validation validateRoleBindingSubject,
+    /// GroupKind). This tool names each group's binding eks-infra:GROUP, and a binding name is a path segment
+    /// name (see <see cref="IsValidRbacName"/>): so a group name may not hold '/' or '%'.
+    /// </summary>
+    public static bool IsValidGroupName(string name) => name.Length > 0 && IsValidRbacName(name);
+
+    /// <summary>
+    /// The name of a Role, ClusterRole or binding. Source: Kubernetes pkg/apis/rbac/validation/validation.go,
+    /// minimalNameRequirements = apimachinery pkg/api/validation/path.IsValidPathSegmentName: not "." or "..",
+    /// and no '/' or '%'. Any other character, upper case included, is accepted.
+    /// </summary>
+    public static bool IsValidRbacName(string name) =>
+        name.Length > 0 && name is not ("." or "..") && name.IndexOfAny(['/', '%']) < 0;
+
+    public static bool IsValidClusterRoleName(string name) => IsValidRbacName(name);
 
     public static IEnumerable<string> TemplatesIn(string username) => Template().Matches(username).Select(m => m.Value);
 
     /// <summary>Kebab-case form for Pulumi logical names: lower case, runs of other characters become one dash.</summary>
     public static string Kebab(string text) => NonKebab().Replace(text.ToLowerInvariant(), "-").Trim('-');
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    // \z, not $: .NET's $ also matches before a final newline, which a YAML block scalar leaves in a value.
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
     private static partial Regex Dns1123Label();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9:._@-]*$")]
-    private static partial Regex GroupName();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$")]
-    private static partial Regex ClusterRoleName();
+    [GeneratedRegex(@"^[a-z0-9][-a-z0-9]*\z")]
+    private static partial Regex NamespacePrefix();
 
     [GeneratedRegex(@"\{\{[^}]*\}\}")]
     private static partial Regex Template();
@@ -56,14 +94,8 @@ public static class EksAccessPolicies
 {
     public const string ClusterAdmin = "AmazonEKSClusterAdminPolicy";
 
-    public static readonly IReadOnlyList<string> Known =
-    [
-        "AmazonEKSAdminPolicy",
-        "AmazonEKSAdminViewPolicy",
-        ClusterAdmin,
-        "AmazonEKSEditPolicy",
-        "AmazonEKSViewPolicy",
-    ];
+    /// <summary>The policies a principal of this model may be given (the whole vocabulary: <see cref="Platform.EksAccessPolicyTable"/>).</summary>
+    public static IReadOnlyList<string> Known => Platform.EksAccessPolicyTable.ForPeople;
 
     public static string Arn(string partition, string policyName) => $"arn:{partition}:eks::aws:cluster-access-policy/{policyName}";
 

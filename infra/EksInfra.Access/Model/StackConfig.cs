@@ -101,8 +101,13 @@ public sealed record AccessSettings(
     IReadOnlyList<AccountSettings> MapAccounts,
     IReadOnlyList<GroupSettings> Groups,
     IReadOnlyList<ClusterRoleSettings> ClusterRoles,
-    bool Declared = true)
+    bool Declared = true,
+    IReadOnlyList<string>? ExternalGroups = null,
+    bool AllowNoClusterAdmin = false)
 {
+    /// <summary>Groups whose RBAC bindings another tool (GitOps) manages: mapped to, but bound by nobody here.</summary>
+    public IReadOnlyList<string> ExternalGroupNames => ExternalGroups ?? [];
+
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
 }
 

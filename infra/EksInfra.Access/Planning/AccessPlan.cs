@@ -166,6 +166,9 @@ public enum GrantVia
     AccessPolicy,
     NodeBootstrap,
     SystemGroup,
+
+    /// <summary>A group in <c>externalGroups</c>: another tool binds it, so what it grants is not in this model.</summary>
+    ExternalBinding,
 }
 
 /// <summary>One thing a principal may do, with what grants it and where.</summary>
@@ -177,6 +180,7 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
         GrantVia.Rbac => $"ClusterRole {Target} ({Scope})",
         GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
         GrantVia.NodeBootstrap => "node bootstrap (system:bootstrappers, system:nodes)",
+        GrantVia.ExternalBinding => $"group {Target}: bound by another tool (externalGroups), not by this stack",
         _ => $"Kubernetes system group {Target}",
     };
 }

@@ -200,6 +200,10 @@ public static class AccessPlanner
                 {
                     permissions.Add(grant);
                 }
+                else if (config.Access.ExternalGroupNames.Contains(group))
+                {
+                    permissions.Add(new Grant(GrantVia.ExternalBinding, group, "unknown to this stack", false));
+                }
             }
 
             if (mode.UsesAccessEntries())

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
+using EksInfra.Access.Platform;
 
 namespace EksInfra.Access.Validation;
 
@@ -13,38 +14,53 @@ public static partial class StackValidator
     public static IReadOnlyList<Diagnostic> Validate(StackConfig config) => Validate(config, Identity.All(config));
 
     /// <summary>Validates with the identities already derived from <paramref name="config"/>, so each ARN is parsed once.</summary>
-    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities)
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities) =>
+        Validate(config, identities, Today());
+
+    /// <summary>
+    /// <paramref name="today"/> is the clock seam: the support rules for Kubernetes versions depend on the date,
+    /// and tests pass a fixed one.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var v = new Run(config, identities);
+        var v = new Run(config, identities, today);
         v.Aws();
         v.Cluster();
         v.Access();
         return v.Bag.ToSortedList();
     }
 
-    [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d+$")]
+    /// <summary>The UTC date, the calendar AWS's support dates are in (EKS User Guide, "Amazon EKS Kubernetes release calendar").</summary>
+    public static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow);
+
+    // Patterns use [0-9] and \z: .NET's \d takes every script's digits and $ matches before a final newline.
+    // A region's shape (AWS General Reference, "AWS Regions"); the regions themselves are EksRegions' table.
+    [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-[0-9]+\z")]
     private static partial Regex RegionPattern();
 
     [GeneratedRegex(@"^[a-z]{2}-iso[a-z]?-")]
     private static partial Regex IsoRegionPattern();
 
-    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")]
+    // EKS API Reference, CreateCluster, name: 1 to 100 characters, pattern ^[0-9A-Za-z][A-Za-z0-9\-_]*.
+    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}\z")]
     private static partial Regex ClusterNamePattern();
 
-    [GeneratedRegex(@"^1\.\d{2}$")]
+    // EKS API Reference, CreateCluster, version: "The desired Kubernetes version", a minor version such as 1.35.
+    [GeneratedRegex(@"^1\.[0-9]{2}\z")]
     private static partial Regex VersionPattern();
 
     [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
     private static partial Regex InstanceTypePattern();
 
-    [GeneratedRegex(@"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    // EC2 resource ids: the prefix and 8 (older) or 17 hex characters (Amazon EC2 User Guide, "Resource IDs").
+    [GeneratedRegex(@"^vpc-([0-9a-f]{8}|[0-9a-f]{17})\z")]
     private static partial Regex VpcIdPattern();
 
-    [GeneratedRegex(@"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    [GeneratedRegex(@"^subnet-([0-9a-f]{8}|[0-9a-f]{17})\z")]
     private static partial Regex SubnetIdPattern();
 
-    private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
+    private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities, DateOnly today)
     {
         private readonly AccessSettings access = config.Access;
         private readonly AuthenticationMode mode = config.Access.Mode;
@@ -62,16 +78,22 @@ public static partial class StackValidator
             var aws = config.Aws;
             if (IsoRegionPattern().IsMatch(aws.Region))
             {
+                // This tool's rule: the plan names ARNs and endpoints before apply, and it knows only these partitions.
                 Error(AwsSettings.RegionPath, $"'{aws.Region}' is in an ISO partition, which this tool does not plan ARNs for (it knows {string.Join(", ", Arns.Partitions)})");
             }
             else if (aws.Region.Length > 0 && !RegionPattern().IsMatch(aws.Region))
             {
                 Error(AwsSettings.RegionPath, $"'{aws.Region}' is not an AWS region name; expected one like us-west-2 or eu-central-1");
             }
+            else if (aws.Region.Length > 0 && !EksRegions.IsEksRegion(aws.Region))
+            {
+                Error(AwsSettings.RegionPath, $"'{aws.Region}' is not a region where EKS runs (this tool's table of EKS regions, dated {EksRegions.TableDate:yyyy-MM-dd}){BinderSuggest(aws.Region, EksRegions.All.Keys)}; use one of them, or, if AWS has opened EKS there since, add the region to infra/EksInfra.Access/Platform/EksRegions.cs");
+            }
 
+            // This tool's rule (the AWS provider takes a list): the plan names every role ARN before apply, in one account.
             if (aws.AllowedAccountIds.Count != 1 && aws.AllowedAccountIds.Count > 0)
             {
-                Error(AwsSettings.AllowedAccountIdsPath, $"lists {aws.AllowedAccountIds.Count} accounts; list exactly the one account this stack deploys into, since the plan names its role ARNs there");
+                Error(AwsSettings.AllowedAccountIdsPath, $"lists {aws.AllowedAccountIds.Count} accounts; list exactly the one account this stack deploys into, since the plan names its role ARNs there (this tool's rule; principals of other accounts go in mapRoles and mapUsers)");
             }
             else if (aws.AllowedAccountIds.Count == 0 && config.LocationOf(AwsSettings.AllowedAccountIdsPath) is not null)
             {
@@ -98,12 +120,17 @@ public static partial class StackValidator
 
             if (c.Version is { } version && !VersionPattern().IsMatch(version))
             {
-                Error($"{c.Path}.version", $"'{version}' is not a Kubernetes minor version; write it quoted as EKS names it, e.g. \"1.31\"");
+                Error($"{c.Path}.version", $"'{version}' is not a Kubernetes minor version; write it quoted as EKS names it, e.g. \"{EksVersions.NewestOn(today).Version}\"");
+            }
+            else if (c.Version is { } minor)
+            {
+                KubernetesVersion($"{c.Path}.version", minor);
             }
 
             RoleName($"{c.Path}.serviceRoleName", c.ServiceRoleName);
             RoleName($"{c.Path}.nodeRoleName", c.NodeRoleName);
-            if (c.ServiceRoleName == c.NodeRoleName && c.NodeRoleName.Length > 0)
+            // IAM CreateRole: EntityAlreadyExists; role names are unique in an account, case-insensitively.
+            if (string.Equals(c.ServiceRoleName, c.NodeRoleName, StringComparison.OrdinalIgnoreCase) && c.NodeRoleName.Length > 0)
             {
                 Error($"{c.Path}.nodeRoleName", $"'{c.NodeRoleName}' is also the cluster service role's name; the node role needs its own name");
             }
@@ -114,6 +141,8 @@ public static partial class StackValidator
                 Error($"{ng.Path}.instanceType", $"'{ng.InstanceType}' is not an EC2 instance type; expected one like t3.medium");
             }
 
+            // EKS API Reference, CreateNodegroup NodegroupScalingConfig: minSize >= 0, maxSize >= 1,
+            // and desiredSize between them.
             if (ng.MinSize < 0)
             {
                 Error($"{ng.Path}.minSize", $"is {ng.MinSize}; it must be 0 or more");
@@ -152,22 +181,68 @@ public static partial class StackValidator
                 Duplicates(ids, i => $"{c.Path}.{key}[{i}]", "subnet");
             }
 
+            // This tool's rule: the program passes subnets with their VPC (pulumi-eks would otherwise pick the default VPC's).
             if (net.VpcId is null && (net.PrivateSubnetIds.Count > 0 || net.PublicSubnetIds.Count > 0))
             {
-                Error($"{c.Path}.vpcId", "required when subnets are given: set the VPC the subnets belong to");
+                Error($"{c.Path}.vpcId", "required when subnets are given: set the VPC the subnets belong to (this tool's rule: the program passes subnets with their VPC)");
             }
             else if (net.VpcId is not null && net.PrivateSubnetIds.Count + net.PublicSubnetIds.Count == 0)
             {
                 Error($"{c.Path}.privateSubnetIds", "a cluster in your own VPC needs its subnets: set privateSubnetIds (and publicSubnetIds for public load balancers)");
             }
+            else if (net.PrivateSubnetIds.Concat(net.PublicSubnetIds).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).Count() == 1)
+            {
+                // EKS API Reference, CreateCluster resourcesVpcConfig, and EKS User Guide, "View Amazon EKS networking
+                // requirements for VPC and subnets": at least two subnets in different Availability Zones. Which zone a
+                // subnet is in needs EC2; the count is what can be checked offline.
+                var key = net.PrivateSubnetIds.Count > 0 ? "privateSubnetIds" : "publicSubnetIds";
+                Error($"{c.Path}.{key}", "lists one subnet; EKS creates a cluster only with subnets in at least two Availability Zones, so add a subnet of another zone");
+            }
 
+            // EKS API Reference, VpcConfigRequest: EKS refuses a cluster with both endpoint accesses disabled.
             if (!net.EndpointPublicAccess && !net.EndpointPrivateAccess)
             {
                 Error($"{c.Path}.endpointPublicAccess", "both endpointPublicAccess and endpointPrivateAccess are false, so nothing could reach the API server; enable at least one");
             }
             else if (!net.EndpointPublicAccess && net.VpcId is null)
             {
+                // This tool's warning: valid for EKS, but `pulumi up` outside the VPC cannot reach the API server.
                 Warning($"{c.Path}.endpointPublicAccess", "a private-only endpoint in the default VPC is reachable only from inside that VPC, including by `pulumi up`; make sure the deployer runs there");
+            }
+        }
+
+        /// <summary>
+        /// EKS creates clusters on a version in standard or extended support only, and upgrades a control plane whose
+        /// extended support has ended (EKS User Guide, "Understand the Kubernetes version lifecycle on EKS").
+        /// </summary>
+        private void KubernetesVersion(string path, string version)
+        {
+            var newest = EksVersions.NewestOn(today);
+            var known = EksVersions.Find(version);
+            if (known is null)
+            {
+                var minor = int.Parse(version.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
+                if (minor < EksVersions.All.Min(v => v.Minor))
+                {
+                    Error(path, $"Kubernetes {version} is no longer offered by EKS: its extended support ended before {EksVersions.All.MinBy(v => v.Minor)!.EndOfExtendedSupport:yyyy-MM-dd}; use {newest.Version} (standard support until {newest.EndOfStandardSupport:yyyy-MM-dd})");
+                }
+                else
+                {
+                    // Newer than the table: EKS may offer it by now, so this is not refused; the table needs a row.
+                    Warning(path, $"Kubernetes {version} is not in this tool's table of EKS versions (dated {EksVersions.TableDate:yyyy-MM-dd}, newest {newest.Version}); if EKS offers it (`aws eks describe-cluster-versions`), add its dates to infra/EksInfra.Access/Platform/EksVersions.cs");
+                }
+
+                return;
+            }
+
+            switch (EksVersions.SupportOn(known, today))
+            {
+                case EksSupport.Ended:
+                    Error(path, $"Kubernetes {version} reached the end of EKS extended support on {known.EndOfExtendedSupport:yyyy-MM-dd}: EKS creates no cluster on it and upgrades existing control planes by itself; use {newest.Version} (standard support until {newest.EndOfStandardSupport:yyyy-MM-dd})");
+                    break;
+                case EksSupport.Extended:
+                    Warning(path, $"Kubernetes {version} is in EKS extended support since {known.EndOfStandardSupport:yyyy-MM-dd} (billed per cluster hour) until {known.EndOfExtendedSupport:yyyy-MM-dd}, when EKS upgrades it by itself; move to {newest.Version} (standard support until {newest.EndOfStandardSupport:yyyy-MM-dd})");
+                    break;
             }
         }
 
@@ -186,6 +261,7 @@ public static partial class StackValidator
             foreach (var role in access.Roles)
             {
                 RoleName($"{role.Path}.name", role.Name);
+                // IAM User Guide, "IAM identifiers": role names are unique in an account and not distinguished by case.
                 if (role.Name.Length > 0 && !createdRoleNames.TryAdd(role.Name, $"{role.Path}.name"))
                 {
                     Error($"{role.Path}.name", $"the IAM role name '{role.Name}' is already used by {createdRoleNames[role.Name]}; IAM role names are unique in an account (case-insensitively), so pick another");
@@ -199,6 +275,8 @@ public static partial class StackValidator
                 for (var i = 0; i < role.AssumedBy.Count; i++)
                 {
                     var principal = role.AssumedBy[i];
+                    // IAM User Guide, "AWS JSON policy elements: Principal": an account, a role or a user ARN (the tool
+                    // offers these three; IAM refuses an ARN that names no principal with MalformedPolicyDocument).
                     if (!Arns.IsTrustPrincipal(principal, out var error))
                     {
                         Error($"{role.Path}.assumedBy[{i}]", error + "; assumedBy lists who may assume the role: an account root (arn:aws:iam::ACCOUNT:root), a role or a user");
@@ -214,6 +292,7 @@ public static partial class StackValidator
                 }
 
                 Duplicates(role.AssumedBy, i => $"{role.Path}.assumedBy[{i}]", "principal");
+                // IAM API Reference, CreateRole MaxSessionDuration: 3600 to 43200 seconds.
                 if (role.MaxSessionDuration is { } seconds and (< 3600 or > 43200))
                 {
                     Error($"{role.Path}.maxSessionDuration", $"is {seconds}; IAM allows 3600 to 43200 seconds (1 to 12 hours)");
@@ -238,14 +317,19 @@ public static partial class StackValidator
                 {
                     // IAM names are unique per kind in an account whatever the path, so the path-free ARN names the principal.
                     var byName = arn.WithoutPath;
+                    // aws-iam-authenticator keys mappings by lower-cased ARN (pkg/mapper/configmap saveMap), so a second
+                    // node-role mapping would replace the stack's; in access-entry modes EKS made the node role's entry.
                     if (identity.Source == MappingSource.Existing && string.Equals(byName, nodeArn, StringComparison.OrdinalIgnoreCase))
                     {
                         Error(identity.ArnPath, $"'{arn.Full}' is the stack's node role ({config.Cluster.Path}.nodeRoleName), which the stack maps itself with username {KubernetesNames.NodeUsername}; remove this entry");
                     }
                     else if (identity.Source == MappingSource.Existing && string.Equals(byName, serviceArn, StringComparison.OrdinalIgnoreCase))
                     {
-                        Error(identity.ArnPath, $"'{arn.Full}' is the cluster's service role, which EKS itself assumes; it must not be mapped to a Kubernetes identity");
+                        // This tool's rule: EKS would map it, but its trust lets eks.amazonaws.com assume it, not people.
+                        Error(identity.ArnPath, $"'{arn.Full}' is the cluster's service role, which EKS itself assumes; it must not be mapped to a Kubernetes identity (this tool's rule: whoever could assume it would also hold its AWS permissions)");
                     }
+                    // EKS User Guide, "Create access entries": "An IAM principal can't be included in more than one access
+                    // entry"; in aws-auth the later mapping silently replaces the first (the authenticator's map).
                     else if (seenPrincipals.TryGetValue(arn.Full, out var first))
                     {
                         // Two created roles with one name are reported once, by the role-name rule above.
@@ -265,6 +349,13 @@ public static partial class StackValidator
                     seenNames.TryAdd(byName, identity);
                 }
 
+                if (identity.Arn is { } principal && Arns.IsServiceLinkedRole(principal))
+                {
+                    AccessEntryRule(
+                        identity.Source == MappingSource.CreatedRole ? $"{identity.Path}.path" : identity.ArnPath,
+                        $"'{principal.Full}' is a service-linked role (path {Arns.ServiceLinkedRolePath}), which EKS access entries do not support; map the role people or CI assume instead");
+                }
+
                 Username(identity);
                 Groups(identity, declaredGroups, usedGroups);
                 AccessPolicies(identity);
@@ -275,6 +366,7 @@ public static partial class StackValidator
             }
 
             Deployer();
+            ExternalGroups(usedGroups);
             MapAccounts();
             ClusterAdmins(identities, declaredGroups);
             GroupDeclarations(definedClusterRoles, usedGroups);
@@ -349,11 +441,14 @@ public static partial class StackValidator
                 return;
             }
 
+            // EKS User Guide, "Create access entries": a STANDARD entry's ARN "can be in the same, or different, AWS
+            // account than the account that your cluster is in"; aws-auth matches any account's ARN. Allowed, and said.
             if (aws.AccountId.Length > 0 && arn.AccountId != aws.AccountId && !aws.AllowedAccountIds.Contains(arn.AccountId))
             {
-                Error(path, $"'{text}' is in account {arn.AccountId}, which is not in {AwsSettings.AllowedAccountIdsPath} ({string.Join(", ", aws.AllowedAccountIds)}); map principals of the cluster's own account, or fix the account id");
+                Warning(path, $"'{text}' is in account {arn.AccountId}, not the account this stack deploys into ({string.Join(", ", aws.AllowedAccountIds)}): whoever controls that account's {(arn.Kind == PrincipalKind.Role ? "role" : "user")} gets this access; EKS accepts it (a STANDARD access entry may name another account's principal), so check the account id is the one you mean");
             }
 
+            // A principal signs in through STS of its own partition, and the cluster's authenticator only sees its own.
             if (arn.Partition != aws.Partition && config.Aws.Region.Length > 0)
             {
                 Error(path, $"'{text}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
@@ -376,10 +471,13 @@ public static partial class StackValidator
                 {
                     Error(path, $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
                 }
+                // aws-iam-authenticator pkg/server/server.go renderTemplate: {{EC2PrivateDNSName}} needs a session name that is
+                // an EC2 instance id (it asks EC2 for the instance's DNS name), which only a node's session has.
                 else if (template == "{{EC2PrivateDNSName}}")
                 {
                     Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; use {{SessionName}} for people and CI");
                 }
+                // The same renderTemplate: session names come from an assumed-role ARN; a user's ARN has none.
                 else if (template is "{{SessionName}}" or "{{SessionNameRaw}}" && identity.Kind == PrincipalKind.User)
                 {
                     Error(path, $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
@@ -402,10 +500,13 @@ public static partial class StackValidator
                 (accessEntryProblems ??= []).Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
             }
 
-            var session = name.IndexOf("{{SessionName}}", StringComparison.Ordinal);
-            if (session >= 0 && name.LastIndexOf(':', session) < 0)
+            foreach (var template in KubernetesNames.SessionTemplates)
             {
-                (accessEntryProblems ??= []).Add($"'{name}' uses {{{{SessionName}}}} with no ':' before it, which EKS access entries refuse; prefix it, e.g. 'sso:{name}'");
+                var session = name.IndexOf(template, StringComparison.Ordinal);
+                if (session >= 0 && name.LastIndexOf(':', session) < 0)
+                {
+                    (accessEntryProblems ??= []).Add($"'{name}' uses {template} with no ':' before it, which EKS access entries refuse; prefix it, e.g. 'sso:{name}'");
+                }
             }
 
             if (accessEntryProblems is null)
@@ -416,14 +517,20 @@ public static partial class StackValidator
             path = $"{identity.Path}.username";
             foreach (var problem in accessEntryProblems)
             {
-                if (mode.UsesAccessEntries())
-                {
-                    Error(path, problem);
-                }
-                else
-                {
-                    Warning(path, problem + " (this CONFIG_MAP stack accepts it, but its migration to access entries will not)");
-                }
+                AccessEntryRule(path, problem);
+            }
+        }
+
+        /// <summary>A rule of EKS access entries: an error where the mode has them, a warning in CONFIG_MAP (its migration will meet it).</summary>
+        private void AccessEntryRule(string path, string problem)
+        {
+            if (mode.UsesAccessEntries())
+            {
+                Error(path, problem);
+            }
+            else
+            {
+                Warning(path, problem + " (this CONFIG_MAP stack accepts it, but its migration to access entries will not)");
             }
         }
 
@@ -434,6 +541,7 @@ public static partial class StackValidator
                 var group = identity.Groups[i];
                 var index = i;
                 string path() => $"{identity.Path}.groups[{index}]";
+                // Kubernetes pkg/apis/rbac/validation validateRoleBindingSubject: "group name cannot be empty".
                 if (group.Length == 0)
                 {
                     Error(path(), "is empty; name a Kubernetes group");
@@ -446,6 +554,8 @@ public static partial class StackValidator
                     continue;
                 }
 
+                // EKS CreateAccessEntry answers InvalidParameterException "The kubernetes group name system:masters is invalid,
+                // it cannot start with system:" (quoted in terraform-aws-modules/terraform-aws-eks#2915; the console says the same).
                 if (KubernetesNames.IsSystemGroup(group))
                 {
                     if (mode.UsesAccessEntries())
@@ -462,14 +572,17 @@ public static partial class StackValidator
 
                 if (!KubernetesNames.IsValidGroupName(group))
                 {
-                    Error(path(), $"'{group}' is not a usable group name; use letters, digits and : . _ @ -");
+                    Error(path(), GroupNameMessage(group));
                     continue;
                 }
 
                 used.Add(group);
-                if (!declared.ContainsKey(group))
+                // This tool's rule: Kubernetes and EKS accept a group nobody binds (EKS "doesn't confirm that any
+                // Kubernetes RBAC objects ... include any of the group names"); it grants nothing, so it is refused
+                // unless the config says another tool binds it.
+                if (!declared.ContainsKey(group) && !access.ExternalGroupNames.Contains(group))
                 {
-                    Error(path(), $"the group '{group}' is mapped but bound to nothing, so it grants nothing; declare it under {access.Path}.groups.{group} with a clusterRole (and namespaces to scope it){BinderSuggest(group, declared.Keys)}");
+                    Error(path(), $"the group '{group}' is mapped but bound to nothing, so it grants nothing (this tool's rule: Kubernetes would accept it silently); declare it under {access.Path}.groups.{group} with a clusterRole (and namespaces to scope it), or, if another tool (GitOps) binds it, list it under {access.Path}.externalGroups{BinderSuggest(group, declared.Keys)}");
                 }
             }
 
@@ -477,6 +590,9 @@ public static partial class StackValidator
         }
 
         private static string BinderSuggest(string key, IEnumerable<string> known) => Config.StackBinder.Suggest(key, known);
+
+        private static string GroupNameMessage(string group) =>
+            $"'{group}' holds '/' or '%': this tool names the group's binding 'eks-infra:{group}', and Kubernetes refuses those characters in an object name (a path segment name); rename the group";
 
         private void AccessPolicies(Identity identity)
         {
@@ -490,9 +606,18 @@ public static partial class StackValidator
                     continue;
                 }
 
-                if (policy.Policy.Length > 0 && !EksAccessPolicies.Known.Contains(policy.Policy))
+                var use = AccessPolicyUse.People;
+                if (policy.Policy.Length > 0 && !EksAccessPolicyTable.All.TryGetValue(policy.Policy, out use))
                 {
-                    Error($"{path}.policy", $"'{policy.Policy}' is not an EKS access policy; use one of {string.Join(", ", EksAccessPolicies.Known)}");
+                    Error($"{path}.policy", $"'{policy.Policy}' is not an EKS access policy; use one of {string.Join(", ", EksAccessPolicies.Known)}{BinderSuggest(policy.Policy, EksAccessPolicyTable.All.Keys)}");
+                }
+                else if (use == AccessPolicyUse.ServiceLinkedRolesOnly)
+                {
+                    Error($"{path}.policy", $"'{policy.Policy}' is designated for AWS service-linked roles only, and EKS refuses it for any other principal; use one of {string.Join(", ", EksAccessPolicies.Known)}");
+                }
+                else if (use == AccessPolicyUse.EksComponents)
+                {
+                    Warning($"{path}.policy", $"'{policy.Policy}' is meant for EKS's own components (Auto Mode, node and cluster roles), not for people or CI; EKS accepts it, but check this principal needs it");
                 }
 
                 if (policy.Policy == EksAccessPolicies.ClusterAdmin && identity.Groups.Contains(KubernetesNames.SystemMasters))
@@ -500,7 +625,7 @@ public static partial class StackValidator
                     Error($"{path}.policy", $"{EksAccessPolicies.ClusterAdmin} is already how system:masters is carried into the access entry; remove one of the two");
                 }
 
-                Namespaces(policy.Namespaces, i => $"{path}.namespaces[{i}]");
+                AccessScopeNamespaces(policy.Namespaces, i => $"{path}.namespaces[{i}]");
             }
 
             var seen = identity.AccessPolicies.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
@@ -545,19 +670,53 @@ public static partial class StackValidator
             }
         }
 
-        /// <summary>A model with no admin leaves only the creator's bootstrap access: one lost laptop from a locked cluster.</summary>
+        /// <summary>
+        /// This tool's rule (EKS needs no admin in the model): a model with no admin leaves only the creator's bootstrap
+        /// access, one lost laptop from a locked cluster. A declared deployerArn is that creator, named and kept in CI,
+        /// so it counts; allowNoClusterAdmin says a team means it.
+        /// </summary>
         private void ClusterAdmins(IReadOnlyList<Identity> identities, Dictionary<string, GroupSettings> groups)
         {
             var anyAdmin = identities.Any(i =>
                 i.Groups.Contains(KubernetesNames.SystemMasters)
                 || i.Groups.Any(g => groups.TryGetValue(g, out var group) && group.ClusterRole == "cluster-admin" && group.Namespaces.Count == 0)
                 || (mode.UsesAccessEntries() && i.AccessPolicies.Any(p => p.Policy == EksAccessPolicies.ClusterAdmin && p.Namespaces.Count == 0)));
-            if (!anyAdmin && access.Declared)
+            var deployer = config.Cluster.DeployerArn is { Length: > 0 } text && Arns.TryParse(text, out _, out _);
+            if (!anyAdmin && !deployer && access.Declared && !access.AllowNoClusterAdmin)
             {
-                Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain; give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}");
+                Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain (this tool's rule, against a locked-out cluster); give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}, name the creator as {config.Cluster.Path}.deployerArn, or set {access.Path}.allowNoClusterAdmin: true if the creator's access is all you want");
             }
         }
 
+        /// <summary>Groups another tool binds: named only so that mapping to them is not "bound to nothing".</summary>
+        private void ExternalGroups(HashSet<string> used)
+        {
+            var path = $"{access.Path}.externalGroups";
+            var names = access.ExternalGroupNames;
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i].Length == 0)
+                {
+                    Error($"{path}[{i}]", "is empty; name the Kubernetes group the other tool binds");
+                }
+                else if (KubernetesNames.IsSystemGroup(names[i]))
+                {
+                    Error($"{path}[{i}]", $"'{names[i]}' is a Kubernetes system group, which no tool binds; list groups of your own");
+                }
+                else if (!used.Contains(names[i]))
+                {
+                    Warning($"{path}[{i}]", $"the group '{names[i]}' is listed as bound elsewhere, but no role or user is mapped to it");
+                }
+            }
+
+            Duplicates(names, i => $"{path}[{i}]", "group");
+        }
+
+        /// <summary>
+        /// aws-iam-authenticator pkg/mapper/configmap: mapAccounts is a list of account ids in aws-auth, and a principal of a
+        /// listed account signs in with its ARN as username and no groups (pkg/server/server.go); EKS User Guide,
+        /// "Migrating existing aws-auth ConfigMap entries to access entries": access entries have no account form.
+        /// </summary>
         private void MapAccounts()
         {
             for (var i = 0; i < access.MapAccounts.Count; i++)
@@ -583,23 +742,42 @@ public static partial class StackValidator
 
         private void GroupDeclarations(HashSet<string> definedClusterRoles, HashSet<string> used)
         {
+            var rolesWithUrls = access.ClusterRoles.Where(r => r.Rules.Any(rule => rule.NonResourceUrls.Count > 0)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var group in access.Groups)
             {
+                // This tool's rule: Kubernetes lets a binding name system:authenticated or system:serviceaccounts, which
+                // would hand the role to every signed-in principal or every pod; no opt-in, as no stack here needs it.
                 if (KubernetesNames.IsSystemGroup(group.Name))
                 {
-                    Error(group.Path, $"'{group.Name}' is a Kubernetes system group, whose permissions Kubernetes defines; bind a group of your own");
+                    Error(group.Path, $"'{group.Name}' is a Kubernetes system group, whose permissions Kubernetes defines; binding more to it would grant them to everyone in it (this tool's rule), so bind a group of your own");
                     continue;
                 }
 
                 if (!KubernetesNames.IsValidGroupName(group.Name))
                 {
-                    Error(group.Path, $"'{group.Name}' is not a usable group name; use letters, digits and : . _ @ -");
+                    Error(group.Path, GroupNameMessage(group.Name));
+                }
+
+                if (access.ExternalGroupNames.Contains(group.Name))
+                {
+                    Error(group.Path, $"'{group.Name}' is also listed in {access.Path}.externalGroups, whose bindings another tool manages; keep it in one of the two");
                 }
 
                 var role = group.ClusterRole;
-                if (role.Length > 0 && !KubernetesNames.BuiltInClusterRoles.Contains(role) && role != BuiltInRoles.ReadOnlyName && !definedClusterRoles.Contains(role))
+                if (role.Length > 0 && !KubernetesClusterRoles.IsProvided(role) && role != BuiltInRoles.ReadOnlyName && !definedClusterRoles.Contains(role))
                 {
-                    Error($"{group.Path}.clusterRole", $"'{role}' is not a ClusterRole this stack knows; use one of {string.Join(", ", KubernetesNames.BuiltInClusterRoles.Append(BuiltInRoles.ReadOnlyName).Concat(definedClusterRoles).Order(StringComparer.Ordinal))}, or define it under {access.Path}.clusterRoles.{role}{BinderSuggest(role, KubernetesNames.BuiltInClusterRoles.Append(BuiltInRoles.ReadOnlyName).Concat(definedClusterRoles))}");
+                    var offered = KubernetesNames.BuiltInClusterRoles.Append(BuiltInRoles.ReadOnlyName).Concat(definedClusterRoles);
+                    Error($"{group.Path}.clusterRole", $"'{role}' is not a ClusterRole this stack knows; use one of {string.Join(", ", offered.Order(StringComparer.Ordinal))} (or another ClusterRole every cluster has, such as system:auth-delegator or an eks: one), or define it under {access.Path}.clusterRoles.{role}{BinderSuggest(role, offered.Concat(KubernetesClusterRoles.Bootstrap))}");
+                }
+                else if (KubernetesClusterRoles.IsEksRole(role))
+                {
+                    Warning($"{group.Path}.clusterRole", $"'{role}' is one of EKS's own ClusterRoles, which EKS defines and changes with its platform versions; this tool cannot check it exists on the cluster");
+                }
+
+                // Kubernetes API reference, PolicyRule.nonResourceURLs: "only applicable for ClusterRoles referenced from a ClusterRoleBinding".
+                if (group.Namespaces.Count > 0 && rolesWithUrls.Contains(role))
+                {
+                    Warning($"{group.Path}.namespaces", $"the ClusterRole '{role}' has nonResourceURLs rules, which grant nothing through a RoleBinding; bind the group cluster-wide if it needs them");
                 }
 
                 if (role == "cluster-admin")
@@ -620,15 +798,15 @@ public static partial class StackValidator
             var referenced = groups.Select(g => g.ClusterRole).ToHashSet(StringComparer.Ordinal);
             foreach (var role in access.ClusterRoles)
             {
-                if (KubernetesNames.BuiltInClusterRoles.Contains(role.Name) || role.Name == BuiltInRoles.ReadOnlyName)
+                if (KubernetesClusterRoles.IsProvided(role.Name) || role.Name == BuiltInRoles.ReadOnlyName)
                 {
-                    Error(role.Path, $"'{role.Name}' is a ClusterRole {(role.Name == BuiltInRoles.ReadOnlyName ? "this tool defines" : "every cluster has")}; give yours another name");
+                    Error(role.Path, $"'{role.Name}' is a ClusterRole {(role.Name == BuiltInRoles.ReadOnlyName ? "this tool defines" : "every cluster has (Kubernetes or EKS keeps it as it defines it)")}; give yours another name");
                     continue;
                 }
 
                 if (!KubernetesNames.IsValidClusterRoleName(role.Name))
                 {
-                    Error(role.Path, $"'{role.Name}' is not a valid ClusterRole name; use lower-case letters, digits, '-', '.' and ':'");
+                    Error(role.Path, $"'{role.Name}' is not a valid ClusterRole name: Kubernetes refuses '.', '..' and any name holding '/' or '%' (a path segment name)");
                 }
 
                 if (!referenced.Contains(role.Name))
@@ -638,21 +816,67 @@ public static partial class StackValidator
 
                 foreach (var rule in role.Rules)
                 {
-                    if (rule.Verbs.Count == 0)
-                    {
-                        Error($"{rule.Path}.verbs", "required: a rule needs verbs, e.g. [get, list, watch]");
-                    }
+                    PolicyRule(rule);
+                }
+            }
+        }
 
-                    if (rule.Resources.Count == 0 && rule.NonResourceUrls.Count == 0)
-                    {
-                        Error($"{rule.Path}.resources", "required: a rule needs resources (or nonResourceURLs)");
-                    }
+        private void AccessScopeNamespaces(IReadOnlyList<string> namespaces, Func<int, string> pathOf)
+        {
+            for (var i = 0; i < namespaces.Count; i++)
+            {
+                if (!KubernetesNames.IsAccessScopeNamespace(namespaces[i]))
+                {
+                    Error(pathOf(i), $"'{namespaces[i]}' is not a namespace an access policy can be scoped to: a namespace name (a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit), or the start of one followed by '*', as in 'dev-*'");
+                }
+            }
 
-                    if (rule.Resources.Count > 0 && rule.ApiGroups.Count == 0)
+            Duplicates(namespaces, pathOf, "namespace");
+        }
+
+        /// <summary>Kubernetes pkg/apis/rbac/validation/validation.go, validatePolicyRule (isNamespaced false: these are ClusterRoles).</summary>
+        private void PolicyRule(PolicyRuleSettings rule)
+        {
+            if (rule.Verbs.Count == 0)
+            {
+                Error($"{rule.Path}.verbs", "required: a rule needs verbs, e.g. [get, list, watch]");
+            }
+
+            if (rule.NonResourceUrls.Count > 0)
+            {
+                if (rule.ApiGroups.Count > 0 || rule.Resources.Count > 0 || rule.ResourceNames.Count > 0)
+                {
+                    Error($"{rule.Path}.nonResourceURLs", "a rule cannot apply to both resources and non-resource URLs; Kubernetes refuses it, so put nonResourceURLs in a rule of their own, without apiGroups, resources or resourceNames");
+                }
+
+                // Kubernetes API reference, PolicyRule.nonResourceURLs: partial URLs, "*s are allowed, but only as the full,
+                // final step in the path". The API server stores any string; one of another shape never matches a request.
+                for (var i = 0; i < rule.NonResourceUrls.Count; i++)
+                {
+                    var url = rule.NonResourceUrls[i];
+                    var star = url.IndexOf('*', StringComparison.Ordinal);
+                    if (url != "*" && (!url.StartsWith('/') || (star >= 0 && star != url.Length - 1)))
                     {
-                        Error($"{rule.Path}.apiGroups", "required with resources: list the API groups, with \"\" for the core group (pods, services, ...)");
+                        Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: a non-resource URL is a path starting with '/', with '*' only as its last character (e.g. /healthz, /metrics, /api/*)");
                     }
                 }
+
+                return;
+            }
+
+            if (rule.ApiGroups.Count == 0)
+            {
+                Error($"{rule.Path}.apiGroups", "required: a resource rule lists its API groups, with \"\" for the core group (pods, services, ...)");
+            }
+
+            if (rule.Resources.Count == 0)
+            {
+                Error($"{rule.Path}.resources", "required: a rule needs resources (or nonResourceURLs)");
+            }
+
+            if (rule.ResourceNames.Count > 0 && rule.Resources.Count > 1)
+            {
+                Error($"{rule.Path}.resourceNames", "resourceNames cannot apply to more than one resource; Kubernetes refuses it, so give each resource its own rule");
             }
         }
 
@@ -673,7 +897,7 @@ public static partial class StackValidator
         {
             if (name.Length > 0 && !Arns.IsValidRoleName(name))
             {
-                Error(path, $"'{name}' is not a valid IAM role name; use 1 to 64 letters, digits and +=,.@_-");
+                Error(path, $"'{name}' is not a valid IAM role name; use 1 to 64 ASCII letters, digits and +=,.@_-");
             }
         }
 

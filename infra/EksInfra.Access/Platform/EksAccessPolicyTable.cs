@@ -1,0 +1,50 @@
+namespace EksInfra.Access.Platform;
+
+public enum AccessPolicyUse
+{
+    /// <summary>For people and CI: what the access model offers.</summary>
+    People,
+
+    /// <summary>For EKS's own components (Auto Mode's cluster and node roles, AWS assistants): EKS takes it, it fits no person.</summary>
+    EksComponents,
+
+    /// <summary>"Designated for AWS service-linked roles only and cannot be used with customer-managed roles."</summary>
+    ServiceLinkedRolesOnly,
+}
+
+/// <summary>
+/// The EKS access policies (`aws eks list-access-policies`). Source: EKS User Guide, "Review access policy permissions"
+/// (awsdocs/amazon-eks-user-guide latest/ug/manage-access/k8s-access/access-policy-reference.adoc), read 2026-12-01,
+/// newest change listed there: AmazonEKSSecretReaderPolicy, 2025-11-06. The page marks the service-linked-only ones
+/// with a note; AmazonAIOpsAssistantPolicy and AmazonARCRegionSwitchScalingPolicy appear only in its list output.
+/// To update: add the name with its use.
+/// </summary>
+public static class EksAccessPolicyTable
+{
+    public static readonly DateOnly TableDate = new(2026, 12, 1);
+
+    public static IReadOnlyDictionary<string, AccessPolicyUse> All { get; } = new SortedDictionary<string, AccessPolicyUse>(StringComparer.Ordinal)
+    {
+        ["AmazonEKSAdminPolicy"] = AccessPolicyUse.People,
+        ["AmazonEKSAdminViewPolicy"] = AccessPolicyUse.People,
+        ["AmazonEKSClusterAdminPolicy"] = AccessPolicyUse.People,
+        ["AmazonEKSEditPolicy"] = AccessPolicyUse.People,
+        ["AmazonEKSSecretReaderPolicy"] = AccessPolicyUse.People,
+        ["AmazonEKSViewPolicy"] = AccessPolicyUse.People,
+        ["AmazonAIOpsAssistantPolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonARCRegionSwitchScalingPolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonEKSAutoNodePolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonEKSLoadBalancingClusterPolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonEKSLoadBalancingPolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonEKSNetworkingClusterPolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonEKSNetworkingPolicy"] = AccessPolicyUse.EksComponents,
+        ["AmazonEKSBlockStorageClusterPolicy"] = AccessPolicyUse.ServiceLinkedRolesOnly,
+        ["AmazonEKSBlockStoragePolicy"] = AccessPolicyUse.ServiceLinkedRolesOnly,
+        ["AmazonEKSClusterInsightsPolicy"] = AccessPolicyUse.ServiceLinkedRolesOnly,
+        ["AmazonEKSComputeClusterPolicy"] = AccessPolicyUse.ServiceLinkedRolesOnly,
+        ["AmazonEKSComputePolicy"] = AccessPolicyUse.ServiceLinkedRolesOnly,
+        ["AmazonEKSHybridPolicy"] = AccessPolicyUse.ServiceLinkedRolesOnly,
+    };
+
+    public static IReadOnlyList<string> ForPeople { get; } = [.. All.Where(p => p.Value == AccessPolicyUse.People).Select(p => p.Key)];
+}
