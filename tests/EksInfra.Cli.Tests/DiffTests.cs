@@ -89,8 +89,12 @@ public sealed class DiffTests : IDisposable
         project.EditStack("prod", "groups: [system:masters]", "groups: [read-only]");
         project.EditStack("prod", "maxSessionDuration: 3600\n", "maxSessionDuration: 3600\n        accessPolicies:\n          - policy: AmazonEKSViewPolicy\n");
 
-        // The deployer (the cluster creator, admin through its own access entry) is an admin that check counts.
+        // The deployer (the cluster creator, admin through its own access entry) is an admin that check counts,
+        // and so does diff: it flags that no mapped principal is admin any more, but does not block.
         Assert.Equal(0, project.Run("check", "prod").ExitCode);
+        var withDeployer = DiffAgainstShipped("prod", "json");
+        Assert.Equal(0, withDeployer.ExitCode);
+        Assert.Contains(("danger", "only the deployer keeps cluster-admin rights"), Findings(withDeployer));
         project.EditStack("prod", "    deployerArn: arn:aws:iam::345678901234:role/ci/eks-infra-deploy-prod\n", "");
 
         var head = project.Run("check", "prod");

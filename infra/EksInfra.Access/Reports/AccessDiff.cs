@@ -113,8 +113,13 @@ public static class AccessDiff
         var adminsBefore = before.Principals.Where(p => p.IsClusterAdmin).Select(p => p.Principal).ToList();
         if (adminsBefore.Count > 0 && !after.Principals.Any(p => p.IsClusterAdmin))
         {
-            findings.Add(new(FindingLevel.Error, "cluster admin", "no principal keeps cluster-admin rights",
-                $"the change removes the last cluster admin ({string.Join(", ", adminsBefore)}); only the cluster creator's bootstrap access would remain. Keep one principal in system:masters or with {EksAccessPolicies.ClusterAdmin}."));
+            // The validator counts a named deployer (the cluster creator, admin through EKS's own entry) as the
+            // admin a cluster keeps; the diff agrees, and still flags that no person is admin any more.
+            findings.Add(after.Cluster.DeployerArn is { } deployer
+                ? new(FindingLevel.Danger, "cluster admin", "only the deployer keeps cluster-admin rights",
+                    $"the change removes the last mapped cluster admin ({string.Join(", ", adminsBefore)}); only {deployer}, the cluster creator, stays admin, through EKS's creator access entry.")
+                : new(FindingLevel.Error, "cluster admin", "no principal keeps cluster-admin rights",
+                    $"the change removes the last cluster admin ({string.Join(", ", adminsBefore)}); only the cluster creator's bootstrap access would remain. Keep one principal in system:masters or with {EksAccessPolicies.ClusterAdmin}, or name the creator as cluster.deployerArn."));
         }
 
         var entriesBefore = before.AccessEntries.ToLookup(e => e.PrincipalArn, Arn);
