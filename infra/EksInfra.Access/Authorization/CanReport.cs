@@ -90,7 +90,7 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         }
         else
         {
-            scope = "in every namespace at once (cluster-wide)";
+            scope = "cluster-wide: every namespace at once";
         }
 
         var text = $"{verb} {Display(group, plural)}{(subresource.Length > 0 ? "/" + subresource : "")}{(requestName.Length > 0 && plural != "namespaces" ? $" named {requestName}" : "")}";

@@ -28,7 +28,7 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
                 e.Username,
                 e.KubernetesGroups,
                 [.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope))],
-                masters.Contains(e.PrincipalArn) ? "system:masters in the model, AmazonEKSClusterAdminPolicy in its access entry" : null)));
+                masters.Contains(e.PrincipalArn) ? "the model's system:masters, carried by its access entry as AmazonEKSClusterAdminPolicy" : null)));
             if (plan.Cluster.DeployerArn is { } deployer)
             {
                 subjects.Add(new AccessSubject(deployer, "cluster creator", deployer, [], [new PolicyAssociation(EksAccessPolicies.ClusterAdmin, AccessScopePlan.Cluster)], CreatorNote));
