@@ -13,6 +13,7 @@ internal static class StackCoverage
     public const string Last = "prod";
 
     public const string MatrixPath = "jobs.preview.strategy.matrix.stack";
+    public const string AuditMatrixPath = "jobs.audit.strategy.matrix.stack";
 
     /// <summary>Stack names from <c>Pulumi.NAME.yaml</c> files at <paramref name="repoRoot"/>, sorted.</summary>
     public static List<string> Stacks(string repoRoot) =>
@@ -28,8 +29,10 @@ internal static class StackCoverage
         var stacks = Stacks(repoRoot);
         var preview = Workflow.Load(repoRoot, Workflow.PreviewPath);
         var deploy = Workflow.Load(repoRoot, Workflow.DeployPath);
+        var audit = Workflow.Load(repoRoot, Workflow.AuditPath);
         var problems = new List<string>();
         problems.AddRange(CheckPreviewMatrix(preview, stacks));
+        problems.AddRange(CheckMatrix(audit, stacks, ["audit", "strategy", "matrix", "stack"], AuditMatrixPath));
         problems.AddRange(CheckCheckCoverage(preview, stacks));
         problems.AddRange(CheckCheckCoverage(deploy, stacks));
         problems.AddRange(CheckDiffCoverage(preview, stacks));
@@ -41,6 +44,28 @@ internal static class StackCoverage
         [.. workflow.Steps()
             .Where(s => s.Run is not null)
             .SelectMany(s => ShellCommands.FindEksinfra(s.Run!, $"{workflow.Path} {s.Label}"))];
+
+    /// <summary>The scheduled audit runs per stack too, each with its own read-only role.</summary>
+    private static IEnumerable<string> CheckMatrix(Workflow workflow, List<string> stacks, string[] at, string path)
+    {
+        var node = workflow.Jobs.At(at);
+        if (node is not YamlSequenceNode)
+        {
+            yield return $"{workflow.Path} has no {path} list: add `stack: [{string.Join(", ", stacks)}]`";
+            yield break;
+        }
+
+        var listed = node.Strings();
+        foreach (var stack in stacks.Where(s => !listed.Contains(s)))
+        {
+            yield return $"Pulumi.{stack}.yaml has no entry in {workflow.Path} {path}: add `{stack}` (and the variable AWS_AUDIT_ROLE_ARN_{stack.ToUpperInvariant()})";
+        }
+
+        foreach (var extra in listed.Where(s => !stacks.Contains(s)))
+        {
+            yield return $"{workflow.Path} {path} lists `{extra}` but there is no Pulumi.{extra}.yaml: remove `{extra}` or add the stack file";
+        }
+    }
 
     private static IEnumerable<string> CheckPreviewMatrix(Workflow preview, List<string> stacks)
     {

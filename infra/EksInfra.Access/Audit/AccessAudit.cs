@@ -91,7 +91,7 @@ public static class AccessAudit
                 AuditSection.Unmanaged,
                 subject.Principal,
                 $"{(admin ? "cluster admin, " : "")}not granted by the model ({where})",
-                $"username {Show(subject.Username)}, groups {Show(subject.Groups)}{(subject.Policies.Count > 0 ? ", access policies " + string.Join(", ", subject.Policies) : "")}; can: {Describe(judge, subject)}",
+                $"username {Show(subject.Username)}, groups {Show(subject.Groups)}{(subject.Policies.Count > 0 ? ", access policies " + string.Join(", ", subject.Policies) : "")}; can: {Describe(judge, subject)}{CreatorHint(plan, subject)}",
                 admin));
         }
 
@@ -368,6 +368,12 @@ public static class AccessAudit
             .Select(b => $"{b.RoleDisplay} {(b.IsClusterRoleBinding ? "cluster-wide" : "in " + b.Namespace)} via {b.Display}"));
         return parts.Count == 0 ? "nothing beyond what every authenticated user may do" : string.Join("; ", parts);
     }
+
+    /// <summary>EKS gives the cluster's creator a cluster-admin entry of its own; the model knows it only through deployerArn.</summary>
+    private static string CreatorHint(AccessPlan plan, AccessSubject subject) =>
+        plan.Cluster.DeployerArn is null && subject.Policies.Any(p => p.PolicyName == EksAccessPolicies.ClusterAdmin && p.Scope.Type == "cluster")
+            ? "; if this is the principal that created the cluster, set eks-infra:cluster.deployerArn to its ARN"
+            : "";
 
     private static string Show(string text) => text.Length == 0 ? "(none)" : text;
 
