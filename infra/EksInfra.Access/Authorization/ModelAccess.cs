@@ -6,6 +6,15 @@ namespace EksInfra.Access.Authorization;
 /// <summary>The identities a stack's plan gives its principals, as the cluster will see them, and its RBAC.</summary>
 public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authorizer Authorizer, IReadOnlyList<string> Notes)
 {
+    /// <summary>
+    /// The username EKS gives an access entry made without one (EKS User Guide, "Create access entries"): a role's
+    /// assumed-role ARN with the session name, a user's own ARN.
+    /// </summary>
+    public static string CreatorUsername(string principalArn) =>
+        Arns.TryParse(principalArn, out var arn, out _) && arn.Kind == PrincipalKind.Role
+            ? $"arn:{arn.Partition}:sts::{arn.AccountId}:assumed-role/{arn.Name}/{{{{SessionName}}}}"
+            : principalArn;
+
     public const string CreatorNote = "the cluster creator: EKS makes it cluster admin through an access entry of its own";
 
     /// <summary>
@@ -31,7 +40,7 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
                 masters.Contains(e.PrincipalArn) ? "the model's system:masters, carried by its access entry as AmazonEKSClusterAdminPolicy" : null)));
             if (plan.Cluster.DeployerArn is { } deployer)
             {
-                subjects.Add(new AccessSubject(deployer, "cluster creator", deployer, [], [new PolicyAssociation(EksAccessPolicies.ClusterAdmin, AccessScopePlan.Cluster)], CreatorNote));
+                subjects.Add(new AccessSubject(deployer, "cluster creator", CreatorUsername(deployer), [], [new PolicyAssociation(EksAccessPolicies.ClusterAdmin, AccessScopePlan.Cluster)], CreatorNote));
             }
         }
         else
