@@ -193,6 +193,23 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void A_stack_defined_role_widened_by_hand_to_a_wildcard_fails_the_audit()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var rbac = LiveFixtures.Rbac(plan);
+        var readOnly = rbac["items"]!.AsArray().Single(i => i!["kind"]!.GetValue<string>() == "ClusterRole" && i["metadata"]!["name"]!.GetValue<string>() == "read-only")!;
+        var clean = project.Run(AsCreated(project, "dev", rbac: (JsonObject)rbac.DeepClone()));
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+
+        readOnly["rules"]!.AsArray().Add(JsonNode.Parse("""{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}"""));
+        var result = project.Run(AsCreated(project, "dev", rbac: rbac));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("error: ClusterRole read-only: stack-defined ClusterRole's rules differ: widened to every verb on every resource", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_input_skips_its_part_and_says_so()
     {
         using var project = new TestProject();

@@ -292,7 +292,17 @@ public static class AccessAudit
             }
             else if (!RuleSet(rules).SetEquals(RuleSet(role.Rules)))
             {
-                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {role.Name}", "stack-defined ClusterRole's rules differ", $"{rules.Count} rules live, {role.Rules.Count} in the model"));
+                var widened = Widened(plan, role.Name, rules, role.Rules);
+                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {role.Name}", $"stack-defined ClusterRole's rules differ{(widened ? ": widened to every verb on every resource, and bound cluster-wide" : "")}", $"{rules.Count} rules live, {role.Rules.Count} in the model", widened));
+            }
+        }
+
+        // Built-in roles take extra rules by aggregation (add-ons do that), so only a wildcard in them is flagged.
+        foreach (var (name, builtIn) in RbacData.BuiltInClusterRoles.Where(r => r.Key != "cluster-admin"))
+        {
+            if (live.ClusterRoles.TryGetValue(name, out var rules) && Widened(plan, name, rules, builtIn))
+            {
+                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {name}", "built-in ClusterRole widened to every verb on every resource, and the stack binds it cluster-wide", "the bootstrap policy grants no wildcard in it: an aggregated ClusterRole or a hand edit added one", true));
             }
         }
 
@@ -317,6 +327,12 @@ public static class AccessAudit
             }
         }
     }
+
+    /// <summary>Whether the live rules of a role the stack binds cluster-wide allow everything where the model's do not.</summary>
+    private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
+        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role)
+        && live.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
+        && !model.Any(r => RbacRules.Allows(r, AccessRequest.Everything));
 
     /// <summary>The principals a binding reaches, and whether it makes any of them cluster admin.</summary>
     private static (List<string> Reached, bool Admin) ReachesAdmin(Authorizer authorizer, RbacBinding binding, List<AccessSubject> principals)
