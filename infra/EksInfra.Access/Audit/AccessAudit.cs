@@ -65,10 +65,11 @@ public static class AccessAudit
         var deployer = plan.Cluster.DeployerArn is { } d ? Canonical(d) : null;
         var unmanaged = new SortedDictionary<string, (AccessSubject Subject, string Where)>(Ordinal);
         var liveSubjects = new List<AccessSubject>();
+        var run = new Run(plan, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge);
 
         if (live.AwsAuth is { } awsAuth)
         {
-            CompareAwsAuth(plan, awsAuth, nodeRole, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge);
+            run.CompareAwsAuth(awsAuth);
         }
         else
         {
@@ -77,7 +78,7 @@ public static class AccessAudit
 
         if (live.AccessEntries is { } entries)
         {
-            CompareAccessEntries(plan, entries, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge);
+            run.CompareAccessEntries(entries);
         }
         else
         {
@@ -111,159 +112,153 @@ public static class AccessAudit
             .ThenBy(f => f.Title, Ordinal)], skipped);
     }
 
-    private static void CompareAwsAuth(
+    /// <summary>One comparison: the model's view, what the live inputs showed so far, and the findings.</summary>
+    private sealed class Run(
         AccessPlan plan,
-        IReadOnlyList<LiveMapping> awsAuth,
-        string nodeRole,
-        List<AuditFinding> findings,
-        SortedDictionary<string, (AccessSubject, string)> unmanaged,
-        List<AccessSubject> liveSubjects,
-        Dictionary<string, AccessSubject> modelByKey,
-        Authorizer modelAuthorizer,
-        Authorizer judge)
-    {
-        if (plan.AwsAuth is not { } expected)
-        {
-            foreach (var mapping in awsAuth)
-            {
-                findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"aws-auth entry the cluster does not read ({mapping.Where})", "the stack's mode is API, in which EKS ignores aws-auth; delete the ConfigMap once nothing needs it"));
-            }
-
-            return;
-        }
-
-        var want = expected.MapRoles.Select(r => (Key: Canonical(r.RoleArn), r.RoleArn, r.Username, r.Groups))
-            .Concat(expected.MapUsers.Select(u => (Key: Canonical(u.UserArn), RoleArn: u.UserArn, u.Username, u.Groups)))
-            .ToDictionary(m => m.Key, Ordinal);
-        var seen = new HashSet<string>(Ordinal);
-        foreach (var mapping in awsAuth)
-        {
-            var key = Canonical(mapping.Arn);
-            var hasPath = mapping.Kind == PrincipalKind.Role && Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.HasPath;
-            if (hasPath)
-            {
-                // aws-iam-authenticator matches the caller's assumed-role ARN, which has no path: this entry never matches.
-                findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"written with its IAM path ({mapping.Where})", "the authenticator never matches a role ARN with a path, so this entry grants nothing; the stack writes it without the path"));
-                continue;
-            }
-
-            seen.Add(key);
-            var subject = new AccessSubject(mapping.Arn, mapping.Kind == PrincipalKind.Role ? "role" : "user", mapping.Username, mapping.Groups, [], "aws-auth");
-            liveSubjects.Add(subject);
-            if (want.TryGetValue(key, out var m))
-            {
-                var differences = new List<string>();
-                if (m.Username != mapping.Username)
-                {
-                    differences.Add($"username {Show(mapping.Username)} live, {Show(m.Username)} in the model");
-                }
-
-                if (!m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
-                {
-                    differences.Add($"groups {Show(mapping.Groups)} live, {Show(m.Groups)} in the model");
-                }
-
-                if (differences.Count > 0)
-                {
-                    var modelSubject = new AccessSubject(m.RoleArn, "role", m.Username, m.Groups, []);
-                    var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelSubject);
-                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"aws-auth mapping differs ({mapping.Where}){(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
-                }
-            }
-            else if (IsNodeLike(mapping.Username, mapping.Groups))
-            {
-                findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
-            }
-            else if (!unmanaged.ContainsKey(key))
-            {
-                unmanaged[key] = (subject, mapping.Where);
-            }
-        }
-
-        foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
-        {
-            findings.Add(new AuditFinding(AuditSection.Missing, m.RoleArn, key == nodeRole ? "the node role's aws-auth mapping is missing: nodes cannot join" : "aws-auth mapping missing live", $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
-        }
-    }
-
-    private static void CompareAccessEntries(
-        AccessPlan plan,
-        IReadOnlyList<LiveAccessEntry> entries,
         string nodeRole,
         string? deployer,
         List<AuditFinding> findings,
-        SortedDictionary<string, (AccessSubject, string)> unmanaged,
+        SortedDictionary<string, (AccessSubject Subject, string Where)> unmanaged,
         List<AccessSubject> liveSubjects,
         Dictionary<string, AccessSubject> modelByKey,
         Authorizer modelAuthorizer,
         Authorizer judge)
     {
-        var want = plan.AccessEntries.ToDictionary(e => Canonical(e.PrincipalArn), Ordinal);
-        var seen = new HashSet<string>(Ordinal);
-        foreach (var entry in entries)
+        public void CompareAwsAuth(IReadOnlyList<LiveMapping> awsAuth)
         {
-            var key = Canonical(entry.PrincipalArn);
-            seen.Add(key);
-            var subject = new AccessSubject(entry.PrincipalArn, entry.PrincipalArn.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", entry.Username, entry.Groups, entry.Policies, "access entry");
-            liveSubjects.Add(subject);
-            if (want.TryGetValue(key, out var e))
+            if (plan.AwsAuth is not { } expected)
             {
-                var differences = new List<string>();
-                if (e.Type != entry.Type)
+                foreach (var mapping in awsAuth)
                 {
-                    differences.Add($"type {entry.Type} live, {e.Type} in the model");
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"aws-auth entry the cluster does not read ({mapping.Where})", "the stack's mode is API, in which EKS ignores aws-auth; delete the ConfigMap once nothing needs it"));
                 }
 
-                if (e.Username != entry.Username)
+                return;
+            }
+
+            var want = expected.MapRoles.Select(r => (Key: Canonical(r.RoleArn), r.RoleArn, r.Username, r.Groups))
+                .Concat(expected.MapUsers.Select(u => (Key: Canonical(u.UserArn), RoleArn: u.UserArn, u.Username, u.Groups)))
+                .ToDictionary(m => m.Key, Ordinal);
+            var seen = new HashSet<string>(Ordinal);
+            foreach (var mapping in awsAuth)
+            {
+                var key = Canonical(mapping.Arn);
+                var hasPath = mapping.Kind == PrincipalKind.Role && Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.HasPath;
+                if (hasPath)
                 {
-                    differences.Add($"username {Show(entry.Username)} live, {Show(e.Username)} in the model");
+                    // aws-iam-authenticator matches the caller's assumed-role ARN, which has no path: this entry never matches.
+                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"written with its IAM path ({mapping.Where})", "the authenticator never matches a role ARN with a path, so this entry grants nothing; the stack writes it without the path"));
+                    continue;
                 }
 
-                if (!e.KubernetesGroups.Order(Ordinal).SequenceEqual(entry.Groups, Ordinal))
+                seen.Add(key);
+                var subject = new AccessSubject(mapping.Arn, mapping.Kind == PrincipalKind.Role ? "role" : "user", mapping.Username, mapping.Groups, [], "aws-auth");
+                liveSubjects.Add(subject);
+                if (want.TryGetValue(key, out var m))
                 {
-                    differences.Add($"kubernetesGroups {Show(entry.Groups)} live, {Show(e.KubernetesGroups)} in the model");
-                }
+                    var differences = new List<string>();
+                    if (m.Username != mapping.Username)
+                    {
+                        differences.Add($"username {Show(mapping.Username)} live, {Show(m.Username)} in the model");
+                    }
 
-                var livePolicies = entry.Policies.Select(p => p.ToString()).Order(Ordinal).ToList();
-                var modelPolicies = e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope).ToString()).Order(Ordinal).ToList();
-                if (!livePolicies.SequenceEqual(modelPolicies, Ordinal))
-                {
-                    differences.Add($"access policies {Show(livePolicies)} live, {Show(modelPolicies)} in the model");
-                }
+                    if (!m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
+                    {
+                        differences.Add($"groups {Show(mapping.Groups)} live, {Show(m.Groups)} in the model");
+                    }
 
-                if (!string.Equals(e.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal))
-                {
-                    differences.Add($"principalArn {entry.PrincipalArn} live, {e.PrincipalArn} in the model (an access entry keeps the IAM path, case as IAM shows it)");
+                    if (differences.Count > 0)
+                    {
+                        var modelSubject = new AccessSubject(m.RoleArn, "role", m.Username, m.Groups, []);
+                        var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelSubject);
+                        findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"aws-auth mapping differs ({mapping.Where}){(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
+                    }
                 }
-
-                if (differences.Count > 0)
+                else if (IsNodeLike(mapping.Username, mapping.Groups))
                 {
-                    var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelByKey[key]);
-                    findings.Add(new AuditFinding(AuditSection.Differs, entry.PrincipalArn, $"access entry differs{(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
+                }
+                else if (!unmanaged.ContainsKey(key))
+                {
+                    unmanaged[key] = (subject, mapping.Where);
                 }
             }
-            else if (key == nodeRole || NodeEntryTypes.Contains(entry.Type))
+
+            foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
             {
-                findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, key == nodeRole ? $"the node role's {entry.Type} entry, made by EKS for the managed node group" : $"{entry.Type} entry of another node or Fargate role", $"username {Show(entry.Username)}, groups {Show(entry.Groups)}"));
-            }
-            else if (key == deployer)
-            {
-                findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "the cluster creator's entry (deployerArn), made by EKS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
-            }
-            else if (entry.PrincipalArn.Contains(":role/aws-service-role/", StringComparison.Ordinal))
-            {
-                findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "a service-linked role's entry, made by AWS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
-            }
-            else
-            {
-                // EKS prefers the access entry where aws-auth maps the same principal too.
-                unmanaged[key] = (subject, entry.Where);
+                findings.Add(new AuditFinding(AuditSection.Missing, m.RoleArn, key == nodeRole ? "the node role's aws-auth mapping is missing: nodes cannot join" : "aws-auth mapping missing live", $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
             }
         }
 
-        foreach (var (_, e) in want.Where(w => !seen.Contains(w.Key)))
+        public void CompareAccessEntries(IReadOnlyList<LiveAccessEntry> entries)
         {
-            findings.Add(new AuditFinding(AuditSection.Missing, e.PrincipalArn, "access entry missing live", $"username {Show(e.Username)}, kubernetesGroups {Show(e.KubernetesGroups)}, access policies {Show([.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope).ToString())])}"));
+            var want = plan.AccessEntries.ToDictionary(e => Canonical(e.PrincipalArn), Ordinal);
+            var seen = new HashSet<string>(Ordinal);
+            foreach (var entry in entries)
+            {
+                var key = Canonical(entry.PrincipalArn);
+                seen.Add(key);
+                var subject = new AccessSubject(entry.PrincipalArn, entry.PrincipalArn.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", entry.Username, entry.Groups, entry.Policies, "access entry");
+                liveSubjects.Add(subject);
+                if (want.TryGetValue(key, out var e))
+                {
+                    var differences = new List<string>();
+                    if (e.Type != entry.Type)
+                    {
+                        differences.Add($"type {entry.Type} live, {e.Type} in the model");
+                    }
+
+                    if (e.Username != entry.Username)
+                    {
+                        differences.Add($"username {Show(entry.Username)} live, {Show(e.Username)} in the model");
+                    }
+
+                    if (!e.KubernetesGroups.Order(Ordinal).SequenceEqual(entry.Groups, Ordinal))
+                    {
+                        differences.Add($"kubernetesGroups {Show(entry.Groups)} live, {Show(e.KubernetesGroups)} in the model");
+                    }
+
+                    var livePolicies = entry.Policies.Select(p => p.ToString()).Order(Ordinal).ToList();
+                    var modelPolicies = e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope).ToString()).Order(Ordinal).ToList();
+                    if (!livePolicies.SequenceEqual(modelPolicies, Ordinal))
+                    {
+                        differences.Add($"access policies {Show(livePolicies)} live, {Show(modelPolicies)} in the model");
+                    }
+
+                    if (!string.Equals(e.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal))
+                    {
+                        differences.Add($"principalArn {entry.PrincipalArn} live, {e.PrincipalArn} in the model (an access entry keeps the IAM path, case as IAM shows it)");
+                    }
+
+                    if (differences.Count > 0)
+                    {
+                        var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelByKey[key]);
+                        findings.Add(new AuditFinding(AuditSection.Differs, entry.PrincipalArn, $"access entry differs{(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
+                    }
+                }
+                else if (key == nodeRole || NodeEntryTypes.Contains(entry.Type))
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, key == nodeRole ? $"the node role's {entry.Type} entry, made by EKS for the managed node group" : $"{entry.Type} entry of another node or Fargate role", $"username {Show(entry.Username)}, groups {Show(entry.Groups)}"));
+                }
+                else if (key == deployer)
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "the cluster creator's entry (deployerArn), made by EKS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
+                }
+                else if (entry.PrincipalArn.Contains(":role/aws-service-role/", StringComparison.Ordinal))
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "a service-linked role's entry, made by AWS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
+                }
+                else
+                {
+                    // EKS prefers the access entry where aws-auth maps the same principal too.
+                    unmanaged[key] = (subject, entry.Where);
+                }
+            }
+
+            foreach (var (_, e) in want.Where(w => !seen.Contains(w.Key)))
+            {
+                findings.Add(new AuditFinding(AuditSection.Missing, e.PrincipalArn, "access entry missing live", $"username {Show(e.Username)}, kubernetesGroups {Show(e.KubernetesGroups)}, access policies {Show([.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope).ToString())])}"));
+            }
         }
     }
 
