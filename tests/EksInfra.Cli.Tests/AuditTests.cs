@@ -210,6 +210,52 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void A_built_in_role_the_stack_binds_cluster_wide_fails_only_once_it_holds_a_wildcard()
+    {
+        using var project = new TestProject();
+        project.EditStack("dev", "clusterRole: read-only", "clusterRole: view");
+        var plan = LiveFixtures.PlanOf(project, "dev");
+        var args = new[] { "audit", "dev", "--rbac", "rbac.json" };
+        var rbac = LiveFixtures.Rbac(plan);
+        var view = rbac["items"]!.AsArray().Single(i => i!["kind"]!.GetValue<string>() == "ClusterRole" && i["metadata"]!["name"]!.GetValue<string>() == "view")!;
+        // An add-on aggregating a narrow rule into view is ordinary.
+        view["rules"]!.AsArray().Add(JsonNode.Parse("""{"apiGroups": ["metrics.k8s.io"], "resources": ["pods"], "verbs": ["get", "list"]}"""));
+        Write(project, "rbac.json", rbac);
+        var narrow = project.Run(args);
+        Assert.True(narrow.ExitCode == 0, narrow.ToString());
+
+        view["rules"]!.AsArray().Add(JsonNode.Parse("""{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}"""));
+        Write(project, "rbac.json", rbac);
+        var wide = project.Run(args);
+        Assert.True(wide.ExitCode == 1, wide.ToString());
+        Assert.Contains("error: ClusterRole view: built-in ClusterRole widened to every verb on every resource", wide.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("aws-auth.yaml", "kind: Secret\nmetadata: {name: aws-auth}\n", "aws-auth.yaml: line 1: not a ConfigMap")]
+    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth}\n", "aws-auth.yaml: data (line 1, column 1): the ConfigMap has no data map")]
+    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles:\n    - rolearn: x\n", "aws-auth.yaml: data.mapRoles (line 5, column 5): expected a string holding YAML, found a list")]
+    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - username: no-arn\n", "aws-auth.yaml: data.mapRoles[0]: is not a mapping with a rolearn")]
+    [InlineData("access-entries.json", "", "access-entries.json: line 1, column 1: not valid JSON (the file is empty)")]
+    [InlineData("access-entries.json", "[]", "access-entries.json: (top level): expected an object with an accessEntries list")]
+    [InlineData("access-entries.json", "{\"accessEntries\": [{\"type\": \"STANDARD\"}]}", "access-entries.json: accessEntries[0].principalArn: missing or not a string")]
+    [InlineData("access-entries.json", "{\"accessEntries\": [{\"principalArn\": \"arn:aws:iam::123456789012:role/x\", \"type\": \"STANDARD\", \"associatedAccessPolicies\": [{\"policyArn\": \"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"accessScope\": {\"type\": \"cluster\"}}]}]}", "access-entries.json: accessEntries[0].associatedAccessPolicies[0].policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' is not an EKS access policy ARN")]
+    [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}]}", "rbac.json: items[0].kind: 'Pod' is not an RBAC object")]
+    [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"RoleBinding\", \"metadata\": {\"name\": \"b\"}, \"roleRef\": {\"kind\": \"Role\", \"name\": \"r\"}}]}", "rbac.json: items[0].metadata.namespace: missing")]
+    public void Each_malformed_input_is_an_error_naming_the_file_and_the_place(string file, string content, string error)
+    {
+        using var project = new TestProject();
+        Write(project, file, content);
+        var option = file switch { "aws-auth.yaml" => "--aws-auth", "access-entries.json" => "--access-entries", _ => "--rbac" };
+        var result = project.Run("audit", "dev", option, file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("eksinfra: " + error, result.Error, StringComparison.Ordinal);
+        Assert.Contains("dev: nothing audited", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_input_skips_its_part_and_says_so()
     {
         using var project = new TestProject();

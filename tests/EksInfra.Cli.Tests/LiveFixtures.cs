@@ -19,6 +19,9 @@ internal static class LiveFixtures
     public static AccessPlan Plan(string stack) =>
         StackEvaluator.Evaluate(StackFileReader.Read(stack, $"Pulumi.{stack}.yaml", File.ReadAllBytes(Path.Combine(TestProject.RepoRoot, $"Pulumi.{stack}.yaml")))).RequirePlan();
 
+    public static AccessPlan PlanOf(TestProject project, string stack) =>
+        StackEvaluator.Evaluate(StackFileReader.Read(stack, $"Pulumi.{stack}.yaml", File.ReadAllBytes(project.StackFile(stack)))).RequirePlan();
+
     /// <summary>The rendered ConfigMap with the metadata the API server adds.</summary>
     public static string AwsAuth(AccessPlan plan)
     {
