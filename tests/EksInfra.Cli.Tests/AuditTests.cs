@@ -190,6 +190,12 @@ public sealed class AuditTests
         Assert.DoesNotContain("readers-edit", result.Error, StringComparison.Ordinal);
         Assert.Contains("RoleBinding payments/readers-edit", result.Out, StringComparison.Ordinal);
         Assert.Contains("reaches arn:aws:iam::123456789012:role/eks-readonly-role", result.Out, StringComparison.Ordinal);
+
+        // A system-looking name or label does not hide a binding that makes a mapped group cluster admin.
+        var disguised = LiveFixtures.Binding("eks:support", null, "cluster-admin", new JsonObject { ["kubernetes.io/bootstrapping"] = "rbac-defaults" }, ("Group", "read-only"));
+        var hidden = project.Run(AsCreated(project, "dev", rbac: LiveFixtures.Rbac(plan, disguised)));
+        Assert.True(hidden.ExitCode == 1, hidden.ToString());
+        Assert.Contains("error: ClusterRoleBinding eks:support: cluster admin", hidden.Error, StringComparison.Ordinal);
     }
 
     [Fact]
