@@ -262,6 +262,36 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void The_report_is_the_same_bytes_whatever_the_order_of_the_exports()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var console = LiveFixtures.Entry(plan, "arn:aws:iam::123456789012:role/Admin", "STANDARD", "arn:aws:sts::123456789012:assumed-role/Admin/{{SessionName}}", [], ("AmazonEKSViewPolicy", ["b", "a"]));
+        var oncall = LiveFixtures.Binding("oncall", "payments", "edit", null, ("Group", "read-only"));
+        var entries = LiveFixtures.AccessEntries(plan, console);
+        var rbac = LiveFixtures.Rbac(plan, oncall);
+        var before = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries, rbac: rbac), "--format", "json"]);
+
+        static void Reverse(JsonArray array)
+        {
+            var items = array.Select(i => i!.DeepClone()).Reverse().ToList();
+            array.Clear();
+            items.ForEach(array.Add);
+        }
+
+        Reverse(entries["accessEntries"]!.AsArray());
+        Reverse(rbac["items"]!.AsArray());
+        var after = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries, rbac: rbac), "--format", "json"]);
+
+        Assert.Equal(1, before.ExitCode);
+        // Only the places in the reordered files move.
+        static string WithoutPlaces(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"accessEntries\[\d+\]", "accessEntries[]");
+        Assert.Equal(WithoutPlaces(before.Out), WithoutPlaces(after.Out));
+        Assert.NotEqual(before.Out, after.Out);
+        Assert.Contains("RoleBinding payments/oncall", before.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_input_skips_its_part_and_says_so()
     {
         using var project = new TestProject();
