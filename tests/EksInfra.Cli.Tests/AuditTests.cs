@@ -114,6 +114,16 @@ public sealed class AuditTests
         Assert.Contains("system:masters", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(json["differences"]!.AsArray());
         Assert.Empty(json["missingLive"]!.AsArray());
+
+        // Another node group's role is EKS's business, unless someone gave it more than the node groups.
+        var karpenter = HandEditedDevAwsAuth.Replace("role/break-glass\n      username: break-glass", "role/KarpenterNodeRole\n      username: system:node:{{EC2PrivateDNSName}}", StringComparison.Ordinal);
+        Assert.Contains("KarpenterNodeRole", karpenter, StringComparison.Ordinal);
+        var disguised = project.Run(AsCreated(project, "dev", awsAuth: karpenter));
+        Assert.True(disguised.ExitCode == 1, disguised.ToString());
+        Assert.Contains("error: arn:aws:iam::123456789012:role/KarpenterNodeRole: cluster admin", disguised.Error, StringComparison.Ordinal);
+        var node = project.Run(AsCreated(project, "dev", awsAuth: karpenter.Replace("    - system:masters\n  mapUsers", "    - system:nodes\n  mapUsers", StringComparison.Ordinal)));
+        Assert.True(node.ExitCode == 0, node.ToString());
+        Assert.Contains("node or Fargate role of another node group or profile", node.Out, StringComparison.Ordinal);
     }
 
     [Fact]

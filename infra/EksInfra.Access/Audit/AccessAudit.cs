@@ -356,8 +356,10 @@ public static class AccessAudit
             || binding.Labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal));
     }
 
+    /// <summary>A node or Fargate mapping as EKS and eksctl write it: only the node groups, so one with more is not hidden here.</summary>
     private static bool IsNodeLike(string username, IReadOnlyList<string> groups) =>
-        username.StartsWith("system:node:", StringComparison.Ordinal) || groups.Contains("system:nodes") || groups.Contains("system:node-proxier");
+        (username.StartsWith("system:node:", StringComparison.Ordinal) || groups.Contains("system:nodes") || groups.Contains("system:node-proxier"))
+        && groups.All(g => g is "system:bootstrappers" or "system:nodes" or "system:node-proxier");
 
     private static HashSet<string> RuleSet(IEnumerable<PolicyRulePlan> rules) =>
         [.. rules.Select(r => string.Join("|", new[] { r.ApiGroups, r.Resources, r.Verbs, r.ResourceNames, r.NonResourceUrls }.Select(l => string.Join(",", l.Order(Ordinal)))))];
