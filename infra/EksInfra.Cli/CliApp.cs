@@ -21,7 +21,7 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, string Cur
 /// <c>eksinfra</c>: check, render, who, diff, import and migrate, offline, on the stack files beside Pulumi.yaml.
 /// Exit codes: 0 success, 1 invalid input or a blocking finding, 2 usage error.
 /// </summary>
-public static class CliApp
+public static partial class CliApp
 {
     public const int Ok = 0;
     public const int Invalid = 1;
@@ -73,6 +73,8 @@ public static class CliApp
         root.Subcommands.Add(Diff(env, dir));
         root.Subcommands.Add(ImportCommand(env));
         root.Subcommands.Add(Migrate(env, dir));
+        root.Subcommands.Add(Can(env, dir));
+        root.Subcommands.Add(Audit(env, dir));
         return root;
     }
 

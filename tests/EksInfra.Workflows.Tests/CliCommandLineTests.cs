@@ -11,6 +11,7 @@ public sealed partial class CliCommandLineTests
     [
         .. StackCoverage.Invocations(Workflow.Load(Root, Workflow.PreviewPath)),
         .. StackCoverage.Invocations(Workflow.Load(Root, Workflow.DeployPath)),
+        .. StackCoverage.Invocations(Workflow.Load(Root, Workflow.AuditPath)),
     ];
 
     [Fact]

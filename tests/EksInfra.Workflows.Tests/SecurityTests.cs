@@ -16,7 +16,7 @@ public sealed class SecurityTests
         ["pulumi/actions"] = "v6",
     };
 
-    public static TheoryData<string> Workflows => [Workflow.PreviewPath, Workflow.DeployPath];
+    public static TheoryData<string> Workflows => [Workflow.PreviewPath, Workflow.DeployPath, Workflow.AuditPath];
 
     [Theory]
     [MemberData(nameof(Workflows))]

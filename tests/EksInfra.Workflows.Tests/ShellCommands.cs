@@ -10,7 +10,7 @@ namespace EksInfra.Workflows.Tests;
 internal sealed record CliInvocation(string Source, string Line, IReadOnlyList<string> Args)
 {
     /// <summary>Options of the tool that take a value (so the value is not a positional argument).</summary>
-    private static readonly HashSet<string> ValueOptions = ["--dir", "--base", "--format", "--out", "--to"];
+    private static readonly HashSet<string> ValueOptions = ["--dir", "--base", "--format", "--out", "--to", "--aws-auth", "--access-entries", "--rbac", "--namespace", "-n", "--name", "--principal"];
 
     public string? Verb => Words().FirstOrDefault();
 

@@ -13,6 +13,7 @@ internal static class StackCoverage
     public const string Last = "prod";
 
     public const string MatrixPath = "jobs.preview.strategy.matrix.stack";
+    public const string AuditMatrixPath = "jobs.audit.strategy.matrix.stack";
 
     /// <summary>Stack names from <c>Pulumi.NAME.yaml</c> files at <paramref name="repoRoot"/>, sorted.</summary>
     public static List<string> Stacks(string repoRoot) =>
@@ -28,8 +29,10 @@ internal static class StackCoverage
         var stacks = Stacks(repoRoot);
         var preview = Workflow.Load(repoRoot, Workflow.PreviewPath);
         var deploy = Workflow.Load(repoRoot, Workflow.DeployPath);
+        var audit = Workflow.Load(repoRoot, Workflow.AuditPath);
         var problems = new List<string>();
         problems.AddRange(CheckPreviewMatrix(preview, stacks));
+        problems.AddRange(CheckMatrix(audit, stacks, ["audit", "strategy", "matrix", "stack"], AuditMatrixPath, s => $" (and the variable AWS_AUDIT_ROLE_ARN_{s.ToUpperInvariant()})"));
         problems.AddRange(CheckCheckCoverage(preview, stacks));
         problems.AddRange(CheckCheckCoverage(deploy, stacks));
         problems.AddRange(CheckDiffCoverage(preview, stacks));
@@ -42,26 +45,30 @@ internal static class StackCoverage
             .Where(s => s.Run is not null)
             .SelectMany(s => ShellCommands.FindEksinfra(s.Run!, $"{workflow.Path} {s.Label}"))];
 
-    private static IEnumerable<string> CheckPreviewMatrix(Workflow preview, List<string> stacks)
+    /// <summary>A per-stack matrix (the previews, and the scheduled audit with its read-only role per stack) lists every stack file.</summary>
+    private static IEnumerable<string> CheckMatrix(Workflow workflow, List<string> stacks, string[] at, string path, Func<string, string> hint)
     {
-        var node = preview.Root.At("jobs", "preview", "strategy", "matrix", "stack");
+        var node = workflow.Jobs.At(at);
         if (node is not YamlSequenceNode)
         {
-            yield return $"{preview.Path} has no {MatrixPath} list: add `stack: [{string.Join(", ", stacks)}]`";
+            yield return $"{workflow.Path} has no {path} list: add `stack: [{string.Join(", ", stacks)}]`";
             yield break;
         }
 
         var listed = node.Strings();
         foreach (var stack in stacks.Where(s => !listed.Contains(s)))
         {
-            yield return $"Pulumi.{stack}.yaml has no entry in {preview.Path} {MatrixPath}: add `{stack}`";
+            yield return $"Pulumi.{stack}.yaml has no entry in {workflow.Path} {path}: add `{stack}`{hint(stack)}";
         }
 
         foreach (var extra in listed.Where(s => !stacks.Contains(s)))
         {
-            yield return $"{preview.Path} {MatrixPath} lists `{extra}` but there is no Pulumi.{extra}.yaml: remove `{extra}` or add the stack file";
+            yield return $"{workflow.Path} {path} lists `{extra}` but there is no Pulumi.{extra}.yaml: remove `{extra}` or add the stack file";
         }
     }
+
+    private static IEnumerable<string> CheckPreviewMatrix(Workflow preview, List<string> stacks) =>
+        CheckMatrix(preview, stacks, ["preview", "strategy", "matrix", "stack"], MatrixPath, _ => "");
 
     /// <summary><c>eksinfra check</c> with no stack checks every stack; with stacks, each must be named.</summary>
     private static IEnumerable<string> CheckCheckCoverage(Workflow workflow, List<string> stacks)

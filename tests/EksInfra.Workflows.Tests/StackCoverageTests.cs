@@ -41,8 +41,11 @@ public sealed class StackCoverageTests
         Assert.Contains("`needs: [build, dev]`", deploy, StringComparison.Ordinal);
         Assert.Contains("change jobs.staging.needs to `[build, qa]`", deploy, StringComparison.Ordinal);
         Assert.Contains("dev → qa → staging → prod", deploy, StringComparison.Ordinal);
+        Assert.Contains(
+            "Pulumi.qa.yaml has no entry in .github/workflows/audit.yml jobs.audit.strategy.matrix.stack: add `qa` (and the variable AWS_AUDIT_ROLE_ARN_QA)",
+            problems);
         // check and diff run over every stack file, so they need no change.
-        Assert.Equal(2, problems.Count);
+        Assert.Equal(3, problems.Count);
     }
 
     [Fact]
@@ -56,6 +59,7 @@ public sealed class StackCoverageTests
         Assert.Contains(problems, p => p.Contains("lists `staging` but there is no Pulumi.staging.yaml", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("jobs.staging has an environment but there is no Pulumi.staging.yaml", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("jobs.prod.needs has no `dev`", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("audit.yml jobs.audit.strategy.matrix.stack lists `staging`", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ internal sealed class Workflow
 {
     public const string PreviewPath = ".github/workflows/preview.yml";
     public const string DeployPath = ".github/workflows/deploy.yml";
+    public const string AuditPath = ".github/workflows/audit.yml";
 
     private Workflow(string path, YamlMappingNode root)
     {

@@ -13,6 +13,7 @@ public sealed class WorkflowStructureTests
     [Theory]
     [InlineData(Workflow.PreviewPath)]
     [InlineData(Workflow.DeployPath)]
+    [InlineData(Workflow.AuditPath)]
     public void Workflow_parses_as_yaml_with_jobs(string path)
     {
         var workflow = Workflow.Load(Root, path);

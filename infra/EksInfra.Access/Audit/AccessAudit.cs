@@ -1,0 +1,397 @@
+using EksInfra.Access.Authorization;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Audit;
+
+/// <summary>The parts of the audit report, in the order a reader takes them.</summary>
+public enum AuditSection
+{
+    /// <summary>A principal with live access that the model does not grant.</summary>
+    Unmanaged,
+
+    /// <summary>An RBAC binding the stack did not create that binds a group or user an IAM principal maps to.</summary>
+    UnmanagedBinding,
+
+    /// <summary>A principal or binding of the model that is live but not as the model says.</summary>
+    Differs,
+
+    /// <summary>A grant of the model that is not live: not applied yet, or removed by hand.</summary>
+    Missing,
+
+    /// <summary>What EKS and Kubernetes make themselves: listed, not flagged.</summary>
+    EksOwn,
+}
+
+public sealed record AuditFinding(AuditSection Section, string Subject, string Title, string Detail, bool ReachesAdmin = false);
+
+public sealed record AuditReport(string StackName, string ClusterName, IReadOnlyList<AuditFinding> Findings, IReadOnlyList<string> Skipped)
+{
+    /// <summary>Access the model does not grant that reaches cluster admin or system:masters: the audit fails.</summary>
+    public IEnumerable<AuditFinding> Blocking => Findings.Where(f => f.ReachesAdmin && f.Section is AuditSection.Unmanaged or AuditSection.UnmanagedBinding or AuditSection.Differs);
+
+    public bool HasBlocking => Blocking.Any();
+}
+
+/// <summary>
+/// Compares what a live cluster grants (its aws-auth, access entries and RBAC, as exported) with what the stack's
+/// model grants. ARNs are compared in their canonical form: a role without its IAM path (aws-auth has none, access
+/// entries keep it; IAM role names are unique in an account), case-insensitively (IAM names are).
+/// </summary>
+public static class AccessAudit
+{
+    private static readonly StringComparer Ordinal = StringComparer.Ordinal;
+
+    /// <summary>Access entry types EKS gives node and Fargate roles (CreateAccessEntry, type); they grant system:nodes only.</summary>
+    public static readonly IReadOnlyList<string> NodeEntryTypes = ["EC2", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "HYBRID_LINUX"];
+
+    public static string Canonical(string arn)
+    {
+        ArgumentNullException.ThrowIfNull(arn);
+        return (Arns.TryParse(arn, out var parsed, out _) ? (parsed.Kind == PrincipalKind.Role ? parsed.WithoutPath : parsed.Full) : arn).ToUpperInvariant();
+    }
+
+    public static AuditReport Compare(AccessPlan plan, LiveCluster live)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(live);
+        var findings = new List<AuditFinding>();
+        var skipped = new List<string>();
+        var model = ModelAccess.Of(plan);
+        var liveAuthorizer = live.Rbac is { } rbac ? new Authorizer(rbac) : null;
+        var judge = liveAuthorizer ?? model.Authorizer;
+        var modelByKey = model.Subjects.ToDictionary(s => Canonical(s.Principal), Ordinal);
+        var nodeRole = Canonical(plan.NodeRole.Arn);
+        var deployer = plan.Cluster.DeployerArn is { } d ? Canonical(d) : null;
+        var unmanaged = new SortedDictionary<string, (AccessSubject Subject, string Where)>(Ordinal);
+        var liveSubjects = new List<AccessSubject>();
+        var run = new Run(plan, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge);
+
+        if (live.AwsAuth is { } awsAuth)
+        {
+            run.CompareAwsAuth(awsAuth);
+        }
+        else
+        {
+            skipped.Add("aws-auth: --aws-auth not given, so the live aws-auth ConfigMap was not compared");
+        }
+
+        if (live.AccessEntries is { } entries)
+        {
+            run.CompareAccessEntries(entries);
+        }
+        else
+        {
+            skipped.Add("access entries: --access-entries not given, so the live access entries were not compared");
+        }
+
+        foreach (var (_, (subject, where)) in unmanaged)
+        {
+            var admin = judge.IsClusterAdmin(subject);
+            findings.Add(new AuditFinding(
+                AuditSection.Unmanaged,
+                subject.Principal,
+                $"{(admin ? "cluster admin, " : "")}not granted by the model ({where})",
+                $"username {Show(subject.Username)}, groups {Show(subject.Groups)}{(subject.Policies.Count > 0 ? ", access policies " + string.Join(", ", subject.Policies) : "")}; can: {Describe(judge, subject)}{CreatorHint(plan, subject)}",
+                admin));
+        }
+
+        if (live.Rbac is { } liveRbac)
+        {
+            CompareRbac(plan, liveRbac, model.Subjects.Concat(liveSubjects).ToList(), findings);
+        }
+        else
+        {
+            skipped.Add("RBAC: --rbac not given, so bindings were not compared, and what unmanaged principals can do is judged by the model's RBAC");
+        }
+
+        return new AuditReport(plan.StackName, plan.Cluster.Name, [.. findings
+            .OrderBy(f => f.Section)
+            .ThenBy(f => f.ReachesAdmin ? 0 : 1)
+            .ThenBy(f => f.Subject, Ordinal)
+            .ThenBy(f => f.Title, Ordinal)], skipped);
+    }
+
+    /// <summary>One comparison: the model's view, what the live inputs showed so far, and the findings.</summary>
+    private sealed class Run(
+        AccessPlan plan,
+        string nodeRole,
+        string? deployer,
+        List<AuditFinding> findings,
+        SortedDictionary<string, (AccessSubject Subject, string Where)> unmanaged,
+        List<AccessSubject> liveSubjects,
+        Dictionary<string, AccessSubject> modelByKey,
+        Authorizer modelAuthorizer,
+        Authorizer judge)
+    {
+        public void CompareAwsAuth(IReadOnlyList<LiveMapping> awsAuth)
+        {
+            if (plan.AwsAuth is not { } expected)
+            {
+                foreach (var mapping in awsAuth)
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"aws-auth entry the cluster does not read ({mapping.Where})", "the stack's mode is API, in which EKS ignores aws-auth; delete the ConfigMap once nothing needs it"));
+                }
+
+                return;
+            }
+
+            var want = expected.MapRoles.Select(r => (Key: Canonical(r.RoleArn), r.RoleArn, r.Username, r.Groups))
+                .Concat(expected.MapUsers.Select(u => (Key: Canonical(u.UserArn), RoleArn: u.UserArn, u.Username, u.Groups)))
+                .ToDictionary(m => m.Key, Ordinal);
+            var seen = new HashSet<string>(Ordinal);
+            foreach (var mapping in awsAuth)
+            {
+                var key = Canonical(mapping.Arn);
+                var hasPath = mapping.Kind == PrincipalKind.Role && Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.HasPath;
+                if (hasPath)
+                {
+                    // aws-iam-authenticator matches the caller's assumed-role ARN, which has no path: this entry never matches.
+                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"written with its IAM path ({mapping.Where})", "the authenticator never matches a role ARN with a path, so this entry grants nothing; the stack writes it without the path"));
+                    continue;
+                }
+
+                seen.Add(key);
+                var subject = new AccessSubject(mapping.Arn, mapping.Kind == PrincipalKind.Role ? "role" : "user", mapping.Username, mapping.Groups, [], "aws-auth");
+                liveSubjects.Add(subject);
+                if (want.TryGetValue(key, out var m))
+                {
+                    var differences = new List<string>();
+                    if (m.Username != mapping.Username)
+                    {
+                        differences.Add($"username {Show(mapping.Username)} live, {Show(m.Username)} in the model");
+                    }
+
+                    if (!m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
+                    {
+                        differences.Add($"groups {Show(mapping.Groups)} live, {Show(m.Groups)} in the model");
+                    }
+
+                    if (differences.Count > 0)
+                    {
+                        var modelSubject = new AccessSubject(m.RoleArn, "role", m.Username, m.Groups, []);
+                        var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelSubject);
+                        findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"aws-auth mapping differs ({mapping.Where}){(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
+                    }
+                }
+                else if (IsNodeLike(mapping.Username, mapping.Groups))
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
+                }
+                else if (!unmanaged.ContainsKey(key))
+                {
+                    unmanaged[key] = (subject, mapping.Where);
+                }
+            }
+
+            foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
+            {
+                findings.Add(new AuditFinding(AuditSection.Missing, m.RoleArn, key == nodeRole ? "the node role's aws-auth mapping is missing: nodes cannot join" : "aws-auth mapping missing live", $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
+            }
+        }
+
+        public void CompareAccessEntries(IReadOnlyList<LiveAccessEntry> entries)
+        {
+            var want = plan.AccessEntries.ToDictionary(e => Canonical(e.PrincipalArn), Ordinal);
+            var seen = new HashSet<string>(Ordinal);
+            foreach (var entry in entries)
+            {
+                var key = Canonical(entry.PrincipalArn);
+                seen.Add(key);
+                var subject = new AccessSubject(entry.PrincipalArn, entry.PrincipalArn.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", entry.Username, entry.Groups, entry.Policies, "access entry");
+                liveSubjects.Add(subject);
+                if (want.TryGetValue(key, out var e))
+                {
+                    var differences = new List<string>();
+                    if (e.Type != entry.Type)
+                    {
+                        differences.Add($"type {entry.Type} live, {e.Type} in the model");
+                    }
+
+                    if (e.Username != entry.Username)
+                    {
+                        differences.Add($"username {Show(entry.Username)} live, {Show(e.Username)} in the model");
+                    }
+
+                    if (!e.KubernetesGroups.Order(Ordinal).SequenceEqual(entry.Groups, Ordinal))
+                    {
+                        differences.Add($"kubernetesGroups {Show(entry.Groups)} live, {Show(e.KubernetesGroups)} in the model");
+                    }
+
+                    var livePolicies = entry.Policies.Select(p => p.ToString()).Order(Ordinal).ToList();
+                    var modelPolicies = e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope).ToString()).Order(Ordinal).ToList();
+                    if (!livePolicies.SequenceEqual(modelPolicies, Ordinal))
+                    {
+                        differences.Add($"access policies {Show(livePolicies)} live, {Show(modelPolicies)} in the model");
+                    }
+
+                    if (!string.Equals(e.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal))
+                    {
+                        differences.Add($"principalArn {entry.PrincipalArn} live, {e.PrincipalArn} in the model (an access entry keeps the IAM path, case as IAM shows it)");
+                    }
+
+                    if (differences.Count > 0)
+                    {
+                        var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelByKey[key]);
+                        findings.Add(new AuditFinding(AuditSection.Differs, entry.PrincipalArn, $"access entry differs{(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
+                    }
+                }
+                else if (key == nodeRole || NodeEntryTypes.Contains(entry.Type))
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, key == nodeRole ? $"the node role's {entry.Type} entry, made by EKS for the managed node group" : $"{entry.Type} entry of another node or Fargate role", $"username {Show(entry.Username)}, groups {Show(entry.Groups)}"));
+                }
+                else if (key == deployer)
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "the cluster creator's entry (deployerArn), made by EKS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
+                }
+                else if (entry.PrincipalArn.Contains(":role/aws-service-role/", StringComparison.Ordinal))
+                {
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "a service-linked role's entry, made by AWS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
+                }
+                else
+                {
+                    // EKS prefers the access entry where aws-auth maps the same principal too.
+                    unmanaged[key] = (subject, entry.Where);
+                }
+            }
+
+            foreach (var (_, e) in want.Where(w => !seen.Contains(w.Key)))
+            {
+                findings.Add(new AuditFinding(AuditSection.Missing, e.PrincipalArn, "access entry missing live", $"username {Show(e.Username)}, kubernetesGroups {Show(e.KubernetesGroups)}, access policies {Show([.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope).ToString())])}"));
+            }
+        }
+    }
+
+    private static void CompareRbac(AccessPlan plan, ClusterRbac live, List<AccessSubject> principals, List<AuditFinding> findings)
+    {
+        var authorizer = new Authorizer(live);
+        var modelBindings = ClusterRbac.OfPlan(plan).Bindings.ToDictionary(b => (b.Namespace, b.Name));
+        var liveByKey = live.Bindings.GroupBy(b => (b.Namespace, b.Name)).ToDictionary(g => g.Key, g => g.First());
+        foreach (var (key, want) in modelBindings)
+        {
+            if (!liveByKey.TryGetValue(key, out var got))
+            {
+                findings.Add(new AuditFinding(AuditSection.Missing, want.Display, "RBAC binding missing live", $"binds {Subjects(want)} to {want.RoleDisplay}"));
+            }
+            else if (got.RoleKind != want.RoleKind || got.RoleName != want.RoleName || Subjects(got) != Subjects(want))
+            {
+                findings.Add(new AuditFinding(AuditSection.Differs, want.Display, "RBAC binding differs", $"live binds {Subjects(got)} to {got.RoleDisplay}; the model binds {Subjects(want)} to {want.RoleDisplay}", ReachesAdmin(authorizer, got, principals).Admin && !ClusterRbac.OfPlan(plan).RulesOf(want).Any(r => RbacRules.Allows(r, AccessRequest.Everything))));
+            }
+        }
+
+        foreach (var role in plan.Rbac.ClusterRoles)
+        {
+            if (!live.ClusterRoles.TryGetValue(role.Name, out var rules))
+            {
+                findings.Add(new AuditFinding(AuditSection.Missing, $"ClusterRole {role.Name}", "stack-defined ClusterRole missing live", $"{role.Rules.Count} rule{(role.Rules.Count == 1 ? "" : "s")}; every binding to it grants nothing"));
+            }
+            else if (!RuleSet(rules).SetEquals(RuleSet(role.Rules)))
+            {
+                var widened = Widened(plan, role.Name, rules, role.Rules);
+                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {role.Name}", $"stack-defined ClusterRole's rules differ{(widened ? ": widened to every verb on every resource, and bound cluster-wide" : "")}", $"{rules.Count} rules live, {role.Rules.Count} in the model", widened));
+            }
+        }
+
+        // Built-in roles take extra rules by aggregation (add-ons do that), so only a wildcard in them is flagged.
+        foreach (var (name, builtIn) in RbacData.BuiltInClusterRoles.Where(r => r.Key != "cluster-admin"))
+        {
+            if (live.ClusterRoles.TryGetValue(name, out var rules) && Widened(plan, name, rules, builtIn))
+            {
+                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {name}", "built-in ClusterRole widened to every verb on every resource, and the stack binds it cluster-wide", "the bootstrap policy grants no wildcard in it: an aggregated ClusterRole or a hand edit added one", true));
+            }
+        }
+
+        foreach (var binding in live.Bindings.Where(b => !modelBindings.ContainsKey((b.Namespace, b.Name))).OrderBy(b => b.Namespace, Ordinal).ThenBy(b => b.Name, Ordinal))
+        {
+            var (reached, admin) = ReachesAdmin(authorizer, binding, principals);
+            var all = binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated });
+            if (reached.Count == 0 && !all)
+            {
+                continue;
+            }
+
+            var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {(all ? "every authenticated principal" : string.Join(", ", reached))}";
+            // The bootstrap policy's one admin binding is cluster-admin to system:masters; a "system" binding that makes
+            // anyone else cluster admin is not what Kubernetes or EKS install, whatever its name or labels say.
+            var masqueradesAsSystem = admin && binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, p.Username, p.EffectiveGroups)));
+            if (IsSystemBinding(binding) && !masqueradesAsSystem)
+            {
+                findings.Add(new AuditFinding(AuditSection.EksOwn, binding.Display, "Kubernetes' or EKS's own binding", detail));
+            }
+            else
+            {
+                var managed = binding.IsManagedByStack ? "labelled managed-by eks-infra, but the model has no such binding (left from an earlier version?)" : "not created by the stack (no app.kubernetes.io/managed-by: eks-infra label)";
+                findings.Add(new AuditFinding(AuditSection.UnmanagedBinding, binding.Display, $"{(admin ? "cluster admin, " : "")}{managed}", detail, admin));
+            }
+        }
+    }
+
+    /// <summary>Whether the live rules of a role the stack binds cluster-wide allow everything where the model's do not.</summary>
+    private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
+        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role)
+        && live.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
+        && !model.Any(r => RbacRules.Allows(r, AccessRequest.Everything));
+
+    /// <summary>The principals a binding reaches, and whether it makes any of them cluster admin.</summary>
+    private static (List<string> Reached, bool Admin) ReachesAdmin(Authorizer authorizer, RbacBinding binding, List<AccessSubject> principals)
+    {
+        var reached = principals
+            .Where(p => binding.Subjects.Any(s => ClusterRbac.Applies(s, p.Username, p.EffectiveGroups)))
+            .Select(p => p.Principal)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(Ordinal)
+            .ToList();
+        var wildcard = binding.IsClusterRoleBinding && authorizer.Rbac.RulesOf(binding).Any(r => RbacRules.Allows(r, AccessRequest.Everything));
+        var masters = binding.Subjects.Any(s => s is { Kind: "Group", Name: KubernetesNames.SystemMasters });
+        return (reached, (reached.Count > 0 || binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated })) && (wildcard || masters));
+    }
+
+    /// <summary>Bootstrap RBAC (kubernetes.io/bootstrapping: rbac-defaults) and what EKS installs (eks: names, eks.amazonaws.com labels).</summary>
+    public static bool IsSystemBinding(RbacBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return binding.Labels.TryGetValue("kubernetes.io/bootstrapping", out var v) && v == "rbac-defaults"
+            || binding.Name.StartsWith("system:", StringComparison.Ordinal)
+            || binding.Name.StartsWith("eks:", StringComparison.Ordinal)
+            || binding.Labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal));
+    }
+
+    /// <summary>A node or Fargate mapping as EKS and eksctl write it: only the node groups, so one with more is not hidden here.</summary>
+    private static bool IsNodeLike(string username, IReadOnlyList<string> groups) =>
+        (username.StartsWith("system:node:", StringComparison.Ordinal) || groups.Contains("system:nodes") || groups.Contains("system:node-proxier"))
+        && groups.All(g => g is "system:bootstrappers" or "system:nodes" or "system:node-proxier");
+
+    private static HashSet<string> RuleSet(IEnumerable<PolicyRulePlan> rules) =>
+        [.. rules.Select(r => string.Join("|", new[] { r.ApiGroups, r.Resources, r.Verbs, r.ResourceNames, r.NonResourceUrls }.Select(l => string.Join(",", l.Order(Ordinal)))))];
+
+    private static string Subjects(RbacBinding binding) =>
+        string.Join(", ", binding.Subjects.Select(s => $"{s.Kind} {(s.Namespace.Length > 0 ? s.Namespace + "/" : "")}{s.Name}").Order(Ordinal));
+
+    /// <summary>What a subject can do, path by path: system:masters, each access policy, each binding that reaches it.</summary>
+    public static string Describe(Authorizer authorizer, AccessSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(subject);
+        var parts = new List<string>();
+        if (subject.Groups.Contains(KubernetesNames.SystemMasters))
+        {
+            parts.Add("everything (system:masters, bypasses RBAC)");
+        }
+
+        parts.AddRange(subject.Policies.Select(p => $"access policy {p}"));
+        parts.AddRange(authorizer.BindingsOf(subject)
+            .Where(b => !IsSystemBinding(b))
+            .Select(b => $"{b.RoleDisplay} {(b.IsClusterRoleBinding ? "cluster-wide" : "in " + b.Namespace)} via {b.Display}"));
+        return parts.Count == 0 ? "nothing beyond what every authenticated user may do" : string.Join("; ", parts);
+    }
+
+    /// <summary>EKS gives the cluster's creator a cluster-admin entry of its own; the model knows it only through deployerArn.</summary>
+    private static string CreatorHint(AccessPlan plan, AccessSubject subject) =>
+        plan.Cluster.DeployerArn is null && subject.Policies.Any(p => p.PolicyName == EksAccessPolicies.ClusterAdmin && p.Scope.Type == "cluster")
+            ? "; if this is the principal that created the cluster, set eks-infra:cluster.deployerArn to its ARN"
+            : "";
+
+    private static string Show(string text) => text.Length == 0 ? "(none)" : text;
+
+    private static string Show(IReadOnlyList<string> list) => list.Count == 0 ? "(none)" : string.Join(", ", list);
+}

@@ -1,0 +1,289 @@
+using System.Text.Json;
+using EksInfra.Access.Authorization;
+using EksInfra.Access.Config;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Audit;
+
+/// <summary>An input file that is not what the export command writes: the file, the place in it, and what is wrong.</summary>
+public sealed class AuditInputException : Exception
+{
+    public AuditInputException(string file, string place, string message)
+        : base($"{file}: {place}: {message}")
+    {
+        File = file;
+        Place = place;
+    }
+
+    public AuditInputException()
+    {
+        File = Place = "";
+    }
+
+    public AuditInputException(string message)
+        : base(message)
+    {
+        File = Place = "";
+    }
+
+    public AuditInputException(string message, Exception inner)
+        : base(message, inner)
+    {
+        File = Place = "";
+    }
+
+    public string File { get; }
+
+    public string Place { get; }
+}
+
+/// <summary>One live aws-auth entry. <see cref="Where"/> is its place in the file, for the report.</summary>
+public sealed record LiveMapping(PrincipalKind Kind, string Arn, string Username, IReadOnlyList<string> Groups, string Where);
+
+/// <summary>One live access entry with its associated policies, as describe-access-entry and list-associated-access-policies print them.</summary>
+public sealed record LiveAccessEntry(string PrincipalArn, string Type, string Username, IReadOnlyList<string> Groups, IReadOnlyList<PolicyAssociation> Policies, string Where);
+
+/// <summary>What a live cluster grants, from the files a user exported; a part not given is null (its comparison is skipped).</summary>
+public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyList<LiveAccessEntry>? AccessEntries, ClusterRbac? Rbac);
+
+/// <summary>Reads the three exports. Every reader takes the whole file or throws: a half-read input never reaches the report.</summary>
+public static class LiveInputs
+{
+    public const string AccessPolicyArnPrefix = ":eks::aws:cluster-access-policy/";
+
+    /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>.</summary>
+    public static IReadOnlyList<LiveMapping> ReadAwsAuth(byte[] bytes, string file)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var read = YamlConfigReader.ReadBytes(bytes, file);
+        if (read.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
+        {
+            throw new AuditInputException(file, Place(bad.Path, bad.Location), bad.Message);
+        }
+
+        if (read.Root is not ConfigMap top || top["kind"] is not ConfigScalar { Value: "ConfigMap" })
+        {
+            throw new AuditInputException(file, "line 1", "not a ConfigMap; pass the output of `kubectl -n kube-system get configmap aws-auth -o yaml`");
+        }
+
+        if (top["data"] is not ConfigMap data)
+        {
+            throw new AuditInputException(file, Place("data", top.Location), "the ConfigMap has no data map (a truncated export?); aws-auth keeps its mappings under data.mapRoles and data.mapUsers");
+        }
+
+        var result = new List<LiveMapping>();
+        result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file));
+        result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file));
+        return result;
+    }
+
+    private static List<LiveMapping> Mappings(ConfigMap data, string key, string arnKey, PrincipalKind kind, string file)
+    {
+        if (data[key] is not { } node)
+        {
+            return [];
+        }
+
+        if (node is not ConfigScalar { Kind: ScalarKind.Text } text)
+        {
+            throw new AuditInputException(file, Place($"data.{key}", node.Location), $"expected a string holding YAML, found {node.KindName}");
+        }
+
+        var parsed = YamlConfigReader.ReadText(text.Value, file, $"data.{key}");
+        if (parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
+        {
+            // The authenticator drops every mapping of a key that does not parse; the audit cannot guess either.
+            throw new AuditInputException(file, Place($"data.{key}", node.Location), $"does not parse as YAML ({bad.Message}), so the cluster's authenticator is ignoring every entry of it");
+        }
+
+        if (parsed.Root is null or ConfigScalar { Value: "" })
+        {
+            return [];
+        }
+
+        if (parsed.Root is not ConfigList list)
+        {
+            throw new AuditInputException(file, Place($"data.{key}", node.Location), $"is {parsed.Root.KindName}, not a YAML list of mappings");
+        }
+
+        var result = new List<LiveMapping>();
+        foreach (var item in list.Items)
+        {
+            if (item is not ConfigMap entry || entry[arnKey] is not ConfigScalar { Value.Length: > 0 } arn)
+            {
+                throw new AuditInputException(file, item.Path, $"is not a mapping with a {arnKey}");
+            }
+
+            var username = (entry["username"] as ConfigScalar)?.Value ?? "";
+            var groups = entry["groups"] is ConfigList g ? g.Items.OfType<ConfigScalar>().Select(s => s.Value).Order(StringComparer.Ordinal).ToList() : [];
+            result.Add(new LiveMapping(kind, arn.Value, username, groups, $"aws-auth {item.Path}"));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The access-entries file docs/export-access-entries.sh writes: <c>{"clusterName", "accessEntries": [ENTRY]}</c>,
+    /// each ENTRY the <c>accessEntry</c> object of <c>aws eks describe-access-entry</c> with the
+    /// <c>associatedAccessPolicies</c> list of <c>aws eks list-associated-access-policies</c> added.
+    /// </summary>
+    public static IReadOnlyList<LiveAccessEntry> ReadAccessEntries(byte[] bytes, string file)
+    {
+        using var doc = ParseJson(bytes, file);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("accessEntries", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        {
+            throw new AuditInputException(file, "(top level)", "expected an object with an accessEntries list, as docs/export-access-entries.sh writes it");
+        }
+
+        var result = new List<LiveAccessEntry>();
+        var i = 0;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            var place = $"accessEntries[{i++}]";
+            var arn = RequiredString(entry, "principalArn", place, file);
+            var type = RequiredString(entry, "type", place, file);
+            var username = entry.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : "";
+            var groups = StringList(entry, "kubernetesGroups", place, file);
+            if (!entry.TryGetProperty("associatedAccessPolicies", out var policies) || policies.ValueKind != JsonValueKind.Array)
+            {
+                throw new AuditInputException(file, $"{place}.associatedAccessPolicies", "missing: each entry carries the list `aws eks list-associated-access-policies` prints for it (empty when it has none)");
+            }
+
+            var associations = new List<PolicyAssociation>();
+            var j = 0;
+            foreach (var policy in policies.EnumerateArray())
+            {
+                var at = $"{place}.associatedAccessPolicies[{j++}]";
+                var policyArn = RequiredString(policy, "policyArn", at, file);
+                var slash = policyArn.IndexOf(AccessPolicyArnPrefix, StringComparison.Ordinal);
+                if (slash < 0)
+                {
+                    throw new AuditInputException(file, $"{at}.policyArn", $"'{policyArn}' is not an EKS access policy ARN (arn:PARTITION:eks::aws:cluster-access-policy/NAME)");
+                }
+
+                if (!policy.TryGetProperty("accessScope", out var scope) || scope.ValueKind != JsonValueKind.Object)
+                {
+                    throw new AuditInputException(file, $"{at}.accessScope", "missing");
+                }
+
+                var scopeType = RequiredString(scope, "type", $"{at}.accessScope", file);
+                var namespaces = StringList(scope, "namespaces", $"{at}.accessScope", file);
+                associations.Add(new PolicyAssociation(policyArn[(slash + AccessPolicyArnPrefix.Length)..], scopeType == "cluster" ? AccessScopePlan.Cluster : new AccessScopePlan(scopeType, namespaces)));
+            }
+
+            result.Add(new LiveAccessEntry(arn, type, username, groups, associations, $"access entry {place}"));
+        }
+
+        return result;
+    }
+
+    /// <summary><c>kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json</c>: a v1 List.</summary>
+    public static ClusterRbac ReadRbac(byte[] bytes, string file)
+    {
+        using var doc = ParseJson(bytes, file);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            throw new AuditInputException(file, "(top level)", "expected a List with items, as `kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json` prints it");
+        }
+
+        var clusterRoles = new SortedDictionary<string, IReadOnlyList<PolicyRulePlan>>(StringComparer.Ordinal);
+        var roles = new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>();
+        var bindings = new List<RbacBinding>();
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var place = $"items[{i++}]";
+            var kind = RequiredString(item, "kind", place, file);
+            if (!item.TryGetProperty("metadata", out var meta) || meta.ValueKind != JsonValueKind.Object)
+            {
+                throw new AuditInputException(file, $"{place}.metadata", "missing");
+            }
+
+            var name = RequiredString(meta, "name", $"{place}.metadata", file);
+            var ns = meta.TryGetProperty("namespace", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
+            var labels = meta.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object
+                ? l.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal)
+                : new Dictionary<string, string>(StringComparer.Ordinal);
+            switch (kind)
+            {
+                case "ClusterRole":
+                    clusterRoles[name] = Rules(item);
+                    break;
+                case "Role":
+                    roles[(RequireNamespace(ns, place, file), name)] = Rules(item);
+                    break;
+                case "ClusterRoleBinding" or "RoleBinding":
+                    if (!item.TryGetProperty("roleRef", out var roleRef) || roleRef.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new AuditInputException(file, $"{place}.roleRef", $"missing: a {kind} always has one");
+                    }
+
+                    var subjects = item.TryGetProperty("subjects", out var s) && s.ValueKind == JsonValueKind.Array
+                        ? s.EnumerateArray().Select((subject, k) => new RbacSubject(
+                            RequiredString(subject, "kind", $"{place}.subjects[{k}]", file),
+                            RequiredString(subject, "name", $"{place}.subjects[{k}]", file),
+                            subject.TryGetProperty("namespace", out var sn) && sn.ValueKind == JsonValueKind.String ? sn.GetString()! : "")).ToList()
+                        : [];
+                    bindings.Add(new RbacBinding(
+                        name,
+                        kind == "RoleBinding" ? RequireNamespace(ns, place, file) : "",
+                        RequiredString(roleRef, "kind", $"{place}.roleRef", file),
+                        RequiredString(roleRef, "name", $"{place}.roleRef", file),
+                        subjects,
+                        labels));
+                    break;
+                default:
+                    throw new AuditInputException(file, $"{place}.kind", $"'{kind}' is not an RBAC object; expected ClusterRole, ClusterRoleBinding, Role or RoleBinding");
+            }
+        }
+
+        return new ClusterRbac(clusterRoles, roles, bindings);
+    }
+
+    private static List<PolicyRulePlan> Rules(JsonElement item) =>
+        item.TryGetProperty("rules", out var rules) && rules.ValueKind == JsonValueKind.Array ? [.. rules.EnumerateArray().Select(RbacData.ParseRule)] : [];
+
+    private static string RequireNamespace(string ns, string place, string file) =>
+        ns.Length > 0 ? ns : throw new AuditInputException(file, $"{place}.metadata.namespace", "missing: Roles and RoleBindings live in a namespace");
+
+    private static JsonDocument ParseJson(byte[] bytes, string file)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : "(file)";
+            var why = bytes.Length == 0 ? "the file is empty" : e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+            throw new AuditInputException(file, where, $"not valid JSON ({why}); a truncated or hand-edited export? Export it again");
+        }
+    }
+
+    private static string RequiredString(JsonElement parent, string name, string place, string file) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
+            ? value.GetString()!
+            : throw new AuditInputException(file, $"{place}.{name}", "missing or not a string");
+
+    private static List<string> StringList(JsonElement parent, string name, string place, string file)
+    {
+        if (!parent.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            throw new AuditInputException(file, $"{place}.{name}", "expected a list of strings");
+        }
+
+        return [.. list.EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal)];
+    }
+
+    private static string Place(string path, SourceLocation? location) =>
+        location is null ? path : $"{path} (line {location.Line}, column {location.Column})";
+}

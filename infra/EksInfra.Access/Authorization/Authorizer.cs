@@ -1,0 +1,100 @@
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Authorization;
+
+/// <summary>An EKS access policy associated with an access entry, with its scope.</summary>
+public sealed record PolicyAssociation(string PolicyName, AccessScopePlan Scope)
+{
+    public override string ToString() => $"{PolicyName} ({Scope})";
+}
+
+/// <summary>
+/// What Kubernetes sees of one IAM principal once EKS has authenticated it: a username, groups, and (through its
+/// access entry) access policies. <see cref="Note"/> says where the identity came from when that matters.
+/// </summary>
+public sealed record AccessSubject(
+    string Principal,
+    string Kind,
+    string Username,
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<PolicyAssociation> Policies,
+    string? Note = null)
+{
+    /// <summary>Every authenticated user is in this group as well (k8s.io/apiserver user.AllAuthenticated).</summary>
+    public const string AllAuthenticated = "system:authenticated";
+
+    public IReadOnlyCollection<string> EffectiveGroups => [.. Groups, AllAuthenticated];
+}
+
+public enum GrantPathKind
+{
+    SystemMasters,
+    AccessPolicy,
+    Rbac,
+}
+
+/// <summary>One reason a request is allowed: system:masters, an access policy and its scope, or a binding and its role.</summary>
+public sealed record GrantPath(GrantPathKind Kind, string Description, RbacBinding? Binding = null, PolicyAssociation? Policy = null)
+{
+    public override string ToString() => Description;
+}
+
+/// <summary>
+/// Decides requests the way an EKS cluster does: <c>system:masters</c> passes every check; the EKS access policies
+/// of the principal's access entry (the EKS authorizer webhook); then RBAC. Any one allow is enough.
+/// </summary>
+public sealed class Authorizer(ClusterRbac rbac)
+{
+    public ClusterRbac Rbac { get; } = rbac;
+
+    public IReadOnlyList<GrantPath> Why(AccessSubject subject, AccessRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(request);
+        var paths = new List<GrantPath>();
+        if (subject.Groups.Contains(KubernetesNames.SystemMasters))
+        {
+            // The API server's privileged group short-circuits authorization before any authorizer runs.
+            paths.Add(new GrantPath(GrantPathKind.SystemMasters, "system:masters (bypasses RBAC)"));
+        }
+
+        foreach (var policy in subject.Policies)
+        {
+            if (PolicyApplies(policy, request) && RbacData.AccessPolicies.TryGetValue(policy.PolicyName, out var rules) && rules.Any(r => RbacRules.Allows(r, request)))
+            {
+                paths.Add(new GrantPath(GrantPathKind.AccessPolicy, $"access policy {policy}", Policy: policy));
+            }
+        }
+
+        var groups = subject.EffectiveGroups;
+        foreach (var binding in Rbac.BindingsFor(request.Namespace))
+        {
+            if (binding.Subjects.Any(s => ClusterRbac.Applies(s, subject.Username, groups))
+                && Rbac.RulesOf(binding).Any(r => RbacRules.Allows(r, request)))
+            {
+                paths.Add(new GrantPath(GrantPathKind.Rbac, $"{binding.RoleDisplay} via {binding.Display}", Binding: binding));
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>Whether the subject may do everything everywhere: system:masters, or a wildcard rule granted cluster-wide.</summary>
+    public bool IsClusterAdmin(AccessSubject subject) => Why(subject, AccessRequest.Everything).Count > 0;
+
+    /// <summary>
+    /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,
+    /// "Associate access policies with access entries": accessScope type namespace); a cluster-scoped one grants everywhere.
+    /// </summary>
+    private static bool PolicyApplies(PolicyAssociation policy, AccessRequest request) =>
+        policy.Scope.Type == "cluster" || (request.Namespace.Length > 0 && policy.Scope.Namespaces.Contains(request.Namespace));
+
+    /// <summary>Every binding that reaches the subject, with the rules it brings: what the subject may do through RBAC.</summary>
+    public IEnumerable<RbacBinding> BindingsOf(AccessSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        var groups = subject.EffectiveGroups;
+        return Rbac.Bindings.Where(b => b.Subjects.Any(s => ClusterRbac.Applies(s, subject.Username, groups)));
+    }
+}

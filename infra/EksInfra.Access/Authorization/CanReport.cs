@@ -1,0 +1,272 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
+using EksInfra.Access.Reports;
+
+namespace EksInfra.Access.Authorization;
+
+/// <summary>A question to <c>eksinfra can</c>, parsed: the request, how it is scoped, and what was assumed.</summary>
+public sealed partial record CanQuestion(AccessRequest Request, string Text, string Scope, IReadOnlyList<string> Notes)
+{
+    /// <summary>
+    /// Parses VERB and RESOURCE[.GROUP][/SUBRESOURCE] (or a /non-resource/path) and the namespace, as
+    /// <c>kubectl auth can-i</c> would send them. Returns null with <paramref name="error"/> when they are not a request.
+    /// </summary>
+    public static CanQuestion? Parse(string verb, string resource, string? ns, string? name, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(verb);
+        ArgumentNullException.ThrowIfNull(resource);
+        error = "";
+        var notes = new List<string>();
+        if (!Word().IsMatch(verb))
+        {
+            error = $"VERB '{verb}' is not a Kubernetes verb; use a lowercase verb such as get, list, watch, create, update, patch, delete, deletecollection, impersonate or *";
+            return null;
+        }
+
+        if (resource.StartsWith('/'))
+        {
+            if (ns is not null)
+            {
+                notes.Add($"{resource} is a non-resource URL, which has no namespace: --namespace {ns} is ignored");
+            }
+
+            return new CanQuestion(AccessRequest.NonResource(verb, resource), $"{verb} {resource}", "non-resource URL", notes);
+        }
+
+        var match = ResourcePattern().Match(resource);
+        if (!match.Success)
+        {
+            error = $"RESOURCE '{resource}' is not a resource; write it lowercase and plural, as RESOURCE, RESOURCE.GROUP or RESOURCE/SUBRESOURCE (pods, deployments.apps, pods/exec), or a URL path (/healthz)";
+            return null;
+        }
+
+        var plural = match.Groups["resource"].Value;
+        var subresource = match.Groups["sub"].Value;
+        string group;
+        if (match.Groups["group"].Success)
+        {
+            group = match.Groups["group"].Value;
+        }
+        else if (plural == RbacRules.All)
+        {
+            group = RbacRules.All;
+        }
+        else if (KubernetesResources.GroupOf(plural) is { } known)
+        {
+            group = known;
+        }
+        else
+        {
+            group = "";
+            notes.Add($"'{plural}' is not a built-in resource, so it is asked of the core API group; name a custom resource with its group (widgets.example.com)");
+        }
+
+        var namespaced = KubernetesResources.IsNamespaced(group, plural) ?? ns is not null;
+        var requestNamespace = "";
+        var requestName = name ?? "";
+        string scope;
+        if (plural == "namespaces" && group.Length == 0 && ns is not null)
+        {
+            // apiserver RequestInfo: a request on a namespace object carries that namespace as its namespace.
+            requestNamespace = ns;
+            requestName = name ?? ns;
+            scope = $"the namespace {ns} itself";
+        }
+        else if (!namespaced)
+        {
+            scope = "cluster-scoped";
+            if (ns is not null)
+            {
+                notes.Add($"{Display(group, plural)} is cluster-scoped: --namespace {ns} is ignored, and only cluster-wide grants count");
+            }
+        }
+        else if (ns is not null)
+        {
+            requestNamespace = ns;
+            scope = $"in namespace {ns}";
+        }
+        else
+        {
+            scope = "cluster-wide: every namespace at once";
+        }
+
+        var text = $"{verb} {Display(group, plural)}{(subresource.Length > 0 ? "/" + subresource : "")}{(requestName.Length > 0 && plural != "namespaces" ? $" named {requestName}" : "")}";
+        return new CanQuestion(new AccessRequest(verb, group, plural, subresource, requestName, requestNamespace), text, scope, notes);
+    }
+
+    private static string Display(string group, string resource) => group.Length == 0 || group == RbacRules.All && resource == RbacRules.All ? resource : $"{resource}.{group}";
+
+    [GeneratedRegex(@"^([a-z]+|\*)$")]
+    private static partial Regex Word();
+
+    [GeneratedRegex(@"^(?<resource>[a-z0-9-]+|\*)(\.(?<group>[a-z0-9.-]+|\*))?(/(?<sub>[a-z0-9-]+))?$")]
+    private static partial Regex ResourcePattern();
+}
+
+public sealed record CanAnswer(string Principal, string Kind, string Username, IReadOnlyList<string> Paths, string? Note);
+
+/// <summary><c>eksinfra can</c>: who may make one request, and by which path; or everything one principal may do.</summary>
+public static class CanReport
+{
+    public static IReadOnlyList<CanAnswer> Who(ModelAccess access, CanQuestion question)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(question);
+        return [.. access.Subjects
+            .Select(s => (Subject: s, Paths: access.Authorizer.Why(s, question.Request)))
+            .Where(x => x.Paths.Count > 0)
+            .Select(x => new CanAnswer(x.Subject.Principal, x.Subject.Kind, x.Subject.Username, [.. x.Paths.Select(p => p.Description)], x.Subject.Note))];
+    }
+
+    public static string RenderWho(AccessPlan plan, CanQuestion question, IReadOnlyList<CanAnswer> answers, IReadOnlyList<string> notes, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(answers);
+        ArgumentNullException.ThrowIfNull(notes);
+        var allNotes = question.Notes.Concat(notes).ToList();
+        if (format == ReportFormat.Json)
+        {
+            return Json.Write(new JsonObject
+            {
+                ["stack"] = plan.StackName,
+                ["request"] = question.Text,
+                ["scope"] = question.Scope,
+                ["principals"] = new JsonArray([.. answers.Select(a => (JsonNode)new JsonObject
+                {
+                    ["principal"] = a.Principal,
+                    ["kind"] = a.Kind,
+                    ["username"] = a.Username,
+                    ["paths"] = Json.Strings(a.Paths),
+                    ["note"] = a.Note,
+                })]),
+                ["notes"] = Json.Strings(allNotes),
+            });
+        }
+
+        var rows = answers.Select(a => new[] { a.Principal, a.Kind, a.Username, string.Join("; ", a.Paths) + (a.Note is null ? "" : $" ({a.Note})") }).ToList();
+        string[] header = ["PRINCIPAL", "KIND", "USERNAME", "GRANTED BY"];
+        var sb = new StringBuilder();
+        var title = $"who can {question.Text} ({question.Scope}) in stack {plan.StackName}: {answers.Count} principal{(answers.Count == 1 ? "" : "s")}";
+        if (format == ReportFormat.Markdown)
+        {
+            sb.Append($"### Who can `{question.Text}` ({question.Scope}) in `{plan.StackName}`\n\n");
+            if (rows.Count > 0)
+            {
+                TextTable.Markdown(sb, ["Principal", "Kind", "Username", "Granted by"], rows);
+            }
+            else
+            {
+                sb.Append("_Nobody the stack maps._\n");
+            }
+        }
+        else
+        {
+            sb.Append(title).Append("\n\n");
+            if (rows.Count > 0)
+            {
+                TextTable.Plain(sb, header, rows);
+            }
+            else
+            {
+                sb.Append("nobody the stack maps\n");
+            }
+        }
+
+        sb.Append(string.Concat(allNotes.Select(n => $"\nNote: {n}")));
+        return sb.Append(allNotes.Count > 0 ? "\n" : "").ToString();
+    }
+
+    /// <summary>Everything one subject may do: one row per rule of each path, with the scope it applies in.</summary>
+    public static IReadOnlyList<string[]> Everything(Authorizer authorizer, AccessSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(subject);
+        var rows = new List<string[]>();
+        if (subject.Groups.Contains(Model.KubernetesNames.SystemMasters))
+        {
+            rows.Add(["system:masters (bypasses RBAC)", "everywhere", "*", "*", "*"]);
+        }
+
+        foreach (var policy in subject.Policies)
+        {
+            var rules = RbacData.AccessPolicies.GetValueOrDefault(policy.PolicyName) ?? [];
+            rows.AddRange(rules.Select(r => Row($"access policy {policy.PolicyName}", policy.Scope.Type == "cluster" ? "cluster-wide" : "namespaces " + string.Join(", ", policy.Scope.Namespaces), r)));
+        }
+
+        foreach (var binding in authorizer.BindingsOf(subject).OrderBy(b => b.Namespace, StringComparer.Ordinal).ThenBy(b => b.Name, StringComparer.Ordinal))
+        {
+            var scope = binding.IsClusterRoleBinding ? "cluster-wide" : $"namespace {binding.Namespace}";
+            var rules = authorizer.Rbac.RulesOf(binding);
+            if (rules.Count == 0)
+            {
+                rows.Add([$"{binding.RoleDisplay} via {binding.Display}", scope, "", "(the role does not exist: nothing)", ""]);
+            }
+
+            rows.AddRange(rules.Select(r => Row($"{binding.RoleDisplay} via {binding.Display}", scope, r)));
+        }
+
+        return rows;
+    }
+
+    private static string[] Row(string via, string scope, PolicyRulePlan rule)
+    {
+        if (rule.NonResourceUrls.Count > 0)
+        {
+            return [via, scope == "cluster-wide" ? scope : $"{scope} (non-resource URLs apply only cluster-wide: nothing)", "", "URLs " + string.Join(",", rule.NonResourceUrls), string.Join(",", rule.Verbs)];
+        }
+
+        var resources = string.Join(",", rule.Resources) + (rule.ResourceNames.Count > 0 ? $" named {string.Join(",", rule.ResourceNames)}" : "");
+        return [via, scope, string.Join(",", rule.ApiGroups.Select(g => g.Length == 0 ? "core" : g)), resources, string.Join(",", rule.Verbs)];
+    }
+
+    public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, ReportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(rows);
+        string[] header = ["VIA", "SCOPE", "API GROUPS", "RESOURCES", "VERBS"];
+        if (format == ReportFormat.Json)
+        {
+            return Json.Write(new JsonObject
+            {
+                ["stack"] = plan.StackName,
+                ["principal"] = subject.Principal,
+                ["username"] = subject.Username,
+                ["groups"] = Json.Strings(subject.Groups),
+                ["note"] = subject.Note,
+                ["permissions"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["via"] = r[0],
+                    ["scope"] = r[1],
+                    ["apiGroups"] = r[2],
+                    ["resources"] = r[3],
+                    ["verbs"] = r[4],
+                })]),
+            });
+        }
+
+        var sb = new StringBuilder();
+        var who = $"{subject.Principal} (username {subject.Username}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))})";
+        if (format == ReportFormat.Markdown)
+        {
+            sb.Append($"### What `{subject.Principal}` can do in `{plan.StackName}`\n\nUsername `{Markdown.Cell(subject.Username)}`, groups {Markdown.Cell(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
+            TextTable.Markdown(sb, ["Via", "Scope", "API groups", "Resources", "Verbs"], rows);
+        }
+        else
+        {
+            sb.Append($"what {who} can do in stack {plan.StackName}{(subject.Note is null ? "" : $" ({subject.Note})")}\n\n");
+            TextTable.Plain(sb, header, rows);
+        }
+
+        if (rows.Count == 0)
+        {
+            sb.Append(format == ReportFormat.Markdown ? "\n_Nothing._\n" : "nothing\n");
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,124 @@
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Authorization;
+
+/// <summary>A binding's subject: <c>User</c>, <c>Group</c> or <c>ServiceAccount</c>, as RBAC spells the kind.</summary>
+public sealed record RbacSubject(string Kind, string Name, string Namespace = "");
+
+/// <summary>A ClusterRoleBinding (empty <see cref="Namespace"/>) or a RoleBinding, with the labels that say who made it.</summary>
+public sealed record RbacBinding(
+    string Name,
+    string Namespace,
+    string RoleKind,
+    string RoleName,
+    IReadOnlyList<RbacSubject> Subjects,
+    IReadOnlyDictionary<string, string> Labels)
+{
+    public bool IsClusterRoleBinding => Namespace.Length == 0;
+
+    public string Kind => IsClusterRoleBinding ? "ClusterRoleBinding" : "RoleBinding";
+
+    public string Display => IsClusterRoleBinding ? $"ClusterRoleBinding {Name}" : $"RoleBinding {Namespace}/{Name}";
+
+    public string RoleDisplay => $"{RoleKind} {RoleName}";
+
+    /// <summary>The stack labels every object it writes (RbacRenderer, KubernetesAccess).</summary>
+    public bool IsManagedByStack => Labels.TryGetValue(KubernetesNames.ManagedByLabel, out var v) && v == KubernetesNames.ManagedByValue;
+}
+
+/// <summary>
+/// The RBAC objects of one cluster, the model's or a live one, and the walk the RBAC authorizer makes over them
+/// (plugin/pkg/auth/authorizer/rbac/rbac.go, VisitRulesFor): every ClusterRoleBinding; RoleBindings only in the
+/// request's namespace, so a cluster-scoped request or one across all namespaces is never granted by a RoleBinding.
+/// </summary>
+public sealed class ClusterRbac
+{
+    public ClusterRbac(
+        IReadOnlyDictionary<string, IReadOnlyList<PolicyRulePlan>> clusterRoles,
+        IReadOnlyDictionary<(string Namespace, string Name), IReadOnlyList<PolicyRulePlan>> roles,
+        IReadOnlyList<RbacBinding> bindings)
+    {
+        ClusterRoles = clusterRoles;
+        Roles = roles;
+        Bindings = bindings;
+    }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<PolicyRulePlan>> ClusterRoles { get; }
+
+    public IReadOnlyDictionary<(string Namespace, string Name), IReadOnlyList<PolicyRulePlan>> Roles { get; }
+
+    public IReadOnlyList<RbacBinding> Bindings { get; }
+
+    /// <summary>What the model creates: the built-in ClusterRoles, the stack's own, and its bindings.</summary>
+    public static ClusterRbac OfPlan(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var roles = new SortedDictionary<string, IReadOnlyList<PolicyRulePlan>>(StringComparer.Ordinal);
+        foreach (var (name, rules) in RbacData.BuiltInClusterRoles)
+        {
+            roles[name] = rules;
+        }
+
+        foreach (var role in plan.Rbac.ClusterRoles)
+        {
+            roles[role.Name] = role.Rules;
+        }
+
+        var labels = new Dictionary<string, string> { [KubernetesNames.ManagedByLabel] = KubernetesNames.ManagedByValue };
+        var bindings = plan.Rbac.ClusterRoleBindings
+            .Select(b => new RbacBinding(b.Name, "", "ClusterRole", b.ClusterRole, [new RbacSubject("Group", b.Group)], labels))
+            .Concat(plan.Rbac.RoleBindings.Select(b => new RbacBinding(b.Name, b.Namespace, "ClusterRole", b.ClusterRole, [new RbacSubject("Group", b.Group)], labels)))
+            .ToList();
+        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), bindings);
+    }
+
+    /// <summary>The rules a binding's roleRef resolves to; empty when the role does not exist (RBAC then grants nothing).</summary>
+    public IReadOnlyList<PolicyRulePlan> RulesOf(RbacBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        if (binding.RoleKind == "ClusterRole")
+        {
+            return ClusterRoles.TryGetValue(binding.RoleName, out var rules) ? rules : [];
+        }
+
+        // A RoleBinding may refer to a Role only in its own namespace.
+        return Roles.TryGetValue((binding.Namespace, binding.RoleName), out var local) ? local : [];
+    }
+
+    /// <summary>The bindings whose rules the authorizer consults for a request in <paramref name="requestNamespace"/>.</summary>
+    public IEnumerable<RbacBinding> BindingsFor(string requestNamespace) =>
+        Bindings.Where(b => b.IsClusterRoleBinding || (requestNamespace.Length > 0 && b.Namespace == requestNamespace));
+
+    /// <summary>
+    /// appliesToUser in rbac.go: a User subject by name, a Group subject by membership. A username template
+    /// (<c>sso:{{SessionName}}</c>) matches the names it can produce. IAM principals are never service accounts.
+    /// </summary>
+    public static bool Applies(RbacSubject subject, string username, IReadOnlyCollection<string> groups)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(groups);
+        return subject.Kind switch
+        {
+            "User" => UsernameMatches(username, subject.Name),
+            "Group" => groups.Contains(subject.Name),
+            _ => false,
+        };
+    }
+
+    /// <summary>Whether <paramref name="username"/>, which may hold <c>{{...}}</c> templates, can be <paramref name="name"/>.</summary>
+    public static bool UsernameMatches(string username, string name)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        if (!username.Contains("{{", StringComparison.Ordinal))
+        {
+            return username == name;
+        }
+
+        var pattern = "^" + string.Join(".+", TemplateParts(username).Select(System.Text.RegularExpressions.Regex.Escape)) + "$";
+        return System.Text.RegularExpressions.Regex.IsMatch(name, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+    }
+
+    private static string[] TemplateParts(string username) =>
+        System.Text.RegularExpressions.Regex.Split(username, @"\{\{[^}]*\}\}", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+}

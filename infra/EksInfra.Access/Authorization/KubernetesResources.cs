@@ -1,0 +1,51 @@
+namespace EksInfra.Access.Authorization;
+
+/// <summary>
+/// The built-in resources of the Kubernetes API and whether they are namespaced, as
+/// <c>kubectl api-resources</c> lists them for Kubernetes 1.31 (the served group of each). A RoleBinding grants
+/// only namespaced resources, in its own namespace; cluster-scoped ones (nodes) need a ClusterRoleBinding.
+/// </summary>
+public static class KubernetesResources
+{
+    private static readonly (string Group, string Resource, bool Namespaced)[] Table =
+    [
+        ("", "bindings", true), ("", "componentstatuses", false), ("", "configmaps", true), ("", "endpoints", true),
+        ("", "events", true), ("", "limitranges", true), ("", "namespaces", false), ("", "nodes", false),
+        ("", "persistentvolumeclaims", true), ("", "persistentvolumes", false), ("", "pods", true), ("", "podtemplates", true),
+        ("", "replicationcontrollers", true), ("", "resourcequotas", true), ("", "secrets", true),
+        ("", "serviceaccounts", true), ("", "services", true),
+        ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", false),
+        ("admissionregistration.k8s.io", "validatingadmissionpolicies", false),
+        ("admissionregistration.k8s.io", "validatingadmissionpolicybindings", false),
+        ("admissionregistration.k8s.io", "validatingwebhookconfigurations", false),
+        ("apiextensions.k8s.io", "customresourcedefinitions", false),
+        ("apiregistration.k8s.io", "apiservices", false),
+        ("apps", "controllerrevisions", true), ("apps", "daemonsets", true), ("apps", "deployments", true),
+        ("apps", "replicasets", true), ("apps", "statefulsets", true),
+        ("authentication.k8s.io", "selfsubjectreviews", false), ("authentication.k8s.io", "tokenreviews", false),
+        ("authorization.k8s.io", "localsubjectaccessreviews", true), ("authorization.k8s.io", "selfsubjectaccessreviews", false),
+        ("authorization.k8s.io", "selfsubjectrulesreviews", false), ("authorization.k8s.io", "subjectaccessreviews", false),
+        ("autoscaling", "horizontalpodautoscalers", true),
+        ("batch", "cronjobs", true), ("batch", "jobs", true),
+        ("certificates.k8s.io", "certificatesigningrequests", false),
+        ("coordination.k8s.io", "leases", true),
+        ("discovery.k8s.io", "endpointslices", true),
+        ("flowcontrol.apiserver.k8s.io", "flowschemas", false), ("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations", false),
+        ("networking.k8s.io", "ingressclasses", false), ("networking.k8s.io", "ingresses", true), ("networking.k8s.io", "networkpolicies", true),
+        ("node.k8s.io", "runtimeclasses", false),
+        ("policy", "poddisruptionbudgets", true),
+        ("rbac.authorization.k8s.io", "clusterrolebindings", false), ("rbac.authorization.k8s.io", "clusterroles", false),
+        ("rbac.authorization.k8s.io", "rolebindings", true), ("rbac.authorization.k8s.io", "roles", true),
+        ("scheduling.k8s.io", "priorityclasses", false),
+        ("storage.k8s.io", "csidrivers", false), ("storage.k8s.io", "csinodes", false), ("storage.k8s.io", "csistoragecapacities", true),
+        ("storage.k8s.io", "storageclasses", false), ("storage.k8s.io", "volumeattachments", false),
+    ];
+
+    /// <summary>The group serving a resource named without one, as kubectl resolves it (the core group first).</summary>
+    public static string? GroupOf(string resource) =>
+        Table.Where(r => r.Resource == resource).Select(r => r.Group).Cast<string?>().FirstOrDefault();
+
+    /// <summary>True or false for a built-in resource; null for one this table does not know (a custom resource).</summary>
+    public static bool? IsNamespaced(string group, string resource) =>
+        Table.Where(r => r.Group == group && r.Resource == resource).Select(r => (bool?)r.Namespaced).FirstOrDefault();
+}

@@ -1,0 +1,61 @@
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Authorization;
+
+/// <summary>The identities a stack's plan gives its principals, as the cluster will see them, and its RBAC.</summary>
+public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authorizer Authorizer, IReadOnlyList<string> Notes)
+{
+    /// <summary>
+    /// The username EKS gives an access entry made without one (EKS User Guide, "Create access entries"): a role's
+    /// assumed-role ARN with the session name, a user's own ARN.
+    /// </summary>
+    public static string CreatorUsername(string principalArn) =>
+        Arns.TryParse(principalArn, out var arn, out _) && arn.Kind == PrincipalKind.Role
+            ? $"arn:{arn.Partition}:sts::{arn.AccountId}:assumed-role/{arn.Name}/{{{{SessionName}}}}"
+            : principalArn;
+
+    public const string CreatorNote = "the cluster creator: EKS makes it cluster admin through an access entry of its own";
+
+    /// <summary>
+    /// In the access-entry modes EKS uses the access entry where one exists (and the plan makes one for every
+    /// principal), so a principal is what its entry says: system:masters is there an AmazonEKSClusterAdminPolicy
+    /// association. In CONFIG_MAP, aws-auth's username and groups. The node role is left out: its permissions
+    /// come from the Node authorizer and system:nodes, which this tool does not model.
+    /// </summary>
+    public static ModelAccess Of(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var subjects = new List<AccessSubject>();
+        var kinds = plan.Principals.ToDictionary(p => p.Principal, p => p.Kind, StringComparer.Ordinal);
+        if (plan.Mode.UsesAccessEntries())
+        {
+            var masters = plan.Principals.Where(p => p.BypassesRbac).Select(p => p.Principal).ToHashSet(StringComparer.Ordinal);
+            subjects.AddRange(plan.AccessEntries.Select(e => new AccessSubject(
+                e.PrincipalArn,
+                kinds.GetValueOrDefault(e.PrincipalArn, "role"),
+                e.Username,
+                e.KubernetesGroups,
+                [.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope))],
+                masters.Contains(e.PrincipalArn) ? "the model's system:masters, carried by its access entry as AmazonEKSClusterAdminPolicy" : null)));
+            if (plan.Cluster.DeployerArn is { } deployer)
+            {
+                subjects.Add(new AccessSubject(deployer, "cluster creator", CreatorUsername(deployer), [], [new PolicyAssociation(EksAccessPolicies.ClusterAdmin, AccessScopePlan.Cluster)], CreatorNote));
+            }
+        }
+        else
+        {
+            subjects.AddRange(plan.Principals
+                .Where(p => p.Kind != "node role")
+                .Select(p => new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
+        }
+
+        var notes = new List<string> { $"{plan.NodeRole.Arn} (the node role) is not evaluated: nodes are authorized by the Node authorizer and system:nodes." };
+        if (plan.Mode.UsesAccessEntries() && plan.Cluster.DeployerArn is null)
+        {
+            notes.Add("The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own.");
+        }
+
+        return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], new Authorizer(ClusterRbac.OfPlan(plan)), notes);
+    }
+}

@@ -1,0 +1,81 @@
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Authorization;
+
+/// <summary>
+/// One request as the Kubernetes authorizer sees it (k8s.io/apiserver authorizer.Attributes): a resource request
+/// (API group, resource, subresource, name, namespace) or a non-resource request (a URL path).
+/// An empty <see cref="Namespace"/> is a cluster-scoped request, or one across every namespace.
+/// </summary>
+public sealed record AccessRequest(string Verb, string ApiGroup, string Resource, string Subresource, string Name, string Namespace, string? Path = null)
+{
+    public bool IsResourceRequest => Path is null;
+
+    public static AccessRequest NonResource(string verb, string path) => new(verb, "", "", "", "", "", path);
+
+    /// <summary><c>*</c> in every field: only a rule of wildcards allows it, which is what cluster admin means.</summary>
+    public static readonly AccessRequest Everything = new("*", "*", "*", "", "", "");
+
+    public string CombinedResource => Subresource.Length > 0 ? $"{Resource}/{Subresource}" : Resource;
+}
+
+/// <summary>
+/// Kubernetes' RBAC rule matching, as plugin/pkg/auth/authorizer/rbac/rbac.go (RuleAllows) and
+/// pkg/apis/rbac/v1/evaluation_helpers.go (VerbMatches, APIGroupMatches, ResourceMatches, ResourceNameMatches,
+/// NonResourceURLMatches) define it. Rules only allow; there is no deny.
+/// </summary>
+public static class RbacRules
+{
+    public const string All = "*";
+
+    public static bool Allows(PolicyRulePlan rule, AccessRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.IsResourceRequest)
+        {
+            return VerbMatches(rule, request.Verb) && NonResourceUrlMatches(rule, request.Path!);
+        }
+
+        return VerbMatches(rule, request.Verb)
+            && ApiGroupMatches(rule, request.ApiGroup)
+            && ResourceMatches(rule, request.CombinedResource, request.Subresource)
+            && ResourceNameMatches(rule, request.Name);
+    }
+
+    public static bool VerbMatches(PolicyRulePlan rule, string verb) => rule.Verbs.Any(v => v == All || v == verb);
+
+    public static bool ApiGroupMatches(PolicyRulePlan rule, string group) => rule.ApiGroups.Any(g => g == All || g == group);
+
+    /// <summary><c>*</c> is every resource and subresource; <c>*/scale</c> is the scale subresource of every resource.</summary>
+    public static bool ResourceMatches(PolicyRulePlan rule, string combinedResource, string subresource)
+    {
+        foreach (var resource in rule.Resources)
+        {
+            if (resource == All || resource == combinedResource)
+            {
+                return true;
+            }
+
+            if (subresource.Length > 0 && resource.Length == subresource.Length + 2
+                && resource.StartsWith("*/", StringComparison.Ordinal) && resource.EndsWith(subresource, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A rule with resourceNames allows only requests that name one of them: list, watch (of the collection),
+    /// create and deletecollection carry no name, so such a rule never allows them.
+    /// </summary>
+    public static bool ResourceNameMatches(PolicyRulePlan rule, string name) =>
+        rule.ResourceNames.Count == 0 || rule.ResourceNames.Any(n => n == name);
+
+    /// <summary><c>*</c> is every path; a trailing <c>*</c> is a prefix match (<c>/healthz/*</c>).</summary>
+    public static bool NonResourceUrlMatches(PolicyRulePlan rule, string path) =>
+        rule.NonResourceUrls.Any(url => url == All || url == path
+            || (url.EndsWith('*') && path.StartsWith(url.TrimEnd('*'), StringComparison.Ordinal)));
+}

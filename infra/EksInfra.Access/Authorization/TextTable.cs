@@ -1,0 +1,26 @@
+using System.Text;
+using EksInfra.Access.Reports;
+
+namespace EksInfra.Access.Authorization;
+
+/// <summary>The plain and Markdown tables of the can and audit reports: padded columns, or escaped cells.</summary>
+internal static class TextTable
+{
+    public static void Plain(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        foreach (var row in rows.Prepend(header))
+        {
+            sb.Append(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
+        }
+    }
+
+    public static void Markdown(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows)
+    {
+        sb.Append("| ").Append(string.Join(" | ", header)).Append(" |\n|").Append(string.Concat(header.Select(_ => "---|"))).Append('\n');
+        foreach (var row in rows)
+        {
+            sb.Append("| ").Append(string.Join(" | ", row.Select(Reports.Markdown.Cell))).Append(" |\n");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using EksInfra.Access.Audit;
+using EksInfra.Access.Authorization;
+
+namespace EksInfra.Cli;
+
+/// <summary>The verbs that follow the chain from IAM principal to Kubernetes permission: can and audit.</summary>
+public static partial class CliApp
+{
+    private static Command Can(CliEnvironment env, Option<string?> dir)
+    {
+        var stack = StackArgument();
+        var verb = new Argument<string?>("VERB") { Description = "A Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection, impersonate, *", Arity = ArgumentArity.ZeroOrOne };
+        var resource = new Argument<string?>("RESOURCE") { Description = "RESOURCE[.GROUP][/SUBRESOURCE] (pods, secrets, nodes, deployments.apps, pods/exec) or a URL path (/healthz)", Arity = ArgumentArity.ZeroOrOne };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Ask in this namespace (default: cluster-wide, every namespace at once)" };
+        var name = new Option<string?>("--name") { Description = "Ask about the object of this name (rules with resourceNames allow only named requests)" };
+        var principal = new Option<string?>("--principal") { Description = "Instead of one request: everything this IAM principal (its ARN) may do" };
+        var format = FormatOption("table", "table", "markdown", "json");
+        var command = new Command("can", "Who may perform VERB on RESOURCE, each principal with the path that grants it (system:masters, an access policy and its scope, or a ClusterRole and its binding); or, with --principal, all one principal may do.")
+        {
+            stack, verb, resource, ns, name, principal, format,
+        };
+        command.SetAction(result =>
+        {
+            var principalArn = result.GetValue(principal);
+            var (verbText, resourceText) = (result.GetValue(verb), result.GetValue(resource));
+            if (principalArn is not null && (verbText is not null || resourceText is not null))
+            {
+                throw new UsageException("give either VERB RESOURCE or --principal ARN, not both");
+            }
+
+            if (principalArn is null && (verbText is null || resourceText is null))
+            {
+                throw new UsageException("give VERB and RESOURCE (eksinfra can dev delete pods --namespace payments), or --principal ARN");
+            }
+
+            CanQuestion? question = null;
+            if (principalArn is null)
+            {
+                question = CanQuestion.Parse(verbText!, resourceText!, result.GetValue(ns), result.GetValue(name), out var error);
+                if (question is null)
+                {
+                    throw new UsageException(error);
+                }
+            }
+
+            if (LoadStack(env, result, dir, stack).Plan is not { } plan)
+            {
+                return Invalid;
+            }
+
+            var access = ModelAccess.Of(plan);
+            var reportFormat = ParseFormat(result.GetValue(format)!);
+            if (question is not null)
+            {
+                env.Out.Write(CanReport.RenderWho(plan, question, CanReport.Who(access, question), access.Notes, reportFormat));
+                return Ok;
+            }
+
+            var key = AccessAudit.Canonical(principalArn!);
+            if (access.Subjects.FirstOrDefault(s => AccessAudit.Canonical(s.Principal) == key) is not { } subject)
+            {
+                env.Error.WriteLine($"{plan.StackName}: '{principalArn}' is not a principal of this stack; its principals: {string.Join(", ", access.Subjects.Select(s => s.Principal))}");
+                return Invalid;
+            }
+
+            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject), reportFormat));
+            return Ok;
+        });
+        return command;
+    }
+
+    private static Command Audit(CliEnvironment env, Option<string?> dir)
+    {
+        var stack = StackArgument();
+        var awsAuth = new Option<string?>("--aws-auth") { Description = "The live aws-auth: kubectl -n kube-system get configmap aws-auth -o yaml" };
+        var entries = new Option<string?>("--access-entries") { Description = "The live access entries with their policies, as docs/export-access-entries.sh writes them" };
+        var rbac = new Option<string?>("--rbac") { Description = "The live RBAC: kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json" };
+        var format = FormatOption("table", "table", "markdown", "json");
+        var command = new Command("audit", "Compare what a live cluster grants with what the stack's model grants: unmanaged principals and bindings, differences, grants missing live. Exit 1 when access the model does not grant reaches cluster admin or system:masters.")
+        {
+            stack, awsAuth, entries, rbac, format,
+        };
+        command.SetAction(result =>
+        {
+            var files = (AwsAuth: result.GetValue(awsAuth), Entries: result.GetValue(entries), Rbac: result.GetValue(rbac));
+            if (files is { AwsAuth: null, Entries: null, Rbac: null })
+            {
+                throw new UsageException("give at least one of --aws-auth, --access-entries and --rbac (README.md, `eksinfra audit`, shows the commands that export them)");
+            }
+
+            if (LoadStack(env, result, dir, stack).Plan is not { } plan)
+            {
+                return Invalid;
+            }
+
+            LiveCluster live;
+            try
+            {
+                live = new LiveCluster(
+                    Read(env, files.AwsAuth, LiveInputs.ReadAwsAuth),
+                    Read(env, files.Entries, LiveInputs.ReadAccessEntries),
+                    Read(env, files.Rbac, LiveInputs.ReadRbac));
+            }
+            catch (AuditInputException e)
+            {
+                env.Error.WriteLine($"eksinfra: {e.Message}");
+                env.Error.WriteLine($"{plan.StackName}: nothing audited: fix or export the input again");
+                return Invalid;
+            }
+
+            var report = AccessAudit.Compare(plan, live);
+            env.Out.Write(AuditRenderer.Render(report, ParseFormat(result.GetValue(format)!)));
+            foreach (var blocking in report.Blocking)
+            {
+                env.Error.WriteLine($"error: {blocking.Subject}: {blocking.Title}: {blocking.Detail}");
+            }
+
+            return report.HasBlocking ? Invalid : Ok;
+        });
+        return command;
+    }
+
+    private static T? Read<T>(CliEnvironment env, string? file, Func<byte[], string, T> reader)
+        where T : class =>
+        file is null ? null : reader(File.ReadAllBytes(Path.GetFullPath(file, env.CurrentDirectory)), file);
+}

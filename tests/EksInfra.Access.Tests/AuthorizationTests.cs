@@ -1,0 +1,232 @@
+using EksInfra.Access.Authorization;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Tests;
+
+public sealed class RbacRuleTests
+{
+    private static PolicyRulePlan Rule(string[] groups, string[] resources, string[] verbs, string[]? names = null, string[]? urls = null) =>
+        new(groups, resources, verbs, names ?? [], urls ?? []);
+
+    private static bool AnyAllows(IReadOnlyList<PolicyRulePlan> rules, AccessRequest request) => rules.Any(rule => RbacRules.Allows(rule, request));
+
+    private static AccessRequest Req(string verb, string group, string resource, string sub = "", string name = "", string ns = "default") =>
+        new(verb, group, resource, sub, name, ns);
+
+    [Fact]
+    public void Verb_group_and_resource_must_all_match_and_star_matches_any()
+    {
+        var rule = Rule(["apps"], ["deployments"], ["get"]);
+        Assert.True(RbacRules.Allows(rule, Req("get", "apps", "deployments")));
+        Assert.False(RbacRules.Allows(rule, Req("delete", "apps", "deployments")));
+        Assert.False(RbacRules.Allows(rule, Req("get", "", "deployments")));
+        Assert.False(RbacRules.Allows(rule, Req("get", "apps", "statefulsets")));
+        Assert.True(RbacRules.Allows(Rule(["*"], ["*"], ["*"]), Req("escalate", "rbac.authorization.k8s.io", "clusterroles")));
+    }
+
+    [Fact]
+    public void A_resource_does_not_grant_its_subresources_but_star_slash_sub_grants_one_subresource_of_all()
+    {
+        Assert.False(RbacRules.Allows(Rule([""], ["pods"], ["create"]), Req("create", "", "pods", "exec")));
+        Assert.True(RbacRules.Allows(Rule([""], ["pods/exec"], ["create"]), Req("create", "", "pods", "exec")));
+        Assert.True(RbacRules.Allows(Rule(["*"], ["*/scale"], ["update"]), Req("update", "apps", "deployments", "scale")));
+        Assert.False(RbacRules.Allows(Rule(["*"], ["*/scale"], ["update"]), Req("update", "apps", "deployments")));
+        Assert.False(RbacRules.Allows(Rule(["*"], ["*/scale"], ["update"]), Req("update", "apps", "deployments", "status")));
+        Assert.True(RbacRules.Allows(Rule(["*"], ["*"], ["get"]), Req("get", "", "pods", "log")));
+    }
+
+    [Fact]
+    public void ResourceNames_narrow_a_rule_to_named_requests_so_list_and_create_are_not_allowed()
+    {
+        var rule = Rule([""], ["configmaps"], ["get", "list", "create", "update"], names: ["aws-auth"]);
+        Assert.True(RbacRules.Allows(rule, Req("get", "", "configmaps", name: "aws-auth")));
+        Assert.True(RbacRules.Allows(rule, Req("update", "", "configmaps", name: "aws-auth")));
+        Assert.False(RbacRules.Allows(rule, Req("get", "", "configmaps", name: "other")));
+        Assert.False(RbacRules.Allows(rule, Req("list", "", "configmaps")));
+        Assert.False(RbacRules.Allows(rule, Req("create", "", "configmaps")));
+    }
+
+    [Fact]
+    public void NonResourceUrls_match_exactly_or_by_a_trailing_star_and_never_a_resource_request()
+    {
+        var rule = Rule([], [], ["get"], urls: ["/healthz", "/metrics/*"]);
+        Assert.True(RbacRules.Allows(rule, AccessRequest.NonResource("get", "/healthz")));
+        Assert.True(RbacRules.Allows(rule, AccessRequest.NonResource("get", "/metrics/slis")));
+        Assert.False(RbacRules.Allows(rule, AccessRequest.NonResource("get", "/healthz/etcd")));
+        Assert.False(RbacRules.Allows(rule, AccessRequest.NonResource("post", "/healthz")));
+        Assert.False(RbacRules.Allows(Rule(["*"], ["*"], ["*"]), AccessRequest.NonResource("get", "/healthz")));
+    }
+
+    [Fact]
+    public void Built_in_roles_are_aggregated_as_the_bootstrap_policy_defines_them()
+    {
+        var roles = RbacData.BuiltInClusterRoles;
+        Assert.Equal(["admin", "cluster-admin", "edit", "view"], roles.Keys);
+        bool Can(string role, AccessRequest r) => AnyAllows(roles[role], r);
+        Assert.True(Can("view", Req("get", "", "pods", "log")));
+        Assert.False(Can("view", Req("get", "", "secrets")));
+        Assert.True(Can("edit", Req("get", "", "secrets")));
+        Assert.True(Can("edit", Req("delete", "", "pods")));
+        Assert.True(Can("edit", Req("list", "apps", "deployments")));
+        Assert.False(Can("edit", Req("create", "rbac.authorization.k8s.io", "rolebindings")));
+        Assert.True(Can("admin", Req("create", "rbac.authorization.k8s.io", "rolebindings")));
+        Assert.True(Can("admin", Req("get", "", "pods")));
+        Assert.False(Can("admin", Req("get", "", "nodes", ns: "")));
+        Assert.True(Can("cluster-admin", AccessRequest.Everything));
+        Assert.True(Can("cluster-admin", AccessRequest.NonResource("get", "/metrics")));
+        Assert.Contains("kubernetes/kubernetes", RbacData.BuiltInClusterRolesSource, StringComparison.Ordinal);
+        Assert.Contains("docs.aws.amazon.com", RbacData.AccessPoliciesSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Access_policies_hold_AWSs_documented_rules()
+    {
+        var policies = RbacData.AccessPolicies;
+        Assert.Equal(Model.EksAccessPolicies.Known.Order(StringComparer.Ordinal), policies.Keys);
+        bool Can(string policy, AccessRequest r) => AnyAllows(policies[policy], r);
+        Assert.False(Can("AmazonEKSViewPolicy", Req("get", "", "secrets")));
+        Assert.True(Can("AmazonEKSAdminViewPolicy", Req("get", "", "secrets")));
+        Assert.False(Can("AmazonEKSAdminViewPolicy", Req("delete", "", "pods")));
+        Assert.True(Can("AmazonEKSEditPolicy", Req("delete", "", "pods")));
+        Assert.False(Can("AmazonEKSEditPolicy", Req("create", "rbac.authorization.k8s.io", "roles")));
+        Assert.True(Can("AmazonEKSAdminPolicy", Req("create", "rbac.authorization.k8s.io", "roles")));
+        Assert.True(Can("AmazonEKSClusterAdminPolicy", AccessRequest.Everything));
+    }
+}
+
+public sealed class CanTests
+{
+    private const string Readonly = "arn:aws:iam::123456789012:role/eks-readonly-role";
+    private const string Admin = "arn:aws:iam::123456789012:role/eks-admin-role";
+
+    private static IReadOnlyList<CanAnswer> Ask(AccessPlan plan, string verb, string resource, string? ns = null)
+    {
+        var question = CanQuestion.Parse(verb, resource, ns, null, out var error);
+        Assert.True(question is not null, error);
+        return CanReport.Who(ModelAccess.Of(plan), question);
+    }
+
+    private static List<string> Who(AccessPlan plan, string verb, string resource, string? ns = null) =>
+        [.. Ask(plan, verb, resource, ns).Select(a => a.Principal)];
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("payments")]
+    public void The_seeds_read_only_group_gets_nodes_and_lists_pods_everywhere_but_no_secrets_and_no_deletes(string? ns)
+    {
+        var dev = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        Assert.Contains(Readonly, Who(dev, "get", "nodes", ns));
+        Assert.Contains(Readonly, Who(dev, "list", "pods", ns));
+        Assert.DoesNotContain(Readonly, Who(dev, "get", "secrets", ns));
+        Assert.DoesNotContain(Readonly, Who(dev, "delete", "pods", ns));
+        var path = Assert.Single(Ask(dev, "get", "nodes", ns), a => a.Principal == Readonly).Paths;
+        Assert.Equal(["ClusterRole read-only via ClusterRoleBinding eks-infra:read-only"], path);
+    }
+
+    private static string EditorStack(string mode = "API_AND_CONFIG_MAP", string scopedPolicies = "[]") => $$$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: my-cluster
+          eks-infra:access:
+            authenticationMode: {{{mode}}}
+            roles:
+              - name: eks-admin-role
+                username: eks-admin
+                groups: [system:masters]
+            mapRoles:
+              - rolearn: arn:aws:iam::123456789012:role/team/payments-dev
+                username: "payments:{{SessionName}}"
+                groups: [payments-editors]
+              - rolearn: arn:aws:iam::123456789012:role/scoped
+                username: scoped
+                groups: [payments-editors]
+                accessPolicies: {{{scopedPolicies}}}
+            groups:
+              payments-editors:
+                clusterRole: edit
+                namespaces: [payments]
+        """;
+
+    private const string PaymentsDev = "arn:aws:iam::123456789012:role/team/payments-dev";
+
+    [Fact]
+    public void Edit_bound_in_payments_deletes_pods_there_and_nowhere_else()
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack());
+        var answer = Assert.Single(Ask(plan, "delete", "pods", "payments"), a => a.Principal == PaymentsDev);
+        Assert.Equal(["ClusterRole edit via RoleBinding payments/eks-infra:payments-editors"], answer.Paths);
+        Assert.DoesNotContain(PaymentsDev, Who(plan, "delete", "pods", "default"));
+        Assert.DoesNotContain(PaymentsDev, Who(plan, "delete", "pods"));
+        Assert.Contains(PaymentsDev, Who(plan, "create", "pods/exec", "payments"));
+        Assert.Contains(PaymentsDev, Who(plan, "patch", "deployments.apps", "payments"));
+        // A RoleBinding never reaches cluster-scoped resources, whatever its role holds.
+        Assert.DoesNotContain(PaymentsDev, Who(plan, "get", "nodes", "payments"));
+        Assert.DoesNotContain(PaymentsDev, Who(plan, "create", "rolebindings.rbac.authorization.k8s.io", "payments"));
+    }
+
+    [Theory]
+    [InlineData("get", "nodes", null)]
+    [InlineData("escalate", "clusterroles.rbac.authorization.k8s.io", null)]
+    [InlineData("delete", "secrets", "kube-system")]
+    [InlineData("get", "/metrics", null)]
+    [InlineData("*", "*", null)]
+    public void System_masters_can_do_anything(string verb, string resource, string? ns)
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack("CONFIG_MAP"));
+        var admin = Assert.Single(Ask(plan, verb, resource, ns), a => a.Principal == Admin);
+        Assert.Equal(["system:masters (bypasses RBAC)"], admin.Paths);
+        Assert.DoesNotContain(PaymentsDev, Who(plan, verb, resource, ns));
+    }
+
+    [Fact]
+    public void An_access_policy_scoped_to_namespaces_grants_only_there_and_only_namespaced_resources()
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack("API", "[{ policy: AmazonEKSEditPolicy, namespaces: [jobs] }]"));
+        const string scoped = "arn:aws:iam::123456789012:role/scoped";
+        var answer = Assert.Single(Ask(plan, "delete", "pods", "jobs"), a => a.Principal == scoped);
+        Assert.Equal(["access policy AmazonEKSEditPolicy (namespaces jobs)"], answer.Paths);
+        Assert.DoesNotContain(scoped, Who(plan, "delete", "pods", "default"));
+        Assert.DoesNotContain(scoped, Who(plan, "delete", "pods"));
+        Assert.DoesNotContain(scoped, Who(plan, "list", "namespaces"));
+        Assert.Contains(scoped, Who(plan, "delete", "pods", "payments"));
+    }
+
+    [Fact]
+    public void The_principal_view_lists_every_rule_of_every_path()
+    {
+        var dev = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        var access = ModelAccess.Of(dev);
+        var subject = access.Subjects.Single(s => s.Principal == Readonly);
+        var rows = CanReport.Everything(access.Authorizer, subject);
+        Assert.Equal(BuiltInRoles.ReadOnly.Rules.Count, rows.Count);
+        Assert.All(rows, r => Assert.Equal("cluster-wide", r[1]));
+        Assert.Contains(rows, r => r[2] == "core" && r[3].Split(',').Contains("nodes") && r[4] == "get,list,watch");
+        var admin = CanReport.Everything(access.Authorizer, access.Subjects.Single(s => s.Principal == Admin));
+        Assert.Contains(admin, r => r[0] == "access policy AmazonEKSClusterAdminPolicy" && r[3] == "*" && r[4] == "*");
+    }
+
+    [Theory]
+    [InlineData("deployments", "apps", "deployments", "")]
+    [InlineData("deployments.apps", "apps", "deployments", "")]
+    [InlineData("pods/exec", "", "pods", "exec")]
+    [InlineData("deployments.apps/scale", "apps", "deployments", "scale")]
+    [InlineData("widgets.example.com", "example.com", "widgets", "")]
+    public void Resources_parse_as_kubectl_names_them(string text, string group, string resource, string sub)
+    {
+        var q = CanQuestion.Parse("get", text, "default", null, out _)!;
+        Assert.Equal((group, resource, sub), (q.Request.ApiGroup, q.Request.Resource, q.Request.Subresource));
+    }
+
+    [Theory]
+    [InlineData("get", "Pods")]
+    [InlineData("get", "pods/exec/x")]
+    [InlineData("Get", "pods")]
+    [InlineData("get", "")]
+    public void Requests_that_are_not_Kubernetes_names_are_refused(string verb, string resource)
+    {
+        Assert.Null(CanQuestion.Parse(verb, resource, null, null, out var error));
+        Assert.NotEmpty(error);
+    }
+}

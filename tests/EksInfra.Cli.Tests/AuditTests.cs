@@ -1,0 +1,387 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EksInfra.Cli.Tests;
+
+public sealed class AuditTests
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string Write(TestProject project, string name, string text)
+    {
+        File.WriteAllText(Path.Combine(project.Directory, name), text);
+        return name;
+    }
+
+    private static string Write(TestProject project, string name, JsonNode json) => Write(project, name, json.ToJsonString(Indented));
+
+    /// <summary>The three exports of a cluster that is exactly what <paramref name="stack"/> would create.</summary>
+    private static string[] AsCreated(TestProject project, string stack, string? awsAuth = null, JsonObject? entries = null, JsonObject? rbac = null)
+    {
+        var plan = LiveFixtures.Plan(stack);
+        var args = new List<string> { "audit", stack };
+        if (plan.AwsAuth is not null)
+        {
+            args.AddRange(["--aws-auth", Write(project, "aws-auth.yaml", awsAuth ?? LiveFixtures.AwsAuth(plan))]);
+        }
+
+        args.AddRange(["--access-entries", Write(project, "access-entries.json", entries ?? LiveFixtures.AccessEntries(plan))]);
+        args.AddRange(["--rbac", Write(project, "rbac.json", rbac ?? LiveFixtures.Rbac(plan))]);
+        return [.. args];
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void A_cluster_equal_to_what_the_stack_creates_reports_nothing_and_exits_0(string stack)
+    {
+        using var project = new TestProject();
+        var result = project.Run(AsCreated(project, stack));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("nothing more and nothing less", result.Out, StringComparison.Ordinal);
+        var json = JsonNode.Parse(project.Run([.. AsCreated(project, stack), "--format", "json"]).Out)!;
+        Assert.False(json["failed"]!.GetValue<bool>());
+        foreach (var section in new[] { "unmanagedPrincipals", "unmanagedBindings", "differences", "missingLive" })
+        {
+            Assert.Empty(json[section]!.AsArray());
+        }
+
+        var own = json["eksOwn"]!.AsArray().Select(f => f!["subject"]!.GetValue<string>()).ToList();
+        Assert.Contains(LiveFixtures.Plan(stack).NodeRole.Arn, own);
+        if (stack != "prod")
+        {
+            // The bootstrap binding of system:masters reaches the stack's masters through aws-auth.
+            Assert.Contains("ClusterRoleBinding cluster-admin", own);
+        }
+    }
+
+    private const string HandEditedDevAwsAuth = """
+        apiVersion: v1
+        data:
+          mapRoles: |
+            - groups:
+              - system:bootstrappers
+              - system:nodes
+              rolearn: arn:aws:iam::123456789012:role/eks-node-role
+              username: system:node:{{EC2PrivateDNSName}}
+            - rolearn: arn:aws:iam::123456789012:role/eks-admin-role
+              username: eks-admin
+              groups: [system:masters]
+            - rolearn: arn:aws:iam::123456789012:role/eks-readonly-role
+              username: eks-readonly
+              groups:
+                - read-only
+            # added by hand during the incident of 12 March
+            - rolearn: arn:aws:iam::123456789012:role/break-glass
+              username: break-glass
+              groups:
+                - system:masters
+          mapUsers: |
+            - userarn: arn:aws:iam::123456789012:user/username
+              username: kubernetes-user
+              groups:
+                - system:masters
+        kind: ConfigMap
+        metadata:
+          annotations:
+            kubectl.kubernetes.io/last-applied-configuration: |
+              {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"aws-auth","namespace":"kube-system"}}
+          creationTimestamp: "2026-03-02T09:14:07Z"
+          labels:
+            app.kubernetes.io/managed-by: eks-infra
+          name: aws-auth
+          namespace: kube-system
+          resourceVersion: "51377"
+          uid: 6f1d2c3b-9a8e-4f70-b1c2-d3e4f5a6b7c8
+        """;
+
+    [Fact]
+    public void A_hand_made_system_masters_mapping_fails_the_audit_and_is_named()
+    {
+        using var project = new TestProject();
+        var result = project.Run(AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        const string breakGlass = "arn:aws:iam::123456789012:role/break-glass";
+        Assert.Contains($"error: {breakGlass}: cluster admin, not granted by the model", result.Error, StringComparison.Ordinal);
+        var json = JsonNode.Parse(project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth), "--format", "json"]).Out)!;
+        Assert.True(json["failed"]!.GetValue<bool>());
+        var finding = Assert.Single(json["unmanagedPrincipals"]!.AsArray());
+        Assert.Equal(breakGlass, finding!["subject"]!.GetValue<string>());
+        Assert.True(finding["reachesClusterAdmin"]!.GetValue<bool>());
+        Assert.Contains("system:masters", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(json["differences"]!.AsArray());
+        Assert.Empty(json["missingLive"]!.AsArray());
+
+        // Another node group's role is EKS's business, unless someone gave it more than the node groups.
+        var karpenter = HandEditedDevAwsAuth.Replace("role/break-glass\n      username: break-glass", "role/KarpenterNodeRole\n      username: system:node:{{EC2PrivateDNSName}}", StringComparison.Ordinal);
+        Assert.Contains("KarpenterNodeRole", karpenter, StringComparison.Ordinal);
+        var disguised = project.Run(AsCreated(project, "dev", awsAuth: karpenter));
+        Assert.True(disguised.ExitCode == 1, disguised.ToString());
+        Assert.Contains("error: arn:aws:iam::123456789012:role/KarpenterNodeRole: cluster admin", disguised.Error, StringComparison.Ordinal);
+        var node = project.Run(AsCreated(project, "dev", awsAuth: karpenter.Replace("    - system:masters\n  mapUsers", "    - system:nodes\n  mapUsers", StringComparison.Ordinal)));
+        Assert.True(node.ExitCode == 0, node.ToString());
+        Assert.Contains("node or Fargate role of another node group or profile", node.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_access_entry_made_in_the_console_is_unmanaged_and_fails_only_when_it_is_admin()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        const string console = "arn:aws:iam::123456789012:role/Admin";
+        var admin = LiveFixtures.Entry(plan, console, "STANDARD", "arn:aws:sts::123456789012:assumed-role/Admin/{{SessionName}}", [], ("AmazonEKSClusterAdminPolicy", []));
+        var result = project.Run(AsCreated(project, "dev", entries: LiveFixtures.AccessEntries(plan, admin)));
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"error: {console}: cluster admin, not granted by the model (access entry accessEntries[", result.Error, StringComparison.Ordinal);
+
+        var viewer = LiveFixtures.Entry(plan, console, "STANDARD", "arn:aws:sts::123456789012:assumed-role/Admin/{{SessionName}}", [], ("AmazonEKSViewPolicy", ["payments"]));
+        var json = JsonNode.Parse(project.Run([.. AsCreated(project, "dev", entries: LiveFixtures.AccessEntries(plan, viewer)), "--format", "json"]).Out)!;
+        Assert.False(json["failed"]!.GetValue<bool>());
+        var finding = Assert.Single(json["unmanagedPrincipals"]!.AsArray());
+        Assert.Equal(console, finding!["subject"]!.GetValue<string>());
+        Assert.Contains("access policy AmazonEKSViewPolicy (namespaces payments)", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Changed_and_removed_mappings_are_differences_and_missing_grants_and_a_gained_admin_fails()
+    {
+        using var project = new TestProject();
+        var lines = HandEditedDevAwsAuth.Split('\n').ToList();
+        lines.RemoveRange(lines.FindIndex(l => l.Contains("added by hand", StringComparison.Ordinal)), 5);
+        var edited = string.Join('\n', lines).Replace("username: eks-readonly\n", "username: readonly-by-hand\n", StringComparison.Ordinal);
+        edited = edited[..edited.IndexOf("  mapUsers:", StringComparison.Ordinal)] + edited[edited.IndexOf("kind: ConfigMap", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("break-glass", edited, StringComparison.Ordinal);
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: edited), "--format", "json"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = JsonNode.Parse(result.Out)!;
+        var differs = Assert.Single(json["differences"]!.AsArray());
+        Assert.Equal("arn:aws:iam::123456789012:role/eks-readonly-role", differs!["subject"]!.GetValue<string>());
+        Assert.Contains("username readonly-by-hand live, eks-readonly in the model", differs["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var missing = Assert.Single(json["missingLive"]!.AsArray());
+        Assert.Equal("arn:aws:iam::123456789012:user/username", missing!["subject"]!.GetValue<string>());
+
+        var gained = HandEditedDevAwsAuth.Replace("        - read-only\n", "        - read-only\n        - system:masters\n", StringComparison.Ordinal);
+        Assert.NotEqual(HandEditedDevAwsAuth, gained);
+        var admin = project.Run(AsCreated(project, "dev", awsAuth: gained));
+        Assert.True(admin.ExitCode == 1, admin.ToString());
+        Assert.Contains("error: arn:aws:iam::123456789012:role/eks-readonly-role: aws-auth mapping differs", admin.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Role_arns_compare_without_their_path_and_a_live_arn_with_a_path_is_flagged_as_never_matching()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("staging");
+        // aws-auth holds the CI role without its path and its access entry with it: both are the model's.
+        Assert.Contains("role/github-actions-deployer", LiveFixtures.AwsAuth(plan), StringComparison.Ordinal);
+        Assert.Equal(0, project.Run(AsCreated(project, "staging")).ExitCode);
+
+        var withPath = LiveFixtures.AwsAuth(plan).Replace("role/github-actions-deployer", "role/ci/github-actions-deployer", StringComparison.Ordinal);
+        var json = JsonNode.Parse(project.Run([.. AsCreated(project, "staging", awsAuth: withPath), "--format", "json"]).Out)!;
+        Assert.Contains(json["differences"]!.AsArray(), f => f!["finding"]!.GetValue<string>().StartsWith("written with its IAM path", StringComparison.Ordinal));
+        Assert.Contains(json["missingLive"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == "arn:aws:iam::123456789012:role/github-actions-deployer");
+    }
+
+    [Fact]
+    public void A_binding_the_stack_did_not_create_is_listed_and_fails_when_it_binds_a_mapped_group_to_cluster_admin()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var oncall = LiveFixtures.Binding("oncall-admin", null, "cluster-admin", null, ("Group", "read-only"));
+        var local = LiveFixtures.Binding("readers-edit", "payments", "edit", null, ("User", "eks-readonly"));
+        var result = project.Run(AsCreated(project, "dev", rbac: LiveFixtures.Rbac(plan, oncall, local)));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("error: ClusterRoleBinding oncall-admin: cluster admin, not created by the stack", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("readers-edit", result.Error, StringComparison.Ordinal);
+        Assert.Contains("RoleBinding payments/readers-edit", result.Out, StringComparison.Ordinal);
+        Assert.Contains("reaches arn:aws:iam::123456789012:role/eks-readonly-role", result.Out, StringComparison.Ordinal);
+
+        // A system-looking name or label does not hide a binding that makes a mapped group cluster admin.
+        var disguised = LiveFixtures.Binding("eks:support", null, "cluster-admin", new JsonObject { ["kubernetes.io/bootstrapping"] = "rbac-defaults" }, ("Group", "read-only"));
+        var hidden = project.Run(AsCreated(project, "dev", rbac: LiveFixtures.Rbac(plan, disguised)));
+        Assert.True(hidden.ExitCode == 1, hidden.ToString());
+        Assert.Contains("error: ClusterRoleBinding eks:support: cluster admin", hidden.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stack_defined_role_widened_by_hand_to_a_wildcard_fails_the_audit()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var rbac = LiveFixtures.Rbac(plan);
+        var readOnly = rbac["items"]!.AsArray().Single(i => i!["kind"]!.GetValue<string>() == "ClusterRole" && i["metadata"]!["name"]!.GetValue<string>() == "read-only")!;
+        var clean = project.Run(AsCreated(project, "dev", rbac: (JsonObject)rbac.DeepClone()));
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+
+        readOnly["rules"]!.AsArray().Add(JsonNode.Parse("""{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}"""));
+        var result = project.Run(AsCreated(project, "dev", rbac: rbac));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("error: ClusterRole read-only: stack-defined ClusterRole's rules differ: widened to every verb on every resource", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_built_in_role_the_stack_binds_cluster_wide_fails_only_once_it_holds_a_wildcard()
+    {
+        using var project = new TestProject();
+        project.EditStack("dev", "clusterRole: read-only", "clusterRole: view");
+        var plan = LiveFixtures.PlanOf(project, "dev");
+        var args = new[] { "audit", "dev", "--rbac", "rbac.json" };
+        var rbac = LiveFixtures.Rbac(plan);
+        var view = rbac["items"]!.AsArray().Single(i => i!["kind"]!.GetValue<string>() == "ClusterRole" && i["metadata"]!["name"]!.GetValue<string>() == "view")!;
+        // An add-on aggregating a narrow rule into view is ordinary.
+        view["rules"]!.AsArray().Add(JsonNode.Parse("""{"apiGroups": ["metrics.k8s.io"], "resources": ["pods"], "verbs": ["get", "list"]}"""));
+        Write(project, "rbac.json", rbac);
+        var narrow = project.Run(args);
+        Assert.True(narrow.ExitCode == 0, narrow.ToString());
+
+        view["rules"]!.AsArray().Add(JsonNode.Parse("""{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}"""));
+        Write(project, "rbac.json", rbac);
+        var wide = project.Run(args);
+        Assert.True(wide.ExitCode == 1, wide.ToString());
+        Assert.Contains("error: ClusterRole view: built-in ClusterRole widened to every verb on every resource", wide.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("aws-auth.yaml", "kind: Secret\nmetadata: {name: aws-auth}\n", "aws-auth.yaml: line 1: not a ConfigMap")]
+    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth}\n", "aws-auth.yaml: data (line 1, column 1): the ConfigMap has no data map")]
+    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles:\n    - rolearn: x\n", "aws-auth.yaml: data.mapRoles (line 5, column 5): expected a string holding YAML, found a list")]
+    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - username: no-arn\n", "aws-auth.yaml: data.mapRoles[0]: is not a mapping with a rolearn")]
+    [InlineData("access-entries.json", "", "access-entries.json: line 1, column 1: not valid JSON (the file is empty)")]
+    [InlineData("access-entries.json", "[]", "access-entries.json: (top level): expected an object with an accessEntries list")]
+    [InlineData("access-entries.json", "{\"accessEntries\": [{\"type\": \"STANDARD\"}]}", "access-entries.json: accessEntries[0].principalArn: missing or not a string")]
+    [InlineData("access-entries.json", "{\"accessEntries\": [{\"principalArn\": \"arn:aws:iam::123456789012:role/x\", \"type\": \"STANDARD\", \"associatedAccessPolicies\": [{\"policyArn\": \"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"accessScope\": {\"type\": \"cluster\"}}]}]}", "access-entries.json: accessEntries[0].associatedAccessPolicies[0].policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' is not an EKS access policy ARN")]
+    [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}]}", "rbac.json: items[0].kind: 'Pod' is not an RBAC object")]
+    [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"RoleBinding\", \"metadata\": {\"name\": \"b\"}, \"roleRef\": {\"kind\": \"Role\", \"name\": \"r\"}}]}", "rbac.json: items[0].metadata.namespace: missing")]
+    public void Each_malformed_input_is_an_error_naming_the_file_and_the_place(string file, string content, string error)
+    {
+        using var project = new TestProject();
+        Write(project, file, content);
+        var option = file switch { "aws-auth.yaml" => "--aws-auth", "access-entries.json" => "--access-entries", _ => "--rbac" };
+        var result = project.Run("audit", "dev", option, file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("eksinfra: " + error, result.Error, StringComparison.Ordinal);
+        Assert.Contains("dev: nothing audited", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_report_is_the_same_bytes_whatever_the_order_of_the_exports()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var console = LiveFixtures.Entry(plan, "arn:aws:iam::123456789012:role/Admin", "STANDARD", "arn:aws:sts::123456789012:assumed-role/Admin/{{SessionName}}", [], ("AmazonEKSViewPolicy", ["b", "a"]));
+        var oncall = LiveFixtures.Binding("oncall", "payments", "edit", null, ("Group", "read-only"));
+        var entries = LiveFixtures.AccessEntries(plan, console);
+        var rbac = LiveFixtures.Rbac(plan, oncall);
+        var before = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries, rbac: rbac), "--format", "json"]);
+
+        static void Reverse(JsonArray array)
+        {
+            var items = array.Select(i => i!.DeepClone()).Reverse().ToList();
+            array.Clear();
+            items.ForEach(array.Add);
+        }
+
+        Reverse(entries["accessEntries"]!.AsArray());
+        Reverse(rbac["items"]!.AsArray());
+        var after = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries, rbac: rbac), "--format", "json"]);
+
+        Assert.Equal(1, before.ExitCode);
+        // Only the places in the reordered files move.
+        static string WithoutPlaces(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"accessEntries\[\d+\]", "accessEntries[]");
+        Assert.Equal(WithoutPlaces(before.Out), WithoutPlaces(after.Out));
+        Assert.NotEqual(before.Out, after.Out);
+        Assert.Contains("RoleBinding payments/oncall", before.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_input_skips_its_part_and_says_so()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var result = project.Run("audit", "dev", "--rbac", Write(project, "rbac.json", LiveFixtures.Rbac(plan)), "--format", "markdown");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("_Skipped_: aws-auth: --aws-auth not given", result.Out, StringComparison.Ordinal);
+        Assert.Contains("_Skipped_: access entries: --access-entries not given", result.Out, StringComparison.Ordinal);
+        Assert.StartsWith("## Access audit of `dev`", result.Out, StringComparison.Ordinal);
+        Assert.Equal(2, project.Run("audit", "dev").ExitCode);
+    }
+
+    [Fact]
+    public void Truncated_or_malformed_inputs_name_the_file_and_the_place_and_report_nothing()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var whole = LiveFixtures.AccessEntries(plan).ToJsonString(Indented);
+        var args = AsCreated(project, "dev", entries: LiveFixtures.AccessEntries(plan));
+        Write(project, "access-entries.json", whole[..(whole.Length / 2)]);
+        var truncated = project.Run(args);
+        Assert.Equal(1, truncated.ExitCode);
+        Assert.Equal("", truncated.Out);
+        Assert.Matches(@"access-entries\.json: line \d+, column \d+: not valid JSON", truncated.Error);
+
+        Write(project, "access-entries.json", whole.Replace("\"associatedAccessPolicies\"", "\"policies\"", StringComparison.Ordinal));
+        var renamed = project.Run(args);
+        Assert.Equal(1, renamed.ExitCode);
+        Assert.Contains("access-entries.json: accessEntries[0].associatedAccessPolicies: missing", renamed.Error, StringComparison.Ordinal);
+
+        Write(project, "access-entries.json", whole);
+        Write(project, "aws-auth.yaml", HandEditedDevAwsAuth.Replace("      username: eks-admin\n", "      username: eks-admin\n     groups: [", StringComparison.Ordinal));
+        var badYaml = project.Run(args);
+        Assert.Equal(1, badYaml.ExitCode);
+        Assert.Equal("", badYaml.Out);
+        Assert.Contains("aws-auth.yaml: data.mapRoles (line 3, column", badYaml.Error, StringComparison.Ordinal);
+
+        Write(project, "aws-auth.yaml", LiveFixtures.AwsAuth(plan));
+        var rbac = LiveFixtures.Rbac(plan);
+        var items = rbac["items"]!.AsArray();
+        var index = items.Select((item, i) => (item, i)).First(x => x.item!["kind"]!.GetValue<string>() == "ClusterRoleBinding").i;
+        items[index]!.AsObject().Remove("roleRef");
+        Write(project, "rbac.json", rbac);
+        var noRoleRef = project.Run(args);
+        Assert.Equal(1, noRoleRef.ExitCode);
+        Assert.Contains($"rbac.json: items[{index}].roleRef: missing", noRoleRef.Error, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(project.Directory, "rbac.json"));
+        Assert.Equal(1, project.Run(args).ExitCode);
+    }
+
+    [Fact]
+    public void Can_answers_in_json_and_refuses_a_principal_the_stack_does_not_have()
+    {
+        using var project = new TestProject();
+        var result = project.Run("can", "prod", "delete", "pods", "--namespace", "payments", "--format", "json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = JsonNode.Parse(result.Out)!;
+        Assert.Equal("in namespace payments", json["scope"]!.GetValue<string>());
+        var payments = Assert.Single(json["principals"]!.AsArray(), p => p!["username"]!.GetValue<string>() == "sso:{{SessionName}}");
+        Assert.Equal(["ClusterRole edit via RoleBinding payments/eks-infra:team-payments"], payments!["paths"]!.AsArray().Select(p => p!.GetValue<string>()));
+
+        Assert.Equal(1, project.Run("can", "dev", "--principal", "arn:aws:iam::123456789012:role/nobody").ExitCode);
+        Assert.Equal(2, project.Run("can", "dev", "get", "pods", "--principal", "arn:aws:iam::123456789012:role/eks-admin-role").ExitCode);
+        Assert.Equal(2, project.Run("can", "dev", "get").ExitCode);
+        var principal = project.Run("can", "dev", "--principal", "arn:aws:iam::123456789012:role/eks-readonly-role", "--format", "markdown");
+        Assert.True(principal.ExitCode == 0, principal.ToString());
+        Assert.Contains("| ClusterRole read-only via ClusterRoleBinding eks-infra:read-only | cluster-wide | core |", principal.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("can", "--principal")]
+    [InlineData("audit", "--access-entries")]
+    public void Both_verbs_have_help(string verb, string option)
+    {
+        using var project = new TestProject();
+        var result = project.Run(verb, "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(option, result.Out, StringComparison.Ordinal);
+        Assert.Contains("--format", result.Out, StringComparison.Ordinal);
+    }
+}
