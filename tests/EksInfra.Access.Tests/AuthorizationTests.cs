@@ -91,6 +91,9 @@ public sealed class RbacRuleTests
         Assert.False(Can("AmazonEKSEditPolicy", Req("create", "rbac.authorization.k8s.io", "roles")));
         Assert.True(Can("AmazonEKSAdminPolicy", Req("create", "rbac.authorization.k8s.io", "roles")));
         Assert.True(Can("AmazonEKSClusterAdminPolicy", AccessRequest.Everything));
+        Assert.True(Can("AmazonEKSSecretReaderPolicy", Req("list", "", "secrets")));
+        Assert.False(Can("AmazonEKSSecretReaderPolicy", Req("get", "", "pods")));
+        Assert.False(Can("AmazonEKSSecretReaderPolicy", Req("update", "", "secrets")));
     }
 }
 
