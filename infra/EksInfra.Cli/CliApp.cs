@@ -139,7 +139,7 @@ public static class CliApp
     private static Command Render(CliEnvironment env, Option<string?> dir)
     {
         var stack = StackArgument();
-        var output = new Option<string?>("--out") { Description = "Write aws-auth.yaml, rbac.yaml, access-entries.json and iam/ROLE.json here (default: print the manifests)" };
+        var output = new Option<string?>("--out") { Description = "Write aws-auth.yaml, namespaces.yaml, rbac.yaml, access-entries.json and iam/ROLE.json here (default: print the manifests)" };
         var command = new Command("render", "Render what a stack grants: the aws-auth ConfigMap, RBAC manifests, access entries and IAM policies.") { stack, output };
         command.SetAction(result =>
         {
@@ -153,7 +153,7 @@ public static class CliApp
             var files = StackRenderer.RenderFiles(plan);
             if (result.GetValue(output) is not { } outDir)
             {
-                var manifests = new[] { AwsAuthRenderer.Render(plan), RbacRenderer.Render(plan) }.Where(m => !string.IsNullOrEmpty(m));
+                var manifests = new[] { AwsAuthRenderer.Render(plan), NamespaceRenderer.Render(plan), RbacRenderer.Render(plan) }.Where(m => !string.IsNullOrEmpty(m));
                 env.Out.Write(string.Join("---\n", manifests));
                 return Ok;
             }

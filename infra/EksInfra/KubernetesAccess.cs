@@ -23,6 +23,8 @@ internal sealed class KubernetesAccess : ComponentResource
 {
     public const string TypeToken = "eks-infra:access:KubernetesAccess";
 
+    private const string MapAccountsName = "aws-auth-map-accounts";
+
     public KubernetesAccess(string name, AccessPlan plan, EksCluster cluster, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
@@ -33,6 +35,11 @@ internal sealed class KubernetesAccess : ComponentResource
             $"{name}-provider",
             new KubernetesProviderArgs { KubeConfig = cluster.KubeconfigJson, EnableServerSideApply = true },
             new CustomResourceOptions { Parent = this });
+
+        foreach (var ns in plan.Namespaces)
+        {
+            Namespaces[ns.Name] = CreateNamespace(name, ns);
+        }
 
         var rbac = plan.Rbac;
         var defined = new Dictionary<string, ClusterRole>(StringComparer.Ordinal);
@@ -45,7 +52,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     Metadata = MetadataFor(role.Name, null),
                     Rules = role.Rules.Select(r => Rule(r)).ToList(),
                 },
-                ChildOptions());
+                ChildOptions($"{name}-{role.LogicalName}"));
             defined[role.Name] = created;
             DefinedRoles.Add(created);
         }
@@ -60,7 +67,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     RoleRef = RoleRef(binding.ClusterRole),
                     Subjects = new List<SubjectArgs> { GroupSubject(binding.Group) },
                 },
-                ChildOptions(DependenciesOf(binding.ClusterRole, defined))));
+                ChildOptions($"{name}-{binding.LogicalName}", DependenciesOf(binding.ClusterRole, defined))));
         }
 
         foreach (var binding in rbac.RoleBindings)
@@ -73,7 +80,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     RoleRef = RoleRef(binding.ClusterRole),
                     Subjects = new List<SubjectArgs> { GroupSubject(binding.Group) },
                 },
-                ChildOptions(DependenciesOf(binding.ClusterRole, defined))));
+                ChildOptions($"{name}-{binding.LogicalName}", [.. DependenciesOf(binding.ClusterRole, defined), .. NamespaceOf(binding.Namespace)])));
         }
 
         if (plan.AwsAuth is { MapAccounts.Count: > 0 } awsAuth)
@@ -81,13 +88,13 @@ internal sealed class KubernetesAccess : ComponentResource
             // Only data.mapAccounts, applied server-side: pulumi-eks keeps owning the ConfigMap and its
             // mapRoles and mapUsers. The patch waits for the cluster, which creates aws-auth.
             MapAccountsPatch = new ConfigMapPatch(
-                $"{name}-aws-auth-map-accounts",
+                $"{name}-{MapAccountsName}",
                 new ConfigMapPatchArgs
                 {
                     Metadata = new ObjectMetaPatchArgs { Name = AwsAuthRenderer.Name, Namespace = AwsAuthRenderer.Namespace },
                     Data = new Dictionary<string, string> { [AwsAuthRenderer.MapAccountsKey] = AwsAuthRenderer.MapAccounts(awsAuth.MapAccounts) },
                 },
-                ChildOptions([cluster.Cluster]));
+                ChildOptions($"{name}-{MapAccountsName}", [cluster.Cluster]));
         }
 
         RegisterOutputs(new Dictionary<string, object?>
@@ -95,6 +102,7 @@ internal sealed class KubernetesAccess : ComponentResource
             ["clusterRoles"] = rbac.ClusterRoles.Select(r => r.Name).ToList(),
             ["clusterRoleBindings"] = rbac.ClusterRoleBindings.Select(b => b.Name).ToList(),
             ["roleBindings"] = rbac.RoleBindings.Select(b => $"{b.Namespace}/{b.Name}").ToList(),
+            ["namespaces"] = plan.Namespaces.Select(n => n.Name).ToList(),
         });
     }
 
@@ -108,10 +116,88 @@ internal sealed class KubernetesAccess : ComponentResource
 
     public List<RoleBinding> RoleBindings { get; } = [];
 
+    /// <summary>The namespaces the stack creates, by name; RoleBindings, quotas and limit ranges wait for theirs.</summary>
+    public Dictionary<string, Namespace> Namespaces { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The aws-auth <c>mapAccounts</c> patch, when the model maps accounts (aws-auth modes only).</summary>
     public ConfigMapPatch? MapAccountsPatch { get; }
 
-    private CustomResourceOptions ChildOptions(List<Resource>? dependsOn = null)
+    /// <summary>
+    /// A namespace with its quota and limit range. RetainOnDelete: dropping it from the config (or the stack)
+    /// never deletes a team's workloads; the namespace stays in the cluster, unmanaged.
+    /// </summary>
+    private Namespace CreateNamespace(string name, NamespacePlan ns)
+    {
+        var options = ChildOptions($"{name}-{ns.LogicalName}");
+        options.RetainOnDelete = true;
+        var created = new Namespace(
+            $"{name}-{ns.LogicalName}",
+            new NamespaceArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = ns.Name, Labels = ns.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal) },
+            },
+            options);
+
+        if (ns.Quota is { } quota)
+        {
+            Quotas.Add(new ResourceQuota(
+                $"{name}-{quota.LogicalName}",
+                new ResourceQuotaArgs
+                {
+                    Metadata = MetadataFor(quota.Name, ns.Name),
+                    Spec = new ResourceQuotaSpecArgs { Hard = Map(quota.Hard) },
+                },
+                ChildOptions($"{name}-{quota.LogicalName}", [created])));
+        }
+
+        if (ns.LimitRange is { } range)
+        {
+            var limit = new LimitRangeItemArgs { Type = "Container" };
+            if (range.Default.Count > 0)
+            {
+                limit.Default = Map(range.Default);
+            }
+
+            if (range.DefaultRequest.Count > 0)
+            {
+                limit.DefaultRequest = Map(range.DefaultRequest);
+            }
+
+            LimitRanges.Add(new LimitRange(
+                $"{name}-{range.LogicalName}",
+                new LimitRangeArgs
+                {
+                    Metadata = MetadataFor(range.Name, ns.Name),
+                    Spec = new LimitRangeSpecArgs { Limits = new List<LimitRangeItemArgs> { limit } },
+                },
+                ChildOptions($"{name}-{range.LogicalName}", [created])));
+        }
+
+        return created;
+    }
+
+    public List<ResourceQuota> Quotas { get; } = [];
+
+    public List<LimitRange> LimitRanges { get; } = [];
+
+    private static InputMap<string> Map(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        var map = new InputMap<string>();
+        foreach (var (key, value) in pairs)
+        {
+            map.Add(key, value);
+        }
+
+        return map;
+    }
+
+    /// <summary>A binding into a namespace the stack creates waits for it; the system namespaces exist already.</summary>
+    private List<Resource> NamespaceOf(string ns) => Namespaces.TryGetValue(ns, out var created) ? [created] : [];
+
+    /// <summary>The options each child (by logical name) was registered with: the mock engine does not show them.</summary>
+    public Dictionary<string, CustomResourceOptions> OptionsByName { get; } = new(StringComparer.Ordinal);
+
+    private CustomResourceOptions ChildOptions(string resourceName, List<Resource>? dependsOn = null)
     {
         var options = new CustomResourceOptions { Parent = this, Provider = Provider };
         if (dependsOn is { Count: > 0 })
@@ -119,6 +205,7 @@ internal sealed class KubernetesAccess : ComponentResource
             options.DependsOn = dependsOn;
         }
 
+        OptionsByName[resourceName] = options;
         return options;
     }
 

@@ -49,7 +49,10 @@ public static class AccessPlanner
             mode.UsesAccessEntries() ? AccessEntries(cluster, identities) : [],
             Rbac(config),
             Principals(config, roles, identities),
-            warnings);
+            warnings)
+        {
+            Namespaces = NamespacePlanner.Plan(config.Access),
+        };
     }
 
     private static List<IamRolePlan> Roles(StackConfig config, ClusterPlan cluster)

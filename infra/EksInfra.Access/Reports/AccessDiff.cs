@@ -133,6 +133,7 @@ public static class AccessDiff
         CreatedRoles(before, after, findings);
         ClusterRoles(before, after, findings);
         MapAccounts(before, after, findings);
+        NamespaceDiff.Compare(before, after, findings);
     }
 
     /// <summary>An access role's trust decides who gets its Kubernetes access; deleting a role that stays mapped leaves a mapping to nothing.</summary>

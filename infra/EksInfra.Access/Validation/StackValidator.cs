@@ -20,6 +20,8 @@ public static partial class StackValidator
         v.Aws();
         v.Cluster();
         v.Access();
+        v.Bag.AddRange(NamespaceValidator.Validate(config));
+        v.Bag.AddRange(DeployRules.Validate(config));
         return v.Bag.ToSortedList();
     }
 
@@ -164,10 +166,6 @@ public static partial class StackValidator
             if (!net.EndpointPublicAccess && !net.EndpointPrivateAccess)
             {
                 Error($"{c.Path}.endpointPublicAccess", "both endpointPublicAccess and endpointPrivateAccess are false, so nothing could reach the API server; enable at least one");
-            }
-            else if (!net.EndpointPublicAccess && net.VpcId is null)
-            {
-                Warning($"{c.Path}.endpointPublicAccess", "a private-only endpoint in the default VPC is reachable only from inside that VPC, including by `pulumi up`; make sure the deployer runs there");
             }
         }
 
@@ -500,7 +498,7 @@ public static partial class StackValidator
                     Error($"{path}.policy", $"{EksAccessPolicies.ClusterAdmin} is already how system:masters is carried into the access entry; remove one of the two");
                 }
 
-                Namespaces(policy.Namespaces, i => $"{path}.namespaces[{i}]");
+                Namespaces(policy.Namespaces, i => $"{path}.namespaces[{i}]", allowPattern: true);
             }
 
             var seen = identity.AccessPolicies.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
@@ -656,11 +654,18 @@ public static partial class StackValidator
             }
         }
 
-        private void Namespaces(IReadOnlyList<string> namespaces, Func<int, string> pathOf)
+        private void Namespaces(IReadOnlyList<string> namespaces, Func<int, string> pathOf, bool allowPattern = false)
         {
             for (var i = 0; i < namespaces.Count; i++)
             {
-                if (!KubernetesNames.IsDns1123Label(namespaces[i]))
+                if (allowPattern && KubernetesValues.IsNamespacePattern(namespaces[i]))
+                {
+                    if (!KubernetesValues.IsValidNamespacePattern(namespaces[i]))
+                    {
+                        Error(pathOf(i), $"'{namespaces[i]}' is not a namespace pattern EKS takes: a '*' only at the end, after the start of a namespace name, e.g. 'dev-*'");
+                    }
+                }
+                else if (!KubernetesNames.IsDns1123Label(namespaces[i]))
                 {
                     Error(pathOf(i), $"'{namespaces[i]}' is not a namespace name; a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
                 }

@@ -1,0 +1,33 @@
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Reports;
+
+/// <summary>
+/// What a change does to the namespaces the stack creates. They are created with RetainOnDelete, so one that
+/// leaves the model stays in the cluster, unmanaged; a replacement would delete nothing but then fail to create a
+/// namespace that still exists (or, on a new cluster, leave the old one behind with every workload), so it blocks.
+/// </summary>
+internal static class NamespaceDiff
+{
+    public static void Compare(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var now = after.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        foreach (var ns in before.Namespaces)
+        {
+            if (!now.TryGetValue(ns.Name, out var kept))
+            {
+                findings.Add(new(FindingLevel.Danger, $"namespace {ns.Name}", $"namespace {ns.Name} leaves the model",
+                    "the stack stops managing it: `pulumi up` forgets it but does not delete it (RetainOnDelete), so it stays in the cluster with its workloads, unmanaged, and its quota and limit range stay as they are. Delete it with kubectl if that is what you want."));
+                continue;
+            }
+
+            var urnBefore = $"{before.Cluster.LogicalName}/{ns.LogicalName}";
+            var urnAfter = $"{after.Cluster.LogicalName}/{kept.LogicalName}";
+            if (urnBefore != urnAfter)
+            {
+                findings.Add(new(FindingLevel.Error, $"namespace {ns.Name}", $"namespace {ns.Name} would be replaced",
+                    $"its Pulumi resource moves from {urnBefore} to {urnAfter}: Pulumi would create a new Namespace object and retain the old one, and Kubernetes refuses a second namespace of the same name (or, on a replaced cluster, the team's namespace is re-created empty). Keep the cluster name."));
+            }
+        }
+    }
+}
