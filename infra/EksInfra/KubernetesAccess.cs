@@ -194,8 +194,8 @@ internal sealed class KubernetesAccess : ComponentResource
     /// <summary>A binding into a namespace the stack creates waits for it; the system namespaces exist already.</summary>
     private List<Resource> NamespaceOf(string ns) => Namespaces.TryGetValue(ns, out var created) ? [created] : [];
 
-    /// <summary>The options each child (by logical name) was registered with: the mock engine does not show them.</summary>
-    public Dictionary<string, CustomResourceOptions> OptionsByName { get; } = new(StringComparer.Ordinal);
+    /// <summary>The options each child (by logical name) was registered with, and what it waits for: the mock engine shows neither.</summary>
+    public Dictionary<string, (CustomResourceOptions Options, IReadOnlyList<Resource> DependsOn)> OptionsByName { get; } = new(StringComparer.Ordinal);
 
     private CustomResourceOptions ChildOptions(string resourceName, List<Resource>? dependsOn = null)
     {
@@ -205,7 +205,7 @@ internal sealed class KubernetesAccess : ComponentResource
             options.DependsOn = dependsOn;
         }
 
-        OptionsByName[resourceName] = options;
+        OptionsByName[resourceName] = (options, dependsOn ?? []);
         return options;
     }
 

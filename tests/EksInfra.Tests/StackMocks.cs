@@ -28,7 +28,7 @@ internal sealed class StackMocks
         Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
             .ReturnsAsync((MockResourceArgs args) => NewResource(args));
         Mock.Setup(m => m.CallAsync(It.IsAny<MockCallArgs>()))
-            .ReturnsAsync((MockCallArgs args) => Call(args));
+            .ReturnsAsync((MockCallArgs args) => (object)Call(args));
     }
 
     public const string GetRoleToken = "aws:iam/getRole:getRole";
@@ -43,7 +43,7 @@ internal sealed class StackMocks
     /// <summary>Every invoke the program made, in order.</summary>
     public ConcurrentQueue<MockCallArgs> Calls { get; } = new();
 
-    private object Call(MockCallArgs args)
+    private ImmutableDictionary<string, object> Call(MockCallArgs args)
     {
         Calls.Enqueue(args);
         switch (args.Token)
