@@ -104,7 +104,7 @@ public static class AccessDiff
 
         if (before.Protect && !after.Protect)
         {
-            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the cluster and its IAM roles can now be deleted by `pulumi destroy` or a replacing change."));
+            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the EKS cluster, its service role and its node role can now be deleted by `pulumi destroy` or a replacing change (EKS deletion protection is turned off too)."));
         }
     }
 
