@@ -19,7 +19,7 @@ public static partial class KubernetesValues
     /// matching every namespace that starts with the rest (Amazon EKS User Guide, "Associate access policies
     /// with access entries"). Such a pattern names no one namespace, so nothing is ever created for it.
     /// </summary>
-    public static bool IsNamespacePattern(string name) => name.EndsWith('*');
+    public static bool IsNamespacePattern(string name) => name.Contains('*', StringComparison.Ordinal);
 
     public static bool IsValidNamespacePattern(string name) => name.Length <= 64 && NamespacePattern().IsMatch(name);
 
