@@ -35,6 +35,10 @@ public class NamespaceTests
 
     private static string Block(string body) => "    namespaces:\n" + body;
 
+    /// <summary>The stack with one entry namespaces.apps: a flow map as it is, anything else as its one line.</summary>
+    private static StackEvaluation WithApps(string body) =>
+        Stacks.EvaluateText(Stack(Block(body.StartsWith('{') ? $"      apps: {body}\n" : $"      apps:\n        {body}\n")));
+
     [Fact]
     public void Every_namespace_a_group_binds_into_is_created_with_the_managed_by_label()
     {
@@ -175,8 +179,7 @@ public class NamespaceTests
     [InlineData("{ managedElsewhere: true, labels: { team: apps } }", "eks-infra:access.namespaces.apps.managedElsewhere", "would be ignored")]
     public void Namespace_settings_outside_kubernetes_rules_are_errors_with_their_path(string body, string path, string gist)
     {
-        var entry = body.StartsWith('{') ? $"      apps: {body}\n" : $"      apps:\n        {body}\n";
-        var evaluation = Stacks.EvaluateText(Stack(Block(entry)));
+        var evaluation = WithApps(body);
 
         Assert.False(evaluation.IsValid);
         Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
@@ -190,8 +193,7 @@ public class NamespaceTests
     [InlineData("{ managedElsewhere: true }")]
     public void Namespace_settings_just_inside_the_rules_are_valid(string body)
     {
-        var entry = body.StartsWith('{') ? $"      apps: {body}\n" : $"      apps:\n        {body}\n";
-        var evaluation = Stacks.EvaluateText(Stack(Block(entry)));
+        var evaluation = WithApps(body);
 
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
     }

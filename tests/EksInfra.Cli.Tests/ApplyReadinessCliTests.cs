@@ -100,13 +100,11 @@ public sealed class ApplyReadinessCliTests : IDisposable
         project.SetBase("staging", project.ReadStack("staging"));
         project.EditStack("staging", "        namespaces: [apps, apps-jobs]\n", "        namespaces: [apps, apps-jobs]\n    namespaces:\n      apps-jobs: { managedElsewhere: true }\n");
 
-        var result = project.Run("diff", "staging", "--base", "base", "--format", "json");
+        var (exitCode, findings) = DiffStaging();
 
-        Assert.Equal(0, result.ExitCode);
-        using var doc = JsonDocument.Parse(result.Out);
-        var finding = Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("subject").GetString() == "namespace apps-jobs");
-        Assert.Equal("danger", finding.GetProperty("level").GetString());
-        Assert.Equal("namespace apps-jobs leaves the model", finding.GetProperty("title").GetString());
+        Assert.Equal(0, exitCode);
+        var finding = Assert.Single(findings, f => f.Subject == "namespace apps-jobs");
+        Assert.Equal(("danger", "namespace apps-jobs leaves the model"), (finding.Level, finding.Title));
     }
 
     [Fact]
@@ -115,11 +113,19 @@ public sealed class ApplyReadinessCliTests : IDisposable
         project.SetBase("staging", project.ReadStack("staging"));
         project.EditStack("staging", "name: staging-cluster", "name: staging-cluster-2");
 
-        var result = project.Run("diff", "staging", "--base", "base", "--format", "json");
+        var (exitCode, findings) = DiffStaging();
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(1, exitCode);
+        Assert.Contains(findings, f => f.Level == "error" && f.Title == "namespace apps would be replaced");
+    }
+
+    /// <summary>The edited staging stack against the shipped one, as the JSON findings.</summary>
+    private (int ExitCode, List<(string Level, string Subject, string Title)> Findings) DiffStaging()
+    {
+        var result = project.Run("diff", "staging", "--base", "base", "--format", "json");
         using var doc = JsonDocument.Parse(result.Out);
-        Assert.Contains(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("level").GetString() == "error" && f.GetProperty("title").GetString() == "namespace apps would be replaced");
+        return (result.ExitCode, [.. doc.RootElement.GetProperty("findings").EnumerateArray()
+            .Select(f => (f.GetProperty("level").GetString()!, f.GetProperty("subject").GetString()!, f.GetProperty("title").GetString()!))]);
     }
 
     [Fact]

@@ -133,6 +133,21 @@ public sealed class ApplyReadinessTests
     }
 
     [Fact]
+    public async Task Public_access_cidrs_reach_the_cluster_and_are_left_out_when_not_set()
+    {
+        var raw = StackFiles.RawValues("dev");
+        var cluster = JsonNode.Parse(raw["eks-infra:cluster"]!)!.AsObject();
+        cluster["publicAccessCidrs"] = new JsonArray("203.0.113.0/24", "198.51.100.0/24");
+        raw["eks-infra:cluster"] = cluster.ToJsonString();
+
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        Assert.Equal(["198.51.100.0/24", "203.0.113.0/24"], Strings(run.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicAccessCidrs"));
+        var shipped = await PulumiHarness.RunShippedAsync("dev");
+        Assert.False(shipped.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("publicAccessCidrs"));
+    }
+
+    [Fact]
     public async Task Every_existing_principal_is_looked_up_by_name_and_all_present_passes()
     {
         var run = await PulumiHarness.RunShippedAsync("staging");
