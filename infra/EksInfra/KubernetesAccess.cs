@@ -13,8 +13,9 @@ using KubernetesProviderArgs = Pulumi.Kubernetes.ProviderArgs;
 namespace EksInfra;
 
 /// <summary>
-/// What Kubernetes groups may do, through the cluster's own Kubernetes provider: the ClusterRoles the plan
-/// defines, a ClusterRoleBinding per cluster-wide group and a RoleBinding per namespace of a namespaced group.
+/// What Kubernetes groups may do, through the cluster's own Kubernetes provider: the namespaces the plan
+/// creates (with their quotas and limit ranges), the ClusterRoles it defines, a ClusterRoleBinding per
+/// cluster-wide group and a RoleBinding per namespace of a namespaced group, after its namespace.
 /// RBAC is the single source of permissions for every non-<c>system:</c> group, in every authentication mode.
 /// In the aws-auth modes it also carries <c>mapAccounts</c>, which pulumi-eks does not write, as a server-side
 /// patch of that one key of the aws-auth ConfigMap pulumi-eks owns.
@@ -119,8 +120,16 @@ internal sealed class KubernetesAccess : ComponentResource
     /// <summary>The namespaces the stack creates, by name; RoleBindings, quotas and limit ranges wait for theirs.</summary>
     public Dictionary<string, Namespace> Namespaces { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The ResourceQuotas and LimitRanges of those namespaces.</summary>
+    public List<ResourceQuota> Quotas { get; } = [];
+
+    public List<LimitRange> LimitRanges { get; } = [];
+
     /// <summary>The aws-auth <c>mapAccounts</c> patch, when the model maps accounts (aws-auth modes only).</summary>
     public ConfigMapPatch? MapAccountsPatch { get; }
+
+    /// <summary>The options each child (by logical name) was registered with, and what it waits for: the mock engine shows neither.</summary>
+    public Dictionary<string, (CustomResourceOptions Options, IReadOnlyList<Resource> DependsOn)> OptionsByName { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A namespace with its quota and limit range. RetainOnDelete: dropping it from the config (or the stack)
@@ -176,10 +185,6 @@ internal sealed class KubernetesAccess : ComponentResource
         return created;
     }
 
-    public List<ResourceQuota> Quotas { get; } = [];
-
-    public List<LimitRange> LimitRanges { get; } = [];
-
     private static InputMap<string> Map(IReadOnlyList<KeyValuePair<string, string>> pairs)
     {
         var map = new InputMap<string>();
@@ -193,9 +198,6 @@ internal sealed class KubernetesAccess : ComponentResource
 
     /// <summary>A binding into a namespace the stack creates waits for it; the system namespaces exist already.</summary>
     private List<Resource> NamespaceOf(string ns) => Namespaces.TryGetValue(ns, out var created) ? [created] : [];
-
-    /// <summary>The options each child (by logical name) was registered with, and what it waits for: the mock engine shows neither.</summary>
-    public Dictionary<string, (CustomResourceOptions Options, IReadOnlyList<Resource> DependsOn)> OptionsByName { get; } = new(StringComparer.Ordinal);
 
     private CustomResourceOptions ChildOptions(string resourceName, List<Resource>? dependsOn = null)
     {

@@ -253,6 +253,22 @@ public class NamespaceTests
     }
 
     [Fact]
+    public void A_new_namespace_and_a_changed_quota_are_listed_for_the_reviewer()
+    {
+        var before = Stacks.ValidPlanOf(Stack(Block("      apps: { quota: { pods: 20 } }\n")));
+        var after = Stacks.ValidPlanOf(Stack(Block("      apps: { quota: { pods: 40 } }\n"), "[apps, apps-jobs, batch]"));
+
+        var findings = AccessDiff.Compare(before, after, "main").Findings;
+
+        var quota = Assert.Single(findings, f => f.Subject == "namespace apps");
+        Assert.Equal(FindingLevel.Changed, quota.Level);
+        Assert.Contains("quota pods=40", quota.Detail, StringComparison.Ordinal);
+        Assert.Contains("was: labels app.kubernetes.io/managed-by=eks-infra; quota pods=20", quota.Detail, StringComparison.Ordinal);
+        Assert.Contains(findings, f => f.Title == "namespace batch is created by the stack" && f.Detail.Contains("adopted", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.Subject == "namespace apps-jobs");
+    }
+
+    [Fact]
     public void Who_shows_the_namespaces_of_each_namespaced_grant_and_those_the_stack_creates()
     {
         var plan = Stacks.ValidPlanOf(Stack());

@@ -21,6 +21,11 @@ internal static class NamespaceDiff
                 continue;
             }
 
+            if (Settings(ns) != Settings(kept))
+            {
+                findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} changes its labels, quota or limit range", $"now: {Settings(kept)} (was: {Settings(ns)})"));
+            }
+
             var urnBefore = $"{before.Cluster.LogicalName}/{ns.LogicalName}";
             var urnAfter = $"{after.Cluster.LogicalName}/{kept.LogicalName}";
             if (urnBefore != urnAfter)
@@ -29,5 +34,29 @@ internal static class NamespaceDiff
                     $"its Pulumi resource moves from {urnBefore} to {urnAfter}: Pulumi would create a new Namespace object and retain the old one, and Kubernetes refuses a second namespace of the same name (or, on a replaced cluster, the team's namespace is re-created empty). Keep the cluster name."));
             }
         }
+
+        var was = before.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var ns in after.Namespaces.Where(n => !was.Contains(n.Name)))
+        {
+            findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} is created by the stack",
+                $"{Settings(ns)}; a namespace of that name that exists already is adopted (server-side apply), and from then on kept if dropped from the config"));
+        }
+    }
+
+    private static string Settings(NamespacePlan ns)
+    {
+        static string Pairs(IEnumerable<KeyValuePair<string, string>> pairs) => string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"));
+        var parts = new List<string> { $"labels {Pairs(ns.Labels)}" };
+        if (ns.Quota is { } quota)
+        {
+            parts.Add($"quota {Pairs(quota.Hard)}");
+        }
+
+        if (ns.LimitRange is { } range)
+        {
+            parts.Add($"default requests {Pairs(range.DefaultRequest)}; default limits {Pairs(range.Default)}");
+        }
+
+        return string.Join("; ", parts);
     }
 }
