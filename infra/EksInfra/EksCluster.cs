@@ -207,9 +207,11 @@ internal sealed class EksCluster : ComponentResource
 
 /// <summary>
 /// Pulumi protection for the one child of the pulumi-eks component that must never be deleted: the AWS EKS
-/// cluster. A resource transform is an engine callback (RegisterResourceRequest.transforms), so the engine
-/// applies it to the children a remote component's provider registers too, which `Protect` on the component
-/// would reach all of.
+/// cluster (pulumi-eks v4.3.0 creates it as <c>new aws.eks.Cluster</c> under the component; access entries are
+/// <c>aws:eks/accessEntry:AccessEntry</c> and <c>aws:eks/accessPolicyAssociation:AccessPolicyAssociation</c>
+/// children beside it). A resource transform is an engine callback (the SDK sends it as
+/// RegisterResourceRequest.transforms), so the engine applies it to the children a remote component's provider
+/// registers too, where `Protect` on the component would reach every one of them.
 /// </summary>
 internal static class Protection
 {

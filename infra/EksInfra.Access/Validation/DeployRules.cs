@@ -53,6 +53,8 @@ public static partial class DeployRules
             return;
         }
 
+        // pulumi-eks v4.3.0 (nodejs/eks/cluster/cluster.ts) throws "`publicAccessCidrs` can only be set when
+        // `endpointPublicAccess` is true" in the middle of the update; refuse it here instead.
         if (!c.Network.EndpointPublicAccess)
         {
             error(path, "the endpoint has no public access (endpointPublicAccess: false), so there is nothing for publicAccessCidrs to restrict; remove it or enable public access");
