@@ -88,8 +88,9 @@ public static partial class DeployRules
     }
 
     /// <summary>
-    /// Why the text is not an IPv4 CIDR block as EKS takes it (publicAccessCidrs: IPv4 only, in network form,
-    /// i.e. no bits set after the prefix), or null.
+    /// Why the text is not an IPv4 CIDR block in network form (no bits set after the prefix), or null. EKS's
+    /// publicAccessCidrs takes IPv4 blocks only (CreateCluster, VpcConfigRequest); the network form is this tool's
+    /// rule, so that the block a reviewer reads is the block that applies.
     /// </summary>
     public static string? Ipv4CidrProblem(string text)
     {
@@ -122,7 +123,7 @@ public static partial class DeployRules
         if ((address & hostMask) != 0)
         {
             var network = address & ~hostMask;
-            return $"has address bits set after its /{prefix} prefix, which EKS refuses; write the network address {network >> 24}.{(network >> 16) & 255}.{(network >> 8) & 255}.{network & 255}/{prefix}";
+            return $"has address bits set after its /{prefix} prefix, so it is not the block it seems to name; write the network address {network >> 24}.{(network >> 16) & 255}.{(network >> 8) & 255}.{network & 255}/{prefix}";
         }
 
         return null;
