@@ -135,12 +135,18 @@ public class NamespaceTests
     [InlineData("1E", true)]
     [InlineData("100u", true)]
     [InlineData("1n", true)]
+    [InlineData("Gi", true)]
+    [InlineData("+", true)]
+    [InlineData(".", true)]
     [InlineData("", false)]
     [InlineData("1ki", false)]
     [InlineData("1KI", false)]
     [InlineData("1mi", false)]
     [InlineData("1 Gi", false)]
-    [InlineData("Gi", false)]
+    [InlineData("1.2.3", false)]
+    [InlineData("1e+", false)]
+    [InlineData("1Ee3", false)]
+    [InlineData("1 ", false)]
     [InlineData("1e", false)]
     [InlineData("1e1.5", false)]
     [InlineData("1m5", false)]
@@ -157,6 +163,8 @@ public class NamespaceTests
     [InlineData("500m", 0.5)]
     [InlineData("2e3", 2000)]
     [InlineData("1.5Gi", 1610612736)]
+    [InlineData("Gi", 0)]
+    [InlineData("-", 0)]
     public void Quantities_have_the_value_kubernetes_gives_them(string text, double value)
     {
         Assert.True(KubernetesValues.TryParseQuantity(text, out var parsed));

@@ -24,22 +24,26 @@ public static partial class KubernetesValues
     public static bool IsValidNamespacePattern(string name) => name.Length <= 64 && NamespacePattern().IsMatch(name);
 
     /// <summary>
-    /// Parses a quantity exactly as k8s.io/apimachinery/pkg/api/resource.ParseQuantity does: an optionally signed
-    /// decimal number (<c>1</c>, <c>1.5</c>, <c>1.</c>, <c>.5</c>), then one suffix: binary SI (Ki Mi Gi Ti Pi Ei),
-    /// decimal SI (n u m "" k M G T P E) or a decimal exponent (<c>e3</c>, <c>E-2</c>). Case matters: <c>1ki</c>,
-    /// <c>1KI</c> and <c>1mi</c> are errors. <paramref name="value"/> is the amount in base units (cores, bytes, pods).
+    /// Parses a quantity exactly as k8s.io/apimachinery/pkg/api/resource.ParseQuantity does (parseQuantityString,
+    /// then quantitySuffixer.interpret): a non-empty text of an optional sign, decimal digits with at most one '.'
+    /// (<c>1</c>, <c>1.5</c>, <c>1.</c>, <c>.5</c>; no digits at all reads as 0), then one suffix: binary SI
+    /// (Ki Mi Gi Ti Pi Ei), decimal SI (n u m "" k M G T P E) or a decimal exponent (<c>e3</c>, <c>E-2</c>). Case
+    /// matters: <c>1ki</c>, <c>1KI</c> and <c>1mi</c> are errors; so is any space. <paramref name="value"/> is the
+    /// amount in base units (cores, bytes, pods).
     /// </summary>
     public static bool TryParseQuantity(string text, out double value)
     {
         ArgumentNullException.ThrowIfNull(text);
         value = 0;
         var match = QuantityPattern().Match(text);
-        if (!match.Success)
+        if (text.Length == 0 || !match.Success)
         {
             return false;
         }
 
-        var number = double.Parse(match.Groups["number"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        // parseQuantityString reads a number with no digits at all ("", "+", ".") as 0, so "Gi" and "-" are 0.
+        var digits = match.Groups["number"].Value.TrimStart('+', '-');
+        var number = digits.Trim('.').Length == 0 ? 0 : double.Parse(match.Groups["number"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         var suffix = match.Groups["suffix"].Value;
         double scale = suffix switch
         {
@@ -110,7 +114,7 @@ public static partial class KubernetesValues
     private static partial Regex NamespacePattern();
 
     // The grammar of apimachinery's parseQuantityString and quantitySuffixer.interpret (resource/quantity.go, suffix.go).
-    [GeneratedRegex(@"^(?<number>[+-]?([0-9]+\.?[0-9]*|\.[0-9]+))(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+|)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<number>[+-]?[0-9]*\.?[0-9]*)(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+|)$", RegexOptions.CultureInvariant)]
     private static partial Regex QuantityPattern();
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
