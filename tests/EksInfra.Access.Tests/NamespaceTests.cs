@@ -253,7 +253,12 @@ public class NamespaceTests
         var finding = Assert.Single(leaving.Findings, f => f.Subject == "namespace apps-jobs");
         Assert.Equal(FindingLevel.Danger, finding.Level);
         Assert.Contains("does not delete it", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("quota", finding.Detail, StringComparison.Ordinal);
         Assert.False(leaving.HasErrors);
+
+        var withQuota = Stacks.ValidPlanOf(Stack(Block("      apps-jobs: { quota: { pods: 10 } }\n")));
+        var quotaLeaving = Assert.Single(AccessDiff.Compare(withQuota, dropped, "main").Findings, f => f.Subject == "namespace apps-jobs");
+        Assert.Contains("the quota and limit range the stack wrote into it are deleted", quotaLeaving.Detail, StringComparison.Ordinal);
 
         var renamed = Stacks.ValidPlanOf(Stack().Replace("name: my-cluster", "name: other-cluster", StringComparison.Ordinal));
         var replaced = AccessDiff.Compare(before, renamed, "main");

@@ -17,7 +17,7 @@ internal static class NamespaceDiff
             if (!now.TryGetValue(ns.Name, out var kept))
             {
                 findings.Add(new(FindingLevel.Danger, $"namespace {ns.Name}", $"namespace {ns.Name} leaves the model",
-                    "the stack stops managing it: `pulumi up` forgets it but does not delete it (RetainOnDelete), so it stays in the cluster with its workloads, unmanaged, and its quota and limit range stay as they are. Delete it with kubectl if that is what you want."));
+                    $"the stack stops managing it: `pulumi up` forgets it but does not delete it (RetainOnDelete), so it stays in the cluster with its workloads, unmanaged{(ns.Quota is not null || ns.LimitRange is not null ? "; the quota and limit range the stack wrote into it are deleted" : "")}. Delete it with kubectl if that is what you want."));
                 continue;
             }
 
