@@ -75,6 +75,7 @@ public static partial class CliApp
         root.Subcommands.Add(Migrate(env, dir));
         root.Subcommands.Add(Can(env, dir));
         root.Subcommands.Add(Audit(env, dir));
+        root.Subcommands.Add(StacksCommand(env, dir));
         return root;
     }
 
@@ -141,7 +142,7 @@ public static partial class CliApp
     private static Command Render(CliEnvironment env, Option<string?> dir)
     {
         var stack = StackArgument();
-        var output = new Option<string?>("--out") { Description = "Write aws-auth.yaml, rbac.yaml, access-entries.json and iam/ROLE.json here (default: print the manifests)" };
+        var output = new Option<string?>("--out") { Description = "Write aws-auth.yaml, namespaces.yaml, rbac.yaml, access-entries.json and iam/ROLE.json here (default: print the manifests)" };
         var command = new Command("render", "Render what a stack grants: the aws-auth ConfigMap, RBAC manifests, access entries and IAM policies.") { stack, output };
         command.SetAction(result =>
         {
@@ -155,7 +156,7 @@ public static partial class CliApp
             var files = StackRenderer.RenderFiles(plan);
             if (result.GetValue(output) is not { } outDir)
             {
-                var manifests = new[] { AwsAuthRenderer.Render(plan), RbacRenderer.Render(plan) }.Where(m => !string.IsNullOrEmpty(m));
+                var manifests = new[] { AwsAuthRenderer.Render(plan), NamespaceRenderer.Render(plan), RbacRenderer.Render(plan) }.Where(m => !string.IsNullOrEmpty(m));
                 env.Out.Write(string.Join("---\n", manifests));
                 return Ok;
             }
@@ -308,6 +309,57 @@ public static partial class CliApp
                 env.Out.WriteLine($"\nwrote {project.FileNameOf(name)}");
             }
 
+            return Ok;
+        });
+        return command;
+    }
+
+    /// <summary>What CI needs to run each stack, read through the binder rather than by scraping YAML.</summary>
+    private static Command StacksCommand(CliEnvironment env, Option<string?> dir)
+    {
+        var stacks = new Argument<string[]>("STACK") { Description = "Stacks to list (default: every Pulumi.*.yaml)", Arity = ArgumentArity.ZeroOrMore };
+        var format = FormatOption("table", "table", "json");
+        var get = new Option<string?>("--get") { Description = $"Print one setting of one stack: {string.Join(", ", StackSettings.Keys)}" };
+        get.AcceptOnlyFromAmong([.. StackSettings.Keys]);
+        var command = new Command("stacks", "List the stacks in promotion order (dev, the others by name, prod) with the settings CI reads: region, account, mode, private endpoint.") { stacks, format, get };
+        command.SetAction(result =>
+        {
+            var project = Project(env, result.GetValue(dir));
+            var names = result.GetValue(stacks) is { Length: > 0 } given ? given : [.. project.StackNames];
+            var settings = new List<StackSettings>();
+            var failed = false;
+            foreach (var name in names.Distinct(StringComparer.Ordinal))
+            {
+                RequireStack(project, name);
+                var evaluation = project.Evaluate(name);
+                if (!evaluation.IsValid)
+                {
+                    PrintDiagnostics(env, evaluation.Errors);
+                    env.Error.WriteLine($"{name}: invalid; run `eksinfra check {name}`");
+                    failed = true;
+                    continue;
+                }
+
+                settings.Add(StackSettings.Of(evaluation.Config!));
+            }
+
+            if (failed)
+            {
+                return Invalid;
+            }
+
+            if (result.GetValue(get) is { } key)
+            {
+                if (settings.Count != 1)
+                {
+                    throw new UsageException("--get prints one setting of one stack: name exactly one STACK");
+                }
+
+                env.Out.WriteLine(settings[0].Get(key));
+                return Ok;
+            }
+
+            env.Out.Write(StackSettingsReport.Render(settings, result.GetValue(format) == "json" ? ReportFormat.Json : ReportFormat.Table));
             return Ok;
         });
         return command;

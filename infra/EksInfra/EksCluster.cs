@@ -25,16 +25,16 @@ internal sealed class EksCluster : ComponentResource
         ArgumentNullException.ThrowIfNull(roles);
         var cluster = plan.Cluster;
 
-        Cluster = new PulumiEksCluster(
-            $"{name}-eks",
-            ClusterArgsFor(plan, roles),
-            new ComponentResourceOptions
-            {
-                Parent = this,
-                Protect = cluster.Protect,
-                // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
-                DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
-            });
+        ClusterOptions = new ComponentResourceOptions
+        {
+            Parent = this,
+            // Not `Protect`: on a component it reaches every child pulumi-eks creates, access entries
+            // included, and then removing a principal fails. Only the AWS cluster itself is protected.
+            ResourceTransforms = cluster.Protect ? [Protection.ProtectEksCluster] : [],
+            // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
+            DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
+        };
+        Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles), ClusterOptions);
 
         var nodeGroup = cluster.NodeGroup;
         NodeGroup = new ManagedNodeGroup(
@@ -68,6 +68,9 @@ internal sealed class EksCluster : ComponentResource
         });
     }
 
+    /// <summary>The options the pulumi-eks component was registered with (the mock engine does not show them).</summary>
+    public ComponentResourceOptions ClusterOptions { get; }
+
     /// <summary>The pulumi-eks cluster component.</summary>
     public PulumiEksCluster Cluster { get; }
 
@@ -95,6 +98,17 @@ internal sealed class EksCluster : ComponentResource
             // Without it every aws-auth change is a delete-then-create: a window in which nobody maps.
             EnableConfigMapMutable = true,
         };
+
+        if (cluster.Protect)
+        {
+            // EKS's own deletion protection: even outside Pulumi, DeleteCluster is refused until it is turned off.
+            args.DeletionProtection = true;
+        }
+
+        if (cluster.Network.PublicAccessCidrs.Count > 0)
+        {
+            args.PublicAccessCidrs = cluster.Network.PublicAccessCidrs.ToList();
+        }
 
         if (cluster.KubernetesVersion is { } version)
         {
@@ -189,6 +203,30 @@ internal sealed class EksCluster : ComponentResource
 
         return args;
     }
+}
+
+/// <summary>
+/// Pulumi protection for the one child of the pulumi-eks component that must never be deleted: the AWS EKS
+/// cluster (pulumi-eks v4.3.0 creates it as <c>new aws.eks.Cluster</c> under the component; access entries are
+/// <c>aws:eks/accessEntry:AccessEntry</c> and <c>aws:eks/accessPolicyAssociation:AccessPolicyAssociation</c>
+/// children beside it). A resource transform is an engine callback (the SDK sends it as
+/// RegisterResourceRequest.transforms), so the engine applies it to the children a remote component's provider
+/// registers too, where `Protect` on the component would reach every one of them.
+/// </summary>
+internal static class Protection
+{
+    public const string EksClusterType = "aws:eks/cluster:Cluster";
+
+    public static readonly ResourceTransform ProtectEksCluster = (args, _) =>
+    {
+        if (args.Type != EksClusterType)
+        {
+            return Task.FromResult<ResourceTransformResult?>(null);
+        }
+
+        args.Options.Protect = true;
+        return Task.FromResult<ResourceTransformResult?>(new ResourceTransformResult(args.Args, args.Options));
+    };
 }
 
 /// <summary>The plan's strings and enums, as the pulumi-eks enums.</summary>

@@ -29,7 +29,7 @@ internal sealed class IamRoles : ComponentResource
         ArgumentNullException.ThrowIfNull(plan);
         foreach (var rolePlan in plan.Roles)
         {
-            var created = CreateRole(name, rolePlan, plan.Cluster.Protect);
+            var created = CreateRole(name, rolePlan, plan.Protects(rolePlan));
             byName.Add(rolePlan.Name, created);
             All.Add(created);
         }

@@ -13,8 +13,9 @@ using KubernetesProviderArgs = Pulumi.Kubernetes.ProviderArgs;
 namespace EksInfra;
 
 /// <summary>
-/// What Kubernetes groups may do, through the cluster's own Kubernetes provider: the ClusterRoles the plan
-/// defines, a ClusterRoleBinding per cluster-wide group and a RoleBinding per namespace of a namespaced group.
+/// What Kubernetes groups may do, through the cluster's own Kubernetes provider: the namespaces the plan
+/// creates (with their quotas and limit ranges), the ClusterRoles it defines, a ClusterRoleBinding per
+/// cluster-wide group and a RoleBinding per namespace of a namespaced group, after its namespace.
 /// RBAC is the single source of permissions for every non-<c>system:</c> group, in every authentication mode.
 /// In the aws-auth modes it also carries <c>mapAccounts</c>, which pulumi-eks does not write, as a server-side
 /// patch of that one key of the aws-auth ConfigMap pulumi-eks owns.
@@ -22,6 +23,8 @@ namespace EksInfra;
 internal sealed class KubernetesAccess : ComponentResource
 {
     public const string TypeToken = "eks-infra:access:KubernetesAccess";
+
+    private const string MapAccountsName = "aws-auth-map-accounts";
 
     public KubernetesAccess(string name, AccessPlan plan, EksCluster cluster, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
@@ -34,6 +37,11 @@ internal sealed class KubernetesAccess : ComponentResource
             new KubernetesProviderArgs { KubeConfig = cluster.KubeconfigJson, EnableServerSideApply = true },
             new CustomResourceOptions { Parent = this });
 
+        foreach (var ns in plan.Namespaces)
+        {
+            Namespaces[ns.Name] = CreateNamespace(name, ns);
+        }
+
         var rbac = plan.Rbac;
         var defined = new Dictionary<string, ClusterRole>(StringComparer.Ordinal);
         foreach (var role in rbac.ClusterRoles)
@@ -45,7 +53,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     Metadata = MetadataFor(role.Name, null),
                     Rules = role.Rules.Select(r => Rule(r)).ToList(),
                 },
-                ChildOptions());
+                ChildOptions($"{name}-{role.LogicalName}"));
             defined[role.Name] = created;
             DefinedRoles.Add(created);
         }
@@ -60,7 +68,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     RoleRef = RoleRef(binding.ClusterRole),
                     Subjects = new List<SubjectArgs> { GroupSubject(binding.Group) },
                 },
-                ChildOptions(DependenciesOf(binding.ClusterRole, defined))));
+                ChildOptions($"{name}-{binding.LogicalName}", DependenciesOf(binding.ClusterRole, defined))));
         }
 
         foreach (var binding in rbac.RoleBindings)
@@ -73,7 +81,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     RoleRef = RoleRef(binding.ClusterRole),
                     Subjects = new List<SubjectArgs> { GroupSubject(binding.Group) },
                 },
-                ChildOptions(DependenciesOf(binding.ClusterRole, defined))));
+                ChildOptions($"{name}-{binding.LogicalName}", [.. DependenciesOf(binding.ClusterRole, defined), .. NamespaceOf(binding.Namespace)])));
         }
 
         if (plan.AwsAuth is { MapAccounts.Count: > 0 } awsAuth)
@@ -81,13 +89,13 @@ internal sealed class KubernetesAccess : ComponentResource
             // Only data.mapAccounts, applied server-side: pulumi-eks keeps owning the ConfigMap and its
             // mapRoles and mapUsers. The patch waits for the cluster, which creates aws-auth.
             MapAccountsPatch = new ConfigMapPatch(
-                $"{name}-aws-auth-map-accounts",
+                $"{name}-{MapAccountsName}",
                 new ConfigMapPatchArgs
                 {
                     Metadata = new ObjectMetaPatchArgs { Name = AwsAuthRenderer.Name, Namespace = AwsAuthRenderer.Namespace },
                     Data = new Dictionary<string, string> { [AwsAuthRenderer.MapAccountsKey] = AwsAuthRenderer.MapAccounts(awsAuth.MapAccounts) },
                 },
-                ChildOptions([cluster.Cluster]));
+                ChildOptions($"{name}-{MapAccountsName}", [cluster.Cluster]));
         }
 
         RegisterOutputs(new Dictionary<string, object?>
@@ -95,6 +103,7 @@ internal sealed class KubernetesAccess : ComponentResource
             ["clusterRoles"] = rbac.ClusterRoles.Select(r => r.Name).ToList(),
             ["clusterRoleBindings"] = rbac.ClusterRoleBindings.Select(b => b.Name).ToList(),
             ["roleBindings"] = rbac.RoleBindings.Select(b => $"{b.Namespace}/{b.Name}").ToList(),
+            ["namespaces"] = plan.Namespaces.Select(n => n.Name).ToList(),
         });
     }
 
@@ -108,10 +117,89 @@ internal sealed class KubernetesAccess : ComponentResource
 
     public List<RoleBinding> RoleBindings { get; } = [];
 
+    /// <summary>The namespaces the stack creates, by name; RoleBindings, quotas and limit ranges wait for theirs.</summary>
+    public Dictionary<string, Namespace> Namespaces { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The ResourceQuotas and LimitRanges of those namespaces.</summary>
+    public List<ResourceQuota> Quotas { get; } = [];
+
+    public List<LimitRange> LimitRanges { get; } = [];
+
     /// <summary>The aws-auth <c>mapAccounts</c> patch, when the model maps accounts (aws-auth modes only).</summary>
     public ConfigMapPatch? MapAccountsPatch { get; }
 
-    private CustomResourceOptions ChildOptions(List<Resource>? dependsOn = null)
+    /// <summary>The options each child (by logical name) was registered with, and what it waits for: the mock engine shows neither.</summary>
+    public Dictionary<string, (CustomResourceOptions Options, IReadOnlyList<Resource> DependsOn)> OptionsByName { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A namespace with its quota and limit range. RetainOnDelete: dropping it from the config (or the stack)
+    /// never deletes a team's workloads; the namespace stays in the cluster, unmanaged.
+    /// </summary>
+    private Namespace CreateNamespace(string name, NamespacePlan ns)
+    {
+        var options = ChildOptions($"{name}-{ns.LogicalName}");
+        options.RetainOnDelete = true;
+        var created = new Namespace(
+            $"{name}-{ns.LogicalName}",
+            new NamespaceArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = ns.Name, Labels = ns.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal) },
+            },
+            options);
+
+        if (ns.Quota is { } quota)
+        {
+            Quotas.Add(new ResourceQuota(
+                $"{name}-{quota.LogicalName}",
+                new ResourceQuotaArgs
+                {
+                    Metadata = MetadataFor(quota.Name, ns.Name),
+                    Spec = new ResourceQuotaSpecArgs { Hard = Map(quota.Hard) },
+                },
+                ChildOptions($"{name}-{quota.LogicalName}", [created])));
+        }
+
+        if (ns.LimitRange is { } range)
+        {
+            var limit = new LimitRangeItemArgs { Type = "Container" };
+            if (range.Default.Count > 0)
+            {
+                limit.Default = Map(range.Default);
+            }
+
+            if (range.DefaultRequest.Count > 0)
+            {
+                limit.DefaultRequest = Map(range.DefaultRequest);
+            }
+
+            LimitRanges.Add(new LimitRange(
+                $"{name}-{range.LogicalName}",
+                new LimitRangeArgs
+                {
+                    Metadata = MetadataFor(range.Name, ns.Name),
+                    Spec = new LimitRangeSpecArgs { Limits = new List<LimitRangeItemArgs> { limit } },
+                },
+                ChildOptions($"{name}-{range.LogicalName}", [created])));
+        }
+
+        return created;
+    }
+
+    private static InputMap<string> Map(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        var map = new InputMap<string>();
+        foreach (var (key, value) in pairs)
+        {
+            map.Add(key, value);
+        }
+
+        return map;
+    }
+
+    /// <summary>A binding into a namespace the stack creates waits for it; the system namespaces exist already.</summary>
+    private List<Resource> NamespaceOf(string ns) => Namespaces.TryGetValue(ns, out var created) ? [created] : [];
+
+    private CustomResourceOptions ChildOptions(string resourceName, List<Resource>? dependsOn = null)
     {
         var options = new CustomResourceOptions { Parent = this, Provider = Provider };
         if (dependsOn is { Count: > 0 })
@@ -119,6 +207,7 @@ internal sealed class KubernetesAccess : ComponentResource
             options.DependsOn = dependsOn;
         }
 
+        OptionsByName[resourceName] = (options, dependsOn ?? []);
         return options;
     }
 

@@ -57,7 +57,7 @@ public sealed class CheckAndRenderTests : IDisposable
     [Fact]
     public void Every_verb_has_help()
     {
-        foreach (var verb in new[] { "check", "render", "who", "diff", "import", "migrate" })
+        foreach (var verb in new[] { "check", "render", "who", "diff", "import", "migrate", "stacks" })
         {
             var result = project.Run(verb, "--help");
             Assert.True(result.ExitCode == 0, result.ToString());

@@ -27,6 +27,9 @@ public sealed class EksInfraStackTests
     private const string RoleBindingType = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
     private const string ConfigMapType = "kubernetes:core/v1:ConfigMap";
     private const string ConfigMapPatchType = "kubernetes:core/v1:ConfigMapPatch";
+    internal const string NamespaceType = "kubernetes:core/v1:Namespace";
+    internal const string ResourceQuotaType = "kubernetes:core/v1:ResourceQuota";
+    internal const string LimitRangeType = "kubernetes:core/v1:LimitRange";
 
     [Theory]
     [InlineData("dev")]
@@ -371,9 +374,8 @@ public sealed class EksInfraStackTests
             var arn = run.Mocks.RoleArn(role.IamPath, role.Name);
             Assert.Equal(arn, arns[role.Name]);
             Assert.Equal(role.Arn, arns[role.Name]);
-            Assert.Equal(
-                $"aws eks update-kubeconfig --name {plan.Cluster.Name} --region {plan.Cluster.Region} --role-arn {arn} && kubectl get nodes",
-                commands[role.Name]);
+            Assert.Equal(plan.Cluster.VerifyCommand(arn), commands[role.Name]);
+            Assert.Contains($"aws sts assume-role --role-arn '{arn}'", commands[role.Name], StringComparison.Ordinal);
         }
     }
 
@@ -383,34 +385,10 @@ public sealed class EksInfraStackTests
         var run = await PulumiHarness.RunShippedAsync("dev");
         var commands = await OutputUtilities.GetValueAsync(Assert.IsType<Output<ImmutableDictionary<string, string>>>(run.Outputs["verifyCommands"]));
 
-        Assert.Equal(
-            "aws eks update-kubeconfig --name my-cluster --region us-west-2 --role-arn arn:aws:iam::123456789012:role/eks-admin-role && kubectl get nodes",
-            commands["eks-admin-role"]);
-    }
-
-    [Theory]
-    [InlineData("dev")]
-    [InlineData("staging")]
-    [InlineData("prod")]
-    public async Task The_cluster_and_every_role_are_protected_when_the_stack_asks(string stack)
-    {
-        var run = await PulumiHarness.RunShippedAsync(stack);
-        // The mock monitor does not hand resource options to IMocks; the SDK keeps protect in Resource._protect.
-        var protect = typeof(Resource).GetField("_protect", BindingFlags.NonPublic | BindingFlags.Instance)
-            ?? throw new InvalidOperationException("Pulumi.Resource has no _protect field in this SDK version");
-
-        var roleNames = run.Plan.Roles.Select(r => $"{run.Prefix}-iam-{r.LogicalName}").ToHashSet(StringComparer.Ordinal);
-        var roles = run.Resources.OfType<Pulumi.Aws.Iam.Role>()
-            .Where(r => roleNames.Contains(r.GetResourceName()))
-            .GroupBy(r => r.GetResourceName(), StringComparer.Ordinal)
-            .Select(g => g.First())
-            .ToList();
-        var cluster = run.Resources.OfType<Pulumi.Eks.Cluster>().First(r => r.GetResourceName() == $"{run.Prefix}-eks");
-
-        Assert.Equal(roleNames.Count, roles.Count);
-        Assert.All(roles, r => Assert.Equal(run.Plan.Cluster.Protect, (bool)protect.GetValue(r)!));
-        Assert.Equal(run.Plan.Cluster.Protect, (bool)protect.GetValue(cluster)!);
-        Assert.Equal(stack == "prod", run.Plan.Cluster.Protect);
+        var command = commands["eks-admin-role"];
+        Assert.StartsWith("(creds=\"$(aws sts assume-role --role-arn 'arn:aws:iam::123456789012:role/eks-admin-role' --role-session-name eks-infra-verify", command, StringComparison.Ordinal);
+        Assert.EndsWith("&& aws eks update-kubeconfig --name my-cluster --region us-west-2 && kubectl get nodes)", command, StringComparison.Ordinal);
+        Assert.DoesNotContain("update-kubeconfig --name my-cluster --region us-west-2 --role-arn", command, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -499,6 +477,20 @@ public sealed class EksInfraStackTests
         expected.AddRange(plan.Rbac.ClusterRoles.Select(r => $"{ClusterRoleType} {access}-{r.LogicalName}"));
         expected.AddRange(plan.Rbac.ClusterRoleBindings.Select(b => $"{ClusterRoleBindingType} {access}-{b.LogicalName}"));
         expected.AddRange(plan.Rbac.RoleBindings.Select(b => $"{RoleBindingType} {access}-{b.LogicalName}"));
+        foreach (var ns in plan.Namespaces)
+        {
+            expected.Add($"{NamespaceType} {access}-{ns.LogicalName}");
+            if (ns.Quota is { } quota)
+            {
+                expected.Add($"{ResourceQuotaType} {access}-{quota.LogicalName}");
+            }
+
+            if (ns.LimitRange is { } range)
+            {
+                expected.Add($"{LimitRangeType} {access}-{range.LogicalName}");
+            }
+        }
+
         if (plan.AwsAuth is { MapAccounts.Count: > 0 })
         {
             expected.Add($"{ConfigMapPatchType} {access}-aws-auth-map-accounts");

@@ -38,16 +38,31 @@ internal static class PulumiHarness
     public static TestOptions Options(string stack) => new() { IsPreview = false, ProjectName = "eks-infra", StackName = stack };
 
     /// <summary>Runs the program the way <c>pulumi up</c> would, with the stack's config in <c>PULUMI_CONFIG</c>.</summary>
-    public static async Task<StackRun> RunAsync(string stack, Dictionary<string, string?> raw)
+    public static async Task<StackRun> RunAsync(string stack, Dictionary<string, string?> raw, Action<StackMocks>? arrange = null)
     {
         var plan = StackFiles.PlanOf(stack, raw);
-        var mocks = new StackMocks(plan.Cluster.Partition, plan.Cluster.AccountId);
+        var mocks = MocksFor(stack, raw);
+        arrange?.Invoke(mocks);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
         var (resources, outputs) = await Deployment.TestAsync(mocks.Mock.Object, Options(stack), EksInfraProgram.Run);
         return new StackRun(stack, plan, mocks, resources, outputs);
     }
 
     public static Task<StackRun> RunShippedAsync(string stack) => RunAsync(stack, StackFiles.RawValues(stack));
+
+    /// <summary>Mocks of an account in which every principal the config names exists, exactly as the config writes it.</summary>
+    public static StackMocks MocksFor(string stack, Dictionary<string, string?> raw)
+    {
+        var evaluation = EksInfra.Access.StackEvaluator.Evaluate(EksInfra.Access.Config.JsonConfigReader.FromPulumiValues(stack, raw));
+        var config = evaluation.Config!;
+        var mocks = new StackMocks(config.Aws.Partition, config.Aws.AccountId);
+        foreach (var lookup in EksInfra.Access.Validation.PrincipalLookups.For(config).Lookups)
+        {
+            (lookup.Kind == EksInfra.Access.Model.PrincipalKind.Role ? mocks.ExistingRoles : mocks.ExistingUsers)[lookup.LookupName] = lookup.Arn;
+        }
+
+        return mocks;
+    }
 }
 
 /// <summary>Reading the values the mock monitor hands over: maps, lists, strings and doubles.</summary>

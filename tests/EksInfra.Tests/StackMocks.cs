@@ -28,7 +28,39 @@ internal sealed class StackMocks
         Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
             .ReturnsAsync((MockResourceArgs args) => NewResource(args));
         Mock.Setup(m => m.CallAsync(It.IsAny<MockCallArgs>()))
-            .ReturnsAsync((MockCallArgs _) => (object)ImmutableDictionary<string, object>.Empty);
+            .ReturnsAsync((MockCallArgs args) => (object)Call(args));
+    }
+
+    public const string GetRoleToken = "aws:iam/getRole:getRole";
+    public const string GetUserToken = "aws:iam/getUser:getUser";
+
+    /// <summary>The IAM roles that exist, by name, with the ARN IAM answers; a name not here is NoSuchEntity.</summary>
+    public Dictionary<string, string> ExistingRoles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The IAM users that exist, by name.</summary>
+    public Dictionary<string, string> ExistingUsers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every invoke the program made, in order.</summary>
+    public ConcurrentQueue<MockCallArgs> Calls { get; } = new();
+
+    private ImmutableDictionary<string, object> Call(MockCallArgs args)
+    {
+        Calls.Enqueue(args);
+        switch (args.Token)
+        {
+            case GetRoleToken:
+                var role = (string)args.Args["name"];
+                return ExistingRoles.TryGetValue(role, out var roleArn)
+                    ? ImmutableDictionary<string, object>.Empty.Add("arn", roleArn).Add("name", role).Add("id", role)
+                    : throw new InvalidOperationException($"reading IAM Role ({role}): operation error IAM: GetRole, NoSuchEntity: The role with name {role} cannot be found.");
+            case GetUserToken:
+                var user = (string)args.Args["userName"];
+                return ExistingUsers.TryGetValue(user, out var userArn)
+                    ? ImmutableDictionary<string, object>.Empty.Add("arn", userArn).Add("userName", user).Add("id", user)
+                    : throw new InvalidOperationException($"reading IAM User ({user}): operation error IAM: GetUser, NoSuchEntity: The user with name {user} cannot be found.");
+            default:
+                return ImmutableDictionary<string, object>.Empty;
+        }
     }
 
     public Mock<IMocks> Mock { get; } = new();

@@ -30,6 +30,7 @@ internal static class StackCoverage
         var preview = Workflow.Load(repoRoot, Workflow.PreviewPath);
         var deploy = Workflow.Load(repoRoot, Workflow.DeployPath);
         var audit = Workflow.Load(repoRoot, Workflow.AuditPath);
+        var deployStack = Workflow.Load(repoRoot, Workflow.DeployStackPath);
         var problems = new List<string>();
         problems.AddRange(CheckPreviewMatrix(preview, stacks));
         problems.AddRange(CheckMatrix(audit, stacks, ["audit", "strategy", "matrix", "stack"], AuditMatrixPath, s => $" (and the variable AWS_AUDIT_ROLE_ARN_{s.ToUpperInvariant()})"));
@@ -37,6 +38,7 @@ internal static class StackCoverage
         problems.AddRange(CheckCheckCoverage(deploy, stacks));
         problems.AddRange(CheckDiffCoverage(preview, stacks));
         problems.AddRange(CheckDeployChain(deploy, stacks));
+        problems.AddRange(CheckDeployStackJob(deployStack));
         return problems;
     }
 
@@ -118,11 +120,31 @@ internal static class StackCoverage
         }
     }
 
+    /// <summary>The stack a deploy.yml job deploys: the <c>stack</c> it hands deploy-stack.yml, or null for other jobs.</summary>
+    public static string? DeployedStack(YamlNode job) =>
+        job.Child("uses").Text() == Workflow.DeployStackUses ? job.At("with", "stack").Text() : null;
+
     private static IEnumerable<string> CheckDeployChain(Workflow deploy, List<string> stacks)
     {
-        var jobs = deploy.Jobs.Entries().ToDictionary(e => e.Key, e => e.Value);
-        var order = PromotionOrder(stacks);
+        var stackJobs = deploy.Jobs.Entries().Where(e => DeployedStack(e.Value) is not null).ToList();
+        var jobs = new Dictionary<string, (string Id, YamlNode Job)>();
+        foreach (var (id, job) in stackJobs)
+        {
+            var stack = DeployedStack(job)!;
+            if (id != stack)
+            {
+                yield return $"{deploy.Path} jobs.{id} deploys `{stack}`: name the job after its stack (`{stack}`), so `needs` read as the promotion order";
+            }
 
+            if (!stacks.Contains(stack))
+            {
+                yield return $"{deploy.Path} jobs.{id} deploys `{stack}` but there is no Pulumi.{stack}.yaml: remove the job or add the stack file";
+            }
+
+            jobs.TryAdd(stack, (id, job));
+        }
+
+        var order = PromotionOrder(stacks);
         foreach (var stack in stacks.Where(s => !jobs.ContainsKey(s)))
         {
             var index = order.IndexOf(stack);
@@ -135,23 +157,29 @@ internal static class StackCoverage
                 (null, not null) => $"with `needs: [build]`, and change jobs.{after}.needs to `[build, {stack}]`",
                 _ => "with `needs: [build]`",
             };
-            yield return $"Pulumi.{stack}.yaml has no job in {deploy.Path}: add a job `{stack}` (a copy of an existing stack job with "
-                + $"`environment: {stack}`, `concurrency.group: eks-infra-{stack}`, `STACK: {stack}`, `stack-name: {stack}` and "
-                + $"`role-to-assume: ${{{{ vars.{RoleVariable(stack)} }}}}`) {placement}, so the order is {string.Join(" → ", order)}";
+            yield return $"Pulumi.{stack}.yaml has no job in {deploy.Path}: add a job `{stack}` (a copy of an existing stack job with `with.stack: {stack}`; "
+                + $"{Workflow.DeployStackPath} runs it in the GitHub environment `{stack}` (`environment: {stack}`, `concurrency.group: eks-infra-{stack}`) "
+                + $"as `vars.{RoleVariable(stack)}`) {placement}, so the order is {string.Join(" → ", order)}";
         }
 
-        // Jobs that deploy a stack: every job with an environment.
-        var stackJobs = jobs.Where(j => j.Value.Child("environment") is not null).Select(j => j.Key).ToList();
-        foreach (var job in stackJobs.Where(j => !stacks.Contains(j)))
+        foreach (var (stack, (id, job)) in jobs)
         {
-            yield return $"{deploy.Path} jobs.{job} has an environment but there is no Pulumi.{job}.yaml: remove the job or add the stack file";
-        }
-
-        foreach (var stack in stacks.Where(jobs.ContainsKey))
-        {
-            foreach (var problem in CheckDeployJob(deploy, stack, jobs[stack]))
+            if (job.At("secrets").Text() != "inherit")
             {
-                yield return problem;
+                yield return $"{deploy.Path} jobs.{id} has no `secrets: inherit`: add it (pulumi up needs the backend's secrets)";
+            }
+
+            if (job.At("permissions", "id-token").Text() != "write")
+            {
+                yield return $"{deploy.Path} jobs.{id} does not grant `id-token: write`: add `permissions: {{ contents: read, id-token: write }}` (the AWS credentials come from OIDC)";
+            }
+
+            foreach (var (input, value) in new[] { ("program-dll", "${{ needs.build.outputs.program-dll }}"), ("stacks", "${{ needs.build.outputs.stacks }}") })
+            {
+                if (job.At("with", input).Text() != value)
+                {
+                    yield return $"{deploy.Path} jobs.{id} passes `{input}: {job.At("with", input).Text() ?? "(nothing)"}`: set `{input}: {value}`";
+                }
             }
         }
 
@@ -159,39 +187,53 @@ internal static class StackCoverage
         var present = order.Where(jobs.ContainsKey).ToList();
         for (var i = 0; i < present.Count; i++)
         {
-            var needs = jobs[present[i]].Child("needs").Strings();
-            var expected = i == 0 ? null : present[i - 1];
-            var otherStacks = needs.Where(n => stacks.Contains(n) && n != expected).ToList();
+            var (id, job) = jobs[present[i]];
+            var needs = job.Child("needs").Strings();
+            var expected = i == 0 ? null : jobs[present[i - 1]].Id;
+            var otherStacks = needs.Where(n => jobs.Values.Any(j => j.Id == n) && n != expected).ToList();
             if (expected is not null && !needs.Contains(expected))
             {
-                yield return $"{deploy.Path} jobs.{present[i]}.needs has no `{expected}`: the order is {string.Join(" → ", present)}, so add `{expected}` to it";
+                yield return $"{deploy.Path} jobs.{id}.needs has no `{expected}`: the order is {string.Join(" → ", present)}, so add `{expected}` to it";
             }
 
             foreach (var other in otherStacks)
             {
-                yield return $"{deploy.Path} jobs.{present[i]}.needs has `{other}`: the order is {string.Join(" → ", present)}, so {present[i]} needs only {expected ?? "build"}; remove `{other}`";
+                yield return $"{deploy.Path} jobs.{id}.needs has `{other}`: the order is {string.Join(" → ", present)}, so {present[i]} needs only {expected ?? "build"}; remove `{other}`";
             }
 
             if (!needs.Contains("build"))
             {
-                yield return $"{deploy.Path} jobs.{present[i]}.needs has no `build`: add it (the job deploys the program that build made)";
+                yield return $"{deploy.Path} jobs.{id}.needs has no `build`: add it (the job deploys the program that build made)";
             }
         }
     }
 
-    private static IEnumerable<string> CheckDeployJob(Workflow deploy, string stack, YamlNode job)
+    /// <summary>The one stack job definition: environment, concurrency, credentials and the update, all by its stack input.</summary>
+    private static IEnumerable<string> CheckDeployStackJob(Workflow deployStack)
     {
-        var where = $"{deploy.Path} jobs.{stack}";
-        var environment = job.Child("environment") is YamlMappingNode map ? map.Child("name").Text() : job.Child("environment").Text();
-        if (environment != stack)
+        const string Stack = "${{ inputs.stack }}";
+        var jobs = deployStack.Jobs.Entries().ToList();
+        if (jobs.Count != 1)
         {
-            yield return $"{where} has `environment: {environment ?? "(none)"}`: set `environment: {stack}` (the GitHub environment gates the deploy{(stack == Last ? " with required reviewers" : "")})";
+            yield return $"{deployStack.Path} has {jobs.Count} jobs: keep the one that deploys the stack";
+            yield break;
         }
 
-        var group = job.At("concurrency", "group").Text();
-        if (group != $"eks-infra-{stack}")
+        var (id, job) = jobs[0];
+        var where = $"{deployStack.Path} jobs.{id}";
+        if (deployStack.Root.At("on", "workflow_call", "inputs", "stack") is null)
         {
-            yield return $"{where} has concurrency group `{group ?? "(none)"}`: set `concurrency: {{ group: eks-infra-{stack}, cancel-in-progress: false }}` so two updates of {stack} never overlap";
+            yield return $"{deployStack.Path} has no `on.workflow_call.inputs.stack`: deploy.yml hands each job its stack there";
+        }
+
+        if (job.Child("environment").Text() != Stack)
+        {
+            yield return $"{where} has `environment: {job.Child("environment").Text() ?? "(none)"}`: set `environment: {Stack}` (the GitHub environment gates the deploy; prod's has required reviewers)";
+        }
+
+        if (job.At("concurrency", "group").Text() != $"eks-infra-{Stack}")
+        {
+            yield return $"{where} has concurrency group `{job.At("concurrency", "group").Text() ?? "(none)"}`: set `concurrency: {{ group: eks-infra-{Stack}, cancel-in-progress: false }}` so two updates of a stack never overlap";
         }
 
         if (job.At("concurrency", "cancel-in-progress").Text() != "false")
@@ -199,23 +241,18 @@ internal static class StackCoverage
             yield return $"{where}.concurrency has no `cancel-in-progress: false`: add it (a cancelled `pulumi up` leaves pending operations)";
         }
 
-        if (job.Child("env").Child("STACK").Text() != stack)
-        {
-            yield return $"{where}.env.STACK is not `{stack}`: set `STACK: {stack}`";
-        }
-
         var steps = job.Child("steps").Items();
         var up = steps.FirstOrDefault(s => s.Child("uses").Text()?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true
             && s.At("with", "command").Text() is "up" or "update");
         if (up is null)
         {
-            yield return $"{where} has no pulumi/actions step with `command: up`: add one with `refresh: true` and `stack-name: {stack}`";
+            yield return $"{where} has no pulumi/actions step with `command: up`: add one with `refresh: true` and `stack-name: {Stack}`";
         }
         else
         {
-            if (up.At("with", "stack-name").Text() != stack)
+            if (up.At("with", "stack-name").Text() != Stack)
             {
-                yield return $"{where} pulumi/actions `stack-name` is `{up.At("with", "stack-name").Text()}`: set `stack-name: {stack}`";
+                yield return $"{where} pulumi/actions `stack-name` is `{up.At("with", "stack-name").Text()}`: set `stack-name: {Stack}`";
             }
 
             if (up.At("with", "refresh").Text() != "true")
@@ -226,10 +263,10 @@ internal static class StackCoverage
 
         var role = steps.FirstOrDefault(s => s.Child("uses").Text()?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true)
             .At("with", "role-to-assume").Text();
-        var expectedRole = $"${{{{ vars.{RoleVariable(stack)} }}}}";
-        if (role != expectedRole)
+        const string ExpectedRole = "${{ vars[format('AWS_ROLE_ARN_{0}', inputs.stack)] }}";
+        if (role != ExpectedRole)
         {
-            yield return $"{where} assumes `{role ?? "(no role)"}`: set the configure-aws-credentials step's `role-to-assume: {expectedRole}`";
+            yield return $"{where} assumes `{role ?? "(no role)"}`: set the configure-aws-credentials step's `role-to-assume: {ExpectedRole}`";
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class StackCoverageTests
             problems);
         var deploy = Assert.Single(problems, p => p.StartsWith("Pulumi.qa.yaml has no job in .github/workflows/deploy.yml", StringComparison.Ordinal));
         Assert.Contains("add a job `qa`", deploy, StringComparison.Ordinal);
+        Assert.Contains("`with.stack: qa`", deploy, StringComparison.Ordinal);
         Assert.Contains("`environment: qa`", deploy, StringComparison.Ordinal);
         Assert.Contains("`concurrency.group: eks-infra-qa`", deploy, StringComparison.Ordinal);
         Assert.Contains("vars.AWS_ROLE_ARN_QA", deploy, StringComparison.Ordinal);
@@ -57,7 +58,7 @@ public sealed class StackCoverageTests
         var problems = StackCoverage.Check(copy.Path);
 
         Assert.Contains(problems, p => p.Contains("lists `staging` but there is no Pulumi.staging.yaml", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("jobs.staging has an environment but there is no Pulumi.staging.yaml", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("jobs.staging deploys `staging` but there is no Pulumi.staging.yaml", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("jobs.prod.needs has no `dev`", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("audit.yml jobs.audit.strategy.matrix.stack lists `staging`", StringComparison.Ordinal));
     }

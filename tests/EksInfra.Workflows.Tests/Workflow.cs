@@ -7,6 +7,10 @@ internal sealed class Workflow
     public const string PreviewPath = ".github/workflows/preview.yml";
     public const string DeployPath = ".github/workflows/deploy.yml";
     public const string AuditPath = ".github/workflows/audit.yml";
+    public const string DeployStackPath = ".github/workflows/deploy-stack.yml";
+
+    /// <summary>How a deploy.yml job calls the one stack job definition.</summary>
+    public const string DeployStackUses = "./" + DeployStackPath;
 
     private Workflow(string path, YamlMappingNode root)
     {

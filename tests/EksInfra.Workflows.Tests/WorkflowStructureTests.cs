@@ -10,16 +10,76 @@ public sealed class WorkflowStructureTests
 
     private static Workflow Deploy => Workflow.Load(Root, Workflow.DeployPath);
 
+    private static Workflow DeployStack => Workflow.Load(Root, Workflow.DeployStackPath);
+
+    /// <summary>Where a stack job runs: the self-hosted runner in the VPC for a private-only endpoint, else GitHub's.</summary>
+    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
+
+    private const string RunnerOfInputStack = "${{ fromJSON(inputs.stacks)[inputs.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
+
     [Theory]
     [InlineData(Workflow.PreviewPath)]
     [InlineData(Workflow.DeployPath)]
     [InlineData(Workflow.AuditPath)]
+    [InlineData(Workflow.DeployStackPath)]
     public void Workflow_parses_as_yaml_with_jobs(string path)
     {
         var workflow = Workflow.Load(Root, path);
         Assert.NotNull(workflow.Root.Child("on"));
         Assert.NotEmpty(workflow.Jobs.Entries());
-        Assert.All(workflow.Jobs.Entries(), job => Assert.Equal("ubuntu-latest", job.Value.Child("runs-on").Text()));
+        var stackJobs = new[] { "preview", "up" };
+        Assert.All(workflow.Jobs.Entries(), job => Assert.True(
+            job.Value.Child("uses").Text() == Workflow.DeployStackUses
+                || job.Value.Child("runs-on").Text() == (stackJobs.Contains(job.Key) ? (path == Workflow.PreviewPath ? RunnerOfMatrixStack : RunnerOfInputStack) : "ubuntu-latest"),
+            $"{path} jobs.{job.Key}: runs-on {job.Value.Child("runs-on").Text()}"));
+    }
+
+    [Fact]
+    public void Private_only_stacks_run_on_the_runner_the_repository_variable_names_and_fail_clearly_without_one()
+    {
+        Assert.Equal(RunnerOfMatrixStack, Preview.Job("preview").Child("runs-on").Text());
+        Assert.Equal(RunnerOfInputStack, DeployStack.Job("up").Child("runs-on").Text());
+        foreach (var (workflow, job) in new[] { (Preview, "preview"), (DeployStack, "up") })
+        {
+            var guard = workflow.Steps(job)[0];
+            Assert.Contains("vars.EKS_INFRA_PRIVATE_RUNNER == ''", guard.Node.Child("if").Text(), StringComparison.Ordinal);
+            Assert.Contains("exit 1", guard.Run, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(EksInfra.Access.Validation.DeployRules.PrivateRunnerVariable, RunnerOfInputStack, StringComparison.Ordinal);
+        Assert.Contains("EKS_INFRA_PRIVATE_RUNNER", File.ReadAllText(Path.Combine(Root, "docs", "environments.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stack_settings_come_from_eksinfra_stacks_not_from_scraping_the_stack_files()
+    {
+        foreach (var workflow in new[] { Preview, Deploy })
+        {
+            var step = Assert.Single(workflow.Steps("build"), s => s.Run?.Contains("eksinfra stacks --format json", StringComparison.Ordinal) == true);
+            Assert.Equal("stacks", step.Node.Child("id").Text());
+            Assert.Equal("${{ steps.stacks.outputs.stacks }}", workflow.Job("build").At("outputs", "stacks").Text());
+        }
+
+        foreach (var path in new[] { Workflow.PreviewPath, Workflow.DeployPath, Workflow.DeployStackPath })
+        {
+            var text = File.ReadAllText(Path.Combine(Root, path));
+            Assert.DoesNotContain("awk", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("aws:region", text, StringComparison.Ordinal);
+        }
+
+        // The keys the expressions read are the keys the tool prints, for every stack.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = EksInfra.Cli.CliApp.Run(["stacks", "--format", "json", "--dir", Root], EksInfra.Cli.CliEnvironment.FromConsole() with { Out = output, Error = error, CurrentDirectory = Root });
+        Assert.Equal(0, code);
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(output.ToString())!.AsObject();
+        Assert.Equal(StackCoverage.Stacks(Root).Order(StringComparer.Ordinal), settings.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.All(settings, p => Assert.False(string.IsNullOrEmpty((string?)p.Value!["region"])));
+        Assert.True((bool)settings["prod"]!["privateEndpoint"]!);
+        Assert.False((bool)settings["dev"]!["privateEndpoint"]!);
+        Assert.Equal(
+            "${{ fromJSON(inputs.stacks)[inputs.stack].region }}",
+            DeployStack.Steps("up").Single(st => Uses(st, "aws-actions/configure-aws-credentials")).With.Child("aws-region").Text());
     }
 
     [Fact]
@@ -95,7 +155,8 @@ public sealed class WorkflowStructureTests
         Assert.Equal(["build"], Deploy.Job("dev").Child("needs").Strings());
         Assert.Equal(["build", "dev"], Deploy.Job("staging").Child("needs").Strings());
         Assert.Equal(["build", "staging"], Deploy.Job("prod").Child("needs").Strings());
-        Assert.Equal("prod", Deploy.Job("prod").Child("environment").Text());
+        Assert.Equal("prod", StackCoverage.DeployedStack(Deploy.Job("prod")!));
+        Assert.Equal("${{ inputs.stack }}", DeployStack.Job("up").Child("environment").Text());
         // Nothing runs after prod, and nothing but the stack jobs deploys.
         Assert.DoesNotContain(Deploy.Jobs.Entries(), j => j.Value.Child("needs").Strings().Contains("prod"));
         Assert.Equal(
@@ -106,28 +167,30 @@ public sealed class WorkflowStructureTests
     [Fact]
     public void Each_stack_has_its_own_concurrency_group_that_never_cancels()
     {
-        var stacks = DeployedStacks();
-        var groups = stacks.Select(s => Deploy.Job(s).At("concurrency", "group").Text()).ToList();
-        Assert.Equal(groups.Count, groups.Distinct().Count());
-        Assert.All(stacks, s => Assert.Equal("false", Deploy.Job(s).At("concurrency", "cancel-in-progress").Text()));
+        Assert.Equal("eks-infra-${{ inputs.stack }}", DeployStack.Job("up").At("concurrency", "group").Text());
+        Assert.Equal("false", DeployStack.Job("up").At("concurrency", "cancel-in-progress").Text());
         Assert.Null(Deploy.Root.Child("concurrency"));
+        Assert.Null(DeployStack.Root.Child("concurrency"));
+        Assert.Equal(DeployedStacks(), DeployedStacks().Select(s => StackCoverage.DeployedStack(Deploy.Job(s)!)));
     }
 
     [Fact]
     public void Deploy_builds_once_and_every_stack_runs_the_prebuilt_program()
     {
         Assert.Single(Deploy.Steps(), s => s.Run?.Trim() == "dotnet test EksInfra.sln");
-        foreach (var stack in DeployedStacks())
-        {
-            AssertRunsPrebuiltProgram(Deploy, stack);
-        }
+        Assert.DoesNotContain(DeployStack.Steps(), s => s.Run?.Contains("dotnet test", StringComparison.Ordinal) == true);
+        AssertRunsPrebuiltProgram(DeployStack, "up");
+        Assert.All(DeployedStacks(), s => Assert.Equal("${{ needs.build.outputs.program-dll }}", Deploy.Job(s).At("with", "program-dll").Text()));
     }
 
     [Fact]
-    public void Stack_jobs_are_the_same_steps_but_for_the_stack_name()
+    public void Stack_jobs_are_one_definition_called_once_per_stack()
     {
+        Assert.Equal(["build", .. DeployedStacks()], Deploy.Jobs.Entries().Select(j => j.Key));
+        Assert.All(DeployedStacks(), s => Assert.Null(Deploy.Job(s).Child("steps")));
         var normalized = DeployedStacks().Select(s => Normalize(Deploy.Job(s)!, s)).ToList();
         Assert.All(normalized, n => Assert.Equal(normalized[0], n));
+        Assert.Single(DeployStack.Jobs.Entries());
     }
 
     [Fact]
@@ -145,11 +208,11 @@ public sealed class WorkflowStructureTests
     {
         var lines = File.ReadAllLines(Path.Combine(Root, "Pulumi.yaml"));
         Assert.Contains("runtime: dotnet", lines);
-        Assert.Contains(Deploy.Steps(), s => s.Run?.Contains("sed -i \"s|^runtime: dotnet\\$|", StringComparison.Ordinal) == true);
+        Assert.Contains(DeployStack.Steps(), s => s.Run?.Contains("sed -i \"s|^runtime: dotnet\\$|", StringComparison.Ordinal) == true);
     }
 
     /// <summary>Stacks that have a deploy job (a stack without one is reported by <see cref="StackCoverage"/>).</summary>
-    private static List<string> DeployedStacks() => [.. StackCoverage.Stacks(Root).Where(s => Deploy.Job(s) is not null)];
+    private static List<string> DeployedStacks() => [.. StackCoverage.PromotionOrder(StackCoverage.Stacks(Root)).Where(s => Deploy.Job(s) is not null)];
 
     private static void AssertRunsPrebuiltProgram(Workflow workflow, string job)
     {

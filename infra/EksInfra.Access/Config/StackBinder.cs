@@ -72,7 +72,7 @@ public static class StackBinder
             ctx.Bag.Error(path, "required: add an 'eks-infra:cluster' map with at least 'name'");
         }
 
-        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "protect", "deployerArn"]);
+        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "protect", "deployerArn", "publicAccessCidrs"]);
         var ngPath = ConfigPath.Child(path, "nodeGroup");
         var ng = ctx.Map(map.Get("nodeGroup"), ngPath, ["instanceType", "desiredSize", "minSize", "maxSize"], optional: true);
         return new ClusterSettings(
@@ -88,7 +88,7 @@ public static class StackBinder
                 map.StringList("privateSubnetIds"),
                 map.StringList("publicSubnetIds"),
                 map.Bool("endpointPublicAccess") ?? true,
-                map.Bool("endpointPrivateAccess") ?? false),
+                map.Bool("endpointPrivateAccess") ?? false) { PublicAccessCidrs = map.StringList("publicAccessCidrs") },
             map.Bool("protect") ?? false,
             map.String("deployerArn"));
     }
@@ -113,7 +113,7 @@ public static class StackBinder
             ctx.Bag.Error(path, "required: add an 'eks-infra:access' map (authenticationMode, roles, mapRoles, mapUsers, groups)");
         }
 
-        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin"]);
+        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin", "namespaces"]);
         var mode = AccessSettings.DefaultMode;
         if (map.Get("authenticationMode") is { } modeNode && ctx.String(modeNode) is { } modeText && !AuthenticationModes.TryParse(modeText, out mode))
         {
@@ -127,10 +127,43 @@ public static class StackBinder
         var mapAccounts = map.Items("mapAccounts").Select(item => new AccountSettings(item.Path, ctx.String(item) ?? "")).ToList();
         var groups = map.Entries("groups").Select(e => BindGroup(e.Key, e.Value, ctx)).ToList();
         var clusterRoles = map.Entries("clusterRoles").Select(e => BindClusterRole(e.Key, e.Value, ctx)).ToList();
+        var namespaces = map.Entries("namespaces").Select(e => BindNamespace(e.Key, e.Value, ctx)).ToList();
         return new AccessSettings(
             path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles, Declared: node is not null,
-            ExternalGroups: map.StringList("externalGroups"), AllowNoClusterAdmin: map.Bool("allowNoClusterAdmin") ?? false);
+            ExternalGroups: map.StringList("externalGroups"), AllowNoClusterAdmin: map.Bool("allowNoClusterAdmin") ?? false)
+        {
+            Namespaces = namespaces,
+        };
     }
+
+    /// <summary>The resources a namespace's ResourceQuota may cap here, as Kubernetes names them.</summary>
+    public static readonly string[] QuotaResources = ["limits.cpu", "limits.memory", "pods", "requests.cpu", "requests.memory"];
+
+    /// <summary>The resources a namespace's LimitRange gives containers defaults for.</summary>
+    public static readonly string[] LimitRangeResources = ["cpu", "memory"];
+
+    private static NamespaceSettings BindNamespace(string name, ConfigNode node, BindContext ctx)
+    {
+        var map = ctx.Map(node, node.Path, ["managedElsewhere", "labels", "quota", "limitRange"], optional: true);
+        var labels = map.Entries("labels").Select(e => new KeyValuePair<string, string>(e.Key, ctx.String(e.Value) ?? "")).ToList();
+        var quotaPath = ConfigPath.Child(node.Path, "quota");
+        var quota = Quantities(ctx.Map(map.Get("quota"), quotaPath, QuotaResources, optional: true), quotaPath, QuotaResources, ctx);
+        var rangePath = ConfigPath.Child(node.Path, "limitRange");
+        var range = ctx.Map(map.Get("limitRange"), rangePath, ["default", "defaultRequest"], optional: true);
+        var defaultPath = ConfigPath.Child(rangePath, "default");
+        var requestPath = ConfigPath.Child(rangePath, "defaultRequest");
+        return new NamespaceSettings(
+            node.Path,
+            name,
+            map.Bool("managedElsewhere") ?? false,
+            labels,
+            quota,
+            Quantities(ctx.Map(range.Get("defaultRequest"), requestPath, LimitRangeResources, optional: true), requestPath, LimitRangeResources, ctx),
+            Quantities(ctx.Map(range.Get("default"), defaultPath, LimitRangeResources, optional: true), defaultPath, LimitRangeResources, ctx));
+    }
+
+    private static List<QuantitySetting> Quantities(MapReader map, string path, string[] keys, BindContext ctx) =>
+        [.. keys.Where(k => map.Get(k) is not null).Select(k => new QuantitySetting(ConfigPath.Child(path, k), k, ctx.Quantity(map.Get(k)!) ?? ""))];
 
     private static CreatedRoleSettings BindCreatedRole(ConfigNode node, BindContext ctx)
     {
@@ -262,6 +295,21 @@ public static class StackBinder
                     return null;
                 default:
                     Bag.Error(node, $"expected a string, found {node.KindName}");
+                    return null;
+            }
+        }
+
+        /// <summary>A Kubernetes quantity: quoted or not (`pods: 20` and `cpu: "500m"` are both quantities).</summary>
+        public string? Quantity(ConfigNode node)
+        {
+            switch (node)
+            {
+                case ConfigScalar { Kind: ScalarKind.Text or ScalarKind.Number } s:
+                    return s.Value;
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return null;
+                default:
+                    Bag.Error(node, $"expected a Kubernetes quantity such as 500m, 2 or 4Gi, found {Describe(node)}");
                     return null;
             }
         }

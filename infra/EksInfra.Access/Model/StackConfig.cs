@@ -90,7 +90,14 @@ public sealed record NetworkSettings(
     IReadOnlyList<string> PrivateSubnetIds,
     IReadOnlyList<string> PublicSubnetIds,
     bool EndpointPublicAccess,
-    bool EndpointPrivateAccess);
+    bool EndpointPrivateAccess)
+{
+    /// <summary>Who may reach the public endpoint (<c>publicAccessCidrs</c>); empty means EKS's default, 0.0.0.0/0.</summary>
+    public IReadOnlyList<string> PublicAccessCidrs { get; init; } = [];
+
+    /// <summary>Only reachable from inside the VPC: whoever runs <c>pulumi up</c> must run there.</summary>
+    public bool IsPrivateOnly => !EndpointPublicAccess && EndpointPrivateAccess;
+}
 
 public sealed record AccessSettings(
     string Path,
@@ -109,6 +116,9 @@ public sealed record AccessSettings(
     public IReadOnlyList<string> ExternalGroupNames => ExternalGroups ?? [];
 
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
+
+    /// <summary>The per-namespace settings (<c>namespaces.NAME</c>), in config order.</summary>
+    public IReadOnlyList<NamespaceSettings> Namespaces { get; init; } = [];
 }
 
 /// <summary>An IAM role this stack creates and maps (<c>roles[]</c>).</summary>
@@ -152,3 +162,19 @@ public sealed record PolicyRuleSettings(
 
 /// <summary>An EKS access policy associated with the principal's access entry (API modes only).</summary>
 public sealed record AccessPolicySettings(string Path, string Policy, IReadOnlyList<string> Namespaces);
+
+/// <summary>
+/// A team namespace (<c>eks-infra:access.namespaces.NAME</c>): its labels, a ResourceQuota and a LimitRange.
+/// With <see cref="ManagedElsewhere"/> the stack binds into it but never creates it.
+/// </summary>
+public sealed record NamespaceSettings(
+    string Path,
+    string Name,
+    bool ManagedElsewhere,
+    IReadOnlyList<KeyValuePair<string, string>> Labels,
+    IReadOnlyList<QuantitySetting> Quota,
+    IReadOnlyList<QuantitySetting> DefaultRequest,
+    IReadOnlyList<QuantitySetting> DefaultLimit);
+
+/// <summary>A resource name and a Kubernetes quantity, with the config path of the value.</summary>
+public sealed record QuantitySetting(string Path, string Resource, string Quantity);

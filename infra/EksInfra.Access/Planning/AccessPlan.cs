@@ -22,6 +22,20 @@ public sealed record AccessPlan(
     public IamRolePlan NodeRole => Roles.Single(r => r.Purpose == RolePurpose.Node);
 
     public IEnumerable<IamRolePlan> AccessRoles => Roles.Where(r => r.Purpose == RolePurpose.Access);
+
+    /// <summary>
+    /// Whether a role gets Pulumi protection: in a protected stack the cluster's service role and the node role,
+    /// whose deletion takes the cluster or its nodes down. The roles people and CI assume stay changeable, so that
+    /// removing a principal never meets a protected resource.
+    /// </summary>
+    public bool Protects(IamRolePlan role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return Cluster.Protect && role.Purpose != RolePurpose.Access;
+    }
+
+    /// <summary>The namespaces the stack creates (never the system ones, never a wildcard pattern), by name.</summary>
+    public IReadOnlyList<NamespacePlan> Namespaces { get; init; } = [];
 }
 
 public sealed record ClusterPlan(
@@ -38,9 +52,22 @@ public sealed record ClusterPlan(
     /// <summary>The cluster's ARN, for the access roles' <c>eks:DescribeCluster</c> policy.</summary>
     public string Arn => $"arn:{Partition}:eks:{Region}:{AccountId}:cluster/{Name}";
 
-    /// <summary>The seed's verification step for a role: a kubeconfig that assumes it, then the nodes it can see.</summary>
-    public string VerifyCommand(string roleArn) =>
-        $"aws eks update-kubeconfig --name {Name} --region {Region} --role-arn {roleArn} && kubectl get nodes";
+    /// <summary>The session name the verification step assumes a role under (STS: 2 to 64 of [\w+=,.@-]).</summary>
+    public const string VerifySessionName = "eks-infra-verify";
+
+    /// <summary>
+    /// The seed's verification step for a role, as one POSIX shell command: assume the role, export its three
+    /// credentials, write a kubeconfig as the role, list the nodes. <c>update-kubeconfig --role-arn</c> alone is not
+    /// it: that calls DescribeCluster as the caller and only makes later <c>get-token</c> calls assume the role.
+    /// The subshell keeps the caller's own shell on its own credentials.
+    /// </summary>
+    public string VerifyCommand(string roleArn)
+    {
+        ArgumentNullException.ThrowIfNull(roleArn);
+        return $"(creds=\"$(aws sts assume-role --role-arn '{roleArn}' --role-session-name {VerifySessionName} --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)\" && set -- $creds"
+            + " && export AWS_ACCESS_KEY_ID=\"$1\" AWS_SECRET_ACCESS_KEY=\"$2\" AWS_SESSION_TOKEN=\"$3\""
+            + $" && aws eks update-kubeconfig --name {Name} --region {Region} && kubectl get nodes)";
+    }
 
     /// <summary>Kebab-case prefix of every logical resource name the Pulumi program registers.</summary>
     public string LogicalName => Name;
@@ -174,6 +201,12 @@ public enum GrantVia
 /// <summary>One thing a principal may do, with what grants it and where.</summary>
 public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClusterAdmin)
 {
+    public const string NamespacesScopePrefix = "namespaces ";
+
+    /// <summary>The namespaces a namespaced grant holds in (sorted, as the scope lists them); empty when cluster-wide.</summary>
+    public IReadOnlyList<string> Namespaces =>
+        Scope.StartsWith(NamespacesScopePrefix, StringComparison.Ordinal) ? Scope[NamespacesScopePrefix.Length..].Split(", ") : [];
+
     public override string ToString() => Via switch
     {
         GrantVia.SystemMasters => "system:masters: full admin that bypasses RBAC and cannot be trimmed later",

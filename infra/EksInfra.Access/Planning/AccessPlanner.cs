@@ -30,7 +30,7 @@ public static class AccessPlanner
             aws.Partition,
             c.Version,
             new NodeGroupPlan(LogicalNames.NodeGroup(c.Name), c.NodeGroup.InstanceType, c.NodeGroup.DesiredSize, c.NodeGroup.MinSize, c.NodeGroup.MaxSize),
-            c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds) },
+            c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds), PublicAccessCidrs = Sorted(c.Network.PublicAccessCidrs) },
             c.Protect,
             c.DeployerArn);
 
@@ -49,7 +49,10 @@ public static class AccessPlanner
             mode.UsesAccessEntries() ? AccessEntries(cluster, identities) : [],
             Rbac(config),
             Principals(config, roles, identities),
-            warnings);
+            warnings)
+        {
+            Namespaces = NamespacePlanner.Plan(config.Access),
+        };
     }
 
     private static List<IamRolePlan> Roles(StackConfig config, ClusterPlan cluster)

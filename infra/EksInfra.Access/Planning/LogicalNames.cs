@@ -23,4 +23,10 @@ public static class LogicalNames
     public static string RoleBinding(string ns, string group) => $"role-binding-{ns}-{KubernetesNames.Kebab(group)}";
 
     public static string AccessPolicy(string policyName) => KubernetesNames.Kebab(policyName);
+
+    public static string Namespace(string ns) => $"namespace-{ns}";
+
+    public static string ResourceQuota(string ns) => $"resource-quota-{ns}";
+
+    public static string LimitRange(string ns) => $"limit-range-{ns}";
 }

@@ -7,6 +7,7 @@ public static class StackRenderer
 {
     public const string AwsAuthFile = "aws-auth.yaml";
     public const string RbacFile = "rbac.yaml";
+    public const string NamespacesFile = "namespaces.yaml";
     public const string AccessEntriesFile = "access-entries.json";
     public const string IamFolder = "iam";
 
@@ -17,6 +18,11 @@ public static class StackRenderer
         if (AwsAuthRenderer.Render(plan) is { } awsAuth)
         {
             files.Add((AwsAuthFile, awsAuth));
+        }
+
+        if (NamespaceRenderer.Render(plan) is { Length: > 0 } namespaces)
+        {
+            files.Add((NamespacesFile, namespaces));
         }
 
         files.Add((RbacFile, RbacRenderer.Render(plan)));

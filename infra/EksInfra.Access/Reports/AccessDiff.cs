@@ -104,7 +104,7 @@ public static class AccessDiff
 
         if (before.Protect && !after.Protect)
         {
-            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the cluster and its IAM roles can now be deleted by `pulumi destroy` or a replacing change."));
+            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the EKS cluster, its service role and its node role can now be deleted by `pulumi destroy` or a replacing change (EKS deletion protection is turned off too)."));
         }
     }
 
@@ -138,6 +138,7 @@ public static class AccessDiff
         CreatedRoles(before, after, findings);
         ClusterRoles(before, after, findings);
         MapAccounts(before, after, findings);
+        NamespaceDiff.Compare(before, after, findings);
     }
 
     /// <summary>An access role's trust decides who gets its Kubernetes access; deleting a role that stays mapped leaves a mapping to nothing.</summary>

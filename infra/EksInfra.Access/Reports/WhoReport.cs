@@ -73,6 +73,11 @@ public static class WhoReport
             sb.Append($"{masters} principal{(masters == 1 ? "" : "s")} in system:masters: full admin that bypasses RBAC and cannot be trimmed by it.\n");
         }
 
+        if (plan.Namespaces.Count > 0)
+        {
+            sb.Append($"Namespaces this stack creates (kept in the cluster if dropped from the config): {string.Join(", ", plan.Namespaces.Select(n => n.Name))}.\n");
+        }
+
         if (plan.Mode.UsesAccessEntries())
         {
             sb.Append(plan.Cluster.DeployerArn is { } deployer
@@ -88,6 +93,7 @@ public static class WhoReport
         ["stack"] = plan.StackName,
         ["cluster"] = plan.Cluster.Name,
         ["authenticationMode"] = plan.Mode.ToConfigValue(),
+        ["namespaces"] = Json.Strings(plan.Namespaces.Select(n => n.Name)),
         ["principals"] = new JsonArray([.. plan.Principals.Select(p => (JsonNode)new JsonObject
         {
             ["principal"] = p.Principal,
@@ -101,6 +107,7 @@ public static class WhoReport
                 ["via"] = g.Via.ToString(),
                 ["grant"] = g.Target,
                 ["scope"] = g.Scope,
+                ["namespaces"] = Json.Strings(g.Namespaces),
                 ["description"] = g.ToString(),
             })]),
         })]),

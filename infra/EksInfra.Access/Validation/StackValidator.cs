@@ -28,6 +28,8 @@ public static partial class StackValidator
         v.Aws();
         v.Cluster();
         v.Access();
+        v.Bag.AddRange(NamespaceValidator.Validate(config));
+        v.Bag.AddRange(DeployRules.Validate(config));
         return v.Bag.ToSortedList();
     }
 
@@ -203,11 +205,6 @@ public static partial class StackValidator
             if (!net.EndpointPublicAccess && !net.EndpointPrivateAccess)
             {
                 Error($"{c.Path}.endpointPublicAccess", "both endpointPublicAccess and endpointPrivateAccess are false, so nothing could reach the API server; enable at least one");
-            }
-            else if (!net.EndpointPublicAccess && net.VpcId is null)
-            {
-                // This tool's warning: valid for EKS, but `pulumi up` outside the VPC cannot reach the API server.
-                Warning($"{c.Path}.endpointPublicAccess", "a private-only endpoint in the default VPC is reachable only from inside that VPC, including by `pulumi up`; make sure the deployer runs there");
             }
         }
 

@@ -1,0 +1,62 @@
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Reports;
+
+/// <summary>
+/// What a change does to the namespaces the stack creates. They are created with RetainOnDelete, so one that
+/// leaves the model stays in the cluster, unmanaged; a replacement would delete nothing but then fail to create a
+/// namespace that still exists (or, on a new cluster, leave the old one behind with every workload), so it blocks.
+/// </summary>
+internal static class NamespaceDiff
+{
+    public static void Compare(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var now = after.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        foreach (var ns in before.Namespaces)
+        {
+            if (!now.TryGetValue(ns.Name, out var kept))
+            {
+                findings.Add(new(FindingLevel.Danger, $"namespace {ns.Name}", $"namespace {ns.Name} leaves the model",
+                    $"the stack stops managing it: `pulumi up` forgets it but does not delete it (RetainOnDelete), so it stays in the cluster with its workloads, unmanaged{(ns.Quota is not null || ns.LimitRange is not null ? "; the quota and limit range the stack wrote into it are deleted" : "")}. Delete it with kubectl if that is what you want."));
+                continue;
+            }
+
+            if (Settings(ns) != Settings(kept))
+            {
+                findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} changes its labels, quota or limit range", $"now: {Settings(kept)} (was: {Settings(ns)})"));
+            }
+
+            var urnBefore = $"{before.Cluster.LogicalName}/{ns.LogicalName}";
+            var urnAfter = $"{after.Cluster.LogicalName}/{kept.LogicalName}";
+            if (urnBefore != urnAfter)
+            {
+                findings.Add(new(FindingLevel.Error, $"namespace {ns.Name}", $"namespace {ns.Name} would be replaced",
+                    $"its Pulumi resource moves from {urnBefore} to {urnAfter}: Pulumi would create a new Namespace object and retain the old one, and Kubernetes refuses a second namespace of the same name (or, on a replaced cluster, the team's namespace is re-created empty). Keep the cluster name."));
+            }
+        }
+
+        var was = before.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var ns in after.Namespaces.Where(n => !was.Contains(n.Name)))
+        {
+            findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} is created by the stack",
+                $"{Settings(ns)}; a namespace of that name that exists already is adopted (server-side apply), and from then on kept if dropped from the config"));
+        }
+    }
+
+    private static string Settings(NamespacePlan ns)
+    {
+        static string Pairs(IEnumerable<KeyValuePair<string, string>> pairs) => string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"));
+        var parts = new List<string> { $"labels {Pairs(ns.Labels)}" };
+        if (ns.Quota is { } quota)
+        {
+            parts.Add($"quota {Pairs(quota.Hard)}");
+        }
+
+        if (ns.LimitRange is { } range)
+        {
+            parts.Add($"default requests {Pairs(range.DefaultRequest)}; default limits {Pairs(range.Default)}");
+        }
+
+        return string.Join("; ", parts);
+    }
+}

@@ -1,0 +1,122 @@
+using EksInfra.Access.Model;
+
+namespace EksInfra.Access.Validation;
+
+/// <summary>
+/// The rules of <c>eks-infra:access.namespaces</c>: names, labels, ResourceQuota and LimitRange values,
+/// checked by Kubernetes' own rules so that the API server never refuses what the plan writes.
+/// </summary>
+public static class NamespaceValidator
+{
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var bag = new DiagnosticBag();
+        void Error(string path, string message) => bag.Error(path, message, config.LocationOf(path));
+        void Warning(string path, string message) => bag.Warning(path, message, config.LocationOf(path));
+
+        foreach (var ns in config.Access.Namespaces)
+        {
+            if (KubernetesValues.IsSystemNamespace(ns.Name))
+            {
+                Error(ns.Path, $"'{ns.Name}' exists in every cluster ({string.Join(", ", KubernetesValues.SystemNamespaces)}) and the stack never creates or changes it; remove this entry");
+                continue;
+            }
+
+            if (!KubernetesNames.IsDns1123Label(ns.Name))
+            {
+                Error(ns.Path, $"'{ns.Name}' is not a namespace name; a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+            }
+
+            if (ns.ManagedElsewhere && (ns.Labels.Count > 0 || ns.Quota.Count > 0 || ns.DefaultRequest.Count > 0 || ns.DefaultLimit.Count > 0))
+            {
+                Error($"{ns.Path}.managedElsewhere", "a namespace managed elsewhere gets nothing from this stack, so its labels, quota and limitRange would be ignored; remove them or drop managedElsewhere");
+            }
+
+            foreach (var (key, value) in ns.Labels)
+            {
+                var path = $"{ns.Path}.labels.{key}";
+                if (key == KubernetesNames.ManagedByLabel)
+                {
+                    Error(path, $"the stack sets {KubernetesNames.ManagedByLabel}: {KubernetesNames.ManagedByValue} on every namespace it creates, so a reader of the cluster can tell where it came from; remove this label");
+                }
+                else if (KubernetesValues.LabelKeyProblem(key) is { } problem)
+                {
+                    Error(path, $"'{key}' is not a Kubernetes label key: {problem}");
+                }
+
+                if (!KubernetesValues.IsValidLabelValue(value))
+                {
+                    Error(path, $"'{value}' is not a Kubernetes label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty)");
+                }
+            }
+
+            var quota = Quantities(ns.Quota, Error);
+            var requests = Quantities(ns.DefaultRequest, Error);
+            var limits = Quantities(ns.DefaultLimit, Error);
+
+            // ResourceQuota validation: pods is a count (apimachinery validateResourceQuantityValue, integer resources).
+            if (quota.TryGetValue("pods", out var pods) && pods.Value != Math.Floor(pods.Value))
+            {
+                Error(pods.Path, $"'{pods.Text}' is not a whole number; pods is a count of pods");
+            }
+
+            // LimitRange validation: a container's default request may not exceed its default limit.
+            foreach (var (resource, request) in requests)
+            {
+                if (limits.TryGetValue(resource, out var limit) && request.Value > limit.Value)
+                {
+                    Error(request.Path, $"the default {resource} request {request.Text} is more than the default {resource} limit {limit.Text}; Kubernetes refuses such a LimitRange, so lower the request or raise the limit");
+                }
+            }
+
+            // With a quota on requests or limits, the API server refuses every pod that does not state them
+            // (Kubernetes docs, "Resource Quotas"); a LimitRange default is what fills them in.
+            foreach (var resource in BuiltInCompute)
+            {
+                if (quota.TryGetValue($"requests.{resource}", out var capped) && !requests.ContainsKey(resource) && !limits.ContainsKey(resource))
+                {
+                    Warning(capped.Path, $"the quota caps requests.{resource}, and Kubernetes then refuses every pod in '{ns.Name}' that sets no {resource} request; give a default under {ns.Path}.limitRange.defaultRequest.{resource}");
+                }
+
+                if (quota.TryGetValue($"limits.{resource}", out var cappedLimit) && !limits.ContainsKey(resource))
+                {
+                    Warning(cappedLimit.Path, $"the quota caps limits.{resource}, and Kubernetes then refuses every pod in '{ns.Name}' that sets no {resource} limit; give a default under {ns.Path}.limitRange.default.{resource}");
+                }
+            }
+        }
+
+        return bag.ToSortedList();
+    }
+
+    private static readonly string[] BuiltInCompute = ["cpu", "memory"];
+
+    private sealed record Parsed(string Path, string Text, double Value);
+
+    private static Dictionary<string, Parsed> Quantities(IReadOnlyList<QuantitySetting> settings, Action<string, string> error)
+    {
+        var parsed = new Dictionary<string, Parsed>(StringComparer.Ordinal);
+        foreach (var q in settings)
+        {
+            if (q.Quantity.Length == 0)
+            {
+                continue;
+            }
+
+            if (!KubernetesValues.TryParseQuantity(q.Quantity, out var value))
+            {
+                error(q.Path, $"'{q.Quantity}' is not a Kubernetes quantity; write a number with an optional suffix, such as 500m or 2 (cpu), 512Mi or 4Gi (memory), 20 (pods); suffixes are case-sensitive: Ki Mi Gi Ti Pi Ei, m k M G T P E");
+            }
+            else if (value < 0)
+            {
+                error(q.Path, $"'{q.Quantity}' is negative; quota and default amounts must be 0 or more");
+            }
+            else
+            {
+                parsed[q.Resource] = new Parsed(q.Path, q.Quantity, value);
+            }
+        }
+
+        return parsed;
+    }
+}

@@ -1,0 +1,310 @@
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
+using EksInfra.Access.Reports;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>Team namespaces: which the stack creates, their labels, quota and limit range, and how they render and diff.</summary>
+public class NamespaceTests
+{
+    private static string Stack(string namespaces = "", string groupNamespaces = "[apps, apps-jobs]", string policies = "") => $$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: my-cluster
+            deployerArn: arn:aws:iam::123456789012:role/ci-deploy
+          eks-infra:access:
+            authenticationMode: API_AND_CONFIG_MAP
+            roles:
+              - name: eks-admin-role
+                username: eks-admin
+                groups: [system:masters]
+            mapRoles:
+              - rolearn: arn:aws:iam::123456789012:role/ci/deployer
+                username: ci-deployer
+                groups: [deployers]
+        {{policies}}
+            groups:
+              deployers:
+                clusterRole: edit
+                namespaces: {{groupNamespaces}}
+        {{namespaces}}
+        """;
+
+    private static string Block(string body) => "    namespaces:\n" + body;
+
+    /// <summary>The stack with one entry namespaces.apps: a flow map as it is, anything else as its one line.</summary>
+    private static StackEvaluation WithApps(string body) =>
+        Stacks.EvaluateText(Stack(Block(body.StartsWith('{') ? $"      apps: {body}\n" : $"      apps:\n        {body}\n")));
+
+    [Fact]
+    public void Every_namespace_a_group_binds_into_is_created_with_the_managed_by_label()
+    {
+        var plan = Stacks.ValidPlanOf(Stack());
+
+        Assert.Equal(["apps", "apps-jobs"], plan.Namespaces.Select(n => n.Name));
+        Assert.All(plan.Namespaces, n => Assert.Contains(new KeyValuePair<string, string>(KubernetesNames.ManagedByLabel, KubernetesNames.ManagedByValue), n.Labels));
+        var docs = Reparse.Documents(Stacks.Render(plan)[StackRenderer.NamespacesFile]);
+        Assert.Equal(["Namespace apps", "Namespace apps-jobs"], docs.Select(d => $"{Reparse.Str(d, "kind")} {Reparse.Str(d["metadata"], "name")}"));
+        Assert.Equal("v1", Reparse.Str(docs[0], "apiVersion"));
+    }
+
+    [Fact]
+    public void System_namespaces_wildcards_and_namespaces_managed_elsewhere_are_never_created()
+    {
+        var yaml = Stack(
+            Block("      legacy:\n        managedElsewhere: true\n"),
+            "[kube-system, default, legacy, apps]",
+            "        accessPolicies:\n          - policy: AmazonEKSViewPolicy\n            namespaces: [\"dev-*\", kube-public, kube-node-lease, observability]\n");
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        var plan = Stacks.ValidPlan(evaluation);
+        Assert.Equal(["apps", "observability"], plan.Namespaces.Select(n => n.Name));
+        Assert.Contains(plan.Rbac.RoleBindings, b => b.Namespace == "legacy");
+        var entry = Assert.Single(plan.AccessEntries, e => e.Username == "ci-deployer");
+        Assert.Contains("dev-*", Assert.Single(entry.AccessPolicies).Scope.Namespaces);
+    }
+
+    [Theory]
+    [InlineData("dev-*", true)]
+    [InlineData("d*", true)]
+    [InlineData("*", false)]
+    [InlineData("dev*-x", false)]
+    [InlineData("Dev-*", false)]
+    public void Access_policy_scopes_take_a_trailing_wildcard_only(string pattern, bool valid)
+    {
+        var policies = $"        accessPolicies:\n          - policy: AmazonEKSViewPolicy\n            namespaces: [\"{pattern}\"]\n";
+        var evaluation = Stacks.EvaluateText(Stack(policies: policies));
+
+        Assert.Equal(valid, evaluation.IsValid);
+        if (!valid)
+        {
+            Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.mapRoles[0].accessPolicies[0].namespaces[0]");
+        }
+    }
+
+    [Fact]
+    public void A_group_namespace_may_not_be_a_wildcard()
+    {
+        var evaluation = Stacks.EvaluateText(Stack(groupNamespaces: "[\"apps-*\"]"));
+
+        Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.groups.deployers.namespaces[0]" && e.Message.Contains("not a namespace name", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Quota_and_limit_range_render_as_kubernetes_objects_in_the_namespace()
+    {
+        var plan = Stacks.ValidPlanOf(Stack(Block("""
+                  apps:
+                    labels: { team: apps, "example.com/cost-center": "4711" }
+                    quota: { requests.cpu: "4", requests.memory: 8Gi, limits.cpu: 8, limits.memory: 16Gi, pods: 50 }
+                    limitRange:
+                      defaultRequest: { cpu: 250m, memory: 256Mi }
+                      default: { cpu: "1", memory: 1Gi }
+
+            """)));
+
+        var docs = Reparse.Documents(Stacks.Render(plan)[StackRenderer.NamespacesFile]);
+        Assert.Equal(["Namespace apps", "ResourceQuota eks-infra", "LimitRange eks-infra", "Namespace apps-jobs"], docs.Select(d => $"{Reparse.Str(d, "kind")} {Reparse.Str(d["metadata"], "name")}"));
+        Assert.Equal("4711", Reparse.Str(Reparse.Get(docs[0]["metadata"], "labels")!, "example.com/cost-center"));
+        Assert.Equal("apps", Reparse.Str(docs[1]["metadata"], "namespace"));
+        var hard = Reparse.Get(docs[1]["spec"], "hard")!;
+        Assert.Equal("8", Reparse.Str(hard, "limits.cpu"));
+        Assert.Equal("50", Reparse.Str(hard, "pods"));
+        Assert.Equal("8Gi", Reparse.Str(hard, "requests.memory"));
+        var limit = ((YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Get(docs[2]["spec"], "limits")!).Children.Single();
+        Assert.Equal("Container", Reparse.Str(limit, "type"));
+        Assert.Equal("250m", Reparse.Str(Reparse.Get(limit, "defaultRequest")!, "cpu"));
+        Assert.Equal("1Gi", Reparse.Str(Reparse.Get(limit, "default")!, "memory"));
+    }
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("500m", true)]
+    [InlineData("1.5", true)]
+    [InlineData(".5", true)]
+    [InlineData("1.", true)]
+    [InlineData("+2", true)]
+    [InlineData("4Gi", true)]
+    [InlineData("1Ei", true)]
+    [InlineData("128974848", true)]
+    [InlineData("129e6", true)]
+    [InlineData("129E+6", true)]
+    [InlineData("1E", true)]
+    [InlineData("100u", true)]
+    [InlineData("1n", true)]
+    [InlineData("Gi", true)]
+    [InlineData("+", true)]
+    [InlineData(".", true)]
+    [InlineData("", false)]
+    [InlineData("1ki", false)]
+    [InlineData("1KI", false)]
+    [InlineData("1mi", false)]
+    [InlineData("1 Gi", false)]
+    [InlineData("1.2.3", false)]
+    [InlineData("1e+", false)]
+    [InlineData("1Ee3", false)]
+    [InlineData("1 ", false)]
+    [InlineData("1e", false)]
+    [InlineData("1e1.5", false)]
+    [InlineData("1m5", false)]
+    [InlineData("1GiB", false)]
+    [InlineData("0x10", false)]
+    [InlineData("--1", false)]
+    public void Quantities_follow_apimachinery_grammar(string text, bool valid)
+    {
+        Assert.Equal(valid, KubernetesValues.TryParseQuantity(text, out _));
+    }
+
+    [Theory]
+    [InlineData("1Ki", 1024)]
+    [InlineData("500m", 0.5)]
+    [InlineData("2e3", 2000)]
+    [InlineData("1.5Gi", 1610612736)]
+    [InlineData("Gi", 0)]
+    [InlineData("-", 0)]
+    public void Quantities_have_the_value_kubernetes_gives_them(string text, double value)
+    {
+        Assert.True(KubernetesValues.TryParseQuantity(text, out var parsed));
+        Assert.Equal(value, parsed, 6);
+    }
+
+    [Theory]
+    [InlineData("quota: { requests.memory: 8gb }", "eks-infra:access.namespaces.apps.quota.requests.memory", "not a Kubernetes quantity")]
+    [InlineData("quota: { pods: \"-1\" }", "eks-infra:access.namespaces.apps.quota.pods", "negative")]
+    [InlineData("quota: { pods: 2.5 }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
+    [InlineData("quota: { pods: 1500m }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
+    [InlineData("quota: { storage: 1Gi }", "eks-infra:access.namespaces.apps.quota.storage", "unknown key 'storage'")]
+    [InlineData("limitRange: { defaultRequest: { cpu: 2 }, default: { cpu: 1500m } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the default cpu limit")]
+    [InlineData("labels: { \"-team\": x }", "eks-infra:access.namespaces.apps.labels.-team", "not a Kubernetes label key")]
+    [InlineData("labels: { \"a/b/c\": x }", "eks-infra:access.namespaces.apps.labels.a/b/c", "at most one '/'")]
+    [InlineData("labels: { \"Example.com/team\": x }", "eks-infra:access.namespaces.apps.labels.Example.com/team", "not a DNS subdomain")]
+    [InlineData("labels: { team: \"payments team\" }", "eks-infra:access.namespaces.apps.labels.team", "not a Kubernetes label value")]
+    [InlineData("labels: { app.kubernetes.io/managed-by: helm }", "eks-infra:access.namespaces.apps.labels.app.kubernetes.io/managed-by", "remove this label")]
+    [InlineData("labels: { team: 7 }", "eks-infra:access.namespaces.apps.labels.team", "quote it")]
+    [InlineData("{ managedElsewhere: true, labels: { team: apps } }", "eks-infra:access.namespaces.apps.managedElsewhere", "would be ignored")]
+    public void Namespace_settings_outside_kubernetes_rules_are_errors_with_their_path(string body, string path, string gist)
+    {
+        var evaluation = WithApps(body);
+
+        Assert.False(evaluation.IsValid);
+        Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("quota: { pods: 0 }")]
+    [InlineData("quota: { pods: 1e3 }")]
+    [InlineData("limitRange: { defaultRequest: { cpu: 1 }, default: { cpu: 1000m } }")]
+    [InlineData("labels: { team: \"\", example.com/team: a.b_c-d, k: \"123456789012345678901234567890123456789012345678901234567890123\" }")]
+    [InlineData("{ managedElsewhere: true }")]
+    public void Namespace_settings_just_inside_the_rules_are_valid(string body)
+    {
+        var evaluation = WithApps(body);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+    }
+
+    [Fact]
+    public void A_label_value_of_64_characters_is_an_error()
+    {
+        var evaluation = Stacks.EvaluateText(Stack(Block($"      apps:\n        labels: {{ k: \"{new string('a', 64)}\" }}\n")));
+
+        Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.namespaces.apps.labels.k");
+    }
+
+    [Theory]
+    [InlineData("kube-system")]
+    [InlineData("default")]
+    public void A_system_namespace_under_namespaces_is_an_error(string name)
+    {
+        var evaluation = Stacks.EvaluateText(Stack(Block($"      {name}:\n        labels: {{ team: x }}\n")));
+
+        Assert.Contains(evaluation.Errors, e => e.Path == $"eks-infra:access.namespaces.{name}" && e.Message.Contains("exists in every cluster", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_quota_on_requests_without_a_default_request_warns_that_pods_would_be_refused()
+    {
+        var evaluation = Stacks.EvaluateText(Stack(Block("      apps:\n        quota: { requests.cpu: 4, limits.memory: 8Gi }\n")));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.namespaces.apps.quota.requests.cpu" && w.Message.Contains("limitRange.defaultRequest.cpu", StringComparison.Ordinal));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.namespaces.apps.quota.limits.memory" && w.Message.Contains("limitRange.default.memory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_same_namespaces_in_another_order_give_the_same_bytes()
+    {
+        var a = Stacks.Render(Stacks.ValidPlanOf(Stack(Block("      b-team: {}\n      a-team: { labels: { z: \"1\", a: \"2\" } }\n"), "[zeta, alpha]")));
+        var b = Stacks.Render(Stacks.ValidPlanOf(Stack(Block("      a-team: { labels: { a: \"2\", z: \"1\" } }\n      b-team: {}\n"), "[alpha, zeta]")));
+
+        Assert.Equal(a[StackRenderer.NamespacesFile], b[StackRenderer.NamespacesFile]);
+    }
+
+    [Fact]
+    public void A_namespace_leaving_the_model_is_flagged_and_a_replaced_one_blocks()
+    {
+        var before = Stacks.ValidPlanOf(Stack());
+        var dropped = Stacks.ValidPlanOf(Stack(Block("      apps-jobs: { managedElsewhere: true }\n")));
+
+        var leaving = AccessDiff.Compare(before, dropped, "main");
+        var finding = Assert.Single(leaving.Findings, f => f.Subject == "namespace apps-jobs");
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("does not delete it", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("quota", finding.Detail, StringComparison.Ordinal);
+        Assert.False(leaving.HasErrors);
+
+        var withQuota = Stacks.ValidPlanOf(Stack(Block("      apps-jobs: { quota: { pods: 10 } }\n")));
+        var quotaLeaving = Assert.Single(AccessDiff.Compare(withQuota, dropped, "main").Findings, f => f.Subject == "namespace apps-jobs");
+        Assert.Contains("the quota and limit range the stack wrote into it are deleted", quotaLeaving.Detail, StringComparison.Ordinal);
+
+        var renamed = Stacks.ValidPlanOf(Stack().Replace("name: my-cluster", "name: other-cluster", StringComparison.Ordinal));
+        var replaced = AccessDiff.Compare(before, renamed, "main");
+        Assert.Contains(replaced.Findings, f => f.Level == FindingLevel.Error && f.Title == "namespace apps would be replaced");
+    }
+
+    [Fact]
+    public void A_new_namespace_and_a_changed_quota_are_listed_for_the_reviewer()
+    {
+        var before = Stacks.ValidPlanOf(Stack(Block("      apps: { quota: { pods: 20 } }\n")));
+        var after = Stacks.ValidPlanOf(Stack(Block("      apps: { quota: { pods: 40 } }\n"), "[apps, apps-jobs, batch]"));
+
+        var findings = AccessDiff.Compare(before, after, "main").Findings;
+
+        var quota = Assert.Single(findings, f => f.Subject == "namespace apps");
+        Assert.Equal(FindingLevel.Changed, quota.Level);
+        Assert.Contains("quota pods=40", quota.Detail, StringComparison.Ordinal);
+        Assert.Contains("was: labels app.kubernetes.io/managed-by=eks-infra; quota pods=20", quota.Detail, StringComparison.Ordinal);
+        Assert.Contains(findings, f => f.Title == "namespace batch is created by the stack" && f.Detail.Contains("adopted", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.Subject == "namespace apps-jobs");
+    }
+
+    [Fact]
+    public void Who_shows_the_namespaces_of_each_namespaced_grant_and_those_the_stack_creates()
+    {
+        var plan = Stacks.ValidPlanOf(Stack());
+
+        var table = WhoReport.Render(plan, ReportFormat.Table);
+        Assert.Contains("ClusterRole edit (namespaces apps, apps-jobs)", table, StringComparison.Ordinal);
+        Assert.Contains("Namespaces this stack creates (kept in the cluster if dropped from the config): apps, apps-jobs.", table, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(WhoReport.Render(plan, ReportFormat.Json));
+        var grant = json.RootElement.GetProperty("principals").EnumerateArray()
+            .Single(p => p.GetProperty("username").GetString() == "ci-deployer")
+            .GetProperty("grants").EnumerateArray().Single();
+        Assert.Equal(["apps", "apps-jobs"], grant.GetProperty("namespaces").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["apps", "apps-jobs"], json.RootElement.GetProperty("namespaces").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
+    public void Namespaces_bind_the_same_from_pulumi_json()
+    {
+        var yaml = Stack(Block("      apps:\n        labels: { team: apps }\n        quota: { pods: 20 }\n"));
+        var fromYaml = Stacks.ValidPlanOf(yaml);
+        var fromJson = Stacks.ValidPlan(PulumiConfig.Evaluate(yaml));
+
+        Assert.Equal(Stacks.Render(fromYaml)[StackRenderer.NamespacesFile], Stacks.Render(fromJson)[StackRenderer.NamespacesFile]);
+        Assert.Equal("20", fromJson.Namespaces.Single(n => n.Name == "apps").Quota!.Hard.Single().Value);
+    }
+}

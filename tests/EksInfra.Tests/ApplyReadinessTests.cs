@@ -1,0 +1,224 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using EksInfra.Access.Model;
+using Moq;
+using Pulumi;
+using Pulumi.Testing;
+using static EksInfra.Tests.Values;
+
+namespace EksInfra.Tests;
+
+/// <summary>What a real `pulumi up` of the shipped stacks needs that a mock run would otherwise not show.</summary>
+[Collection(PulumiTestGroup.Name)]
+public sealed class ApplyReadinessTests
+{
+    private const string RoleBindingType = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+
+    private static readonly FieldInfo ProtectField = typeof(Resource).GetField("_protect", BindingFlags.NonPublic | BindingFlags.Instance)
+        ?? throw new InvalidOperationException("Pulumi.Resource has no _protect field in this SDK version");
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task Every_namespace_a_role_binding_targets_is_registered_and_the_binding_waits_for_it(string stack)
+    {
+        var run = await PulumiHarness.RunShippedAsync(stack);
+        var access = Assert.Single(run.Resources.OfType<KubernetesAccess>());
+        var namespaces = run.OfType(EksInfraStackTests.NamespaceType).ToDictionary(r => Str(Map(r.Inputs["metadata"])["name"]), StringComparer.Ordinal);
+
+        foreach (var binding in run.OfType(RoleBindingType))
+        {
+            var ns = Str(Map(binding.Inputs["metadata"])["namespace"]);
+            if (KubernetesValues.IsSystemNamespace(ns))
+            {
+                continue;
+            }
+
+            Assert.True(namespaces.ContainsKey(ns), $"{stack}: RoleBinding {binding.Name} targets namespace {ns}, which nothing registers");
+            var dependsOn = access.OptionsByName[binding.Name!].DependsOn;
+            Assert.Contains(access.Namespaces[ns], dependsOn);
+        }
+
+        foreach (var (name, ns) in namespaces)
+        {
+            var labels = Map(Map(ns.Inputs["metadata"])["labels"]);
+            Assert.Equal(KubernetesNames.ManagedByValue, Str(labels[KubernetesNames.ManagedByLabel]));
+            Assert.True(access.OptionsByName[ns.Name!].Options.RetainOnDelete, $"{stack}: namespace {name} must be retained on delete");
+        }
+
+        Assert.Equal(stack != "dev", namespaces.Count > 0);
+    }
+
+    [Fact]
+    public async Task Prod_quota_and_limit_range_carry_the_plan_and_wait_for_their_namespace()
+    {
+        var run = await PulumiHarness.RunShippedAsync("prod");
+        var access = Assert.Single(run.Resources.OfType<KubernetesAccess>());
+        var quota = Assert.Single(run.OfType(EksInfraStackTests.ResourceQuotaType));
+        var range = Assert.Single(run.OfType(EksInfraStackTests.LimitRangeType));
+
+        Assert.Equal("payments", Str(Map(quota.Inputs["metadata"])["namespace"]));
+        var hard = Map(Map(quota.Inputs["spec"])["hard"]);
+        Assert.Equal("32Gi", Str(hard["requests.memory"]));
+        Assert.Equal("200", Str(hard["pods"]));
+        var limit = Map(Assert.Single(List(Map(range.Inputs["spec"])["limits"])));
+        Assert.Equal("Container", Str(limit["type"]));
+        Assert.Equal("100m", Str(Map(limit["defaultRequest"])["cpu"]));
+        Assert.Equal("512Mi", Str(Map(limit["default"])["memory"]));
+        Assert.Contains(access.Namespaces["payments"], access.OptionsByName[quota.Name!].DependsOn);
+        Assert.Contains(access.Namespaces["payments"], access.OptionsByName[range.Name!].DependsOn);
+    }
+
+    [Fact]
+    public async Task Prod_protects_the_aws_cluster_and_its_service_and_node_roles_only()
+    {
+        var run = await PulumiHarness.RunShippedAsync("prod");
+        var eks = Assert.Single(run.Resources.OfType<EksCluster>());
+        var cluster = run.Resources.OfType<Pulumi.Eks.Cluster>().First();
+
+        // Protect on the component would reach the access entries pulumi-eks creates as its children.
+        Assert.NotEqual(true, eks.ClusterOptions.Protect);
+        Assert.NotEqual(true, (bool?)ProtectField.GetValue(cluster));
+        Assert.True(Assert.IsType<bool>(run.Inputs("eks:index:Cluster", "prod-cluster-eks")["deletionProtection"]));
+        var transform = Assert.Single(eks.ClusterOptions.ResourceTransforms);
+        Assert.True(await ProtectsAsync(transform, "aws:eks/cluster:Cluster"));
+        foreach (var child in new[] { "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "kubernetes:core/v1:ConfigMap", "aws:ec2/securityGroup:SecurityGroup" })
+        {
+            Assert.False(await ProtectsAsync(transform, child), $"{child} must stay changeable");
+        }
+
+        var roles = run.Resources.OfType<Pulumi.Aws.Iam.Role>().GroupBy(r => r.GetResourceName(), StringComparer.Ordinal).Select(g => g.First()).ToList();
+        var protectedNames = roles.Where(r => (bool?)ProtectField.GetValue(r) == true).Select(r => r.GetResourceName()).Order(StringComparer.Ordinal);
+        Assert.Equal(["prod-cluster-iam-prod-eks-cluster-role", "prod-cluster-iam-prod-eks-node-role"], protectedNames);
+    }
+
+    [Fact]
+    public async Task Dev_protects_nothing()
+    {
+        var run = await PulumiHarness.RunShippedAsync("dev");
+        var eks = Assert.Single(run.Resources.OfType<EksCluster>());
+
+        Assert.Empty(eks.ClusterOptions.ResourceTransforms);
+        Assert.False(run.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("deletionProtection"));
+        Assert.DoesNotContain(run.Resources, r => (bool?)ProtectField.GetValue(r) == true);
+    }
+
+    [Fact]
+    public async Task A_prod_change_removing_a_mapped_principal_deletes_nothing_protected()
+    {
+        var before = await PulumiHarness.RunShippedAsync("prod");
+        var raw = StackFiles.RawValues("prod");
+        var access = JsonNode.Parse(raw["eks-infra:access"]!)!.AsObject();
+        var mapRoles = access["mapRoles"]!.AsArray();
+        var removedArn = (string)mapRoles[1]!["rolearn"]!;
+        mapRoles.RemoveAt(1);
+        raw["eks-infra:access"] = access.ToJsonString();
+        var after = await PulumiHarness.RunAsync("prod", raw);
+
+        // Resources the program stops registering are deleted by `pulumi up`; none of them may be protected.
+        var kept = after.Mocks.Registrations.Select(r => $"{r.Type} {r.Name}").ToHashSet(StringComparer.Ordinal);
+        var deleted = before.Resources.Where(r => !kept.Contains($"{r.GetResourceType()} {r.GetResourceName()}")).ToList();
+        Assert.DoesNotContain(deleted, r => (bool?)ProtectField.GetValue(r) == true);
+
+        // The principal's access entry is a child of the pulumi-eks component: gone from its inputs, under no protection.
+        var entriesBefore = MapOrEmpty(before.Inputs("eks:index:Cluster", "prod-cluster-eks"), "accessEntries");
+        var entriesAfter = MapOrEmpty(after.Inputs("eks:index:Cluster", "prod-cluster-eks"), "accessEntries");
+        var removedKeys = entriesBefore.Keys.Except(entriesAfter.Keys).ToList();
+        Assert.Equal(removedArn, Str(Map(entriesBefore[Assert.Single(removedKeys)])["principalArn"]));
+        var eks = Assert.Single(after.Resources.OfType<EksCluster>());
+        Assert.NotEqual(true, eks.ClusterOptions.Protect);
+        Assert.False(await ProtectsAsync(Assert.Single(eks.ClusterOptions.ResourceTransforms), "aws:eks/accessEntry:AccessEntry"));
+    }
+
+    [Fact]
+    public async Task Public_access_cidrs_reach_the_cluster_and_are_left_out_when_not_set()
+    {
+        var raw = StackFiles.RawValues("dev");
+        var cluster = JsonNode.Parse(raw["eks-infra:cluster"]!)!.AsObject();
+        cluster["publicAccessCidrs"] = new JsonArray("203.0.113.0/24", "198.51.100.0/24");
+        raw["eks-infra:cluster"] = cluster.ToJsonString();
+
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        Assert.Equal(["198.51.100.0/24", "203.0.113.0/24"], Strings(run.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicAccessCidrs"));
+        var shipped = await PulumiHarness.RunShippedAsync("dev");
+        Assert.False(shipped.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("publicAccessCidrs"));
+    }
+
+    [Fact]
+    public async Task Every_existing_principal_is_looked_up_by_name_and_all_present_passes()
+    {
+        var run = await PulumiHarness.RunShippedAsync("staging");
+
+        var roleNames = run.Mocks.Calls.Where(c => c.Token == StackMocks.GetRoleToken).Select(c => (string)c.Args["name"]).Order(StringComparer.Ordinal);
+        var userNames = run.Mocks.Calls.Where(c => c.Token == StackMocks.GetUserToken).Select(c => (string)c.Args["userName"]);
+        Assert.Equal(["eks-infra-ci-deploy-staging", "github-actions-deployer"], roleNames);
+        Assert.Equal(["qa-lead"], userNames);
+        Assert.NotEmpty(run.Mocks.Registrations);
+    }
+
+    [Fact]
+    public async Task A_missing_mapped_role_fails_the_run_with_its_config_path_and_registers_nothing()
+    {
+        var raw = StackFiles.RawValues("staging");
+        var mocks = PulumiHarness.MocksFor("staging", raw);
+        mocks.ExistingRoles.Remove("github-actions-deployer");
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Deployment.TestAsync(mocks.Mock.Object, PulumiHarness.Options("staging"), EksInfraProgram.Run));
+
+        Assert.Contains("eks-infra:access.mapRoles[0].rolearn", error.Message, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:iam::123456789012:role/ci/github-actions-deployer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Empty(mocks.Registrations);
+    }
+
+    [Fact]
+    public async Task A_missing_trusted_role_fails_the_run_in_any_mode()
+    {
+        var raw = StackFiles.RawValues("prod");
+        var mocks = PulumiHarness.MocksFor("prod", raw);
+        Assert.True(mocks.ExistingRoles.Remove("AWSReservedSSO_PlatformAdmins_4f2a9c1e7b3d5a60"));
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Deployment.TestAsync(mocks.Mock.Object, PulumiHarness.Options("prod"), EksInfraProgram.Run));
+
+        Assert.Contains("eks-infra:access.roles[0].assumedBy[0]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("trust policy", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_role_iam_knows_under_another_path_fails_the_run()
+    {
+        var raw = StackFiles.RawValues("staging");
+        var run = PulumiHarness.RunAsync("staging", raw, m => m.ExistingRoles["github-actions-deployer"] = "arn:aws:iam::123456789012:role/github-actions-deployer");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => run);
+
+        Assert.Contains("eks-infra:access.mapRoles[0].rolearn", error.Message, StringComparison.Ordinal);
+        Assert.Contains("IAM knows this role as 'arn:aws:iam::123456789012:role/github-actions-deployer'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_config_map_mode_a_missing_mapped_user_is_a_warning_and_the_run_goes_on()
+    {
+        var raw = StackFiles.RawValues("dev");
+        var access = JsonNode.Parse(raw["eks-infra:access"]!)!.AsObject();
+        access["authenticationMode"] = "CONFIG_MAP";
+        raw["eks-infra:access"] = access.ToJsonString();
+
+        var run = await PulumiHarness.RunAsync("dev", raw, m => m.ExistingUsers.Clear());
+
+        Assert.Contains(run.Mocks.Calls, c => c.Token == StackMocks.GetUserToken && (string)c.Args["userName"] == "username");
+        Assert.NotEmpty(run.Mocks.Registrations);
+    }
+
+    private static async Task<bool> ProtectsAsync(ResourceTransform transform, string type)
+    {
+        var options = new CustomResourceOptions();
+        var result = await transform(new ResourceTransformArgs("child", type, custom: true, ImmutableDictionary<string, object?>.Empty, options));
+        return result is { } r && r.Options.Protect == true;
+    }
+}
