@@ -20,6 +20,7 @@ public static partial class StackValidator
         v.Aws();
         v.Cluster();
         v.Access();
+        v.Bag.AddRange(ComputeValidator.Validate(config, identities));
         return v.Bag.ToSortedList();
     }
 
@@ -34,9 +35,6 @@ public static partial class StackValidator
 
     [GeneratedRegex(@"^1\.\d{2}$")]
     private static partial Regex VersionPattern();
-
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
-    private static partial Regex InstanceTypePattern();
 
     [GeneratedRegex(@"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$")]
     private static partial Regex VpcIdPattern();
@@ -106,31 +104,6 @@ public static partial class StackValidator
             if (c.ServiceRoleName == c.NodeRoleName && c.NodeRoleName.Length > 0)
             {
                 Error($"{c.Path}.nodeRoleName", $"'{c.NodeRoleName}' is also the cluster service role's name; the node role needs its own name");
-            }
-
-            var ng = c.NodeGroup;
-            if (!InstanceTypePattern().IsMatch(ng.InstanceType))
-            {
-                Error($"{ng.Path}.instanceType", $"'{ng.InstanceType}' is not an EC2 instance type; expected one like t3.medium");
-            }
-
-            if (ng.MinSize < 0)
-            {
-                Error($"{ng.Path}.minSize", $"is {ng.MinSize}; it must be 0 or more");
-            }
-
-            if (ng.MaxSize < 1)
-            {
-                Error($"{ng.Path}.maxSize", $"is {ng.MaxSize}; a node group needs a maxSize of at least 1");
-            }
-
-            if (ng.MinSize > ng.MaxSize)
-            {
-                Error($"{ng.Path}.minSize", $"is {ng.MinSize}, more than maxSize {ng.MaxSize}; set minSize <= desiredSize <= maxSize");
-            }
-            else if (ng.DesiredSize < ng.MinSize || ng.DesiredSize > ng.MaxSize)
-            {
-                Error($"{ng.Path}.desiredSize", $"is {ng.DesiredSize}, outside minSize {ng.MinSize} .. maxSize {ng.MaxSize}; set minSize <= desiredSize <= maxSize");
             }
 
             var net = c.Network;
