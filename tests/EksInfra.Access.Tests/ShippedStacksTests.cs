@@ -117,7 +117,8 @@ public class ShippedStacksTests
         Assert.False(plan.Cluster.Network.EndpointPublicAccess);
         Assert.True(plan.Cluster.Network.EndpointPrivateAccess);
         Assert.True(plan.Cluster.Protect);
-        Assert.Equal(("m6i.large", 4, 3, 9), (plan.Cluster.NodeGroup.InstanceType, plan.Cluster.NodeGroup.DesiredSize, plan.Cluster.NodeGroup.MinSize, plan.Cluster.NodeGroup.MaxSize));
+        var group = Assert.Single(plan.Cluster.NodeGroups);
+        Assert.Equal(("m6i.large", 4, 3, 9), (group.InstanceType, group.DesiredSize, group.MinSize, group.MaxSize));
     }
 
     private static string? Subject(YamlMappingNode doc) =>
