@@ -210,6 +210,19 @@ public class ComputeValidationTests
 
     private static void Valid(StackEvaluation evaluation) => Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
 
+    /// <summary>Valid when <paramref name="gist"/> is null; otherwise an error under <paramref name="pathPrefix"/> that says it.</summary>
+    private static void Outcome(StackEvaluation evaluation, string pathPrefix, string? gist)
+    {
+        if (gist is null)
+        {
+            Valid(evaluation);
+        }
+        else
+        {
+            Assert.Contains(evaluation.Errors, e => e.Path.StartsWith(pathPrefix, StringComparison.Ordinal) && e.Message.Contains(gist, StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void Node_group_names_follow_eks_rules()
     {
@@ -280,14 +293,7 @@ public class ComputeValidationTests
     public void Instance_types_fit_the_ami_architecture_and_accelerator(string ami, string types, string? gist)
     {
         var evaluation = WithGroup($"        amiType: {ami}\n        instanceTypes: {types}", mode: "API");
-        if (gist is null)
-        {
-            Valid(evaluation);
-        }
-        else
-        {
-            Assert.Contains(evaluation.Errors, e => e.Path.StartsWith("eks-infra:cluster.nodeGroups[0].instanceTypes[", StringComparison.Ordinal) && e.Message.Contains(gist, StringComparison.Ordinal));
-        }
+        Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].instanceTypes[", gist);
     }
 
     [Fact]
@@ -309,14 +315,7 @@ public class ComputeValidationTests
     public void Instance_types_exist_and_share_an_architecture_without_an_ami_type(string types, string? gist)
     {
         var evaluation = WithGroup($"        instanceTypes: {types}");
-        if (gist is null)
-        {
-            Valid(evaluation);
-        }
-        else
-        {
-            Assert.Contains(evaluation.Errors, e => e.Path.StartsWith("eks-infra:cluster.nodeGroups[0].instanceTypes", StringComparison.Ordinal) && e.Message.Contains(gist, StringComparison.Ordinal));
-        }
+        Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].instanceTypes", gist);
     }
 
     [Fact]
@@ -337,14 +336,7 @@ public class ComputeValidationTests
     public void Ami_capacity_and_disk_settings_are_eks_values(string line, string? gist)
     {
         var evaluation = WithGroup($"        {line}");
-        if (gist is null)
-        {
-            Valid(evaluation);
-        }
-        else
-        {
-            Invalid(evaluation, $"eks-infra:cluster.nodeGroups[0].{line[..line.IndexOf(':', StringComparison.Ordinal)]}", gist);
-        }
+        Outcome(evaluation, $"eks-infra:cluster.nodeGroups[0].{line[..line.IndexOf(':', StringComparison.Ordinal)]}", gist);
     }
 
     [Theory]
@@ -355,14 +347,7 @@ public class ComputeValidationTests
     public void Taint_effects_are_the_kubernetes_names(string effect, string? gist)
     {
         var evaluation = WithGroup($"        taints: [{{ key: dedicated, value: batch, effect: {effect} }}]");
-        if (gist is null)
-        {
-            Valid(evaluation);
-        }
-        else
-        {
-            Invalid(evaluation, "eks-infra:cluster.nodeGroups[0].taints[0].effect", gist);
-        }
+        Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].taints[0].effect", gist);
     }
 
     [Fact]

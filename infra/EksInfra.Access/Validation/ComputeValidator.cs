@@ -49,9 +49,6 @@ public static partial class ComputeValidator
     [GeneratedRegex(@"^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$")]
     private static partial Regex FargateNamespacePattern();
 
-    [GeneratedRegex(@"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")]
-    private static partial Regex SubnetIdPattern();
-
     private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
     {
         private readonly ClusterSettings cluster = config.Cluster;
@@ -404,7 +401,7 @@ public static partial class ComputeValidator
 
                 for (var i = 0; i < p.SubnetIds.Count; i++)
                 {
-                    if (!SubnetIdPattern().IsMatch(p.SubnetIds[i]))
+                    if (!StackValidator.SubnetIdPattern().IsMatch(p.SubnetIds[i]))
                     {
                         Error($"{p.Path}.subnetIds[{i}]", $"'{p.SubnetIds[i]}' is not a subnet id; expected subnet- and 8 or 17 hex digits");
                     }

@@ -40,7 +40,7 @@ public static partial class StackValidator
     private static partial Regex VpcIdPattern();
 
     [GeneratedRegex(@"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")]
-    private static partial Regex SubnetIdPattern();
+    internal static partial Regex SubnetIdPattern();
 
     private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
     {
