@@ -351,7 +351,7 @@ public static partial class StackValidator
                 }
                 else if (template == "{{EC2PrivateDNSName}}")
                 {
-                    Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; use {{SessionName}} for people and CI");
+                    Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
                 }
                 else if (template is "{{SessionName}}" or "{{SessionNameRaw}}" && identity.Kind == PrincipalKind.User)
                 {
