@@ -5,7 +5,6 @@ using Pulumi.Eks;
 using AwsEks = Pulumi.Aws.Eks;
 using AwsEksInputs = Pulumi.Aws.Eks.Inputs;
 using EksInputs = Pulumi.Eks.Inputs;
-using IamRole = Pulumi.Aws.Iam.Role;
 using PulumiEksCluster = Pulumi.Eks.Cluster;
 
 namespace EksInfra;

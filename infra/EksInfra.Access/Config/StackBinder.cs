@@ -98,7 +98,8 @@ public static class StackBinder
     {
         var ngPath = ConfigPath.Child(path, "nodeGroup");
         List<NodeGroupSettings> groups;
-        if (map.Get("nodeGroups") is not null)
+        // 'nodeGroups:' with nothing after it is null, as if it were not there; an empty list means no managed node groups.
+        if (map.Get("nodeGroups") is { } list && list is not ConfigScalar { Kind: ScalarKind.Null })
         {
             if (map.Get("nodeGroup") is { } shorthand && shorthand is not ConfigScalar { Kind: ScalarKind.Null })
             {
