@@ -389,6 +389,30 @@ public class ComputeValidationTests
     }
 
     [Fact]
+    public void A_spot_group_with_one_instance_type_is_a_warning()
+    {
+        var one = WithGroup("        capacityType: SPOT\n        instanceTypes: [m6i.large]");
+        Valid(one);
+        Assert.Contains(one.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes" && w.Message.Contains("Spot pool is reclaimed", StringComparison.Ordinal));
+        var two = WithGroup("        capacityType: SPOT\n        instanceTypes: [m6i.large, m6a.large]");
+        Valid(two);
+        Assert.DoesNotContain(two.Warnings, w => w.Message.Contains("Spot pool", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Windows_nodes_are_reminded_of_cni_support_and_linux_capacity()
+    {
+        var only = WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API");
+        Assert.Contains(only.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0]" && w.Message.Contains("enable-windows-ipam", StringComparison.Ordinal));
+        Assert.Contains(only.Warnings, w => w.Message.Contains("add a Linux node group", StringComparison.Ordinal));
+
+        var mixed = Stacks.EvaluateText(ComputeStacks.Full("API"));
+        Assert.Contains(mixed.Warnings, w => w.Path == "eks-infra:access.nodeRoles[1]" && w.Message.Contains("enable-windows-ipam", StringComparison.Ordinal));
+        Assert.DoesNotContain(mixed.Warnings, w => w.Message.Contains("add a Linux node group", StringComparison.Ordinal));
+        Assert.DoesNotContain(WithGroup("").Warnings, w => w.Message.Contains("Windows", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_node_role_is_never_also_mapped_as_a_person()
     {
         const string person = """

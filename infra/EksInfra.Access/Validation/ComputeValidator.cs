@@ -93,6 +93,12 @@ public static partial class ComputeValidator
                 Sizes(g);
                 var ami = AmiType(g);
                 InstanceTypes(g, ami);
+                // AWS's Spot best practice for managed node groups: diversify, so one reclaimed pool does not empty the group.
+                if (g.CapacityType == "SPOT" && g.InstanceTypes.Count == 1)
+                {
+                    Warning($"{g.Path}.instanceTypes", $"a Spot group with the one instance type {g.InstanceTypes[0]} loses all its nodes when that Spot pool is reclaimed; list several of the same size and architecture");
+                }
+
                 if (g.CapacityType is { } capacity && capacity is not ("ON_DEMAND" or "SPOT"))
                 {
                     Error($"{g.Path}.capacityType", $"'{capacity}' is not a capacity type; use ON_DEMAND or SPOT (EKS CreateNodegroup; CAPACITY_BLOCK needs a launch template, which this model does not carry)");
@@ -112,9 +118,31 @@ public static partial class ComputeValidator
                 }
             }
 
+            WindowsSupport();
             if (compute.NodeGroups.Count > NodeGroupsQuota)
             {
                 Warning($"{cluster.Path}.nodeGroups", $"{compute.NodeGroups.Count} managed node groups, over EKS's default quota of {NodeGroupsQuota} per cluster; ask AWS to raise it before applying");
+            }
+        }
+
+        /// <summary>
+        /// AWS, "Deploy Windows nodes on EKS clusters": Windows nodes need Windows support turned on in the VPC CNI, and
+        /// Linux capacity for CoreDNS and the other add-ons, which run only on Linux.
+        /// </summary>
+        private void WindowsSupport()
+        {
+            var windowsGroups = compute.NodeGroups.Where(g => g.AmiType is { } a && AmiTypes.Find(a) is { IsWindows: true }).ToList();
+            var windowsRoles = config.Access.NodeRoles.Where(r => r.Kind == NodeRoleKind.Windows).ToList();
+            var path = windowsGroups.Select(g => g.Path).Concat(windowsRoles.Select(r => r.Path)).FirstOrDefault();
+            if (path is null)
+            {
+                return;
+            }
+
+            Warning(path, "Windows nodes need Windows support enabled in the cluster's VPC CNI (the amazon-vpc-cni ConfigMap's enable-windows-ipam: \"true\"), which this stack does not set; set it before the nodes join");
+            if (windowsGroups.Count == compute.NodeGroups.Count && compute.FargateProfiles.Count == 0 && !config.Access.NodeRoles.Any(r => r.Kind == NodeRoleKind.Linux))
+            {
+                Warning(path, "every node this stack knows of runs Windows, but CoreDNS and most add-ons run only on Linux; add a Linux node group");
             }
         }
 
