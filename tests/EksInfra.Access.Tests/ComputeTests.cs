@@ -537,6 +537,20 @@ public class ComputeGuardTests
         var report = AccessDiff.Compare(before, Plan(ComputeStacks.Full("API_AND_CONFIG_MAP", cluster: oneGroup)), "main");
         Assert.False(report.HasErrors, string.Join("\n", report.Findings));
         Assert.Contains(report.Findings, f => f.Level == FindingLevel.Revoked && f.Subject == "arn:aws:iam::123456789012:role/workload-node-role");
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Danger && f.Title == "node group workload-arm is deleted");
+
+        var back = AccessDiff.Compare(Plan(ComputeStacks.Full("API_AND_CONFIG_MAP", cluster: oneGroup)), before, "main");
+        Assert.Contains(back.Findings, f => f.Level == FindingLevel.Changed && f.Title == "node group workload-arm is added" && f.Detail.Contains("m7g.large, m6g.large (SPOT)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Deleting_a_fargate_profile_is_dangerous()
+    {
+        var before = Plan(ComputeStacks.Full("API"));
+        var after = Plan(ComputeStacks.Full("API", cluster: ComputeStacks.DefaultNodeGroups[..ComputeStacks.DefaultNodeGroups.IndexOf("    fargateProfiles:", StringComparison.Ordinal)]));
+        var report = AccessDiff.Compare(before, after, "main");
+        Assert.False(report.HasErrors);
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Danger && f.Title == "Fargate profile batch is deleted" && f.Detail.Contains("batch-jobs", StringComparison.Ordinal));
     }
 
     [Fact]

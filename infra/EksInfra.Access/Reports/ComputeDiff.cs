@@ -28,7 +28,27 @@ internal static class ComputeDiff
                 $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}'; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
         }
 
+        // A node group cannot be renamed: a new name is a new group, and the old one's nodes are drained and terminated.
+        var groupsBefore = before.Cluster.NodeGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in before.Cluster.NodeGroups.Where(g => !groupsNow.ContainsKey(g.Name)))
+        {
+            findings.Add(new(FindingLevel.Danger, $"node group {gone.Name}", $"node group {gone.Name} is deleted",
+                $"EKS drains and terminates its {gone.MinSize}..{gone.MaxSize} nodes; their pods must fit on the other groups{(after.Cluster.NodeGroups.Any(g => !groupsBefore.Contains(g.Name)) ? " (the new groups are created first, in the same update)" : "")}."));
+        }
+
+        foreach (var added in after.Cluster.NodeGroups.Where(g => !groupsBefore.Contains(g.Name)))
+        {
+            findings.Add(new(FindingLevel.Changed, $"node group {added.Name}", $"node group {added.Name} is added",
+                $"{string.Join(", ", added.InstanceTypes)}{(added.CapacityType is { } capacity ? $" ({capacity})" : "")}, {added.MinSize}..{added.MaxSize} nodes, role {added.NodeRoleName}"));
+        }
+
         var profilesNow = after.Cluster.FargateProfiles.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var gone in before.Cluster.FargateProfiles.Where(p => !profilesNow.ContainsKey(p.Name)))
+        {
+            findings.Add(new(FindingLevel.Danger, $"Fargate profile {gone.Name}", $"Fargate profile {gone.Name} is deleted",
+                $"pods of {string.Join(", ", gone.Selectors.Select(s => s.Namespace))} no longer start on Fargate; the running ones are stopped with the profile."));
+        }
+
         foreach (var was in before.Cluster.FargateProfiles)
         {
             if (profilesNow.TryGetValue(was.Name, out var now) && !Arn.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))

@@ -34,7 +34,7 @@ public static partial class ComputeValidator
         return run.Bag.ToSortedList();
     }
 
-    /// <summary>EKS CreateNodegroup, nodegroupName: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit.</summary>
+    /// <summary>EKS node group names (the AWS provider's NodeGroup docs): at most 63 characters, a letter or digit first, then also '-' and '_'.</summary>
     [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$")]
     private static partial Regex NodeGroupNamePattern();
 
