@@ -67,9 +67,11 @@ public static class StackEvaluator
         }
 
         var entries = plan.AccessEntries.Count;
-        if (entries > 0 && entries + AccessEntriesCreatedByEks > MaxAccessEntries)
+        // EKS's own: the cluster creator's, and one per managed node group role and Fargate pod execution role.
+        var byEks = Math.Max(AccessEntriesCreatedByEks, 1 + plan.ComputeIdentities.Count(c => c.EntryCreatedByEks));
+        if (entries > 0 && entries + byEks > MaxAccessEntries)
         {
-            bag.Error(access, $"the stack needs {entries:N0} access entries, plus {AccessEntriesCreatedByEks} that EKS creates itself (the node role and the cluster creator), over the {MaxAccessEntries:N0} a cluster can hold (not adjustable); map fewer principals, for example one role per team", config.LocationOf(access));
+            bag.Error(access, $"the stack needs {entries:N0} access entries, plus {byEks} that EKS creates itself (node and Fargate roles, and the cluster creator), over the {MaxAccessEntries:N0} a cluster can hold (not adjustable); map fewer principals, for example one role per team", config.LocationOf(access));
         }
     }
 }

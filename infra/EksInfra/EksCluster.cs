@@ -2,15 +2,15 @@ using EksInfra.Access;
 using EksInfra.Access.Planning;
 using Pulumi;
 using Pulumi.Eks;
+using AwsEks = Pulumi.Aws.Eks;
 using AwsEksInputs = Pulumi.Aws.Eks.Inputs;
 using EksInputs = Pulumi.Eks.Inputs;
-using IamRole = Pulumi.Aws.Iam.Role;
 using PulumiEksCluster = Pulumi.Eks.Cluster;
 
 namespace EksInfra;
 
 /// <summary>
-/// The EKS cluster (a <c>Pulumi.Eks.Cluster</c>) and its managed node group. pulumi-eks writes and owns
+/// The EKS cluster (a <c>Pulumi.Eks.Cluster</c>), its managed node groups and its Fargate profiles. pulumi-eks writes and owns
 /// <c>aws-auth</c> from <c>RoleMappings</c>, <c>UserMappings</c> and <c>InstanceRoles</c>, so the plan's
 /// aws-auth entries go into those inputs and no second ConfigMap named aws-auth is ever created.
 /// </summary>
@@ -36,27 +36,8 @@ internal sealed class EksCluster : ComponentResource
         };
         Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles), ClusterOptions);
 
-        var nodeGroup = cluster.NodeGroup;
-        NodeGroup = new ManagedNodeGroup(
-            nodeGroup.LogicalName,
-            new ManagedNodeGroupArgs
-            {
-                Cluster = this.Cluster,
-                NodeRole = roles.Node.Resource,
-                InstanceTypes = new List<string> { nodeGroup.InstanceType },
-                ScalingConfig = new AwsEksInputs.NodeGroupScalingConfigArgs
-                {
-                    DesiredSize = nodeGroup.DesiredSize,
-                    MinSize = nodeGroup.MinSize,
-                    MaxSize = nodeGroup.MaxSize,
-                },
-            },
-            new ComponentResourceOptions
-            {
-                Parent = this,
-                // Nodes cannot join before their role carries the worker, CNI and ECR policies.
-                DependsOn = roles.Node.Attachments.ConvertAll(a => (Resource)a),
-            });
+        NodeGroups = [.. cluster.NodeGroups.Select(g => NodeGroup(g, roles))];
+        FargateProfiles = [.. cluster.FargateProfiles.Select(p => FargateProfile(p, plan, roles))];
 
         // The API server endpoint, from the cluster's core data (pulumi-eks computes it; EksCluster may be absent in tests).
         Endpoint = Cluster.Core.Apply(core => core.Endpoint);
@@ -74,8 +55,92 @@ internal sealed class EksCluster : ComponentResource
     /// <summary>The pulumi-eks cluster component.</summary>
     public PulumiEksCluster Cluster { get; }
 
-    /// <summary>The managed node group (the seed: 3 × t3.medium).</summary>
-    public ManagedNodeGroup NodeGroup { get; }
+    /// <summary>The managed node groups, in the plan's order (the seed: one group of 3 × t3.medium).</summary>
+    public List<ManagedNodeGroup> NodeGroups { get; }
+
+    /// <summary>The Fargate profiles, in the plan's order.</summary>
+    public List<AwsEks.FargateProfile> FargateProfiles { get; }
+
+    private ManagedNodeGroup NodeGroup(NodeGroupPlan group, IamRoles roles)
+    {
+        var role = roles.Named(group.NodeRoleName);
+        var args = new ManagedNodeGroupArgs
+        {
+            Cluster = this.Cluster,
+            NodeRole = role.Resource,
+            InstanceTypes = group.InstanceTypes.ToList(),
+            ScalingConfig = new AwsEksInputs.NodeGroupScalingConfigArgs
+            {
+                DesiredSize = group.DesiredSize,
+                MinSize = group.MinSize,
+                MaxSize = group.MaxSize,
+            },
+        };
+
+        // Unset settings stay unset: EKS's defaults apply, and a value added later would replace an existing group.
+        if (group.NodeGroupName is { } nodeGroupName)
+        {
+            args.NodeGroupName = nodeGroupName;
+        }
+
+        if (group.CapacityType is { } capacity)
+        {
+            args.CapacityType = capacity;
+        }
+
+        if (group.AmiType is { } ami)
+        {
+            args.AmiType = ami;
+        }
+
+        if (group.DiskSize is { } disk)
+        {
+            args.DiskSize = disk;
+        }
+
+        if (group.Labels.Count > 0)
+        {
+            args.Labels = group.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+        }
+
+        if (group.Taints.Count > 0)
+        {
+            args.Taints = group.Taints.Select(t => new AwsEksInputs.NodeGroupTaintArgs { Key = t.Key, Value = t.Value, Effect = t.Effect }).ToList();
+        }
+
+        return new ManagedNodeGroup(
+            group.LogicalName,
+            args,
+            new ComponentResourceOptions
+            {
+                Parent = this,
+                // Nodes cannot join before their role carries the worker, CNI and ECR policies.
+                DependsOn = role.Attachments.ConvertAll(a => (Resource)a),
+            });
+    }
+
+    private AwsEks.FargateProfile FargateProfile(FargateProfilePlan profile, AccessPlan plan, IamRoles roles)
+    {
+        var role = roles.Named(profile.PodExecutionRoleName);
+        var dependsOn = new List<Resource> { this.Cluster };
+        dependsOn.AddRange(role.Attachments);
+        return new AwsEks.FargateProfile(
+            profile.LogicalName,
+            new AwsEks.FargateProfileArgs
+            {
+                // The plan's name, known before apply; the dependency on the cluster component orders the create.
+                ClusterName = plan.Cluster.Name,
+                FargateProfileName = profile.Name,
+                PodExecutionRoleArn = role.Arn,
+                Selectors = profile.Selectors.Select(s => new AwsEksInputs.FargateProfileSelectorArgs
+                {
+                    Namespace = s.Namespace,
+                    Labels = s.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
+                }).ToList(),
+                SubnetIds = profile.SubnetIds.ToList(),
+            },
+            new CustomResourceOptions { Parent = this, DependsOn = dependsOn });
+    }
 
     /// <summary>The Kubernetes API server endpoint.</summary>
     public Output<string> Endpoint { get; }
@@ -137,7 +202,8 @@ internal sealed class EksCluster : ComponentResource
         // aws-auth (CONFIG_MAP and API_AND_CONFIG_MAP only: pulumi-eks rejects these inputs in API mode).
         if (plan.AwsAuth is { } awsAuth)
         {
-            args.InstanceRoles = new List<IamRole> { roles.Node.Resource };
+            // Every node role the stack creates: pulumi-eks maps each as a node, and refuses a managed node group whose role is not among them.
+            args.InstanceRoles = plan.NodeRoles.Select(r => roles.Named(r.Name).Resource).ToList();
             args.RoleMappings = awsAuth.NonNodeRoleMappings.Select(m => RoleMapping(m, roles)).ToList();
             args.UserMappings = awsAuth.MapUsers.Select(m => UserMapping(m)).ToList();
         }
@@ -154,7 +220,7 @@ internal sealed class EksCluster : ComponentResource
     private static EksInputs.RoleMappingArgs RoleMapping(RoleMappingPlan mapping, IamRoles roles) => new()
     {
         // A role this stack creates: its ARN comes from the role itself, without its IAM path, as aws-auth needs.
-        RoleArn = mapping.Source == MappingSource.CreatedRole && mapping.CreatedRoleName is { } roleName
+        RoleArn = mapping.CreatedRoleName is { } roleName
             ? (Input<string>)roles.Named(roleName).Arn.Apply(arn => Arns.StripPath(arn))
             : (Input<string>)mapping.RoleArn,
         Username = mapping.Username,
@@ -176,10 +242,15 @@ internal sealed class EksCluster : ComponentResource
             PrincipalArn = entry.CreatedRoleName is { } roleName
                 ? (Input<string>)roles.Named(roleName).Arn
                 : (Input<string>)entry.PrincipalArn,
-            Username = entry.Username,
-            KubernetesGroups = entry.KubernetesGroups.ToList(),
             Type = EksEnums.AccessEntryTypeOf(entry.Type),
         };
+
+        // EKS refuses a username or groups on EC2_LINUX, EC2_WINDOWS and FARGATE_LINUX entries.
+        if (entry.Type == AccessPlanner.AccessEntryTypeStandard)
+        {
+            args.Username = entry.Username;
+            args.KubernetesGroups = entry.KubernetesGroups.ToList();
+        }
 
         foreach (var association in entry.AccessPolicies)
         {

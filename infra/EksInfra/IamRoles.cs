@@ -36,6 +36,7 @@ internal sealed class IamRoles : ComponentResource
 
         Service = RoleFor(plan.ServiceRole);
         Node = RoleFor(plan.NodeRole);
+        NodeRoles = [.. plan.NodeRoles.Select(RoleFor)];
         Access = [.. plan.AccessRoles.Select(RoleFor)];
 
         RegisterOutputs(new Dictionary<string, object?>
@@ -53,6 +54,9 @@ internal sealed class IamRoles : ComponentResource
 
     /// <summary>The managed node group's instance role.</summary>
     public CreatedRole Node { get; }
+
+    /// <summary>Every node role the stack creates (<c>nodeRoleName</c> and <c>nodeRoles[]</c>), for pulumi-eks's <c>InstanceRoles</c>.</summary>
+    public List<CreatedRole> NodeRoles { get; }
 
     /// <summary>The roles of <c>roles[]</c>, which people and CI assume to reach the cluster.</summary>
     public List<CreatedRole> Access { get; }

@@ -24,7 +24,15 @@ public class PropertyTests
     [Fact]
     public void Generated_stacks_are_valid_with_warnings_only()
     {
-        StackGen.Stack.Sample(spec => Evaluate(spec), iter: Iterations, threads: 1, print: s => s.ToYaml());
+        var withCompute = 0;
+        StackGen.Stack.Sample(spec =>
+        {
+            var (_, result) = Evaluate(spec);
+            withCompute += result.Plan.ComputeIdentities.Count > 1 ? 1 : 0;
+        }, iter: Iterations, threads: 1, print: s => s.ToYaml());
+
+        // The generator reaches node groups, extra node roles, Fargate profiles and existing node roles.
+        Assert.InRange(withCompute, Iterations / 4, Iterations);
     }
 
     [Fact]
@@ -36,7 +44,7 @@ public class PropertyTests
             var awsAuth = Reparse.AwsAuth(result.Files[StackRenderer.AwsAuthFile]);
             var expectedRoles = spec.Identities.Where(i => i.Kind != IdentityKind.User)
                 .Select(i => new Mapping(spec.AwsAuthArn(i), i.Username, [.. i.Groups.Order(StringComparer.Ordinal)]).Key)
-                .Append(new Mapping(spec.NodeRoleArn, "system:node:{{EC2PrivateDNSName}}", ["system:bootstrappers", "system:nodes"]).Key)
+                .Concat(spec.ComputeMappings().Select(m => m.Key))
                 .Order(StringComparer.Ordinal);
             Assert.Equal(expectedRoles, awsAuth.Roles.Select(m => (m with { Groups = [.. m.Groups.Order(StringComparer.Ordinal)] }).Key).Order(StringComparer.Ordinal));
             var expectedUsers = spec.Identities.Where(i => i.Kind == IdentityKind.User)
@@ -65,8 +73,16 @@ public class PropertyTests
         StackGen.Stack.Where(s => s.UsesAccessEntries).Sample(spec =>
         {
             var (_, result) = Evaluate(spec);
-            var entries = Entries(result).ToDictionary(e => e.GetProperty("principalArn").GetString()!);
+            var all = Entries(result);
+            var entries = all.Where(e => e.GetProperty("type").GetString() == "STANDARD").ToDictionary(e => e.GetProperty("principalArn").GetString()!);
             Assert.Equal(spec.Identities.Length, entries.Count);
+
+            // Each compute identity EKS does not cover itself gets exactly one entry of its type, with no username or groups.
+            var nodeEntries = all.Where(e => e.GetProperty("type").GetString() != "STANDARD").ToList();
+            Assert.Equal(
+                spec.ComputeEntries().Select(e => $"{e.Arn} {e.Type}").Order(StringComparer.Ordinal),
+                nodeEntries.Select(e => $"{e.GetProperty("principalArn").GetString()} {e.GetProperty("type").GetString()}").Order(StringComparer.Ordinal));
+            Assert.All(nodeEntries, e => Assert.False(e.TryGetProperty("username", out _) || e.TryGetProperty("kubernetesGroups", out _)));
             foreach (var identity in spec.Identities)
             {
                 var entry = entries[spec.Arn(identity)];
@@ -125,7 +141,8 @@ public class PropertyTests
             else
             {
                 var awsAuth = plan.AwsAuth!;
-                Assert.Single(awsAuth.MapRoles, r => r.Username == KubernetesNames.NodeUsername && r.Groups.SequenceEqual(KubernetesNames.NodeGroups));
+                Assert.Single(awsAuth.MapRoles, r => r.RoleArn == spec.NodeRoleArn && r.Username == KubernetesNames.NodeUsername && r.Groups.SequenceEqual(KubernetesNames.NodeGroups));
+                Assert.Equal(awsAuth.MapRoles.Count, awsAuth.MapRoles.Select(r => r.RoleArn).Distinct(StringComparer.OrdinalIgnoreCase).Count());
                 Assert.True(Encoding.UTF8.GetByteCount(result.Files[StackRenderer.AwsAuthFile]) <= StackEvaluator.MaxConfigMapBytes);
             }
 
@@ -144,6 +161,10 @@ public class PropertyTests
             Assert.All(spec.Identities.SelectMany(i => i.Groups).Where(g => !KubernetesNames.IsSystemGroup(g)), g => Assert.Contains(g, bound));
             Assert.All(plan.Rbac.RoleBindings, b => Assert.True(KubernetesNames.IsDns1123Label(b.Namespace)));
             Assert.Contains(plan.Principals, p => p.IsClusterAdmin);
+
+            // Every compute identity is one principal of the reports, whatever the mode.
+            Assert.Equal(spec.ComputeArns().Order(StringComparer.Ordinal), plan.ComputeIdentities.Select(c => c.RoleArn).Order(StringComparer.Ordinal));
+            Assert.All(spec.ComputeArns(), arn => Assert.Single(plan.Principals, p => p.Principal == arn));
             Assert.Empty(PlanInvariants.DuplicateLogicalNames(plan));
         }, iter: Iterations, threads: 1, print: s => s.ToYaml());
     }

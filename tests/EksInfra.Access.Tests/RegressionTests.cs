@@ -175,6 +175,8 @@ public static class PlanInvariants
         names.AddRange(plan.Rbac.ClusterRoles.Select(r => "cluster-role " + r.LogicalName));
         names.AddRange(plan.Rbac.ClusterRoleBindings.Select(b => "cluster-role-binding " + b.LogicalName));
         names.AddRange(plan.Rbac.RoleBindings.Select(b => "role-binding " + b.LogicalName));
+        names.AddRange(plan.Cluster.NodeGroups.Select(g => "node-group " + g.LogicalName));
+        names.AddRange(plan.Cluster.FargateProfiles.Select(p => "fargate-profile " + p.LogicalName));
         return [.. names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)];
     }
 }

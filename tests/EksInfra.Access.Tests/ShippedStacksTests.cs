@@ -1,3 +1,4 @@
+using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
 using YamlDotNet.RepresentationModel;
 
@@ -27,7 +28,7 @@ public class ShippedStacksTests
         Assert.DoesNotContain(awsAuth.Roles, r => r.Arn.Contains("/ci/", StringComparison.Ordinal));
 
         var entries = Reparse.Json(files[StackRenderer.AccessEntriesFile]).GetProperty("accessEntries").EnumerateArray().ToList();
-        var entry = Assert.Single(entries, e => e.GetProperty("username").GetString() == "ci-deployer");
+        var entry = Assert.Single(entries, e => e.TryGetProperty("username", out var username) && username.GetString() == "ci-deployer");
         Assert.Equal("arn:aws:iam::123456789012:role/ci/github-actions-deployer", entry.GetProperty("principalArn").GetString());
 
         var user = Assert.Single(awsAuth.Users);
@@ -41,8 +42,39 @@ public class ShippedStacksTests
     {
         var dev = Stacks.ValidPlan(Stacks.Shipped("dev")).Roles.Select(r => r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var staging = Stacks.ValidPlan(Stacks.Shipped("staging")).Roles.Select(r => r.Name).ToList();
-        Assert.Equal(4, staging.Count);
+        Assert.Equal(5, staging.Count);
         Assert.DoesNotContain(staging, dev.Contains);
+    }
+
+    [Fact]
+    public void Staging_runs_a_spot_workload_pool_on_its_own_role_beside_the_system_pool_and_maps_karpenter()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("staging"));
+        Assert.Equal(["system", "workload-spot"], plan.Cluster.NodeGroups.Select(g => g.Name));
+        var spot = plan.Cluster.NodeGroups[1];
+        Assert.Equal(("SPOT", "staging-eks-workload-node-role"), (spot.CapacityType, spot.NodeRoleName));
+        Assert.Equal("staging-eks-node-role", plan.Cluster.NodeGroups[0].NodeRoleName);
+
+        var files = Stacks.Render(plan);
+        var awsAuth = Reparse.AwsAuth(files[StackRenderer.AwsAuthFile]);
+        var nodes = awsAuth.Roles.Where(r => r.Username == "system:node:{{EC2PrivateDNSName}}").Select(r => r.Arn).Order(StringComparer.Ordinal);
+        Assert.Equal(
+            ["arn:aws:iam::123456789012:role/KarpenterNodeRole-staging-cluster", "arn:aws:iam::123456789012:role/staging-eks-node-role", "arn:aws:iam::123456789012:role/staging-eks-workload-node-role"],
+            nodes);
+        var karpenter = Assert.Single(Reparse.Json(files[StackRenderer.AccessEntriesFile]).GetProperty("accessEntries").EnumerateArray(), e => e.GetProperty("type").GetString() != "STANDARD");
+        Assert.Equal(("arn:aws:iam::123456789012:role/KarpenterNodeRole-staging-cluster", "EC2_LINUX"), (karpenter.GetProperty("principalArn").GetString(), karpenter.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public void Prod_runs_batch_jobs_on_a_fargate_profile_whose_entry_eks_creates()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("prod"));
+        var profile = Assert.Single(plan.Cluster.FargateProfiles);
+        Assert.Equal(("batch", "prod-cluster-fargate-batch"), (profile.Name, profile.PodExecutionRoleName));
+        Assert.Equal(["batch-jobs"], profile.Selectors.Select(s => s.Namespace));
+        Assert.Equal(plan.Cluster.Network.PrivateSubnetIds, profile.SubnetIds);
+        Assert.DoesNotContain(plan.AccessEntries, e => e.PrincipalArn.EndsWith("/prod-cluster-fargate-batch", StringComparison.Ordinal));
+        Assert.Contains(plan.Roles, r => r.Name == "prod-cluster-fargate-batch" && r.Purpose == RolePurpose.FargatePodExecution);
     }
 
     [Fact]
@@ -117,7 +149,8 @@ public class ShippedStacksTests
         Assert.False(plan.Cluster.Network.EndpointPublicAccess);
         Assert.True(plan.Cluster.Network.EndpointPrivateAccess);
         Assert.True(plan.Cluster.Protect);
-        Assert.Equal(("m6i.large", 4, 3, 9), (plan.Cluster.NodeGroup.InstanceType, plan.Cluster.NodeGroup.DesiredSize, plan.Cluster.NodeGroup.MinSize, plan.Cluster.NodeGroup.MaxSize));
+        var group = Assert.Single(plan.Cluster.NodeGroups);
+        Assert.Equal(("m6i.large", 4, 3, 9), (group.InstanceType, group.DesiredSize, group.MinSize, group.MaxSize));
     }
 
     private static string? Subject(YamlMappingNode doc) =>

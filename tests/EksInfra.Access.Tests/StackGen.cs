@@ -17,6 +17,20 @@ public sealed record PolicySpec(string Policy, string[] Namespaces);
 
 public sealed record IdentitySpec(IdentityKind Kind, string Name, string IamPath, string Username, string[] Groups, PolicySpec[] Policies);
 
+/// <summary>A managed node group; <see cref="Role"/> null runs it on the stack's node role.</summary>
+public sealed record NodeGroupSpec(string Name, string? Role);
+
+/// <summary>An existing node role under <c>access.nodeRoles</c>: linux, windows or fargate.</summary>
+public sealed record ExistingNodeSpec(string Name, string IamPath, string Kind);
+
+/// <summary>What runs pods: no groups means the one-group shorthand of today's stacks.</summary>
+public sealed record ComputeSpec(NodeGroupSpec[] Groups, string[] Profiles, ExistingNodeSpec[] Existing)
+{
+    public static readonly ComputeSpec None = new([], [], []);
+
+    public string[] ExtraRoles => [.. Groups.Select(g => g.Role).OfType<string>().Distinct(StringComparer.Ordinal)];
+}
+
 /// <summary>A stack that is valid by construction: unique names, declared groups, rules of its mode respected.</summary>
 public sealed record StackSpec(string Mode, string Region, string Partition, string Account, string ClusterName, GroupSpec[] Groups, IdentitySpec[] Identities, string[] MapAccounts)
 {
@@ -31,6 +45,44 @@ public sealed record StackSpec(string Mode, string Region, string Partition, str
         identity.Kind == IdentityKind.User ? Arn(identity) : $"arn:{Partition}:iam::{Account}:role/{identity.Name}";
 
     public string NodeRoleArn => $"arn:{Partition}:iam::{Account}:role/eks-node-role";
+
+    public ComputeSpec Compute { get; init; } = ComputeSpec.None;
+
+    private string Role(string iamPath, string name) => $"arn:{Partition}:iam::{Account}:role{iamPath}{name}";
+
+    /// <summary>Every compute identity's aws-auth mapping, as AWS documents each kind; the stack's node role always.</summary>
+    public IEnumerable<Mapping> ComputeMappings()
+    {
+        string[] node = ["system:bootstrappers", "system:nodes"];
+        yield return new Mapping(NodeRoleArn, "system:node:{{EC2PrivateDNSName}}", node);
+        foreach (var role in Compute.ExtraRoles)
+        {
+            yield return new Mapping(Role("/", role), "system:node:{{EC2PrivateDNSName}}", node);
+        }
+
+        foreach (var profile in Compute.Profiles)
+        {
+            yield return new Mapping(Role("/", $"{ClusterName}-fargate-{profile}"), "system:node:{{SessionName}}", ["system:bootstrappers", "system:node-proxier", "system:nodes"]);
+        }
+
+        foreach (var existing in Compute.Existing)
+        {
+            yield return existing.Kind switch
+            {
+                "fargate" => new Mapping(Role("/", existing.Name), "system:node:{{SessionName}}", ["system:bootstrappers", "system:node-proxier", "system:nodes"]),
+                "windows" => new Mapping(Role("/", existing.Name), "system:node:{{EC2PrivateDNSName}}", ["eks:kube-proxy-windows", "system:bootstrappers", "system:nodes"]),
+                _ => new Mapping(Role("/", existing.Name), "system:node:{{EC2PrivateDNSName}}", node),
+            };
+        }
+    }
+
+    /// <summary>The access entries the stack itself makes for compute: existing roles only (EKS makes the rest), full ARN, typed.</summary>
+    public IEnumerable<(string Arn, string Type)> ComputeEntries() =>
+        Compute.Existing.Select(e => (Role(e.IamPath, e.Name), e.Kind switch { "fargate" => "FARGATE_LINUX", "windows" => "EC2_WINDOWS", _ => "EC2_LINUX" }));
+
+    /// <summary>Every compute identity's full ARN, each once.</summary>
+    public IEnumerable<string> ComputeArns() =>
+        ComputeMappings().Take(1 + Compute.ExtraRoles.Length + Compute.Profiles.Length).Select(m => m.Arn).Concat(ComputeEntries().Select(e => e.Arn));
 
     /// <summary>The stack file, with every list and map in the order a <paramref name="random"/> picks (none: as generated).</summary>
     public string ToYaml(Random? random = null)
@@ -72,12 +124,27 @@ public sealed record StackSpec(string Mode, string Region, string Partition, str
             groups.Add(g.Name, Map(("clusterRole", Quoted(g.ClusterRole)), ("namespaces", g.Namespaces.Length == 0 ? null : Strings(g.Namespaces))));
         }
 
+        YamlNode? NodeGroups() => Compute.Groups.Length == 0 ? null
+            : new YamlSequenceNode(Order(Compute.Groups).Select(g => (YamlNode)Map(("name", Quoted(g.Name)), ("nodeRole", g.Role is null ? null : Quoted(g.Role)), ("desiredSize", new YamlScalarNode("1")), ("minSize", new YamlScalarNode("0")), ("maxSize", new YamlScalarNode("2")))));
+
+        YamlNode? Profiles() => Compute.Profiles.Length == 0 ? null
+            : new YamlSequenceNode(Order(Compute.Profiles).Select(p => (YamlNode)Map(("name", Quoted(p)), ("selectors", new YamlSequenceNode(Map(("namespace", Quoted(p + "-ns"))))), ("subnetIds", Strings(["subnet-0a1b2c3d4e5f60001"])))));
+
+        YamlNode? Existing() => Compute.Existing.Length == 0 ? null
+            : new YamlSequenceNode(Order(Compute.Existing).Select(e => (YamlNode)Map(("rolearn", Quoted(Role(e.IamPath, e.Name))), ("kind", Quoted(e.Kind)))));
+
         var config = Map(
             ("aws:region", Quoted(Region)),
             ("aws:allowedAccountIds", Strings([Account])),
-            ("eks-infra:cluster", Map(("name", Quoted(ClusterName)), ("nodeGroup", Map(("desiredSize", new YamlScalarNode("2")), ("minSize", new YamlScalarNode("1")), ("maxSize", new YamlScalarNode("3")))))),
+            ("eks-infra:cluster", Map(
+                ("name", Quoted(ClusterName)),
+                ("nodeGroup", Compute.Groups.Length > 0 ? null : Map(("desiredSize", new YamlScalarNode("2")), ("minSize", new YamlScalarNode("1")), ("maxSize", new YamlScalarNode("3")))),
+                ("nodeGroups", NodeGroups()),
+                ("nodeRoles", Compute.ExtraRoles.Length == 0 ? null : Strings(Compute.ExtraRoles)),
+                ("fargateProfiles", Profiles()))),
             ("eks-infra:access", Map(
                 ("authenticationMode", Quoted(Mode)),
+                ("nodeRoles", Existing()),
                 ("roles", List(IdentityKind.Created)),
                 ("mapRoles", List(IdentityKind.Role)),
                 ("mapUsers", List(IdentityKind.User)),
@@ -155,7 +222,17 @@ public static class StackGen
             Gen.Select(Gen.OneOfConst(ClusterRoles).Array[names.Length], Subset(NamespacePool).Array[names.Length], (roles, nss) =>
                 names.Select((n, i) => new GroupSpec(n, roles[i], roles[i] == "cluster-admin" ? [] : nss[i])).ToArray()));
 
-    public static Gen<StackSpec> Stack { get; } =
+    private static Gen<ComputeSpec> Compute { get; } =
+        Gen.Select(Gen.Int[0, 2].Array[Gen.Int[0, 3]], Gen.Int[0, 2], Gen.Select(Gen.OneOfConst("/", "/karpenter/"), Gen.OneOfConst("linux", "windows", "fargate")).Array[Gen.Int[0, 3]], (roles, profiles, existing) =>
+            new ComputeSpec(
+                [.. roles.Select((role, i) => new NodeGroupSpec($"ng{i}", role == 0 ? null : $"gen-extra-node-{role}"))],
+                [.. Enumerable.Range(0, profiles).Select(i => $"fp{i}")],
+                [.. existing.Select((e, i) => new ExistingNodeSpec($"NodeRole{i}", e.Item1, e.Item2))]));
+
+    /// <summary>A valid stack with people and, in most samples, node groups, extra node roles, Fargate profiles and existing node roles.</summary>
+    public static Gen<StackSpec> Stack => Gen.Select(PeopleStack, Compute, (stack, compute) => stack with { Compute = compute });
+
+    public static Gen<StackSpec> PeopleStack { get; } =
         Gen.Select(Gen.OneOfConst("CONFIG_MAP", "API_AND_CONFIG_MAP", "API"), Gen.OneOfConst(Regions), Gen.Long[100_000_000_000, 999_999_999_999], Groups)
             .SelectMany((mode, region, account, groups) =>
             {

@@ -51,6 +51,29 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void A_node_group_moved_to_another_role_blocks_and_exits_1()
+    {
+        project.EditStack("staging", "        nodeRole: staging-eks-workload-node-role\n", "");
+        project.EditStack("staging", "    nodeRoles: [staging-eks-workload-node-role]\n", "");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(("error", "node group workload-spot changes its node role: staging-eks-workload-node-role → staging-eks-node-role"), Findings(result)[0]);
+    }
+
+    [Fact]
+    public void Dropping_the_karpenter_role_is_flagged_as_dangerous()
+    {
+        project.EditStack("staging", "      - rolearn: arn:aws:iam::123456789012:role/KarpenterNodeRole-staging-cluster\n        kind: linux\n", "");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(("danger", "the Karpenter/self-managed node role (linux) is no longer mapped"), Findings(result)[0]);
+    }
+
+    [Fact]
     public void Authentication_mode_moving_backwards_is_an_error_and_exits_1()
     {
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");

@@ -51,7 +51,10 @@ public sealed class ImportAndMigrateTests : IDisposable
         Assert.Equal("arn:aws:iam::123456789012:role/platform-admin", ((YamlScalarNode)role["rolearn"]).Value);
         Assert.Equal("admin:{{SessionName}}", ((YamlScalarNode)role["username"]).Value);
         Assert.Single((YamlSequenceNode)access["mapUsers"]);
-        Assert.Contains("data.mapRoles[0]: 'arn:aws:iam::123456789012:role/eksctl-my-cluster-NodeInstanceRole-1ABC' is a node role", result.Error, StringComparison.Ordinal);
+        var node = (YamlMappingNode)Assert.Single((YamlSequenceNode)access["nodeRoles"]);
+        Assert.Equal("arn:aws:iam::123456789012:role/eksctl-my-cluster-NodeInstanceRole-1ABC", ((YamlScalarNode)node["rolearn"]).Value);
+        Assert.Equal("linux", ((YamlScalarNode)node["kind"]).Value);
+        Assert.Contains("data.mapRoles[0]: 'arn:aws:iam::123456789012:role/eksctl-my-cluster-NodeInstanceRole-1ABC' is a node role: carried into nodeRoles with kind linux", result.Error, StringComparison.Ordinal);
         Assert.Contains("data.mapRoles[2]: 'arn:aws:sts::123456789012:assumed-role/dev/alice' is an STS assumed-role", result.Error, StringComparison.Ordinal);
         Assert.Contains("groups.developers: aws-auth does not say what 'developers' may do", result.Error, StringComparison.Ordinal);
     }

@@ -21,6 +21,7 @@ public sealed class EksInfraStackTests
     private const string RolePolicyType = "aws:iam/rolePolicy:RolePolicy";
     private const string ClusterType = "eks:index:Cluster";
     private const string NodeGroupType = "eks:index:ManagedNodeGroup";
+    private const string FargateProfileType = "aws:eks/fargateProfile:FargateProfile";
     private const string ProviderType = "pulumi:providers:kubernetes";
     private const string ClusterRoleType = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
     private const string ClusterRoleBindingType = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
@@ -148,8 +149,8 @@ public sealed class EksInfraStackTests
             var expectedUsers = awsAuth.MapUsers.Select(m => $"{m.UserArn} {m.Username} {Joined(m.Groups)}").ToList();
             Assert.Equal(expectedUsers, userMappings);
 
-            // The node role goes in as an instance role, which pulumi-eks maps with the node username and groups.
-            Assert.Single(List(cluster["instanceRoles"]));
+            // Every created node role goes in as an instance role, which pulumi-eks maps with the node username and groups.
+            Assert.Equal(run.Plan.NodeRoles.Count(), List(cluster["instanceRoles"]).Length);
         }
         else
         {
@@ -189,9 +190,18 @@ public sealed class EksInfraStackTests
         {
             var actual = Map(entries[entry.Key]);
             Assert.Equal(entry.PrincipalArn, Str(actual["principalArn"]));
-            Assert.Equal(entry.Username, Str(actual["username"]));
             Assert.Equal(entry.Type, Str(actual["type"]));
-            Assert.Equal(entry.KubernetesGroups, Strings(actual, "kubernetesGroups"));
+            if (entry.Type == AccessPlanner.AccessEntryTypeStandard)
+            {
+                Assert.Equal(entry.Username, Str(actual["username"]));
+                Assert.Equal(entry.KubernetesGroups, Strings(actual, "kubernetesGroups"));
+            }
+            else
+            {
+                // EKS refuses a username or groups on a node entry.
+                Assert.False(actual.ContainsKey("username"));
+                Assert.False(actual.ContainsKey("kubernetesGroups"));
+            }
 
             var policies = MapOrEmpty(actual, "accessPolicies");
             Assert.Equal(entry.AccessPolicies.Select(p => p.Key).Order(StringComparer.Ordinal), policies.Keys.Order(StringComparer.Ordinal));
@@ -264,15 +274,18 @@ public sealed class EksInfraStackTests
             Assert.False(cluster.ContainsKey("vpcId"));
         }
 
-        var nodeGroup = plan.Cluster.NodeGroup;
-        var nodes = run.Inputs(NodeGroupType, nodeGroup.LogicalName);
-        Assert.Equal(new[] { nodeGroup.InstanceType }, Strings(nodes, "instanceTypes"));
-        var scaling = Map(nodes["scalingConfig"]);
-        Assert.Equal((double)nodeGroup.DesiredSize, Assert.IsType<double>(scaling["desiredSize"]));
-        Assert.Equal((double)nodeGroup.MinSize, Assert.IsType<double>(scaling["minSize"]));
-        Assert.Equal((double)nodeGroup.MaxSize, Assert.IsType<double>(scaling["maxSize"]));
-        Assert.IsAssignableFrom<Resource>(nodes["nodeRole"]);
-        Assert.True(nodes.ContainsKey("cluster"));
+        Assert.NotEmpty(plan.Cluster.NodeGroups);
+        foreach (var nodeGroup in plan.Cluster.NodeGroups)
+        {
+            var nodes = run.Inputs(NodeGroupType, nodeGroup.LogicalName);
+            Assert.Equal(nodeGroup.InstanceTypes, Strings(nodes, "instanceTypes"));
+            var scaling = Map(nodes["scalingConfig"]);
+            Assert.Equal((double)nodeGroup.DesiredSize, Assert.IsType<double>(scaling["desiredSize"]));
+            Assert.Equal((double)nodeGroup.MinSize, Assert.IsType<double>(scaling["minSize"]));
+            Assert.Equal((double)nodeGroup.MaxSize, Assert.IsType<double>(scaling["maxSize"]));
+            Assert.IsAssignableFrom<Resource>(nodes["nodeRole"]);
+            Assert.True(nodes.ContainsKey("cluster"));
+        }
     }
 
     [Fact]
@@ -471,7 +484,8 @@ public sealed class EksInfraStackTests
 
         expected.Add($"eks-infra:cluster:EksCluster {prefix}");
         expected.Add($"{ClusterType} {prefix}-eks");
-        expected.Add($"{NodeGroupType} {plan.Cluster.NodeGroup.LogicalName}");
+        expected.AddRange(plan.Cluster.NodeGroups.Select(g => $"{NodeGroupType} {g.LogicalName}"));
+        expected.AddRange(plan.Cluster.FargateProfiles.Select(p => $"{FargateProfileType} {p.LogicalName}"));
         expected.Add($"eks-infra:access:KubernetesAccess {access}");
         expected.Add($"{ProviderType} {access}-provider");
         expected.AddRange(plan.Rbac.ClusterRoles.Select(r => $"{ClusterRoleType} {access}-{r.LogicalName}"));

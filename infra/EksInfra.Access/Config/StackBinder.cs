@@ -72,16 +72,14 @@ public static class StackBinder
             ctx.Bag.Error(path, "required: add an 'eks-infra:cluster' map with at least 'name'");
         }
 
-        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "protect", "deployerArn", "publicAccessCidrs"]);
-        var ngPath = ConfigPath.Child(path, "nodeGroup");
-        var ng = ctx.Map(map.Get("nodeGroup"), ngPath, ["instanceType", "desiredSize", "minSize", "maxSize"], optional: true);
+        var map = ctx.Map(node, path, ["name", "version", "serviceRoleName", "nodeRoleName", "nodeGroup", "nodeGroups", "nodeRoles", "fargateProfiles", "vpcId", "privateSubnetIds", "publicSubnetIds", "endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs", "protect", "deployerArn"]);
+        var name = map.RequiredString("name", "the EKS cluster name, e.g. 'my-cluster'");
         return new ClusterSettings(
             path,
-            map.RequiredString("name", "the EKS cluster name, e.g. 'my-cluster'"),
+            name,
             map.String("version"),
             map.String("serviceRoleName") ?? ClusterSettings.DefaultServiceRoleName,
             map.String("nodeRoleName") ?? ClusterSettings.DefaultNodeRoleName,
-            BindNodeGroup(ng, ngPath),
             new NetworkSettings(
                 path,
                 map.String("vpcId"),
@@ -90,21 +88,97 @@ public static class StackBinder
                 map.Bool("endpointPublicAccess") ?? true,
                 map.Bool("endpointPrivateAccess") ?? false) { PublicAccessCidrs = map.StringList("publicAccessCidrs") },
             map.Bool("protect") ?? false,
-            map.String("deployerArn"));
+            map.String("deployerArn"))
+        {
+            Compute = BindCompute(map, ctx, path, name),
+        };
     }
 
+    private static ComputeSettings BindCompute(MapReader map, BindContext ctx, string path, string clusterName)
+    {
+        var ngPath = ConfigPath.Child(path, "nodeGroup");
+        List<NodeGroupSettings> groups;
+        // 'nodeGroups:' with nothing after it is null, as if it were not there; an empty list means no managed node groups.
+        if (map.Get("nodeGroups") is { } list && list is not ConfigScalar { Kind: ScalarKind.Null })
+        {
+            if (map.Get("nodeGroup") is { } shorthand && shorthand is not ConfigScalar { Kind: ScalarKind.Null })
+            {
+                ctx.Bag.Error(shorthand, "set either nodeGroup (one group, the older form) or nodeGroups, not both; move it into nodeGroups as '- { name: system, instanceTypes: [t3.medium], desiredSize: 3, minSize: 3, maxSize: 6 }' (a new name makes EKS create a new group: add it before removing the old one)");
+            }
+
+            groups = [.. map.Items("nodeGroups").Select(item => BindNodeGroup(ctx.Map(item, item.Path, NodeGroupKeys), item.Path, ctx, shorthand: false))];
+        }
+        else
+        {
+            var ng = ctx.Map(map.Get("nodeGroup"), ngPath, ["instanceType", "desiredSize", "minSize", "maxSize"], optional: true);
+            groups = [BindNodeGroup(ng, ngPath, ctx, shorthand: true)];
+        }
+
+        var extraRoles = map.Items("nodeRoles").Select(item => new NodeRoleNameSettings(item.Path, ctx.String(item) ?? "")).ToList();
+        var profiles = map.Items("fargateProfiles").Select(item => BindFargateProfile(item, ctx, clusterName)).ToList();
+        return new ComputeSettings(groups, extraRoles, profiles);
+    }
+
+    private static readonly string[] NodeGroupKeys = ["name", "instanceTypes", "capacityType", "amiType", "diskSize", "desiredSize", "minSize", "maxSize", "labels", "taints", "nodeRole"];
+
     /// <summary>Sizes left out are chosen around the ones given, so 'minSize: 1, maxSize: 2' alone is valid.</summary>
-    private static NodeGroupSettings BindNodeGroup(MapReader ng, string path)
+    private static NodeGroupSettings BindNodeGroup(MapReader ng, string path, BindContext ctx, bool shorthand)
     {
         int? min = ng.Int("minSize"), max = ng.Int("maxSize"), desired = ng.Int("desiredSize");
         var d = desired ?? Math.Clamp(NodeGroupSettings.DefaultDesiredSize, min ?? 0, Math.Max(min ?? 0, max ?? int.MaxValue));
-        return new NodeGroupSettings(
+        IReadOnlyList<string> instanceTypes = shorthand
+            ? [ng.String("instanceType") ?? NodeGroupSettings.DefaultInstanceType]
+            : ng.Get("instanceTypes") is null ? [NodeGroupSettings.DefaultInstanceType] : ng.StringList("instanceTypes");
+        var group = new NodeGroupSettings(
             path,
-            ng.String("instanceType") ?? NodeGroupSettings.DefaultInstanceType,
+            shorthand ? NodeGroupSettings.ShorthandName : ng.RequiredString("name", "the node group's name, e.g. 'system' or 'workload-spot'"),
+            instanceTypes,
             d,
             min ?? Math.Min(NodeGroupSettings.DefaultMinSize, d),
-            max ?? Math.Max(NodeGroupSettings.DefaultMaxSize, d));
+            max ?? Math.Max(NodeGroupSettings.DefaultMaxSize, d))
+        {
+            IsShorthand = shorthand,
+        };
+        if (shorthand)
+        {
+            return group;
+        }
+
+        return group with
+        {
+            CapacityType = ng.String("capacityType"),
+            AmiType = ng.String("amiType"),
+            DiskSize = ng.Int("diskSize"),
+            Labels = StringMap(ng, "labels", ctx),
+            Taints = [.. ng.Items("taints").Select(item =>
+            {
+                var taint = ctx.Map(item, item.Path, ["key", "value", "effect"]);
+                return new TaintSettings(item.Path, taint.RequiredString("key", "the taint's key, e.g. 'dedicated'"), taint.String("value") ?? "", taint.RequiredString("effect", "NoSchedule, PreferNoSchedule or NoExecute"));
+            })],
+            NodeRole = ng.String("nodeRole"),
+        };
     }
+
+    private static FargateProfileSettings BindFargateProfile(ConfigNode node, BindContext ctx, string clusterName)
+    {
+        var map = ctx.Map(node, node.Path, ["name", "podExecutionRoleName", "selectors", "subnetIds"]);
+        var name = map.RequiredString("name", "the Fargate profile's name, e.g. 'batch'");
+        var selectors = map.Items("selectors").Select(item =>
+        {
+            var selector = ctx.Map(item, item.Path, ["namespace", "labels"]);
+            return new FargateSelectorSettings(item.Path, selector.RequiredString("namespace", "the namespace whose pods run on Fargate, e.g. 'batch-jobs'"), StringMap(selector, "labels", ctx));
+        }).ToList();
+        return new FargateProfileSettings(
+            node.Path,
+            name,
+            map.String("podExecutionRoleName") ?? FargateProfileSettings.DefaultPodExecutionRoleName(clusterName, name),
+            selectors,
+            map.StringList("subnetIds"));
+    }
+
+    /// <summary>A map of strings (Kubernetes labels): order kept, every value a string.</summary>
+    private static List<KeyValuePair<string, string>> StringMap(MapReader owner, string key, BindContext ctx) =>
+        [.. owner.Entries(key).Select(e => new KeyValuePair<string, string>(e.Key, ctx.String(e.Value) ?? ""))];
 
     private static AccessSettings BindAccess(ConfigNode? node, BindContext ctx, string path)
     {
@@ -113,7 +187,7 @@ public static class StackBinder
             ctx.Bag.Error(path, "required: add an 'eks-infra:access' map (authenticationMode, roles, mapRoles, mapUsers, groups)");
         }
 
-        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin", "namespaces"]);
+        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin", "namespaces", "nodeRoles"]);
         var mode = AccessSettings.DefaultMode;
         if (map.Get("authenticationMode") is { } modeNode && ctx.String(modeNode) is { } modeText && !AuthenticationModes.TryParse(modeText, out mode))
         {
@@ -133,7 +207,33 @@ public static class StackBinder
             ExternalGroups: map.StringList("externalGroups"), AllowNoClusterAdmin: map.Bool("allowNoClusterAdmin") ?? false)
         {
             Namespaces = namespaces,
+            NodeRoles = [.. map.Items("nodeRoles").Select(item => BindExistingNodeRole(item, ctx))],
         };
+    }
+
+    private static ExistingNodeRoleSettings BindExistingNodeRole(ConfigNode node, BindContext ctx)
+    {
+        var map = ctx.Map(node, node.Path, ["rolearn", "kind"]);
+        var arn = map.RequiredString("rolearn", "the node role's ARN as IAM shows it, e.g. 'arn:aws:iam::123456789012:role/KarpenterNodeRole-my-cluster'");
+        var kindText = map.RequiredString("kind", "linux (Karpenter or self-managed Linux nodes), windows (self-managed Windows nodes) or fargate (a Fargate pod execution role)");
+        var kind = NodeRoleKind.Linux;
+        if (kindText.Length > 0 && !TryNodeRoleKind(kindText, out kind))
+        {
+            ctx.Bag.Error(map.Get("kind")!, $"'{kindText}' is not a node role kind; use linux, windows or fargate");
+        }
+
+        return new ExistingNodeRoleSettings(node.Path, arn, kind);
+    }
+
+    private static bool TryNodeRoleKind(string text, out NodeRoleKind kind)
+    {
+        switch (text)
+        {
+            case "linux": kind = NodeRoleKind.Linux; return true;
+            case "windows": kind = NodeRoleKind.Windows; return true;
+            case "fargate": kind = NodeRoleKind.Fargate; return true;
+            default: kind = NodeRoleKind.Linux; return false;
+        }
     }
 
     /// <summary>The resources a namespace's ResourceQuota may cap here, as Kubernetes names them.</summary>

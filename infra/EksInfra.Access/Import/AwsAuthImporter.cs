@@ -42,8 +42,9 @@ public static class AwsAuthImporter
         }
 
         var skipped = new List<SkippedEntry>();
-        var mapRoles = Entries(data, "mapRoles", "rolearn", fileName, bag, skipped);
-        var mapUsers = Entries(data, "mapUsers", "userarn", fileName, bag, skipped);
+        var nodeRoles = new List<ImportedNode>();
+        var mapRoles = Entries(data, "mapRoles", "rolearn", fileName, bag, skipped, nodeRoles);
+        var mapUsers = Entries(data, "mapUsers", "userarn", fileName, bag, skipped, null);
         var accounts = new List<string>();
         if (data["mapAccounts"] is ConfigScalar { Kind: ScalarKind.Text } accountsText)
         {
@@ -84,6 +85,9 @@ public static class AwsAuthImporter
             ("authenticationMode", Yaml.Str("CONFIG_MAP")),
             ("mapRoles", mapRoles.Count > 0 ? Yaml.Seq(mapRoles.Select(m => Mapping("rolearn", m))) : null),
             ("mapUsers", mapUsers.Count > 0 ? Yaml.Seq(mapUsers.Select(m => Mapping("userarn", m))) : null),
+            ("nodeRoles", nodeRoles.Count > 0
+                ? Yaml.Seq(nodeRoles.DistinctBy(n => n.Arn, StringComparer.OrdinalIgnoreCase).Select(n => (YamlNode)Yaml.Map(("rolearn", Yaml.Str(n.Arn)), ("kind", Yaml.Str(n.Kind)))))
+                : null),
             ("mapAccounts", accounts.Count > 0 ? Yaml.Strings(accounts.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) : null),
             ("groups", groups.Count > 0 ? Yaml.Map([.. groups.Select(g => (g, (YamlNode?)Yaml.Map(("clusterRole", Yaml.Str(GroupPlaceholder)))))]) : null));
         var yaml = Yaml.Emit(Yaml.Map(("config", Yaml.Map(("eks-infra:access", access)))));
@@ -92,12 +96,15 @@ public static class AwsAuthImporter
 
     private sealed record Imported(string Arn, string Username, IReadOnlyList<string> Groups);
 
+    /// <summary>A node or Fargate mapping, carried into <c>access.nodeRoles</c> with its kind.</summary>
+    private sealed record ImportedNode(string Arn, string Kind);
+
     private static YamlMappingNode Mapping(string arnKey, Imported m) => Yaml.Map(
         (arnKey, Yaml.Str(m.Arn)),
         ("username", Yaml.Str(m.Username)),
         ("groups", Yaml.Strings(m.Groups)));
 
-    private static List<Imported> Entries(ConfigMap data, string key, string arnKey, string fileName, DiagnosticBag bag, List<SkippedEntry> skipped)
+    private static List<Imported> Entries(ConfigMap data, string key, string arnKey, string fileName, DiagnosticBag bag, List<SkippedEntry> skipped, List<ImportedNode>? nodeRoles)
     {
         var result = new List<Imported>();
         if (data[key] is not { } node)
@@ -136,14 +143,21 @@ public static class AwsAuthImporter
                 skipped.Add(new(item.Path, $"has keys the model does not carry ({string.Join(", ", unknown)}); the rest of the entry is kept"));
             }
 
-            if (groups.Contains("system:node-proxier") || username == FargateUsername)
+            var fargate = groups.Contains("system:node-proxier") || username == FargateUsername;
+            if (fargate || username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
             {
-                // Fargate pods register through this mapping; dropping it strands them once pulumi-eks rewrites aws-auth.
-                skipped.Add(new(item.Path, $"'{arn}' is a Fargate pod execution role, carried over as is (CONFIG_MAP accepts its system: username and groups); access entries give it type FARGATE_LINUX instead, which this model does not express yet, so `eksinfra migrate` will list it"));
-            }
-            else if (username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
-            {
-                skipped.Add(new(item.Path, $"'{arn}' is a node role, not carried over: the stack maps the role of the node group it creates. If this is that role, set eks-infra:cluster.nodeRoleName to its name; nodes of any other group (self-managed, Karpenter) stop joining once pulumi-eks rewrites aws-auth, so move them first"));
+                // Nodes and Fargate pods register through these mappings; dropping one strands them once pulumi-eks rewrites aws-auth.
+                if (nodeRoles is null || !Arns.TryParse(arn, out var nodeArn, out _) || nodeArn.Kind != PrincipalKind.Role)
+                {
+                    skipped.Add(new(item.Path, $"'{arn}' is mapped as a node, but only an IAM role can be a node role; not carried over"));
+                    continue;
+                }
+
+                var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
+                nodeRoles.Add(new ImportedNode(arn, kind));
+                skipped.Add(new(item.Path, fargate
+                    ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as system:node:{{{{SessionName}}}} (aws-auth) or a FARGATE_LINUX access entry. If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
+                    : $"'{arn}' is a node role: carried into nodeRoles with kind {kind} (Karpenter or self-managed nodes; the stack maps it as {KubernetesNames.NodeUsername}{(kind == "windows" ? $" with {KubernetesNames.KubeProxyWindows}" : "")}). If it is the role of a managed node group this stack creates, set eks-infra:cluster.nodeRoleName (or cluster.nodeRoles) to its name instead and remove this entry; aws-auth shows it without its IAM path, so write the ARN as IAM shows it"));
                 continue;
             }
 

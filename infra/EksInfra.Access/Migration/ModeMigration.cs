@@ -96,14 +96,24 @@ public static partial class ModeMigration
 
         foreach (var entry in after.AccessEntries)
         {
+            if (entry.Type != AccessPlanner.AccessEntryTypeStandard)
+            {
+                carried.Add($"{entry.PrincipalArn} → access entry {entry.Key}: type {entry.Type} (EKS gives it the node permissions; no username or groups)");
+                continue;
+            }
+
             var policies = entry.AccessPolicies.Count == 0 ? "" : "; policies " + string.Join(", ", entry.AccessPolicies.Select(p => $"{p.PolicyName} ({p.Scope})"));
             carried.Add($"{entry.PrincipalArn} → access entry {entry.Key}: username {entry.Username}, groups [{string.Join(", ", entry.KubernetesGroups)}]{policies}");
         }
 
-        if (target == AuthenticationMode.Api && before.AwsAuth is { } awsAuth)
+        if (target == AuthenticationMode.Api)
         {
-            var node = awsAuth.MapRoles.Single(r => r.Source == MappingSource.NodeRole);
-            carried.Add($"{node.RoleArn} (node role) → the EC2_LINUX access entry EKS creates for the managed node group");
+            foreach (var compute in before.ComputeIdentities.Where(c => c.EntryCreatedByEks))
+            {
+                carried.Add(compute.Kind == ComputeKind.Fargate
+                    ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS creates for the Fargate profile"
+                    : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the access entry EKS creates for the managed node group (EC2_LINUX, or EC2_WINDOWS for a Windows AMI)");
+            }
         }
 
         return carried;

@@ -13,6 +13,16 @@ public static partial class KubernetesNames
     public const string NodeUsername = "system:node:{{EC2PrivateDNSName}}";
     public static readonly IReadOnlyList<string> NodeGroups = ["system:bootstrappers", "system:nodes"];
 
+    /// <summary>AWS, "Deploy Windows nodes on EKS clusters": a Windows node role also needs this group, or kube-proxy cannot start.</summary>
+    public const string KubeProxyWindows = "eks:kube-proxy-windows";
+
+    public static readonly IReadOnlyList<string> WindowsNodeGroups = [KubeProxyWindows, "system:bootstrappers", "system:nodes"];
+
+    /// <summary>AWS, "Amazon EKS Pod execution IAM role": Fargate's kubelet registers under the session name.</summary>
+    public const string FargateUsername = "system:node:{{SessionName}}";
+
+    public static readonly IReadOnlyList<string> FargateGroups = ["system:bootstrappers", "system:node-proxier", "system:nodes"];
+
     /// <summary>The user-facing ClusterRoles every cluster has, offered first in suggestions (the full set: <see cref="Platform.KubernetesClusterRoles"/>).</summary>
     public static IReadOnlyList<string> BuiltInClusterRoles => Platform.KubernetesClusterRoles.UserFacing;
 

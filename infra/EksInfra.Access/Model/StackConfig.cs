@@ -67,22 +67,93 @@ public sealed record ClusterSettings(
     string? Version,
     string ServiceRoleName,
     string NodeRoleName,
-    NodeGroupSettings NodeGroup,
     NetworkSettings Network,
     bool Protect,
     string? DeployerArn = null)
 {
     public const string DefaultServiceRoleName = "eks-cluster-role";
     public const string DefaultNodeRoleName = "eks-node-role";
+
+    /// <summary>Managed node groups, extra node roles the stack creates, and Fargate profiles.</summary>
+    public ComputeSettings Compute { get; init; } = ComputeSettings.Empty;
 }
 
-public sealed record NodeGroupSettings(string Path, string InstanceType, int DesiredSize, int MinSize, int MaxSize)
+/// <summary>
+/// What runs the cluster's pods: managed node groups (<c>nodeGroups</c>, or the older one-group <c>nodeGroup</c>
+/// shorthand), the extra node roles the stack creates for them (<c>nodeRoles</c>), and Fargate profiles.
+/// </summary>
+public sealed record ComputeSettings(
+    IReadOnlyList<NodeGroupSettings> NodeGroups,
+    IReadOnlyList<NodeRoleNameSettings> ExtraNodeRoles,
+    IReadOnlyList<FargateProfileSettings> FargateProfiles)
+{
+    public static readonly ComputeSettings Empty = new([], [], []);
+}
+
+/// <summary>A node role the stack creates beside <c>nodeRoleName</c> (<c>cluster.nodeRoles[]</c>).</summary>
+public sealed record NodeRoleNameSettings(string Path, string Name);
+
+/// <summary>
+/// One managed node group. <see cref="IsShorthand"/>: it came from the older <c>nodeGroup</c> key, which keeps its
+/// Pulumi resource (and EKS's generated name) so today's stacks change nothing.
+/// </summary>
+public sealed record NodeGroupSettings(string Path, string Name, IReadOnlyList<string> InstanceTypes, int DesiredSize, int MinSize, int MaxSize)
 {
     public const string DefaultInstanceType = "t3.medium";
     public const int DefaultDesiredSize = 3;
     public const int DefaultMinSize = 3;
     public const int DefaultMaxSize = 6;
+
+    /// <summary>The model's name for the shorthand group; EKS names it from the Pulumi resource.</summary>
+    public const string ShorthandName = "node-group";
+
+    public bool IsShorthand { get; init; }
+
+    public string? CapacityType { get; init; }
+
+    public string? AmiType { get; init; }
+
+    public int? DiskSize { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
+
+    public IReadOnlyList<TaintSettings> Taints { get; init; } = [];
+
+    /// <summary>The created node role it runs with: <c>nodeRoleName</c> unless <c>nodeRole</c> names one of <c>nodeRoles</c>.</summary>
+    public string? NodeRole { get; init; }
+
+    public string InstanceTypePath(int index) => IsShorthand ? $"{Path}.instanceType" : $"{Path}.instanceTypes[{index}]";
 }
+
+public sealed record TaintSettings(string Path, string Key, string Value, string Effect);
+
+/// <summary>A Fargate profile the stack creates, with its own pod execution role.</summary>
+public sealed record FargateProfileSettings(
+    string Path,
+    string Name,
+    string PodExecutionRoleName,
+    IReadOnlyList<FargateSelectorSettings> Selectors,
+    IReadOnlyList<string> SubnetIds)
+{
+    /// <summary>The role's name when <c>podExecutionRoleName</c> is not given: the cluster's name keeps two stacks in one account apart.</summary>
+    public static string DefaultPodExecutionRoleName(string clusterName, string profileName) => $"{clusterName}-fargate-{profileName}";
+}
+
+public sealed record FargateSelectorSettings(string Path, string Namespace, IReadOnlyList<KeyValuePair<string, string>> Labels);
+
+/// <summary>What kind of compute an existing node role serves (<c>access.nodeRoles[].kind</c>).</summary>
+public enum NodeRoleKind
+{
+    Linux,
+    Windows,
+    Fargate,
+}
+
+/// <summary>
+/// An IAM role that exists already and that nodes no managed node group owns run with: Karpenter or self-managed
+/// nodes (<c>linux</c>, <c>windows</c>), or a Fargate profile made outside the stack (<c>fargate</c>).
+/// </summary>
+public sealed record ExistingNodeRoleSettings(string Path, string RoleArn, NodeRoleKind Kind);
 
 public sealed record NetworkSettings(
     string Path,
@@ -119,6 +190,9 @@ public sealed record AccessSettings(
 
     /// <summary>The per-namespace settings (<c>namespaces.NAME</c>), in config order.</summary>
     public IReadOnlyList<NamespaceSettings> Namespaces { get; init; } = [];
+
+    /// <summary>Existing roles of nodes no managed node group owns (<c>nodeRoles[]</c>): mapped as nodes, never as people.</summary>
+    public IReadOnlyList<ExistingNodeRoleSettings> NodeRoles { get; init; } = [];
 }
 
 /// <summary>An IAM role this stack creates and maps (<c>roles[]</c>).</summary>

@@ -21,17 +21,24 @@ public sealed record AccessPlan(
 
     public IamRolePlan NodeRole => Roles.Single(r => r.Purpose == RolePurpose.Node);
 
+    /// <summary>Every node role the stack creates: <c>nodeRoleName</c> and <c>nodeRoles[]</c>. pulumi-eks gets them as <c>InstanceRoles</c>.</summary>
+    public IEnumerable<IamRolePlan> NodeRoles => Roles.Where(r => r.Purpose is RolePurpose.Node or RolePurpose.AdditionalNode);
+
+    /// <summary>Every IAM role that nodes or Fargate pods run with, each once, in ARN order.</summary>
+    public IReadOnlyList<ComputeIdentityPlan> ComputeIdentities { get; init; } = [];
+
     public IEnumerable<IamRolePlan> AccessRoles => Roles.Where(r => r.Purpose == RolePurpose.Access);
 
     /// <summary>
     /// Whether a role gets Pulumi protection: in a protected stack the cluster's service role and the node role,
     /// whose deletion takes the cluster or its nodes down. The roles people and CI assume stay changeable, so that
-    /// removing a principal never meets a protected resource.
+    /// removing a principal never meets a protected resource; so do the roles of extra node pools and Fargate
+    /// profiles, which come and go with their pool or profile (diff blocks changing the role of one that stays).
     /// </summary>
     public bool Protects(IamRolePlan role)
     {
         ArgumentNullException.ThrowIfNull(role);
-        return Cluster.Protect && role.Purpose != RolePurpose.Access;
+        return Cluster.Protect && role.Purpose is RolePurpose.ClusterService or RolePurpose.Node;
     }
 
     /// <summary>The namespaces the stack creates (never the system ones, never a wildcard pattern), by name.</summary>
@@ -44,7 +51,6 @@ public sealed record ClusterPlan(
     string AccountId,
     string Partition,
     string? KubernetesVersion,
-    NodeGroupPlan NodeGroup,
     NetworkSettings Network,
     bool Protect,
     string? DeployerArn = null)
@@ -71,15 +77,133 @@ public sealed record ClusterPlan(
 
     /// <summary>Kebab-case prefix of every logical resource name the Pulumi program registers.</summary>
     public string LogicalName => Name;
+
+    /// <summary>The managed node groups, in name order.</summary>
+    public IReadOnlyList<NodeGroupPlan> NodeGroups { get; init; } = [];
+
+    /// <summary>The Fargate profiles, in name order.</summary>
+    public IReadOnlyList<FargateProfilePlan> FargateProfiles { get; init; } = [];
+
+    /// <summary>The ARN pattern of this cluster's Fargate profiles, which their pod execution roles' trust is scoped to.</summary>
+    public string FargateProfileArnPattern => $"arn:{Partition}:eks:{Region}:{AccountId}:fargateprofile/{Name}/*";
 }
 
-public sealed record NodeGroupPlan(string LogicalName, string InstanceType, int DesiredSize, int MinSize, int MaxSize);
+/// <summary>
+/// One managed node group. <see cref="NodeGroupName"/> is null for the older <c>nodeGroup</c> shorthand, whose EKS name
+/// Pulumi generates. Optional settings are null where EKS's default applies: setting one later on an existing group
+/// would replace it (capacity and AMI type cannot change in place).
+/// </summary>
+public sealed record NodeGroupPlan(
+    string LogicalName,
+    string Name,
+    string? NodeGroupName,
+    IReadOnlyList<string> InstanceTypes,
+    int DesiredSize,
+    int MinSize,
+    int MaxSize,
+    string NodeRoleName,
+    string NodeRoleArn)
+{
+    public string? CapacityType { get; init; }
+
+    public string? AmiType { get; init; }
+
+    public int? DiskSize { get; init; }
+
+    /// <summary>Kubernetes labels, in key order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
+
+    /// <summary>Taints with the EKS API's effect names (NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE), in key order.</summary>
+    public IReadOnlyList<TaintPlan> Taints { get; init; } = [];
+
+    /// <summary>The first instance type, for the default shorthand's reports.</summary>
+    public string InstanceType => InstanceTypes.Count > 0 ? InstanceTypes[0] : "";
+}
+
+public sealed record TaintPlan(string Key, string Value, string Effect);
+
+/// <summary>A Fargate profile and the pod execution role the stack creates for it.</summary>
+public sealed record FargateProfilePlan(
+    string LogicalName,
+    string Name,
+    string PodExecutionRoleName,
+    string PodExecutionRoleArn,
+    IReadOnlyList<FargateSelectorPlan> Selectors,
+    IReadOnlyList<string> SubnetIds);
+
+public sealed record FargateSelectorPlan(string Namespace, IReadOnlyList<KeyValuePair<string, string>> Labels);
+
+/// <summary>What a compute identity is, which decides how aws-auth and access entries must name it.</summary>
+public enum ComputeKind
+{
+    /// <summary>A node role the stack creates for its managed node groups.</summary>
+    NodeGroupRole,
+
+    /// <summary>An existing role of Karpenter or self-managed Linux nodes.</summary>
+    SelfManagedLinux,
+
+    /// <summary>An existing role of self-managed Windows nodes.</summary>
+    SelfManagedWindows,
+
+    /// <summary>A Fargate pod execution role: the stack's own (<see cref="ComputeIdentityPlan.CreatedRoleName"/> set) or an existing one.</summary>
+    Fargate,
+}
+
+/// <summary>
+/// One IAM role that nodes or Fargate pods authenticate with, mapped exactly once in the form its mode needs.
+/// <see cref="Owners"/> names the node groups or Fargate profiles of this stack that use it (none for existing roles).
+/// <see cref="EntryCreatedByEks"/>: in the access-entry modes EKS creates its entry itself (managed node groups, Fargate profiles).
+/// </summary>
+public sealed record ComputeIdentityPlan(
+    string RoleArn,
+    ComputeKind Kind,
+    string? CreatedRoleName,
+    IReadOnlyList<string> Owners,
+    string ConfigPath,
+    bool EntryCreatedByEks)
+{
+    public string RoleArnWithoutPath => Arns.StripPath(RoleArn);
+
+    /// <summary>The username aws-auth gives it (AWS: "Amazon EKS node IAM role", "Fargate pod execution role", "Windows support").</summary>
+    public string Username => Kind == ComputeKind.Fargate ? KubernetesNames.FargateUsername : KubernetesNames.NodeUsername;
+
+    /// <summary>The aws-auth groups, sorted.</summary>
+    public IReadOnlyList<string> Groups => Kind switch
+    {
+        ComputeKind.Fargate => KubernetesNames.FargateGroups,
+        ComputeKind.SelfManagedWindows => KubernetesNames.WindowsNodeGroups,
+        _ => KubernetesNames.NodeGroups,
+    };
+
+    /// <summary>The access entry type EKS gives it: EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX.</summary>
+    public string AccessEntryType => Kind switch
+    {
+        ComputeKind.Fargate => "FARGATE_LINUX",
+        ComputeKind.SelfManagedWindows => "EC2_WINDOWS",
+        _ => "EC2_LINUX",
+    };
+
+    /// <summary>What the who and diff reports call it.</summary>
+    public string Describe() => Kind switch
+    {
+        ComputeKind.NodeGroupRole => Owners.Count == 0 ? "node role (no node group uses it)" : $"node group role ({string.Join(", ", Owners)})",
+        ComputeKind.SelfManagedLinux => "Karpenter/self-managed node role (linux)",
+        ComputeKind.SelfManagedWindows => "Karpenter/self-managed node role (windows)",
+        _ => Owners.Count == 0 ? "Fargate pod execution role (existing profile)" : $"Fargate pod execution role ({string.Join(", ", Owners)})",
+    };
+}
 
 public enum RolePurpose
 {
     ClusterService,
     Node,
     Access,
+
+    /// <summary>A node role of <c>cluster.nodeRoles[]</c>, beside the stack's own node role.</summary>
+    AdditionalNode,
+
+    /// <summary>A Fargate profile's pod execution role.</summary>
+    FargatePodExecution,
 }
 
 /// <summary>An IAM role the stack creates, named before apply so its ARN is known to the plan.</summary>
@@ -123,6 +247,12 @@ public enum MappingSource
 
     /// <summary>A role or user that exists already (<c>mapRoles[]</c>, <c>mapUsers[]</c>).</summary>
     Existing,
+
+    /// <summary>An existing node role no managed node group owns (<c>access.nodeRoles[]</c>): goes in as a role mapping.</summary>
+    ExistingNodeRole,
+
+    /// <summary>A Fargate pod execution role the stack creates: a role mapping whose ARN comes from the role's output.</summary>
+    FargateRole,
 }
 
 /// <summary>One <c>mapRoles</c> entry. <see cref="RoleArn"/> has no IAM path; <see cref="CreatedRoleName"/> names the role when the stack creates it.</summary>
@@ -196,6 +326,9 @@ public enum GrantVia
 
     /// <summary>A group in <c>externalGroups</c>: another tool binds it, so what it grants is not in this model.</summary>
     ExternalBinding,
+
+    /// <summary>Fargate's kubelet: system:bootstrappers, system:nodes and system:node-proxier.</summary>
+    FargateBootstrap,
 }
 
 /// <summary>One thing a principal may do, with what grants it and where.</summary>
@@ -212,7 +345,10 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
         GrantVia.SystemMasters => "system:masters: full admin that bypasses RBAC and cannot be trimmed later",
         GrantVia.Rbac => $"ClusterRole {Target} ({Scope})",
         GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
-        GrantVia.NodeBootstrap => "node bootstrap (system:bootstrappers, system:nodes)",
+        GrantVia.NodeBootstrap => Target == KubernetesNames.KubeProxyWindows
+            ? $"node bootstrap (system:bootstrappers, system:nodes, {KubernetesNames.KubeProxyWindows})"
+            : "node bootstrap (system:bootstrappers, system:nodes)",
+        GrantVia.FargateBootstrap => "Fargate pod bootstrap (system:bootstrappers, system:nodes, system:node-proxier)",
         GrantVia.ExternalBinding => $"group {Target}: bound by another tool (externalGroups), not by this stack",
         _ => $"Kubernetes system group {Target}",
     };

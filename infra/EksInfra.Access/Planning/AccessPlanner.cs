@@ -10,6 +10,9 @@ public static class AccessPlanner
 {
     public static readonly string[] NodeManagedPolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
     public const string ClusterManagedPolicy = "AmazonEKSClusterPolicy";
+
+    /// <summary>AWS, "Amazon EKS Pod execution IAM role": ECR read access for Fargate's image pulls.</summary>
+    public const string FargateManagedPolicy = "AmazonEKSFargatePodExecutionRolePolicy";
     public const string AccessEntryTypeStandard = "STANDARD";
 
     private static readonly StringComparer Ordinal = StringComparer.Ordinal;
@@ -29,29 +32,31 @@ public static class AccessPlanner
             aws.AccountId,
             aws.Partition,
             c.Version,
-            new NodeGroupPlan(LogicalNames.NodeGroup(c.Name), c.NodeGroup.InstanceType, c.NodeGroup.DesiredSize, c.NodeGroup.MinSize, c.NodeGroup.MaxSize),
             c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds), PublicAccessCidrs = Sorted(c.Network.PublicAccessCidrs) },
             c.Protect,
             c.DeployerArn);
+        cluster = cluster with { NodeGroups = ComputePlanner.NodeGroups(c, cluster), FargateProfiles = ComputePlanner.FargateProfiles(c, cluster) };
 
         var identities = allIdentities
             .OrderBy(i => i.Source == MappingSource.CreatedRole ? 0 : 1)
             .ThenBy(i => i.Arn!.Full, Ordinal)
             .ToList();
         var roles = Roles(config, cluster);
+        var compute = ComputePlanner.Identities(config, cluster, roles);
         var mode = config.Access.Mode;
         return new AccessPlan(
             config.StackName,
             cluster,
             mode,
             roles,
-            mode.UsesConfigMap() ? AwsAuth(config, roles, identities) : null,
-            mode.UsesAccessEntries() ? AccessEntries(cluster, identities) : [],
+            mode.UsesConfigMap() ? AwsAuth(config, compute, identities) : null,
+            mode.UsesAccessEntries() ? AccessEntries(cluster, compute, identities) : [],
             Rbac(config),
-            Principals(config, roles, identities),
+            Principals(config, compute, identities),
             warnings)
         {
             Namespaces = NamespacePlanner.Plan(config.Access),
+            ComputeIdentities = compute,
         };
     }
 
@@ -65,6 +70,16 @@ public static class AccessPlanner
             Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), [ClusterManagedPolicy], null, null),
             Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust("ec2.amazonaws.com"), NodeManagedPolicies, null, null),
         };
+
+        foreach (var name in c.Compute.ExtraNodeRoles.Select(r => r.Name).Order(Ordinal))
+        {
+            list.Add(Role(name, "/", RolePurpose.AdditionalNode, IamPolicies.ServiceTrust("ec2.amazonaws.com"), NodeManagedPolicies, null, null));
+        }
+
+        foreach (var profile in cluster.FargateProfiles)
+        {
+            list.Add(Role(profile.PodExecutionRoleName, "/", RolePurpose.FargatePodExecution, IamPolicies.FargatePodTrust(cluster.FargateProfileArnPattern), [FargateManagedPolicy], null, null));
+        }
 
         foreach (var role in config.Access.Roles.OrderBy(r => r.Name, Ordinal))
         {
@@ -89,10 +104,9 @@ public static class AccessPlanner
         }
     }
 
-    private static AwsAuthPlan AwsAuth(StackConfig config, List<IamRolePlan> roles, List<Identity> identities)
+    private static AwsAuthPlan AwsAuth(StackConfig config, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities)
     {
-        var node = roles.Single(r => r.Purpose == RolePurpose.Node);
-        var mapRoles = new List<RoleMappingPlan> { new(node.ArnWithoutPath, KubernetesNames.NodeUsername, KubernetesNames.NodeGroups, MappingSource.NodeRole, node.Name) };
+        var mapRoles = compute.Select(ComputePlanner.RoleMapping).ToList();
         mapRoles.AddRange(identities
             .Where(i => i.Kind == PrincipalKind.Role)
             .Select(i => new RoleMappingPlan(i.Arn!.WithoutPath, i.Username, Sorted(i.Groups), i.Source, i.CreatedRoleName))
@@ -112,8 +126,8 @@ public static class AccessPlanner
         return $"{(arn.Kind == PrincipalKind.Role ? "role" : "user")}-{arn.Name.ToLowerInvariant()}";
     }
 
-    private static List<AccessEntryPlan> AccessEntries(ClusterPlan cluster, List<Identity> identities) =>
-        [.. identities.Select(i =>
+    private static List<AccessEntryPlan> AccessEntries(ClusterPlan cluster, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities) =>
+        [.. ComputePlanner.AccessEntries(compute).Concat(identities.Select(i =>
         {
             var policies = new List<AccessPolicyAssociationPlan>();
             if (i.Groups.Contains(KubernetesNames.SystemMasters))
@@ -130,7 +144,7 @@ public static class AccessPlanner
                 i.Username,
                 Sorted(i.Groups.Where(g => !KubernetesNames.IsSystemGroup(g))),
                 [.. policies.OrderBy(p => p.Key, Ordinal)]);
-        }).OrderBy(e => e.Key, Ordinal)];
+        })).OrderBy(e => e.Key, Ordinal)];
 
     private static AccessPolicyAssociationPlan Association(ClusterPlan cluster, string policy, IReadOnlyList<string> namespaces) =>
         new(LogicalNames.AccessPolicy(policy), policy, EksAccessPolicies.Arn(cluster.Partition, policy), namespaces.Count == 0 ? AccessScopePlan.Cluster : new AccessScopePlan("namespace", Sorted(namespaces)));
@@ -175,7 +189,7 @@ public static class AccessPlanner
     private static string RuleKey(PolicyRulePlan rule) =>
         string.Join("\u0001", new[] { rule.ApiGroups, rule.Resources, rule.ResourceNames, rule.NonResourceUrls, rule.Verbs }.Select(list => string.Join("\u0000", list)));
 
-    private static List<PrincipalAccess> Principals(StackConfig config, List<IamRolePlan> roles, List<Identity> identities)
+    private static List<PrincipalAccess> Principals(StackConfig config, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities)
     {
         var mode = config.Access.Mode;
         // What each group grants is the same for every member: one Grant per group, shared.
@@ -183,9 +197,7 @@ public static class AccessPlanner
             g => g.Name,
             g => new Grant(GrantVia.Rbac, g.ClusterRole, g.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(g.Namespaces)), g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0),
             Ordinal);
-        var grants = new List<PrincipalAccess>();
-        var node = roles.Single(r => r.Purpose == RolePurpose.Node);
-        grants.Add(new PrincipalAccess(node.Arn, "node role", KubernetesNames.NodeUsername, KubernetesNames.NodeGroups, [new Grant(GrantVia.NodeBootstrap, "system:nodes", "cluster-wide", false)]));
+        var grants = compute.Select(ComputePlanner.Principal).ToList();
         foreach (var identity in identities)
         {
             var permissions = new List<Grant>();
@@ -223,7 +235,7 @@ public static class AccessPlanner
     }
 
     /// <summary>Distinct and in ordinal order. Config lists usually are already, and then are used as they are.</summary>
-    private static IReadOnlyList<string> Sorted(IEnumerable<string> values)
+    internal static IReadOnlyList<string> Sorted(IEnumerable<string> values)
     {
         if (values is IReadOnlyList<string> list)
         {

@@ -18,6 +18,18 @@ public static class IamPolicies
         ["Action"] = "sts:AssumeRole",
     });
 
+    /// <summary>
+    /// A Fargate pod execution role's trust: EKS's Fargate service, only on behalf of this cluster's profiles. AWS,
+    /// "Amazon EKS Pod execution IAM role", recommends the aws:SourceArn condition against the confused-deputy problem.
+    /// </summary>
+    public static string FargatePodTrust(string fargateProfileArnPattern) => Document(new JsonObject
+    {
+        ["Effect"] = "Allow",
+        ["Condition"] = new JsonObject { ["ArnLike"] = new JsonObject { ["aws:SourceArn"] = fargateProfileArnPattern } },
+        ["Principal"] = new JsonObject { ["Service"] = "eks-fargate-pods.amazonaws.com" },
+        ["Action"] = "sts:AssumeRole",
+    });
+
     /// <summary>Trust for people and CI: the listed principals may assume the role.</summary>
     public static string AwsPrincipalTrust(IReadOnlyList<string> principals) => Document(new JsonObject
     {

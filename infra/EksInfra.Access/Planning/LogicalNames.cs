@@ -16,6 +16,11 @@ public static class LogicalNames
 
     public static string NodeGroup(string clusterName) => $"{KubernetesNames.Kebab(clusterName)}-node-group";
 
+    /// <summary>A named group of <c>nodeGroups[]</c>; the shorthand keeps <see cref="NodeGroup(string)"/>.</summary>
+    public static string NodeGroup(string clusterName, string groupName) => $"{NodeGroup(clusterName)}-{KubernetesNames.Kebab(groupName)}";
+
+    public static string FargateProfile(string clusterName, string profileName) => $"{KubernetesNames.Kebab(clusterName)}-fargate-{KubernetesNames.Kebab(profileName)}";
+
     public static string ClusterRole(string name) => $"cluster-role-{KubernetesNames.Kebab(name)}";
 
     public static string ClusterRoleBinding(string group) => $"cluster-role-binding-{KubernetesNames.Kebab(group)}";

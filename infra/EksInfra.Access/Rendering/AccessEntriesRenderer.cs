@@ -18,7 +18,10 @@ public static class AccessEntriesRenderer
         });
     }
 
-    private static JsonObject Entry(AccessEntryPlan entry) => new()
+    /// <summary>EKS refuses a username, groups or policies on an EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX entry, so none are written.</summary>
+    private static JsonObject Entry(AccessEntryPlan entry) => entry.Type != AccessPlanner.AccessEntryTypeStandard
+        ? new JsonObject { ["principalArn"] = entry.PrincipalArn, ["type"] = entry.Type }
+        : new()
     {
         ["principalArn"] = entry.PrincipalArn,
         ["type"] = entry.Type,

@@ -136,6 +136,7 @@ public static class AccessDiff
         }
 
         CreatedRoles(before, after, findings);
+        ComputeDiff.Guards(before, after, findings);
         ClusterRoles(before, after, findings);
         MapAccounts(before, after, findings);
         NamespaceDiff.Compare(before, after, findings);

@@ -40,6 +40,8 @@ public static class StackSetValidator
     {
         RolePurpose.ClusterService => "eks-infra:cluster.serviceRoleName",
         RolePurpose.Node => "eks-infra:cluster.nodeRoleName",
+        RolePurpose.AdditionalNode => $"eks-infra:cluster.nodeRoles (name {role.Name})",
+        RolePurpose.FargatePodExecution => $"eks-infra:cluster.fargateProfiles (podExecutionRoleName {role.Name})",
         _ => $"eks-infra:access.roles (name {role.Name})",
     };
 }

@@ -30,6 +30,7 @@ public static partial class StackValidator
         v.Access();
         v.Bag.AddRange(NamespaceValidator.Validate(config));
         v.Bag.AddRange(DeployRules.Validate(config));
+        v.Bag.AddRange(ComputeValidator.Validate(config, identities));
         return v.Bag.ToSortedList();
     }
 
@@ -52,15 +53,12 @@ public static partial class StackValidator
     [GeneratedRegex(@"^1\.[0-9]{2}\z")]
     private static partial Regex VersionPattern();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
-    private static partial Regex InstanceTypePattern();
-
     // EC2 resource ids: the prefix and 8 (older) or 17 hex characters (Amazon EC2 User Guide, "Resource IDs").
     [GeneratedRegex(@"^vpc-([0-9a-f]{8}|[0-9a-f]{17})\z")]
     private static partial Regex VpcIdPattern();
 
     [GeneratedRegex(@"^subnet-([0-9a-f]{8}|[0-9a-f]{17})\z")]
-    private static partial Regex SubnetIdPattern();
+    internal static partial Regex SubnetIdPattern();
 
     private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities, DateOnly today)
     {
@@ -135,33 +133,6 @@ public static partial class StackValidator
             if (string.Equals(c.ServiceRoleName, c.NodeRoleName, StringComparison.OrdinalIgnoreCase) && c.NodeRoleName.Length > 0)
             {
                 Error($"{c.Path}.nodeRoleName", $"'{c.NodeRoleName}' is also the cluster service role's name; the node role needs its own name");
-            }
-
-            var ng = c.NodeGroup;
-            if (!InstanceTypePattern().IsMatch(ng.InstanceType))
-            {
-                Error($"{ng.Path}.instanceType", $"'{ng.InstanceType}' is not an EC2 instance type; expected one like t3.medium");
-            }
-
-            // EKS API Reference, CreateNodegroup NodegroupScalingConfig: minSize >= 0, maxSize >= 1,
-            // and desiredSize between them.
-            if (ng.MinSize < 0)
-            {
-                Error($"{ng.Path}.minSize", $"is {ng.MinSize}; it must be 0 or more");
-            }
-
-            if (ng.MaxSize < 1)
-            {
-                Error($"{ng.Path}.maxSize", $"is {ng.MaxSize}; a node group needs a maxSize of at least 1");
-            }
-
-            if (ng.MinSize > ng.MaxSize)
-            {
-                Error($"{ng.Path}.minSize", $"is {ng.MinSize}, more than maxSize {ng.MaxSize}; set minSize <= desiredSize <= maxSize");
-            }
-            else if (ng.DesiredSize < ng.MinSize || ng.DesiredSize > ng.MaxSize)
-            {
-                Error($"{ng.Path}.desiredSize", $"is {ng.DesiredSize}, outside minSize {ng.MinSize} .. maxSize {ng.MaxSize}; set minSize <= desiredSize <= maxSize");
             }
 
             var net = c.Network;
@@ -472,7 +443,7 @@ public static partial class StackValidator
                 // an EC2 instance id (it asks EC2 for the instance's DNS name), which only a node's session has.
                 else if (template == "{{EC2PrivateDNSName}}")
                 {
-                    Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; use {{SessionName}} for people and CI");
+                    Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
                 }
                 // The same renderTemplate: session names come from an assumed-role ARN; a user's ARN has none.
                 else if (template is "{{SessionName}}" or "{{SessionNameRaw}}" && identity.Kind == PrincipalKind.User)

@@ -1,0 +1,130 @@
+namespace EksInfra.Access.Platform;
+
+/// <summary>The CPU architecture an EC2 instance family runs, as EKS AMI types name it.</summary>
+public enum CpuArchitecture
+{
+    X86,
+    Arm64,
+}
+
+/// <summary>The accelerator an instance family carries, where an EKS AMI type needs one.</summary>
+public enum Accelerator
+{
+    None,
+    NvidiaGpu,
+    AmdGpu,
+    Neuron,
+}
+
+public sealed record InstanceFamily(string Name, CpuArchitecture Architecture, Accelerator Accelerator = Accelerator.None);
+
+/// <summary>
+/// The EC2 instance families EKS managed node groups can run, with their architecture and accelerator, and the size
+/// names EC2 uses. Source: "Amazon EC2 instance types" (docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html:
+/// current and previous generation families, and the accelerated-computing and Graviton pages), as of 2026-12-01.
+/// A family AWS launches later is refused until it is added here; that is one line, below.
+/// </summary>
+public static class InstanceTypes
+{
+    private static readonly InstanceFamily[] Families =
+    [
+        // General purpose, x86_64 (Intel and AMD).
+        X("t2"), X("t3"), X("t3a"), X("m4"), X("m5"), X("m5a"), X("m5ad"), X("m5d"), X("m5dn"), X("m5n"), X("m5zn"),
+        X("m6a"), X("m6i"), X("m6id"), X("m6idn"), X("m6in"), X("m7a"), X("m7i"), X("m7i-flex"), X("m8a"), X("m8i"), X("m8i-flex"),
+        // Compute optimised, x86_64.
+        X("c4"), X("c5"), X("c5a"), X("c5ad"), X("c5d"), X("c5n"), X("c6a"), X("c6i"), X("c6id"), X("c6in"), X("c7a"), X("c7i"),
+        X("c7i-flex"), X("c8i"), X("c8i-flex"),
+        // Memory optimised, x86_64.
+        X("r4"), X("r5"), X("r5a"), X("r5ad"), X("r5b"), X("r5d"), X("r5dn"), X("r5n"), X("r6a"), X("r6i"), X("r6id"), X("r6idn"),
+        X("r6in"), X("r7a"), X("r7i"), X("r7iz"), X("r8a"), X("r8i"), X("r8i-flex"), X("x1"), X("x1e"), X("x2idn"), X("x2iedn"),
+        X("x2iezn"), X("x8i"), X("z1d"), X("u-3tb1"), X("u-6tb1"), X("u-9tb1"), X("u-12tb1"), X("u7i-6tb"), X("u7i-8tb"), X("u7i-12tb"),
+        // Storage optimised, x86_64.
+        X("d2"), X("d3"), X("d3en"), X("h1"), X("i3"), X("i3en"), X("i4i"), X("i7i"), X("i7ie"),
+        // High performance computing, x86_64.
+        X("hpc6a"), X("hpc6id"), X("hpc7a"),
+        // Accelerated computing, x86_64.
+        X("p3", Accelerator.NvidiaGpu), X("p3dn", Accelerator.NvidiaGpu), X("p4d", Accelerator.NvidiaGpu), X("p4de", Accelerator.NvidiaGpu),
+        X("p5", Accelerator.NvidiaGpu), X("p5e", Accelerator.NvidiaGpu), X("p5en", Accelerator.NvidiaGpu), X("p6-b200", Accelerator.NvidiaGpu),
+        X("g4dn", Accelerator.NvidiaGpu), X("g5", Accelerator.NvidiaGpu), X("g6", Accelerator.NvidiaGpu), X("g6e", Accelerator.NvidiaGpu),
+        X("g6f", Accelerator.NvidiaGpu), X("gr6", Accelerator.NvidiaGpu), X("gr6f", Accelerator.NvidiaGpu), X("g4ad", Accelerator.AmdGpu),
+        X("inf1", Accelerator.Neuron), X("inf2", Accelerator.Neuron), X("trn1", Accelerator.Neuron), X("trn1n", Accelerator.Neuron),
+        X("trn2", Accelerator.Neuron), X("dl1"), X("f1"), X("f2"), X("vt1"),
+
+        // Graviton (arm64).
+        A("a1"), A("t4g"), A("m6g"), A("m6gd"), A("m7g"), A("m7gd"), A("m8g"), A("m8gd"), A("c6g"), A("c6gd"), A("c6gn"), A("c7g"),
+        A("c7gd"), A("c7gn"), A("c8g"), A("c8gd"), A("c8gn"), A("r6g"), A("r6gd"), A("r7g"), A("r7gd"), A("r8g"), A("r8gd"), A("x2gd"),
+        A("x8g"), A("im4gn"), A("is4gen"), A("i4g"), A("i8g"), A("i8ge"), A("hpc7g"), A("g5g", Accelerator.NvidiaGpu),
+    ];
+
+    /// <summary>EC2's size names: the fixed ones, <c>Nxlarge</c> for the multiples EC2 sells, and the bare-metal forms.</summary>
+    private static readonly HashSet<string> Sizes = new(
+        new[] { "nano", "micro", "small", "medium", "large", "xlarge", "metal", "metal-16xl", "metal-24xl", "metal-32xl", "metal-48xl" }
+            .Concat(new[] { 2, 3, 4, 6, 8, 9, 10, 12, 16, 18, 24, 32, 48, 56, 64, 96, 112, 192, 224, 384, 480 }
+                .Select(n => $"{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}xlarge")),
+        StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, InstanceFamily> ByName = Families.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    public static IEnumerable<string> FamilyNames => ByName.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The family of <paramref name="instanceType"/> (<c>m6i.large</c> → m6i), or null when EC2 has no such type.</summary>
+    public static InstanceFamily? FamilyOf(string instanceType)
+    {
+        ArgumentNullException.ThrowIfNull(instanceType);
+        var dot = instanceType.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && ByName.TryGetValue(instanceType[..dot], out var family) ? family : null;
+    }
+
+    /// <summary>Whether the part after the dot is a size EC2 sells (large, 2xlarge, metal, ...).</summary>
+    public static bool IsKnownSize(string instanceType)
+    {
+        ArgumentNullException.ThrowIfNull(instanceType);
+        var dot = instanceType.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && Sizes.Contains(instanceType[(dot + 1)..]);
+    }
+
+    private static InstanceFamily X(string name, Accelerator accelerator = Accelerator.None) => new(name, CpuArchitecture.X86, accelerator);
+
+    private static InstanceFamily A(string name, Accelerator accelerator = Accelerator.None) => new(name, CpuArchitecture.Arm64, accelerator);
+}
+
+/// <summary>What an EKS managed node group AMI type needs of its instances.</summary>
+public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows);
+
+/// <summary>
+/// EKS managed node group AMI types: the enum of the EKS API reference, CreateNodegroup <c>amiType</c>
+/// (docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html), as of 2026-12-01. <c>CUSTOM</c> is left
+/// out on purpose: it needs a launch template with its own AMI, which this model does not carry.
+/// </summary>
+public static class AmiTypes
+{
+    public const string Custom = "CUSTOM";
+
+    public static readonly IReadOnlyList<AmiTypeInfo> All =
+    [
+        new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false),
+        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false),
+        new("AL2_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false),
+        new("AL2023_x86_64_STANDARD", CpuArchitecture.X86, Accelerator.None, false),
+        new("AL2023_ARM_64_STANDARD", CpuArchitecture.Arm64, Accelerator.None, false),
+        new("AL2023_x86_64_NEURON", CpuArchitecture.X86, Accelerator.Neuron, false),
+        new("AL2023_x86_64_NVIDIA", CpuArchitecture.X86, Accelerator.NvidiaGpu, false),
+        new("AL2023_ARM_64_NVIDIA", CpuArchitecture.Arm64, Accelerator.NvidiaGpu, false),
+        new("BOTTLEROCKET_x86_64", CpuArchitecture.X86, Accelerator.None, false),
+        new("BOTTLEROCKET_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false),
+        new("BOTTLEROCKET_x86_64_FIPS", CpuArchitecture.X86, Accelerator.None, false),
+        new("BOTTLEROCKET_ARM_64_FIPS", CpuArchitecture.Arm64, Accelerator.None, false),
+        new("BOTTLEROCKET_x86_64_NVIDIA", CpuArchitecture.X86, Accelerator.NvidiaGpu, false),
+        new("BOTTLEROCKET_ARM_64_NVIDIA", CpuArchitecture.Arm64, Accelerator.NvidiaGpu, false),
+        new("WINDOWS_CORE_2019_x86_64", CpuArchitecture.X86, Accelerator.None, true),
+        new("WINDOWS_FULL_2019_x86_64", CpuArchitecture.X86, Accelerator.None, true),
+        new("WINDOWS_CORE_2022_x86_64", CpuArchitecture.X86, Accelerator.None, true),
+        new("WINDOWS_FULL_2022_x86_64", CpuArchitecture.X86, Accelerator.None, true),
+        new("WINDOWS_CORE_2025_x86_64", CpuArchitecture.X86, Accelerator.None, true),
+        new("WINDOWS_FULL_2025_x86_64", CpuArchitecture.X86, Accelerator.None, true),
+    ];
+
+    private static readonly Dictionary<string, AmiTypeInfo> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);
+
+    public static AmiTypeInfo? Find(string name) => ByName.GetValueOrDefault(name);
+}

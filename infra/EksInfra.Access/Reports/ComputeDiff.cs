@@ -1,0 +1,85 @@
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+
+namespace EksInfra.Access.Reports;
+
+/// <summary>
+/// The lockout guards of compute identities: a change that leaves running nodes or Fargate pods without their mapping,
+/// or that EKS cannot apply in place, blocks the diff; dropping a role no group of this stack owns is flagged.
+/// </summary>
+internal static class ComputeDiff
+{
+    private static readonly StringComparer Arn = StringComparer.OrdinalIgnoreCase;
+
+    public static void Guards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        // The shape guard already reports the stack's own node role moving, in the aws-auth modes.
+        var defaultRoleGuarded = before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !Arn.Equals(before.NodeRole.Name, after.NodeRole.Name);
+        var groupsNow = after.Cluster.NodeGroups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        foreach (var was in before.Cluster.NodeGroups)
+        {
+            if (!groupsNow.TryGetValue(was.Name, out var now) || now is null || Arn.Equals(was.NodeRoleArn, now.NodeRoleArn)
+                || (defaultRoleGuarded && was.NodeRoleName == before.NodeRole.Name && now.NodeRoleName == after.NodeRole.Name))
+            {
+                continue;
+            }
+
+            findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}",
+                $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}'; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
+        }
+
+        // A node group cannot be renamed: a new name is a new group, and the old one's nodes are drained and terminated.
+        var groupsBefore = before.Cluster.NodeGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in before.Cluster.NodeGroups.Where(g => !groupsNow.ContainsKey(g.Name)))
+        {
+            findings.Add(new(FindingLevel.Danger, $"node group {gone.Name}", $"node group {gone.Name} is deleted",
+                $"EKS drains and terminates its {gone.MinSize}..{gone.MaxSize} nodes; their pods must fit on the other groups{(after.Cluster.NodeGroups.Any(g => !groupsBefore.Contains(g.Name)) ? " (the new groups are created first, in the same update)" : "")}."));
+        }
+
+        foreach (var added in after.Cluster.NodeGroups.Where(g => !groupsBefore.Contains(g.Name)))
+        {
+            findings.Add(new(FindingLevel.Changed, $"node group {added.Name}", $"node group {added.Name} is added",
+                $"{string.Join(", ", added.InstanceTypes)}{(added.CapacityType is { } capacity ? $" ({capacity})" : "")}, {added.MinSize}..{added.MaxSize} nodes, role {added.NodeRoleName}"));
+        }
+
+        var profilesNow = after.Cluster.FargateProfiles.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var gone in before.Cluster.FargateProfiles.Where(p => !profilesNow.ContainsKey(p.Name)))
+        {
+            findings.Add(new(FindingLevel.Danger, $"Fargate profile {gone.Name}", $"Fargate profile {gone.Name} is deleted",
+                $"pods of {string.Join(", ", gone.Selectors.Select(s => s.Namespace))} no longer start on Fargate; the running ones are stopped with the profile."));
+        }
+
+        foreach (var was in before.Cluster.FargateProfiles)
+        {
+            if (profilesNow.TryGetValue(was.Name, out var now) && !Arn.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
+            {
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}",
+                    $"a profile's role cannot change in place: the profile is replaced and its running pods lose the mapping of {was.PodExecutionRoleArn}. Keep podExecutionRoleName '{was.PodExecutionRoleName}', or add a new profile first."));
+            }
+        }
+
+        var computeNow = after.ComputeIdentities.ToDictionary(c => c.RoleArnWithoutPath, Arn);
+        foreach (var was in before.ComputeIdentities.Where(c => c.CreatedRoleName is null))
+        {
+            if (!computeNow.ContainsKey(was.RoleArnWithoutPath))
+            {
+                findings.Add(new(FindingLevel.Danger, was.RoleArn, $"the {was.Describe()} is no longer mapped",
+                    $"nodes or Fargate pods that run with it can no longer authenticate and leave the cluster; remove the entry from eks-infra:access.nodeRoles only once nothing runs with {was.RoleArn}."));
+            }
+        }
+
+        // EKS cannot change an access entry's type; Pulumi would create the new entry before deleting the old one (HTTP 409).
+        var entriesNow = after.AccessEntries.ToDictionary(e => e.PrincipalArn, Arn);
+        foreach (var was in before.AccessEntries)
+        {
+            if (entriesNow.TryGetValue(was.PrincipalArn, out var now) && was.Type != now.Type)
+            {
+                findings.Add(new(FindingLevel.Error, was.PrincipalArn, $"the access entry's type changes: {was.Type} → {now.Type}",
+                    "EKS cannot change an access entry's type: the entry would be re-created, and the new one is refused while the old one exists (HTTP 409), leaving the principal mapped the old way. Keep its kind, or remove the entry in one change and add it back in the next."));
+            }
+        }
+    }
+
+    private static bool StillMapped(AccessPlan plan, string roleArn) =>
+        plan.ComputeIdentities.Any(c => Arn.Equals(c.RoleArnWithoutPath, Arns.StripPath(roleArn)));
+}

@@ -1,0 +1,572 @@
+using System.Text.RegularExpressions;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Platform;
+
+namespace EksInfra.Access.Validation;
+
+/// <summary>
+/// The rules of what runs pods: managed node groups, the node roles the stack creates, Fargate profiles, and the
+/// existing node roles of Karpenter, self-managed and Windows nodes. A compute identity mapped wrong, or twice, or as a
+/// person, is a node that never joins.
+/// </summary>
+public static partial class ComputeValidator
+{
+    /// <summary>EKS service quotas (adjustable): managed node groups per cluster, nodes per group, Fargate profiles per cluster.</summary>
+    public const int NodeGroupsQuota = 30;
+    public const int NodesPerGroupQuota = 450;
+    public const int FargateProfilesQuota = 10;
+
+    /// <summary>EKS limits that cannot be raised: selectors per Fargate profile, label pairs per selector, taints per node group.</summary>
+    public const int MaxSelectors = 5;
+    public const int MaxSelectorLabels = 5;
+    public const int MaxTaints = 50;
+
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(identities);
+        var run = new Run(config, identities);
+        run.NodeGroups();
+        run.CreatedRoleNames();
+        run.FargateProfiles();
+        run.ExistingNodeRoles();
+        return run.Bag.ToSortedList();
+    }
+
+    /// <summary>EKS node group names (the AWS provider's NodeGroup docs): at most 63 characters, a letter or digit first, then also '-' and '_'.</summary>
+    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$")]
+    private static partial Regex NodeGroupNamePattern();
+
+    /// <summary>EKS CreateFargateProfile, fargateProfileName: 1 to 100 letters, digits, '-' and '_', starting with a letter or digit.</summary>
+    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")]
+    private static partial Regex FargateProfileNamePattern();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")]
+    private static partial Regex InstanceTypeShape();
+
+    /// <summary>A Fargate selector's namespace: a DNS-1123 label, where EKS also takes the wildcards '*' and '?'.</summary>
+    [GeneratedRegex(@"^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$")]
+    private static partial Regex FargateNamespacePattern();
+
+    private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
+    {
+        private readonly ClusterSettings cluster = config.Cluster;
+        private readonly ComputeSettings compute = config.Cluster.Compute;
+        private readonly AuthenticationMode mode = config.Access.Mode;
+
+        public DiagnosticBag Bag { get; } = new();
+
+        private void Error(string path, string message) => Bag.Error(path, message, config.LocationOf(path));
+
+        private void Warning(string path, string message) => Bag.Warning(path, message, config.LocationOf(path));
+
+        private HashSet<string> CreatedNodeRoleNames =>
+            [.. compute.ExtraNodeRoles.Select(r => r.Name).Append(cluster.NodeRoleName)];
+
+        public void NodeGroups()
+        {
+            var seen = new Dictionary<string, NodeGroupSettings>(StringComparer.Ordinal);
+            var logical = new Dictionary<string, NodeGroupSettings>(StringComparer.Ordinal);
+            var roles = CreatedNodeRoleNames;
+            foreach (var g in compute.NodeGroups)
+            {
+                if (!g.IsShorthand && g.Name.Length > 0)
+                {
+                    if (!NodeGroupNamePattern().IsMatch(g.Name))
+                    {
+                        Error($"{g.Path}.name", $"'{g.Name}' is not a valid node group name; EKS takes 1 to 63 letters, digits, '-' and '_', starting with a letter or digit");
+                    }
+                    else if (seen.TryGetValue(g.Name, out var first))
+                    {
+                        Error($"{g.Path}.name", $"two node groups are named '{g.Name}' (first at {first.Path}); EKS node group names are unique in a cluster, so rename one");
+                    }
+                    else if (logical.TryGetValue(KubernetesNames.Kebab(g.Name), out var folded))
+                    {
+                        Error($"{g.Path}.name", $"'{g.Name}' and '{folded.Name}' ({folded.Path}) would both be the Pulumi resource '{LogicalNames.NodeGroup(cluster.Name, g.Name)}': names that differ only in case or punctuation fold together; rename one");
+                    }
+
+                    seen.TryAdd(g.Name, g);
+                    logical.TryAdd(KubernetesNames.Kebab(g.Name), g);
+                }
+
+                Sizes(g);
+                var ami = AmiType(g);
+                InstanceTypes(g, ami);
+                // AWS's Spot best practice for managed node groups: diversify, so one reclaimed pool does not empty the group.
+                if (g.CapacityType == "SPOT" && g.InstanceTypes.Count == 1)
+                {
+                    Warning($"{g.Path}.instanceTypes", $"a Spot group with the one instance type {g.InstanceTypes[0]} loses all its nodes when that Spot pool is reclaimed; list several of the same size and architecture");
+                }
+
+                if (g.CapacityType is { } capacity && capacity is not ("ON_DEMAND" or "SPOT"))
+                {
+                    Error($"{g.Path}.capacityType", $"'{capacity}' is not a capacity type; use ON_DEMAND or SPOT (EKS CreateNodegroup; CAPACITY_BLOCK needs a launch template, which this model does not carry)");
+                }
+
+                // EBS (gp2 and gp3) volumes hold 1 GiB to 16 TiB; EKS's default is 20 GiB (50 for Windows).
+                if (g.DiskSize is { } disk and (< 1 or > 16384))
+                {
+                    Error($"{g.Path}.diskSize", $"is {disk}; a node's root volume is 1 to 16384 GiB (EKS's default is 20)");
+                }
+
+                Labels(g.Labels, $"{g.Path}.labels", eks: true);
+                Taints(g);
+                if (g.NodeRole is { } role && !roles.Contains(role))
+                {
+                    Error($"{g.Path}.nodeRole", $"'{role}' is not a node role this stack creates; use {cluster.Path}.nodeRoleName ('{cluster.NodeRoleName}') or add it to {cluster.Path}.nodeRoles{Config.StackBinder.Suggest(role, roles)}");
+                }
+            }
+
+            WindowsSupport();
+            if (compute.NodeGroups.Count > NodeGroupsQuota)
+            {
+                Warning($"{cluster.Path}.nodeGroups", $"{compute.NodeGroups.Count} managed node groups, over EKS's default quota of {NodeGroupsQuota} per cluster; ask AWS to raise it before applying");
+            }
+        }
+
+        /// <summary>
+        /// AWS, "Deploy Windows nodes on EKS clusters": Windows nodes need Windows support turned on in the VPC CNI, and
+        /// Linux capacity for CoreDNS and the other add-ons, which run only on Linux.
+        /// </summary>
+        private void WindowsSupport()
+        {
+            var windowsGroups = compute.NodeGroups.Where(g => g.AmiType is { } a && AmiTypes.Find(a) is { IsWindows: true }).ToList();
+            var windowsRoles = config.Access.NodeRoles.Where(r => r.Kind == NodeRoleKind.Windows).ToList();
+            var path = windowsGroups.Select(g => g.Path).Concat(windowsRoles.Select(r => r.Path)).FirstOrDefault();
+            if (path is null)
+            {
+                return;
+            }
+
+            Warning(path, "Windows nodes need Windows support enabled in the cluster's VPC CNI (the amazon-vpc-cni ConfigMap's enable-windows-ipam: \"true\"), which this stack does not set; set it before the nodes join");
+            if (windowsGroups.Count == compute.NodeGroups.Count && compute.FargateProfiles.Count == 0 && !config.Access.NodeRoles.Any(r => r.Kind == NodeRoleKind.Linux))
+            {
+                Warning(path, "every node this stack knows of runs Windows, but CoreDNS and most add-ons run only on Linux; add a Linux node group");
+            }
+        }
+
+        /// <summary>The sizes EKS accepts (NodegroupScalingConfig): minSize and desiredSize 0 or more, maxSize 1 or more, min ≤ desired ≤ max.</summary>
+        private void Sizes(NodeGroupSettings g)
+        {
+            if (g.MinSize < 0)
+            {
+                Error($"{g.Path}.minSize", $"is {g.MinSize}; it must be 0 or more");
+            }
+
+            if (g.MaxSize < 1)
+            {
+                Error($"{g.Path}.maxSize", $"is {g.MaxSize}; a node group needs a maxSize of at least 1");
+            }
+            else if (g.MaxSize > NodesPerGroupQuota)
+            {
+                Warning($"{g.Path}.maxSize", $"is {g.MaxSize}, over EKS's default quota of {NodesPerGroupQuota} nodes per managed node group; ask AWS to raise it, or split the group");
+            }
+
+            if (g.MinSize > g.MaxSize)
+            {
+                Error($"{g.Path}.minSize", $"is {g.MinSize}, more than maxSize {g.MaxSize}; set minSize <= desiredSize <= maxSize");
+            }
+            else if (g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize)
+            {
+                Error($"{g.Path}.desiredSize", $"is {g.DesiredSize}, outside minSize {g.MinSize} .. maxSize {g.MaxSize}; set minSize <= desiredSize <= maxSize");
+            }
+        }
+
+        private AmiTypeInfo? AmiType(NodeGroupSettings g)
+        {
+            if (g.AmiType is not { } name)
+            {
+                return null;
+            }
+
+            var path = $"{g.Path}.amiType";
+            if (name == AmiTypes.Custom)
+            {
+                Error(path, "CUSTOM needs a launch template with its own AMI, which this model does not carry; pick one of EKS's AMI types, e.g. AL2023_x86_64_STANDARD");
+                return null;
+            }
+
+            if (AmiTypes.Find(name) is not { } ami)
+            {
+                Error(path, $"'{name}' is not an EKS AMI type; use one of {string.Join(", ", AmiTypes.All.Select(a => a.Name))}{Config.StackBinder.Suggest(name, AmiTypes.All.Select(a => a.Name))}");
+                return null;
+            }
+
+            // pulumi-eks's InstanceRoles map a role with system:bootstrappers and system:nodes only; Windows nodes also need
+            // eks:kube-proxy-windows (AWS, "Deploy Windows nodes"), and a second aws-auth entry for the same role is ambiguous.
+            if (ami.IsWindows && mode.UsesConfigMap())
+            {
+                Error(path, $"a Windows managed node group in {mode.ToConfigValue()} needs its role in aws-auth with {KubernetesNames.KubeProxyWindows}, which pulumi-eks's instanceRoles cannot carry; move authenticationMode to API (EKS then gives the role its EC2_WINDOWS entry), or run the Windows nodes self-managed and list their role under eks-infra:access.nodeRoles with kind windows");
+            }
+
+            return ami;
+        }
+
+        private void InstanceTypes(NodeGroupSettings g, AmiTypeInfo? ami)
+        {
+            if (g.InstanceTypes.Count == 0)
+            {
+                Error($"{g.Path}.instanceTypes", "is empty; a node group needs at least one instance type, e.g. [m6i.large]");
+                return;
+            }
+
+            (string Type, CpuArchitecture Arch)? firstArch = null;
+            for (var i = 0; i < g.InstanceTypes.Count; i++)
+            {
+                var type = g.InstanceTypes[i];
+                var path = g.InstanceTypePath(i);
+                if (!InstanceTypeShape().IsMatch(type))
+                {
+                    Error(path, $"'{type}' is not an EC2 instance type; expected one like t3.medium");
+                    continue;
+                }
+
+                if (Platform.InstanceTypes.FamilyOf(type) is not { } family)
+                {
+                    Error(path, $"'{type}' is not an EC2 instance type: EC2 has no instance family '{type[..type.IndexOf('.', StringComparison.Ordinal)]}'{Config.StackBinder.Suggest(type[..type.IndexOf('.', StringComparison.Ordinal)], Platform.InstanceTypes.FamilyNames)} (if AWS launched it recently, add it to infra/EksInfra.Access/Platform/InstanceTypes.cs)");
+                    continue;
+                }
+
+                if (!Platform.InstanceTypes.IsKnownSize(type))
+                {
+                    Error(path, $"'{type}' is not an EC2 instance type: '{type[(type.IndexOf('.', StringComparison.Ordinal) + 1)..]}' is not a size EC2 sells (nano, micro, small, medium, large, xlarge, 2xlarge ... 48xlarge, metal)");
+                    continue;
+                }
+
+                if (ami is not null)
+                {
+                    InstanceFitsAmi(path, type, family, ami);
+                }
+                else if (firstArch is { } first && first.Arch != family.Architecture)
+                {
+                    Error(path, $"'{type}' runs on {Arch(family.Architecture)} but '{first.Type}' on {Arch(first.Arch)}; one node group runs one AMI, so its instance types share an architecture: split them into two groups");
+                }
+
+                firstArch ??= (type, family.Architecture);
+            }
+
+            Duplicates(g.InstanceTypes, g.InstanceTypePath, "instance type");
+        }
+
+        private void InstanceFitsAmi(string path, string type, InstanceFamily family, AmiTypeInfo ami)
+        {
+            if (family.Architecture != ami.Architecture)
+            {
+                Error(path, $"'{type}' is an {Arch(family.Architecture)} instance type, but amiType {ami.Name} runs on {Arch(ami.Architecture)}; use an {Arch(ami.Architecture)} type{(ami.IsWindows ? " (Windows runs on x86_64 only)" : "")} or the {Arch(family.Architecture)} AMI type");
+            }
+            else if (ami.Needs != Accelerator.None && family.Accelerator != ami.Needs)
+            {
+                Error(path, $"'{type}' has no {Describe(ami.Needs)}, which amiType {ami.Name} is built for; use a {Describe(ami.Needs)} instance type (e.g. {(ami.Needs == Accelerator.Neuron ? "inf2.xlarge" : ami.Architecture == CpuArchitecture.Arm64 ? "g5g.xlarge" : "g5.xlarge")}) or a standard AMI type");
+            }
+            else if (ami.Needs == Accelerator.None && family.Accelerator is Accelerator.NvidiaGpu or Accelerator.Neuron)
+            {
+                Warning(path, $"'{type}' carries a {Describe(family.Accelerator)}, but amiType {ami.Name} has no drivers for it; pods cannot use it unless you install them (or use an {(family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON" : "*_NVIDIA")} AMI type)");
+            }
+        }
+
+        private static string Arch(CpuArchitecture arch) => arch == CpuArchitecture.Arm64 ? "arm64 (Graviton)" : "x86_64";
+
+        private static string Describe(Accelerator accelerator) => accelerator switch
+        {
+            Accelerator.NvidiaGpu => "NVIDIA GPU",
+            Accelerator.AmdGpu => "AMD GPU",
+            _ => "AWS Neuron accelerator",
+        };
+
+        private void Taints(NodeGroupSettings g)
+        {
+            if (g.Taints.Count > MaxTaints)
+            {
+                Error($"{g.Path}.taints", $"lists {g.Taints.Count} taints; EKS allows at most {MaxTaints} per node group");
+            }
+
+            var seen = new Dictionary<(string, string), string>();
+            foreach (var taint in g.Taints)
+            {
+                // EKS (Taint): key 1 to 63 characters, value up to 63; Kubernetes: a qualified name and a label value.
+                if (taint.Key.Length > 0 && (!LabelNames.IsQualifiedName(taint.Key) || taint.Key.Length > 63))
+                {
+                    Error($"{taint.Path}.key", $"'{taint.Key}' is not a taint key; use a Kubernetes qualified name of at most 63 characters (EKS's limit), e.g. 'dedicated' or 'example.com/gpu'");
+                }
+
+                if (!LabelNames.IsLabelValue(taint.Value))
+                {
+                    Error($"{taint.Path}.value", $"'{taint.Value}' is not a taint value; use up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+                }
+
+                if (taint.Effect.Length > 0 && !ComputePlanner.TaintEffects.ContainsKey(taint.Effect))
+                {
+                    Error($"{taint.Path}.effect", $"'{taint.Effect}' is not a taint effect; use NoSchedule, PreferNoSchedule or NoExecute{Config.StackBinder.Suggest(taint.Effect, ComputePlanner.TaintEffects.Keys)}");
+                }
+                else if (!seen.TryAdd((taint.Key, taint.Effect), taint.Path))
+                {
+                    Error($"{taint.Path}.key", $"the taint '{taint.Key}:{taint.Effect}' is listed twice (first at {seen[(taint.Key, taint.Effect)]}); Kubernetes holds one taint per key and effect");
+                }
+            }
+        }
+
+        /// <summary>Kubernetes labels (apimachinery IsQualifiedName, IsValidLabelValue); with <paramref name="eks"/>, EKS's 1 to 63 characters for key and value too.</summary>
+        private void Labels(IReadOnlyList<KeyValuePair<string, string>> labels, string path, bool eks)
+        {
+            foreach (var (key, value) in labels)
+            {
+                if (!LabelNames.IsQualifiedName(key) || (eks && key.Length > 63))
+                {
+                    Error($"{path}.{key}", $"'{key}' is not a label key; use a Kubernetes qualified name (an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' and '.'){(eks ? ", at most 63 characters in all (EKS's limit)" : "")}");
+                }
+
+                if (!LabelNames.IsLabelValue(value) || (eks && value.Length == 0))
+                {
+                    Error($"{path}.{key}", $"'{value}' is not a label value; use {(eks ? "1" : "0")} to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+                }
+            }
+        }
+
+        /// <summary>Every IAM role name the stack creates is unique in the account; this checks the compute roles against all of them.</summary>
+        public void CreatedRoleNames()
+        {
+            var existing = new List<(string Path, string Name)>
+            {
+                ($"{cluster.Path}.serviceRoleName", cluster.ServiceRoleName),
+                ($"{cluster.Path}.nodeRoleName", cluster.NodeRoleName),
+            };
+            existing.AddRange(config.Access.Roles.Select(r => ($"{r.Path}.name", r.Name)));
+            var mine = compute.ExtraNodeRoles.Select(r => (r.Path, r.Name))
+                .Concat(compute.FargateProfiles.Select(p => ($"{p.Path}.podExecutionRoleName", p.PodExecutionRoleName)))
+                .ToList();
+            var all = existing.ToList();
+            foreach (var (path, name) in mine)
+            {
+                if (name.Length == 0)
+                {
+                    Error(path, "is empty; name the IAM role");
+                    continue;
+                }
+
+                if (!Arns.IsValidRoleName(name))
+                {
+                    Error(path, $"'{name}' is not a valid IAM role name; use 1 to 64 letters, digits and +=,.@_-{(path.EndsWith(".podExecutionRoleName", StringComparison.Ordinal) ? " (set podExecutionRoleName to a shorter one)" : "")}");
+                }
+
+                var clash = all.FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
+                if (clash.Name is not null)
+                {
+                    Error(path, $"the IAM role name '{name}' is already used by {clash.Path}; IAM role names are unique in an account (case-insensitively), so pick another");
+                }
+                else if (all.FirstOrDefault(x => LogicalNames.Role(x.Name) == LogicalNames.Role(name)) is { Name: not null } folded)
+                {
+                    Error(path, $"the IAM role '{name}' and '{folded.Name}' ({folded.Path}) would both be the Pulumi resource '{LogicalNames.Role(name)}': names that differ only in case or punctuation fold together; rename one");
+                }
+
+                all.Add((path, name));
+            }
+
+            foreach (var role in compute.ExtraNodeRoles.Where(r => r.Name.Length > 0))
+            {
+                if (!compute.NodeGroups.Any(g => g.NodeRole == role.Name))
+                {
+                    Error(role.Path, $"no node group runs with the node role '{role.Name}'; set a group's nodeRole to it, or remove it (for Karpenter or self-managed nodes, list their existing role under eks-infra:access.nodeRoles)");
+                }
+            }
+
+            if (mode.UsesAccessEntries() && !compute.NodeGroups.Any(g => (g.NodeRole ?? cluster.NodeRoleName) == cluster.NodeRoleName))
+            {
+                Warning($"{cluster.Path}.nodeRoleName", $"no managed node group runs with '{cluster.NodeRoleName}', so EKS gives it no access entry and nodes that use it cannot join in {mode.ToConfigValue()}; give it a node group, or use an existing role under eks-infra:access.nodeRoles");
+            }
+        }
+
+        public void FargateProfiles()
+        {
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            var logical = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in compute.FargateProfiles)
+            {
+                if (p.Name.Length > 0)
+                {
+                    if (!FargateProfileNamePattern().IsMatch(p.Name))
+                    {
+                        Error($"{p.Path}.name", $"'{p.Name}' is not a valid Fargate profile name; EKS takes 1 to 100 letters, digits, '-' and '_', starting with a letter or digit");
+                    }
+                    else if (p.Name.StartsWith("eks-", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // EKS reserves the prefix for the profiles it makes itself; pulumi-eks v4.3.0 (cluster.ts) renames such names for that reason.
+                        Error($"{p.Path}.name", $"'{p.Name}' starts with 'eks-', which EKS reserves for its own profiles; name it e.g. '{p.Name[4..]}'");
+                    }
+                    else if (!seen.TryAdd(p.Name, p.Path))
+                    {
+                        Error($"{p.Path}.name", $"two Fargate profiles are named '{p.Name}' (first at {seen[p.Name]}); rename one");
+                    }
+                    else if (!logical.TryAdd(KubernetesNames.Kebab(p.Name), p.Path))
+                    {
+                        Error($"{p.Path}.name", $"'{p.Name}' and the profile at {logical[KubernetesNames.Kebab(p.Name)]} would be one Pulumi resource: names that differ only in case or punctuation fold together; rename one");
+                    }
+                }
+
+                if (p.Selectors.Count == 0)
+                {
+                    Error($"{p.Path}.selectors", "required: a Fargate profile needs at least one selector, e.g. [{ namespace: batch-jobs }]");
+                }
+                else if (p.Selectors.Count > MaxSelectors)
+                {
+                    Error($"{p.Path}.selectors", $"lists {p.Selectors.Count} selectors; EKS allows at most {MaxSelectors} per Fargate profile (not adjustable): add another profile");
+                }
+
+                foreach (var selector in p.Selectors)
+                {
+                    if (selector.Namespace.Length > 0 && (selector.Namespace.Length > 63 || !FargateNamespacePattern().IsMatch(selector.Namespace)))
+                    {
+                        Error($"{selector.Path}.namespace", $"'{selector.Namespace}' is not a namespace name or pattern; a namespace is a DNS-1123 label (up to 63 lower-case letters, digits and '-'), where Fargate also takes '*' and '?'");
+                    }
+
+                    if (selector.Labels.Count > MaxSelectorLabels)
+                    {
+                        Error($"{selector.Path}.labels", $"lists {selector.Labels.Count} labels; EKS allows at most {MaxSelectorLabels} per selector (not adjustable)");
+                    }
+
+                    Labels(selector.Labels, $"{selector.Path}.labels", eks: false);
+                }
+
+                for (var i = 0; i < p.SubnetIds.Count; i++)
+                {
+                    if (!StackValidator.SubnetIdPattern().IsMatch(p.SubnetIds[i]))
+                    {
+                        Error($"{p.Path}.subnetIds[{i}]", $"'{p.SubnetIds[i]}' is not a subnet id; expected subnet- and 8 or 17 hex digits");
+                    }
+                }
+
+                Duplicates(p.SubnetIds, i => $"{p.Path}.subnetIds[{i}]", "subnet");
+
+                // EKS CreateFargateProfile: Fargate pods get no public IP, so only private subnets are accepted.
+                if (p.SubnetIds.Count == 0 && cluster.Network.PrivateSubnetIds.Count == 0)
+                {
+                    Error($"{p.Path}.subnetIds", $"required here: Fargate runs pods only in private subnets, and the cluster lists none ({cluster.Path}.privateSubnetIds); set the profile's subnetIds or the cluster's privateSubnetIds");
+                }
+            }
+
+            if (compute.FargateProfiles.Count > FargateProfilesQuota)
+            {
+                Warning($"{cluster.Path}.fargateProfiles", $"{compute.FargateProfiles.Count} Fargate profiles, over EKS's default quota of {FargateProfilesQuota} per cluster; ask AWS to raise it before applying");
+            }
+        }
+
+        public void ExistingNodeRoles()
+        {
+            var aws = config.Aws;
+            var created = new List<(string Path, string Name, string What)>
+            {
+                ($"{cluster.Path}.serviceRoleName", cluster.ServiceRoleName, "the cluster's service role"),
+                ($"{cluster.Path}.nodeRoleName", cluster.NodeRoleName, "the stack's node role"),
+            };
+            created.AddRange(compute.ExtraNodeRoles.Select(r => (r.Path, r.Name, "a node role the stack creates")));
+            created.AddRange(compute.FargateProfiles.Select(p => ($"{p.Path}.podExecutionRoleName", p.PodExecutionRoleName, $"the pod execution role of Fargate profile '{p.Name}'")));
+            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var node in config.Access.NodeRoles)
+            {
+                var path = $"{node.Path}.rolearn";
+                if (node.RoleArn.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!Arns.TryParse(node.RoleArn, out var arn, out var error))
+                {
+                    Error(path, error);
+                    continue;
+                }
+
+                if (arn.Kind != PrincipalKind.Role)
+                {
+                    Error(path, $"'{node.RoleArn}' is a user ARN; nodes authenticate with an IAM role (EKS takes only roles for EC2_LINUX, EC2_WINDOWS and FARGATE_LINUX entries)");
+                    continue;
+                }
+
+                // EKS (Create access entries): an entry of any type but STANDARD must name a principal of the cluster's own account.
+                if (aws.AccountId.Length > 0 && arn.AccountId != aws.AccountId)
+                {
+                    Error(path, $"'{node.RoleArn}' is in account {arn.AccountId}, not the cluster's account {aws.AccountId}; node and Fargate roles must be in the cluster's own account");
+                }
+
+                if (arn.Partition != aws.Partition && aws.Region.Length > 0)
+                {
+                    Error(path, $"'{node.RoleArn}' is in partition {arn.Partition}, but region {aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
+                }
+
+                if (seen.TryGetValue(arn.Name, out var first))
+                {
+                    Error(path, $"'{node.RoleArn}' is listed twice (first at {first}); a role is one compute identity, mapped once");
+                    continue;
+                }
+
+                seen.Add(arn.Name, path);
+                if (created.FirstOrDefault(c => string.Equals(c.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } own)
+                {
+                    Error(path, $"'{node.RoleArn}' is {own.What} ({own.Path}), which the stack creates and maps itself; remove this entry");
+                }
+
+                // A role mapped both as nodes and as a person is one aws-auth key with two meanings: the authenticator
+                // keeps one of them, so either the nodes stop joining or the person gets node rights.
+                if (identities.FirstOrDefault(i => i.Arn is { Kind: PrincipalKind.Role } a && string.Equals(a.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is { } person)
+                {
+                    Error(path, $"'{node.RoleArn}' is also mapped as a person at {person.ArnPath} (username '{person.Username}'); a node role is mapped only as a node, so remove one of the two (people should assume a role of their own)");
+                }
+            }
+
+            // The stack's extra node roles and Fargate roles are mapped as nodes: mapping one as a person is the same clash.
+            foreach (var identity in identities.Where(i => i.Source == MappingSource.Existing && i.Arn is { Kind: PrincipalKind.Role }))
+            {
+                var own = created.Skip(2).FirstOrDefault(c => string.Equals(c.Name, identity.Arn!.Name, StringComparison.OrdinalIgnoreCase));
+                if (own.Name is not null)
+                {
+                    Error(identity.ArnPath, $"'{identity.Arn!.Full}' is {own.What} ({own.Path}), which the stack maps as a node; remove this entry");
+                }
+            }
+        }
+
+        private void Duplicates(IReadOnlyList<string> values, Func<int, string> pathOf, string what)
+        {
+            var first = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (values[i].Length > 0 && !first.TryAdd(values[i], i))
+                {
+                    Error(pathOf(i), $"the {what} '{values[i]}' is listed twice (first at {pathOf(first[values[i]])}); remove one");
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Kubernetes' label rules, as apimachinery's validation (IsQualifiedName, IsValidLabelValue) states them.</summary>
+public static partial class LabelNames
+{
+    public static bool IsQualifiedName(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var parts = key.Split('/');
+        if (parts.Length > 2)
+        {
+            return false;
+        }
+
+        var name = parts[^1];
+        if (parts.Length == 2 && (parts[0].Length == 0 || parts[0].Length > 253 || !Dns1123Subdomain().IsMatch(parts[0])))
+        {
+            return false;
+        }
+
+        return name.Length is > 0 and <= 63 && QualifiedNamePart().IsMatch(name);
+    }
+
+    public static bool IsLabelValue(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length == 0 || (value.Length <= 63 && QualifiedNamePart().IsMatch(value));
+    }
+
+    [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
+    private static partial Regex QualifiedNamePart();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex Dns1123Subdomain();
+}

@@ -1,0 +1,676 @@
+using System.Text;
+using EksInfra.Access.Import;
+using EksInfra.Access.Migration;
+using EksInfra.Access.Model;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
+using EksInfra.Access.Reports;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>A stack with every kind of compute identity, for the compute tests of this and the other suites.</summary>
+public static class ComputeStacks
+{
+    public const string Account = "123456789012";
+    public const string KarpenterArn = "arn:aws:iam::123456789012:role/karpenter/KarpenterNodeRole-my-cluster";
+    public const string WindowsArn = "arn:aws:iam::123456789012:role/windows-nodes";
+
+    public const string DefaultNodeGroups = """
+            nodeRoles: [workload-node-role]
+            nodeGroups:
+              - name: system
+                instanceTypes: [m6i.large]
+                desiredSize: 2
+                minSize: 1
+                maxSize: 3
+              - name: workload-arm
+                instanceTypes: [m7g.large, m6g.large]
+                capacityType: SPOT
+                amiType: AL2023_ARM_64_STANDARD
+                diskSize: 40
+                desiredSize: 2
+                minSize: 0
+                maxSize: 10
+                nodeRole: workload-node-role
+                labels: { node.example.com/pool: workload }
+                taints: [{ key: node.example.com/spot, value: "true", effect: NoSchedule }]
+            fargateProfiles:
+              - name: batch
+                selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]
+        """;
+
+    public const string DefaultNodeRoles = $$"""
+            nodeRoles:
+              - { rolearn: "{{KarpenterArn}}", kind: linux }
+              - { rolearn: "{{WindowsArn}}", kind: windows }
+        """;
+
+    /// <summary>Two node groups on two roles, a Karpenter role, a Windows role and a Fargate profile, beside people.</summary>
+    public static string Full(string mode, string cluster = DefaultNodeGroups, string nodeRoles = DefaultNodeRoles, string mapRoles = "") => $$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: my-cluster
+            vpcId: vpc-0a1b2c3d4e5f60718
+            privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
+        {{cluster}}
+          eks-infra:access:
+            authenticationMode: {{mode}}
+        {{nodeRoles}}
+            roles:
+              - { name: eks-admin-role, username: eks-admin, groups: [system:masters] }
+            mapRoles:
+              - { rolearn: "arn:aws:iam::123456789012:role/ci/deployer", username: ci-deployer, groups: [deployers] }
+        {{mapRoles}}
+            mapUsers:
+              - { userarn: "arn:aws:iam::123456789012:user/alice", username: alice, groups: [deployers] }
+            groups:
+              deployers: { clusterRole: edit }
+        """;
+}
+
+/// <summary>Every compute identity mapped exactly once, in the form each mode needs, through render and re-parse.</summary>
+public class ComputeRenderTests
+{
+    private static readonly string[] NodeGroups = ["system:bootstrappers", "system:nodes"];
+
+    [Theory]
+    [InlineData("CONFIG_MAP")]
+    [InlineData("API_AND_CONFIG_MAP")]
+    public void Aws_auth_reads_back_as_exactly_the_compute_identities_plus_the_people(string mode)
+    {
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full(mode));
+        var awsAuth = Reparse.AwsAuth(Stacks.Render(plan)[StackRenderer.AwsAuthFile]);
+
+        var expected = new[]
+        {
+            new Mapping("arn:aws:iam::123456789012:role/eks-node-role", "system:node:{{EC2PrivateDNSName}}", NodeGroups),
+            new Mapping("arn:aws:iam::123456789012:role/workload-node-role", "system:node:{{EC2PrivateDNSName}}", NodeGroups),
+            // aws-auth takes the role without its IAM path: the authenticator matches the path-free assumed-role ARN.
+            new Mapping("arn:aws:iam::123456789012:role/KarpenterNodeRole-my-cluster", "system:node:{{EC2PrivateDNSName}}", NodeGroups),
+            new Mapping(ComputeStacks.WindowsArn, "system:node:{{EC2PrivateDNSName}}", ["eks:kube-proxy-windows", "system:bootstrappers", "system:nodes"]),
+            new Mapping("arn:aws:iam::123456789012:role/my-cluster-fargate-batch", "system:node:{{SessionName}}", ["system:bootstrappers", "system:node-proxier", "system:nodes"]),
+            new Mapping("arn:aws:iam::123456789012:role/eks-admin-role", "eks-admin", ["system:masters"]),
+            new Mapping("arn:aws:iam::123456789012:role/deployer", "ci-deployer", ["deployers"]),
+        };
+        Assert.Equal(expected.Select(m => m.Key).Order(StringComparer.Ordinal), awsAuth.Roles.Select(m => m.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["arn:aws:iam::123456789012:user/alice alice [deployers]"], awsAuth.Users.Select(m => m.Key));
+    }
+
+    [Theory]
+    [InlineData("API")]
+    [InlineData("API_AND_CONFIG_MAP")]
+    public void Access_entries_carry_the_node_types_with_no_username_or_groups_and_none_where_eks_creates_them(string mode)
+    {
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full(mode));
+        var entries = Reparse.Json(Stacks.Render(plan)[StackRenderer.AccessEntriesFile]).GetProperty("accessEntries").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("principalArn").GetString()!);
+
+        // The access entry keeps the IAM path.
+        var karpenter = entries[ComputeStacks.KarpenterArn];
+        Assert.Equal("EC2_LINUX", karpenter.GetProperty("type").GetString());
+        var windows = entries[ComputeStacks.WindowsArn];
+        Assert.Equal("EC2_WINDOWS", windows.GetProperty("type").GetString());
+        foreach (var entry in new[] { karpenter, windows })
+        {
+            Assert.False(entry.TryGetProperty("username", out _));
+            Assert.False(entry.TryGetProperty("kubernetesGroups", out _));
+            Assert.False(entry.TryGetProperty("accessPolicies", out _));
+        }
+
+        // EKS creates the entries of managed node group roles and of Fargate profiles' pod execution roles itself.
+        Assert.DoesNotContain("arn:aws:iam::123456789012:role/eks-node-role", entries.Keys);
+        Assert.DoesNotContain("arn:aws:iam::123456789012:role/workload-node-role", entries.Keys);
+        Assert.DoesNotContain("arn:aws:iam::123456789012:role/my-cluster-fargate-batch", entries.Keys);
+        Assert.Equal(5, entries.Count);
+        Assert.All(entries.Values.Where(e => e.GetProperty("type").GetString() == "STANDARD"), e => Assert.NotEmpty(e.GetProperty("username").GetString()!));
+    }
+
+    [Fact]
+    public void An_existing_fargate_role_gets_a_fargate_linux_entry_in_api_modes()
+    {
+        const string fargate = """
+                nodeRoles:
+                  - { rolearn: "arn:aws:iam::123456789012:role/AmazonEKSFargatePodExecutionRole", kind: fargate }
+            """;
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API", nodeRoles: fargate));
+        var entry = Assert.Single(plan.AccessEntries, e => e.PrincipalArn.EndsWith("/AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal));
+        Assert.Equal("FARGATE_LINUX", entry.Type);
+        Assert.Empty(entry.KubernetesGroups);
+    }
+
+    [Fact]
+    public void The_fargate_role_trusts_fargate_pods_for_this_clusters_profiles_only()
+    {
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API"));
+        var file = Reparse.Json(Stacks.Render(plan)["iam/my-cluster-fargate-batch.json"]);
+        var statement = file.GetProperty("assumeRolePolicy").GetProperty("Statement")[0];
+        Assert.Equal("eks-fargate-pods.amazonaws.com", statement.GetProperty("Principal").GetProperty("Service").GetString());
+        Assert.Equal("arn:aws:eks:us-west-2:123456789012:fargateprofile/my-cluster/*", statement.GetProperty("Condition").GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString());
+        Assert.Equal(["arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"], file.GetProperty("managedPolicyArns").EnumerateArray().Select(p => p.GetString()));
+
+        var workload = Reparse.Json(Stacks.Render(plan)["iam/workload-node-role.json"]);
+        Assert.Equal("ec2.amazonaws.com", workload.GetProperty("assumeRolePolicy").GetProperty("Statement")[0].GetProperty("Principal").GetProperty("Service").GetString());
+        Assert.Equal(3, workload.GetProperty("managedPolicyArns").GetArrayLength());
+    }
+
+    [Fact]
+    public void The_plan_carries_each_node_group_and_profile_with_eks_api_names()
+    {
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API"));
+        Assert.Equal(["system", "workload-arm"], plan.Cluster.NodeGroups.Select(g => g.Name));
+        var arm = plan.Cluster.NodeGroups[1];
+        Assert.Equal(("workload-arm", "SPOT", "AL2023_ARM_64_STANDARD", 40, "workload-node-role"), (arm.NodeGroupName, arm.CapacityType, arm.AmiType, arm.DiskSize, arm.NodeRoleName));
+        Assert.Equal(new TaintPlan("node.example.com/spot", "true", "NO_SCHEDULE"), Assert.Single(arm.Taints));
+        Assert.Null(plan.Cluster.NodeGroups[0].CapacityType);
+        var profile = Assert.Single(plan.Cluster.FargateProfiles);
+        Assert.Equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], profile.SubnetIds);
+    }
+
+    [Fact]
+    public void The_one_group_shorthand_keeps_its_resource_name_and_eks_generated_name()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        var group = Assert.Single(plan.Cluster.NodeGroups);
+        Assert.Equal(("my-cluster-node-group", null, "eks-node-role"), (group.LogicalName, group.NodeGroupName, group.NodeRoleName));
+        Assert.Equal(["t3.medium"], group.InstanceTypes);
+    }
+
+    [Fact]
+    public void Who_lists_every_compute_identity_with_its_kind()
+    {
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API_AND_CONFIG_MAP"));
+        var who = Reparse.Json(WhoReport.Render(plan, ReportFormat.Json)).GetProperty("principals").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("principal").GetString()!, p => p.GetProperty("kind").GetString()!);
+        Assert.Equal("node group role (system)", who["arn:aws:iam::123456789012:role/eks-node-role"]);
+        Assert.Equal("node group role (workload-arm)", who["arn:aws:iam::123456789012:role/workload-node-role"]);
+        Assert.Equal("Karpenter/self-managed node role (linux)", who[ComputeStacks.KarpenterArn]);
+        Assert.Equal("Karpenter/self-managed node role (windows)", who[ComputeStacks.WindowsArn]);
+        Assert.Equal("Fargate pod execution role (batch)", who["arn:aws:iam::123456789012:role/my-cluster-fargate-batch"]);
+        Assert.Contains("eks:kube-proxy-windows", WhoReport.Render(plan, ReportFormat.Table), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Each compute validation rule, just inside and just outside.</summary>
+public class ComputeValidationTests
+{
+    private static string Group(string body, string extraRoles = "") => $$"""
+        {{extraRoles}}
+            nodeGroups:
+              - name: g1
+        {{body}}
+        """;
+
+    private static StackEvaluation WithGroup(string body, string mode = "API_AND_CONFIG_MAP", string extraRoles = "") =>
+        Stacks.EvaluateText(ComputeStacks.Full(mode, cluster: Group(body, extraRoles), nodeRoles: ""));
+
+    private static void Invalid(StackEvaluation evaluation, string path, string gist) =>
+        Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
+
+    private static void Valid(StackEvaluation evaluation) => Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+
+    /// <summary>Valid when <paramref name="gist"/> is null; otherwise an error under <paramref name="pathPrefix"/> that says it.</summary>
+    private static void Outcome(StackEvaluation evaluation, string pathPrefix, string? gist)
+    {
+        if (gist is null)
+        {
+            Valid(evaluation);
+        }
+        else
+        {
+            Assert.Contains(evaluation.Errors, e => e.Path.StartsWith(pathPrefix, StringComparison.Ordinal) && e.Message.Contains(gist, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Node_group_names_follow_eks_rules()
+    {
+        Valid(WithGroup("        instanceTypes: [m6i.large]"));
+        var name63 = "a" + new string('b', 62);
+        Valid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: $"    nodeGroups: [{{ name: {name63} }}]", nodeRoles: "")));
+        Invalid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: $"    nodeGroups: [{{ name: {name63}c }}]", nodeRoles: "")), "eks-infra:cluster.nodeGroups[0].name", "is not a valid node group name");
+        Invalid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroups: [{ name: -system }]", nodeRoles: "")), "eks-infra:cluster.nodeGroups[0].name", "is not a valid node group name");
+    }
+
+    [Fact]
+    public void Two_node_groups_of_one_name_are_refused()
+    {
+        Valid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroups: [{ name: a }, { name: b }]", nodeRoles: "")));
+        Invalid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroups: [{ name: a }, { name: a }]", nodeRoles: "")), "eks-infra:cluster.nodeGroups[1].name", "two node groups are named 'a'");
+        Invalid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroups: [{ name: my_pool }, { name: my-pool }]", nodeRoles: "")), "eks-infra:cluster.nodeGroups[1].name", "would both be the Pulumi resource");
+    }
+
+    [Fact]
+    public void The_shorthand_and_the_list_are_not_both_set()
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroup: { instanceType: t3.medium }\n    nodeGroups: [{ name: a }]", nodeRoles: ""));
+        Invalid(evaluation, "eks-infra:cluster.nodeGroup", "set either nodeGroup");
+        Assert.Contains(evaluation.Errors, e => e.Message.Contains("name: system, instanceTypes:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("minSize: 0, desiredSize: 0, maxSize: 1", null, null)]
+    [InlineData("minSize: -1, desiredSize: 0, maxSize: 1", "minSize", "it must be 0 or more")]
+    [InlineData("minSize: 0, desiredSize: 0, maxSize: 0", "maxSize", "maxSize of at least 1")]
+    [InlineData("minSize: 3, desiredSize: 3, maxSize: 2", "minSize", "more than maxSize 2")]
+    [InlineData("minSize: 1, desiredSize: 4, maxSize: 3", "desiredSize", "outside minSize 1 .. maxSize 3")]
+    [InlineData("minSize: 1, desiredSize: 3, maxSize: 3", null, null)]
+    public void Sizes_keep_zero_min_desired_max(string sizes, string? key, string? gist)
+    {
+        var evaluation = WithGroup($"        instanceTypes: [m6i.large]\n        {sizes.Replace(", ", "\n        ", StringComparison.Ordinal)}");
+        if (key is null)
+        {
+            Valid(evaluation);
+        }
+        else
+        {
+            Invalid(evaluation, $"eks-infra:cluster.nodeGroups[0].{key}", gist!);
+        }
+    }
+
+    [Fact]
+    public void Max_size_over_the_eks_quota_is_a_warning()
+    {
+        var inside = WithGroup("        maxSize: 450");
+        Valid(inside);
+        Assert.DoesNotContain(inside.Warnings, w => w.Path.EndsWith(".maxSize", StringComparison.Ordinal));
+        var outside = WithGroup("        maxSize: 451");
+        Valid(outside);
+        Assert.Contains(outside.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].maxSize" && w.Message.Contains("quota of 450", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("AL2023_ARM_64_STANDARD", "[m6g.large, c7g.xlarge]", null)]
+    [InlineData("AL2023_ARM_64_STANDARD", "[m6g.large, m6i.large]", "is an x86_64 instance type, but amiType AL2023_ARM_64_STANDARD runs on arm64")]
+    [InlineData("BOTTLEROCKET_x86_64", "[m6g.large]", "is an arm64 (Graviton) instance type")]
+    [InlineData("AL2023_x86_64_NVIDIA", "[g5.xlarge]", null)]
+    [InlineData("AL2023_x86_64_NVIDIA", "[m6i.large]", "has no NVIDIA GPU")]
+    [InlineData("AL2023_x86_64_NEURON", "[inf2.xlarge]", null)]
+    [InlineData("AL2023_x86_64_NEURON", "[g5.xlarge]", "has no AWS Neuron accelerator")]
+    [InlineData("WINDOWS_CORE_2022_x86_64", "[m6g.large]", "Windows runs on x86_64 only")]
+    [InlineData("WINDOWS_CORE_2022_x86_64", "[m6i.large]", null)]
+    public void Instance_types_fit_the_ami_architecture_and_accelerator(string ami, string types, string? gist)
+    {
+        var evaluation = WithGroup($"        amiType: {ami}\n        instanceTypes: {types}", mode: "API");
+        Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].instanceTypes[", gist);
+    }
+
+    [Fact]
+    public void A_gpu_instance_on_a_standard_ami_is_a_warning()
+    {
+        var evaluation = WithGroup("        amiType: AL2023_x86_64_STANDARD\n        instanceTypes: [g5.xlarge]");
+        Valid(evaluation);
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes[0]" && w.Message.Contains("no drivers", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[m6i.large, m6a.large]", null)]
+    [InlineData("[m6i.large, m6g.large]", "share an architecture")]
+    [InlineData("[zz9.large]", "EC2 has no instance family 'zz9'")]
+    [InlineData("[m6i.huge]", "'huge' is not a size EC2 sells")]
+    [InlineData("[m6i.48xlarge, m6i.metal]", null)]
+    [InlineData("[m6i.large, m6i.large]", "is listed twice")]
+    [InlineData("[]", "needs at least one instance type")]
+    public void Instance_types_exist_and_share_an_architecture_without_an_ami_type(string types, string? gist)
+    {
+        var evaluation = WithGroup($"        instanceTypes: {types}");
+        Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].instanceTypes", gist);
+    }
+
+    [Fact]
+    public void The_shorthand_instance_type_is_checked_against_the_table_at_its_own_path()
+    {
+        Invalid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroup: { instanceType: q9.large }", nodeRoles: "")), "eks-infra:cluster.nodeGroup.instanceType", "EC2 has no instance family 'q9'");
+    }
+
+    [Theory]
+    [InlineData("amiType: AL2023_x86_64_STANDARD", null)]
+    [InlineData("amiType: AL2023_X86_64_STANDARD", "is not an EKS AMI type")]
+    [InlineData("amiType: CUSTOM", "needs a launch template")]
+    [InlineData("capacityType: SPOT", null)]
+    [InlineData("capacityType: spot", "is not a capacity type")]
+    [InlineData("diskSize: 1", null)]
+    [InlineData("diskSize: 0", "1 to 16384 GiB")]
+    [InlineData("diskSize: 16385", "1 to 16384 GiB")]
+    public void Ami_capacity_and_disk_settings_are_eks_values(string line, string? gist)
+    {
+        var evaluation = WithGroup($"        {line}");
+        Outcome(evaluation, $"eks-infra:cluster.nodeGroups[0].{line[..line.IndexOf(':', StringComparison.Ordinal)]}", gist);
+    }
+
+    [Theory]
+    [InlineData("NoSchedule", null)]
+    [InlineData("PreferNoSchedule", null)]
+    [InlineData("NoExecute", null)]
+    [InlineData("NO_SCHEDULE", "is not a taint effect")]
+    public void Taint_effects_are_the_kubernetes_names(string effect, string? gist)
+    {
+        var evaluation = WithGroup($"        taints: [{{ key: dedicated, value: batch, effect: {effect} }}]");
+        Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].taints[0].effect", gist);
+    }
+
+    [Fact]
+    public void Taint_keys_are_qualified_names_and_one_per_key_and_effect()
+    {
+        Valid(WithGroup("        taints: [{ key: example.com/gpu, effect: NoSchedule }, { key: example.com/gpu, effect: NoExecute }]"));
+        Invalid(WithGroup("        taints: [{ key: example.com/gpu, effect: NoSchedule }, { key: example.com/gpu, effect: NoSchedule }]"), "eks-infra:cluster.nodeGroups[0].taints[1].key", "is listed twice");
+        Invalid(WithGroup("        taints: [{ key: \"-gpu\", effect: NoSchedule }]"), "eks-infra:cluster.nodeGroups[0].taints[0].key", "is not a taint key");
+        Invalid(WithGroup("        taints: [{ key: gpu, value: \"a b\", effect: NoSchedule }]"), "eks-infra:cluster.nodeGroups[0].taints[0].value", "is not a taint value");
+    }
+
+    [Fact]
+    public void Label_keys_are_qualified_names_and_values_label_values()
+    {
+        var value63 = new string('v', 63);
+        Valid(WithGroup($"        labels: {{ example.com/pool: {value63}, tier: web }}"));
+        Invalid(WithGroup($"        labels: {{ tier: {value63}x }}"), "eks-infra:cluster.nodeGroups[0].labels.tier", "is not a label value");
+        Invalid(WithGroup("        labels: { tier: \"\" }"), "eks-infra:cluster.nodeGroups[0].labels.tier", "is not a label value");
+        Invalid(WithGroup("        labels: { \"a/b/c\": x }"), "eks-infra:cluster.nodeGroups[0].labels.a/b/c", "is not a label key");
+        Invalid(WithGroup("        labels: { \"Example.com/pool\": x }"), "eks-infra:cluster.nodeGroups[0].labels.Example.com/pool", "is not a label key");
+        var key64 = new string('k', 64);
+        Invalid(WithGroup($"        labels: {{ {key64}: x }}"), $"eks-infra:cluster.nodeGroups[0].labels.{key64}", "is not a label key");
+    }
+
+    [Fact]
+    public void A_node_group_runs_with_a_node_role_the_stack_creates()
+    {
+        Valid(WithGroup("        nodeRole: extra", extraRoles: "    nodeRoles: [extra]"));
+        Invalid(WithGroup("        nodeRole: other", extraRoles: "    nodeRoles: [extra]"), "eks-infra:cluster.nodeGroups[0].nodeRole", "is not a node role this stack creates");
+        Invalid(WithGroup("", extraRoles: "    nodeRoles: [extra]"), "eks-infra:cluster.nodeRoles[0]", "no node group runs with the node role 'extra'");
+        Invalid(WithGroup("        nodeRole: eks-admin-role", extraRoles: "    nodeRoles: [eks-admin-role]"), "eks-infra:cluster.nodeRoles[0]", "is already used by eks-infra:access.roles[0].name");
+    }
+
+    [Fact]
+    public void A_windows_managed_node_group_needs_an_access_entry_mode()
+    {
+        Valid(WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API"));
+        Invalid(WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API_AND_CONFIG_MAP"), "eks-infra:cluster.nodeGroups[0].amiType", "eks:kube-proxy-windows");
+    }
+
+    [Fact]
+    public void A_spot_group_with_one_instance_type_is_a_warning()
+    {
+        var one = WithGroup("        capacityType: SPOT\n        instanceTypes: [m6i.large]");
+        Valid(one);
+        Assert.Contains(one.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes" && w.Message.Contains("Spot pool is reclaimed", StringComparison.Ordinal));
+        var two = WithGroup("        capacityType: SPOT\n        instanceTypes: [m6i.large, m6a.large]");
+        Valid(two);
+        Assert.DoesNotContain(two.Warnings, w => w.Message.Contains("Spot pool", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Windows_nodes_are_reminded_of_cni_support_and_linux_capacity()
+    {
+        var only = WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API");
+        Assert.Contains(only.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0]" && w.Message.Contains("enable-windows-ipam", StringComparison.Ordinal));
+        Assert.Contains(only.Warnings, w => w.Message.Contains("add a Linux node group", StringComparison.Ordinal));
+
+        var mixed = Stacks.EvaluateText(ComputeStacks.Full("API"));
+        Assert.Contains(mixed.Warnings, w => w.Path == "eks-infra:access.nodeRoles[1]" && w.Message.Contains("enable-windows-ipam", StringComparison.Ordinal));
+        Assert.DoesNotContain(mixed.Warnings, w => w.Message.Contains("add a Linux node group", StringComparison.Ordinal));
+        Assert.DoesNotContain(WithGroup("").Warnings, w => w.Message.Contains("Windows", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_node_role_is_never_also_mapped_as_a_person()
+    {
+        const string person = """
+                  - { rolearn: "arn:aws:iam::123456789012:role/windows-nodes", username: ops, groups: [deployers] }
+            """;
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full("CONFIG_MAP", mapRoles: person));
+        Invalid(evaluation, "eks-infra:access.nodeRoles[1].rolearn", "is also mapped as a person at eks-infra:access.mapRoles[1].rolearn");
+
+        const string workload = """
+                  - { rolearn: "arn:aws:iam::123456789012:role/workload-node-role", username: ops, groups: [deployers] }
+            """;
+        Invalid(Stacks.EvaluateText(ComputeStacks.Full("CONFIG_MAP", mapRoles: workload)), "eks-infra:access.mapRoles[1].rolearn", "which the stack maps as a node");
+    }
+
+    [Theory]
+    [InlineData("{ rolearn: \"arn:aws:iam::123456789012:role/n1\", kind: linux }, { rolearn: \"arn:aws:iam::123456789012:role/other/n1\", kind: windows }", "eks-infra:access.nodeRoles[1].rolearn", "is listed twice")]
+    [InlineData("{ rolearn: \"arn:aws:iam::123456789012:user/n1\", kind: linux }", "eks-infra:access.nodeRoles[0].rolearn", "nodes authenticate with an IAM role")]
+    [InlineData("{ rolearn: \"arn:aws:iam::210987654321:role/n1\", kind: linux }", "eks-infra:access.nodeRoles[0].rolearn", "not the cluster's account")]
+    [InlineData("{ rolearn: \"arn:aws:iam::123456789012:role/eks-node-role\", kind: linux }", "eks-infra:access.nodeRoles[0].rolearn", "the stack's node role")]
+    [InlineData("{ rolearn: \"arn:aws:iam::123456789012:role/my-cluster-fargate-batch\", kind: fargate }", "eks-infra:access.nodeRoles[0].rolearn", "Fargate profile 'batch'")]
+    [InlineData("{ rolearn: \"arn:aws:iam::123456789012:role/n1\", kind: Linux }", "eks-infra:access.nodeRoles[0].kind", "is not a node role kind")]
+    public void Existing_node_roles_are_roles_of_the_account_mapped_once(string entries, string path, string gist)
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full("API", nodeRoles: $"    nodeRoles: [{entries}]"));
+        Invalid(evaluation, path, gist);
+        Valid(Stacks.EvaluateText(ComputeStacks.Full("API", nodeRoles: "    nodeRoles: [{ rolearn: \"arn:aws:iam::123456789012:role/n1\", kind: linux }]")));
+    }
+
+    private static StackEvaluation WithProfile(string profile, string subnets = "    privateSubnetIds: [subnet-0a1b2c3d4e5f60001]") => Stacks.EvaluateText($$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: my-cluster
+            vpcId: vpc-0a1b2c3d4e5f60718
+            publicSubnetIds: [subnet-0a1b2c3d4e5f60008, subnet-0a1b2c3d4e5f60009]
+        {{subnets}}
+            fargateProfiles:
+              - {{profile}}
+          eks-infra:access:
+            authenticationMode: API
+            roles:
+              - { name: eks-admin-role, username: eks-admin, groups: [system:masters] }
+        """);
+
+    [Fact]
+    public void Fargate_profiles_need_private_subnets()
+    {
+        Valid(WithProfile("{ name: batch, selectors: [{ namespace: batch }] }"));
+        Valid(WithProfile("{ name: batch, selectors: [{ namespace: batch }], subnetIds: [subnet-0a1b2c3d4e5f60003] }", subnets: ""));
+        Invalid(WithProfile("{ name: batch, selectors: [{ namespace: batch }] }", subnets: ""), "eks-infra:cluster.fargateProfiles[0].subnetIds", "Fargate runs pods only in private subnets");
+    }
+
+    [Fact]
+    public void Fargate_selectors_are_one_to_five_namespaces_with_up_to_five_labels()
+    {
+        var five = string.Join(", ", Enumerable.Range(1, 5).Select(i => $"{{ namespace: ns{i} }}"));
+        Valid(WithProfile($"{{ name: batch, selectors: [{five}] }}"));
+        Invalid(WithProfile($"{{ name: batch, selectors: [{five}, {{ namespace: ns6 }}] }}"), "eks-infra:cluster.fargateProfiles[0].selectors", "at most 5 per Fargate profile");
+        Invalid(WithProfile("{ name: batch }"), "eks-infra:cluster.fargateProfiles[0].selectors", "at least one selector");
+        Valid(WithProfile("{ name: batch, selectors: [{ namespace: \"batch-*\", labels: { a: \"1\", b: \"2\", c: \"3\", d: \"4\", e: \"5\" } }] }"));
+        Invalid(WithProfile("{ name: batch, selectors: [{ namespace: batch, labels: { a: \"1\", b: \"2\", c: \"3\", d: \"4\", e: \"5\", f: \"6\" } }] }"), "eks-infra:cluster.fargateProfiles[0].selectors[0].labels", "at most 5 per selector");
+        Invalid(WithProfile("{ name: batch, selectors: [{ namespace: Batch }] }"), "eks-infra:cluster.fargateProfiles[0].selectors[0].namespace", "is not a namespace name or pattern");
+    }
+
+    [Fact]
+    public void Fargate_profile_names_follow_eks_rules_and_its_role_name_fits_iam()
+    {
+        Invalid(WithProfile("{ name: eks-batch, selectors: [{ namespace: batch }] }"), "eks-infra:cluster.fargateProfiles[0].name", "starts with 'eks-'");
+        Invalid(WithProfile("{ name: _batch, selectors: [{ namespace: batch }] }"), "eks-infra:cluster.fargateProfiles[0].name", "is not a valid Fargate profile name");
+        var longName = new string('p', 45);
+        Valid(WithProfile($"{{ name: {longName}, selectors: [{{ namespace: batch }}] }}"));
+        Invalid(WithProfile($"{{ name: {longName}p, selectors: [{{ namespace: batch }}] }}"), "eks-infra:cluster.fargateProfiles[0].podExecutionRoleName", "set podExecutionRoleName to a shorter one");
+        Invalid(WithProfile("{ name: batch, podExecutionRoleName: eks-admin-role, selectors: [{ namespace: batch }] }"), "eks-infra:cluster.fargateProfiles[0].podExecutionRoleName", "is already used by eks-infra:access.roles[0].name");
+    }
+
+    [Fact]
+    public void The_config_reaches_the_same_model_through_pulumi_json()
+    {
+        var yaml = ComputeStacks.Full("API_AND_CONFIG_MAP");
+        var fromJson = PulumiConfig.Evaluate(yaml);
+        Assert.True(fromJson.IsValid, Stacks.Describe(fromJson));
+        Assert.Equal(Stacks.Render(Stacks.ValidPlanOf(yaml)), Stacks.Render(fromJson.Plan!));
+        Assert.Equal(Stacks.ValidPlanOf(yaml).Cluster.NodeGroups.Select(g => g.Labels.Count), fromJson.Plan!.Cluster.NodeGroups.Select(g => g.Labels.Count));
+    }
+}
+
+/// <summary>The diff's compute lockout guards, import into nodeRoles, and migration.</summary>
+public class ComputeGuardTests
+{
+    private static AccessPlan Plan(string yaml) => Stacks.ValidPlanOf(yaml);
+
+    [Fact]
+    public void A_node_group_whose_role_changes_blocks_the_diff()
+    {
+        var before = Plan(ComputeStacks.Full("API_AND_CONFIG_MAP"));
+        var after = Plan(ComputeStacks.Full("API_AND_CONFIG_MAP", cluster: ComputeStacks.DefaultNodeGroups.Replace("        nodeRole: workload-node-role\n", "", StringComparison.Ordinal).Replace("    nodeRoles: [workload-node-role]\n", "", StringComparison.Ordinal)));
+        var report = AccessDiff.Compare(before, after, "main");
+        Assert.True(report.HasErrors);
+        var finding = Assert.Single(report.Findings, f => f.Level == FindingLevel.Error);
+        Assert.Equal("node group workload-arm", finding.Subject);
+        Assert.Contains("workload-node-role → eks-node-role", finding.Title, StringComparison.Ordinal);
+
+        Assert.False(AccessDiff.Compare(before, before, "main").HasErrors);
+    }
+
+    [Fact]
+    public void Removing_a_node_group_with_its_role_is_not_blocked_but_reported()
+    {
+        var before = Plan(ComputeStacks.Full("API_AND_CONFIG_MAP"));
+        const string oneGroup = """
+                nodeGroups:
+                  - name: system
+                    instanceTypes: [m6i.large]
+                    desiredSize: 2
+                    minSize: 1
+                    maxSize: 3
+                fargateProfiles:
+                  - name: batch
+                    selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]
+            """;
+        var report = AccessDiff.Compare(before, Plan(ComputeStacks.Full("API_AND_CONFIG_MAP", cluster: oneGroup)), "main");
+        Assert.False(report.HasErrors, string.Join("\n", report.Findings));
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Revoked && f.Subject == "arn:aws:iam::123456789012:role/workload-node-role");
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Danger && f.Title == "node group workload-arm is deleted");
+
+        var back = AccessDiff.Compare(Plan(ComputeStacks.Full("API_AND_CONFIG_MAP", cluster: oneGroup)), before, "main");
+        Assert.Contains(back.Findings, f => f.Level == FindingLevel.Changed && f.Title == "node group workload-arm is added" && f.Detail.Contains("m7g.large, m6g.large (SPOT)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Deleting_a_fargate_profile_is_dangerous()
+    {
+        var before = Plan(ComputeStacks.Full("API"));
+        var after = Plan(ComputeStacks.Full("API", cluster: ComputeStacks.DefaultNodeGroups[..ComputeStacks.DefaultNodeGroups.IndexOf("    fargateProfiles:", StringComparison.Ordinal)]));
+        var report = AccessDiff.Compare(before, after, "main");
+        Assert.False(report.HasErrors);
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Danger && f.Title == "Fargate profile batch is deleted" && f.Detail.Contains("batch-jobs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_fargate_profile_whose_role_changes_blocks_the_diff()
+    {
+        var before = Plan(ComputeStacks.Full("API"));
+        var after = Plan(ComputeStacks.Full("API", cluster: ComputeStacks.DefaultNodeGroups.Replace("      - name: batch\n", "      - name: batch\n        podExecutionRoleName: batch-pods\n", StringComparison.Ordinal)));
+        var report = AccessDiff.Compare(before, after, "main");
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Error && f.Subject == "Fargate profile batch");
+    }
+
+    [Fact]
+    public void Dropping_a_karpenter_role_is_dangerous_and_changing_its_kind_blocks()
+    {
+        var before = Plan(ComputeStacks.Full("API"));
+        var dropped = AccessDiff.Compare(before, Plan(ComputeStacks.Full("API", nodeRoles: $"    nodeRoles: [{{ rolearn: \"{ComputeStacks.WindowsArn}\", kind: windows }}]")), "main");
+        Assert.False(dropped.HasErrors);
+        Assert.Contains(dropped.Findings, f => f.Level == FindingLevel.Danger && f.Subject == ComputeStacks.KarpenterArn && f.Title.Contains("no longer mapped", StringComparison.Ordinal));
+
+        var kind = AccessDiff.Compare(before, Plan(ComputeStacks.Full("API", nodeRoles: ComputeStacks.DefaultNodeRoles.Replace("kind: windows", "kind: linux", StringComparison.Ordinal))), "main");
+        Assert.Contains(kind.Findings, f => f.Level == FindingLevel.Error && f.Subject == ComputeStacks.WindowsArn && f.Title.Contains("EC2_WINDOWS → EC2_LINUX", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_stacks_own_node_role_moving_is_reported_once_in_aws_auth_modes()
+    {
+        var before = Plan(ComputeStacks.Full("CONFIG_MAP"));
+        var after = Plan(ComputeStacks.Full("CONFIG_MAP").Replace("    vpcId:", "    nodeRoleName: new-node-role\n    vpcId:", StringComparison.Ordinal));
+        var errors = AccessDiff.Compare(before, after, "main").Findings.Where(f => f.Level == FindingLevel.Error).ToList();
+        Assert.Single(errors);
+        Assert.Contains("node role mapping is removed", errors[0].Title, StringComparison.Ordinal);
+
+        // In API mode the shape guard is silent, and the node group guard says what happens.
+        var api = AccessDiff.Compare(Plan(ComputeStacks.Full("API")), Plan(ComputeStacks.Full("API").Replace("    vpcId:", "    nodeRoleName: new-node-role\n    vpcId:", StringComparison.Ordinal)), "main");
+        Assert.Contains(api.Findings, f => f.Level == FindingLevel.Error && f.Subject == "node group system");
+    }
+
+    private const string LiveAwsAuth = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: aws-auth
+          namespace: kube-system
+        data:
+          mapRoles: |
+            - rolearn: arn:aws:iam::123456789012:role/KarpenterNodeRole-my-cluster
+              username: system:node:{{EC2PrivateDNSName}}
+              groups:
+                - system:bootstrappers
+                - system:nodes
+            - rolearn: arn:aws:iam::123456789012:role/windows-nodes
+              username: system:node:{{EC2PrivateDNSName}}
+              groups:
+                - eks:kube-proxy-windows
+                - system:bootstrappers
+                - system:nodes
+            - rolearn: arn:aws:iam::123456789012:role/AmazonEKSFargatePodExecutionRole
+              username: system:node:{{SessionName}}
+              groups:
+                - system:bootstrappers
+                - system:nodes
+                - system:node-proxier
+            - rolearn: arn:aws:iam::123456789012:role/platform-admin
+              username: admin:{{SessionName}}
+              groups:
+                - system:masters
+        """;
+
+    [Fact]
+    public void Import_carries_node_windows_and_fargate_mappings_into_node_roles_of_their_kinds()
+    {
+        var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes(LiveAwsAuth), "aws-auth.yaml");
+        Assert.Empty(imported.Errors);
+        var access = ((YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(imported.AccessBlockYaml!)["config"])["eks-infra:access"];
+        var nodeRoles = Assert.IsType<YamlDotNet.RepresentationModel.YamlSequenceNode>(Reparse.Get(access, "nodeRoles")).Children
+            .ToDictionary(n => Reparse.Str(n, "rolearn"), n => Reparse.Str(n, "kind"));
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["arn:aws:iam::123456789012:role/KarpenterNodeRole-my-cluster"] = "linux",
+                ["arn:aws:iam::123456789012:role/windows-nodes"] = "windows",
+                ["arn:aws:iam::123456789012:role/AmazonEKSFargatePodExecutionRole"] = "fargate",
+            },
+            nodeRoles);
+        var mapRoles = Assert.IsType<YamlDotNet.RepresentationModel.YamlSequenceNode>(Reparse.Get(access, "mapRoles")).Children;
+        Assert.Equal(["arn:aws:iam::123456789012:role/platform-admin"], mapRoles.Select(m => Reparse.Str(m, "rolearn")));
+    }
+
+    [Fact]
+    public void An_imported_stack_renders_the_same_node_mappings_and_migrates_without_blockers()
+    {
+        var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes(LiveAwsAuth), "aws-auth.yaml");
+        var access = imported.AccessBlockYaml!.Replace("config:\n", "", StringComparison.Ordinal);
+        var stack = $"""
+            config:
+              aws:region: us-west-2
+              aws:allowedAccountIds: ["123456789012"]
+              eks-infra:cluster:
+                name: my-cluster
+            {access}
+            """;
+        var plan = Stacks.ValidPlanOf(stack);
+        var awsAuth = Reparse.AwsAuth(Stacks.Render(plan)[StackRenderer.AwsAuthFile]);
+        var live = Reparse.AwsAuth(LiveAwsAuth);
+        foreach (var mapping in live.Roles)
+        {
+            Assert.Contains(awsAuth.Roles, m => m.Arn == mapping.Arn && m.Username == mapping.Username && m.Groups.Order(StringComparer.Ordinal).SequenceEqual(mapping.Groups.Order(StringComparer.Ordinal)));
+        }
+
+        var migration = ModeMigration.Plan("test", "Pulumi.test.yaml", stack, AuthenticationMode.ApiAndConfigMap);
+        Assert.Empty(migration.Blockers);
+        Assert.Contains(migration.Carried, c => c.Contains("AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal) && c.Contains("FARGATE_LINUX", StringComparison.Ordinal));
+        Assert.Contains(migration.Carried, c => c.Contains("windows-nodes", StringComparison.Ordinal) && c.Contains("EC2_WINDOWS", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_access_entry_limit_counts_the_entries_eks_creates_for_compute()
+    {
+        var plan = Plan(ComputeStacks.Full("API"));
+        Assert.Equal(3, plan.ComputeIdentities.Count(c => c.EntryCreatedByEks));
+        Assert.Equal(plan.ComputeIdentities.Count, plan.ComputeIdentities.Select(c => c.RoleArnWithoutPath).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+}
