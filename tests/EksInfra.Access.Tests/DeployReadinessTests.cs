@@ -142,6 +142,25 @@ public class DeployReadinessTests
         Assert.Equal(["arn:aws:iam::111122223333:role/Auditor"], plan.ForeignArns);
     }
 
+    [Theory]
+    [InlineData("API", true)]
+    [InlineData("CONFIG_MAP", false)]
+    public void An_existing_node_role_is_looked_up_and_a_missing_one_fails_where_it_gets_an_access_entry(string mode, bool fails)
+    {
+        var text = Stack(mode: mode).Replace(
+            "    groups:\n",
+            "    nodeRoles:\n      - { rolearn: \"arn:aws:iam::123456789012:role/karpenter/KarpenterNodeRole-my-cluster\", kind: linux }\n    groups:\n",
+            StringComparison.Ordinal);
+        var config = Stacks.EvaluateText(text).Config!;
+        var plan = PrincipalLookups.For(config);
+
+        var lookup = Assert.Single(plan.Lookups, l => l.LookupName == "KarpenterNodeRole-my-cluster");
+        Assert.Equal(PrincipalKind.Role, lookup.Kind);
+        var findings = PrincipalLookups.Judge(plan, plan.Lookups.Select(l => new LookupResult(l, l == lookup ? null : l.Arn, Missing: l == lookup)));
+        var finding = Assert.Single(findings, f => f.Path == "eks-infra:access.nodeRoles[0].rolearn");
+        Assert.Equal(fails, finding.IsError);
+    }
+
     [Fact]
     public void A_missing_principal_gets_one_error_naming_its_path_and_arn_and_other_accounts_one_note()
     {

@@ -154,7 +154,7 @@ public sealed class ApplyReadinessTests
 
         var roleNames = run.Mocks.Calls.Where(c => c.Token == StackMocks.GetRoleToken).Select(c => (string)c.Args["name"]).Order(StringComparer.Ordinal);
         var userNames = run.Mocks.Calls.Where(c => c.Token == StackMocks.GetUserToken).Select(c => (string)c.Args["userName"]);
-        Assert.Equal(["eks-infra-ci-deploy-staging", "github-actions-deployer"], roleNames);
+        Assert.Equal(["KarpenterNodeRole-staging-cluster", "eks-infra-ci-deploy-staging", "github-actions-deployer"], roleNames);
         Assert.Equal(["qa-lead"], userNames);
         Assert.NotEmpty(run.Mocks.Registrations);
     }

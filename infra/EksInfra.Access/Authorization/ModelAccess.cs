@@ -20,18 +20,20 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     /// <summary>
     /// In the access-entry modes EKS uses the access entry where one exists (and the plan makes one for every
     /// principal), so a principal is what its entry says: system:masters is there an AmazonEKSClusterAdminPolicy
-    /// association. In CONFIG_MAP, aws-auth's username and groups. The node role is left out: its permissions
-    /// come from the Node authorizer and system:nodes, which this tool does not model.
+    /// association. In CONFIG_MAP, aws-auth's username and groups. Compute identities (node group, Karpenter,
+    /// self-managed and Fargate roles) are left out: their permissions come from the Node authorizer and
+    /// system:nodes, which this tool does not model.
     /// </summary>
     public static ModelAccess Of(AccessPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var subjects = new List<AccessSubject>();
         var kinds = plan.Principals.ToDictionary(p => p.Principal, p => p.Kind, StringComparer.Ordinal);
+        var compute = plan.ComputeIdentities.Select(c => c.RoleArn).Append(plan.NodeRole.Arn).ToHashSet(StringComparer.Ordinal);
         if (plan.Mode.UsesAccessEntries())
         {
             var masters = plan.Principals.Where(p => p.BypassesRbac).Select(p => p.Principal).ToHashSet(StringComparer.Ordinal);
-            subjects.AddRange(plan.AccessEntries.Select(e => new AccessSubject(
+            subjects.AddRange(plan.AccessEntries.Where(e => !compute.Contains(e.PrincipalArn)).Select(e => new AccessSubject(
                 e.PrincipalArn,
                 kinds.GetValueOrDefault(e.PrincipalArn, "role"),
                 e.Username,
@@ -46,11 +48,16 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         else
         {
             subjects.AddRange(plan.Principals
-                .Where(p => p.Kind != "node role")
+                .Where(p => !compute.Contains(p.Principal))
                 .Select(p => new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
         }
 
-        var notes = new List<string> { $"{plan.NodeRole.Arn} (the node role) is not evaluated: nodes are authorized by the Node authorizer and system:nodes." };
+        var notes = new List<string>
+        {
+            compute.Count == 1
+                ? $"{plan.NodeRole.Arn} (the node role) is not evaluated: nodes are authorized by the Node authorizer and system:nodes."
+                : $"{compute.Count} compute identities (node, Karpenter, self-managed and Fargate roles; `who` lists them) are not evaluated: nodes are authorized by the Node authorizer and system:nodes.",
+        };
         if (plan.Mode.UsesAccessEntries() && plan.Cluster.DeployerArn is null)
         {
             notes.Add("The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own.");

@@ -55,6 +55,11 @@ public static class PrincipalLookups
             Add($"{mapping.Path}.{mapping.ArnKey}", mapping.Arn, entries, entries ? "EKS refuses an access entry for a principal that does not exist" : "aws-auth accepts it, but it maps nobody");
         }
 
+        foreach (var nodeRole in config.Access.NodeRoles)
+        {
+            Add($"{nodeRole.Path}.rolearn", nodeRole.RoleArn, entries, entries ? "EKS refuses an access entry for a principal that does not exist" : "aws-auth accepts it, but no node can join with a role that does not exist");
+        }
+
         var created = config.Access.Roles.Select(r => r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var role in config.Access.Roles)
         {
