@@ -23,8 +23,7 @@ public class MockRunBenchmarks
     [Benchmark]
     public async Task<int> MockRun()
     {
-        var plan = StackFiles.PlanOf(Stack, raw);
-        var mocks = new StackMocks(plan.Cluster.Partition, plan.Cluster.AccountId);
+        var mocks = StackMocks.ForStack(Stack, raw);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
         var options = new TestOptions { IsPreview = false, ProjectName = "eks-infra", StackName = Stack };
         await Deployment.TestAsync(mocks.Mock.Object, options, EksInfraProgram.Run);

@@ -163,7 +163,7 @@ public sealed class ApplyReadinessTests
     public async Task A_missing_mapped_role_fails_the_run_with_its_config_path_and_registers_nothing()
     {
         var raw = StackFiles.RawValues("staging");
-        var mocks = PulumiHarness.MocksFor("staging", raw);
+        var mocks = StackMocks.ForStack("staging", raw);
         mocks.ExistingRoles.Remove("github-actions-deployer");
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
 
@@ -179,7 +179,7 @@ public sealed class ApplyReadinessTests
     public async Task A_missing_trusted_role_fails_the_run_in_any_mode()
     {
         var raw = StackFiles.RawValues("prod");
-        var mocks = PulumiHarness.MocksFor("prod", raw);
+        var mocks = StackMocks.ForStack("prod", raw);
         Assert.True(mocks.ExistingRoles.Remove("AWSReservedSSO_PlatformAdmins_4f2a9c1e7b3d5a60"));
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
 

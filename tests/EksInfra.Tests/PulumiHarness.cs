@@ -41,7 +41,7 @@ internal static class PulumiHarness
     public static async Task<StackRun> RunAsync(string stack, Dictionary<string, string?> raw, Action<StackMocks>? arrange = null)
     {
         var plan = StackFiles.PlanOf(stack, raw);
-        var mocks = MocksFor(stack, raw);
+        var mocks = StackMocks.ForStack(stack, raw);
         arrange?.Invoke(mocks);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
         var (resources, outputs) = await Deployment.TestAsync(mocks.Mock.Object, Options(stack), EksInfraProgram.Run);
@@ -49,20 +49,6 @@ internal static class PulumiHarness
     }
 
     public static Task<StackRun> RunShippedAsync(string stack) => RunAsync(stack, StackFiles.RawValues(stack));
-
-    /// <summary>Mocks of an account in which every principal the config names exists, exactly as the config writes it.</summary>
-    public static StackMocks MocksFor(string stack, Dictionary<string, string?> raw)
-    {
-        var evaluation = EksInfra.Access.StackEvaluator.Evaluate(EksInfra.Access.Config.JsonConfigReader.FromPulumiValues(stack, raw));
-        var config = evaluation.Config!;
-        var mocks = new StackMocks(config.Aws.Partition, config.Aws.AccountId);
-        foreach (var lookup in EksInfra.Access.Validation.PrincipalLookups.For(config).Lookups)
-        {
-            (lookup.Kind == EksInfra.Access.Model.PrincipalKind.Role ? mocks.ExistingRoles : mocks.ExistingUsers)[lookup.LookupName] = lookup.Arn;
-        }
-
-        return mocks;
-    }
 }
 
 /// <summary>Reading the values the mock monitor hands over: maps, lists, strings and doubles.</summary>

@@ -63,6 +63,20 @@ internal sealed class StackMocks
         }
     }
 
+    /// <summary>Mocks of an account in which every principal the config names exists, exactly as the config writes it.</summary>
+    public static StackMocks ForStack(string stack, Dictionary<string, string?> raw)
+    {
+        var evaluation = EksInfra.Access.StackEvaluator.Evaluate(EksInfra.Access.Config.JsonConfigReader.FromPulumiValues(stack, raw));
+        var config = evaluation.Config!;
+        var mocks = new StackMocks(config.Aws.Partition, config.Aws.AccountId);
+        foreach (var lookup in EksInfra.Access.Validation.PrincipalLookups.For(config).Lookups)
+        {
+            (lookup.Kind == EksInfra.Access.Model.PrincipalKind.Role ? mocks.ExistingRoles : mocks.ExistingUsers)[lookup.LookupName] = lookup.Arn;
+        }
+
+        return mocks;
+    }
+
     public Mock<IMocks> Mock { get; } = new();
 
     /// <summary>Every resource the program registered (reads of existing resources excluded), in order.</summary>
