@@ -35,18 +35,18 @@ public static partial class ComputeValidator
     }
 
     /// <summary>EKS node group names (the AWS provider's NodeGroup docs): at most 63 characters, a letter or digit first, then also '-' and '_'.</summary>
-    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$")]
+    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,62}\z")]
     private static partial Regex NodeGroupNamePattern();
 
     /// <summary>EKS CreateFargateProfile, fargateProfileName: 1 to 100 letters, digits, '-' and '_', starting with a letter or digit.</summary>
-    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")]
+    [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}\z")]
     private static partial Regex FargateProfileNamePattern();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+\z")]
     private static partial Regex InstanceTypeShape();
 
     /// <summary>A Fargate selector's namespace: a DNS-1123 label, where EKS also takes the wildcards '*' and '?'.</summary>
-    [GeneratedRegex(@"^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?$")]
+    [GeneratedRegex(@"^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?\z")]
     private static partial Regex FargateNamespacePattern();
 
     private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
@@ -285,12 +285,12 @@ public static partial class ComputeValidator
             foreach (var taint in g.Taints)
             {
                 // EKS (Taint): key 1 to 63 characters, value up to 63; Kubernetes: a qualified name and a label value.
-                if (taint.Key.Length > 0 && (!LabelNames.IsQualifiedName(taint.Key) || taint.Key.Length > 63))
+                if (taint.Key.Length > 0 && (KubernetesValues.LabelKeyProblem(taint.Key) is not null || taint.Key.Length > 63))
                 {
                     Error($"{taint.Path}.key", $"'{taint.Key}' is not a taint key; use a Kubernetes qualified name of at most 63 characters (EKS's limit), e.g. 'dedicated' or 'example.com/gpu'");
                 }
 
-                if (!LabelNames.IsLabelValue(taint.Value))
+                if (!KubernetesValues.IsValidLabelValue(taint.Value))
                 {
                     Error($"{taint.Path}.value", $"'{taint.Value}' is not a taint value; use up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
                 }
@@ -311,12 +311,12 @@ public static partial class ComputeValidator
         {
             foreach (var (key, value) in labels)
             {
-                if (!LabelNames.IsQualifiedName(key) || (eks && key.Length > 63))
+                if (KubernetesValues.LabelKeyProblem(key) is not null || (eks && key.Length > 63))
                 {
                     Error($"{path}.{key}", $"'{key}' is not a label key; use a Kubernetes qualified name (an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' and '.'){(eks ? ", at most 63 characters in all (EKS's limit)" : "")}");
                 }
 
-                if (!LabelNames.IsLabelValue(value) || (eks && value.Length == 0))
+                if (!KubernetesValues.IsValidLabelValue(value) || (eks && value.Length == 0))
                 {
                     Error($"{path}.{key}", $"'{value}' is not a label value; use {(eks ? "1" : "0")} to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
                 }
@@ -535,38 +535,4 @@ public static partial class ComputeValidator
             }
         }
     }
-}
-
-/// <summary>Kubernetes' label rules, as apimachinery's validation (IsQualifiedName, IsValidLabelValue) states them.</summary>
-public static partial class LabelNames
-{
-    public static bool IsQualifiedName(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var parts = key.Split('/');
-        if (parts.Length > 2)
-        {
-            return false;
-        }
-
-        var name = parts[^1];
-        if (parts.Length == 2 && (parts[0].Length == 0 || parts[0].Length > 253 || !Dns1123Subdomain().IsMatch(parts[0])))
-        {
-            return false;
-        }
-
-        return name.Length is > 0 and <= 63 && QualifiedNamePart().IsMatch(name);
-    }
-
-    public static bool IsLabelValue(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return value.Length == 0 || (value.Length <= 63 && QualifiedNamePart().IsMatch(value));
-    }
-
-    [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
-    private static partial Regex QualifiedNamePart();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex Dns1123Subdomain();
 }
