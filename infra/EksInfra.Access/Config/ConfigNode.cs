@@ -25,6 +25,9 @@ public abstract class ConfigNode
     private readonly int line;
     private readonly int column;
 
+    // Kept once asked: a list's or map's path is the prefix of each of its children's.
+    private string? path;
+
     private protected ConfigNode(ConfigPlace place)
     {
         parent = place.Parent;
@@ -38,7 +41,7 @@ public abstract class ConfigNode
     public abstract string KindName { get; }
 
     /// <summary>The Pulumi config path (<c>eks-infra:access.mapRoles[2].rolearn</c>).</summary>
-    public string Path => ConfigPath.Of(parent, segment, index);
+    public string Path => path ??= ConfigPath.Of(parent, segment, index);
 
     /// <summary>Where the node starts in its file; null for Pulumi's JSON, which has no file.</summary>
     public SourceLocation? Location => file is null ? null : new SourceLocation(file, line, column);
