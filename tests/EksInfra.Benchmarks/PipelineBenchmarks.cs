@@ -39,6 +39,10 @@ public class PipelineBenchmarks
     [Benchmark]
     public IReadOnlyList<(string RelativePath, string Content)> WholePipeline() => Pipeline.Run(stackFile);
 
+    /// <summary>The floor: YamlDotNet alone parsing the same bytes and emitting every event again.</summary>
+    [Benchmark]
+    public YamlRoundTrip YamlDotNetFloor() => YamlFloor.ParseAndEmit(stackFile);
+
     /// <summary>YAML bytes to config nodes (<c>StackFileReader.Read</c>).</summary>
     [Benchmark]
     public StackSource Parse() => StackFileReader.Read(Pipeline.StackName, Pipeline.FileName, stackFile);

@@ -9,17 +9,74 @@ public enum ScalarKind
 }
 
 /// <summary>
-/// A config value as either entry point sees it, with its Pulumi config path. The YAML stack file
-/// and Pulumi's config JSON both become this tree, so one binder decides for both.
+/// A config value as either entry point sees it. The YAML stack file and Pulumi's config JSON both become this
+/// tree, so one binder decides for both. A node holds its parent, its key or index and its line and column, not
+/// its path string or a location object: a 10,000-identity model has some 100,000 nodes, and almost none of them
+/// is ever named in a diagnostic, so <see cref="Path"/> and <see cref="Location"/> are built when asked for.
 /// </summary>
-public abstract record ConfigNode(string Path, SourceLocation? Location)
+public abstract class ConfigNode
 {
+    private readonly ConfigNode? parent;
+
+    // A map key, or a list item's index (segment null); a node without parent has its whole path as segment.
+    private readonly string? segment;
+    private readonly int index;
+    private readonly string? file;
+    private readonly int line;
+    private readonly int column;
+
+    // Kept once asked: a list's or map's path is the prefix of each of its children's.
+    private string? path;
+
+    private protected ConfigNode(ConfigPlace place)
+    {
+        parent = place.Parent;
+        segment = place.Segment;
+        index = place.Index;
+        file = place.File;
+        line = place.Line;
+        column = place.Column;
+    }
+
     public abstract string KindName { get; }
+
+    /// <summary>The Pulumi config path (<c>eks-infra:access.mapRoles[2].rolearn</c>).</summary>
+    public string Path => path ??= ConfigPath.Of(parent, segment, index);
+
+    /// <summary>Where the node starts in its file; null for Pulumi's JSON, which has no file.</summary>
+    public SourceLocation? Location => file is null ? null : new SourceLocation(file, line, column);
+
+    internal ConfigPlace Place => new(parent, segment, index, file, line, column);
 }
 
-public sealed record ConfigScalar(string Path, SourceLocation? Location, string Value, ScalarKind Kind)
-    : ConfigNode(Path, Location)
+/// <summary>Where a node stands: its parent with its key (or item index), or, for a root, its whole path; and its position.</summary>
+public readonly record struct ConfigPlace(ConfigNode? Parent, string? Segment, int Index, string? File, int Line, int Column)
 {
+    public static ConfigPlace Root(string path, string? file = null, int line = 0, int column = 0) => new(null, path, -1, file, line, column);
+
+    public static ConfigPlace Entry(ConfigNode parent, string key, string? file = null, int line = 0, int column = 0) => new(parent, key, -1, file, line, column);
+
+    public static ConfigPlace Item(ConfigNode parent, int index, string? file = null, int line = 0, int column = 0) => new(parent, null, index, file, line, column);
+
+    /// <summary>The same place, at another position (an alias's copy keeps the anchored node's position).</summary>
+    public ConfigPlace At(string? file, int line, int column) => this with { File = file, Line = line, Column = column };
+
+    public string Path => ConfigPath.Of(Parent, Segment, Index);
+}
+
+public sealed class ConfigScalar : ConfigNode
+{
+    public ConfigScalar(ConfigPlace place, string value, ScalarKind kind)
+        : base(place)
+    {
+        Value = value;
+        Kind = kind;
+    }
+
+    public string Value { get; }
+
+    public ScalarKind Kind { get; }
+
     public override string KindName => Kind switch
     {
         ScalarKind.Number => "a number",
@@ -29,18 +86,52 @@ public sealed record ConfigScalar(string Path, SourceLocation? Location, string 
     };
 }
 
-public sealed record ConfigList(string Path, SourceLocation? Location, IReadOnlyList<ConfigNode> Items)
-    : ConfigNode(Path, Location)
+public sealed class ConfigList : ConfigNode
 {
+    private readonly List<ConfigNode> items = [];
+
+    public ConfigList(ConfigPlace place)
+        : base(place)
+    {
+    }
+
     public override string KindName => "a list";
+
+    public IReadOnlyList<ConfigNode> Items => items;
+
+    internal void Add(ConfigNode item) => items.Add(item);
 }
 
-public sealed record ConfigMap(string Path, SourceLocation? Location, IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries)
-    : ConfigNode(Path, Location)
+public sealed class ConfigMap : ConfigNode
 {
+    private readonly List<KeyValuePair<string, ConfigNode>> entries = [];
+
+    public ConfigMap(ConfigPlace place)
+        : base(place)
+    {
+    }
+
     public override string KindName => "a map";
 
-    public ConfigNode? this[string key] => Entries.FirstOrDefault(e => e.Key == key).Value;
+    public IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries => entries;
+
+    public ConfigNode? this[string key]
+    {
+        get
+        {
+            foreach (var (k, v) in entries)
+            {
+                if (k == key)
+                {
+                    return v;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    internal void Add(string key, ConfigNode value) => entries.Add(new(key, value));
 }
 
 /// <summary>Path arithmetic, so every producer spells child paths the same way.</summary>
@@ -50,14 +141,39 @@ public static class ConfigPath
 
     public static string Item(string parent, int index) => $"{parent}[{index}]";
 
-    /// <summary>The same tree under another path: a config key, or the place an alias is used.</summary>
-    public static ConfigNode Rebase(ConfigNode node, string path) => node switch
+    internal static string Of(ConfigNode? parent, string? segment, int index) =>
+        parent is null ? segment ?? "" : segment is null ? Item(parent.Path, index) : Child(parent.Path, segment);
+
+    /// <summary>The same tree at another place: a config key, or the place an alias or a merge key uses it.</summary>
+    public static ConfigNode Rebase(ConfigNode node, ConfigPlace place)
     {
-        ConfigScalar s => s with { Path = path },
-        ConfigList l => l with { Path = path, Items = [.. l.Items.Select((item, i) => Rebase(item, Item(path, i)))] },
-        ConfigMap m => m with { Path = path, Entries = [.. m.Entries.Select(e => new KeyValuePair<string, ConfigNode>(e.Key, Rebase(e.Value, Child(path, e.Key))))] },
-        _ => node,
-    };
+        ArgumentNullException.ThrowIfNull(node);
+        var own = node.Place;
+        place = place.At(own.File, own.Line, own.Column);
+        switch (node)
+        {
+            case ConfigList l:
+                var list = new ConfigList(place);
+                for (var i = 0; i < l.Items.Count; i++)
+                {
+                    list.Add(Rebase(l.Items[i], ConfigPlace.Item(list, i)));
+                }
+
+                return list;
+            case ConfigMap m:
+                var map = new ConfigMap(place);
+                foreach (var (key, value) in m.Entries)
+                {
+                    map.Add(key, Rebase(value, ConfigPlace.Entry(map, key)));
+                }
+
+                return map;
+            case ConfigScalar s:
+                return new ConfigScalar(place, s.Value, s.Kind);
+            default:
+                return node;
+        }
+    }
 }
 
 /// <summary>

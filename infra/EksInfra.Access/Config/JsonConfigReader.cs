@@ -45,13 +45,13 @@ public static class JsonConfigReader
         var trimmed = raw.TrimStart();
         if (!trimmed.StartsWith('{') && !trimmed.StartsWith('['))
         {
-            return new ConfigScalar(path, null, raw, ScalarKind.Text);
+            return new ConfigScalar(ConfigPlace.Root(path), raw, ScalarKind.Text);
         }
 
         try
         {
             using var doc = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = 64 });
-            return Convert(doc.RootElement, path, diagnostics);
+            return Convert(doc.RootElement, ConfigPlace.Root(path), diagnostics);
         }
         catch (JsonException e)
         {
@@ -60,37 +60,42 @@ public static class JsonConfigReader
         }
     }
 
-    private static ConfigNode Convert(JsonElement element, string path, DiagnosticBag diagnostics)
+    private static ConfigNode Convert(JsonElement element, ConfigPlace place, DiagnosticBag diagnostics)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var entries = new List<KeyValuePair<string, ConfigNode>>();
+                var map = new ConfigMap(place);
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
-                    var childPath = ConfigPath.Child(path, property.Name);
                     if (!seen.Add(property.Name))
                     {
-                        diagnostics.Error(childPath, $"the key '{property.Name}' appears twice in one map; keep one");
+                        diagnostics.Error(ConfigPath.Child(map.Path, property.Name), $"the key '{property.Name}' appears twice in one map; keep one");
                         continue;
                     }
 
-                    entries.Add(new(property.Name, Convert(property.Value, childPath, diagnostics)));
+                    map.Add(property.Name, Convert(property.Value, ConfigPlace.Entry(map, property.Name), diagnostics));
                 }
 
-                return new ConfigMap(path, null, entries);
+                return map;
             case JsonValueKind.Array:
-                return new ConfigList(path, null, [.. element.EnumerateArray().Select((item, i) => Convert(item, ConfigPath.Item(path, i), diagnostics))]);
+                var list = new ConfigList(place);
+                foreach (var item in element.EnumerateArray())
+                {
+                    list.Add(Convert(item, ConfigPlace.Item(list, list.Items.Count), diagnostics));
+                }
+
+                return list;
             case JsonValueKind.String:
-                return new ConfigScalar(path, null, element.GetString() ?? "", ScalarKind.Text);
+                return new ConfigScalar(place, element.GetString() ?? "", ScalarKind.Text);
             case JsonValueKind.Number:
-                return new ConfigScalar(path, null, element.GetRawText(), ScalarKind.Number);
+                return new ConfigScalar(place, element.GetRawText(), ScalarKind.Number);
             case JsonValueKind.True:
             case JsonValueKind.False:
-                return new ConfigScalar(path, null, element.GetRawText(), ScalarKind.Boolean);
+                return new ConfigScalar(place, element.GetRawText(), ScalarKind.Boolean);
             default:
-                return new ConfigScalar(path, null, "", ScalarKind.Null);
+                return new ConfigScalar(place, "", ScalarKind.Null);
         }
     }
 }

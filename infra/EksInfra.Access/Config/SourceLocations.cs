@@ -1,8 +1,8 @@
 namespace EksInfra.Access.Config;
 
 /// <summary>
-/// Where each config path stands in its file. A path is found by walking down the tree it names, so a valid
-/// stack (asked about a warning or two) never pays for an index of every node of a large model.
+/// Where each config path stands in its file. A path is found by walking down the tree it names, matching its
+/// keys and indexes in place, so a valid stack (asked about a warning or two) never pays for a path string per node.
 /// </summary>
 public sealed class SourceLocations
 {
@@ -14,43 +14,65 @@ public sealed class SourceLocations
     public SourceLocation? Find(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var node = Longest(roots, path);
-        while (node is not null && node.Path.Length < path.Length)
+        ConfigNode? node = null;
+        var matched = 0;
+        foreach (var root in roots)
         {
-            node = node switch
+            // A root's path is its config key: no string is built for it.
+            var p = root.Path;
+            if (AtBoundary(path, p.Length) && path.StartsWith(p, StringComparison.Ordinal) && (node is null || p.Length > matched))
             {
-                ConfigList list => ItemAt(list, path),
-                ConfigMap map => Longest(map.Entries.Select(e => e.Value), path),
-                _ => null,
-            };
-        }
-
-        return node is not null && node.Path == path ? node.Location : null;
-    }
-
-    /// <summary>The child whose path is the longest prefix of <paramref name="path"/> at a boundary: keys may hold dots.</summary>
-    private static ConfigNode? Longest(IEnumerable<ConfigNode> candidates, string path)
-    {
-        ConfigNode? best = null;
-        foreach (var node in candidates)
-        {
-            var p = node.Path;
-            var atBoundary = path.Length == p.Length || (path.Length > p.Length && path[p.Length] is '.' or '[');
-            if (atBoundary && path.StartsWith(p, StringComparison.Ordinal) && (best is null || p.Length > best.Path.Length))
-            {
-                best = node;
+                node = root;
+                matched = p.Length;
             }
         }
 
-        return best;
+        while (node is not null && matched < path.Length)
+        {
+            (node, matched) = node switch
+            {
+                ConfigList list => ItemAt(list, path, matched),
+                ConfigMap map => EntryAt(map, path, matched),
+                _ => (null, matched),
+            };
+        }
+
+        return node?.Location;
     }
 
-    private static ConfigNode? ItemAt(ConfigList list, string path)
+    private static bool AtBoundary(string path, int at) => at == path.Length || (at < path.Length && path[at] is '.' or '[');
+
+    /// <summary>The entry whose key is the longest that follows at <paramref name="at"/>: keys may hold dots.</summary>
+    private static (ConfigNode?, int) EntryAt(ConfigMap map, string path, int at)
     {
-        var rest = path.AsSpan(list.Path.Length);
+        // The children of a map at path "" (a stack file's config block) are named by their key alone.
+        var start = at == 0 ? 0 : at + 1;
+        if (at > 0 && path[at] != '.')
+        {
+            return (null, at);
+        }
+
+        ConfigNode? best = null;
+        var bestEnd = at;
+        foreach (var (key, value) in map.Entries)
+        {
+            var end = start + key.Length;
+            if (end <= path.Length && AtBoundary(path, end) && string.CompareOrdinal(path, start, key, 0, key.Length) == 0 && (best is null || end > bestEnd))
+            {
+                best = value;
+                bestEnd = end;
+            }
+        }
+
+        return (best, bestEnd);
+    }
+
+    private static (ConfigNode?, int) ItemAt(ConfigList list, string path, int at)
+    {
+        var rest = path.AsSpan(at);
         var close = rest.IndexOf(']');
         return rest.Length > 2 && rest[0] == '[' && close > 1 && int.TryParse(rest[1..close], out var index) && index >= 0 && index < list.Items.Count
-            ? list.Items[index]
-            : null;
+            ? (list.Items[index], at + close + 1)
+            : (null, at);
     }
 }

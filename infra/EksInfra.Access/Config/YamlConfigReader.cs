@@ -62,7 +62,7 @@ public static partial class YamlConfigReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = builder.ReadNode(parser, rootPath);
+            var root = builder.ReadNode(parser, ConfigPlace.Root(rootPath));
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -117,7 +117,7 @@ public static partial class YamlConfigReader
 
         public SourceLocation At(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
-        public ConfigNode ReadNode(IParser parser, string path)
+        public ConfigNode ReadNode(IParser parser, ConfigPlace place)
         {
             var before = nodeCount;
             if (parser.TryConsume<AnchorAlias>(out var alias))
@@ -128,7 +128,7 @@ public static partial class YamlConfigReader
                 }
 
                 Count(target.Size);
-                return ConfigPath.Rebase(target.Node, path);
+                return ConfigPath.Rebase(target.Node, place);
             }
 
             ConfigNode node;
@@ -137,26 +137,27 @@ public static partial class YamlConfigReader
             {
                 Count(1);
                 anchor = scalar.Anchor;
-                node = new ConfigScalar(path, At(scalar.Start), scalar.Value, Resolve(scalar));
+                node = new ConfigScalar(At(place, scalar.Start), scalar.Value, Resolve(scalar));
             }
             else if (parser.TryConsume<SequenceStart>(out var seq))
             {
                 Count(1);
                 anchor = seq.Anchor;
-                var items = new List<ConfigNode>();
+                var list = new ConfigList(At(place, seq.Start));
+                var count = 0;
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode(parser, ConfigPath.Item(path, items.Count)));
+                    list.Add(ReadNode(parser, ConfigPlace.Item(list, count++)));
                 }
 
-                node = new ConfigList(path, At(seq.Start), items);
+                node = list;
             }
-            else if (parser.TryConsume<MappingStart>(out var map))
+            else if (parser.TryConsume<MappingStart>(out var mapStart))
             {
                 Count(1);
-                anchor = map.Anchor;
-                var entries = new List<KeyValuePair<string, ConfigNode>>();
-                var keyLocations = new List<SourceLocation>();
+                anchor = mapStart.Anchor;
+                var map = new ConfigMap(At(place, mapStart.Start));
+                var keyLines = new List<int>();
                 Dictionary<string, int>? index = null;
                 List<ConfigNode>? merges = null;
                 while (!parser.TryConsume<MappingEnd>(out _))
@@ -164,36 +165,35 @@ public static partial class YamlConfigReader
                     if (!parser.TryConsume<Scalar>(out var key))
                     {
                         // `username: {{SessionName}}` unquoted is a flow map whose key is another map, not text.
-                        var at = At(parser.Current?.Start ?? map.Start);
-                        Diagnostics.Error(path, "is YAML flow syntax ('{' opens a map), not text; quote it, e.g. \"{{SessionName}}\", if you meant a username template", at);
+                        var at = At(parser.Current?.Start ?? mapStart.Start);
+                        Diagnostics.Error(map.Path, "is YAML flow syntax ('{' opens a map), not text; quote it, e.g. \"{{SessionName}}\", if you meant a username template", at);
                         parser.SkipThisAndNestedEvents();
                         parser.SkipThisAndNestedEvents();
                         continue;
                     }
 
-                    var childPath = path == rootPath && key.Value == transparentKey ? "" : ConfigPath.Child(path, key.Value);
-                    var keyAt = At(key.Start);
-                    var value = ReadNode(parser, childPath);
+                    var childPlace = key.Value == transparentKey && map.Path == rootPath ? ConfigPlace.Root("") : ConfigPlace.Entry(map, key.Value);
+                    var value = ReadNode(parser, childPlace);
                     if (key.Value == MergeKey && key.Style == ScalarStyle.Plain)
                     {
                         (merges ??= []).Add(value);
                         continue;
                     }
 
-                    var first = IndexOfKey(entries, ref index, key.Value);
+                    var first = IndexOfKey(map.Entries, ref index, key.Value);
                     if (first >= 0)
                     {
-                        Diagnostics.Error(childPath, $"the key '{key.Value}' appears twice in one map (first at line {keyLocations[first].Line}); YAML keeps only one of them, so delete or merge the other", keyAt);
+                        Diagnostics.Error(childPlace.Path, $"the key '{key.Value}' appears twice in one map (first at line {keyLines[first]}); YAML keeps only one of them, so delete or merge the other", At(key.Start));
                         continue;
                     }
 
-                    index?.Add(key.Value, entries.Count);
-                    entries.Add(new(key.Value, value));
-                    keyLocations.Add(keyAt);
+                    index?.Add(key.Value, map.Entries.Count);
+                    map.Add(key.Value, value);
+                    keyLines.Add(Line(key.Start));
                 }
 
-                Merge(entries, merges, path);
-                node = new ConfigMap(path, At(map.Start), entries);
+                Merge(map, merges);
+                node = map;
             }
             else
             {
@@ -209,11 +209,15 @@ public static partial class YamlConfigReader
             return node;
         }
 
+        private ConfigPlace At(ConfigPlace place, Mark mark) => place.At(fileName, Line(mark), (int)Math.Max(1, mark.Column));
+
+        private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
+
         /// <summary>
         /// Applies <c>&lt;&lt;: *anchor</c> (or a list of them) as Pulumi's YAML reader does: keys the map sets itself
         /// win, then earlier sources over later ones.
         /// </summary>
-        private void Merge(List<KeyValuePair<string, ConfigNode>> entries, List<ConfigNode>? merges, string path)
+        private void Merge(ConfigMap map, List<ConfigNode>? merges)
         {
             if (merges is null)
             {
@@ -225,22 +229,22 @@ public static partial class YamlConfigReader
             {
                 if (source is not ConfigMap from)
                 {
-                    Diagnostics.Error(ConfigPath.Child(path, MergeKey), $"a merge key takes a map (or a list of maps) to merge, not {source.KindName}", source.Location);
+                    Diagnostics.Error(ConfigPath.Child(map.Path, MergeKey), $"a merge key takes a map (or a list of maps) to merge, not {source.KindName}", source.Location);
                     continue;
                 }
 
                 foreach (var (key, value) in from.Entries)
                 {
-                    if (!entries.Exists(e => e.Key == key))
+                    if (map[key] is null)
                     {
-                        entries.Add(new(key, ConfigPath.Rebase(value, ConfigPath.Child(path, key))));
+                        map.Add(key, ConfigPath.Rebase(value, ConfigPlace.Entry(map, key)));
                     }
                 }
             }
         }
 
         /// <summary>Where a key already stands in the map: a scan for the small maps a stack file is made of, an index for large ones.</summary>
-        private static int IndexOfKey(List<KeyValuePair<string, ConfigNode>> entries, ref Dictionary<string, int>? index, string key)
+        private static int IndexOfKey(IReadOnlyList<KeyValuePair<string, ConfigNode>> entries, ref Dictionary<string, int>? index, string key)
         {
             const int ScanLimit = 16;
             if (index is null && entries.Count >= ScanLimit)
@@ -277,8 +281,6 @@ public static partial class YamlConfigReader
             }
         }
 
-        /// <summary>An alias gets the paths of the place it is used, so errors point where a reader looks.</summary>
-    
         /// <summary>Resolves plain scalars the way Pulumi's YAML reader does before it turns config into JSON.</summary>
         private static ScalarKind Resolve(Scalar scalar)
         {

@@ -8,7 +8,6 @@ namespace EksInfra.Access.Model;
 /// </summary>
 public sealed record Identity(
     string Path,
-    string ArnPath,
     PrincipalKind Kind,
     IamArn? Arn,
     string Username,
@@ -18,6 +17,9 @@ public sealed record Identity(
     string? CreatedRoleName,
     string ArnText = "")
 {
+    /// <summary>Where the principal's ARN is set: built when a diagnostic names it, not once per identity.</summary>
+    public string ArnPath => Source == MappingSource.CreatedRole ? $"{Path}.name" : $"{Path}.{(Kind == PrincipalKind.Role ? "rolearn" : "userarn")}";
+
     public string KindName => Source == MappingSource.CreatedRole ? "created role" : Kind == PrincipalKind.Role ? "role" : "user";
 
     /// <summary>Every identity of the model, in config order; ARNs that do not parse are left null (the validator reports them).</summary>
@@ -31,13 +33,13 @@ public sealed record Identity(
             IamArn? arn = Arns.IsValidRoleName(role.Name) && Arns.IsValidIamPath(role.IamPath)
                 ? new IamArn(aws.Partition, aws.AccountId, PrincipalKind.Role, role.IamPath, role.Name)
                 : null;
-            list.Add(new Identity(role.Path, $"{role.Path}.name", PrincipalKind.Role, arn, role.Username, role.Groups, role.AccessPolicies, MappingSource.CreatedRole, role.Name));
+            list.Add(new Identity(role.Path, PrincipalKind.Role, arn, role.Username, role.Groups, role.AccessPolicies, MappingSource.CreatedRole, role.Name));
         }
 
         foreach (var mapping in config.Access.MapRoles.Concat(config.Access.MapUsers))
         {
             IamArn? arn = Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.Kind == mapping.Kind ? parsed : null;
-            list.Add(new Identity(mapping.Path, $"{mapping.Path}.{mapping.ArnKey}", mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
+            list.Add(new Identity(mapping.Path, mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
         }
 
         return list;

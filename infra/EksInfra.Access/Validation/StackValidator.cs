@@ -386,7 +386,6 @@ public static partial class StackValidator
         /// <summary>Checks a mapping's ARN with the parse <see cref="Identity.All"/> made; only a failed one is parsed again, for its message.</summary>
         private void MappingArn(Identity mapping, AwsSettings aws)
         {
-            var path = mapping.ArnPath;
             var text = mapping.ArnText;
             if (text.Length == 0)
             {
@@ -397,11 +396,11 @@ public static partial class StackValidator
             {
                 if (!Arns.TryParse(text, out var parsed, out var error))
                 {
-                    Error(path, error);
+                    Error(mapping.ArnPath, error);
                 }
                 else if (parsed.Kind != mapping.Kind)
                 {
-                    Error(path, mapping.Kind == PrincipalKind.Role
+                    Error(mapping.ArnPath, mapping.Kind == PrincipalKind.Role
                         ? $"'{text}' is a user ARN; IAM users go under {access.Path}.mapUsers with 'userarn'"
                         : $"'{text}' is a role ARN; IAM roles go under {access.Path}.mapRoles with 'rolearn'");
                 }
@@ -413,13 +412,13 @@ public static partial class StackValidator
             // account than the account that your cluster is in"; aws-auth matches any account's ARN. Allowed, and said.
             if (aws.AccountId.Length > 0 && arn.AccountId != aws.AccountId && !aws.AllowedAccountIds.Contains(arn.AccountId))
             {
-                Warning(path, $"'{text}' is in account {arn.AccountId}, not the account this stack deploys into ({string.Join(", ", aws.AllowedAccountIds)}): whoever controls that account's {(arn.Kind == PrincipalKind.Role ? "role" : "user")} gets this access; EKS accepts it (a STANDARD access entry may name another account's principal), so check the account id is the one you mean");
+                Warning(mapping.ArnPath, $"'{text}' is in account {arn.AccountId}, not the account this stack deploys into ({string.Join(", ", aws.AllowedAccountIds)}): whoever controls that account's {(arn.Kind == PrincipalKind.Role ? "role" : "user")} gets this access; EKS accepts it (a STANDARD access entry may name another account's principal), so check the account id is the one you mean");
             }
 
             // A principal signs in through STS of its own partition, and the cluster's authenticator only sees its own.
             if (arn.Partition != aws.Partition && config.Aws.Region.Length > 0)
             {
-                Error(path, $"'{text}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
+                Error(mapping.ArnPath, $"'{text}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
             }
         }
 
