@@ -107,7 +107,7 @@ public static class Smoke
         null => "returned null",
         string s => s.Length > 0 ? null : "returned an empty string",
         YamlRoundTrip trip => trip.Events > 0 && YamlFloor.CountEvents(trip.Yaml) == trip.Events ? null : $"the emitted YAML does not read back as the {trip.Events} events parsed",
-        StackSource source => source.Values.Count > 0 && !source.ReadDiagnostics.Any(d => d.IsError) ? null : "the parse found errors or nothing",
+        StackSource source => (source.Values.Count > 0 || source.Bound is not null) && !source.ReadDiagnostics.Any(d => d.IsError) && !(source.Bound?.Diagnostics.Any(d => d.IsError) ?? false) ? null : "the read found errors or nothing",
         StackConfig config => config.Access.Roles.Count + config.Access.MapRoles.Count + config.Access.MapUsers.Count == identities ? null : "the bound model has the wrong number of identities",
         IReadOnlyList<Diagnostic> diagnostics => diagnostics.FirstOrDefault(d => d.IsError) is { } error ? $"validation error: {error}" : null,
         StackEvaluation evaluation => evaluation.IsValid ? null : $"invalid: {evaluation.Errors.First()}",

@@ -52,7 +52,7 @@ public sealed class ComputeStackTests
     private static Task<StackRun> RunAsync(string mode)
     {
         var text = Stack(mode);
-        var source = StackFileReader.Read("compute", "Pulumi.compute.yaml", Encoding.UTF8.GetBytes(text));
+        var source = StackFileReader.ReadValues("compute", "Pulumi.compute.yaml", Encoding.UTF8.GetBytes(text));
         var raw = source.Values.ToDictionary(v => v.Key, v => (string?)StackFiles.ToPulumiText(v.Value), StringComparer.Ordinal);
         return PulumiHarness.RunAsync("compute", raw);
     }

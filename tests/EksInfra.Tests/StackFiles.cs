@@ -20,7 +20,7 @@ internal static class StackFiles
     public static Dictionary<string, string?> RawValues(string stack)
     {
         var file = Path.Combine(RepoRoot, $"Pulumi.{stack}.yaml");
-        var source = StackFileReader.Read(stack, file, File.ReadAllBytes(file));
+        var source = StackFileReader.ReadValues(stack, file, File.ReadAllBytes(file));
         Assert.DoesNotContain(source.ReadDiagnostics, d => d.IsError);
         return source.Values.ToDictionary(v => v.Key, v => (string?)ToPulumiText(v.Value), StringComparer.Ordinal);
     }

@@ -1,3 +1,5 @@
+using EksInfra.Access.Model;
+
 namespace EksInfra.Access.Config;
 
 public enum ScalarKind
@@ -184,4 +186,11 @@ public sealed record StackSource(
     string StackName,
     IReadOnlyDictionary<string, ConfigNode> Values,
     IReadOnlyList<Diagnostic> ReadDiagnostics,
-    string? FileName = null);
+    string? FileName = null)
+{
+    /// <summary>
+    /// A stack file's config, bound as it was parsed, with every diagnostic of reading and binding; its
+    /// <see cref="Values"/> are then empty, since no tree of the file is kept (<see cref="StackFileReader.ReadValues"/> keeps one).
+    /// </summary>
+    public (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics)? Bound { get; init; }
+}

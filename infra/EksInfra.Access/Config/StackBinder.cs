@@ -16,34 +16,69 @@ public static class StackBinder
     public static (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics) Bind(StackSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        // A file that could not be read has no keys; saying each one is missing would bury the real error.
-        var ctx = new BindContext { ReadFailed = source.Values.Count == 0 && source.ReadDiagnostics.Any(d => d.IsError) };
-        ctx.Bag.AddRange(source.ReadDiagnostics);
+        if (source.Bound is { } bound)
+        {
+            return bound;
+        }
 
+        var binding = new Binding();
         foreach (var (key, node) in source.Values)
         {
+            binding.Entry(key, ConfigValue.Of(node));
+        }
+
+        return binding.Finish(source.StackName, source.ReadDiagnostics, SourceLocations.Of([.. source.Values.Values]));
+    }
+
+    /// <summary>
+    /// One stack's config keys, bound as they are read: from a tree (Pulumi's JSON) or straight from a stack file's
+    /// parser events, in which case the access model's long lists are bound one item at a time.
+    /// </summary>
+    internal sealed class Binding
+    {
+        private readonly BindContext ctx = new();
+        private readonly Dictionary<string, ConfigNode> values = new(StringComparer.Ordinal);
+        private AccessSettings? access;
+        private int keys;
+
+        public void Entry(string key, ConfigValue value)
+        {
+            keys++;
             if (key.StartsWith(Namespace + ":", StringComparison.Ordinal) && key is not (ClusterKey or AccessKey))
             {
-                ctx.Bag.Error(node, $"'{key}' is not a config key of this project; the keys are {ClusterKey} and {AccessKey}{Suggest(key, [ClusterKey, AccessKey])}");
+                ctx.Bag.Error(value.Path, $"'{key}' is not a config key of this project; the keys are {ClusterKey} and {AccessKey}{Suggest(key, [ClusterKey, AccessKey])}", value.Location);
             }
             else if (!key.Contains(':', StringComparison.Ordinal))
             {
-                ctx.Bag.Error(node, $"config key '{key}' has no namespace; write it as '{Namespace}:{key}' or 'aws:{key}'");
+                ctx.Bag.Error(value.Path, $"config key '{key}' has no namespace; write it as '{Namespace}:{key}' or 'aws:{key}'", value.Location);
+            }
+
+            if (key == AccessKey)
+            {
+                access = BindAccess(value, ctx, AccessKey);
+            }
+            else if (key is ClusterKey or AwsSettings.RegionPath or AwsSettings.AllowedAccountIdsPath)
+            {
+                values[key] = value.ReadWhole();
             }
         }
 
-        var aws = BindAws(source, ctx);
-        var cluster = BindCluster(Lookup(source, ClusterKey), ctx, ClusterKey);
-        var access = BindAccess(Lookup(source, AccessKey), ctx, AccessKey);
-        return (new StackConfig(source.StackName, aws, cluster, access, new SourceLocations([.. source.Values.Values])), ctx.Bag.ToSortedList());
+        /// <param name="readDiagnostics">What reading found; a file that could not be read has no keys, and saying each one is missing would bury the real error.</param>
+        public (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics) Finish(string stackName, IReadOnlyList<Diagnostic> readDiagnostics, SourceLocations locations)
+        {
+            ctx.ReadFailed = keys == 0 && readDiagnostics.Any(d => d.IsError);
+            ctx.Bag.AddRange(readDiagnostics);
+            var aws = BindAws(values, ctx);
+            var cluster = BindCluster(values.GetValueOrDefault(ClusterKey), ctx, ClusterKey);
+            access ??= BindAccess(null, ctx, AccessKey);
+            return (new StackConfig(stackName, aws, cluster, access, locations), ctx.Bag.ToSortedList());
+        }
     }
 
-    private static ConfigNode? Lookup(StackSource source, string key) => source.Values.TryGetValue(key, out var node) ? node : null;
-
-    private static AwsSettings BindAws(StackSource source, BindContext ctx)
+    private static AwsSettings BindAws(Dictionary<string, ConfigNode> source, BindContext ctx)
     {
         var region = "";
-        if (Lookup(source, AwsSettings.RegionPath) is { } regionNode)
+        if (source.GetValueOrDefault(AwsSettings.RegionPath) is { } regionNode)
         {
             region = ctx.String(regionNode) ?? "";
         }
@@ -53,7 +88,7 @@ public static class StackBinder
         }
 
         IReadOnlyList<string> accounts = [];
-        if (Lookup(source, AwsSettings.AllowedAccountIdsPath) is { } accountsNode)
+        if (source.GetValueOrDefault(AwsSettings.AllowedAccountIdsPath) is { } accountsNode)
         {
             accounts = ctx.StringList(accountsNode);
         }
@@ -180,14 +215,56 @@ public static class StackBinder
     private static List<KeyValuePair<string, string>> StringMap(MapReader owner, string key, BindContext ctx) =>
         [.. owner.Entries(key).Select(e => new KeyValuePair<string, string>(e.Key, ctx.String(e.Value) ?? ""))];
 
-    private static AccessSettings BindAccess(ConfigNode? node, BindContext ctx, string path)
+    private static readonly string[] AccessKeys = ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin", "namespaces", "nodeRoles"];
+
+    /// <summary>The access model: its lists and maps are bound item by item as they are read, the rest read whole.</summary>
+    private static AccessSettings BindAccess(ConfigValue? value, BindContext ctx, string path)
     {
-        if (node is null && !ctx.ReadFailed)
+        if (value is null && !ctx.ReadFailed)
         {
             ctx.Bag.Error(path, "required: add an 'eks-infra:access' map (authenticationMode, roles, mapRoles, mapUsers, groups)");
         }
 
-        var map = ctx.Map(node, path, ["authenticationMode", "roles", "mapRoles", "mapUsers", "mapAccounts", "groups", "clusterRoles", "externalGroups", "allowNoClusterAdmin", "namespaces", "nodeRoles"]);
+        var roles = new List<CreatedRoleSettings>();
+        var mapRoles = new List<MappingSettings>();
+        var mapUsers = new List<MappingSettings>();
+        var mapAccounts = new List<AccountSettings>();
+        var nodeRoles = new List<ExistingNodeRoleSettings>();
+        var groups = new List<GroupSettings>();
+        var clusterRoles = new List<ClusterRoleSettings>();
+        var namespaces = new List<NamespaceSettings>();
+        MapReader map;
+        if (value is { IsMap: true })
+        {
+            var rest = new List<KeyValuePair<string, ConfigNode>>();
+            value.ReadEntries((key, entry) =>
+            {
+                switch (key)
+                {
+                    case "roles": ctx.EachItem(entry, item => roles.Add(BindCreatedRole(item, ctx))); break;
+                    case "mapRoles": ctx.EachItem(entry, item => mapRoles.Add(BindMapping(item, ctx, PrincipalKind.Role))); break;
+                    case "mapUsers": ctx.EachItem(entry, item => mapUsers.Add(BindMapping(item, ctx, PrincipalKind.User))); break;
+                    case "mapAccounts": ctx.EachItem(entry, item => mapAccounts.Add(new AccountSettings(item.Path, ctx.String(item) ?? ""))); break;
+                    case "nodeRoles": ctx.EachItem(entry, item => nodeRoles.Add(BindExistingNodeRole(item, ctx))); break;
+                    case "groups": ctx.EachEntry(entry, key, (name, node) => groups.Add(BindGroup(name, node, ctx))); break;
+                    case "clusterRoles": ctx.EachEntry(entry, key, (name, node) => clusterRoles.Add(BindClusterRole(name, node, ctx))); break;
+                    case "namespaces": ctx.EachEntry(entry, key, (name, node) => namespaces.Add(BindNamespace(name, node, ctx))); break;
+                    default:
+                        if (ctx.KnownKey(entry.Path, entry.Location, key, AccessKeys))
+                        {
+                            rest.Add(new(key, entry.ReadWhole()));
+                        }
+
+                        break;
+                }
+            });
+            map = new MapReader(ctx, rest, path, AccessKeys, null, value);
+        }
+        else
+        {
+            map = ctx.Map(value?.ReadWhole(), path, AccessKeys);
+        }
+
         var mode = AccessSettings.DefaultMode;
         if (map.Get("authenticationMode") is { } modeNode && ctx.String(modeNode) is { } modeText && !AuthenticationModes.TryParse(modeText, out mode))
         {
@@ -195,19 +272,12 @@ public static class StackBinder
             mode = AccessSettings.DefaultMode;
         }
 
-        var roles = map.Items("roles").Select(item => BindCreatedRole(item, ctx)).ToList();
-        var mapRoles = map.Items("mapRoles").Select(item => BindMapping(item, ctx, PrincipalKind.Role)).ToList();
-        var mapUsers = map.Items("mapUsers").Select(item => BindMapping(item, ctx, PrincipalKind.User)).ToList();
-        var mapAccounts = map.Items("mapAccounts").Select(item => new AccountSettings(item.Path, ctx.String(item) ?? "")).ToList();
-        var groups = map.Entries("groups").Select(e => BindGroup(e.Key, e.Value, ctx)).ToList();
-        var clusterRoles = map.Entries("clusterRoles").Select(e => BindClusterRole(e.Key, e.Value, ctx)).ToList();
-        var namespaces = map.Entries("namespaces").Select(e => BindNamespace(e.Key, e.Value, ctx)).ToList();
         return new AccessSettings(
-            path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles, Declared: node is not null,
+            path, mode, roles, mapRoles, mapUsers, mapAccounts, groups, clusterRoles, Declared: value is not null,
             ExternalGroups: map.StringList("externalGroups"), AllowNoClusterAdmin: map.Bool("allowNoClusterAdmin") ?? false)
         {
             Namespaces = namespaces,
-            NodeRoles = [.. map.Items("nodeRoles").Select(item => BindExistingNodeRole(item, ctx))],
+            NodeRoles = nodeRoles,
         };
     }
 
@@ -352,29 +422,101 @@ public static class StackBinder
     {
         public DiagnosticBag Bag { get; } = new();
 
-        public bool ReadFailed { get; init; }
+        public bool ReadFailed { get; set; }
 
         public MapReader Map(ConfigNode? node, string path, string[] keys, bool optional = false)
         {
             switch (node)
             {
                 case null:
-                    return new MapReader(this, null, path, keys);
+                    return new MapReader(this, null, path, keys, null);
                 case ConfigScalar { Kind: ScalarKind.Null } when optional:
-                    return new MapReader(this, null, path, keys);
+                    return new MapReader(this, null, path, keys, null);
                 case ConfigMap map:
                     foreach (var (key, value) in map.Entries)
                     {
-                        if (!keys.Contains(key))
-                        {
-                            Bag.Error(value, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{Suggest(key, keys)}");
-                        }
+                        KnownKey(value.Path, value.Location, key, keys);
                     }
 
-                    return new MapReader(this, map, path, keys);
+                    return new MapReader(this, map.Entries, path, keys, map);
                 default:
                     Bag.Error(node, $"expected a map with keys {string.Join(", ", keys)}, found {node.KindName}");
-                    return new MapReader(this, null, path, keys);
+                    return new MapReader(this, null, path, keys, null);
+            }
+        }
+
+        /// <summary>Whether <paramref name="key"/> is one of <paramref name="keys"/>; an unknown one is an error, with the closest known key.</summary>
+        public bool KnownKey(string path, SourceLocation? location, string key, string[] keys)
+        {
+            if (keys.Contains(key))
+            {
+                return true;
+            }
+
+            Bag.Error(path, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{Suggest(key, keys)}", location);
+            return false;
+        }
+
+        /// <summary>A list's items, one at a time as they are read; anything else is <see cref="Items"/>' error.</summary>
+        public void EachItem(ConfigValue value, Action<ConfigNode> item)
+        {
+            if (value.IsList)
+            {
+                value.ReadItems(item);
+                return;
+            }
+
+            foreach (var node in Items(value.ReadWhole()))
+            {
+                item(node);
+            }
+        }
+
+        /// <summary>A map's entries, one at a time as they are read; anything else is <see cref="Entries"/>' error.</summary>
+        public void EachEntry(ConfigValue value, string key, Action<string, ConfigNode> entry)
+        {
+            if (value.IsMap)
+            {
+                value.ReadEntries((name, child) => entry(name, child.ReadWhole()));
+                return;
+            }
+
+            foreach (var (name, node) in Entries(value.ReadWhole(), key))
+            {
+                entry(name, node);
+            }
+        }
+
+        public IReadOnlyList<ConfigNode> Items(ConfigNode? node)
+        {
+            switch (node)
+            {
+                case null:
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return [];
+                case ConfigList list:
+                    return list.Items;
+                default:
+                    Bag.Error(node, $"expected a list, found {node.KindName}; write each entry on its own line starting with '- '");
+                    return [];
+            }
+        }
+
+        public IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries(ConfigNode? node, string key)
+        {
+            switch (node)
+            {
+                case null:
+                case ConfigScalar { Kind: ScalarKind.Null }:
+                    return [];
+                case ConfigMap m:
+                    return m.Entries;
+                case ConfigList l:
+                    Bag.Error(l, $"expected a map keyed by name, found a list; write '{key}: {{ NAME: {{ ... }} }}' instead of '- ...' items");
+                    return [];
+                default:
+                    Bag.Error(node, $"expected a map keyed by name, found {node.KindName}");
+                    return [];
             }
         }
 
@@ -464,28 +606,40 @@ public static class StackBinder
         private static string Describe(ConfigNode node) => node is ConfigScalar s ? $"{s.KindName} '{s.Value}'" : node.KindName;
     }
 
-    private sealed class MapReader(BindContext ctx, ConfigMap? map, string path, string[] keys)
+    /// <param name="node">The map's node (or, streamed, <paramref name="value"/>), asked for its position only when a required key is missing.</param>
+    private sealed class MapReader(BindContext ctx, IReadOnlyList<KeyValuePair<string, ConfigNode>>? entries, string path, string[] keys, ConfigNode? node, ConfigValue? value = null)
     {
-        public bool IsMap => map is not null;
+        public bool IsMap => entries is not null;
 
         public ConfigNode? Get(string key)
         {
             System.Diagnostics.Debug.Assert(keys.Contains(key), $"key {key} is not declared");
-            return map?[key];
+            if (entries is not null)
+            {
+                foreach (var (k, v) in entries)
+                {
+                    if (k == key)
+                    {
+                        return v;
+                    }
+                }
+            }
+
+            return null;
         }
 
         public string? String(string key) => Get(key) is { } node ? ctx.String(node) : null;
 
         public string RequiredString(string key, string what)
         {
-            var value = String(key);
-            if (string.IsNullOrWhiteSpace(value) && map is not null)
+            var text = String(key);
+            if (string.IsNullOrWhiteSpace(text) && entries is not null)
             {
-                var node = Get(key);
-                ctx.Bag.Error(node?.Path ?? ConfigPath.Child(path, key), $"required: {what}", node?.Location ?? map.Location);
+                var found = Get(key);
+                ctx.Bag.Error(found?.Path ?? ConfigPath.Child(path, key), $"required: {what}", found?.Location ?? node?.Location ?? value?.Location);
             }
 
-            return value ?? "";
+            return text ?? "";
         }
 
         public int? Int(string key) => Get(key) is { } node ? ctx.Int(node) : null;
@@ -494,37 +648,8 @@ public static class StackBinder
 
         public IReadOnlyList<string> StringList(string key) => Get(key) is { } node ? ctx.StringList(node) : [];
 
-        public IReadOnlyList<ConfigNode> Items(string key)
-        {
-            switch (Get(key))
-            {
-                case null:
-                case ConfigScalar { Kind: ScalarKind.Null }:
-                    return [];
-                case ConfigList list:
-                    return list.Items;
-                case var other:
-                    ctx.Bag.Error(other, $"expected a list, found {other.KindName}; write each entry on its own line starting with '- '");
-                    return [];
-            }
-        }
+        public IReadOnlyList<ConfigNode> Items(string key) => ctx.Items(Get(key));
 
-        public IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries(string key)
-        {
-            switch (Get(key))
-            {
-                case null:
-                case ConfigScalar { Kind: ScalarKind.Null }:
-                    return [];
-                case ConfigMap m:
-                    return m.Entries;
-                case ConfigList l:
-                    ctx.Bag.Error(l, $"expected a map keyed by name, found a list; write '{key}: {{ NAME: {{ ... }} }}' instead of '- ...' items");
-                    return [];
-                case var other:
-                    ctx.Bag.Error(other, $"expected a map keyed by name, found {other.KindName}");
-                    return [];
-            }
-        }
+        public IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries(string key) => ctx.Entries(Get(key), key);
     }
 }

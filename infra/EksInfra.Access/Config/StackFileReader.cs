@@ -16,7 +16,70 @@ public static class StackFileReader
             : Path.GetFileNameWithoutExtension(name);
     }
 
+    /// <summary>
+    /// Reads and binds a stack file in one pass over its parser events: the access model's lists are bound item by
+    /// item, so no tree of the file is alive from parse to plan; positions for later diagnostics are kept in a table.
+    /// </summary>
     public static StackSource Read(string stackName, string fileName, byte[] bytes)
+    {
+        var structure = new DiagnosticBag();
+        var binding = new StackBinder.Binding();
+        // About one node per 8 bytes in a generated or hand-written access model: the table is allocated once.
+        var positions = new PositionTable(fileName, bytes.Length / 8);
+        var outcome = YamlConfigReader.Stream(bytes, fileName, ConfigKey, positions, root =>
+        {
+            switch (root)
+            {
+                case null:
+                    structure.Error("config", EmptyFile, new SourceLocation(fileName, 1, 1));
+                    break;
+                case { IsMap: true }:
+                    var config = false;
+                    root.ReadEntries((key, value) =>
+                    {
+                        if (!KnownTopLevelKeys.Contains(key))
+                        {
+                            structure.Error(value.Path, UnknownTopLevelKey(key), value.Location);
+                        }
+
+                        if (key == ConfigKey)
+                        {
+                            config = true;
+                            ReadConfigBlock(value, binding.Entry, structure);
+                        }
+                    });
+                    if (!config)
+                    {
+                        structure.Error("config", NoConfigBlock, new SourceLocation(fileName, 1, 1));
+                    }
+
+                    break;
+                default:
+                    var node = root.ReadWhole();
+                    structure.Error("(file)", NotAMap(node), node.Location);
+                    break;
+            }
+        });
+
+        if (outcome.Failed)
+        {
+            // The file is not YAML: what was bound before the parser stopped is dropped, and only the reason is said.
+            var unread = new StackSource(stackName, new Dictionary<string, ConfigNode>(), outcome.Diagnostics, fileName);
+            return unread with { Bound = StackBinder.Bind(unread) };
+        }
+
+        var bag = new DiagnosticBag();
+        bag.AddRange(outcome.Diagnostics);
+        bag.AddRange(structure.ToSortedList());
+        var read = bag.ToSortedList();
+        return new StackSource(stackName, new Dictionary<string, ConfigNode>(), read, fileName)
+        {
+            Bound = binding.Finish(stackName, read, positions),
+        };
+    }
+
+    /// <summary>Reads a stack file's config values as trees, for callers that need the values themselves rather than the bound model.</summary>
+    public static StackSource ReadValues(string stackName, string fileName, byte[] bytes)
     {
         // Inside the file, config values sit under 'config:'; their config path is the key alone.
         var read = YamlConfigReader.ReadBytes(bytes, fileName, transparentKey: ConfigKey);
@@ -26,7 +89,7 @@ public static class StackFileReader
         switch (read.Root)
         {
             case null when !bag.HasErrors:
-                bag.Error("config", "the stack file is empty; it needs a 'config:' map with the eks-infra:cluster and eks-infra:access keys", new SourceLocation(fileName, 1, 1));
+                bag.Error("config", EmptyFile, new SourceLocation(fileName, 1, 1));
                 break;
             case null:
                 break;
@@ -35,38 +98,45 @@ public static class StackFileReader
                 {
                     if (!KnownTopLevelKeys.Contains(key))
                     {
-                        bag.Error(value.Path, $"'{key}' is not a stack file key; config values go under 'config:' as namespaced keys such as 'eks-infra:{key}'", value.Location);
+                        bag.Error(value.Path, UnknownTopLevelKey(key), value.Location);
                     }
                 }
 
-                ReadConfigBlock(top[ConfigKey], fileName, values, bag);
+                if (top[ConfigKey] is { } config)
+                {
+                    ReadConfigBlock(ConfigValue.Of(config), (key, value) => values[key] = value.ReadWhole(), bag);
+                }
+                else
+                {
+                    bag.Error("config", NoConfigBlock, new SourceLocation(fileName, 1, 1));
+                }
+
                 break;
             default:
-                bag.Error("(file)", $"the stack file must be a map with a 'config:' key, not {read.Root.KindName}", read.Root.Location);
+                bag.Error("(file)", NotAMap(read.Root), read.Root.Location);
                 break;
         }
 
         return new StackSource(stackName, values, bag.ToSortedList(), fileName);
     }
 
-    private static void ReadConfigBlock(ConfigNode? config, string fileName, SortedDictionary<string, ConfigNode> values, DiagnosticBag bag)
+    private const string EmptyFile = "the stack file is empty; it needs a 'config:' map with the eks-infra:cluster and eks-infra:access keys";
+
+    private const string NoConfigBlock = "the stack file has no 'config:' map; add one with the eks-infra:cluster and eks-infra:access keys";
+
+    private static string UnknownTopLevelKey(string key) => $"'{key}' is not a stack file key; config values go under 'config:' as namespaced keys such as 'eks-infra:{key}'";
+
+    private static string NotAMap(ConfigNode root) => $"the stack file must be a map with a 'config:' key, not {root.KindName}";
+
+    private static void ReadConfigBlock(ConfigValue config, Action<string, ConfigValue> entry, DiagnosticBag bag)
     {
-        switch (config)
+        if (config.IsMap)
         {
-            case null:
-                bag.Error("config", "the stack file has no 'config:' map; add one with the eks-infra:cluster and eks-infra:access keys", new SourceLocation(fileName, 1, 1));
-                return;
-            case ConfigMap map:
-                foreach (var (key, value) in map.Entries)
-                {
-                    values[key] = value;
-                }
-
-                return;
-            default:
-                bag.Error(ConfigKey, $"'config' must be a map of namespaced keys, not {config.KindName}", config.Location);
-                return;
+            config.ReadEntries(entry);
+            return;
         }
-    }
 
+        var node = config.ReadWhole();
+        bag.Error(ConfigKey, $"'config' must be a map of namespaced keys, not {node.KindName}", node.Location);
+    }
 }

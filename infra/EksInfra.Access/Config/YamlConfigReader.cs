@@ -27,65 +27,50 @@ public static partial class YamlConfigReader
     /// </param>
     public static ReadResult ReadBytes(byte[] bytes, string fileName, string rootPath = "", string? transparentKey = null)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length > MaxFileBytes)
-        {
-            return Fail(rootPath, $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit for a stack file; split the access model or remove generated content", new SourceLocation(fileName, 1, 1));
-        }
-
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            var offset = e.Index >= 0 ? e.Index : 0;
-            var line = 1 + bytes.Take(Math.Min(offset, bytes.Length)).Count(b => b == (byte)'\n');
-            return Fail(rootPath, "the file is not valid UTF-8; save it as UTF-8 (Pulumi reads stack files as UTF-8)", new SourceLocation(fileName, line, 1));
-        }
-
-        return ReadText(text.TrimStart('\uFEFF'), fileName, rootPath, transparentKey);
+        var text = Decode(bytes, fileName, rootPath, out var failure);
+        return text is null ? failure! : ReadText(text, fileName, rootPath, transparentKey);
     }
 
     public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var builder = new Builder(fileName, rootPath, transparentKey);
-        try
+        var reader = new EventReader(text, fileName, rootPath, transparentKey, positions: null);
+        ConfigNode? root = null;
+        var failed = reader.Run(parser =>
         {
-            var parser = new Parser(new StringReader(text));
-            parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
             {
-                return new ReadResult(null, []);
+                return;
             }
 
             parser.Consume<DocumentStart>();
-            var root = builder.ReadNode(parser, ConfigPlace.Root(rootPath));
-            parser.Consume<DocumentEnd>();
-            if (!parser.Accept<StreamEnd>(out _))
-            {
-                builder.Diagnostics.Error(rootPath.Length == 0 ? "(file)" : rootPath, "the file holds more than one YAML document; a stack file is one document", builder.At(parser.Current?.Start ?? Mark.Empty));
-            }
+            root = reader.ReadNode(ConfigPlace.Root(rootPath), NoRow);
+            reader.EndDocument();
+        });
+        return failed ?? new ReadResult(root, reader.Diagnostics.ToSortedList());
+    }
 
-            return new ReadResult(root, builder.Diagnostics.ToSortedList());
-        }
-        catch (YamlException e)
+    /// <summary>The file's text, or (as <paramref name="failure"/>) why it cannot be read at all.</summary>
+    private static string? Decode(byte[] bytes, string fileName, string rootPath, out ReadResult? failure)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        failure = null;
+        if (bytes.Length > MaxFileBytes)
         {
-            var hint = text.Contains('\t', StringComparison.Ordinal) && e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) is false && TabIndent().IsMatch(text)
-                ? "; the file indents with a tab, and YAML allows only spaces"
-                : "";
-            return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", builder.At(e.Start));
+            failure = Fail(rootPath, $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit for a stack file; split the access model or remove generated content", new SourceLocation(fileName, 1, 1));
+            return null;
         }
-        catch (InvalidOperationException e)
+
+        try
         {
-            // YamlDotNet throws this (not a YamlException) for some truncated flow collections.
-            return Fail(rootPath, $"the file is not valid YAML: {e.Message}; check for an unclosed '[' or '{{'", builder.At(Mark.Empty));
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
         }
-        catch (LimitExceededException e)
+        catch (DecoderFallbackException e)
         {
-            return Fail(rootPath, e.Message, new SourceLocation(fileName, 1, 1));
+            var offset = e.Index >= 0 ? e.Index : 0;
+            var line = 1 + bytes.Take(Math.Min(offset, bytes.Length)).Count(b => b == (byte)'\n');
+            failure = Fail(rootPath, "the file is not valid UTF-8; save it as UTF-8 (Pulumi reads stack files as UTF-8)", new SourceLocation(fileName, line, 1));
+            return null;
         }
     }
 
@@ -108,16 +93,218 @@ public static partial class YamlConfigReader
 
     private sealed class LimitExceededException(string message) : Exception(message);
 
-    private sealed class Builder(string fileName, string rootPath, string? transparentKey)
+    private sealed class TruncatedFlowException(string message) : Exception(message);
+
+    /// <summary>
+    /// YamlDotNet throws InvalidOperationException (not a YamlException) for some truncated flow collections; only
+    /// the parser's own is a YAML error, not one thrown by code reading the values.
+    /// </summary>
+    private sealed class GuardedParser(IParser inner) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            try
+            {
+                return inner.MoveNext();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new TruncatedFlowException(e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A value in the event stream, read when its reader asks: whole, or a list or map one entry at a time (only its
+    /// header node is made, the parent of its items' paths). An anchored value or an alias is read whole, since an
+    /// alias replays the anchored tree.
+    /// </summary>
+    private sealed class StreamedValue : ConfigValue
+    {
+        private readonly EventReader? reader;
+        private readonly ConfigPlace place;
+        private readonly int rowParent;
+        private ConfigNode? whole;
+        private bool read;
+
+        public StreamedValue(EventReader reader, ConfigPlace place, int rowParent)
+        {
+            this.reader = reader;
+            this.rowParent = rowParent;
+            var current = reader.Parser.Current;
+            this.place = reader.PlaceAt(place, current?.Start ?? Mark.Empty);
+            if (current is AnchorAlias || current is NodeEvent { Anchor.IsEmpty: false })
+            {
+                whole = reader.ReadNode(place, rowParent);
+                read = true;
+            }
+        }
+
+        public StreamedValue(ConfigNode node)
+        {
+            whole = node;
+            read = true;
+        }
+
+        public override string Path => whole?.Path ?? place.Path;
+
+        public override SourceLocation? Location => whole is not null ? whole.Location : new SourceLocation(place.File!, place.Line, place.Column);
+
+        public override bool IsList => whole is not null ? whole is ConfigList : !read && reader!.Parser.Current is SequenceStart;
+
+        public override bool IsMap => whole is not null ? whole is ConfigMap : !read && reader!.Parser.Current is MappingStart;
+
+        public override ConfigNode ReadWhole()
+        {
+            if (whole is null)
+            {
+                Claim();
+                whole = reader!.ReadNode(place, rowParent);
+            }
+
+            return whole;
+        }
+
+        public override void ReadItems(Action<ConfigNode> item)
+        {
+            ArgumentNullException.ThrowIfNull(item);
+            if (whole is not null)
+            {
+                Of(whole).ReadItems(item);
+                return;
+            }
+
+            Claim();
+            var start = reader!.Parser.Consume<SequenceStart>();
+            reader.ReadList(new ConfigList(place), start, rowParent, item);
+        }
+
+        public override void ReadEntries(Action<string, ConfigValue> entry)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            if (whole is not null)
+            {
+                Of(whole).ReadEntries(entry);
+                return;
+            }
+
+            Claim();
+            var start = reader!.Parser.Consume<MappingStart>();
+            reader.ReadMap(new ConfigMap(place), start, place, rowParent, entry);
+        }
+
+        /// <summary>Reads the value if its reader did not: its nodes are counted, its anchors kept, its positions recorded.</summary>
+        public void Finish()
+        {
+            if (!read)
+            {
+                ReadWhole();
+            }
+        }
+
+        private void Claim()
+        {
+            if (read)
+            {
+                throw new InvalidOperationException($"the value at {place.Path} was read already");
+            }
+
+            read = true;
+        }
+    }
+
+    /// <summary>What a parse found, and where it stopped when the file is not YAML at all.</summary>
+    internal sealed record Outcome(IReadOnlyList<Diagnostic> Diagnostics, bool Failed);
+
+    /// <summary>
+    /// Reads one stack file's document as a stream of config values: <paramref name="root"/> gets the document's root
+    /// value, to read whole or entry by entry. Positions of what is read below the <paramref name="transparentKey"/> map
+    /// go into <paramref name="positions"/>. When the file is not YAML, the outcome holds only that error, and whatever
+    /// <paramref name="root"/> saw before it must be dropped.
+    /// </summary>
+    internal static Outcome Stream(byte[] bytes, string fileName, string transparentKey, PositionTable positions, Action<ConfigValue?> root)
+    {
+        var text = Decode(bytes, fileName, "", out var failure);
+        if (text is null)
+        {
+            return new Outcome(failure!.Diagnostics, Failed: true);
+        }
+
+        var reader = new EventReader(text, fileName, "", transparentKey, positions);
+        var failed = reader.Run(parser =>
+        {
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                root(null);
+                return;
+            }
+
+            parser.Consume<DocumentStart>();
+            var value = reader.Value(ConfigPlace.Root(""), NoRow);
+            root(value);
+            value.Finish();
+            reader.EndDocument();
+        });
+        return failed is not null ? new Outcome(failed.Diagnostics, Failed: true) : new Outcome(reader.Diagnostics.ToSortedList(), Failed: false);
+    }
+
+    // Row parents: a node not recorded, and the transparent map, which is not recorded but whose children are the roots.
+    private const int NoRow = -2;
+    private const int TransparentRow = -3;
+
+    private sealed class EventReader(string text, string fileName, string rootPath, string? transparentKey, PositionTable? positions)
     {
         private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
+        private readonly GuardedParser parser = new GuardedParser(new Parser(new StringReader(text)));
         private int nodeCount;
 
         public DiagnosticBag Diagnostics { get; } = new();
 
+        public GuardedParser Parser => parser;
+
         public SourceLocation At(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
-        public ConfigNode ReadNode(IParser parser, ConfigPlace place)
+        /// <summary>Runs <paramref name="read"/> from the stream's start; a file that is not YAML gives its one error instead.</summary>
+        public ReadResult? Run(Action<IParser> read)
+        {
+            try
+            {
+                parser.Consume<StreamStart>();
+                read(parser);
+                return null;
+            }
+            catch (YamlException e)
+            {
+                var hint = text.Contains('\t', StringComparison.Ordinal) && e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) is false && TabIndent().IsMatch(text)
+                    ? "; the file indents with a tab, and YAML allows only spaces"
+                    : "";
+                return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", At(e.Start));
+            }
+            catch (TruncatedFlowException e)
+            {
+                return Fail(rootPath, $"the file is not valid YAML: {e.Message}; check for an unclosed '[' or '{{'", At(Mark.Empty));
+            }
+            catch (LimitExceededException e)
+            {
+                return Fail(rootPath, e.Message, new SourceLocation(fileName, 1, 1));
+            }
+        }
+
+        public void EndDocument()
+        {
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                Diagnostics.Error(rootPath.Length == 0 ? "(file)" : rootPath, "the file holds more than one YAML document; a stack file is one document", At(parser.Current?.Start ?? Mark.Empty));
+            }
+        }
+
+        /// <summary>The value that starts at the parser's current event, not yet read.</summary>
+        public StreamedValue Value(ConfigPlace place, int rowParent) => new(this, place, rowParent);
+
+        public ConfigNode ReadNode(ConfigPlace place, int rowParent)
         {
             var before = nodeCount;
             if (parser.TryConsume<AnchorAlias>(out var alias))
@@ -128,7 +315,9 @@ public static partial class YamlConfigReader
                 }
 
                 Count(target.Size);
-                return ConfigPath.Rebase(target.Node, place);
+                var copy = ConfigPath.Rebase(target.Node, place);
+                Record(copy, rowParent);
+                return copy;
             }
 
             ConfigNode node;
@@ -138,18 +327,14 @@ public static partial class YamlConfigReader
                 Count(1);
                 anchor = scalar.Anchor;
                 node = new ConfigScalar(At(place, scalar.Start), scalar.Value, Resolve(scalar));
+                EndRow(StartRow(place, scalar.Start, rowParent));
             }
             else if (parser.TryConsume<SequenceStart>(out var seq))
             {
                 Count(1);
                 anchor = seq.Anchor;
                 var list = new ConfigList(At(place, seq.Start));
-                var count = 0;
-                while (!parser.TryConsume<SequenceEnd>(out _))
-                {
-                    list.Add(ReadNode(parser, ConfigPlace.Item(list, count++)));
-                }
-
+                ReadList(list, seq, rowParent, list.Add);
                 node = list;
             }
             else if (parser.TryConsume<MappingStart>(out var mapStart))
@@ -157,42 +342,7 @@ public static partial class YamlConfigReader
                 Count(1);
                 anchor = mapStart.Anchor;
                 var map = new ConfigMap(At(place, mapStart.Start));
-                var keyLines = new List<int>();
-                Dictionary<string, int>? index = null;
-                List<ConfigNode>? merges = null;
-                while (!parser.TryConsume<MappingEnd>(out _))
-                {
-                    if (!parser.TryConsume<Scalar>(out var key))
-                    {
-                        // `username: {{SessionName}}` unquoted is a flow map whose key is another map, not text.
-                        var at = At(parser.Current?.Start ?? mapStart.Start);
-                        Diagnostics.Error(map.Path, "is YAML flow syntax ('{' opens a map), not text; quote it, e.g. \"{{SessionName}}\", if you meant a username template", at);
-                        parser.SkipThisAndNestedEvents();
-                        parser.SkipThisAndNestedEvents();
-                        continue;
-                    }
-
-                    var childPlace = key.Value == transparentKey && map.Path == rootPath ? ConfigPlace.Root("") : ConfigPlace.Entry(map, key.Value);
-                    var value = ReadNode(parser, childPlace);
-                    if (key.Value == MergeKey && key.Style == ScalarStyle.Plain)
-                    {
-                        (merges ??= []).Add(value);
-                        continue;
-                    }
-
-                    var first = IndexOfKey(map.Entries, ref index, key.Value);
-                    if (first >= 0)
-                    {
-                        Diagnostics.Error(childPlace.Path, $"the key '{key.Value}' appears twice in one map (first at line {keyLines[first]}); YAML keeps only one of them, so delete or merge the other", At(key.Start));
-                        continue;
-                    }
-
-                    index?.Add(key.Value, map.Entries.Count);
-                    map.Add(key.Value, value);
-                    keyLines.Add(Line(key.Start));
-                }
-
-                Merge(map, merges);
+                ReadMap(map, mapStart, place, rowParent, entry: null);
                 node = map;
             }
             else
@@ -209,15 +359,83 @@ public static partial class YamlConfigReader
             return node;
         }
 
-        private ConfigPlace At(ConfigPlace place, Mark mark) => place.At(fileName, Line(mark), (int)Math.Max(1, mark.Column));
+        /// <summary>Reads a list's items up to its end (its start already consumed), each as a node.</summary>
+        public void ReadList(ConfigList list, SequenceStart start, int rowParent, Action<ConfigNode> item)
+        {
+            var row = StartRow(list.Place, start.Start, rowParent);
+            var count = 0;
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                item(ReadNode(ConfigPlace.Item(list, count++), row));
+            }
 
-        private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
+            EndRow(row);
+        }
 
         /// <summary>
-        /// Applies <c>&lt;&lt;: *anchor</c> (or a list of them) as Pulumi's YAML reader does: keys the map sets itself
-        /// win, then earlier sources over later ones.
+        /// Reads a map's entries up to its end (its start already consumed), in file order, into <paramref name="map"/>
+        /// or, when <paramref name="entry"/> is given, to it one value at a time. Duplicate keys and flow-map keys become
+        /// diagnostics, and <c>&lt;&lt;: *anchor</c> entries follow the map's own, as Pulumi's YAML reader merges them:
+        /// keys the map sets itself win, then earlier sources over later ones.
         /// </summary>
-        private void Merge(ConfigMap map, List<ConfigNode>? merges)
+        public void ReadMap(ConfigMap map, MappingStart mapStart, ConfigPlace place, int rowParent, Action<string, ConfigValue>? entry)
+        {
+            var row = StartRow(place, mapStart.Start, rowParent);
+            var childRowParent = row >= 0 ? row : rowParent == TransparentRow ? PositionTable.Root : NoRow;
+            // Streamed, the map holds no entries: its keys are kept here, for duplicates and merges.
+            var keys = entry is null ? null : new List<string>();
+            var keyLines = new List<int>();
+            Dictionary<string, int>? index = null;
+            List<ConfigNode>? merges = null;
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                if (!parser.TryConsume<Scalar>(out var key))
+                {
+                    // `username: {{SessionName}}` unquoted is a flow map whose key is another map, not text.
+                    var at = At(parser.Current?.Start ?? mapStart.Start);
+                    Diagnostics.Error(map.Path, "is YAML flow syntax ('{' opens a map), not text; quote it, e.g. \"{{SessionName}}\", if you meant a username template", at);
+                    parser.SkipThisAndNestedEvents();
+                    parser.SkipThisAndNestedEvents();
+                    continue;
+                }
+
+                var transparent = key.Value == transparentKey && map.Path == rootPath;
+                var childPlace = transparent ? ConfigPlace.Root("") : ConfigPlace.Entry(map, key.Value);
+                if (key.Value == MergeKey && key.Style == ScalarStyle.Plain)
+                {
+                    (merges ??= []).Add(ReadNode(childPlace, NoRow));
+                    continue;
+                }
+
+                var first = IndexOfKey(keys, map, ref index, key.Value);
+                if (first >= 0)
+                {
+                    ReadNode(childPlace, NoRow);
+                    Diagnostics.Error(childPlace.Path, $"the key '{key.Value}' appears twice in one map (first at line {keyLines[first]}); YAML keeps only one of them, so delete or merge the other", At(key.Start));
+                    continue;
+                }
+
+                index?.Add(key.Value, keyLines.Count);
+                keys?.Add(key.Value);
+                keyLines.Add(Line(key.Start));
+                var valueRowParent = transparent && positions is not null ? TransparentRow : childRowParent;
+                if (entry is null)
+                {
+                    map.Add(key.Value, ReadNode(childPlace, valueRowParent));
+                }
+                else
+                {
+                    var value = new StreamedValue(this, childPlace, valueRowParent);
+                    entry(key.Value, value);
+                    value.Finish();
+                }
+            }
+
+            Merge(map, merges, keys, childRowParent, entry);
+            EndRow(row);
+        }
+
+        private void Merge(ConfigMap map, List<ConfigNode>? merges, List<string>? keys, int childRowParent, Action<string, ConfigValue>? entry)
         {
             if (merges is null)
             {
@@ -235,24 +453,60 @@ public static partial class YamlConfigReader
 
                 foreach (var (key, value) in from.Entries)
                 {
-                    if (map[key] is null)
+                    if (keys is null ? map[key] is null : !keys.Contains(key))
                     {
-                        map.Add(key, ConfigPath.Rebase(value, ConfigPlace.Entry(map, key)));
+                        keys?.Add(key);
+                        var copy = ConfigPath.Rebase(value, ConfigPlace.Entry(map, key));
+                        Record(copy, childRowParent);
+                        if (entry is null)
+                        {
+                            map.Add(key, copy);
+                        }
+                        else
+                        {
+                            entry(key, new StreamedValue(copy));
+                        }
                     }
                 }
             }
         }
 
+        private int StartRow(ConfigPlace place, Mark start, int rowParent) =>
+            positions is null || rowParent is NoRow or TransparentRow ? NoRow : positions.Start(place, Line(start), (int)Math.Max(1, start.Column));
+
+        private void EndRow(int row)
+        {
+            if (row >= 0)
+            {
+                positions!.End(row);
+            }
+        }
+
+        private void Record(ConfigNode node, int rowParent)
+        {
+            if (positions is not null && rowParent is not (NoRow or TransparentRow))
+            {
+                positions.Add(node);
+            }
+        }
+
+        public ConfigPlace PlaceAt(ConfigPlace place, Mark mark) => At(place, mark);
+
+        private ConfigPlace At(ConfigPlace place, Mark mark) => place.At(fileName, Line(mark), (int)Math.Max(1, mark.Column));
+
+        private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
+
         /// <summary>Where a key already stands in the map: a scan for the small maps a stack file is made of, an index for large ones.</summary>
-        private static int IndexOfKey(IReadOnlyList<KeyValuePair<string, ConfigNode>> entries, ref Dictionary<string, int>? index, string key)
+        private static int IndexOfKey(List<string>? keys, ConfigMap map, ref Dictionary<string, int>? index, string key)
         {
             const int ScanLimit = 16;
-            if (index is null && entries.Count >= ScanLimit)
+            var count = keys?.Count ?? map.Entries.Count;
+            if (index is null && count >= ScanLimit)
             {
                 index = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (var i = 0; i < entries.Count; i++)
+                for (var i = 0; i < count; i++)
                 {
-                    index[entries[i].Key] = i;
+                    index[KeyAt(i)] = i;
                 }
             }
 
@@ -261,15 +515,17 @@ public static partial class YamlConfigReader
                 return index.TryGetValue(key, out var at) ? at : -1;
             }
 
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < count; i++)
             {
-                if (entries[i].Key == key)
+                if (KeyAt(i) == key)
                 {
                     return i;
                 }
             }
 
             return -1;
+
+            string KeyAt(int i) => keys is null ? map.Entries[i].Key : keys[i];
         }
 
         private void Count(int n)
