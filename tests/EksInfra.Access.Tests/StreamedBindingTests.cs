@@ -97,6 +97,30 @@ public class StreamedBindingTests
     public void Edge_files_bind_the_same_streamed_as_from_trees(string name, string yaml) =>
         AssertSameBinding(Encoding.UTF8.GetBytes(yaml), $"Pulumi.{name}.yaml");
 
+    /// <summary>Bytes the streamed read decodes as it parses: byte order marks (one or several), bad UTF-8 early and late, a tab with a BOM.</summary>
+    public static TheoryData<string, byte[]> EdgeBytes()
+    {
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        var valid = Encoding.UTF8.GetBytes(Stack("mapRoles:\n  - { rolearn: \"arn:aws:iam::123456789012:role/a\", username: a, groups: [system:masters] }\n"));
+        return new()
+        {
+            { "one-bom", [.. bom, .. valid] },
+            { "two-boms", [.. bom, .. bom, .. valid] },
+            { "bom-only", bom },
+            { "bad-utf8-first-byte", [0xFF, .. valid] },
+            { "bad-utf8-late", [.. valid, 0x23, 0x20, 0xC3, 0x28, 0x0A] },
+            { "overlong-slash", [.. valid, 0x23, 0xC0, 0xAF, 0x0A] },
+            { "lone-surrogate", [.. valid, 0x23, 0xED, 0xA0, 0x80, 0x0A] },
+            { "bom-then-tab", [.. bom, .. Encoding.UTF8.GetBytes("config:\n\taws:region: x\n")] },
+            { "bom-in-the-middle", [.. valid[..20], .. bom, .. valid[20..]] },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(EdgeBytes))]
+    public void Edge_bytes_bind_the_same_streamed_as_from_trees(string name, byte[] bytes) =>
+        AssertSameBinding(bytes, $"Pulumi.{name}.yaml");
+
     [Fact]
     public void Generated_stacks_bind_the_same_streamed_as_from_trees() =>
         StackGen.Stack.Sample(spec => AssertSameBinding(Encoding.UTF8.GetBytes(spec.ToYaml()), "Pulumi.gen.yaml"), iter: 60);

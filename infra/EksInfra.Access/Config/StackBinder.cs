@@ -249,12 +249,11 @@ public static class StackBinder
                     case "groups": ctx.EachEntry(entry, key, (name, node) => groups.Add(BindGroup(name, node, ctx))); break;
                     case "clusterRoles": ctx.EachEntry(entry, key, (name, node) => clusterRoles.Add(BindClusterRole(name, node, ctx))); break;
                     case "namespaces": ctx.EachEntry(entry, key, (name, node) => namespaces.Add(BindNamespace(name, node, ctx))); break;
+                    case var known when AccessKeys.Contains(known):
+                        rest.Add(new(key, entry.ReadWhole()));
+                        break;
                     default:
-                        if (ctx.KnownKey(entry.Path, entry.Location, key, AccessKeys))
-                        {
-                            rest.Add(new(key, entry.ReadWhole()));
-                        }
-
+                        ctx.UnknownKey(entry.Path, entry.Location, key, AccessKeys);
                         break;
                 }
             });
@@ -337,7 +336,7 @@ public static class StackBinder
 
     private static CreatedRoleSettings BindCreatedRole(ConfigNode node, BindContext ctx)
     {
-        var map = ctx.Map(node, node.Path, ["name", "path", "username", "groups", "assumedBy", "maxSessionDuration", "accessPolicies"]);
+        var map = ctx.Map(node, node.Path, CreatedRoleKeys);
         return new CreatedRoleSettings(
             node.Path,
             map.RequiredString("name", "the IAM role name this stack creates, e.g. 'eks-admin-role'"),
@@ -349,10 +348,15 @@ public static class StackBinder
             BindAccessPolicies(map, ctx));
     }
 
+    private static readonly string[] RoleMappingKeys = ["rolearn", "username", "groups", "accessPolicies"];
+    private static readonly string[] UserMappingKeys = ["userarn", "username", "groups", "accessPolicies"];
+    private static readonly string[] CreatedRoleKeys = ["name", "path", "username", "groups", "assumedBy", "maxSessionDuration", "accessPolicies"];
+    private static readonly string[] GroupKeys = ["clusterRole", "namespaces"];
+
     private static MappingSettings BindMapping(ConfigNode node, BindContext ctx, PrincipalKind kind)
     {
         var arnKey = kind == PrincipalKind.Role ? "rolearn" : "userarn";
-        var map = ctx.Map(node, node.Path, [arnKey, "username", "groups", "accessPolicies"]);
+        var map = ctx.Map(node, node.Path, kind == PrincipalKind.Role ? RoleMappingKeys : UserMappingKeys);
         return new MappingSettings(
             node.Path,
             kind,
@@ -362,16 +366,25 @@ public static class StackBinder
             BindAccessPolicies(map, ctx));
     }
 
-    private static List<AccessPolicySettings> BindAccessPolicies(MapReader owner, BindContext ctx) =>
-        [.. owner.Items("accessPolicies").Select(item =>
+    private static readonly string[] AccessPolicyKeys = ["policy", "namespaces"];
+
+    private static List<AccessPolicySettings> BindAccessPolicies(MapReader owner, BindContext ctx)
+    {
+        // Most mappings have none: no list is grown, and no iterator made, for them.
+        var items = owner.Items("accessPolicies");
+        var policies = new List<AccessPolicySettings>(items.Count);
+        foreach (var item in items)
         {
-            var map = ctx.Map(item, item.Path, ["policy", "namespaces"]);
-            return new AccessPolicySettings(item.Path, map.RequiredString("policy", "an EKS access policy name, e.g. 'AmazonEKSViewPolicy'"), map.StringList("namespaces"));
-        })];
+            var map = ctx.Map(item, item.Path, AccessPolicyKeys);
+            policies.Add(new AccessPolicySettings(item.Path, map.RequiredString("policy", "an EKS access policy name, e.g. 'AmazonEKSViewPolicy'"), map.StringList("namespaces")));
+        }
+
+        return policies;
+    }
 
     private static GroupSettings BindGroup(string name, ConfigNode node, BindContext ctx)
     {
-        var map = ctx.Map(node, node.Path, ["clusterRole", "namespaces"]);
+        var map = ctx.Map(node, node.Path, GroupKeys);
         return new GroupSettings(node.Path, name, map.RequiredString("clusterRole", "the ClusterRole the group is bound to, e.g. 'read-only' or 'view'"), map.StringList("namespaces"));
     }
 
@@ -435,7 +448,10 @@ public static class StackBinder
                 case ConfigMap map:
                     foreach (var (key, value) in map.Entries)
                     {
-                        KnownKey(value.Path, value.Location, key, keys);
+                        if (!keys.Contains(key))
+                        {
+                            UnknownKey(value.Path, value.Location, key, keys);
+                        }
                     }
 
                     return new MapReader(this, map.Entries, path, keys, map);
@@ -445,17 +461,9 @@ public static class StackBinder
             }
         }
 
-        /// <summary>Whether <paramref name="key"/> is one of <paramref name="keys"/>; an unknown one is an error, with the closest known key.</summary>
-        public bool KnownKey(string path, SourceLocation? location, string key, string[] keys)
-        {
-            if (keys.Contains(key))
-            {
-                return true;
-            }
-
+        /// <summary>A key that is not one of <paramref name="keys"/>: an error, with the closest known key.</summary>
+        public void UnknownKey(string path, SourceLocation? location, string key, string[] keys) =>
             Bag.Error(path, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{Suggest(key, keys)}", location);
-            return false;
-        }
 
         /// <summary>A list's items, one at a time as they are read; anything else is <see cref="Items"/>' error.</summary>
         public void EachItem(ConfigValue value, Action<ConfigNode> item)
@@ -586,12 +594,18 @@ public static class StackBinder
             }
         }
 
-        public IReadOnlyList<string> StringList(ConfigNode node)
+        public string[] StringList(ConfigNode node)
         {
             switch (node)
             {
                 case ConfigList list:
-                    return [.. list.Items.Select(String).Select(s => s ?? "")];
+                    var strings = new string[list.Items.Count];
+                    for (var i = 0; i < strings.Length; i++)
+                    {
+                        strings[i] = String(list.Items[i]) ?? "";
+                    }
+
+                    return strings;
                 case ConfigScalar { Kind: ScalarKind.Null }:
                     return [];
                 case ConfigScalar { Kind: ScalarKind.Text } s:
@@ -646,7 +660,7 @@ public static class StackBinder
 
         public bool? Bool(string key) => Get(key) is { } node ? ctx.Bool(node) : null;
 
-        public IReadOnlyList<string> StringList(string key) => Get(key) is { } node ? ctx.StringList(node) : [];
+        public string[] StringList(string key) => Get(key) is { } node ? ctx.StringList(node) : [];
 
         public IReadOnlyList<ConfigNode> Items(string key) => ctx.Items(Get(key));
 

@@ -13,6 +13,8 @@ public static partial class YamlConfigReader
 {
     private const string MergeKey = "<<";
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>A stack file larger than this is refused before parsing: nothing legitimate comes close.</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
@@ -34,7 +36,7 @@ public static partial class YamlConfigReader
     public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new EventReader(text, fileName, rootPath, transparentKey, positions: null);
+        var reader = new EventReader(new StringReader(text), () => text, fileName, rootPath, transparentKey, positions: null);
         ConfigNode? root = null;
         var failed = reader.Run(parser =>
         {
@@ -226,13 +228,22 @@ public static partial class YamlConfigReader
     /// </summary>
     internal static Outcome Stream(byte[] bytes, string fileName, string transparentKey, PositionTable positions, Action<ConfigValue?> root)
     {
-        var text = Decode(bytes, fileName, "", out var failure);
-        if (text is null)
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length > MaxFileBytes || !System.Text.Unicode.Utf8.IsValid(bytes))
         {
+            Decode(bytes, fileName, "", out var failure);
             return new Outcome(failure!.Diagnostics, Failed: true);
         }
 
-        var reader = new EventReader(text, fileName, "", transparentKey, positions);
+        // Decoded as the parser reads, not into one string first; leading byte order marks are skipped, as ReadBytes trims them.
+        var start = 0;
+        while (bytes.AsSpan(start).StartsWith(Utf8Bom))
+        {
+            start += Utf8Bom.Length;
+        }
+
+        using var text = new StreamReader(new MemoryStream(bytes, start, bytes.Length - start, writable: false), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false);
+        var reader = new EventReader(text, () => Encoding.UTF8.GetString(bytes, start, bytes.Length - start), fileName, "", transparentKey, positions);
         var failed = reader.Run(parser =>
         {
             if (parser.Accept<StreamEnd>(out _))
@@ -254,10 +265,12 @@ public static partial class YamlConfigReader
     private const int NoRow = -2;
     private const int TransparentRow = -3;
 
-    private sealed class EventReader(string text, string fileName, string rootPath, string? transparentKey, PositionTable? positions)
+    /// <param name="text">The text being parsed, asked for only when it is not YAML (to tell a tab-indented file).</param>
+    private sealed class EventReader(TextReader input, Func<string> text, string fileName, string rootPath, string? transparentKey, PositionTable? positions)
     {
         private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
-        private readonly GuardedParser parser = new GuardedParser(new Parser(new StringReader(text)));
+        private readonly List<int> keyLines = [];
+        private readonly GuardedParser parser = new(new Parser(input));
         private int nodeCount;
 
         public DiagnosticBag Diagnostics { get; } = new();
@@ -277,7 +290,8 @@ public static partial class YamlConfigReader
             }
             catch (YamlException e)
             {
-                var hint = text.Contains('\t', StringComparison.Ordinal) && e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) is false && TabIndent().IsMatch(text)
+                var whole = text();
+                var hint = whole.Contains('\t', StringComparison.Ordinal) && e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) is false && TabIndent().IsMatch(whole)
                     ? "; the file indents with a tab, and YAML allows only spaces"
                     : "";
                 return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", At(e.Start));
@@ -382,9 +396,10 @@ public static partial class YamlConfigReader
         {
             var row = StartRow(place, mapStart.Start, rowParent);
             var childRowParent = row >= 0 ? row : rowParent == TransparentRow ? PositionTable.Root : NoRow;
-            // Streamed, the map holds no entries: its keys are kept here, for duplicates and merges.
+            // Streamed, the map holds no entries: its keys are kept here, for duplicates and merges. Key lines are
+            // kept on one stack for the whole file, each map's above its parent's, so no map allocates a list for them.
             var keys = entry is null ? null : new List<string>();
-            var keyLines = new List<int>();
+            var keyLineBase = keyLines.Count;
             Dictionary<string, int>? index = null;
             List<ConfigNode>? merges = null;
             while (!parser.TryConsume<MappingEnd>(out _))
@@ -411,11 +426,11 @@ public static partial class YamlConfigReader
                 if (first >= 0)
                 {
                     ReadNode(childPlace, NoRow);
-                    Diagnostics.Error(childPlace.Path, $"the key '{key.Value}' appears twice in one map (first at line {keyLines[first]}); YAML keeps only one of them, so delete or merge the other", At(key.Start));
+                    Diagnostics.Error(childPlace.Path, $"the key '{key.Value}' appears twice in one map (first at line {keyLines[keyLineBase + first]}); YAML keeps only one of them, so delete or merge the other", At(key.Start));
                     continue;
                 }
 
-                index?.Add(key.Value, keyLines.Count);
+                index?.Add(key.Value, keyLines.Count - keyLineBase);
                 keys?.Add(key.Value);
                 keyLines.Add(Line(key.Start));
                 var valueRowParent = transparent && positions is not null ? TransparentRow : childRowParent;
@@ -431,6 +446,7 @@ public static partial class YamlConfigReader
                 }
             }
 
+            keyLines.RemoveRange(keyLineBase, keyLines.Count - keyLineBase);
             Merge(map, merges, keys, childRowParent, entry);
             EndRow(row);
         }
