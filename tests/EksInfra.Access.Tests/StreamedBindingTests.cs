@@ -90,6 +90,40 @@ public class StreamedBindingTests
         { "flow-map-username", Stack("mapRoles:\n  - rolearn: \"arn:aws:iam::123456789012:role/a\"\n    username: {{SessionName}}\n    groups: [system:masters]\n") },
         { "keys-with-dots", Stack("namespaces:\n  team.a: { labels: { app.kubernetes.io/name: x, \"bad label\": y } }\ngroups:\n  g.1: { clusterRole: view, namespaces: [team.a] }\n") },
         { "tab-indent", "config:\n\taws:region: us-west-2\n" },
+        { "mapping-items-bound-without-nodes-and-declined", Stack("""
+            mapRoles:
+              - { rolearn: "arn:aws:iam::123456789012:role/simple", username: simple, groups: [system:masters, readers] }
+              - { rolearn: "arn:aws:iam::123456789012:role/no-groups", username: no-groups }
+              - { rolearn: "arn:aws:iam::123456789012:role/empty-groups", username: e, groups: [] }
+              - { rolearn: "arn:aws:iam::123456789012:role/unknown", username: u, group: [readers] }
+              - { rolearn: "arn:aws:iam::123456789012:role/no-username", groups: [readers] }
+              - { rolearn: "arn:aws:iam::123456789012:role/blank", username: "  ", groups: [readers] }
+              - { rolearn: "arn:aws:iam::123456789012:role/scalar-groups", username: s, groups: readers }
+              - { rolearn: "arn:aws:iam::123456789012:role/null-groups", username: n, groups: ~ }
+              - { rolearn: "arn:aws:iam::123456789012:role/number-group", username: g, groups: [readers, 42, true] }
+              - { rolearn: "arn:aws:iam::123456789012:role/dup", username: a, username: b }
+              - { rolearn: "arn:aws:iam::123456789012:role/quoted-merge", username: q, "<<": x }
+              - { rolearn: "arn:aws:iam::123456789012:role/tagged", username: !!str 123, groups: [!!str 7] }
+              - { rolearn: 123456789012, username: number-arn }
+              - { rolearn: "arn:aws:iam::123456789012:role/anchored", username: &who anchored, groups: [&g readers] }
+              - { rolearn: "arn:aws:iam::123456789012:role/aliased", username: *who, groups: [*g] }
+              - { rolearn: "arn:aws:iam::123456789012:role/policies", username: p, accessPolicies: [ { policy: AmazonEKSViewPolicy } ] }
+              - { rolearn: "arn:aws:iam::123456789012:role/nested", username: { a: b }, groups: [[x]] }
+              - rolearn: "arn:aws:iam::123456789012:role/block"
+                username: "block-{{SessionName}}"
+                groups:
+                  - readers
+              - "not a map"
+              - ~
+              - [ "a", "list" ]
+            mapUsers:
+              - { userarn: "arn:aws:iam::123456789012:user/alice", username: alice, groups: [readers] }
+              - { rolearn: "arn:aws:iam::123456789012:user/bob", username: bob }
+            groups: { readers: { clusterRole: view } }
+            """) },
+        { "mapping-item-longer-than-the-buffer", Stack("mapRoles:\n  - { rolearn: \"arn:aws:iam::123456789012:role/many\", username: many, groups: [" + string.Join(", ", Enumerable.Range(0, 100).Select(i => $"g{i}")) + "] }\n  - { rolearn: \"arn:aws:iam::123456789012:role/after\", username: after, groups: [g1] }\n") },
+        { "syntax-error-inside-a-simple-item", Stack("mapRoles:\n  - { rolearn: \"arn:aws:iam::123456789012:role/a\", username: a, groups: [readers }\n") },
+        { "alias-to-nothing-inside-an-item", Stack("mapRoles:\n  - { rolearn: \"arn:aws:iam::123456789012:role/a\", username: *nothing, groups: [readers] }\n") },
     };
 
     [Theory]

@@ -27,6 +27,13 @@ public abstract class ConfigValue
     public abstract void ReadItems(Action<ConfigNode> item);
 
     /// <summary>
+    /// Like <see cref="ReadItems(Action{ConfigNode})"/>, but an item that is a plain map of scalars and lists of scalars
+    /// (no anchors, aliases, tags or merge keys) is first offered to <paramref name="simple"/> as it was read, without a
+    /// node; only when that declines is the item built as a node for <paramref name="item"/>. A tree offers nothing.
+    /// </summary>
+    public virtual void ReadItems(Func<SimpleMap, bool> simple, Action<ConfigNode> item) => ReadItems(item);
+
+    /// <summary>
     /// Calls <paramref name="entry"/> with each key and value of a map, in file order, merge keys' entries last; a value
     /// the callback leaves unread is read (and checked) anyway.
     /// </summary>
@@ -64,5 +71,83 @@ public abstract class ConfigValue
                 entry(key, new TreeValue(value));
             }
         }
+    }
+}
+
+/// <summary>
+/// A list item read straight from parser events that is a map of plain scalars and lists of plain scalars: the large
+/// part of an access model (each mapRoles and mapUsers entry), bound without a node. A binder that finds anything it
+/// would have to report declines it, and the item is bound from a node as usual, so every diagnostic keeps one source.
+/// </summary>
+public sealed class SimpleMap
+{
+    private readonly List<(string Key, int ValueStart, int ValueEnd)> entries = [];
+    private readonly List<(string Text, ScalarKind Kind)> scalars = [];
+
+    /// <summary>The item's config path.</summary>
+    public string Path { get; private set; } = "";
+
+    public int Count => entries.Count;
+
+    public string Key(int entry) => entries[entry].Key;
+
+    /// <summary>The entry's value when it is a single string scalar.</summary>
+    public bool TryText(int entry, out string text)
+    {
+        var (_, start, _) = entries[entry];
+        var isText = start >= 0 && scalars[start].Kind == ScalarKind.Text;
+        text = isText ? scalars[start].Text : "";
+        return isText;
+    }
+
+    /// <summary>The entry's value when it is a list whose every item is a string scalar.</summary>
+    public bool TryTextList(int entry, out string[] texts)
+    {
+        var (_, start, end) = entries[entry];
+        texts = [];
+        if (start >= 0)
+        {
+            return false;
+        }
+
+        var first = -2 - start;
+        texts = new string[end - first];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var (text, kind) = scalars[first + i];
+            if (kind != ScalarKind.Text)
+            {
+                texts = [];
+                return false;
+            }
+
+            texts[i] = text;
+        }
+
+        return true;
+    }
+
+    internal void Reset(string path)
+    {
+        Path = path;
+        entries.Clear();
+        scalars.Clear();
+    }
+
+    /// <summary>An entry whose value is one scalar.</summary>
+    internal void AddScalar(string key, string text, ScalarKind kind)
+    {
+        entries.Add((key, scalars.Count, scalars.Count + 1));
+        scalars.Add((text, kind));
+    }
+
+    /// <summary>An entry whose value is a list; its items follow with <see cref="AddItem"/>.</summary>
+    internal void StartList(string key) => entries.Add((key, -2 - scalars.Count, scalars.Count));
+
+    internal void AddItem(string text, ScalarKind kind)
+    {
+        scalars.Add((text, kind));
+        var (key, start, _) = entries[^1];
+        entries[^1] = (key, start, scalars.Count);
     }
 }

@@ -242,8 +242,8 @@ public static class StackBinder
                 switch (key)
                 {
                     case "roles": ctx.EachItem(entry, item => roles.Add(BindCreatedRole(item, ctx))); break;
-                    case "mapRoles": ctx.EachItem(entry, item => mapRoles.Add(BindMapping(item, ctx, PrincipalKind.Role))); break;
-                    case "mapUsers": ctx.EachItem(entry, item => mapUsers.Add(BindMapping(item, ctx, PrincipalKind.User))); break;
+                    case "mapRoles": ctx.EachItem(entry, simple => TryBindSimpleMapping(simple, PrincipalKind.Role, mapRoles), item => mapRoles.Add(BindMapping(item, ctx, PrincipalKind.Role))); break;
+                    case "mapUsers": ctx.EachItem(entry, simple => TryBindSimpleMapping(simple, PrincipalKind.User, mapUsers), item => mapUsers.Add(BindMapping(item, ctx, PrincipalKind.User))); break;
                     case "mapAccounts": ctx.EachItem(entry, item => mapAccounts.Add(new AccountSettings(item.Path, ctx.String(item) ?? ""))); break;
                     case "nodeRoles": ctx.EachItem(entry, item => nodeRoles.Add(BindExistingNodeRole(item, ctx))); break;
                     case "groups": ctx.EachEntry(entry, key, (name, node) => groups.Add(BindGroup(name, node, ctx))); break;
@@ -352,6 +352,37 @@ public static class StackBinder
     private static readonly string[] UserMappingKeys = ["userarn", "username", "groups", "accessPolicies"];
     private static readonly string[] CreatedRoleKeys = ["name", "path", "username", "groups", "assumedBy", "maxSessionDuration", "accessPolicies"];
     private static readonly string[] GroupKeys = ["clusterRole", "namespaces"];
+
+    /// <summary>
+    /// A mapping that <see cref="BindMapping"/> would bind without a finding (its ARN key and username set to text, groups a
+    /// list of text, nothing else), bound without a node; anything else is declined and goes to <see cref="BindMapping"/>,
+    /// which holds every rule and message.
+    /// </summary>
+    private static bool TryBindSimpleMapping(SimpleMap map, PrincipalKind kind, List<MappingSettings> mappings)
+    {
+        var arnKey = kind == PrincipalKind.Role ? "rolearn" : "userarn";
+        string? arn = null, username = null;
+        string[] groups = [];
+        for (var i = 0; i < map.Count; i++)
+        {
+            var key = map.Key(i);
+            var ok = key == arnKey ? map.TryText(i, out arn)
+                : key == "username" ? map.TryText(i, out username)
+                : key == "groups" && map.TryTextList(i, out groups);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(arn) || string.IsNullOrWhiteSpace(username))
+        {
+            return false;
+        }
+
+        mappings.Add(new MappingSettings(map.Path, kind, arn, username, groups, new List<AccessPolicySettings>(0)));
+        return true;
+    }
 
     private static MappingSettings BindMapping(ConfigNode node, BindContext ctx, PrincipalKind kind)
     {
@@ -464,6 +495,18 @@ public static class StackBinder
         /// <summary>A key that is not one of <paramref name="keys"/>: an error, with the closest known key.</summary>
         public void UnknownKey(string path, SourceLocation? location, string key, string[] keys) =>
             Bag.Error(path, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{Suggest(key, keys)}", location);
+
+        /// <summary>As <see cref="EachItem(ConfigValue, Action{ConfigNode})"/>, offering each simple map item to <paramref name="simple"/> first.</summary>
+        public void EachItem(ConfigValue value, Func<SimpleMap, bool> simple, Action<ConfigNode> item)
+        {
+            if (value.IsList)
+            {
+                value.ReadItems(simple, item);
+                return;
+            }
+
+            EachItem(value, item);
+        }
 
         /// <summary>A list's items, one at a time as they are read; anything else is <see cref="Items"/>' error.</summary>
         public void EachItem(ConfigValue value, Action<ConfigNode> item)

@@ -15,6 +15,9 @@ public static partial class YamlConfigReader
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
+    /// <summary>The most events a list item is buffered for to be bound without a node; a mapping has about a dozen.</summary>
+    private const int MaxSimpleEvents = 64;
+
     /// <summary>A stack file larger than this is refused before parsing: nothing legitimate comes close.</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
@@ -103,10 +106,34 @@ public static partial class YamlConfigReader
     /// </summary>
     private sealed class GuardedParser(IParser inner) : IParser
     {
-        public ParsingEvent? Current => inner.Current;
+        private List<ParsingEvent>? replay;
+        private int replayAt;
+
+        public ParsingEvent? Current => replay is null ? inner.Current : replay[replayAt];
+
+        /// <summary>Gives <paramref name="events"/> (already read from the parser) again, then goes on where the parser stands.</summary>
+        public void Replay(List<ParsingEvent> events)
+        {
+            if (events.Count > 0)
+            {
+                replay = events;
+                replayAt = 0;
+            }
+        }
 
         public bool MoveNext()
         {
+            if (replay is not null)
+            {
+                if (++replayAt < replay.Count)
+                {
+                    return true;
+                }
+
+                replay = null;
+                return inner.Current is not null;
+            }
+
             try
             {
                 return inner.MoveNext();
@@ -181,6 +208,21 @@ public static partial class YamlConfigReader
             Claim();
             var start = reader!.Parser.Consume<SequenceStart>();
             reader.ReadList(new ConfigList(place), start, rowParent, item);
+        }
+
+        public override void ReadItems(Func<SimpleMap, bool> simple, Action<ConfigNode> item)
+        {
+            ArgumentNullException.ThrowIfNull(simple);
+            ArgumentNullException.ThrowIfNull(item);
+            if (whole is not null)
+            {
+                Of(whole).ReadItems(item);
+                return;
+            }
+
+            Claim();
+            var start = reader!.Parser.Consume<SequenceStart>();
+            reader.ReadList(new ConfigList(place), start, rowParent, item, simple);
         }
 
         public override void ReadEntries(Action<string, ConfigValue> entry)
@@ -270,6 +312,8 @@ public static partial class YamlConfigReader
     {
         private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
         private readonly List<int> keyLines = [];
+        private readonly List<ParsingEvent> buffered = [];
+        private readonly SimpleMap simpleMap = new();
         private readonly GuardedParser parser = new(new Parser(input));
         private int nodeCount;
 
@@ -374,16 +418,152 @@ public static partial class YamlConfigReader
         }
 
         /// <summary>Reads a list's items up to its end (its start already consumed), each as a node.</summary>
-        public void ReadList(ConfigList list, SequenceStart start, int rowParent, Action<ConfigNode> item)
+        public void ReadList(ConfigList list, SequenceStart start, int rowParent, Action<ConfigNode> item, Func<SimpleMap, bool>? simple = null)
         {
             var row = StartRow(list.Place, start.Start, rowParent);
             var count = 0;
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                item(ReadNode(ConfigPlace.Item(list, count++), row));
+                var place = ConfigPlace.Item(list, count++);
+                if (simple is null || parser.Current is not MappingStart || !TrySimple(place, row, simple))
+                {
+                    item(ReadNode(place, row));
+                }
             }
 
             EndRow(row);
+        }
+
+        /// <summary>
+        /// Reads the map item at the parser as a <see cref="SimpleMap"/> and offers it to <paramref name="simple"/>. When the
+        /// item is not that simple, or <paramref name="simple"/> declines it, its events are given again for it to be read
+        /// as a node; when taken, its nodes are counted and its positions recorded as reading the node would.
+        /// </summary>
+        private bool TrySimple(ConfigPlace place, int row, Func<SimpleMap, bool> simple)
+        {
+            // Near the node budget the item is read as a node, so the budget's error comes where it always did.
+            if (MaxNodes - nodeCount <= MaxSimpleEvents)
+            {
+                return false;
+            }
+
+            // Buffering stops at the first event a simple item cannot hold (an alias, an anchor, a tag, a nested
+            // map): what was buffered is given again, so any error the parser or the node reader raises comes at
+            // the same event, with the same message.
+            buffered.Clear();
+            var depth = 0;
+            do
+            {
+                var current = parser.Current!;
+                if (current is AnchorAlias
+                    || current is NodeEvent { Anchor.IsEmpty: false } or NodeEvent { Tag.IsEmpty: false }
+                    || (current is MappingStart && depth > 0)
+                    || (current is SequenceStart && depth > 1)
+                    || buffered.Count == MaxSimpleEvents)
+                {
+                    parser.Replay(buffered);
+                    return false;
+                }
+
+                buffered.Add(current);
+                depth += current.NestingIncrease;
+                parser.MoveNext();
+            }
+            while (depth > 0);
+
+            if (!IsSimple(place) || !simple(simpleMap))
+            {
+                parser.Replay(buffered);
+                return false;
+            }
+
+            var nodes = -simpleMap.Count;
+            foreach (var e in buffered)
+            {
+                nodes += e is Scalar or MappingStart or SequenceStart ? 1 : 0;
+            }
+
+            Count(nodes);
+            var mapRow = StartRow(place, buffered[0].Start, row);
+            var at = 1;
+            while (buffered[at] is Scalar key)
+            {
+                var entry = new ConfigPlace(null, key.Value, -1, null, 0, 0);
+                if (buffered[at + 1] is Scalar value)
+                {
+                    EndRow(StartRow(entry, value.Start, mapRow));
+                    at += 2;
+                    continue;
+                }
+
+                var listRow = StartRow(entry, buffered[at + 1].Start, mapRow);
+                at += 2;
+                for (var i = 0; buffered[at] is Scalar item; i++, at++)
+                {
+                    EndRow(StartRow(new ConfigPlace(null, null, i, null, 0, 0), item.Start, listRow));
+                }
+
+                EndRow(listRow);
+                at++;
+            }
+
+            EndRow(mapRow);
+            return true;
+        }
+
+        /// <summary>Whether the buffered item is a map of untagged, unanchored scalars and lists of them, each key once and none a merge key.</summary>
+        private bool IsSimple(ConfigPlace place)
+        {
+            if (buffered[0] is not MappingStart { Anchor.IsEmpty: true, Tag.IsEmpty: true })
+            {
+                return false;
+            }
+
+            simpleMap.Reset(place.Path);
+            var at = 1;
+            while (buffered[at] is not MappingEnd)
+            {
+                if (buffered[at] is not Scalar { Anchor.IsEmpty: true, Tag.IsEmpty: true } key || key.Value == MergeKey)
+                {
+                    return false;
+                }
+
+                for (var i = 0; i < simpleMap.Count; i++)
+                {
+                    if (simpleMap.Key(i) == key.Value)
+                    {
+                        return false;
+                    }
+                }
+
+                switch (buffered[at + 1])
+                {
+                    case Scalar { Anchor.IsEmpty: true, Tag.IsEmpty: true } value:
+                        simpleMap.AddScalar(key.Value, value.Value, Resolve(value));
+                        at += 2;
+                        break;
+                    case SequenceStart { Anchor.IsEmpty: true, Tag.IsEmpty: true }:
+                        simpleMap.StartList(key.Value);
+                        at += 2;
+                        while (buffered[at] is Scalar { Anchor.IsEmpty: true, Tag.IsEmpty: true } item)
+                        {
+                            simpleMap.AddItem(item.Value, Resolve(item));
+                            at++;
+                        }
+
+                        if (buffered[at] is not SequenceEnd)
+                        {
+                            return false;
+                        }
+
+                        at++;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>
