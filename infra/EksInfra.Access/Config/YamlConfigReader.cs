@@ -196,33 +196,12 @@ public static partial class YamlConfigReader
             return whole;
         }
 
-        public override void ReadItems(Action<ConfigNode> item)
-        {
-            ArgumentNullException.ThrowIfNull(item);
-            if (whole is not null)
-            {
-                Of(whole).ReadItems(item);
-                return;
-            }
-
-            Claim();
-            var start = reader!.Parser.Consume<SequenceStart>();
-            reader.ReadList(new ConfigList(place), start, rowParent, item);
-        }
+        public override void ReadItems(Action<ConfigNode> item) => Read(simple: null, item);
 
         public override void ReadItems(Func<SimpleMap, bool> simple, Action<ConfigNode> item)
         {
             ArgumentNullException.ThrowIfNull(simple);
-            ArgumentNullException.ThrowIfNull(item);
-            if (whole is not null)
-            {
-                Of(whole).ReadItems(item);
-                return;
-            }
-
-            Claim();
-            var start = reader!.Parser.Consume<SequenceStart>();
-            reader.ReadList(new ConfigList(place), start, rowParent, item, simple);
+            Read(simple, item);
         }
 
         public override void ReadEntries(Action<string, ConfigValue> entry)
@@ -237,6 +216,20 @@ public static partial class YamlConfigReader
             Claim();
             var start = reader!.Parser.Consume<MappingStart>();
             reader.ReadMap(new ConfigMap(place), start, place, rowParent, entry);
+        }
+
+        private void Read(Func<SimpleMap, bool>? simple, Action<ConfigNode> item)
+        {
+            ArgumentNullException.ThrowIfNull(item);
+            if (whole is not null)
+            {
+                Of(whole).ReadItems(item);
+                return;
+            }
+
+            Claim();
+            var start = reader!.Parser.Consume<SequenceStart>();
+            reader.ReadList(new ConfigList(place), start, rowParent, item, simple);
         }
 
         /// <summary>Reads the value if its reader did not: its nodes are counted, its anchors kept, its positions recorded.</summary>
