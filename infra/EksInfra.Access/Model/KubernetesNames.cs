@@ -76,14 +76,49 @@ public static partial class KubernetesNames
     /// and no '/' or '%'. Any other character, upper case included, is accepted.
     /// </summary>
     public static bool IsValidRbacName(string name) =>
-        name.Length > 0 && name is not ("." or "..") && name.IndexOfAny(['/', '%']) < 0;
+        name.Length > 0 && name is not ("." or "..") && name.AsSpan().IndexOfAny('/', '%') < 0;
 
     public static bool IsValidClusterRoleName(string name) => IsValidRbacName(name);
 
     public static IEnumerable<string> TemplatesIn(string username) => Template().Matches(username).Select(m => m.Value);
 
     /// <summary>Kebab-case form for Pulumi logical names: lower case, runs of other characters become one dash.</summary>
-    public static string Kebab(string text) => NonKebab().Replace(text.ToLowerInvariant(), "-").Trim('-');
+    public static string Kebab(string text) =>
+        System.Text.Ascii.IsValid(text) ? AsciiKebab(text) : NonKebab().Replace(text.ToLowerInvariant(), "-").Trim('-');
+
+    /// <summary>
+    /// <see cref="Kebab"/> of ASCII text, in one pass: invariant lower-casing changes only A-Z there, each run of
+    /// characters other than [a-z0-9] becomes one dash, and runs at either end go (the trim). A name that is kebab case
+    /// already (most are) comes back as it is, with nothing allocated.
+    /// </summary>
+    private static string AsciiKebab(string text)
+    {
+        const int StackLimit = 256;
+        Span<char> kebab = text.Length <= StackLimit ? stackalloc char[StackLimit] : new char[text.Length];
+        var length = 0;
+        var dashPending = false;
+        foreach (var c in text)
+        {
+            var lower = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            if (char.IsAsciiLetterLower(lower) || char.IsAsciiDigit(lower))
+            {
+                if (dashPending)
+                {
+                    kebab[length++] = '-';
+                    dashPending = false;
+                }
+
+                kebab[length++] = lower;
+            }
+            else
+            {
+                dashPending = length > 0;
+            }
+        }
+
+        var result = kebab[..length];
+        return result.SequenceEqual(text) ? text : result.ToString();
+    }
 
     // \z, not $: .NET's $ also matches before a final newline, which a YAML block scalar leaves in a value.
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
