@@ -15,7 +15,7 @@ public sealed record IamArn(string Partition, string AccountId, PrincipalKind Ki
         : this(partition, accountId, kind, iamPath, name) => this.full = full;
 
     /// <summary>The ARN with its IAM path, the form access entries and trust policies need.</summary>
-    public string Full => full ??= $"arn:{Partition}:iam::{AccountId}:{KindText}{IamPath}{Name}";
+    public string Full => full ??= FullForm(Partition, AccountId, Kind, IamPath, Name);
 
     /// <summary>
     /// The ARN without its IAM path, the form aws-auth needs: the authenticator matches the caller's
@@ -26,6 +26,10 @@ public sealed record IamArn(string Partition, string AccountId, PrincipalKind Ki
     public bool HasPath => IamPath != "/";
 
     private string KindText => Kind == PrincipalKind.Role ? "role" : "user";
+
+    /// <summary>The full form of the ARN these parts name.</summary>
+    internal static string FullForm(string partition, string accountId, PrincipalKind kind, string iamPath, string name) =>
+        $"arn:{partition}:iam::{accountId}:{(kind == PrincipalKind.Role ? "role" : "user")}{iamPath}{name}";
 
     /// <summary>Equal parts, equal ARNs: the cached forms take no part in equality.</summary>
     public bool Equals(IamArn? other) =>
@@ -65,7 +69,7 @@ public static partial class Arns
     }
 
     public static string RoleArn(string partition, string accountId, string iamPath, string name) =>
-        new IamArn(partition, accountId, PrincipalKind.Role, iamPath, name).Full;
+        IamArn.FullForm(partition, accountId, PrincipalKind.Role, iamPath, name);
 
     public static string AccountRoot(string partition, string accountId) => $"arn:{partition}:iam::{accountId}:root";
 
@@ -83,21 +87,28 @@ public static partial class Arns
     public static string? AccountOf(string arn)
     {
         ArgumentNullException.ThrowIfNull(arn);
+        return TryGetAccount(arn, out var account) ? account.ToString() : null;
+    }
+
+    /// <summary><see cref="AccountOf"/> without a copy: the account id as a part of <paramref name="arn"/>.</summary>
+    internal static bool TryGetAccount(string arn, out ReadOnlySpan<char> account)
+    {
+        account = default;
         var rest = arn.AsSpan();
         for (var field = 0; field < 4; field++)
         {
             var colon = rest.IndexOf(':');
             if (colon < 0)
             {
-                return null;
+                return false;
             }
 
             rest = rest[(colon + 1)..];
         }
 
         var end = rest.IndexOf(':');
-        var account = end < 0 ? rest : rest[..end];
-        return IsAccountId(account) ? account.ToString() : null;
+        account = end < 0 ? rest : rest[..end];
+        return IsAccountId(account);
     }
 
     /// <summary>
@@ -121,13 +132,14 @@ public static partial class Arns
         || (path.Length is >= 3 and <= 512 && path[0] == '/' && path[^1] == '/' && !path.ContainsAnyExceptInRange('\x21', '\x7E'));
 
     /// <summary>Parses an IAM role or user ARN; <paramref name="error"/> says what is wrong and what would be right.</summary>
-    public static bool TryParse(string text, out IamArn arn, out string error) => TryParse(text, "", out arn, out error);
+    public static bool TryParse(string text, out IamArn arn, out string error) => TryParse(text, "", "/", out arn, out error);
 
     /// <summary>
-    /// As <see cref="TryParse(string, out IamArn, out string)"/>; an ARN in <paramref name="usualAccount"/> takes that
-    /// string as its account id rather than a copy (a model's principals are mostly in its own account).
+    /// As <see cref="TryParse(string, out IamArn, out string)"/>; an ARN in <paramref name="usualAccount"/>, or under
+    /// <paramref name="usualPath"/>, takes that string rather than a copy (a model's principals are mostly in its own
+    /// account, and listed ones often share a path).
     /// </summary>
-    internal static bool TryParse(string text, string usualAccount, out IamArn arn, out string error)
+    internal static bool TryParse(string text, string usualAccount, string usualPath, out IamArn arn, out string error)
     {
         arn = null!;
         if (!TrySplit(text, out var partition, out var account, out var kind, out var restStart))
@@ -145,7 +157,10 @@ public static partial class Arns
             return false;
         }
 
-        var iamPath = slash < 0 ? "/" : string.Concat("/", rest[..(slash + 1)]);
+        var innerPath = rest[..(slash + 1)];
+        var iamPath = slash < 0 ? "/"
+            : usualPath.Length == innerPath.Length + 1 && usualPath[0] == '/' && innerPath.SequenceEqual(usualPath.AsSpan(1)) ? usualPath
+            : string.Concat("/", innerPath);
         if (!IsValidIamPath(iamPath))
         {
             error = $"'{text}' has IAM path '{iamPath}', which is not a valid path (printable characters between slashes, at most 512)";

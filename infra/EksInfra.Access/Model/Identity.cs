@@ -46,10 +46,18 @@ public sealed record Identity(
 
     private static void AddMappings(List<Identity> list, IReadOnlyList<MappingSettings> mappings, string account)
     {
+        var usualPath = "/";
         for (var i = 0; i < mappings.Count; i++)
         {
             var mapping = mappings[i];
-            IamArn? arn = Arns.TryParse(mapping.Arn, account, out var parsed, out _) && parsed.Kind == mapping.Kind ? parsed : null;
+            IamArn? arn = null;
+            if (Arns.TryParse(mapping.Arn, account, usualPath, out var parsed, out _))
+            {
+                // Listed principals often share the path of the one before (an SSO permission set's, a team's).
+                usualPath = parsed.HasPath ? parsed.IamPath : usualPath;
+                arn = parsed.Kind == mapping.Kind ? parsed : null;
+            }
+
             list.Add(new Identity(mapping.Path, mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
         }
     }

@@ -259,7 +259,7 @@ public static partial class StackValidator
                     {
                         Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in another partition than region {aws.Region} ({partition}), and IAM refuses such a trust policy; use arn:{partition}:iam::...");
                     }
-                    else if (Arns.AccountOf(principal) is { } account && !aws.AllowedAccountIds.Contains(account))
+                    else if (Arns.TryGetAccount(principal, out var account) && !IsAllowedAccount(account))
                     {
                         Warning($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in account {account}, outside {AwsSettings.AllowedAccountIdsPath}: principals of that account may assume '{role.Name}' and get its Kubernetes access");
                     }
@@ -424,6 +424,20 @@ public static partial class StackValidator
                     run.Error(where.Path, $"the {what} '{name}' and '{firstName}' ({firstWhere.Path}) would both be the Pulumi resource '{logical}': names that differ only in case or punctuation fold together; rename one");
                 }
             }
+        }
+
+        private bool IsAllowedAccount(ReadOnlySpan<char> account)
+        {
+            var allowed = config.Aws.AllowedAccountIds;
+            for (var i = 0; i < allowed.Count; i++)
+            {
+                if (account.SequenceEqual(allowed[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string DuplicateMessage(string arn, Identity first, Identity again) =>
