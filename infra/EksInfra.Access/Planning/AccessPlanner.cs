@@ -37,10 +37,7 @@ public static class AccessPlanner
             c.DeployerArn);
         cluster = cluster with { NodeGroups = ComputePlanner.NodeGroups(c, cluster), FargateProfiles = ComputePlanner.FargateProfiles(c, cluster) };
 
-        var identities = allIdentities
-            .OrderBy(i => i.Source == MappingSource.CreatedRole ? 0 : 1)
-            .ThenBy(i => i.Arn!.Full, Ordinal)
-            .ToList();
+        var identities = InPlanOrder(allIdentities);
         // Each identity's groups, sorted once: aws-auth, access entries and the principals list all name them.
         var groups = new IReadOnlyList<string>[identities.Count];
         for (var i = 0; i < identities.Count; i++)
@@ -65,6 +62,22 @@ public static class AccessPlanner
             Namespaces = NamespacePlanner.Plan(config.Access),
             ComputeIdentities = compute,
         };
+    }
+
+    /// <summary>Created roles first, then the mapped principals, each part in ordinal order of the full ARN (equal ones as listed).</summary>
+    private static List<Identity> InPlanOrder(IReadOnlyList<Identity> identities)
+    {
+        var created = new List<Identity>();
+        var mapped = new List<Identity>(identities.Count);
+        foreach (var identity in identities)
+        {
+            (identity.Source == MappingSource.CreatedRole ? created : mapped).Add(identity);
+        }
+
+        var ordered = new List<Identity>(identities.Count);
+        AddInOrdinalOrder(ordered, created, static i => i.Arn!.Full);
+        AddInOrdinalOrder(ordered, mapped, static i => i.Arn!.Full);
+        return ordered;
     }
 
     private static List<IamRolePlan> Roles(StackConfig config, ClusterPlan cluster)
@@ -167,7 +180,7 @@ public static class AccessPlanner
             mapRoles.Add(ComputePlanner.RoleMapping(identity));
         }
 
-        mapRoles.AddRange(OrderedByOrdinal(roleMappings, m => m.RoleArn));
+        AddInOrdinalOrder(mapRoles, roleMappings, static m => m.RoleArn);
         // Identities come in full-ARN order, which is a user's aws-auth ARN: the users are in order already.
         var mapUsers = OrderedByOrdinal(userMappings, m => m.UserArn);
         return new AwsAuthPlan(mapRoles, mapUsers, Sorted(config.Access.MapAccounts.Select(a => a.AccountId)));
@@ -403,12 +416,68 @@ public static class AccessPlanner
     /// </summary>
     internal static IReadOnlyList<T> OrderedByOrdinal<T>(IReadOnlyList<T> items, Func<T, string> key)
     {
-        var ordered = true;
-        for (var i = 1; i < items.Count && ordered; i++)
+        if (IsInOrdinalOrder(items, key))
         {
-            ordered = string.CompareOrdinal(key(items[i - 1]), key(items[i])) <= 0;
+            return items;
         }
 
-        return ordered ? items : [.. items.OrderBy(key, Ordinal)];
+        var ordered = new List<T>(items.Count);
+        AddInOrdinalOrder(ordered, items, key);
+        return ordered;
+    }
+
+    /// <summary>Adds <paramref name="items"/> to <paramref name="destination"/> in the order of <see cref="OrderedByOrdinal"/>.</summary>
+    private static void AddInOrdinalOrder<T>(List<T> destination, IReadOnlyList<T> items, Func<T, string> key)
+    {
+        if (IsInOrdinalOrder(items, key))
+        {
+            destination.AddRange(items);
+            return;
+        }
+
+        var keys = new string[items.Count];
+        var positions = new int[items.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = key(items[i]);
+            positions[i] = i;
+        }
+
+        // An unstable sort of the keys, carrying each item's position; then each run of equal keys is put back in
+        // the order of positions, which is what a stable sort leaves (equal keys are otherwise indistinguishable).
+        Array.Sort(keys, positions, Ordinal);
+        for (var start = 0; start < keys.Length;)
+        {
+            var end = start + 1;
+            while (end < keys.Length && string.Equals(keys[start], keys[end], StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(positions, start, end - start);
+            }
+
+            start = end;
+        }
+
+        foreach (var position in positions)
+        {
+            destination.Add(items[position]);
+        }
+    }
+
+    private static bool IsInOrdinalOrder<T>(IReadOnlyList<T> items, Func<T, string> key)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (string.CompareOrdinal(key(items[i - 1]), key(items[i])) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
