@@ -92,6 +92,17 @@ public partial class CoreNamingRuleTests
         Assert.Equal("tkam", KubernetesNames.Kebab("t\u212Aam"));
     }
 
+    [GeneratedRegex(@"\{\{[^}]*\}\}")]
+    private static partial Regex UsernameTemplate();
+
+    [Fact]
+    public void Username_templates_are_found_as_the_template_pattern_finds_them()
+    {
+        Gen.String[Gen.Char["{}a:\n"], 0, 30].Sample(username =>
+            Assert.Equal(UsernameTemplate().Matches(username).Select(m => m.Value), KubernetesNames.TemplatesIn(username)), iter: 20_000);
+        Assert.Equal(["{{SessionName}}", "{{{x}}"], KubernetesNames.TemplatesIn("sso:{{SessionName}}-{{a}b}}{{{x}}}"));
+    }
+
     [Theory]
     [InlineData("arn:aws:iam::123456789012:role/ci/deployer", "aws", "123456789012", PrincipalKind.Role, "/ci/", "deployer")]
     [InlineData("arn:aws-cn:iam::123456789012:user/alice", "aws-cn", "123456789012", PrincipalKind.User, "/", "alice")]

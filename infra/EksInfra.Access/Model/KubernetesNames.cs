@@ -80,7 +80,51 @@ public static partial class KubernetesNames
 
     public static bool IsValidClusterRoleName(string name) => IsValidRbacName(name);
 
-    public static IEnumerable<string> TemplatesIn(string username) => Template().Matches(username).Select(m => m.Value);
+    /// <summary>The <c>{{...}}</c> templates of a username, leftmost first and not overlapping (as the pattern <c>\{\{[^}]*\}\}</c> finds them).</summary>
+    public static IEnumerable<string> TemplatesIn(string username)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return Found(username);
+
+        static IEnumerable<string> Found(string username)
+        {
+            for (var start = 0; NextTemplate(username, ref start, out var template);)
+            {
+                yield return username[template];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next template of <paramref name="username"/> from <paramref name="start"/>, which moves past it. A template
+    /// is "{{", any characters but '}', and "}}": at a "{{" whose first '}' is not doubled there is none, and the
+    /// search goes on from the next character.
+    /// </summary>
+    internal static bool NextTemplate(string username, ref int start, out Range template)
+    {
+        while (start < username.Length)
+        {
+            var open = username.IndexOf("{{", start, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                break;
+            }
+
+            var close = username.IndexOf('}', open + 2);
+            if (close >= 0 && close + 1 < username.Length && username[close + 1] == '}')
+            {
+                template = open..(close + 2);
+                start = close + 2;
+                return true;
+            }
+
+            start = open + 1;
+        }
+
+        template = default;
+        start = username.Length;
+        return false;
+    }
 
     /// <summary>Kebab-case form for Pulumi logical names: lower case, runs of other characters become one dash.</summary>
     public static string Kebab(string text) =>
@@ -126,9 +170,6 @@ public static partial class KubernetesNames
 
     [GeneratedRegex(@"^[a-z0-9][-a-z0-9]*\z")]
     private static partial Regex NamespacePrefix();
-
-    [GeneratedRegex(@"\{\{[^}]*\}\}")]
-    private static partial Regex Template();
 
     [GeneratedRegex(@"[^a-z0-9]+")]
     private static partial Regex NonKebab();

@@ -492,24 +492,23 @@ public static partial class StackValidator
                 return;
             }
 
-            string path = "";
-            foreach (var template in name.Contains("{{", StringComparison.Ordinal) ? KubernetesNames.TemplatesIn(name) : [])
+            for (var start = 0; KubernetesNames.NextTemplate(name, ref start, out var found);)
             {
-                path = $"{identity.Path}.username";
-                if (!KubernetesNames.UsernameTemplates.Contains(template))
+                var template = name.AsSpan()[found];
+                if (!IsUsernameTemplate(template))
                 {
-                    Error(path, $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
+                    Error(UsernamePath(), $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
                 }
                 // aws-iam-authenticator pkg/server/server.go renderTemplate: {{EC2PrivateDNSName}} needs a session name that is
                 // an EC2 instance id (it asks EC2 for the instance's DNS name), which only a node's session has.
-                else if (template == "{{EC2PrivateDNSName}}")
+                else if (template is "{{EC2PrivateDNSName}}")
                 {
-                    Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
+                    Error(UsernamePath(), "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
                 }
                 // The same renderTemplate: session names come from an assumed-role ARN; a user's ARN has none.
                 else if (template is "{{SessionName}}" or "{{SessionNameRaw}}" && identity.Kind == PrincipalKind.User)
                 {
-                    Error(path, $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
+                    Error(UsernamePath(), $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
                 }
             }
 
@@ -547,11 +546,26 @@ public static partial class StackValidator
                 return;
             }
 
-            path = $"{identity.Path}.username";
             foreach (var problem in accessEntryProblems)
             {
-                AccessEntryRule(path, problem);
+                AccessEntryRule(UsernamePath(), problem);
             }
+
+            string UsernamePath() => $"{identity.Path}.username";
+        }
+
+        private static bool IsUsernameTemplate(ReadOnlySpan<char> template)
+        {
+            var templates = KubernetesNames.UsernameTemplates;
+            for (var i = 0; i < templates.Count; i++)
+            {
+                if (template.SequenceEqual(templates[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A rule of EKS access entries: an error where the mode has them, a warning in CONFIG_MAP (its migration will meet it).</summary>
