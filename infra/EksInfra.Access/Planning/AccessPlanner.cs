@@ -206,15 +206,16 @@ public static class AccessPlanner
         {
             var identity = identities[i];
             var admin = identity.Groups.Contains(KubernetesNames.SystemMasters);
-            var policies = new List<AccessPolicyAssociationPlan>((admin ? 1 : 0) + identity.AccessPolicies.Count);
+            var count = (admin ? 1 : 0) + identity.AccessPolicies.Count;
+            List<AccessPolicyAssociationPlan>? policies = null;
             if (admin)
             {
-                policies.Add(Association(cluster, EksAccessPolicies.ClusterAdmin, []));
+                (policies ??= new(count)).Add(Association(cluster, EksAccessPolicies.ClusterAdmin, []));
             }
 
             for (var p = 0; p < identity.AccessPolicies.Count; p++)
             {
-                policies.Add(Association(cluster, identity.AccessPolicies[p].Policy, identity.AccessPolicies[p].Namespaces));
+                (policies ??= new(count)).Add(Association(cluster, identity.AccessPolicies[p].Policy, identity.AccessPolicies[p].Namespaces));
             }
 
             entries.Add(new AccessEntryPlan(
@@ -225,7 +226,7 @@ public static class AccessPlanner
                 identity.Username,
                 // Access entries take no system: groups; without any, the sorted groups are the entry's as they are.
                 HasSystemGroup(groups[i]) ? Sorted(identity.Groups.Where(g => !KubernetesNames.IsSystemGroup(g))) : groups[i],
-                OrderedByOrdinal(policies, p => p.Key)));
+                policies is null ? [] : OrderedByOrdinal(policies, p => p.Key)));
         }
 
         return OrderedByOrdinal(entries, e => e.Key);
