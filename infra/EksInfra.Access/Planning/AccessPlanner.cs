@@ -423,7 +423,7 @@ public static class AccessPlanner
         }
 
         var ordered = new List<T>(items.Count);
-        AddInOrdinalOrder(ordered, items, key);
+        AddSorted(ordered, items, key);
         return ordered;
     }
 
@@ -433,9 +433,15 @@ public static class AccessPlanner
         if (IsInOrdinalOrder(items, key))
         {
             destination.AddRange(items);
-            return;
         }
+        else
+        {
+            AddSorted(destination, items, key);
+        }
+    }
 
+    private static void AddSorted<T>(List<T> destination, IReadOnlyList<T> items, Func<T, string> key)
+    {
         var keys = new string[items.Count];
         var positions = new int[items.Count];
         for (var i = 0; i < keys.Length; i++)

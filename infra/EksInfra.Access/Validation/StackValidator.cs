@@ -294,7 +294,8 @@ public static partial class StackValidator
                 {
                     var byName = arn.WithoutPath;
                     var nameSeen = firstOfName.TryGetValue(byName, out var firstByName);
-                    // Equal full ARNs (ignoring case) have equal names, so a full ARN seen before was seen under this name.
+                    // Equal full ARNs (ignoring case) have equal names (a name holds no '/', so both paths end at the same
+                    // place), so a full ARN seen before was seen under this name.
                     var first = !nameSeen ? null
                         : string.Equals(firstByName!.Arn!.Full, arn.Full, StringComparison.OrdinalIgnoreCase) ? firstByName
                         : firstOfOtherFullArn?.GetValueOrDefault(arn.Full);
