@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using EksInfra.Access.Model;
 
@@ -9,18 +10,26 @@ public sealed record IamArn(string Partition, string AccountId, PrincipalKind Ki
     private string? full;
     private string? withoutPath;
 
+    /// <summary>A parsed ARN keeps the text it came from as <see cref="Full"/>: the parse splits it exactly at its parts.</summary>
+    internal IamArn(string partition, string accountId, PrincipalKind kind, string iamPath, string name, string full)
+        : this(partition, accountId, kind, iamPath, name) => this.full = full;
+
     /// <summary>The ARN with its IAM path, the form access entries and trust policies need.</summary>
-    public string Full => full ??= $"arn:{Partition}:iam::{AccountId}:{KindText}{IamPath}{Name}";
+    public string Full => full ??= FullForm(Partition, AccountId, Kind, IamPath, Name);
 
     /// <summary>
     /// The ARN without its IAM path, the form aws-auth needs: the authenticator matches the caller's
     /// assumed-role ARN, which carries no path, so a path in aws-auth never matches.
     /// </summary>
-    public string WithoutPath => withoutPath ??= $"arn:{Partition}:iam::{AccountId}:{KindText}/{Name}";
+    public string WithoutPath => withoutPath ??= HasPath ? $"arn:{Partition}:iam::{AccountId}:{KindText}/{Name}" : Full;
 
     public bool HasPath => IamPath != "/";
 
     private string KindText => Kind == PrincipalKind.Role ? "role" : "user";
+
+    /// <summary>The full form of the ARN these parts name.</summary>
+    internal static string FullForm(string partition, string accountId, PrincipalKind kind, string iamPath, string name) =>
+        $"arn:{partition}:iam::{accountId}:{(kind == PrincipalKind.Role ? "role" : "user")}{iamPath}{name}";
 
     /// <summary>Equal parts, equal ARNs: the cached forms take no part in equality.</summary>
     public bool Equals(IamArn? other) =>
@@ -60,7 +69,7 @@ public static partial class Arns
     }
 
     public static string RoleArn(string partition, string accountId, string iamPath, string name) =>
-        new IamArn(partition, accountId, PrincipalKind.Role, iamPath, name).Full;
+        IamArn.FullForm(partition, accountId, PrincipalKind.Role, iamPath, name);
 
     public static string AccountRoot(string partition, string accountId) => $"arn:{partition}:iam::{accountId}:root";
 
@@ -68,14 +77,38 @@ public static partial class Arns
     public static string StripPath(string roleArn) =>
         TryParse(roleArn, out var arn, out _) ? arn.WithoutPath : roleArn;
 
-    public static bool IsAccountId(string text) => AccountIdPattern().IsMatch(text);
+    /// <summary>An account id: 12 digits (AWS Account Management Reference Guide, "View AWS account identifiers").</summary>
+    public static bool IsAccountId(string text) => IsAccountId(text.AsSpan());
 
-    /// <summary>The account of an IAM ARN (<c>arn:P:iam::ACCOUNT:...</c>), or null when it names none.</summary>
+    // ASCII digits only: char.IsDigit (and a regex's \d) would take every script's digits.
+    private static bool IsAccountId(ReadOnlySpan<char> text) => text.Length == 12 && !text.ContainsAnyExceptInRange('0', '9');
+
+    /// <summary>The account of an IAM ARN (<c>arn:P:iam::ACCOUNT:...</c>, its fifth ':'-separated field), or null when it names none.</summary>
     public static string? AccountOf(string arn)
     {
         ArgumentNullException.ThrowIfNull(arn);
-        var parts = arn.Split(':');
-        return parts.Length > 4 && IsAccountId(parts[4]) ? parts[4] : null;
+        return TryGetAccount(arn, out var account) ? account.ToString() : null;
+    }
+
+    /// <summary><see cref="AccountOf"/> without a copy: the account id as a part of <paramref name="arn"/>.</summary>
+    internal static bool TryGetAccount(string arn, out ReadOnlySpan<char> account)
+    {
+        account = default;
+        var rest = arn.AsSpan();
+        for (var field = 0; field < 4; field++)
+        {
+            var colon = rest.IndexOf(':');
+            if (colon < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(colon + 1)..];
+        }
+
+        var end = rest.IndexOf(':');
+        account = end < 0 ? rest : rest[..end];
+        return IsAccountId(account);
     }
 
     /// <summary>
@@ -83,51 +116,74 @@ public static partial class Arns
     /// characters, pattern [\w+=,.@-]+, which the reference spells out as "upper and lowercase alphanumeric
     /// characters with no spaces ... and _+=,.@-" (ASCII: .NET's \w also takes other scripts' letters).
     /// </summary>
-    public static bool IsValidRoleName(string name) => RoleNamePattern().IsMatch(name);
+    public static bool IsValidRoleName(string name) => IsValidRoleName(name.AsSpan());
+
+    private static bool IsValidRoleName(ReadOnlySpan<char> name) => name.Length is >= 1 and <= 64 && !name.ContainsAnyExcept(RoleNameCharacters);
 
     /// <summary>
     /// An IAM path. Source: IAM API Reference, CreateRole Path: 1 to 512 characters, "a single forward slash (/)
-    /// or a string that must begin and end with forward slashes", characters \u0021 to \u007E.
+    /// or a string that must begin and end with forward slashes", characters \u0021 to \u007E. So: "/", or at least
+    /// three characters of that range (a slash, one or more characters, which may be slashes, and a slash).
     /// </summary>
-    public static bool IsValidIamPath(string path) => path.Length <= 512 && IamPathPattern().IsMatch(path);
+    public static bool IsValidIamPath(string path) => IsValidIamPath(path.AsSpan());
+
+    private static bool IsValidIamPath(ReadOnlySpan<char> path) =>
+        path is "/"
+        || (path.Length is >= 3 and <= 512 && path[0] == '/' && path[^1] == '/' && !path.ContainsAnyExceptInRange('\x21', '\x7E'));
 
     /// <summary>Parses an IAM role or user ARN; <paramref name="error"/> says what is wrong and what would be right.</summary>
-    public static bool TryParse(string text, out IamArn arn, out string error)
+    public static bool TryParse(string text, out IamArn arn, out string error) => TryParse(text, "", "/", out arn, out error);
+
+    /// <summary>
+    /// As <see cref="TryParse(string, out IamArn, out string)"/>; an ARN in <paramref name="usualAccount"/>, or under
+    /// <paramref name="usualPath"/>, takes that string rather than a copy (a model's principals are mostly in its own
+    /// account, and listed ones often share a path).
+    /// </summary>
+    internal static bool TryParse(string text, string usualAccount, string usualPath, out IamArn arn, out string error)
     {
         arn = null!;
-        if (!TrySplit(text, out var partition, out var account, out var kind, out var rest))
+        if (!TrySplit(text, out var partition, out var account, out var kind, out var restStart))
         {
             error = Diagnose(text);
             return false;
         }
 
+        var rest = text.AsSpan(restStart);
         var slash = rest.LastIndexOf('/');
-        var iamPath = slash < 0 ? "/" : "/" + rest[..(slash + 1)];
         var name = rest[(slash + 1)..];
-        if (!RoleNamePattern().IsMatch(name))
+        if (!IsValidRoleName(name))
         {
             error = $"'{text}' has name '{name}'; an IAM {(kind == PrincipalKind.Role ? "role" : "user")} name is 1 to 64 characters of ASCII letters, digits and +=,.@_-";
             return false;
         }
 
+        var innerPath = rest[..(slash + 1)];
+        var iamPath = slash < 0 ? "/"
+            : usualPath.Length == innerPath.Length + 1 && usualPath[0] == '/' && innerPath.SequenceEqual(usualPath.AsSpan(1)) ? usualPath
+            : string.Concat("/", innerPath);
         if (!IsValidIamPath(iamPath))
         {
             error = $"'{text}' has IAM path '{iamPath}', which is not a valid path (printable characters between slashes, at most 512)";
             return false;
         }
 
-        arn = new IamArn(partition, account, kind, iamPath, name);
+        var accountId = account.SequenceEqual(usualAccount) ? usualAccount : account.ToString();
+        // The text is arn:PARTITION:iam::ACCOUNT:KIND/REST and REST is the path's inner part and the name: the full form.
+        arn = new IamArn(partition, accountId, kind, iamPath, name.ToString(), text);
         error = "";
         return true;
     }
 
     /// <summary>
     /// Splits <c>arn:PARTITION:iam::ACCOUNT:role|user/REST</c> without a regex: every mapping's ARN passes
-    /// through here, and a match object per ARN dominates the cost of a large model.
+    /// through here, and a match object per ARN dominates the cost of a large model. <paramref name="partition"/> is
+    /// the table's own string, and REST is left in the text (from <paramref name="restStart"/>), so a split copies nothing.
     /// </summary>
-    private static bool TrySplit(string text, out string partition, out string account, out PrincipalKind kind, out string rest)
+    private static bool TrySplit(string text, out string partition, out ReadOnlySpan<char> account, out PrincipalKind kind, out int restStart)
     {
-        partition = account = rest = "";
+        partition = "";
+        account = default;
+        restStart = 0;
         kind = PrincipalKind.Role;
         var span = text.AsSpan();
         if (!span.StartsWith("arn:", StringComparison.Ordinal))
@@ -137,12 +193,11 @@ public static partial class Arns
 
         span = span[4..];
         var colon = span.IndexOf(':');
-        if (colon < 0 || !Partitions.Contains(span[..colon].ToString()))
+        if (colon < 0 || KnownPartition(span[..colon]) is not { } known)
         {
             return false;
         }
 
-        partition = span[..colon].ToString();
         span = span[(colon + 1)..];
         if (!span.StartsWith("iam::", StringComparison.Ordinal) || span.Length < 5 + 12 + 1)
         {
@@ -151,12 +206,9 @@ public static partial class Arns
 
         span = span[5..];
         var accountSpan = span[..12];
-        foreach (var c in accountSpan)
+        if (accountSpan.ContainsAnyExceptInRange('0', '9'))
         {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
+            return false;
         }
 
         span = span[12..];
@@ -179,9 +231,24 @@ public static partial class Arns
             return false;
         }
 
-        account = accountSpan.ToString();
-        rest = span.ToString();
+        partition = known;
+        account = accountSpan;
+        restStart = text.Length - span.Length;
         return true;
+    }
+
+    private static string? KnownPartition(ReadOnlySpan<char> name)
+    {
+        var partitions = Partitions;
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            if (name.SequenceEqual(partitions[i]))
+            {
+                return partitions[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Why text that did not split is not an IAM role or user ARN, and what to write instead.</summary>
@@ -230,17 +297,11 @@ public static partial class Arns
         return TryParse(text, out _, out error);
     }
 
+    // The IAM name characters: ASCII letters, digits and _+=,.@- (see IsValidRoleName).
+    private static readonly SearchValues<char> RoleNameCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-");
+
     // [0-9], not \d, and \z, not $: .NET's \d takes every script's digits and $ matches before a final newline.
-    // An account id: 12 digits (AWS Account Management Reference Guide, "View AWS account identifiers").
-    [GeneratedRegex(@"^[0-9]{12}\z")]
-    private static partial Regex AccountIdPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{1,64}\z")]
-    private static partial Regex RoleNamePattern();
-
-    [GeneratedRegex(@"^/([\x21-\x7E]+/)?\z")]
-    private static partial Regex IamPathPattern();
-
     [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::[0-9]{12}:root\z")]
     private static partial Regex AccountRootPattern();
 

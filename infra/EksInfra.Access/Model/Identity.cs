@@ -27,21 +27,38 @@ public sealed record Identity(
     {
         ArgumentNullException.ThrowIfNull(config);
         var aws = config.Aws;
-        var list = new List<Identity>();
-        foreach (var role in config.Access.Roles)
+        var partition = aws.Partition;
+        var account = aws.AccountId;
+        var access = config.Access;
+        var list = new List<Identity>(access.Roles.Count + access.MapRoles.Count + access.MapUsers.Count);
+        foreach (var role in access.Roles)
         {
             IamArn? arn = Arns.IsValidRoleName(role.Name) && Arns.IsValidIamPath(role.IamPath)
-                ? new IamArn(aws.Partition, aws.AccountId, PrincipalKind.Role, role.IamPath, role.Name)
+                ? new IamArn(partition, account, PrincipalKind.Role, role.IamPath, role.Name)
                 : null;
             list.Add(new Identity(role.Path, PrincipalKind.Role, arn, role.Username, role.Groups, role.AccessPolicies, MappingSource.CreatedRole, role.Name));
         }
 
-        foreach (var mapping in config.Access.MapRoles.Concat(config.Access.MapUsers))
+        AddMappings(list, access.MapRoles, account);
+        AddMappings(list, access.MapUsers, account);
+        return list;
+    }
+
+    private static void AddMappings(List<Identity> list, IReadOnlyList<MappingSettings> mappings, string account)
+    {
+        var usualPath = "/";
+        for (var i = 0; i < mappings.Count; i++)
         {
-            IamArn? arn = Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.Kind == mapping.Kind ? parsed : null;
+            var mapping = mappings[i];
+            IamArn? arn = null;
+            if (Arns.TryParse(mapping.Arn, account, usualPath, out var parsed, out _))
+            {
+                // Listed principals often share the path of the one before (an SSO permission set's, a team's).
+                usualPath = parsed.HasPath ? parsed.IamPath : usualPath;
+                arn = parsed.Kind == mapping.Kind ? parsed : null;
+            }
+
             list.Add(new Identity(mapping.Path, mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
         }
-
-        return list;
     }
 }

@@ -76,14 +76,93 @@ public static partial class KubernetesNames
     /// and no '/' or '%'. Any other character, upper case included, is accepted.
     /// </summary>
     public static bool IsValidRbacName(string name) =>
-        name.Length > 0 && name is not ("." or "..") && name.IndexOfAny(['/', '%']) < 0;
+        name.Length > 0 && name is not ("." or "..") && name.AsSpan().IndexOfAny('/', '%') < 0;
 
     public static bool IsValidClusterRoleName(string name) => IsValidRbacName(name);
 
-    public static IEnumerable<string> TemplatesIn(string username) => Template().Matches(username).Select(m => m.Value);
+    /// <summary>The <c>{{...}}</c> templates of a username, leftmost first and not overlapping (as the pattern <c>\{\{[^}]*\}\}</c> finds them).</summary>
+    public static IEnumerable<string> TemplatesIn(string username)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return Found(username);
+
+        static IEnumerable<string> Found(string username)
+        {
+            for (var start = 0; NextTemplate(username, ref start, out var template);)
+            {
+                yield return username[template];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next template of <paramref name="username"/> from <paramref name="start"/>, which moves past it. A template
+    /// is "{{", any characters but '}', and "}}": at a "{{" whose first '}' is not doubled there is none, and the
+    /// search goes on from the next character.
+    /// </summary>
+    internal static bool NextTemplate(string username, ref int start, out Range template)
+    {
+        while (start < username.Length)
+        {
+            var open = username.IndexOf("{{", start, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                break;
+            }
+
+            var close = username.IndexOf('}', open + 2);
+            if (close >= 0 && close + 1 < username.Length && username[close + 1] == '}')
+            {
+                template = open..(close + 2);
+                start = close + 2;
+                return true;
+            }
+
+            start = open + 1;
+        }
+
+        template = default;
+        start = username.Length;
+        return false;
+    }
 
     /// <summary>Kebab-case form for Pulumi logical names: lower case, runs of other characters become one dash.</summary>
-    public static string Kebab(string text) => NonKebab().Replace(text.ToLowerInvariant(), "-").Trim('-');
+    public static string Kebab(string text) =>
+        System.Text.Ascii.IsValid(text) ? AsciiKebab(text) : NonKebab().Replace(text.ToLowerInvariant(), "-").Trim('-');
+
+    /// <summary>
+    /// <see cref="Kebab"/> of ASCII text, in one pass: invariant lower-casing changes only A-Z there, each run of
+    /// characters other than [a-z0-9] becomes one dash, and runs at either end go (the trim). A name that is kebab case
+    /// already (most are) comes back as it is, with nothing allocated.
+    /// </summary>
+    private static string AsciiKebab(string text)
+    {
+        const int StackLimit = 256;
+        Span<char> kebab = text.Length <= StackLimit ? stackalloc char[StackLimit] : new char[text.Length];
+        var length = 0;
+        var dashPending = false;
+        foreach (var c in text)
+        {
+            var lower = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            if (char.IsAsciiLetterLower(lower) || char.IsAsciiDigit(lower))
+            {
+                if (dashPending)
+                {
+                    kebab[length++] = '-';
+                    dashPending = false;
+                }
+
+                kebab[length++] = lower;
+            }
+            else
+            {
+                dashPending = length > 0;
+            }
+        }
+
+        var result = kebab[..length];
+        return result.SequenceEqual(text) ? text : result.ToString();
+    }
 
     // \z, not $: .NET's $ also matches before a final newline, which a YAML block scalar leaves in a value.
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
@@ -91,9 +170,6 @@ public static partial class KubernetesNames
 
     [GeneratedRegex(@"^[a-z0-9][-a-z0-9]*\z")]
     private static partial Regex NamespacePrefix();
-
-    [GeneratedRegex(@"\{\{[^}]*\}\}")]
-    private static partial Regex Template();
 
     [GeneratedRegex(@"[^a-z0-9]+")]
     private static partial Regex NonKebab();

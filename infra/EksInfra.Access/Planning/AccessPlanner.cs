@@ -37,10 +37,14 @@ public static class AccessPlanner
             c.DeployerArn);
         cluster = cluster with { NodeGroups = ComputePlanner.NodeGroups(c, cluster), FargateProfiles = ComputePlanner.FargateProfiles(c, cluster) };
 
-        var identities = allIdentities
-            .OrderBy(i => i.Source == MappingSource.CreatedRole ? 0 : 1)
-            .ThenBy(i => i.Arn!.Full, Ordinal)
-            .ToList();
+        var identities = InPlanOrder(allIdentities);
+        // Each identity's groups, sorted once: aws-auth, access entries and the principals list all name them.
+        var groups = new IReadOnlyList<string>[identities.Count];
+        for (var i = 0; i < identities.Count; i++)
+        {
+            groups[i] = Sorted(identities[i].Groups);
+        }
+
         var roles = Roles(config, cluster);
         var compute = ComputePlanner.Identities(config, cluster, roles);
         var mode = config.Access.Mode;
@@ -49,10 +53,10 @@ public static class AccessPlanner
             cluster,
             mode,
             roles,
-            mode.UsesConfigMap() ? AwsAuth(config, compute, identities) : null,
-            mode.UsesAccessEntries() ? AccessEntries(cluster, compute, identities) : [],
+            mode.UsesConfigMap() ? AwsAuth(config, compute, identities, groups) : null,
+            mode.UsesAccessEntries() ? AccessEntries(cluster, compute, identities, groups) : [],
             Rbac(config),
-            Principals(config, compute, identities),
+            Principals(config, compute, identities, groups),
             warnings)
         {
             Namespaces = NamespacePlanner.Plan(config.Access),
@@ -60,12 +64,28 @@ public static class AccessPlanner
         };
     }
 
+    /// <summary>Created roles first, then the mapped principals, each part in ordinal order of the full ARN (equal ones as listed).</summary>
+    private static List<Identity> InPlanOrder(IReadOnlyList<Identity> identities)
+    {
+        var created = new List<Identity>();
+        var mapped = new List<Identity>(identities.Count);
+        foreach (var identity in identities)
+        {
+            (identity.Source == MappingSource.CreatedRole ? created : mapped).Add(identity);
+        }
+
+        var ordered = new List<Identity>(identities.Count);
+        AddInOrdinalOrder(ordered, created, static i => i.Arn!.Full);
+        AddInOrdinalOrder(ordered, mapped, static i => i.Arn!.Full);
+        return ordered;
+    }
+
     private static List<IamRolePlan> Roles(StackConfig config, ClusterPlan cluster)
     {
         var partition = cluster.Partition;
         var account = cluster.AccountId;
         var c = config.Cluster;
-        var list = new List<IamRolePlan>
+        var list = new List<IamRolePlan>(2 + c.Compute.ExtraNodeRoles.Count + cluster.FargateProfiles.Count + config.Access.Roles.Count)
         {
             Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), [ClusterManagedPolicy], null, null),
             Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust("ec2.amazonaws.com"), NodeManagedPolicies, null, null),
@@ -81,16 +101,42 @@ public static class AccessPlanner
             list.Add(Role(profile.PodExecutionRoleName, "/", RolePurpose.FargatePodExecution, IamPolicies.FargatePodTrust(cluster.FargateProfileArnPattern), [FargateManagedPolicy], null, null));
         }
 
-        foreach (var role in config.Access.Roles.OrderBy(r => r.Name, Ordinal))
+        // Every access role may describe the one cluster, and most trust the same principals: each document is written once.
+        var describeCluster = config.Access.Roles.Count > 0 ? IamPolicies.DescribeCluster(cluster.Arn) : "";
+        IReadOnlyList<string>? accountRoot = null;
+        var trustOfPrincipal = new Dictionary<string, string>(Ordinal);
+        foreach (var role in OrderedByOrdinal(config.Access.Roles, r => r.Name))
         {
-            var trusted = role.AssumedBy.Count > 0 ? Sorted(role.AssumedBy) : [Arns.AccountRoot(partition, account)];
-            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, IamPolicies.AwsPrincipalTrust(trusted), [], new InlinePolicyPlan(LogicalNames.DescribeClusterPolicy(role.Name), "eks-describe-cluster", IamPolicies.DescribeCluster(cluster.Arn)), role.MaxSessionDuration) with { TrustedPrincipals = trusted });
+            var trusted = role.AssumedBy.Count > 0 ? Sorted(role.AssumedBy) : accountRoot ??= [Arns.AccountRoot(partition, account)];
+            list.Add(Role(role.Name, role.IamPath, RolePurpose.Access, Trust(trusted), [], new InlinePolicyPlan(LogicalNames.DescribeClusterPolicy(role.Name), "eks-describe-cluster", describeCluster), role.MaxSessionDuration, trusted));
         }
 
         return list;
 
-        IamRolePlan Role(string name, string path, RolePurpose purpose, string trust, IEnumerable<string> managed, InlinePolicyPlan? inline, int? maxSession)
+        string Trust(IReadOnlyList<string> trusted)
         {
+            if (trusted.Count != 1)
+            {
+                return IamPolicies.AwsPrincipalTrust(trusted);
+            }
+
+            if (!trustOfPrincipal.TryGetValue(trusted[0], out var trust))
+            {
+                trust = IamPolicies.AwsPrincipalTrust(trusted);
+                trustOfPrincipal.Add(trusted[0], trust);
+            }
+
+            return trust;
+        }
+
+        IamRolePlan Role(string name, string path, RolePurpose purpose, string trust, IReadOnlyList<string> managed, InlinePolicyPlan? inline, int? maxSession, IReadOnlyList<string>? trusted = null)
+        {
+            var attachments = managed.Count == 0 ? [] : new ManagedPolicyAttachmentPlan[managed.Count];
+            for (var i = 0; i < managed.Count; i++)
+            {
+                attachments[i] = new ManagedPolicyAttachmentPlan(LogicalNames.PolicyAttachment(name, managed[i]), IamPolicies.ManagedPolicyArn(partition, managed[i]));
+            }
+
             return new IamRolePlan(
                 LogicalNames.Role(name),
                 name,
@@ -98,24 +144,45 @@ public static class AccessPlanner
                 Arns.RoleArn(partition, account, path, name),
                 purpose,
                 trust,
-                [.. managed.Select(p => new ManagedPolicyAttachmentPlan(LogicalNames.PolicyAttachment(name, p), IamPolicies.ManagedPolicyArn(partition, p)))],
+                attachments,
                 inline,
-                maxSession);
+                maxSession,
+                trusted);
         }
     }
 
-    private static AwsAuthPlan AwsAuth(StackConfig config, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities)
+    private static AwsAuthPlan AwsAuth(StackConfig config, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities, IReadOnlyList<string>[] groups)
     {
-        var mapRoles = compute.Select(ComputePlanner.RoleMapping).ToList();
-        mapRoles.AddRange(identities
-            .Where(i => i.Kind == PrincipalKind.Role)
-            .Select(i => new RoleMappingPlan(i.Arn!.WithoutPath, i.Username, Sorted(i.Groups), i.Source, i.CreatedRoleName))
-            .OrderBy(m => m.RoleArn, Ordinal));
-        var mapUsers = identities
-            .Where(i => i.Kind == PrincipalKind.User)
-            .Select(i => new UserMappingPlan(i.Arn!.Full, i.Username, Sorted(i.Groups)))
-            .OrderBy(m => m.UserArn, Ordinal)
-            .ToList();
+        var roleCount = 0;
+        foreach (var identity in identities)
+        {
+            roleCount += identity.Kind == PrincipalKind.Role ? 1 : 0;
+        }
+
+        var roleMappings = new List<RoleMappingPlan>(roleCount);
+        var userMappings = new List<UserMappingPlan>(identities.Count - roleCount);
+        for (var i = 0; i < identities.Count; i++)
+        {
+            var identity = identities[i];
+            if (identity.Kind == PrincipalKind.Role)
+            {
+                roleMappings.Add(new RoleMappingPlan(identity.Arn!.WithoutPath, identity.Username, groups[i], identity.Source, identity.CreatedRoleName));
+            }
+            else if (identity.Kind == PrincipalKind.User)
+            {
+                userMappings.Add(new UserMappingPlan(identity.Arn!.Full, identity.Username, groups[i]));
+            }
+        }
+
+        var mapRoles = new List<RoleMappingPlan>(compute.Count + roleMappings.Count);
+        foreach (var identity in compute)
+        {
+            mapRoles.Add(ComputePlanner.RoleMapping(identity));
+        }
+
+        AddInOrdinalOrder(mapRoles, roleMappings, static m => m.RoleArn);
+        // Identities come in full-ARN order, which is a user's aws-auth ARN: the users are in order already.
+        var mapUsers = OrderedByOrdinal(userMappings, m => m.UserArn);
         return new AwsAuthPlan(mapRoles, mapUsers, Sorted(config.Access.MapAccounts.Select(a => a.AccountId)));
     }
 
@@ -123,28 +190,60 @@ public static class AccessPlanner
     public static string AccessEntryKey(IamArn arn)
     {
         ArgumentNullException.ThrowIfNull(arn);
-        return $"{(arn.Kind == PrincipalKind.Role ? "role" : "user")}-{arn.Name.ToLowerInvariant()}";
+        var kind = arn.Kind == PrincipalKind.Role ? "role-" : "user-";
+        return string.Create(kind.Length + arn.Name.Length, (kind, arn.Name), static (key, parts) =>
+        {
+            parts.kind.CopyTo(key);
+            parts.Name.AsSpan().ToLowerInvariant(key[parts.kind.Length..]);
+        });
     }
 
-    private static List<AccessEntryPlan> AccessEntries(ClusterPlan cluster, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities) =>
-        [.. ComputePlanner.AccessEntries(compute).Concat(identities.Select(i =>
+    private static IReadOnlyList<AccessEntryPlan> AccessEntries(ClusterPlan cluster, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities, IReadOnlyList<string>[] groups)
+    {
+        var entries = new List<AccessEntryPlan>(compute.Count + identities.Count);
+        entries.AddRange(ComputePlanner.AccessEntries(compute));
+        for (var i = 0; i < identities.Count; i++)
         {
-            var policies = new List<AccessPolicyAssociationPlan>();
-            if (i.Groups.Contains(KubernetesNames.SystemMasters))
+            var identity = identities[i];
+            var admin = identity.Groups.Contains(KubernetesNames.SystemMasters);
+            var count = (admin ? 1 : 0) + identity.AccessPolicies.Count;
+            List<AccessPolicyAssociationPlan>? policies = null;
+            if (admin)
             {
-                policies.Add(Association(cluster, EksAccessPolicies.ClusterAdmin, []));
+                (policies ??= new(count)).Add(Association(cluster, EksAccessPolicies.ClusterAdmin, []));
             }
 
-            policies.AddRange(i.AccessPolicies.Select(p => Association(cluster, p.Policy, p.Namespaces)));
-            return new AccessEntryPlan(
-                AccessEntryKey(i.Arn!),
-                i.Arn!.Full,
-                i.CreatedRoleName,
+            for (var p = 0; p < identity.AccessPolicies.Count; p++)
+            {
+                (policies ??= new(count)).Add(Association(cluster, identity.AccessPolicies[p].Policy, identity.AccessPolicies[p].Namespaces));
+            }
+
+            entries.Add(new AccessEntryPlan(
+                AccessEntryKey(identity.Arn!),
+                identity.Arn!.Full,
+                identity.CreatedRoleName,
                 AccessEntryTypeStandard,
-                i.Username,
-                Sorted(i.Groups.Where(g => !KubernetesNames.IsSystemGroup(g))),
-                [.. policies.OrderBy(p => p.Key, Ordinal)]);
-        })).OrderBy(e => e.Key, Ordinal)];
+                identity.Username,
+                // Access entries take no system: groups; without any, the sorted groups are the entry's as they are.
+                HasSystemGroup(groups[i]) ? Sorted(identity.Groups.Where(g => !KubernetesNames.IsSystemGroup(g))) : groups[i],
+                policies is null ? [] : OrderedByOrdinal(policies, p => p.Key)));
+        }
+
+        return OrderedByOrdinal(entries, e => e.Key);
+    }
+
+    private static bool HasSystemGroup(IReadOnlyList<string> groups)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (KubernetesNames.IsSystemGroup(groups[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static AccessPolicyAssociationPlan Association(ClusterPlan cluster, string policy, IReadOnlyList<string> namespaces) =>
         new(LogicalNames.AccessPolicy(policy), policy, EksAccessPolicies.Arn(cluster.Partition, policy), namespaces.Count == 0 ? AccessScopePlan.Cluster : new AccessScopePlan("namespace", Sorted(namespaces)));
@@ -189,7 +288,7 @@ public static class AccessPlanner
     private static string RuleKey(PolicyRulePlan rule) =>
         string.Join("\u0001", new[] { rule.ApiGroups, rule.Resources, rule.ResourceNames, rule.NonResourceUrls, rule.Verbs }.Select(list => string.Join("\u0000", list)));
 
-    private static List<PrincipalAccess> Principals(StackConfig config, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities)
+    private static List<PrincipalAccess> Principals(StackConfig config, IReadOnlyList<ComputeIdentityPlan> compute, List<Identity> identities, IReadOnlyList<string>[] groups)
     {
         var mode = config.Access.Mode;
         // What each group grants is the same for every member: one Grant per group, shared.
@@ -197,12 +296,25 @@ public static class AccessPlanner
             g => g.Name,
             g => new Grant(GrantVia.Rbac, g.ClusterRole, g.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(g.Namespaces)), g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0),
             Ordinal);
-        var grants = compute.Select(ComputePlanner.Principal).ToList();
-        foreach (var identity in identities)
+        var grants = new List<PrincipalAccess>(compute.Count + identities.Count);
+        foreach (var identity in compute)
         {
-            var permissions = new List<Grant>();
-            foreach (var group in Sorted(identity.Groups))
+            grants.Add(ComputePlanner.Principal(identity));
+        }
+
+        // One list collects each principal's grants, which it keeps as an array of their number; a principal whose one
+        // grant is its one group's binding (most are) shares that group's read-only list of it.
+        var permissions = new List<Grant>();
+        var onlyGrantOfGroup = new Dictionary<string, IReadOnlyList<Grant>>(Ordinal);
+        for (var i = 0; i < identities.Count; i++)
+        {
+            var identity = identities[i];
+            var sortedGroups = groups[i];
+            var policies = mode.UsesAccessEntries() ? identity.AccessPolicies : [];
+            permissions.Clear();
+            for (var g = 0; g < sortedGroups.Count; g++)
             {
+                var group = sortedGroups[g];
                 if (group == KubernetesNames.SystemMasters)
                 {
                     permissions.Add(new Grant(GrantVia.SystemMasters, group, "cluster-wide", true));
@@ -221,14 +333,24 @@ public static class AccessPlanner
                 }
             }
 
-            if (mode.UsesAccessEntries())
+            var orderedPolicies = OrderedByOrdinal(policies, p => p.Policy);
+            for (var k = 0; k < orderedPolicies.Count; k++)
             {
-                permissions.AddRange(identity.AccessPolicies
-                    .OrderBy(p => p.Policy, Ordinal)
-                    .Select(p => new Grant(GrantVia.AccessPolicy, p.Policy, p.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(p.Namespaces)), EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0)));
+                var p = orderedPolicies[k];
+                permissions.Add(new Grant(GrantVia.AccessPolicy, p.Policy, p.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(p.Namespaces)), EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0));
             }
 
-            grants.Add(new PrincipalAccess(identity.Arn!.Full, identity.KindName, identity.Username, Sorted(identity.Groups), permissions));
+            IReadOnlyList<Grant>? granted = null;
+            if (permissions.Count == 1 && sortedGroups.Count == 1 && rbacGrants.TryGetValue(sortedGroups[0], out var only) && ReferenceEquals(only, permissions[0])
+                && !onlyGrantOfGroup.TryGetValue(sortedGroups[0], out granted))
+            {
+                granted = Array.AsReadOnly([only]);
+                onlyGrantOfGroup.Add(sortedGroups[0], granted);
+            }
+
+            granted ??= permissions.Count == 0 ? [] : permissions.ToArray();
+
+            grants.Add(new PrincipalAccess(identity.Arn!.Full, identity.KindName, identity.Username, sortedGroups, granted));
         }
 
         return grants;
@@ -249,8 +371,120 @@ public static class AccessPlanner
             {
                 return list;
             }
+
+            if (list.Count <= ShortList)
+            {
+                return SortedShort(list);
+            }
         }
 
         return [.. values.Distinct(Ordinal).Order(Ordinal)];
+    }
+
+    /// <summary>Lists up to this long (an identity's groups, a rule's verbs) are sorted in place of a set and a sort.</summary>
+    private const int ShortList = 16;
+
+    /// <summary>A short list, distinct and in ordinal order: an insertion sort, each value kept once (ordinal equality).</summary>
+    private static string[] SortedShort(IReadOnlyList<string> list)
+    {
+        var sorted = new string[list.Count];
+        var count = 0;
+        for (var i = 0; i < list.Count; i++)
+        {
+            var value = list[i];
+            var at = count;
+            while (at > 0 && string.CompareOrdinal(sorted[at - 1], value) > 0)
+            {
+                at--;
+            }
+
+            if (at > 0 && string.Equals(sorted[at - 1], value, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Array.Copy(sorted, at, sorted, at + 1, count - at);
+            sorted[at] = value;
+            count++;
+        }
+
+        return count == sorted.Length ? sorted : sorted[..count];
+    }
+
+    /// <summary>
+    /// The items in ordinal order of <paramref name="key"/>, equal keys in their given order (as a stable OrderBy): a list
+    /// that is in order already comes back as it is.
+    /// </summary>
+    internal static IReadOnlyList<T> OrderedByOrdinal<T>(IReadOnlyList<T> items, Func<T, string> key)
+    {
+        if (IsInOrdinalOrder(items, key))
+        {
+            return items;
+        }
+
+        var ordered = new List<T>(items.Count);
+        AddSorted(ordered, items, key);
+        return ordered;
+    }
+
+    /// <summary>Adds <paramref name="items"/> to <paramref name="destination"/> in the order of <see cref="OrderedByOrdinal"/>.</summary>
+    private static void AddInOrdinalOrder<T>(List<T> destination, IReadOnlyList<T> items, Func<T, string> key)
+    {
+        if (IsInOrdinalOrder(items, key))
+        {
+            destination.AddRange(items);
+        }
+        else
+        {
+            AddSorted(destination, items, key);
+        }
+    }
+
+    private static void AddSorted<T>(List<T> destination, IReadOnlyList<T> items, Func<T, string> key)
+    {
+        var keys = new string[items.Count];
+        var positions = new int[items.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = key(items[i]);
+            positions[i] = i;
+        }
+
+        // An unstable sort of the keys, carrying each item's position; then each run of equal keys is put back in
+        // the order of positions, which is what a stable sort leaves (equal keys are otherwise indistinguishable).
+        Array.Sort(keys, positions, Ordinal);
+        for (var start = 0; start < keys.Length;)
+        {
+            var end = start + 1;
+            while (end < keys.Length && string.Equals(keys[start], keys[end], StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(positions, start, end - start);
+            }
+
+            start = end;
+        }
+
+        foreach (var position in positions)
+        {
+            destination.Add(items[position]);
+        }
+    }
+
+    private static bool IsInOrdinalOrder<T>(IReadOnlyList<T> items, Func<T, string> key)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (string.CompareOrdinal(key(items[i - 1]), key(items[i])) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -1,59 +1,101 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace EksInfra.Access.Planning;
 
-/// <summary>IAM policy documents, written by a JSON serializer in a fixed key order.</summary>
+/// <summary>
+/// IAM policy documents, written by a JSON writer in a fixed key order: indented by two spaces, strings escaped by
+/// System.Text.Json's default encoder (what <c>JsonNode.ToJsonString</c> with <c>WriteIndented</c> writes, byte for byte).
+/// </summary>
 public static class IamPolicies
 {
     public const string Version = "2012-10-17";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
     /// <summary>The seed's trust policy for <c>eks-cluster-role</c>: EKS itself assumes the role.</summary>
-    public static string ServiceTrust(string service) => Document(new JsonObject
+    public static string ServiceTrust(string service) => Document(service, static (json, service) =>
     {
-        ["Effect"] = "Allow",
-        ["Principal"] = new JsonObject { ["Service"] = service },
-        ["Action"] = "sts:AssumeRole",
+        json.WriteString("Effect", "Allow");
+        json.WriteStartObject("Principal");
+        json.WriteString("Service", service);
+        json.WriteEndObject();
+        json.WriteString("Action", "sts:AssumeRole");
     });
 
     /// <summary>
     /// A Fargate pod execution role's trust: EKS's Fargate service, only on behalf of this cluster's profiles. AWS,
     /// "Amazon EKS Pod execution IAM role", recommends the aws:SourceArn condition against the confused-deputy problem.
     /// </summary>
-    public static string FargatePodTrust(string fargateProfileArnPattern) => Document(new JsonObject
+    public static string FargatePodTrust(string fargateProfileArnPattern) => Document(fargateProfileArnPattern, static (json, pattern) =>
     {
-        ["Effect"] = "Allow",
-        ["Condition"] = new JsonObject { ["ArnLike"] = new JsonObject { ["aws:SourceArn"] = fargateProfileArnPattern } },
-        ["Principal"] = new JsonObject { ["Service"] = "eks-fargate-pods.amazonaws.com" },
-        ["Action"] = "sts:AssumeRole",
+        json.WriteString("Effect", "Allow");
+        json.WriteStartObject("Condition");
+        json.WriteStartObject("ArnLike");
+        json.WriteString("aws:SourceArn", pattern);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartObject("Principal");
+        json.WriteString("Service", "eks-fargate-pods.amazonaws.com");
+        json.WriteEndObject();
+        json.WriteString("Action", "sts:AssumeRole");
     });
 
     /// <summary>Trust for people and CI: the listed principals may assume the role.</summary>
-    public static string AwsPrincipalTrust(IReadOnlyList<string> principals) => Document(new JsonObject
+    public static string AwsPrincipalTrust(IReadOnlyList<string> principals)
     {
-        ["Effect"] = "Allow",
-        ["Principal"] = new JsonObject
+        ArgumentNullException.ThrowIfNull(principals);
+        return Document(principals, static (json, principals) =>
         {
-            ["AWS"] = principals.Count == 1 ? principals[0] : new JsonArray([.. principals.Select(p => (JsonNode)p)]),
-        },
-        ["Action"] = "sts:AssumeRole",
-    });
+            json.WriteString("Effect", "Allow");
+            json.WriteStartObject("Principal");
+            if (principals.Count == 1)
+            {
+                json.WriteString("AWS", principals[0]);
+            }
+            else
+            {
+                json.WriteStartArray("AWS");
+                foreach (var principal in principals)
+                {
+                    json.WriteStringValue(principal);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            json.WriteString("Action", "sts:AssumeRole");
+        });
+    }
 
     /// <summary>Lets a role run <c>aws eks update-kubeconfig</c> for this one cluster and nothing else.</summary>
-    public static string DescribeCluster(string clusterArn) => Document(new JsonObject
+    public static string DescribeCluster(string clusterArn) => Document(clusterArn, static (json, clusterArn) =>
     {
-        ["Effect"] = "Allow",
-        ["Action"] = "eks:DescribeCluster",
-        ["Resource"] = clusterArn,
+        json.WriteString("Effect", "Allow");
+        json.WriteString("Action", "eks:DescribeCluster");
+        json.WriteString("Resource", clusterArn);
     });
 
     public static string ManagedPolicyArn(string partition, string name) => $"arn:{partition}:iam::aws:policy/{name}";
 
-    private static string Document(JsonObject statement) => new JsonObject
+    /// <summary>A policy document of one statement, whose members <paramref name="writeStatement"/> writes.</summary>
+    private static string Document<T>(T state, Action<Utf8JsonWriter, T> writeStatement)
     {
-        ["Version"] = Version,
-        ["Statement"] = new JsonArray(statement),
-    }.ToJsonString(Indented);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer, Indented))
+        {
+            json.WriteStartObject();
+            json.WriteString("Version", Version);
+            json.WriteStartArray("Statement");
+            json.WriteStartObject();
+            writeStatement(json, state);
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

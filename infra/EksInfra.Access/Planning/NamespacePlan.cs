@@ -40,13 +40,48 @@ public static class NamespacePlanner
     {
         ArgumentNullException.ThrowIfNull(access);
         var elsewhere = access.Namespaces.Where(n => n.ManagedElsewhere).Select(n => n.Name).ToHashSet(Ordinal);
-        var named = access.Groups.SelectMany(g => g.Namespaces)
-            .Concat(access.Roles.SelectMany(r => r.AccessPolicies).Concat(access.MapRoles.Concat(access.MapUsers).SelectMany(m => m.AccessPolicies)).SelectMany(p => p.Namespaces))
-            .Concat(access.Namespaces.Where(n => !n.ManagedElsewhere).Select(n => n.Name));
+        // Collected in a loop over every principal's access policies (the result is a sorted set, so their order is not its).
+        var named = new List<string>();
+        foreach (var group in access.Groups)
+        {
+            named.AddRange(group.Namespaces);
+        }
+
+        foreach (var role in access.Roles)
+        {
+            AddScopes(named, role.AccessPolicies);
+        }
+
+        foreach (var mapping in access.MapRoles)
+        {
+            AddScopes(named, mapping.AccessPolicies);
+        }
+
+        foreach (var mapping in access.MapUsers)
+        {
+            AddScopes(named, mapping.AccessPolicies);
+        }
+
+        foreach (var ns in access.Namespaces)
+        {
+            if (!ns.ManagedElsewhere)
+            {
+                named.Add(ns.Name);
+            }
+        }
+
         return [.. named
             .Where(n => n.Length > 0 && !KubernetesValues.IsNamespacePattern(n) && !KubernetesValues.IsSystemNamespace(n) && !elsewhere.Contains(n))
             .Distinct(Ordinal)
             .Order(Ordinal)];
+
+        static void AddScopes(List<string> named, IReadOnlyList<AccessPolicySettings> policies)
+        {
+            for (var i = 0; i < policies.Count; i++)
+            {
+                named.AddRange(policies[i].Namespaces);
+            }
+        }
     }
 
     public static IReadOnlyList<NamespacePlan> Plan(AccessSettings access)
@@ -56,9 +91,10 @@ public static class NamespacePlanner
         return [.. OwnedNamespaces(access).Select(name =>
         {
             settings.TryGetValue(name, out var ns);
-            var labels = (ns?.Labels ?? [])
+            var managedBy = new KeyValuePair<string, string>(KubernetesNames.ManagedByLabel, KubernetesNames.ManagedByValue);
+            var labels = ns is not { Labels.Count: > 0 } ? [managedBy] : ns.Labels
                 .Where(l => l.Key != KubernetesNames.ManagedByLabel)
-                .Append(new KeyValuePair<string, string>(KubernetesNames.ManagedByLabel, KubernetesNames.ManagedByValue))
+                .Append(managedBy)
                 .OrderBy(l => l.Key, Ordinal)
                 .ToList();
             var quota = ns is { Quota.Count: > 0 } ? new ResourceQuotaPlan(LogicalNames.ResourceQuota(name), ObjectName, Pairs(ns.Quota)) : null;

@@ -326,16 +326,18 @@ public static partial class ComputeValidator
         /// <summary>Every IAM role name the stack creates is unique in the account; this checks the compute roles against all of them.</summary>
         public void CreatedRoleNames()
         {
-            var existing = new List<(string Path, string Name)>
-            {
-                ($"{cluster.Path}.serviceRoleName", cluster.ServiceRoleName),
-                ($"{cluster.Path}.nodeRoleName", cluster.NodeRoleName),
-            };
-            existing.AddRange(config.Access.Roles.Select(r => ($"{r.Path}.name", r.Name)));
             var mine = compute.ExtraNodeRoles.Select(r => (r.Path, r.Name))
                 .Concat(compute.FargateProfiles.Select(p => ($"{p.Path}.podExecutionRoleName", p.PodExecutionRoleName)))
                 .ToList();
-            var all = existing.ToList();
+            // Every role the stack creates, which each compute role's name is checked against: listed only if there are compute roles.
+            var all = new List<(string Path, string Name)>();
+            if (mine.Count > 0)
+            {
+                all.Add(($"{cluster.Path}.serviceRoleName", cluster.ServiceRoleName));
+                all.Add(($"{cluster.Path}.nodeRoleName", cluster.NodeRoleName));
+                all.AddRange(config.Access.Roles.Select(r => ($"{r.Path}.name", r.Name)));
+            }
+
             foreach (var (path, name) in mine)
             {
                 if (name.Length == 0)
@@ -506,21 +508,45 @@ public static partial class ComputeValidator
 
                 // A role mapped both as nodes and as a person is one aws-auth key with two meanings: the authenticator
                 // keeps one of them, so either the nodes stop joining or the person gets node rights.
-                if (identities.FirstOrDefault(i => i.Arn is { Kind: PrincipalKind.Role } a && string.Equals(a.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is { } person)
+                if (FirstRoleNamed(arn.Name) is { } person)
                 {
                     Error(path, $"'{node.RoleArn}' is also mapped as a person at {person.ArnPath} (username '{person.Username}'); a node role is mapped only as a node, so remove one of the two (people should assume a role of their own)");
                 }
             }
 
             // The stack's extra node roles and Fargate roles are mapped as nodes: mapping one as a person is the same clash.
-            foreach (var identity in identities.Where(i => i.Source == MappingSource.Existing && i.Arn is { Kind: PrincipalKind.Role }))
+            for (var i = 0; i < identities.Count && created.Count > 2; i++)
             {
-                var own = created.Skip(2).FirstOrDefault(c => string.Equals(c.Name, identity.Arn!.Name, StringComparison.OrdinalIgnoreCase));
-                if (own.Name is not null)
+                var identity = identities[i];
+                if (identity.Source != MappingSource.Existing || identity.Arn is not { Kind: PrincipalKind.Role } arn)
                 {
-                    Error(identity.ArnPath, $"'{identity.Arn!.Full}' is {own.What} ({own.Path}), which the stack maps as a node; remove this entry");
+                    continue;
+                }
+
+                for (var c = 2; c < created.Count; c++)
+                {
+                    var own = created[c];
+                    if (string.Equals(own.Name, arn.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Error(identity.ArnPath, $"'{arn.Full}' is {own.What} ({own.Path}), which the stack maps as a node; remove this entry");
+                        break;
+                    }
                 }
             }
+        }
+
+        /// <summary>The first identity whose ARN is a role of this name (IAM role names are unique case-insensitively).</summary>
+        private Identity? FirstRoleNamed(string name)
+        {
+            for (var i = 0; i < identities.Count; i++)
+            {
+                if (identities[i].Arn is { Kind: PrincipalKind.Role } arn && string.Equals(arn.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return identities[i];
+                }
+            }
+
+            return null;
         }
 
         private void Duplicates(IReadOnlyList<string> values, Func<int, string> pathOf, string what)

@@ -65,6 +65,9 @@ public static partial class StackValidator
         private readonly AccessSettings access = config.Access;
         private readonly AuthenticationMode mode = config.Access.Mode;
 
+        // The region's partition, looked up once: every mapping's ARN is compared with it.
+        private readonly string partition = config.Aws.Partition;
+
         public DiagnosticBag Bag { get; } = new();
 
         private string ModeText => mode.ToConfigValue();
@@ -127,8 +130,8 @@ public static partial class StackValidator
                 KubernetesVersion($"{c.Path}.version", minor);
             }
 
-            RoleName($"{c.Path}.serviceRoleName", c.ServiceRoleName);
-            RoleName($"{c.Path}.nodeRoleName", c.NodeRoleName);
+            RoleName(c.Path, "serviceRoleName", c.ServiceRoleName);
+            RoleName(c.Path, "nodeRoleName", c.NodeRoleName);
             // IAM CreateRole: EntityAlreadyExists; role names are unique in an account, case-insensitively.
             if (string.Equals(c.ServiceRoleName, c.NodeRoleName, StringComparison.OrdinalIgnoreCase) && c.NodeRoleName.Length > 0)
             {
@@ -151,7 +154,7 @@ public static partial class StackValidator
                     }
                 }
 
-                Duplicates(ids, i => $"{c.Path}.{key}[{i}]", "subnet");
+                Duplicates(ids, new ListPath(c.Path, key), "subnet");
             }
 
             // This tool's rule: the program passes subnets with their VPC (pulumi-eks would otherwise pick the default VPC's).
@@ -220,19 +223,22 @@ public static partial class StackValidator
             var declaredGroups = access.Groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
             var definedClusterRoles = access.ClusterRoles.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             var usedGroups = new HashSet<string>(StringComparer.Ordinal);
-            var createdRoleNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            // The config path that names each role, as owner and key: the path string is built only for a diagnostic.
+            var createdRoleNames = new Dictionary<string, (string Owner, string Key)>(access.Roles.Count + 2, StringComparer.OrdinalIgnoreCase)
             {
-                [config.Cluster.ServiceRoleName] = $"{config.Cluster.Path}.serviceRoleName",
-                [config.Cluster.NodeRoleName] = $"{config.Cluster.Path}.nodeRoleName",
+                [config.Cluster.ServiceRoleName] = (config.Cluster.Path, "serviceRoleName"),
+                [config.Cluster.NodeRoleName] = (config.Cluster.Path, "nodeRoleName"),
             };
+            var partitionPrefix = $"arn:{partition}:";
 
             foreach (var role in access.Roles)
             {
-                RoleName($"{role.Path}.name", role.Name);
+                RoleName(role.Path, "name", role.Name);
                 // IAM User Guide, "IAM identifiers": role names are unique in an account and not distinguished by case.
-                if (role.Name.Length > 0 && !createdRoleNames.TryAdd(role.Name, $"{role.Path}.name"))
+                if (role.Name.Length > 0 && !createdRoleNames.TryAdd(role.Name, (role.Path, "name")))
                 {
-                    Error($"{role.Path}.name", $"the IAM role name '{role.Name}' is already used by {createdRoleNames[role.Name]}; IAM role names are unique in an account (case-insensitively), so pick another");
+                    var (owner, key) = createdRoleNames[role.Name];
+                    Error($"{role.Path}.name", $"the IAM role name '{role.Name}' is already used by {owner}.{key}; IAM role names are unique in an account (case-insensitively), so pick another");
                 }
 
                 if (!Arns.IsValidIamPath(role.IamPath))
@@ -249,17 +255,17 @@ public static partial class StackValidator
                     {
                         Error($"{role.Path}.assumedBy[{i}]", error + "; assumedBy lists who may assume the role: an account root (arn:aws:iam::ACCOUNT:root), a role or a user");
                     }
-                    else if (!principal.StartsWith($"arn:{aws.Partition}:", StringComparison.Ordinal) && aws.Region.Length > 0)
+                    else if (!principal.StartsWith(partitionPrefix, StringComparison.Ordinal) && aws.Region.Length > 0)
                     {
-                        Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in another partition than region {aws.Region} ({aws.Partition}), and IAM refuses such a trust policy; use arn:{aws.Partition}:iam::...");
+                        Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in another partition than region {aws.Region} ({partition}), and IAM refuses such a trust policy; use arn:{partition}:iam::...");
                     }
-                    else if (Arns.AccountOf(principal) is { } account && !aws.AllowedAccountIds.Contains(account))
+                    else if (Arns.TryGetAccount(principal, out var account) && !IsAllowedAccount(account))
                     {
                         Warning($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in account {account}, outside {AwsSettings.AllowedAccountIdsPath}: principals of that account may assume '{role.Name}' and get its Kubernetes access");
                     }
                 }
 
-                Duplicates(role.AssumedBy, i => $"{role.Path}.assumedBy[{i}]", "principal");
+                Duplicates(role.AssumedBy, new ListPath(role.Path, "assumedBy"), "principal");
                 // IAM API Reference, CreateRole MaxSessionDuration: 3600 to 43200 seconds.
                 if (role.MaxSessionDuration is { } seconds and (< 3600 or > 43200))
                 {
@@ -275,16 +281,24 @@ public static partial class StackValidator
                 }
             }
 
-            var seenPrincipals = new Dictionary<string, Identity>(StringComparer.OrdinalIgnoreCase);
-            var seenNames = new Dictionary<string, Identity>(StringComparer.OrdinalIgnoreCase);
-            var nodeArn = Arns.StripPath(Arns.RoleArn(aws.Partition, aws.AccountId, "/", config.Cluster.NodeRoleName));
-            var serviceArn = Arns.StripPath(Arns.RoleArn(aws.Partition, aws.AccountId, "/", config.Cluster.ServiceRoleName));
+            // IAM names are unique per kind in an account whatever the path, so the path-free ARN names the principal:
+            // the first identity of each name. Another full ARN of a name seen (another path) is rare; its first
+            // identity is kept beside, so "the first with this full ARN" is either the first of its name or that one.
+            var firstOfName = new Dictionary<string, Identity>(identities.Count, StringComparer.OrdinalIgnoreCase);
+            Dictionary<string, Identity>? firstOfOtherFullArn = null;
+            var nodeArn = Arns.StripPath(Arns.RoleArn(partition, aws.AccountId, "/", config.Cluster.NodeRoleName));
+            var serviceArn = Arns.StripPath(Arns.RoleArn(partition, aws.AccountId, "/", config.Cluster.ServiceRoleName));
             foreach (var identity in identities)
             {
                 if (identity.Arn is { } arn)
                 {
-                    // IAM names are unique per kind in an account whatever the path, so the path-free ARN names the principal.
                     var byName = arn.WithoutPath;
+                    var nameSeen = firstOfName.TryGetValue(byName, out var firstByName);
+                    // Equal full ARNs (ignoring case) have equal names (a name holds no '/', so both paths end at the same
+                    // place), so a full ARN seen before was seen under this name.
+                    var first = !nameSeen ? null
+                        : string.Equals(firstByName!.Arn!.Full, arn.Full, StringComparison.OrdinalIgnoreCase) ? firstByName
+                        : firstOfOtherFullArn?.GetValueOrDefault(arn.Full);
                     // aws-iam-authenticator keys mappings by lower-cased ARN (pkg/mapper/configmap saveMap), so a second
                     // node-role mapping would replace the stack's; in access-entry modes EKS made the node role's entry.
                     if (identity.Source == MappingSource.Existing && string.Equals(byName, nodeArn, StringComparison.OrdinalIgnoreCase))
@@ -298,7 +312,7 @@ public static partial class StackValidator
                     }
                     // EKS User Guide, "Create access entries": "An IAM principal can't be included in more than one access
                     // entry"; in aws-auth the later mapping silently replaces the first (the authenticator's map).
-                    else if (seenPrincipals.TryGetValue(arn.Full, out var first))
+                    else if (first is not null)
                     {
                         // Two created roles with one name are reported once, by the role-name rule above.
                         if (first.Source != MappingSource.CreatedRole || identity.Source != MappingSource.CreatedRole)
@@ -306,15 +320,21 @@ public static partial class StackValidator
                             Error(identity.ArnPath, DuplicateMessage(arn.Full, first, identity));
                         }
                     }
-                    else if (seenNames.TryGetValue(byName, out var firstByName))
+                    else if (nameSeen)
                     {
                         Error(identity.ArnPath, identity.Kind == PrincipalKind.Role
-                            ? $"'{arn.Full}' and {firstByName.ArnPath} ('{firstByName.Arn!.Full}') name the same role: IAM role names are unique whatever the path, and aws-auth keys both as '{byName}'; keep one"
-                            : $"'{arn.Full}' and {firstByName.ArnPath} ('{firstByName.Arn!.Full}') name the same user: IAM user names are unique whatever the path; keep one");
+                            ? $"'{arn.Full}' and {firstByName!.ArnPath} ('{firstByName.Arn!.Full}') name the same role: IAM role names are unique whatever the path, and aws-auth keys both as '{byName}'; keep one"
+                            : $"'{arn.Full}' and {firstByName!.ArnPath} ('{firstByName.Arn!.Full}') name the same user: IAM user names are unique whatever the path; keep one");
                     }
 
-                    seenPrincipals.TryAdd(arn.Full, identity);
-                    seenNames.TryAdd(byName, identity);
+                    if (!nameSeen)
+                    {
+                        firstOfName.Add(byName, identity);
+                    }
+                    else if (first is null)
+                    {
+                        (firstOfOtherFullArn ??= new(StringComparer.OrdinalIgnoreCase)).Add(arn.Full, identity);
+                    }
                 }
 
                 if (identity.Arn is { } principal && Arns.IsServiceLinkedRole(principal))
@@ -346,36 +366,79 @@ public static partial class StackValidator
         private void LogicalNameClashes()
         {
             var c = config.Cluster;
-            Clashes(
-                "IAM role",
-                new[] { ($"{c.Path}.serviceRoleName", c.ServiceRoleName), ($"{c.Path}.nodeRoleName", c.NodeRoleName) }
-                    .Concat(access.Roles.Select(r => ($"{r.Path}.name", r.Name)))
-                    .Where(x => x.Item2.Length > 0)
-                    .Select(x => (x.Item1, x.Item2, LogicalNames.Role(x.Item2))),
-                namesFoldCase: true);
-            Clashes(
-                "ClusterRole",
-                access.ClusterRoles.Select(r => (r.Path, r.Name, LogicalNames.ClusterRole(r.Name)))
-                    .Append(($"{access.Path}.clusterRoles", BuiltInRoles.ReadOnlyName, LogicalNames.ClusterRole(BuiltInRoles.ReadOnlyName))));
-            Clashes(
-                "group binding",
-                access.Groups.Where(g => g.Namespaces.Count == 0).Select(g => (g.Path, g.Name, LogicalNames.ClusterRoleBinding(g.Name))));
-            Clashes(
-                "namespace binding",
-                access.Groups.SelectMany(g => g.Namespaces.Select((ns, i) => ($"{g.Path}.namespaces[{i}]", $"{g.Name} in {ns}", LogicalNames.RoleBinding(ns, g.Name)))));
-        }
-
-        /// <summary><paramref name="namesFoldCase"/>: names equal but for case are one name (IAM), reported by its own rule.</summary>
-        private void Clashes(string what, IEnumerable<(string Path, string Name, string Logical)> items, bool namesFoldCase = false)
-        {
-            var first = new Dictionary<string, (string Path, string Name)>(StringComparer.Ordinal);
-            foreach (var (path, name, logical) in items)
+            var roles = new LogicalNameIndex(this, "IAM role", access.Roles.Count + 2, namesFoldCase: true);
+            AddRoleName(roles, new ConfigRef(c.Path, "serviceRoleName"), c.ServiceRoleName);
+            AddRoleName(roles, new ConfigRef(c.Path, "nodeRoleName"), c.NodeRoleName);
+            foreach (var role in access.Roles)
             {
-                if (!first.TryAdd(logical, (path, name)) && !string.Equals(first[logical].Name, name, namesFoldCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+                AddRoleName(roles, new ConfigRef(role.Path, "name"), role.Name);
+            }
+
+            var clusterRoles = new LogicalNameIndex(this, "ClusterRole", access.ClusterRoles.Count + 1);
+            foreach (var role in access.ClusterRoles)
+            {
+                clusterRoles.Add(new ConfigRef(role.Path), role.Name, LogicalNames.ClusterRole(role.Name));
+            }
+
+            clusterRoles.Add(new ConfigRef(access.Path, "clusterRoles"), BuiltInRoles.ReadOnlyName, LogicalNames.ClusterRole(BuiltInRoles.ReadOnlyName));
+            var groupBindings = new LogicalNameIndex(this, "group binding", access.Groups.Count);
+            foreach (var group in access.Groups)
+            {
+                if (group.Namespaces.Count == 0)
                 {
-                    Error(path, $"the {what} '{name}' and '{first[logical].Name}' ({first[logical].Path}) would both be the Pulumi resource '{logical}': names that differ only in case or punctuation fold together; rename one");
+                    groupBindings.Add(new ConfigRef(group.Path), group.Name, LogicalNames.ClusterRoleBinding(group.Name));
                 }
             }
+
+            var namespaceBindings = new LogicalNameIndex(this, "namespace binding", access.Groups.Count);
+            foreach (var group in access.Groups)
+            {
+                for (var i = 0; i < group.Namespaces.Count; i++)
+                {
+                    var ns = group.Namespaces[i];
+                    namespaceBindings.Add(new ConfigRef(group.Path, "namespaces", i), $"{group.Name} in {ns}", LogicalNames.RoleBinding(ns, group.Name));
+                }
+            }
+
+            static void AddRoleName(LogicalNameIndex roles, ConfigRef where, string name)
+            {
+                if (name.Length > 0)
+                {
+                    roles.Add(where, name, LogicalNames.Role(name));
+                }
+            }
+        }
+
+        /// <summary>
+        /// The first config name of each Pulumi logical name, to report a later one that folds into it.
+        /// <paramref name="namesFoldCase"/>: names equal but for case are one name (IAM), reported by its own rule.
+        /// </summary>
+        private sealed class LogicalNameIndex(Run run, string what, int capacity, bool namesFoldCase = false)
+        {
+            private readonly Dictionary<string, (ConfigRef Where, string Name)> first = new(capacity, StringComparer.Ordinal);
+
+            public void Add(ConfigRef where, string name, string logical)
+            {
+                if (!first.TryAdd(logical, (where, name)) && !string.Equals(first[logical].Name, name, namesFoldCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+                {
+                    var (firstWhere, firstName) = first[logical];
+                    run.Error(where.Path, $"the {what} '{name}' and '{firstName}' ({firstWhere.Path}) would both be the Pulumi resource '{logical}': names that differ only in case or punctuation fold together; rename one");
+                }
+            }
+        }
+
+        private bool IsAllowedAccount(ReadOnlySpan<char> account)
+        {
+            var allowed = config.Aws.AllowedAccountIds;
+            for (var i = 0; i < allowed.Count; i++)
+            {
+                if (account.SequenceEqual(allowed[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string DuplicateMessage(string arn, Identity first, Identity again) =>
@@ -416,9 +479,9 @@ public static partial class StackValidator
             }
 
             // A principal signs in through STS of its own partition, and the cluster's authenticator only sees its own.
-            if (arn.Partition != aws.Partition && config.Aws.Region.Length > 0)
+            if (arn.Partition != partition && config.Aws.Region.Length > 0)
             {
-                Error(mapping.ArnPath, $"'{text}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
+                Error(mapping.ArnPath, $"'{text}' is in partition {arn.Partition}, but region {config.Aws.Region} is in partition {partition}; use arn:{partition}:...");
             }
         }
 
@@ -430,31 +493,32 @@ public static partial class StackValidator
                 return;
             }
 
-            string path = "";
-            foreach (var template in name.Contains("{{", StringComparison.Ordinal) ? KubernetesNames.TemplatesIn(name) : [])
+            for (var start = 0; KubernetesNames.NextTemplate(name, ref start, out var found);)
             {
-                path = $"{identity.Path}.username";
-                if (!KubernetesNames.UsernameTemplates.Contains(template))
+                var template = name.AsSpan()[found];
+                if (!IsUsernameTemplate(template))
                 {
-                    Error(path, $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
+                    Error(UsernamePath(), $"'{template}' is not a username template; the templates are {string.Join(", ", KubernetesNames.UsernameTemplates)} (names are case-sensitive)");
                 }
                 // aws-iam-authenticator pkg/server/server.go renderTemplate: {{EC2PrivateDNSName}} needs a session name that is
                 // an EC2 instance id (it asks EC2 for the instance's DNS name), which only a node's session has.
-                else if (template == "{{EC2PrivateDNSName}}")
+                else if (template is "{{EC2PrivateDNSName}}")
                 {
-                    Error(path, "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
+                    Error(UsernamePath(), "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
                 }
                 // The same renderTemplate: session names come from an assumed-role ARN; a user's ARN has none.
                 else if (template is "{{SessionName}}" or "{{SessionNameRaw}}" && identity.Kind == PrincipalKind.User)
                 {
-                    Error(path, $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
+                    Error(UsernamePath(), $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
                 }
             }
 
             List<string>? accessEntryProblems = null;
             string? reserved = null;
-            foreach (var prefix in KubernetesNames.ReservedUsernamePrefixes)
+            var prefixes = KubernetesNames.ReservedUsernamePrefixes;
+            for (var i = 0; i < prefixes.Count; i++)
             {
+                var prefix = prefixes[i];
                 if (name.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     reserved = prefix;
@@ -467,8 +531,10 @@ public static partial class StackValidator
                 (accessEntryProblems ??= []).Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
             }
 
-            foreach (var template in KubernetesNames.SessionTemplates)
+            var sessionTemplates = KubernetesNames.SessionTemplates;
+            for (var i = 0; i < sessionTemplates.Count; i++)
             {
+                var template = sessionTemplates[i];
                 var session = name.IndexOf(template, StringComparison.Ordinal);
                 if (session >= 0 && name.LastIndexOf(':', session) < 0)
                 {
@@ -481,11 +547,26 @@ public static partial class StackValidator
                 return;
             }
 
-            path = $"{identity.Path}.username";
             foreach (var problem in accessEntryProblems)
             {
-                AccessEntryRule(path, problem);
+                AccessEntryRule(UsernamePath(), problem);
             }
+
+            string UsernamePath() => $"{identity.Path}.username";
+        }
+
+        private static bool IsUsernameTemplate(ReadOnlySpan<char> template)
+        {
+            var templates = KubernetesNames.UsernameTemplates;
+            for (var i = 0; i < templates.Count; i++)
+            {
+                if (template.SequenceEqual(templates[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A rule of EKS access entries: an error where the mode has them, a warning in CONFIG_MAP (its migration will meet it).</summary>
@@ -553,7 +634,7 @@ public static partial class StackValidator
                 }
             }
 
-            Duplicates(identity.Groups, i => $"{identity.Path}.groups[{i}]", "group");
+            Duplicates(identity.Groups, new ListPath(identity.Path, "groups"), "group");
         }
 
         private static string BinderSuggest(string key, IEnumerable<string> known) => Config.StackBinder.Suggest(key, known);
@@ -563,10 +644,11 @@ public static partial class StackValidator
 
         private void AccessPolicies(Identity identity)
         {
+            var policies = new ListPath(identity.Path, "accessPolicies");
             for (var i = 0; i < identity.AccessPolicies.Count; i++)
             {
                 var policy = identity.AccessPolicies[i];
-                var path = $"{identity.Path}.accessPolicies[{i}]";
+                var path = policies.Of(i);
                 if (!mode.UsesAccessEntries())
                 {
                     Error(path, $"access policies belong to EKS access entries, which a {ModeText} cluster does not have; move authenticationMode to API_AND_CONFIG_MAP (see `eksinfra migrate`) or grant through groups");
@@ -592,7 +674,7 @@ public static partial class StackValidator
                     Error($"{path}.policy", $"{EksAccessPolicies.ClusterAdmin} is already how system:masters is carried into the access entry; remove one of the two");
                 }
 
-                AccessScopeNamespaces(policy.Namespaces, i => $"{path}.namespaces[{i}]");
+                AccessScopeNamespaces(policy.Namespaces, new ListPath(path, "namespaces"));
             }
 
             var seen = identity.AccessPolicies.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
@@ -644,15 +726,48 @@ public static partial class StackValidator
         /// </summary>
         private void ClusterAdmins(IReadOnlyList<Identity> identities, Dictionary<string, GroupSettings> groups)
         {
-            var anyAdmin = identities.Any(i =>
-                i.Groups.Contains(KubernetesNames.SystemMasters)
-                || i.Groups.Any(g => groups.TryGetValue(g, out var group) && group.ClusterRole == "cluster-admin" && group.Namespaces.Count == 0)
-                || (mode.UsesAccessEntries() && i.AccessPolicies.Any(p => p.Policy == EksAccessPolicies.ClusterAdmin && p.Namespaces.Count == 0)));
+            var anyAdmin = false;
+            foreach (var identity in identities)
+            {
+                if (IsClusterAdmin(identity, groups))
+                {
+                    anyAdmin = true;
+                    break;
+                }
+            }
+
             var deployer = config.Cluster.DeployerArn is { Length: > 0 } text && Arns.TryParse(text, out _, out _);
             if (!anyAdmin && !deployer && access.Declared && !access.AllowNoClusterAdmin)
             {
                 Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain (this tool's rule, against a locked-out cluster); give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}, name the creator as {config.Cluster.Path}.deployerArn, or set {access.Path}.allowNoClusterAdmin: true if the creator's access is all you want");
             }
+        }
+
+        private bool IsClusterAdmin(Identity identity, Dictionary<string, GroupSettings> groups)
+        {
+            for (var i = 0; i < identity.Groups.Count; i++)
+            {
+                var name = identity.Groups[i];
+                if (name == KubernetesNames.SystemMasters
+                    || (groups.TryGetValue(name, out var group) && group.ClusterRole == "cluster-admin" && group.Namespaces.Count == 0))
+                {
+                    return true;
+                }
+            }
+
+            if (mode.UsesAccessEntries())
+            {
+                for (var i = 0; i < identity.AccessPolicies.Count; i++)
+                {
+                    var policy = identity.AccessPolicies[i];
+                    if (policy.Policy == EksAccessPolicies.ClusterAdmin && policy.Namespaces.Count == 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Groups another tool binds: named only so that mapping to them is not "bound to nothing".</summary>
@@ -676,7 +791,7 @@ public static partial class StackValidator
                 }
             }
 
-            Duplicates(names, i => $"{path}[{i}]", "group");
+            Duplicates(names, new ListPath(access.Path, "externalGroups"), "group");
         }
 
         /// <summary>
@@ -704,7 +819,7 @@ public static partial class StackValidator
                 }
             }
 
-            Duplicates(access.MapAccounts.Select(a => a.AccountId).ToList(), i => access.MapAccounts[i].Path, "account");
+            Duplicates(access.MapAccounts.Select(a => a.AccountId).ToList(), new AccountPaths(access.MapAccounts), "account");
         }
 
         private void GroupDeclarations(HashSet<string> definedClusterRoles, HashSet<string> used)
@@ -752,7 +867,7 @@ public static partial class StackValidator
                     Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound to cluster-admin: full admin through RBAC{(group.Namespaces.Count > 0 ? " in its namespaces" : "")}");
                 }
 
-                Namespaces(group.Namespaces, i => $"{group.Path}.namespaces[{i}]");
+                Namespaces(group.Namespaces, new ListPath(group.Path, "namespaces"));
                 if (!used.Contains(group.Name))
                 {
                     Warning(group.Path, $"the group '{group.Name}' is declared but no role or user is mapped to it; its bindings grant nothing until someone is");
@@ -788,13 +903,13 @@ public static partial class StackValidator
             }
         }
 
-        private void AccessScopeNamespaces(IReadOnlyList<string> namespaces, Func<int, string> pathOf)
+        private void AccessScopeNamespaces(IReadOnlyList<string> namespaces, ListPath pathOf)
         {
             for (var i = 0; i < namespaces.Count; i++)
             {
                 if (!KubernetesNames.IsAccessScopeNamespace(namespaces[i]))
                 {
-                    Error(pathOf(i), $"'{namespaces[i]}' is not a namespace an access policy can be scoped to: a namespace name (a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit), or the start of one followed by '*', as in 'dev-*'");
+                    Error(pathOf.Of(i), $"'{namespaces[i]}' is not a namespace an access policy can be scoped to: a namespace name (a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit), or the start of one followed by '*', as in 'dev-*'");
                 }
             }
 
@@ -847,28 +962,30 @@ public static partial class StackValidator
             }
         }
 
-        private void Namespaces(IReadOnlyList<string> namespaces, Func<int, string> pathOf)
+        private void Namespaces(IReadOnlyList<string> namespaces, ListPath pathOf)
         {
             for (var i = 0; i < namespaces.Count; i++)
             {
                 if (!KubernetesNames.IsDns1123Label(namespaces[i]))
                 {
-                    Error(pathOf(i), $"'{namespaces[i]}' is not a namespace name; a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+                    Error(pathOf.Of(i), $"'{namespaces[i]}' is not a namespace name; a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
                 }
             }
 
             Duplicates(namespaces, pathOf, "namespace");
         }
 
-        private void RoleName(string path, string name)
+        /// <summary>The name at <c>owner.key</c>; the path is built only for a diagnostic.</summary>
+        private void RoleName(string owner, string key, string name)
         {
             if (name.Length > 0 && !Arns.IsValidRoleName(name))
             {
-                Error(path, $"'{name}' is not a valid IAM role name; use 1 to 64 ASCII letters, digits and +=,.@_-");
+                Error($"{owner}.{key}", $"'{name}' is not a valid IAM role name; use 1 to 64 ASCII letters, digits and +=,.@_-");
             }
         }
 
-        private void Duplicates(IReadOnlyList<string> values, Func<int, string> pathOf, string what)
+        private void Duplicates<TPaths>(IReadOnlyList<string> values, TPaths pathOf, string what)
+            where TPaths : IItemPaths
         {
             // Lists here are short (groups, namespaces): a scan allocates nothing; long ones get an index.
             Dictionary<string, int>? seen = values.Count > 16 ? new(StringComparer.Ordinal) : null;
@@ -897,9 +1014,33 @@ public static partial class StackValidator
 
                 if (first >= 0)
                 {
-                    Error(pathOf(i), $"the {what} '{values[i]}' is listed twice (first at {pathOf(first)}); remove one");
+                    Error(pathOf.Of(i), $"the {what} '{values[i]}' is listed twice (first at {pathOf.Of(first)}); remove one");
                 }
             }
         }
+    }
+
+    /// <summary>A config path as its parts (<c>Owner</c>, <c>Owner.Key</c> or <c>Owner.Key[Index]</c>), built only when a diagnostic names it.</summary>
+    private readonly record struct ConfigRef(string Owner, string? Key = null, int Index = -1)
+    {
+        public string Path => Key is null ? Owner : Index < 0 ? $"{Owner}.{Key}" : $"{Owner}.{Key}[{Index}]";
+    }
+
+    /// <summary>The config path of each item of a list, built only when a diagnostic names one.</summary>
+    private interface IItemPaths
+    {
+        string Of(int index);
+    }
+
+    /// <summary>The items of the list at <c>Owner.Key</c>: <c>Owner.Key[i]</c>.</summary>
+    private readonly record struct ListPath(string Owner, string Key) : IItemPaths
+    {
+        public string Of(int index) => $"{Owner}.{Key}[{index}]";
+    }
+
+    /// <summary>The mapAccounts entries, each at its own path.</summary>
+    private readonly record struct AccountPaths(IReadOnlyList<AccountSettings> Accounts) : IItemPaths
+    {
+        public string Of(int index) => Accounts[index].Path;
     }
 }
