@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
+using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
 
@@ -65,6 +66,51 @@ public class RenderingJsonTests
             Assert.Equal(role.Arn, doc.RootElement.GetProperty("arn").GetString());
             Assert.Equal(role.ManagedPolicies.Select(p => p.PolicyArn), doc.RootElement.GetProperty("managedPolicyArns").EnumerateArray().Select(e => e.GetString()));
         }, iter: 2_000, threads: 1, print: r => JsonSerializer.Serialize(r));
+    }
+
+    /// <summary>The earlier access-entries rendering, kept here as the reference.</summary>
+    private static string ReferenceAccessEntriesFile(AccessPlan plan)
+    {
+        var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = 2, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(v => (JsonNode)v)];
+        static JsonObject Entry(AccessEntryPlan entry) => entry.Type != AccessPlanner.AccessEntryTypeStandard
+            ? new JsonObject { ["principalArn"] = entry.PrincipalArn, ["type"] = entry.Type }
+            : new()
+            {
+                ["principalArn"] = entry.PrincipalArn,
+                ["type"] = entry.Type,
+                ["username"] = entry.Username,
+                ["kubernetesGroups"] = Strings(entry.KubernetesGroups),
+                ["accessPolicies"] = new JsonArray([.. entry.AccessPolicies.Select(p => (JsonNode)new JsonObject
+                {
+                    ["policyArn"] = p.PolicyArn,
+                    ["accessScope"] = p.Scope.Type == "cluster"
+                        ? new JsonObject { ["type"] = p.Scope.Type }
+                        : new JsonObject { ["type"] = p.Scope.Type, ["namespaces"] = Strings(p.Scope.Namespaces) },
+                })]),
+            };
+
+        return new JsonObject
+        {
+            ["clusterName"] = plan.Cluster.Name,
+            ["authenticationMode"] = plan.Mode.ToConfigValue(),
+            ["accessEntries"] = new JsonArray([.. plan.AccessEntries.Select(Entry)]),
+        }.ToJsonString(options) + "\n";
+    }
+
+    [Fact]
+    public void The_access_entries_file_is_the_bytes_the_json_tree_wrote()
+    {
+        var withEntries = 0;
+        StackGen.Stack.Sample(spec =>
+        {
+            var evaluation = Stacks.EvaluateText(spec.ToYaml());
+            Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+            var plan = evaluation.Plan!;
+            withEntries += plan.AccessEntries.Any(e => e.AccessPolicies.Count > 0) ? 1 : 0;
+            Assert.Equal(ReferenceAccessEntriesFile(plan), AccessEntriesRenderer.Render(plan));
+        }, iter: 150, threads: 1, print: s => s.ToYaml());
+        Assert.InRange(withEntries, 10, 150);
     }
 
     [Fact]
