@@ -14,7 +14,7 @@ public class FastYamlTests
     private const int Iterations = 2_000;
 
     /// <summary>Text that YAML quotes, escapes, folds or reads as something else, and text that looks close to it.</summary>
-    private static readonly string[] Tricky =
+    internal static readonly string[] Tricky =
     [
         "", " ", "  ", "a ", " a", "a  b", "a: b", "a:", "a:b", "a :b", "a #b", "a#b", "#a", "- a", "-a", "-", "--", "---", "---a", "...", "...a",
         "? a", "?a", ": a", ":a", "[a]", "a[b]", "{a}", "a{b}", "{{SessionName}}", "a,b", ",a", "*a", "&a", "!a", "|a", ">a", "%a", "@a", "`a",
@@ -26,10 +26,10 @@ public class FastYamlTests
     ];
 
     /// <summary>The characters random text is drawn from: letters and digits, and every YAML indicator, quote, space and break.</summary>
-    private const string Alphabet = "aZ09:-_/.@+=,#'\"\\ {}[]!&*|>%`?~\t\n\r\u0085\u2028\u00e9\u65e5";
+    internal const string Alphabet = "aZ09:-_/.@+=,#'\"\\ {}[]!&*|>%`?~\t\n\r\u0085\u2028\u00e9\u65e5";
 
     /// <summary>Random text, half of it opening with a letter or digit, where the hand writer's plain scalars are decided.</summary>
-    private static readonly Gen<string> RandomText = Gen.Select(Gen.Char[Alphabet].Array[0, 12], Gen.Char["aZ09"], Gen.Bool,
+    internal static readonly Gen<string> RandomText = Gen.Select(Gen.Char[Alphabet].Array[0, 12], Gen.Char["aZ09"], Gen.Bool,
         (chars, first, prefixed) => prefixed ? first + new string(chars) : new string(chars));
 
     private static readonly Gen<string> RoleArn = Gen.Select(Gen.Long[100_000_000_000, 999_999_999_999], Gen.OneOfConst("", "aws-reserved/sso.amazonaws.com/", "ci/"), Gen.Int[0, 99_999],
@@ -69,24 +69,24 @@ public class FastYamlTests
             var roles = AwsAuthRenderer.MapRoles(plan);
             var users = AwsAuthRenderer.MapUsers(plan);
             var accounts = AwsAuthRenderer.MapAccounts(plan.MapAccounts);
-            Assert.Equal(AwsAuthRenderer.MapRolesByEmitter(plan), roles);
-            Assert.Equal(AwsAuthRenderer.MapUsersByEmitter(plan), users);
-            Assert.Equal(AwsAuthRenderer.MapAccountsByEmitter(plan.MapAccounts), accounts);
+            Assert.Equal(Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapRoles), roles);
+            Assert.Equal(Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapUsers), users);
+            Assert.Equal(Yaml.EmitByEmitter(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts), accounts);
 
             // Text written by hand reads back as it was. (The emitter itself does not round-trip everything the
             // generator makes, such as a trailing tab or a bare carriage return; that is outside this change.)
-            if (AwsAuthRenderer.MapRolesByHand(plan) is not null)
+            if (Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles) is not null)
             {
                 roleMappingsByHand++;
                 Assert.Equal(plan.MapRoles.Select(r => (r.RoleArn, r.Username, string.Join('\0', r.Groups))), ReparseMappings(roles, "rolearn"));
             }
 
-            if (AwsAuthRenderer.MapUsersByHand(plan) is not null)
+            if (Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapUsers) is not null)
             {
                 Assert.Equal(plan.MapUsers.Select(u => (u.UserArn, u.Username, string.Join('\0', u.Groups))), ReparseMappings(users, "userarn"));
             }
 
-            if (AwsAuthRenderer.MapAccountsByHand(plan.MapAccounts) is not null)
+            if (Yaml.EmitByHand(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts) is not null)
             {
                 Assert.Equal(plan.MapAccounts, Reparse.Strings(Reparse.Yaml(accounts).Documents[0].RootNode));
             }
@@ -102,15 +102,15 @@ public class FastYamlTests
         Gen.OneOf(RandomText, Gen.OneOfConst(Tricky), Username, Group).Sample(text =>
         {
             var plan = new AwsAuthPlan([new RoleMappingPlan(text, text, [text, text], MappingSource.Existing, null)], [], [text]);
-            if (AwsAuthRenderer.MapRolesByHand(plan) is { } roles)
+            if (Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles) is { } roles)
             {
-                Assert.Equal(AwsAuthRenderer.MapRolesByEmitter(plan), roles);
+                Assert.Equal(Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapRoles), roles);
                 Assert.Equal([(text, text, text + '\0' + text)], ReparseMappings(roles, "rolearn"));
             }
 
-            if (AwsAuthRenderer.MapAccountsByHand(plan.MapAccounts) is { } accounts)
+            if (Yaml.EmitByHand(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts) is { } accounts)
             {
-                Assert.Equal(AwsAuthRenderer.MapAccountsByEmitter(plan.MapAccounts), accounts);
+                Assert.Equal(Yaml.EmitByEmitter(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts), accounts);
             }
         }, iter: Iterations * 5, threads: 1, print: Escape);
     }
@@ -120,9 +120,9 @@ public class FastYamlTests
     {
         RealisticPlans.Sample(plan =>
         {
-            Assert.Equal(AwsAuthRenderer.MapRolesByEmitter(plan), AwsAuthRenderer.MapRolesByHand(plan));
-            Assert.Equal(AwsAuthRenderer.MapUsersByEmitter(plan), AwsAuthRenderer.MapUsersByHand(plan));
-            Assert.Equal(AwsAuthRenderer.MapAccountsByEmitter(plan.MapAccounts), AwsAuthRenderer.MapAccountsByHand(plan.MapAccounts));
+            Assert.Equal(Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapRoles), Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles));
+            Assert.Equal(Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapUsers), Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapUsers));
+            Assert.Equal(Yaml.EmitByEmitter(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts), Yaml.EmitByHand(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts));
         }, iter: 200, threads: 1, print: Describe);
     }
 
@@ -143,11 +143,11 @@ public class FastYamlTests
             [new UserMappingPlan("arn:aws:iam::123456789012:user/jane", username, [])],
             [username]);
 
-        Assert.Null(AwsAuthRenderer.MapRolesByHand(plan));
-        Assert.Null(AwsAuthRenderer.MapUsersByHand(plan));
-        Assert.Null(AwsAuthRenderer.MapAccountsByHand(plan.MapAccounts));
+        Assert.Null(Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles));
+        Assert.Null(Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapUsers));
+        Assert.Null(Yaml.EmitByHand(plan.MapAccounts, AwsAuthRenderer.WriteMapAccounts));
         var roles = AwsAuthRenderer.MapRoles(plan);
-        Assert.Equal(AwsAuthRenderer.MapRolesByEmitter(plan), roles);
+        Assert.Equal(Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapRoles), roles);
         Assert.Equal([("arn:aws:iam::123456789012:role/admin", username, "system:masters")], ReparseMappings(roles, "rolearn"));
     }
 
@@ -173,10 +173,10 @@ public class FastYamlTests
               groups: []
 
             """;
-        Assert.Equal(expected, AwsAuthRenderer.MapRolesByHand(plan));
-        Assert.Equal(expected, AwsAuthRenderer.MapRolesByEmitter(plan));
-        Assert.Equal("[]\n", AwsAuthRenderer.MapUsersByHand(plan));
-        Assert.Equal("[]\n", AwsAuthRenderer.MapUsersByEmitter(plan));
+        Assert.Equal(expected, Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles));
+        Assert.Equal(expected, Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapRoles));
+        Assert.Equal("[]\n", Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapUsers));
+        Assert.Equal("[]\n", Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapUsers));
     }
 
     private static readonly Gen<string> BlockText = Gen.OneOf(
@@ -197,8 +197,8 @@ public class FastYamlTests
         {
             // The emitter refuses a data map with the same key twice only when parsed back; the manifest never has one.
             data = [.. data.DistinctBy(e => e.Key, StringComparer.Ordinal)];
-            var emitted = AwsAuthRenderer.ManifestByEmitter(data);
-            if (AwsAuthRenderer.ManifestByHand(data) is not { } written)
+            var emitted = Yaml.EmitByEmitter(data, AwsAuthRenderer.WriteManifest);
+            if (Yaml.EmitByHand(data, AwsAuthRenderer.WriteManifest) is not { } written)
             {
                 return;
             }
@@ -219,12 +219,12 @@ public class FastYamlTests
     [InlineData("trailing space \n ")]
     [InlineData("a line\n   \nof only spaces\n")]
     [InlineData("carriage\r\nreturn\n")]
-    [InlineData("no break")]
+    [InlineData("one line: with a colon")]
     public void A_data_value_the_hand_writer_is_not_certain_of_goes_through_the_emitter(string value)
     {
         KeyValuePair<string, string>[] data = [new("mapRoles", value)];
-        Assert.Null(AwsAuthRenderer.ManifestByHand(data));
-        var emitted = AwsAuthRenderer.ManifestByEmitter(data);
+        Assert.Null(Yaml.EmitByHand(data, AwsAuthRenderer.WriteManifest));
+        var emitted = Yaml.EmitByEmitter(data, AwsAuthRenderer.WriteManifest);
         Assert.Equal(value.Replace("\r\n", "\n", StringComparison.Ordinal), Reparse.Str(Reparse.Root(emitted)["data"], "mapRoles"));
     }
 
@@ -234,8 +234,8 @@ public class FastYamlTests
         foreach (var (value, header) in new[] { ("a\n", "|"), ("a\nb", "|-"), ("a\n\n", "|+"), ("[]\n", "|") })
         {
             KeyValuePair<string, string>[] data = [new("mapRoles", value)];
-            var written = AwsAuthRenderer.ManifestByHand(data);
-            Assert.Equal(AwsAuthRenderer.ManifestByEmitter(data), written);
+            var written = Yaml.EmitByHand(data, AwsAuthRenderer.WriteManifest);
+            Assert.Equal(Yaml.EmitByEmitter(data, AwsAuthRenderer.WriteManifest), written);
             Assert.Contains($"\n  mapRoles: {header}\n    a", written!.Replace("[]", "a", StringComparison.Ordinal), StringComparison.Ordinal);
         }
     }
