@@ -99,7 +99,8 @@ public class FastYamlTests
     [Fact]
     public void Any_scalar_written_by_hand_is_written_as_the_emitter_writes_it()
     {
-        Gen.OneOf(RandomText, Gen.OneOfConst(Tricky), Username, Group).Sample(text =>
+        var printableAscii = Gen.Char[' ', '~'].Array[1, 8].Select(chars => new string(chars));
+        Gen.OneOf(RandomText, printableAscii, Gen.OneOfConst(Tricky), Username, Group).Sample(text =>
         {
             var plan = new AwsAuthPlan([new RoleMappingPlan(text, text, [text, text], MappingSource.Existing, null)], [], [text]);
             if (Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles) is { } roles)
@@ -126,16 +127,36 @@ public class FastYamlTests
         }, iter: 200, threads: 1, print: Describe);
     }
 
+    /// <summary>Text YAML must quote, written by hand with the quotes the emitter chooses.</summary>
     [Theory]
-    [InlineData("a: b")]
-    [InlineData("#admin")]
-    [InlineData("'quoted'")]
-    [InlineData("ends-with:")]
-    [InlineData("trailing ")]
+    [InlineData("{{SessionName}}", "'{{SessionName}}'")]
+    [InlineData("a: b", "'a: b'")]
+    [InlineData("#admin", "'#admin'")]
+    [InlineData("ends-with:", "'ends-with:'")]
+    [InlineData("trailing ", "'trailing '")]
+    [InlineData("- dash space", "'- dash space'")]
+    [InlineData("-dash-first", "-dash-first")]
+    [InlineData("it's: here", "\"it's: here\"")]
+    [InlineData("'a\"b\\c'", "\"'a\\\"b\\\\c'\"")]
+    [InlineData("---", "'---'")]
+    [InlineData("true", "\"true\"")]
+    public void A_scalar_that_needs_quotes_gets_the_emitters_quotes(string username, string written)
+    {
+        var plan = new AwsAuthPlan([new RoleMappingPlan("arn:aws:iam::123456789012:role/admin", username, [], MappingSource.Existing, null)], [], []);
+        var expected = $"- rolearn: arn:aws:iam::123456789012:role/admin\n  username: {written}\n  groups: []\n";
+        Assert.Equal(expected, Yaml.EmitByHand(plan, AwsAuthRenderer.WriteMapRoles));
+        Assert.Equal(expected, Yaml.EmitByEmitter(plan, AwsAuthRenderer.WriteMapRoles));
+        Assert.Equal([("arn:aws:iam::123456789012:role/admin", username, "")], ReparseMappings(expected, "rolearn"));
+    }
+
+    /// <summary>Text the hand writer does not write (breaks, tabs, control or non-ASCII characters, empty text) goes through the emitter.</summary>
+    [Theory]
     [InlineData("two\nlines")]
     [InlineData("José")]
-    [InlineData("-dash-first")]
-    [InlineData("{{SessionName}}")]
+    [InlineData("tab\tinside")]
+    [InlineData("bell\u0007")]
+    [InlineData("😀")]
+    [InlineData("")]
     public void A_scalar_the_hand_writer_is_not_certain_of_goes_through_the_emitter(string username)
     {
         var plan = new AwsAuthPlan(
@@ -219,7 +240,7 @@ public class FastYamlTests
     [InlineData("trailing space \n ")]
     [InlineData("a line\n   \nof only spaces\n")]
     [InlineData("carriage\r\nreturn\n")]
-    [InlineData("one line: with a colon")]
+    [InlineData("one line\twith a tab")]
     public void A_data_value_the_hand_writer_is_not_certain_of_goes_through_the_emitter(string value)
     {
         KeyValuePair<string, string>[] data = [new("mapRoles", value)];

@@ -31,6 +31,9 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
     /// <summary>Every character the emitter takes for a line break.</summary>
     private static readonly SearchValues<char> Breaks = SearchValues.Create("\n\r\u0085\u2028\u2029");
 
+    /// <summary>The characters that rule out a plain scalar when it opens with one.</summary>
+    private static readonly SearchValues<char> LeadingIndicators = SearchValues.Create("#,[]{}&*!|>\"%@`'");
+
     private readonly Stack<State> states = new();
     private readonly Stack<int> indents = new();
     private char[] buffer = ArrayPool<char>.Shared.Rent(16 * 1024);
@@ -78,6 +81,7 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
     {
         Uncertain,
         Plain,
+        SingleQuoted,
         DoubleQuoted,
         Literal,
     }
@@ -295,9 +299,17 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
                 isWhitespace = false;
                 isIndentation = false;
                 break;
+            case Form.SingleQuoted:
+                // Chosen only for text without a quote, so nothing is doubled.
+                WriteIndicator("'", needWhitespace: true, whitespace: false, indentation: false);
+                Write(evt.Value);
+                WriteIndicator("'", needWhitespace: false, whitespace: false, indentation: false);
+                isWhitespace = false;
+                isIndentation = false;
+                break;
             case Form.DoubleQuoted:
                 WriteIndicator("\"", needWhitespace: true, whitespace: false, indentation: false);
-                Write(evt.Value);
+                WriteDoubleQuotedContent(evt.Value);
                 WriteIndicator("\"", needWhitespace: false, whitespace: false, indentation: false);
                 isWhitespace = false;
                 isIndentation = false;
@@ -313,8 +325,9 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
 
     /// <summary>
     /// How the emitter writes <paramref name="value"/> asked for in <paramref name="style"/> in block context, where
-    /// certain. Plain and double-quoted text must be printable ASCII on one line: no break (a multi-line scalar is
-    /// folded or quoted), tab, control or non-ASCII character, so nothing is escaped and no encoding question arises.
+    /// certain. Plain and quoted text must be printable ASCII on one line: no break (a multi-line scalar is folded or
+    /// quoted otherwise), tab, control or non-ASCII character, so only '"' and '\' are ever escaped and no encoding
+    /// question arises.
     /// </summary>
     private static Form FormOf(string value, ScalarStyle style, bool isSimpleKey)
     {
@@ -324,32 +337,62 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
             return !isSimpleKey && IsCertainlyLiteral(text) ? Form.Literal : Form.Uncertain;
         }
 
-        if (text.ContainsAnyExceptInRange(' ', '~'))
+        // Empty text is left to the emitter: its choice of quotes for it depends on the scalar before.
+        if (text.IsEmpty || text.ContainsAnyExceptInRange(' ', '~'))
         {
             return Form.Uncertain;
         }
 
         return style switch
         {
-            // Written between quotes as it is unless it holds a quote or backslash (the width is unlimited: no folding).
-            ScalarStyle.DoubleQuoted => text.ContainsAny('"', '\\') ? Form.Uncertain : Form.DoubleQuoted,
-            ScalarStyle.Any => IsCertainlyPlain(text) ? Form.Plain : Form.Uncertain,
+            ScalarStyle.DoubleQuoted => Form.DoubleQuoted,
+
+            // Where plain is refused, the emitter single-quotes text without a quote in it and double-quotes the rest.
+            ScalarStyle.Any => IsPlainAllowed(text) ? Form.Plain : text.Contains('\'') ? Form.DoubleQuoted : Form.SingleQuoted,
             _ => Form.Uncertain,
         };
     }
 
     /// <summary>
-    /// Whether the emitter allows a plain scalar in block context (single-line printable ASCII given). It refuses
-    /// one for empty text; a leading space, "---" or "...", or an indicator first (<c>#,[]{}&amp;*!|&gt;"%@`'</c>, or
-    /// <c>? : -</c> before a space); a ':' before a space or the end; a '#' after a space; a trailing space. A letter or
-    /// digit first rules out every leading case.
+    /// Whether the emitter's AnalyzeScalar allows a plain scalar in block context, for non-empty single-line printable
+    /// ASCII (where the only whitespace is a space). It refuses one for: a leading or trailing space; "---" or "..."
+    /// first; an indicator first (<c>#,[]{}&amp;*!|&gt;"%@`'</c>), or <c>? : -</c> first before a space or the end; a later
+    /// ':' before a space or the end; a '#' after a space.
     /// </summary>
-    private static bool IsCertainlyPlain(ReadOnlySpan<char> text) =>
-        text.Length > 0
-        && char.IsAsciiLetterOrDigit(text[0])
-        && text[^1] is not (' ' or ':')
-        && text.IndexOf(": ") < 0
-        && text.IndexOf(" #") < 0;
+    private static bool IsPlainAllowed(ReadOnlySpan<char> text)
+    {
+        var first = text[0];
+        if (first == ' ' || text[^1] == ' ' || text.StartsWith("---") || text.StartsWith("...") || LeadingIndicators.Contains(first))
+        {
+            return false;
+        }
+
+        if ((first is '?' or ':' or '-') && (text.Length == 1 || text[1] == ' '))
+        {
+            return false;
+        }
+
+        var rest = text[1..];
+        return !rest.EndsWith(':') && rest.IndexOf(": ") < 0 && text.IndexOf(" #") < 0;
+    }
+
+    /// <summary>The emitter's WriteDoubleQuotedScalar for printable ASCII: only a quote and a backslash are escaped.</summary>
+    private void WriteDoubleQuotedContent(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            var escape = text.IndexOfAny('"', '\\');
+            Write(escape < 0 ? text : text[..escape]);
+            if (escape < 0)
+            {
+                break;
+            }
+
+            Write('\\');
+            Write(text[escape]);
+            text = text[(escape + 1)..];
+        }
+    }
 
     /// <summary>
     /// Whether the emitter writes a literal block as <see cref="WriteLiteral"/> does. Not for text opening with a
