@@ -6,8 +6,9 @@ using YamlDotNet.RepresentationModel;
 namespace EksInfra.Access.Rendering;
 
 /// <summary>
-/// Builds YAML through YamlDotNet's representation model and emitter, never by string concatenation:
-/// one malformed mapRoles entry would make the authenticator drop every role mapping.
+/// Builds YAML from nodes or events, never by string concatenation: one malformed mapRoles entry would make the
+/// authenticator drop every role mapping. The text is YamlDotNet's emitter's, byte for byte: written by
+/// <see cref="FastYamlWriter"/> where it is certain of those bytes, by the emitter itself otherwise.
 /// </summary>
 public static partial class Yaml
 {
