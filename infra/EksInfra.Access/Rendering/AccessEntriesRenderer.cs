@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 
@@ -10,29 +10,62 @@ public static class AccessEntriesRenderer
     public static string Render(AccessPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return Json.Write(new JsonObject
+        return Json.Write(plan, static (json, plan) =>
         {
-            ["clusterName"] = plan.Cluster.Name,
-            ["authenticationMode"] = plan.Mode.ToConfigValue(),
-            ["accessEntries"] = new JsonArray([.. plan.AccessEntries.Select(Entry)]),
+            json.WriteStartObject();
+            json.WriteString("clusterName", plan.Cluster.Name);
+            json.WriteString("authenticationMode", plan.Mode.ToConfigValue());
+            json.WriteStartArray("accessEntries");
+            foreach (var entry in plan.AccessEntries)
+            {
+                WriteEntry(json, entry);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
         });
     }
 
     /// <summary>EKS refuses a username, groups or policies on an EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX entry, so none are written.</summary>
-    private static JsonObject Entry(AccessEntryPlan entry) => entry.Type != AccessPlanner.AccessEntryTypeStandard
-        ? new JsonObject { ["principalArn"] = entry.PrincipalArn, ["type"] = entry.Type }
-        : new()
+    private static void WriteEntry(Utf8JsonWriter json, AccessEntryPlan entry)
     {
-        ["principalArn"] = entry.PrincipalArn,
-        ["type"] = entry.Type,
-        ["username"] = entry.Username,
-        ["kubernetesGroups"] = Json.Strings(entry.KubernetesGroups),
-        ["accessPolicies"] = new JsonArray([.. entry.AccessPolicies.Select(p => (JsonNode)new JsonObject
+        json.WriteStartObject();
+        json.WriteString("principalArn", entry.PrincipalArn);
+        json.WriteString("type", entry.Type);
+        if (entry.Type == AccessPlanner.AccessEntryTypeStandard)
         {
-            ["policyArn"] = p.PolicyArn,
-            ["accessScope"] = p.Scope.Type == "cluster"
-                ? new JsonObject { ["type"] = p.Scope.Type }
-                : new JsonObject { ["type"] = p.Scope.Type, ["namespaces"] = Json.Strings(p.Scope.Namespaces) },
-        })]),
-    };
+            json.WriteString("username", entry.Username);
+            WriteStrings(json, "kubernetesGroups", entry.KubernetesGroups);
+            json.WriteStartArray("accessPolicies");
+            foreach (var policy in entry.AccessPolicies)
+            {
+                json.WriteStartObject();
+                json.WriteString("policyArn", policy.PolicyArn);
+                json.WriteStartObject("accessScope");
+                json.WriteString("type", policy.Scope.Type);
+                if (policy.Scope.Type != "cluster")
+                {
+                    WriteStrings(json, "namespaces", policy.Scope.Namespaces);
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
 }

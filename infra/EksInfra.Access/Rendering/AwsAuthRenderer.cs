@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
-using YamlDotNet.RepresentationModel;
 
 namespace EksInfra.Access.Rendering;
 
@@ -17,38 +15,56 @@ public static class AwsAuthRenderer
     public static string MapRoles(AwsAuthPlan awsAuth)
     {
         ArgumentNullException.ThrowIfNull(awsAuth);
-        return Mappings(awsAuth.MapRoles, "rolearn", r => (r.RoleArn, r.Username, r.Groups));
+        return Yaml.EmitWith(awsAuth, WriteMapRoles);
     }
 
     /// <summary>The YAML text of <c>data.mapUsers</c>.</summary>
     public static string MapUsers(AwsAuthPlan awsAuth)
     {
         ArgumentNullException.ThrowIfNull(awsAuth);
-        return Mappings(awsAuth.MapUsers, "userarn", u => (u.UserArn, u.Username, u.Groups));
+        return Yaml.EmitWith(awsAuth, WriteMapUsers);
     }
 
-    private static string Mappings<T>(IReadOnlyList<T> mappings, string arnKey, Func<T, (string Arn, string Username, IReadOnlyList<string> Groups)> parts) =>
-        Yaml.EmitWith(yaml =>
-        {
-            yaml.BeginSequence();
-            foreach (var mapping in mappings)
-            {
-                var (arn, username, groups) = parts(mapping);
-                yaml.BeginMap();
-                yaml.Text(arnKey);
-                yaml.Text(arn);
-                yaml.Text("username");
-                yaml.Text(username);
-                yaml.Text("groups");
-                yaml.Strings(groups);
-                yaml.EndMap();
-            }
-
-            yaml.EndSequence();
-        });
-
     /// <summary>The YAML text of <c>data.mapAccounts</c>: account ids always quoted, or the authenticator reads numbers.</summary>
-    public static string MapAccounts(IReadOnlyList<string> accounts) => Yaml.Emit(Yaml.Strings(accounts));
+    public static string MapAccounts(IReadOnlyList<string> accounts)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        return Yaml.EmitWith(accounts, WriteMapAccounts);
+    }
+
+    internal static void WriteMapRoles(Yaml.EventWriter yaml, AwsAuthPlan awsAuth)
+    {
+        yaml.BeginSequence();
+        foreach (var role in awsAuth.MapRoles)
+        {
+            WriteMapping(yaml, "rolearn", role.RoleArn, role.Username, role.Groups);
+        }
+
+        yaml.EndSequence();
+    }
+
+    internal static void WriteMapUsers(Yaml.EventWriter yaml, AwsAuthPlan awsAuth)
+    {
+        yaml.BeginSequence();
+        foreach (var user in awsAuth.MapUsers)
+        {
+            WriteMapping(yaml, "userarn", user.UserArn, user.Username, user.Groups);
+        }
+
+        yaml.EndSequence();
+    }
+
+    internal static void WriteMapAccounts(Yaml.EventWriter yaml, IReadOnlyList<string> accounts) => yaml.Strings(accounts);
+
+    private static void WriteMapping(Yaml.EventWriter yaml, string arnKey, string arn, string username, IReadOnlyList<string> groups)
+    {
+        yaml.BeginMap();
+        yaml.Pair(arnKey, arn);
+        yaml.Pair("username", username);
+        yaml.Key("groups");
+        yaml.Strings(groups);
+        yaml.EndMap();
+    }
 
     /// <summary>
     /// The ConfigMap's <c>data</c>, key by key, in the order it is written. A pure function of the plan, so it is
@@ -75,32 +91,41 @@ public static class AwsAuthRenderer
     }
 
     /// <summary>The size Kubernetes holds to its 1 MiB ConfigMap limit: every data key and value, in bytes.</summary>
-    public static long DataBytes(AwsAuthPlan awsAuth) =>
-        Data(awsAuth).Sum(e => (long)Encoding.UTF8.GetByteCount(e.Key) + Encoding.UTF8.GetByteCount(e.Value));
+    public static long DataBytes(AwsAuthPlan awsAuth)
+    {
+        long bytes = 0;
+        foreach (var (key, value) in Data(awsAuth))
+        {
+            bytes += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value);
+        }
+
+        return bytes;
+    }
 
     /// <summary>The whole ConfigMap manifest, or null when the mode has no aws-auth.</summary>
     public static string? Render(AccessPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.AwsAuth is not { } awsAuth)
+        return plan.AwsAuth is { } awsAuth ? Yaml.EmitWith(Data(awsAuth), WriteManifest) : null;
+    }
+
+    /// <summary>The manifest around the data values, each a literal block (about 1 MiB at 10,000 identities).</summary>
+    internal static void WriteManifest(Yaml.EventWriter yaml, IReadOnlyList<KeyValuePair<string, string>> data)
+    {
+        yaml.BeginMap();
+        yaml.Pair("apiVersion", "v1");
+        yaml.Pair("kind", "ConfigMap");
+        ObjectMetadata.Write(yaml, Name, Namespace);
+        yaml.Key("data");
+        yaml.BeginMap();
+        foreach (var (key, value) in data)
         {
-            return null;
+            yaml.Key(key);
+            yaml.Block(value);
         }
 
-        var data = new YamlMappingNode();
-        foreach (var (key, value) in Data(awsAuth))
-        {
-            data.Add(key, Yaml.Block(value));
-        }
-
-        return Yaml.Emit(Yaml.Map(
-            ("apiVersion", Yaml.Str("v1")),
-            ("kind", Yaml.Str("ConfigMap")),
-            ("metadata", Yaml.Map(
-                ("name", Yaml.Str(Name)),
-                ("namespace", Yaml.Str(Namespace)),
-                ("labels", Yaml.Map((KubernetesNames.ManagedByLabel, Yaml.Str(KubernetesNames.ManagedByValue)))))),
-            ("data", data)));
+        yaml.EndMap();
+        yaml.EndMap();
     }
 
     private static readonly ConditionalWeakTable<AwsAuthPlan, IReadOnlyList<KeyValuePair<string, string>>> DataCache = new();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EksInfra.Access.Planning;
 
 namespace EksInfra.Access.Rendering;
@@ -9,23 +8,36 @@ public static class IamRenderer
     public static string Render(IamRolePlan role)
     {
         ArgumentNullException.ThrowIfNull(role);
-        var doc = new JsonObject
+        return Json.Write(role, static (json, role) =>
         {
-            ["roleName"] = role.Name,
-            ["path"] = role.IamPath,
-            ["arn"] = role.Arn,
-            ["assumeRolePolicy"] = JsonNode.Parse(role.TrustPolicyJson),
-            ["managedPolicyArns"] = Json.Strings(role.ManagedPolicies.Select(p => p.PolicyArn)),
-            ["inlinePolicies"] = role.InlinePolicy is { } inline
-                ? new JsonObject { [inline.Name] = JsonNode.Parse(inline.PolicyJson) }
-                : new JsonObject(),
-        };
-        if (role.MaxSessionDuration is { } seconds)
-        {
-            doc["maxSessionDuration"] = seconds;
-        }
+            json.WriteStartObject();
+            json.WriteString("roleName", role.Name);
+            json.WriteString("path", role.IamPath);
+            json.WriteString("arn", role.Arn);
+            json.WritePropertyName("assumeRolePolicy");
+            Json.WriteParsed(json, role.TrustPolicyJson);
+            json.WriteStartArray("managedPolicyArns");
+            foreach (var policy in role.ManagedPolicies)
+            {
+                json.WriteStringValue(policy.PolicyArn);
+            }
 
-        return Json.Write(doc);
+            json.WriteEndArray();
+            json.WriteStartObject("inlinePolicies");
+            if (role.InlinePolicy is { } inline)
+            {
+                json.WritePropertyName(inline.Name);
+                Json.WriteParsed(json, inline.PolicyJson);
+            }
+
+            json.WriteEndObject();
+            if (role.MaxSessionDuration is { } seconds)
+            {
+                json.WriteNumber("maxSessionDuration", seconds);
+            }
+
+            json.WriteEndObject();
+        });
     }
 
     public static string FileName(IamRolePlan role)

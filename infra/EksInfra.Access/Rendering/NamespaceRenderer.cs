@@ -1,5 +1,4 @@
 using EksInfra.Access.Planning;
-using YamlDotNet.RepresentationModel;
 
 namespace EksInfra.Access.Rendering;
 
@@ -9,43 +8,77 @@ public static class NamespaceRenderer
     public static string Render(AccessPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var docs = new List<YamlNode>();
-        foreach (var ns in plan.Namespaces)
+        return plan.Namespaces.Count == 0 ? "" : Yaml.EmitWith(plan.Namespaces, Write);
+    }
+
+    internal static void Write(Yaml.EventWriter yaml, IReadOnlyList<NamespacePlan> namespaces)
+    {
+        foreach (var ns in namespaces)
         {
-            docs.Add(Yaml.Map(
-                ("apiVersion", Yaml.Str("v1")),
-                ("kind", Yaml.Str("Namespace")),
-                ("metadata", Yaml.Map(("name", Yaml.Str(ns.Name)), ("labels", Pairs(ns.Labels))))));
+            yaml.BeginMap();
+            yaml.Pair("apiVersion", "v1");
+            yaml.Pair("kind", "Namespace");
+            yaml.Key("metadata");
+            yaml.BeginMap();
+            yaml.Pair("name", ns.Name);
+            yaml.Key("labels");
+            WritePairs(yaml, ns.Labels);
+            yaml.EndMap();
+            yaml.EndMap();
+
             if (ns.Quota is { } quota)
             {
-                docs.Add(Yaml.Map(
-                    ("apiVersion", Yaml.Str("v1")),
-                    ("kind", Yaml.Str("ResourceQuota")),
-                    ("metadata", Metadata(quota.Name, ns)),
-                    ("spec", Yaml.Map(("hard", Pairs(quota.Hard))))));
+                yaml.BeginMap();
+                yaml.Pair("apiVersion", "v1");
+                yaml.Pair("kind", "ResourceQuota");
+                ObjectMetadata.Write(yaml, quota.Name, ns.Name);
+                yaml.Key("spec");
+                yaml.BeginMap();
+                yaml.Key("hard");
+                WritePairs(yaml, quota.Hard);
+                yaml.EndMap();
+                yaml.EndMap();
             }
 
             if (ns.LimitRange is { } range)
             {
-                docs.Add(Yaml.Map(
-                    ("apiVersion", Yaml.Str("v1")),
-                    ("kind", Yaml.Str("LimitRange")),
-                    ("metadata", Metadata(range.Name, ns)),
-                    ("spec", Yaml.Map(("limits", Yaml.Seq([Yaml.Map(
-                        ("type", Yaml.Str("Container")),
-                        ("default", range.Default.Count > 0 ? Pairs(range.Default) : null),
-                        ("defaultRequest", range.DefaultRequest.Count > 0 ? Pairs(range.DefaultRequest) : null))]))))));
+                yaml.BeginMap();
+                yaml.Pair("apiVersion", "v1");
+                yaml.Pair("kind", "LimitRange");
+                ObjectMetadata.Write(yaml, range.Name, ns.Name);
+                yaml.Key("spec");
+                yaml.BeginMap();
+                yaml.Key("limits");
+                yaml.BeginSequence();
+                yaml.BeginMap();
+                yaml.Pair("type", "Container");
+                WritePairsIfAny(yaml, "default", range.Default);
+                WritePairsIfAny(yaml, "defaultRequest", range.DefaultRequest);
+                yaml.EndMap();
+                yaml.EndSequence();
+                yaml.EndMap();
+                yaml.EndMap();
             }
         }
-
-        return docs.Count == 0 ? "" : Yaml.Emit([.. docs]);
     }
 
-    private static YamlMappingNode Metadata(string name, NamespacePlan ns) => Yaml.Map(
-        ("name", Yaml.Str(name)),
-        ("namespace", Yaml.Str(ns.Name)),
-        ("labels", Yaml.Map((Model.KubernetesNames.ManagedByLabel, Yaml.Str(Model.KubernetesNames.ManagedByValue)))));
+    private static void WritePairsIfAny(Yaml.EventWriter yaml, string key, IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        if (pairs.Count > 0)
+        {
+            yaml.Key(key);
+            WritePairs(yaml, pairs);
+        }
+    }
 
-    private static YamlMappingNode Pairs(IEnumerable<KeyValuePair<string, string>> pairs) =>
-        Yaml.Map([.. pairs.Select(p => (p.Key, (YamlNode?)Yaml.Str(p.Value)))]);
+    private static void WritePairs(Yaml.EventWriter yaml, IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        yaml.BeginMap();
+        foreach (var (key, value) in pairs)
+        {
+            yaml.Pair(key, value);
+        }
+
+        yaml.EndMap();
+    }
 }

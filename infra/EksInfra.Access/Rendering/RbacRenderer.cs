@@ -1,6 +1,4 @@
-using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
-using YamlDotNet.RepresentationModel;
 
 namespace EksInfra.Access.Rendering;
 
@@ -13,33 +11,82 @@ public static class RbacRenderer
     public static string Render(AccessPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var docs = new List<YamlNode>();
-        docs.AddRange(plan.Rbac.ClusterRoles.Select(ClusterRole));
-        docs.AddRange(plan.Rbac.ClusterRoleBindings.Select(b => Binding("ClusterRoleBinding", b.Name, null, b.ClusterRole, b.Group)));
-        docs.AddRange(plan.Rbac.RoleBindings.Select(b => Binding("RoleBinding", b.Name, b.Namespace, b.ClusterRole, b.Group)));
-        return docs.Count == 0 ? "" : Yaml.Emit([.. docs]);
+        var rbac = plan.Rbac;
+        return rbac.ClusterRoles.Count + rbac.ClusterRoleBindings.Count + rbac.RoleBindings.Count == 0 ? "" : Yaml.EmitWith(rbac, Write);
     }
 
-    private static YamlMappingNode Metadata(string name, string? ns) => Yaml.Map(
-        ("name", Yaml.Str(name)),
-        ("namespace", ns is null ? null : Yaml.Str(ns)),
-        ("labels", Yaml.Map((KubernetesNames.ManagedByLabel, Yaml.Str(KubernetesNames.ManagedByValue)))));
+    /// <summary>Every object as a document of its own: cluster roles, then cluster role bindings, then role bindings.</summary>
+    internal static void Write(Yaml.EventWriter yaml, RbacPlan rbac)
+    {
+        foreach (var role in rbac.ClusterRoles)
+        {
+            WriteClusterRole(yaml, role);
+        }
 
-    private static YamlMappingNode ClusterRole(ClusterRolePlan role) => Yaml.Map(
-        ("apiVersion", Yaml.Str(ApiVersion)),
-        ("kind", Yaml.Str("ClusterRole")),
-        ("metadata", Metadata(role.Name, null)),
-        ("rules", Yaml.Seq(role.Rules.Select(rule => Yaml.Map(
-            ("apiGroups", rule.ApiGroups.Count > 0 ? Yaml.Strings(rule.ApiGroups) : null),
-            ("resources", rule.Resources.Count > 0 ? Yaml.Strings(rule.Resources) : null),
-            ("resourceNames", rule.ResourceNames.Count > 0 ? Yaml.Strings(rule.ResourceNames) : null),
-            ("nonResourceURLs", rule.NonResourceUrls.Count > 0 ? Yaml.Strings(rule.NonResourceUrls) : null),
-            ("verbs", Yaml.Strings(rule.Verbs)))))));
+        foreach (var binding in rbac.ClusterRoleBindings)
+        {
+            WriteBinding(yaml, "ClusterRoleBinding", binding.Name, null, binding.ClusterRole, binding.Group);
+        }
 
-    private static YamlMappingNode Binding(string kind, string name, string? ns, string clusterRole, string group) => Yaml.Map(
-        ("apiVersion", Yaml.Str(ApiVersion)),
-        ("kind", Yaml.Str(kind)),
-        ("metadata", Metadata(name, ns)),
-        ("roleRef", Yaml.Map(("apiGroup", Yaml.Str(ApiGroup)), ("kind", Yaml.Str("ClusterRole")), ("name", Yaml.Str(clusterRole)))),
-        ("subjects", Yaml.Seq([Yaml.Map(("kind", Yaml.Str("Group")), ("apiGroup", Yaml.Str(ApiGroup)), ("name", Yaml.Str(group)))])));
+        foreach (var binding in rbac.RoleBindings)
+        {
+            WriteBinding(yaml, "RoleBinding", binding.Name, binding.Namespace, binding.ClusterRole, binding.Group);
+        }
+    }
+
+    private static void WriteClusterRole(Yaml.EventWriter yaml, ClusterRolePlan role)
+    {
+        yaml.BeginMap();
+        yaml.Pair("apiVersion", ApiVersion);
+        yaml.Pair("kind", "ClusterRole");
+        ObjectMetadata.Write(yaml, role.Name, null);
+        yaml.Key("rules");
+        yaml.BeginSequence();
+        foreach (var rule in role.Rules)
+        {
+            yaml.BeginMap();
+            WriteListIfAny(yaml, "apiGroups", rule.ApiGroups);
+            WriteListIfAny(yaml, "resources", rule.Resources);
+            WriteListIfAny(yaml, "resourceNames", rule.ResourceNames);
+            WriteListIfAny(yaml, "nonResourceURLs", rule.NonResourceUrls);
+            yaml.Key("verbs");
+            yaml.Strings(rule.Verbs);
+            yaml.EndMap();
+        }
+
+        yaml.EndSequence();
+        yaml.EndMap();
+    }
+
+    private static void WriteListIfAny(Yaml.EventWriter yaml, string key, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            yaml.Key(key);
+            yaml.Strings(values);
+        }
+    }
+
+    private static void WriteBinding(Yaml.EventWriter yaml, string kind, string name, string? ns, string clusterRole, string group)
+    {
+        yaml.BeginMap();
+        yaml.Pair("apiVersion", ApiVersion);
+        yaml.Pair("kind", kind);
+        ObjectMetadata.Write(yaml, name, ns);
+        yaml.Key("roleRef");
+        yaml.BeginMap();
+        yaml.Pair("apiGroup", ApiGroup);
+        yaml.Pair("kind", "ClusterRole");
+        yaml.Pair("name", clusterRole);
+        yaml.EndMap();
+        yaml.Key("subjects");
+        yaml.BeginSequence();
+        yaml.BeginMap();
+        yaml.Pair("kind", "Group");
+        yaml.Pair("apiGroup", ApiGroup);
+        yaml.Pair("name", group);
+        yaml.EndMap();
+        yaml.EndSequence();
+        yaml.EndMap();
+    }
 }

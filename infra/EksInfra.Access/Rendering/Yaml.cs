@@ -6,8 +6,9 @@ using YamlDotNet.RepresentationModel;
 namespace EksInfra.Access.Rendering;
 
 /// <summary>
-/// Builds YAML through YamlDotNet's representation model and emitter, never by string concatenation:
-/// one malformed mapRoles entry would make the authenticator drop every role mapping.
+/// Builds YAML from nodes or events, never by string concatenation: one malformed mapRoles entry would make the
+/// authenticator drop every role mapping. The text is YamlDotNet's emitter's, byte for byte: written by
+/// <see cref="FastYamlWriter"/> where it is certain of those bytes, by the emitter itself otherwise.
 /// </summary>
 public static partial class Yaml
 {
@@ -45,41 +46,113 @@ public static partial class Yaml
         return mayResolve && NonStringPlain().IsMatch(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
     }
 
+    /// <summary>The style <see cref="Block"/> and <see cref="EventWriter.Block"/> give a value.</summary>
+    private static ScalarStyle BlockStyleOf(string value) => value.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any;
+
+    /// <summary>A multi-line string value (aws-auth's mapRoles), as a literal block where the emitter allows it.</summary>
+    public static YamlScalarNode Block(string value) => new(value) { Style = BlockStyleOf(value) };
+
+    /// <summary>Emits the nodes as YAML documents; several are separated by '---', as kubectl expects.</summary>
+    public static string Emit(params YamlNode[] documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return EmitWith(documents, WriteNodes);
+    }
+
     /// <summary>
-    /// Emits one document straight from events, for large lists (aws-auth's mapRoles) where building a node
-    /// per value first would double the work; the emitter still decides every quote and indent.
+    /// Emits YAML straight from events, for large documents (aws-auth's mapRoles, RBAC) where building a node per
+    /// value first would double the work: each root node written is one document, '---' between them.
     /// </summary>
+    /// <remarks>
+    /// The text is written by <see cref="FastYamlWriter"/>, which writes what YamlDotNet's emitter writes, where it is
+    /// certain of it; at the first scalar or shape it is not certain of, the whole text goes through the emitter
+    /// instead (so <paramref name="write"/> must be a pure function of <paramref name="state"/>: it may run twice).
+    /// </remarks>
+    public static string EmitWith<TState>(TState state, Action<EventWriter, TState> write) =>
+        EmitByHand(state, write) ?? EmitByEmitter(state, write);
+
+    /// <summary>The events of one document, emitted as <see cref="EmitWith{TState}"/> does.</summary>
     public static string EmitWith(Action<EventWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return EmitWith(write, static (yaml, write) => write(yaml));
+    }
+
+    /// <summary>The text written by hand, or null where the hand writer is not certain of the emitter's bytes.</summary>
+    internal static string? EmitByHand<TState>(TState state, Action<EventWriter, TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var writer = new FastYamlWriter();
+        write(writer, state);
+        return writer.Finish();
+    }
+
+    /// <summary>The text through YamlDotNet's emitter: the reference the hand-written text must match, and its fallback.</summary>
+    internal static string EmitByEmitter<TState>(TState state, Action<EventWriter, TState> write)
     {
         ArgumentNullException.ThrowIfNull(write);
         using var text = new StringWriter { NewLine = "\n" };
         var emitter = new Emitter(text, new EmitterSettings().WithNewLine("\n"));
         emitter.Emit(new StreamStart());
-        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        write(new EventWriter(emitter));
-        emitter.Emit(new DocumentEnd(isImplicit: true));
+        write(new EmitterWriter(emitter), state);
         emitter.Emit(new StreamEnd());
         return text.ToString();
     }
 
-    /// <summary>The events of one YAML document, written in order.</summary>
-    public sealed class EventWriter
+    private static void WriteNodes(EventWriter yaml, YamlNode[] documents)
     {
-        private readonly IEmitter emitter;
+        foreach (var document in documents)
+        {
+            yaml.Node(document);
+        }
+    }
 
-        internal EventWriter(IEmitter emitter) => this.emitter = emitter;
+    /// <summary>
+    /// The events of YAML documents, written in order. A node written at the root is a document of its own (the
+    /// first implicit, later ones after '---'), the way <see cref="Emit"/> writes several.
+    /// </summary>
+    public abstract class EventWriter
+    {
+        private int depth;
+        private int documents;
 
-        public void BeginSequence() => emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Any));
+        private protected EventWriter()
+        {
+        }
 
-        public void EndSequence() => emitter.Emit(new SequenceEnd());
+        public void BeginSequence() => BeginSequence(SequenceStyle.Any);
 
-        public void BeginMap() => emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Any));
+        public void EndSequence()
+        {
+            depth--;
+            WriteSequenceEnd();
+            EndNode();
+        }
 
-        public void EndMap() => emitter.Emit(new MappingEnd());
+        public void BeginMap() => BeginMap(MappingStyle.Any);
 
-        /// <summary>A string value (or key), quoted by the same rule as <see cref="Str"/>.</summary>
-        public void Text(string value) =>
-            emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, StyleOf(value), isPlainImplicit: true, isQuotedImplicit: true));
+        public void EndMap()
+        {
+            depth--;
+            WriteMappingEnd();
+            EndNode();
+        }
+
+        /// <summary>A string value, quoted by the same rule as <see cref="Str"/>.</summary>
+        public void Text(string value) => Scalar(value, StyleOf(value));
+
+        /// <summary>A mapping key as a node made from a string writes it: the emitter's own choice of quotes.</summary>
+        public void Key(string key) => Scalar(key, ScalarStyle.Any);
+
+        /// <summary>A key and its string value.</summary>
+        public void Pair(string key, string value)
+        {
+            Key(key);
+            Text(value);
+        }
+
+        /// <summary>A multi-line string value, as <see cref="Yaml.Block"/> writes it.</summary>
+        public void Block(string value) => Scalar(value, BlockStyleOf(value));
 
         public void Strings(IEnumerable<string> values)
         {
@@ -92,58 +165,110 @@ public static partial class Yaml
 
             EndSequence();
         }
-    }
 
-    /// <summary>A multi-line string value (aws-auth's mapRoles), as a literal block where the emitter allows it.</summary>
-    public static YamlScalarNode Block(string value) => new(value) { Style = value.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : ScalarStyle.Any };
-
-    /// <summary>Emits the nodes as YAML documents; several are separated by '---', as kubectl expects.</summary>
-    public static string Emit(params YamlNode[] documents)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        using var writer = new StringWriter { NewLine = "\n" };
-        var emitter = new Emitter(writer, new EmitterSettings().WithNewLine("\n"));
-        emitter.Emit(new StreamStart());
-        for (var i = 0; i < documents.Length; i++)
+        /// <summary>A node and everything under it, with the styles it holds.</summary>
+        public void Node(YamlNode node)
         {
-            emitter.Emit(new DocumentStart(null, null, isImplicit: i == 0));
-            EmitNode(emitter, documents[i]);
-            emitter.Emit(new DocumentEnd(isImplicit: true));
+            ArgumentNullException.ThrowIfNull(node);
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                    Scalar(scalar.Value ?? "", scalar.Style);
+                    break;
+                case YamlSequenceNode sequence:
+                    BeginSequence(sequence.Style);
+                    foreach (var child in sequence.Children)
+                    {
+                        Node(child);
+                    }
+
+                    EndSequence();
+                    break;
+                case YamlMappingNode mapping:
+                    BeginMap(mapping.Style);
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        Node(key);
+                        Node(value);
+                    }
+
+                    EndMap();
+                    break;
+                default:
+                    throw new InvalidOperationException($"unexpected YAML node {node.NodeType}");
+            }
         }
 
-        emitter.Emit(new StreamEnd());
-        return writer.ToString();
+        private protected abstract void WriteDocumentStart(bool isFirst);
+
+        private protected abstract void WriteDocumentEnd();
+
+        private protected abstract void WriteSequenceStart(SequenceStyle style);
+
+        private protected abstract void WriteSequenceEnd();
+
+        private protected abstract void WriteMappingStart(MappingStyle style);
+
+        private protected abstract void WriteMappingEnd();
+
+        private protected abstract void WriteScalar(string value, ScalarStyle style);
+
+        private void BeginSequence(SequenceStyle style)
+        {
+            BeginNode();
+            WriteSequenceStart(style);
+            depth++;
+        }
+
+        private void BeginMap(MappingStyle style)
+        {
+            BeginNode();
+            WriteMappingStart(style);
+            depth++;
+        }
+
+        private void Scalar(string value, ScalarStyle style)
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            BeginNode();
+            WriteScalar(value, style);
+            EndNode();
+        }
+
+        private void BeginNode()
+        {
+            if (depth == 0)
+            {
+                WriteDocumentStart(isFirst: documents++ == 0);
+            }
+        }
+
+        private void EndNode()
+        {
+            if (depth == 0)
+            {
+                WriteDocumentEnd();
+            }
+        }
     }
 
-    private static void EmitNode(IEmitter emitter, YamlNode node)
+    /// <summary>Events to YamlDotNet's emitter.</summary>
+    private sealed class EmitterWriter(IEmitter emitter) : EventWriter
     {
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, scalar.Value ?? "", scalar.Style, isPlainImplicit: true, isQuotedImplicit: true));
-                break;
-            case YamlSequenceNode sequence:
-                emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, sequence.Style));
-                foreach (var child in sequence.Children)
-                {
-                    EmitNode(emitter, child);
-                }
+        private protected override void WriteDocumentStart(bool isFirst) => emitter.Emit(new DocumentStart(null, null, isImplicit: isFirst));
 
-                emitter.Emit(new SequenceEnd());
-                break;
-            case YamlMappingNode mapping:
-                emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, mapping.Style));
-                foreach (var (key, value) in mapping.Children)
-                {
-                    EmitNode(emitter, key);
-                    EmitNode(emitter, value);
-                }
+        private protected override void WriteDocumentEnd() => emitter.Emit(new DocumentEnd(isImplicit: true));
 
-                emitter.Emit(new MappingEnd());
-                break;
-            default:
-                throw new InvalidOperationException($"unexpected YAML node {node.NodeType}");
-        }
+        private protected override void WriteSequenceStart(SequenceStyle style) => emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, style));
+
+        private protected override void WriteSequenceEnd() => emitter.Emit(new SequenceEnd());
+
+        private protected override void WriteMappingStart(MappingStyle style) => emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, style));
+
+        private protected override void WriteMappingEnd() => emitter.Emit(new MappingEnd());
+
+        private protected override void WriteScalar(string value, ScalarStyle style) =>
+            emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, style, isPlainImplicit: true, isQuotedImplicit: true));
     }
 
     // YAML 1.1 (the authenticator's go-yaml v2) and 1.2 keywords and numbers, prefixes in any case.
