@@ -337,8 +337,7 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
             return !isSimpleKey && IsCertainlyLiteral(text) ? Form.Literal : Form.Uncertain;
         }
 
-        // Empty text is left to the emitter: its choice of quotes for it depends on the scalar before.
-        if (text.IsEmpty || text.ContainsAnyExceptInRange(' ', '~'))
+        if (text.ContainsAnyExceptInRange(' ', '~'))
         {
             return Form.Uncertain;
         }
@@ -347,7 +346,9 @@ internal sealed class FastYamlWriter : Yaml.EventWriter, IDisposable
         {
             ScalarStyle.DoubleQuoted => Form.DoubleQuoted,
 
-            // Where plain is refused, the emitter single-quotes text without a quote in it and double-quotes the rest.
+            // Empty text is left to the emitter: its quotes for it depend on the scalar before (HasSingleQuotes is
+            // not reset). Where plain is refused, it single-quotes text without a quote in it, double-quotes the rest.
+            ScalarStyle.Any when text.IsEmpty => Form.Uncertain,
             ScalarStyle.Any => IsPlainAllowed(text) ? Form.Plain : text.Contains('\'') ? Form.DoubleQuoted : Form.SingleQuoted,
             _ => Form.Uncertain,
         };
