@@ -360,7 +360,7 @@ public static class StackBinder
     /// </summary>
     private static bool TryBindSimpleMapping(SimpleMap map, PrincipalKind kind, List<MappingSettings> mappings)
     {
-        var arnKey = kind == PrincipalKind.Role ? "rolearn" : "userarn";
+        var arnKey = MappingSettings.ArnKeyOf(kind);
         string? arn = null, username = null;
         string[] groups = [];
         for (var i = 0; i < map.Count; i++)
@@ -386,7 +386,7 @@ public static class StackBinder
 
     private static MappingSettings BindMapping(ConfigNode node, BindContext ctx, PrincipalKind kind)
     {
-        var arnKey = kind == PrincipalKind.Role ? "rolearn" : "userarn";
+        var arnKey = MappingSettings.ArnKeyOf(kind);
         var map = ctx.Map(node, node.Path, kind == PrincipalKind.Role ? RoleMappingKeys : UserMappingKeys);
         return new MappingSettings(
             node.Path,

@@ -504,19 +504,17 @@ public static partial class YamlConfigReader
             return true;
         }
 
-        /// <summary>Whether the buffered item is a map of untagged, unanchored scalars and lists of them, each key once and none a merge key.</summary>
+        /// <summary>
+        /// Whether the buffered item is a map of scalars and lists of them, each key a scalar, once, and none a merge key.
+        /// Buffering already refused aliases, anchors, tags, nested maps and nested lists, so only those are left to check.
+        /// </summary>
         private bool IsSimple(ConfigPlace place)
         {
-            if (buffered[0] is not MappingStart { Anchor.IsEmpty: true, Tag.IsEmpty: true })
-            {
-                return false;
-            }
-
             simpleMap.Reset(place.Path);
             var at = 1;
             while (buffered[at] is not MappingEnd)
             {
-                if (buffered[at] is not Scalar { Anchor.IsEmpty: true, Tag.IsEmpty: true } key || key.Value == MergeKey)
+                if (buffered[at] is not Scalar key || key.Value == MergeKey)
                 {
                     return false;
                 }
@@ -531,28 +529,21 @@ public static partial class YamlConfigReader
 
                 switch (buffered[at + 1])
                 {
-                    case Scalar { Anchor.IsEmpty: true, Tag.IsEmpty: true } value:
+                    case Scalar value:
                         simpleMap.AddScalar(key.Value, value.Value, Resolve(value));
                         at += 2;
                         break;
-                    case SequenceStart { Anchor.IsEmpty: true, Tag.IsEmpty: true }:
+                    default:
                         simpleMap.StartList(key.Value);
                         at += 2;
-                        while (buffered[at] is Scalar { Anchor.IsEmpty: true, Tag.IsEmpty: true } item)
+                        while (buffered[at] is Scalar item)
                         {
                             simpleMap.AddItem(item.Value, Resolve(item));
                             at++;
                         }
 
-                        if (buffered[at] is not SequenceEnd)
-                        {
-                            return false;
-                        }
-
                         at++;
                         break;
-                    default:
-                        return false;
                 }
             }
 

@@ -18,7 +18,7 @@ public sealed record Identity(
     string ArnText = "")
 {
     /// <summary>Where the principal's ARN is set: built when a diagnostic names it, not once per identity.</summary>
-    public string ArnPath => Source == MappingSource.CreatedRole ? $"{Path}.name" : $"{Path}.{(Kind == PrincipalKind.Role ? "rolearn" : "userarn")}";
+    public string ArnPath => Source == MappingSource.CreatedRole ? $"{Path}.name" : $"{Path}.{MappingSettings.ArnKeyOf(Kind)}";
 
     public string KindName => Source == MappingSource.CreatedRole ? "created role" : Kind == PrincipalKind.Role ? "role" : "user";
 

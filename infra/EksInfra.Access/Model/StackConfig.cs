@@ -215,7 +215,10 @@ public sealed record MappingSettings(
     IReadOnlyList<string> Groups,
     IReadOnlyList<AccessPolicySettings> AccessPolicies)
 {
-    public string ArnKey => Kind == PrincipalKind.Role ? "rolearn" : "userarn";
+    public string ArnKey => ArnKeyOf(Kind);
+
+    /// <summary>The config key that holds a mapping's ARN: <c>rolearn</c> in mapRoles, <c>userarn</c> in mapUsers.</summary>
+    public static string ArnKeyOf(PrincipalKind kind) => kind == PrincipalKind.Role ? "rolearn" : "userarn";
 }
 
 public sealed record AccountSettings(string Path, string AccountId);
