@@ -9,6 +9,24 @@ namespace EksInfra.Access.Tests;
 /// </summary>
 public class RegressionTests
 {
+    /// <summary>
+    /// YamlDotNet reads <c>version: "1.35"*a</c> as a value followed by an alias where the next key should be; the reader
+    /// used to skip past the map's end and throw EndOfStreamException (found by Mutated_stack_files_never_throw).
+    /// </summary>
+    [Theory]
+    [InlineData("    version: \"1.35\"*a\n    serviceRoleName: r\n")]
+    [InlineData("    version: \"1.35\"*a\n")]
+    public void An_alias_glued_to_a_value_is_an_error_at_its_map(string clusterTail)
+    {
+        var yaml = "config:\n  aws:region: us-west-2\n  aws:allowedAccountIds: [\"123456789012\"]\n  eks-infra:cluster:\n    name: c\n" + clusterTail + "  eks-infra:access: { mapRoles: [] }\n";
+        foreach (var evaluation in new[] { Stacks.EvaluateText(yaml), Stacks.EvaluateBytes(System.Text.Encoding.UTF8.GetBytes(yaml)) })
+        {
+            Assert.False(evaluation.IsValid);
+            var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:cluster" && e.Message.StartsWith("'*a' stands where a key should be", StringComparison.Ordinal));
+            Assert.Equal(6, error.Location!.Line);
+        }
+    }
+
     [Theory]
     [InlineData("config:\n  eks-infra:access:\n    groups: [deployers\n    mapRoles: []\n")]
     [InlineData("config:\n  eks-infra:cluster:\n    nodeGroup: {minSize: 1\n    name: x\n")]

@@ -90,6 +90,9 @@ public class StreamedBindingTests
         { "flow-map-username", Stack("mapRoles:\n  - rolearn: \"arn:aws:iam::123456789012:role/a\"\n    username: {{SessionName}}\n    groups: [system:masters]\n") },
         { "keys-with-dots", Stack("namespaces:\n  team.a: { labels: { app.kubernetes.io/name: x, \"bad label\": y } }\ngroups:\n  g.1: { clusterRole: view, namespaces: [team.a] }\n") },
         { "tab-indent", "config:\n\taws:region: us-west-2\n" },
+        { "alias-glued-to-a-quoted-value", "config:\n  aws:region: us-west-2\n  eks-infra:cluster:\n    name: c\n    version: \"1.35\"*a\n    serviceRoleName: r\n  eks-infra:access: { mapRoles: [] }\n" },
+        { "aliases-where-a-key-should-be", "config:\n  aws:region: us-west-2\n  eks-infra:cluster:\n    name: c\n    serviceRoleName: r\n    *a*anodeRoleName: n\n  eks-infra:access: { mapRoles: [] }\n" },
+        { "alias-glued-to-the-last-value", "config:\n  aws:region: us-west-2\n  eks-infra:cluster:\n    name: c\n    version: \"1.35\"*a\n  eks-infra:access: { mapRoles: [] }\n" },
         { "mapping-items-bound-without-nodes-and-declined", Stack("""
             mapRoles:
               - { rolearn: "arn:aws:iam::123456789012:role/simple", username: simple, groups: [system:masters, readers] }

@@ -570,11 +570,25 @@ public static partial class YamlConfigReader
             {
                 if (!parser.TryConsume<Scalar>(out var key))
                 {
-                    // `username: {{SessionName}}` unquoted is a flow map whose key is another map, not text.
                     var at = At(parser.Current?.Start ?? mapStart.Start);
+                    if (parser.TryConsume<AnchorAlias>(out var alias))
+                    {
+                        // YamlDotNet reads `version: "1.35"*a` as the value "1.35" and then an alias on its own, where a
+                        // key should be; the entries after it pair up as before.
+                        Diagnostics.Error(map.Path, $"'*{alias.Value.Value}' stands where a key should be (YAML reads it as an alias); remove it, or quote the value it follows if '*{alias.Value.Value}' belongs to it", at);
+                        continue;
+                    }
+
+                    // `username: {{SessionName}}` unquoted is a flow map whose key is another map, not text.
                     Diagnostics.Error(map.Path, "is YAML flow syntax ('{' opens a map), not text; quote it, e.g. \"{{SessionName}}\", if you meant a username template", at);
                     parser.SkipThisAndNestedEvents();
-                    parser.SkipThisAndNestedEvents();
+
+                    // Its value, unless YamlDotNet left the key without one: skipping the map's end would read past the file.
+                    if (parser.Current is not MappingEnd)
+                    {
+                        parser.SkipThisAndNestedEvents();
+                    }
+
                     continue;
                 }
 
