@@ -39,7 +39,7 @@ public static partial class YamlConfigReader
     public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new EventReader(new StringReader(text), () => text, fileName, rootPath, transparentKey, positions: null);
+        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null);
         ConfigNode? root = null;
         var failed = reader.Run(parser =>
         {
@@ -277,8 +277,10 @@ public static partial class YamlConfigReader
             start += Utf8Bom.Length;
         }
 
-        using var text = new StreamReader(new MemoryStream(bytes, start, bytes.Length - start, writable: false), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false);
-        var reader = new EventReader(text, () => Encoding.UTF8.GetString(bytes, start, bytes.Length - start), fileName, "", transparentKey, positions);
+        // A file in plain block YAML is read without YamlDotNet's scanner; any other, and any broken one, by YamlDotNet.
+        var block = BlockYamlParser.TryParse(bytes, start);
+        using var text = block is null ? new StreamReader(new MemoryStream(bytes, start, bytes.Length - start, writable: false), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false) : null;
+        var reader = new EventReader(block ?? (IParser)new Parser(text!), () => Encoding.UTF8.GetString(bytes, start, bytes.Length - start), fileName, "", transparentKey, positions);
         var failed = reader.Run(parser =>
         {
             if (parser.Accept<StreamEnd>(out _))
@@ -301,13 +303,13 @@ public static partial class YamlConfigReader
     private const int TransparentRow = -3;
 
     /// <param name="text">The text being parsed, asked for only when it is not YAML (to tell a tab-indented file).</param>
-    private sealed class EventReader(TextReader input, Func<string> text, string fileName, string rootPath, string? transparentKey, PositionTable? positions)
+    private sealed class EventReader(IParser source, Func<string> text, string fileName, string rootPath, string? transparentKey, PositionTable? positions)
     {
         private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
         private readonly List<int> keyLines = [];
         private readonly List<ParsingEvent> buffered = [];
         private readonly SimpleMap simpleMap = new();
-        private readonly GuardedParser parser = new(new Parser(input));
+        private readonly GuardedParser parser = new(source);
         private int nodeCount;
 
         public DiagnosticBag Diagnostics { get; } = new();
