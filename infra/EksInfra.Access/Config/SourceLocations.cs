@@ -102,8 +102,9 @@ public abstract class SourceLocations
 
 /// <summary>
 /// The positions of a stack file that was bound as it was parsed: one row per node, in document order, each
-/// subtree's rows contiguous. The rows hold no references, so the collector never scans or copies them, and the
-/// nodes they describe can be garbage as soon as they are bound.
+/// subtree's rows contiguous. The rows hold no references, so the collector never scans them, and the nodes they
+/// describe can be garbage as soon as they are bound. They are kept in chunks below the large object heap's threshold:
+/// a table of a large file allocated at once would start a full collection in every read.
 /// </summary>
 public sealed class PositionTable : SourceLocations
 {
@@ -113,31 +114,40 @@ public sealed class PositionTable : SourceLocations
     private readonly string file;
     private readonly List<string> keys = [];
     private readonly Dictionary<string, int> keyIds = new(StringComparer.Ordinal);
-    private Row[] rows;
+    private const int ChunkShift = 12;
+    private const int ChunkRows = 1 << ChunkShift;
+    private readonly List<Row[]> chunks = [];
     private int count;
 
-    /// <param name="expectedNodes">About how many nodes the file holds, so the table is allocated once.</param>
-    internal PositionTable(string file, int expectedNodes)
+    internal PositionTable(string file)
     {
         this.file = file;
-        rows = new Row[Math.Max(16, expectedNodes)];
     }
+
+    private ref Row this[int row] => ref chunks[row >> ChunkShift][row & (ChunkRows - 1)];
 
     /// <summary>Adds the row of a node that starts here; its subtree's rows follow until <see cref="End"/>.</summary>
     internal int Start(ConfigPlace place, int line, int column)
     {
-        if (count == rows.Length)
+        if (count == chunks.Count * ChunkRows)
         {
-            Array.Resize(ref rows, rows.Length + (rows.Length / 2));
+            // A file of a few keys needs no more than a few rows.
+            chunks.Add(new Row[chunks.Count == 0 ? 64 : ChunkRows]);
+        }
+        else if (chunks.Count == 1 && count == chunks[0].Length)
+        {
+            var grown = new Row[ChunkRows];
+            chunks[0].CopyTo(grown, 0);
+            chunks[0] = grown;
         }
 
         // A map entry's segment is its key's id; a list item's is its index, below zero.
         var segment = place.Segment is { } key ? KeyId(key) : -1 - place.Index;
-        rows[count] = new Row(segment, line, column, count + 1);
+        this[count] = new Row(segment, line, column, count + 1);
         return count++;
     }
 
-    internal void End(int row) => rows[row].Next = count;
+    internal void End(int row) => this[row].Next = count;
 
     /// <summary>Rows for a whole node (an alias's copy, a merged entry): each at the position the node was read from.</summary>
     internal void Add(ConfigNode node)
@@ -170,10 +180,10 @@ public sealed class PositionTable : SourceLocations
         ArgumentNullException.ThrowIfNull(path);
         var node = -1;
         var matched = 0;
-        for (var r = 0; r < count; r = rows[r].Next)
+        for (var r = 0; r < count; r = this[r].Next)
         {
             // A root's path is its config key.
-            var key = keys[rows[r].Segment];
+            var key = keys[this[r].Segment];
             if (AtBoundary(path, key.Length) && path.StartsWith(key, StringComparison.Ordinal) && (node < 0 || key.Length > matched))
             {
                 node = r;
@@ -186,12 +196,12 @@ public sealed class PositionTable : SourceLocations
         while (node >= 0 && matched < path.Length)
         {
             var first = node + 1;
-            (node, matched) = first >= rows[node].Next ? (-1, matched)
-                : rows[first].Segment < 0 ? ItemAt(node, path, matched)
+            (node, matched) = first >= this[node].Next ? (-1, matched)
+                : this[first].Segment < 0 ? ItemAt(node, path, matched)
                 : EntryAt(node, path, matched);
         }
 
-        return node < 0 ? null : new SourceLocation(file, rows[node].Line, rows[node].Column);
+        return node < 0 ? null : new SourceLocation(file, this[node].Line, this[node].Column);
     }
 
     private (int, int) EntryAt(int map, string path, int at)
@@ -204,9 +214,9 @@ public sealed class PositionTable : SourceLocations
 
         var best = -1;
         var bestEnd = at;
-        for (var c = map + 1; c < rows[map].Next; c = rows[c].Next)
+        for (var c = map + 1; c < this[map].Next; c = this[c].Next)
         {
-            var key = keys[rows[c].Segment];
+            var key = keys[this[c].Segment];
             var end = start + key.Length;
             if (KeyAt(path, start, key) && (best < 0 || end > bestEnd))
             {
@@ -227,12 +237,12 @@ public sealed class PositionTable : SourceLocations
         }
 
         var c = list + 1;
-        for (var i = 0; i < index && c < rows[list].Next; i++)
+        for (var i = 0; i < index && c < this[list].Next; i++)
         {
-            c = rows[c].Next;
+            c = this[c].Next;
         }
 
-        return c < rows[list].Next ? (c, end) : (-1, at);
+        return c < this[list].Next ? (c, end) : (-1, at);
     }
 
     private int KeyId(string key)

@@ -24,9 +24,7 @@ public static class StackFileReader
     {
         var structure = new DiagnosticBag();
         var binding = new StackBinder.Binding();
-        // Access models hold about one node per 20 bytes (the benchmark models) to 30 (the shipped stacks): sized
-        // for one per 16, the table is allocated once, and grows by half if a file is denser.
-        var positions = new PositionTable(fileName, bytes.Length / 16);
+        var positions = new PositionTable(fileName);
         var outcome = YamlConfigReader.Stream(bytes, fileName, ConfigKey, positions, root =>
         {
             switch (root)
