@@ -41,8 +41,9 @@ public static partial class Yaml
     {
         ArgumentNullException.ThrowIfNull(value);
 
-        // Names and ARNs open with a letter that no YAML 1.1 or 1.2 boolean or null keyword starts with.
-        var mayResolve = value.Length == 0 || !char.IsAsciiLetter(value[0]) || "yYnNtTfFoO".Contains(value[0], StringComparison.Ordinal);
+        // Text that opens with a letter resolves only as a YAML 1.1 or 1.2 boolean or null keyword: one of these
+        // letters first, and five characters at most ('false'). Names and ARNs are longer, or open with another letter.
+        var mayResolve = value.Length == 0 || !char.IsAsciiLetter(value[0]) || (value.Length <= 5 && "yYnNtTfFoO".Contains(value[0], StringComparison.Ordinal));
         return mayResolve && NonStringPlain().IsMatch(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
     }
 
