@@ -67,7 +67,7 @@ internal sealed class BlockYamlParser : IParser
     private Record[] records;
     private readonly int count;
     private int next;
-    private string?[] recentKeys = new string?[32];
+    private readonly string?[] recent = new string?[509];
 
     private BlockYamlParser(byte[] bytes, Record[] records, int count)
     {
@@ -121,6 +121,50 @@ internal sealed class BlockYamlParser : IParser
         return true;
     }
 
+    /// <summary>
+    /// Puts into <paramref name="item"/> the events of the list item map that <see cref="Current"/> starts, without making
+    /// them, when it is simple enough to be bound without a node (see <see cref="YamlConfigReader.ItemEvent.EndsSimpleItem"/>);
+    /// the parser stays where it is until <see cref="SkipPeeked"/>.
+    /// </summary>
+    internal bool TryPeekSimpleItem(List<YamlConfigReader.ItemEvent> item)
+    {
+        item.Clear();
+        var depth = 0;
+        for (var i = next - 1; i < count; i++)
+        {
+            ref readonly var r = ref records[i];
+            var (kind, nesting) = r.Kind switch
+            {
+                Kind.Scalar => (YamlConfigReader.ItemEventKind.Scalar, 0),
+                Kind.MappingStart or Kind.FlowMappingStart => (YamlConfigReader.ItemEventKind.MapStart, 1),
+                Kind.MappingEnd => (YamlConfigReader.ItemEventKind.MapEnd, -1),
+                Kind.SequenceStart or Kind.FlowSequenceStart => (YamlConfigReader.ItemEventKind.ListStart, 1),
+                Kind.SequenceEnd => (YamlConfigReader.ItemEventKind.ListEnd, -1),
+                _ => (YamlConfigReader.ItemEventKind.Other, 0),
+            };
+            if (YamlConfigReader.ItemEvent.EndsSimpleItem(kind, depth, item.Count))
+            {
+                return false;
+            }
+
+            item.Add(new(kind, r.Kind == Kind.Scalar ? Text(in r) : null, r.Style, r.Start.ToMark()));
+            depth += nesting;
+            if (depth == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Moves past the <paramref name="events"/> events <see cref="TryPeekSimpleItem"/> looked at: the event after them is current.</summary>
+    internal void SkipPeeked(int events)
+    {
+        next += events - 1;
+        MoveNext();
+    }
+
     private ParsingEvent Materialize(in Record r)
     {
         var start = r.Start.ToMark();
@@ -144,22 +188,26 @@ internal sealed class BlockYamlParser : IParser
     /// <summary>The tag handles YamlDotNet's parser puts on every document that declares none.</summary>
     private static TagDirectiveCollection DefaultTags() => [new TagDirective("!", "!"), new TagDirective("!!", "tag:yaml.org,2002:")];
 
-    /// <summary>A scalar's text; a key seen lately is given as the same string, since a model repeats a dozen keys thousands of times.</summary>
+    /// <summary>
+    /// A scalar's text. Short text seen lately (keys, group names, modes) is given as the same string: a model repeats a
+    /// dozen keys and its group names thousands of times, and each copy would live as long as the model.
+    /// </summary>
     private string Text(in Record r)
     {
+        const int LongestShared = 32;
         var span = bytes.AsSpan(r.ValueStart, r.ValueLength);
-        if (!r.IsKey || span.Length == 0)
+        if (span.Length is 0 or > LongestShared)
         {
             return Encoding.ASCII.GetString(span);
         }
 
-        var slot = (span.Length * 7 + span[0] + span[^1]) & (recentKeys.Length - 1);
-        if (recentKeys[slot] is { } known && known.Length == span.Length && Ascii.Equals(span, known))
+        var slot = (int)((uint)(span.Length * 31 + span[0] * 7 + span[^1] * 131 + span[span.Length / 2] * 17) % (uint)recent.Length);
+        if (recent[slot] is { } known && known.Length == span.Length && Ascii.Equals(span, known))
         {
             return known;
         }
 
-        return recentKeys[slot] = Encoding.ASCII.GetString(span);
+        return recent[slot] = Encoding.ASCII.GetString(span);
     }
 
     /// <summary>One pass over the bytes, recording the events; throws <see cref="NotInSubsetException"/> at the first thing outside the subset.</summary>

@@ -96,6 +96,34 @@ public static partial class YamlConfigReader
     [GeneratedRegex(@"^\t", RegexOptions.Multiline)]
     private static partial Regex TabIndent();
 
+    internal enum ItemEventKind : byte
+    {
+        Other,
+        Scalar,
+        MapStart,
+        MapEnd,
+        ListStart,
+        ListEnd,
+    }
+
+    /// <summary>An event of a list item being bound without a node: what binding it needs of the event.</summary>
+    internal readonly record struct ItemEvent(ItemEventKind Kind, string? Value, ScalarStyle Style, Mark Start)
+    {
+        public static ItemEvent Of(ParsingEvent e) => e switch
+        {
+            Scalar s => new(ItemEventKind.Scalar, s.Value, s.Style, s.Start),
+            MappingStart => new(ItemEventKind.MapStart, null, default, e.Start),
+            MappingEnd => new(ItemEventKind.MapEnd, null, default, e.Start),
+            SequenceStart => new(ItemEventKind.ListStart, null, default, e.Start),
+            SequenceEnd => new(ItemEventKind.ListEnd, null, default, e.Start),
+            _ => new(ItemEventKind.Other, null, default, e.Start),
+        };
+
+        /// <summary>Whether an item stops being simple at an event of <paramref name="kind"/>: a nested map, a list in a list, or one event too many.</summary>
+        public static bool EndsSimpleItem(ItemEventKind kind, int depth, int count) =>
+            (kind == ItemEventKind.MapStart && depth > 0) || (kind == ItemEventKind.ListStart && depth > 1) || count == MaxSimpleEvents;
+    }
+
     private sealed class LimitExceededException(string message) : Exception(message);
 
     private sealed class TruncatedFlowException(string message) : Exception(message);
@@ -110,6 +138,9 @@ public static partial class YamlConfigReader
         private int replayAt;
 
         public ParsingEvent? Current => replay is null ? inner.Current : replay[replayAt];
+
+        /// <summary>The block parser, when it is the one parsing and no events are being given again.</summary>
+        public BlockYamlParser? Block => replay is null ? inner as BlockYamlParser : null;
 
         /// <summary>Gives <paramref name="events"/> (already read from the parser) again, then goes on where the parser stands.</summary>
         public void Replay(List<ParsingEvent> events)
@@ -308,6 +339,7 @@ public static partial class YamlConfigReader
         private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
         private readonly List<int> keyLines = [];
         private readonly List<ParsingEvent> buffered = [];
+        private readonly List<ItemEvent> item = [];
         private readonly SimpleMap simpleMap = new();
         private readonly GuardedParser parser = new(source);
         private int nodeCount;
@@ -432,7 +464,8 @@ public static partial class YamlConfigReader
         /// <summary>
         /// Reads the map item at the parser as a <see cref="SimpleMap"/> and offers it to <paramref name="simple"/>. When the
         /// item is not that simple, or <paramref name="simple"/> declines it, its events are given again for it to be read
-        /// as a node; when taken, its nodes are counted and its positions recorded as reading the node would.
+        /// as a node; when taken, its nodes are counted and its positions recorded as reading the node would. From the
+        /// block parser, the item's events are looked at without being made, and the parser moves past them only when taken.
         /// </summary>
         private bool TrySimple(ConfigPlace place, int row, Func<SimpleMap, bool> simple)
         {
@@ -442,60 +475,46 @@ public static partial class YamlConfigReader
                 return false;
             }
 
-            // Buffering stops at the first event a simple item cannot hold (an alias, an anchor, a tag, a nested
-            // map): what was buffered is given again, so any error the parser or the node reader raises comes at
-            // the same event, with the same message.
-            buffered.Clear();
-            var depth = 0;
-            do
+            var block = parser.Block;
+            if (block is null ? !BufferItem() : !block.TryPeekSimpleItem(item))
             {
-                var current = parser.Current!;
-                if (current is AnchorAlias
-                    || current is NodeEvent { Anchor.IsEmpty: false } or NodeEvent { Tag.IsEmpty: false }
-                    || (current is MappingStart && depth > 0)
-                    || (current is SequenceStart && depth > 1)
-                    || buffered.Count == MaxSimpleEvents)
-                {
-                    parser.Replay(buffered);
-                    return false;
-                }
-
-                buffered.Add(current);
-                depth += current.NestingIncrease;
-                parser.MoveNext();
+                return false;
             }
-            while (depth > 0);
 
             if (!IsSimple(place) || !simple(simpleMap))
             {
-                parser.Replay(buffered);
+                if (block is null)
+                {
+                    parser.Replay(buffered);
+                }
+
                 return false;
             }
 
             var nodes = -simpleMap.Count;
-            foreach (var e in buffered)
+            foreach (var e in item)
             {
-                nodes += e is Scalar or MappingStart or SequenceStart ? 1 : 0;
+                nodes += e.Kind is ItemEventKind.Scalar or ItemEventKind.MapStart or ItemEventKind.ListStart ? 1 : 0;
             }
 
             Count(nodes);
-            var mapRow = StartRow(place, buffered[0].Start, row);
+            var mapRow = StartRow(place, item[0].Start, row);
             var at = 1;
-            while (buffered[at] is Scalar key)
+            while (item[at].Kind == ItemEventKind.Scalar)
             {
-                var entry = new ConfigPlace(null, key.Value, -1, null, 0, 0);
-                if (buffered[at + 1] is Scalar value)
+                var entry = new ConfigPlace(null, item[at].Value, -1, null, 0, 0);
+                if (item[at + 1].Kind == ItemEventKind.Scalar)
                 {
-                    EndRow(StartRow(entry, value.Start, mapRow));
+                    EndRow(StartRow(entry, item[at + 1].Start, mapRow));
                     at += 2;
                     continue;
                 }
 
-                var listRow = StartRow(entry, buffered[at + 1].Start, mapRow);
+                var listRow = StartRow(entry, item[at + 1].Start, mapRow);
                 at += 2;
-                for (var i = 0; buffered[at] is Scalar item; i++, at++)
+                for (var i = 0; item[at].Kind == ItemEventKind.Scalar; i++, at++)
                 {
-                    EndRow(StartRow(new ConfigPlace(null, null, i, null, 0, 0), item.Start, listRow));
+                    EndRow(StartRow(new ConfigPlace(null, null, i, null, 0, 0), item[at].Start, listRow));
                 }
 
                 EndRow(listRow);
@@ -503,6 +522,39 @@ public static partial class YamlConfigReader
             }
 
             EndRow(mapRow);
+            block?.SkipPeeked(item.Count);
+            return true;
+        }
+
+        /// <summary>
+        /// Buffers the item's events from YamlDotNet's parser. Buffering stops at the first event a simple item cannot hold
+        /// (an alias, an anchor, a tag, a nested map): what was buffered is given again, so any error the parser or the
+        /// node reader raises comes at the same event, with the same message.
+        /// </summary>
+        private bool BufferItem()
+        {
+            buffered.Clear();
+            item.Clear();
+            var depth = 0;
+            do
+            {
+                var current = parser.Current!;
+                var e = ItemEvent.Of(current);
+                if (current is AnchorAlias
+                    || current is NodeEvent { Anchor.IsEmpty: false } or NodeEvent { Tag.IsEmpty: false }
+                    || ItemEvent.EndsSimpleItem(e.Kind, depth, item.Count))
+                {
+                    parser.Replay(buffered);
+                    return false;
+                }
+
+                buffered.Add(current);
+                item.Add(e);
+                depth += current.NestingIncrease;
+                parser.MoveNext();
+            }
+            while (depth > 0);
+
             return true;
         }
 
@@ -514,39 +566,37 @@ public static partial class YamlConfigReader
         {
             simpleMap.Reset(place.Path);
             var at = 1;
-            while (buffered[at] is not MappingEnd)
+            while (item[at].Kind != ItemEventKind.MapEnd)
             {
-                if (buffered[at] is not Scalar key || key.Value == MergeKey)
+                var key = item[at].Value;
+                if (item[at].Kind != ItemEventKind.Scalar || key == MergeKey)
                 {
                     return false;
                 }
 
                 for (var i = 0; i < simpleMap.Count; i++)
                 {
-                    if (simpleMap.Key(i) == key.Value)
+                    if (simpleMap.Key(i) == key)
                     {
                         return false;
                     }
                 }
 
-                switch (buffered[at + 1])
+                var value = item[at + 1];
+                at += 2;
+                if (value.Kind == ItemEventKind.Scalar)
                 {
-                    case Scalar value:
-                        simpleMap.AddScalar(key.Value, value.Value, Resolve(value));
-                        at += 2;
-                        break;
-                    default:
-                        simpleMap.StartList(key.Value);
-                        at += 2;
-                        while (buffered[at] is Scalar item)
-                        {
-                            simpleMap.AddItem(item.Value, Resolve(item));
-                            at++;
-                        }
-
-                        at++;
-                        break;
+                    simpleMap.AddScalar(key!, value.Value!, ResolveUntagged(value.Value!, value.Style));
+                    continue;
                 }
+
+                simpleMap.StartList(key!);
+                for (; item[at].Kind == ItemEventKind.Scalar; at++)
+                {
+                    simpleMap.AddItem(item[at].Value!, ResolveUntagged(item[at].Value!, item[at].Style));
+                }
+
+                at++;
             }
 
             return true;
@@ -747,12 +797,16 @@ public static partial class YamlConfigReader
                 };
             }
 
-            if (scalar.Style != ScalarStyle.Plain)
+            return ResolveUntagged(scalar.Value, scalar.Style);
+        }
+
+        private static ScalarKind ResolveUntagged(string v, ScalarStyle style)
+        {
+            if (style != ScalarStyle.Plain)
             {
                 return ScalarKind.Text;
             }
 
-            var v = scalar.Value;
             if (v is "" or "~" or "null" or "Null" or "NULL")
             {
                 return ScalarKind.Null;
