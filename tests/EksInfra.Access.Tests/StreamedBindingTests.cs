@@ -62,6 +62,45 @@ public class StreamedBindingTests
             groups: { x: { clusterRole: view }, x: { clusterRole: edit } }
             """) },
         { "duplicate-config-keys", "config:\n  aws:region: us-west-2\n  aws:region: eu-west-1\n  eks-infra:access: { mapRoles: [] }\n  eks-infra:access: 7\n" },
+        { "created-roles-bound-simple-or-from-nodes", Stack("""
+            authenticationMode: CONFIG_MAP
+            roles:
+              - name: simple
+                path: /teams/
+                username: simple
+                groups: [system:masters]
+                assumedBy: ["arn:aws:iam::123456789012:root"]
+              - name: no-path-no-lists
+                username: plain
+              - name: with-duration
+                username: d
+                maxSessionDuration: 7200
+              - name: with-policies
+                username: p
+                accessPolicies:
+                  - policy: AmazonEKSViewPolicy
+              - name: numeric-path
+                path: 123
+                username: n
+              - name: null-path
+                path: ~
+                username: "n2"
+              - username: no-name
+              - name: blank-username
+                username: "  "
+              - name: groups-not-a-list
+                username: g
+                groups: readers
+              - name: number-in-groups
+                username: g2
+                groups: [readers, 5]
+              - name: unknown-key
+                username: u
+                assumdBy: []
+              - name: dup
+                name: dup2
+                username: x
+            """) },
         { "wrong-shapes", Stack("""
             roles: { a: 1 }
             mapRoles: a-string

@@ -241,7 +241,7 @@ public static class StackBinder
             {
                 switch (key)
                 {
-                    case "roles": ctx.EachItem(entry, item => roles.Add(BindCreatedRole(item, ctx))); break;
+                    case "roles": ctx.EachItem(entry, simple => TryBindSimpleCreatedRole(simple, roles), item => roles.Add(BindCreatedRole(item, ctx))); break;
                     case "mapRoles": ctx.EachItem(entry, simple => TryBindSimpleMapping(simple, PrincipalKind.Role, mapRoles), item => mapRoles.Add(BindMapping(item, ctx, PrincipalKind.Role))); break;
                     case "mapUsers": ctx.EachItem(entry, simple => TryBindSimpleMapping(simple, PrincipalKind.User, mapUsers), item => mapUsers.Add(BindMapping(item, ctx, PrincipalKind.User))); break;
                     case "mapAccounts": ctx.EachItem(entry, item => mapAccounts.Add(new AccountSettings(item.Path, ctx.String(item) ?? ""))); break;
@@ -380,7 +380,42 @@ public static class StackBinder
             return false;
         }
 
-        mappings.Add(new MappingSettings(map.Path, kind, arn, username, groups, new List<AccessPolicySettings>(0)));
+        mappings.Add(new MappingSettings(map.Path, kind, arn, username, groups, []));
+        return true;
+    }
+
+    /// <summary>
+    /// A created role that <see cref="BindCreatedRole"/> would bind without a finding (name and username set to text,
+    /// path text, groups and assumedBy lists of text, nothing else), bound without a node; anything else is declined
+    /// and goes to <see cref="BindCreatedRole"/>, which holds every rule and message.
+    /// </summary>
+    private static bool TryBindSimpleCreatedRole(SimpleMap map, List<CreatedRoleSettings> roles)
+    {
+        string? name = null, iamPath = null, username = null;
+        string[] groups = [], assumedBy = [];
+        for (var i = 0; i < map.Count; i++)
+        {
+            var ok = map.Key(i) switch
+            {
+                "name" => map.TryText(i, out name),
+                "path" => map.TryText(i, out iamPath),
+                "username" => map.TryText(i, out username),
+                "groups" => map.TryTextList(i, out groups),
+                "assumedBy" => map.TryTextList(i, out assumedBy),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(username))
+        {
+            return false;
+        }
+
+        roles.Add(new CreatedRoleSettings(map.Path, name, iamPath ?? "/", username, groups, assumedBy, null, []));
         return true;
     }
 
