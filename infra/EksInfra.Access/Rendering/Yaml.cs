@@ -159,9 +159,21 @@ public static partial class Yaml
         {
             ArgumentNullException.ThrowIfNull(values);
             BeginSequence();
-            foreach (var value in values)
+
+            // Indexed when it can be: aws-auth writes a list per mapping, and an enumerator each would be garbage.
+            if (values is IReadOnlyList<string> list)
             {
-                Text(value);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    Text(list[i]);
+                }
+            }
+            else
+            {
+                foreach (var value in values)
+                {
+                    Text(value);
+                }
             }
 
             EndSequence();
