@@ -76,7 +76,15 @@ internal sealed class BlockYamlParser : IParser
         this.count = count;
     }
 
-    public ParsingEvent? Current { get; private set; }
+    private Record currentRecord;
+    private bool atEnd = true;
+    private ParsingEvent? current;
+
+    /// <summary>The current event, made when it is first asked for: a list item bound from its records is never made.</summary>
+    public ParsingEvent? Current => atEnd ? null : current ??= Materialize(in currentRecord);
+
+    /// <summary>Whether the current event is a list's end, or a map's start, without making it.</summary>
+    internal bool CurrentIs(YamlConfigReader.ItemEventKind kind) => !atEnd && KindOf(currentRecord.Kind) == kind;
 
     /// <summary>The parser for <paramref name="bytes"/> from <paramref name="start"/> (past any byte order mark), or null when the file is not in the subset.</summary>
     public static BlockYamlParser? TryParse(byte[] bytes, int start) => TryParse(bytes, start, out _);
@@ -103,13 +111,15 @@ internal sealed class BlockYamlParser : IParser
 
     public bool MoveNext()
     {
+        current = null;
         if (next >= count)
         {
-            Current = null;
+            atEnd = true;
             return false;
         }
 
-        Current = Materialize(in records[next++]);
+        atEnd = false;
+        currentRecord = records[next++];
         if (next == count)
         {
             // The stream's end is given: readers look at it, and do not move past it. Pooled, the records of a large
@@ -133,14 +143,12 @@ internal sealed class BlockYamlParser : IParser
         for (var i = next - 1; i < count; i++)
         {
             ref readonly var r = ref records[i];
-            var (kind, nesting) = r.Kind switch
+            var kind = KindOf(r.Kind);
+            var nesting = kind switch
             {
-                Kind.Scalar => (YamlConfigReader.ItemEventKind.Scalar, 0),
-                Kind.MappingStart or Kind.FlowMappingStart => (YamlConfigReader.ItemEventKind.MapStart, 1),
-                Kind.MappingEnd => (YamlConfigReader.ItemEventKind.MapEnd, -1),
-                Kind.SequenceStart or Kind.FlowSequenceStart => (YamlConfigReader.ItemEventKind.ListStart, 1),
-                Kind.SequenceEnd => (YamlConfigReader.ItemEventKind.ListEnd, -1),
-                _ => (YamlConfigReader.ItemEventKind.Other, 0),
+                YamlConfigReader.ItemEventKind.MapStart or YamlConfigReader.ItemEventKind.ListStart => 1,
+                YamlConfigReader.ItemEventKind.MapEnd or YamlConfigReader.ItemEventKind.ListEnd => -1,
+                _ => 0,
             };
             if (YamlConfigReader.ItemEvent.EndsSimpleItem(kind, depth, item.Count))
             {
@@ -157,6 +165,16 @@ internal sealed class BlockYamlParser : IParser
 
         return false;
     }
+
+    private static YamlConfigReader.ItemEventKind KindOf(Kind kind) => kind switch
+    {
+        Kind.Scalar => YamlConfigReader.ItemEventKind.Scalar,
+        Kind.MappingStart or Kind.FlowMappingStart => YamlConfigReader.ItemEventKind.MapStart,
+        Kind.MappingEnd => YamlConfigReader.ItemEventKind.MapEnd,
+        Kind.SequenceStart or Kind.FlowSequenceStart => YamlConfigReader.ItemEventKind.ListStart,
+        Kind.SequenceEnd => YamlConfigReader.ItemEventKind.ListEnd,
+        _ => YamlConfigReader.ItemEventKind.Other,
+    };
 
     /// <summary>Moves past the <paramref name="events"/> events <see cref="TryPeekSimpleItem"/> looked at: the event after them is current.</summary>
     internal void SkipPeeked(int events)

@@ -142,6 +142,23 @@ public static partial class YamlConfigReader
         /// <summary>The block parser, when it is the one parsing and no events are being given again.</summary>
         public BlockYamlParser? Block => replay is null ? inner as BlockYamlParser : null;
 
+        /// <summary>Whether the current event is of <paramref name="kind"/>; the block parser answers without making the event.</summary>
+        public bool Is(ItemEventKind kind)
+        {
+            if (Block is { } block)
+            {
+                return block.CurrentIs(kind);
+            }
+
+            // As YamlDotNet's Accept does: a parser not yet started is moved to its first event.
+            if (Current is null && !MoveNext())
+            {
+                throw new EndOfStreamException();
+            }
+
+            return ItemEvent.Of(Current!).Kind == kind;
+        }
+
         /// <summary>Gives <paramref name="events"/> (already read from the parser) again, then goes on where the parser stands.</summary>
         public void Replay(List<ParsingEvent> events)
         {
@@ -449,15 +466,16 @@ public static partial class YamlConfigReader
         {
             var row = StartRow(list.Place, start.Start, rowParent);
             var count = 0;
-            while (!parser.TryConsume<SequenceEnd>(out _))
+            while (!parser.Is(ItemEventKind.ListEnd))
             {
                 var place = ConfigPlace.Item(list, count++);
-                if (simple is null || parser.Current is not MappingStart || !TrySimple(place, row, simple))
+                if (simple is null || !parser.Is(ItemEventKind.MapStart) || !TrySimple(place, row, simple))
                 {
                     item(ReadNode(place, row));
                 }
             }
 
+            parser.MoveNext();
             EndRow(row);
         }
 
