@@ -17,10 +17,11 @@ namespace EksInfra.Access.Config;
 /// <remarks>
 /// The subset: one implicit document whose root is a block map; block maps and block lists (a list under a key may
 /// stand at the key's column), a list item's map starting on the dash's line; keys and values on one line, plain
-/// (ASCII, not starting with an indicator), or single- or double-quoted without escapes; one-line flow lists of
-/// such scalars; comments, whose text may be any UTF-8 but a line or paragraph separator. Anything else (anchors,
-/// aliases, tags, flow maps, block scalars, empty values, values continued on the next line, tabs, CR, directives,
-/// document markers) is left to YamlDotNet.
+/// (ASCII, not starting with an indicator), or single- or double-quoted without escapes; flow lists and maps of such
+/// scalars, nested, on one line; comments, whose text may be any UTF-8 but a line or paragraph separator. Anything
+/// else (anchors, aliases, tags, block scalars, empty values, values continued on the next line, flow collections over
+/// several lines, tabs, CR, directives, document markers, more than 64 open collections or 512 Ki events) is left to
+/// YamlDotNet.
 /// </remarks>
 internal sealed class BlockYamlParser : IParser
 {
@@ -68,6 +69,9 @@ internal sealed class BlockYamlParser : IParser
     private readonly int count;
     private int next;
     private readonly string?[] recent = new string?[509];
+    private Record currentRecord;
+    private bool atEnd = true;
+    private ParsingEvent? current;
 
     private BlockYamlParser(byte[] bytes, Record[] records, int count)
     {
@@ -76,14 +80,10 @@ internal sealed class BlockYamlParser : IParser
         this.count = count;
     }
 
-    private Record currentRecord;
-    private bool atEnd = true;
-    private ParsingEvent? current;
-
     /// <summary>The current event, made when it is first asked for: a list item bound from its records is never made.</summary>
     public ParsingEvent? Current => atEnd ? null : current ??= Materialize(in currentRecord);
 
-    /// <summary>Whether the current event is a list's end, or a map's start, without making it.</summary>
+    /// <summary>Whether the current event is of <paramref name="kind"/>, without making it.</summary>
     internal bool CurrentIs(YamlConfigReader.ItemEventKind kind) => !atEnd && KindOf(currentRecord.Kind) == kind;
 
     /// <summary>The parser for <paramref name="bytes"/> from <paramref name="start"/> (past any byte order mark), or null when the file is not in the subset.</summary>
@@ -316,7 +316,7 @@ internal sealed class BlockYamlParser : IParser
 
         private void ReadKey()
         {
-            if (!TryScalar(flow: false, isKey: true) || pos >= text.Length || text[pos] != (byte)':' || !IsBlankOrEnd(pos + 1))
+            if (!TryScalar(flow: false, isKey: true) || !AtKeyColon())
             {
                 throw new NotInSubsetException();
             }
@@ -378,7 +378,11 @@ internal sealed class BlockYamlParser : IParser
                     ReadFlowNode();
                     EndLine();
                 }
-                else if (TryScalar(flow: false, isKey: false) && pos < text.Length && text[pos] == (byte)':' && IsBlankOrEnd(pos + 1))
+                else if (!TryScalar(flow: false, isKey: false))
+                {
+                    throw new NotInSubsetException();
+                }
+                else if (AtKeyColon())
                 {
                     // The item is a map whose first key was just read as a value: read again, as a map.
                     pos = itemStart;
@@ -551,8 +555,8 @@ internal sealed class BlockYamlParser : IParser
                     break;
                 }
 
-                // In a flow list, a colon ends the scalar before a flow indicator too: `[system:masters]` is one scalar.
-                if (c == (byte)':' && (IsBlankOrEnd(i + 1) || (flow && i + 1 < text.Length && text[i + 1] is (byte)',' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}')))
+                // In a flow collection, a colon ends the scalar before a flow indicator too; `[system:masters]` is one scalar.
+                if (c == (byte)':' && (IsBlankOrEnd(i + 1) || (flow && i + 1 < text.Length && IsFlowIndicator(text[i + 1]))))
                 {
                     break;
                 }
@@ -573,7 +577,7 @@ internal sealed class BlockYamlParser : IParser
                     continue;
                 }
 
-                if (!IsPrintableAscii(c) || (flow && c is (byte)',' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}' or (byte)'#'))
+                if (!IsPrintableAscii(c) || (flow && (IsFlowIndicator(c) || c == (byte)'#')))
                 {
                     if (flow && c is (byte)',' or (byte)']' or (byte)'}')
                     {
@@ -649,6 +653,11 @@ internal sealed class BlockYamlParser : IParser
 
         /// <summary>A '---' or '...' line opens or closes a document; YamlDotNet reads those.</summary>
         private readonly bool IsDocumentMarker() => pos - lineStart == 0 && pos + 2 < text.Length && text[pos] is (byte)'-' or (byte)'.' && text[pos + 1] == text[pos] && text[pos + 2] == text[pos];
+
+        /// <summary>A block key's colon at <see cref="pos"/>: followed by a space, a line end or the end of the file.</summary>
+        private readonly bool AtKeyColon() => pos < text.Length && text[pos] == (byte)':' && IsBlankOrEnd(pos + 1);
+
+        private static bool IsFlowIndicator(byte c) => c is (byte)',' or (byte)'[' or (byte)']' or (byte)'{' or (byte)'}';
 
         private readonly bool IsBlankOrEnd(int at) => at >= text.Length || text[at] is (byte)' ' or (byte)'\n';
 
