@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Reports;
 
 namespace EksInfra.Benchmarks;
@@ -7,6 +8,12 @@ namespace EksInfra.Benchmarks;
 /// <summary>Prints, per benchmark, mean and allocation by model size, the ratio to the next-smaller size, and that ratio per 10x of identities.</summary>
 public static class Growth
 {
+    /// <summary>
+    /// The runtime's tiered compilation recompiles a method optimized after this many calls: until a benchmark body has
+    /// run that often, the methods it calls once per run are still quick-JIT code (docs/benchmarks.md).
+    /// </summary>
+    public const int TierUpCalls = 30;
+
     public static void Print(IEnumerable<Summary> summaries)
     {
         var rows = summaries.SelectMany(s => s.Reports)
@@ -15,7 +22,8 @@ public static class Growth
                 Method: r.BenchmarkCase.Descriptor.WorkloadMethod.Name,
                 Size: Convert.ToInt32(r.BenchmarkCase.Parameters.Items[0].Value, CultureInfo.InvariantCulture),
                 MeanNs: r.ResultStatistics!.Mean,
-                Bytes: r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? 0))
+                Bytes: r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? 0,
+                CallsBefore: CallsBeforeMeasuring(r.AllMeasurements)))
             .ToList();
         if (rows.Count == 0)
         {
@@ -23,8 +31,8 @@ public static class Growth
         }
 
         var sb = new StringBuilder();
-        sb.AppendLine("| Operation | Identities | Mean | Allocated | Time ratio to previous row | Alloc ratio | Time per 10x identities | Alloc per 10x |");
-        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| Operation | Identities | Mean | Allocated | Time ratio to previous row | Alloc ratio | Time per 10x identities | Alloc per 10x | Calls before measuring |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var group in rows.GroupBy(r => r.Method))
         {
             var ordered = group.OrderBy(r => r.Size).ToList();
@@ -34,7 +42,7 @@ public static class Growth
                 var previous = i > 0 ? ordered[i - 1] : default;
                 if (i == 0)
                 {
-                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {r.Size:N0} | {Time(r.MeanNs)} | {Size(r.Bytes)} | - | - | - | - |");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {r.Size:N0} | {Time(r.MeanNs)} | {Size(r.Bytes)} | - | - | - | - | {Calls(r.CallsBefore)} |");
                     continue;
                 }
 
@@ -42,8 +50,14 @@ public static class Growth
                 var decades = Math.Log10((double)r.Size / previous.Size);
                 var time = r.MeanNs / previous.MeanNs;
                 var alloc = previous.Bytes > 0 ? (double)r.Bytes / previous.Bytes : double.NaN;
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {r.Size:N0} | {Time(r.MeanNs)} | {Size(r.Bytes)} | {time:F1}x | {alloc:F1}x | {Math.Pow(time, 1 / decades):F1}x | {Math.Pow(alloc, 1 / decades):F1}x |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Method} | {r.Size:N0} | {Time(r.MeanNs)} | {Size(r.Bytes)} | {time:F1}x | {alloc:F1}x | {Math.Pow(time, 1 / decades):F1}x | {Math.Pow(alloc, 1 / decades):F1}x | {Calls(r.CallsBefore)} |");
             }
+        }
+
+        if (rows.Any(r => r.CallsBefore < TierUpCalls))
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Rows marked * were measured after fewer than {TierUpCalls} calls (jitting, pilot and warm-up), so part of their mean is unoptimized code; for a growth figure, run again with --warmupCount 20.");
         }
 
         Console.WriteLine();
@@ -53,6 +67,13 @@ public static class Growth
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "growth.md"), sb.ToString());
     }
+
+    /// <summary>How often the body ran before the first measured iteration: its jitting, pilot and warm-up iterations.</summary>
+    private static long CallsBeforeMeasuring(IEnumerable<Measurement> measurements) =>
+        measurements.Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage is IterationStage.Jitting or IterationStage.Pilot or IterationStage.Warmup)
+            .Sum(m => m.Operations);
+
+    private static string Calls(long calls) => string.Create(CultureInfo.InvariantCulture, $"{calls:N0}{(calls < TierUpCalls ? " *" : "")}");
 
     internal static string Time(double ns) => ns switch
     {
