@@ -12,7 +12,7 @@ public static class Growth
     /// The runtime's tiered compilation recompiles a method optimized after this many calls: until a benchmark body has
     /// run that often, the methods it calls once per run are still quick-JIT code (docs/benchmarks.md).
     /// </summary>
-    public const int TierUpCalls = 30;
+    private const int TierUpCalls = 30;
 
     public static void Print(IEnumerable<Summary> summaries)
     {
@@ -54,7 +54,7 @@ public static class Growth
             }
         }
 
-        if (rows.Any(r => r.CallsBefore < TierUpCalls))
+        if (rows.Any(r => BeforeTierUp(r.CallsBefore)))
         {
             sb.AppendLine();
             sb.AppendLine(CultureInfo.InvariantCulture, $"Rows marked * were measured after fewer than {TierUpCalls} calls (jitting, pilot and warm-up), so part of their mean is unoptimized code; for a growth figure, run again with --warmupCount 20.");
@@ -73,7 +73,9 @@ public static class Growth
         measurements.Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage is IterationStage.Jitting or IterationStage.Pilot or IterationStage.Warmup)
             .Sum(m => m.Operations);
 
-    private static string Calls(long calls) => string.Create(CultureInfo.InvariantCulture, $"{calls:N0}{(calls < TierUpCalls ? " *" : "")}");
+    private static bool BeforeTierUp(long calls) => calls < TierUpCalls;
+
+    private static string Calls(long calls) => string.Create(CultureInfo.InvariantCulture, $"{calls:N0}{(BeforeTierUp(calls) ? " *" : "")}");
 
     internal static string Time(double ns) => ns switch
     {
