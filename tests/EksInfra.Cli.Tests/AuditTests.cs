@@ -124,6 +124,13 @@ public sealed class AuditTests
         var node = project.Run(AsCreated(project, "dev", awsAuth: karpenter.Replace("    - system:masters\n  mapUsers", "    - system:nodes\n  mapUsers", StringComparison.Ordinal)));
         Assert.True(node.ExitCode == 0, node.ToString());
         Assert.Contains("node or Fargate role of another node group or profile", node.Out, StringComparison.Ordinal);
+
+        // A Windows node group's role carries eks:kube-proxy-windows beside the node groups, and is EKS's business too.
+        var windows = project.Run([.. AsCreated(project, "dev", awsAuth: karpenter.Replace("    - system:masters\n  mapUsers", "    - system:bootstrappers\n        - system:nodes\n        - eks:kube-proxy-windows\n  mapUsers", StringComparison.Ordinal)), "--format", "json"]);
+        Assert.True(windows.ExitCode == 0, windows.ToString());
+        var windowsReport = JsonNode.Parse(windows.Out)!;
+        Assert.DoesNotContain(windowsReport["unmanagedPrincipals"]!.AsArray(), f => f!["subject"]!.GetValue<string>().EndsWith("role/KarpenterNodeRole", StringComparison.Ordinal));
+        Assert.Contains("node or Fargate role of another node group or profile", windowsReport.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -357,9 +357,13 @@ public static class AccessAudit
     }
 
     /// <summary>A node or Fargate mapping as EKS and eksctl write it: only the node groups, so one with more is not hidden here.</summary>
+    /// <summary>Every group EKS maps a Linux, Windows or Fargate node role with: a mapping holding only these is EKS's.</summary>
+    private static readonly HashSet<string> NodeRoleGroups =
+        [.. KubernetesNames.NodeGroups, .. KubernetesNames.WindowsNodeGroups, .. KubernetesNames.FargateGroups];
+
     private static bool IsNodeLike(string username, IReadOnlyList<string> groups) =>
         (username.StartsWith("system:node:", StringComparison.Ordinal) || groups.Contains("system:nodes") || groups.Contains("system:node-proxier"))
-        && groups.All(g => g is "system:bootstrappers" or "system:nodes" or "system:node-proxier");
+        && groups.All(NodeRoleGroups.Contains);
 
     private static HashSet<string> RuleSet(IEnumerable<PolicyRulePlan> rules) =>
         [.. rules.Select(r => string.Join("|", new[] { r.ApiGroups, r.Resources, r.Verbs, r.ResourceNames, r.NonResourceUrls }.Select(l => string.Join(",", l.Order(Ordinal)))))];
