@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace EksInfra.Benchmarks;
 
-/// <summary>Wall time of fresh <c>dotnet eksinfra.dll check --dir REPO</c> processes: the tool's cold start on the shipped stacks.</summary>
+/// <summary>
+/// Wall time of fresh <c>dotnet eksinfra.dll check --dir DIR</c> processes: the tool's cold start on the shipped stacks,
+/// or, with <c>--identities N</c>, on one generated stack of N identities (what a large organisation's pull request runs).
+/// </summary>
 public static class ColdStart
 {
     public static int Run(string[] args)
@@ -12,18 +15,45 @@ public static class ColdStart
         var dll = Option(args, "--dll") ?? Path.Combine(repo, "infra", "EksInfra.Cli", "bin", "Release", "net10.0", "eksinfra.dll");
         var runs = int.Parse(Option(args, "--runs") ?? "20", CultureInfo.InvariantCulture);
         var warmup = int.Parse(Option(args, "--warmup") ?? "2", CultureInfo.InvariantCulture);
+        var identities = Option(args, "--identities") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : (int?)null;
         if (!File.Exists(dll))
         {
             Console.Error.WriteLine($"coldstart: {dll} does not exist; build it first: dotnet build -c Release infra/EksInfra.Cli");
             return 2;
         }
 
-        Console.WriteLine($"coldstart: dotnet {dll} check --dir {repo}: {warmup} warm-up runs (disk cache), then {runs} measured");
+        var generated = identities is { } count ? GeneratedProject(repo, count) : null;
+        try
+        {
+            return Measure(dll, generated ?? repo, runs, warmup, mustPass: generated is not null);
+        }
+        finally
+        {
+            if (generated is not null)
+            {
+                Directory.Delete(generated, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>A project folder holding the repository's Pulumi.yaml and one stack, <c>bench</c>, of <paramref name="identities"/> identities.</summary>
+    private static string GeneratedProject(string repo, int identities)
+    {
+        var dir = Directory.CreateTempSubdirectory("eksinfra-coldstart-").FullName;
+        File.Copy(Path.Combine(repo, "Pulumi.yaml"), Path.Combine(dir, "Pulumi.yaml"));
+        File.WriteAllBytes(Path.Combine(dir, "Pulumi.bench.yaml"), StackModels.Generate(identities));
+        return dir;
+    }
+
+    /// <param name="mustPass">Whether <c>check</c> must exit 0: a generated stack is valid, so any other exit is a fault of the run.</param>
+    private static int Measure(string dll, string project, int runs, int warmup, bool mustPass)
+    {
+        Console.WriteLine($"coldstart: dotnet {dll} check --dir {project}: {warmup} warm-up runs (disk cache), then {runs} measured");
         var times = new List<double>();
         int? exitCode = null;
         for (var i = 0; i < warmup + runs; i++)
         {
-            var (ms, code, output) = Once(dll, repo);
+            var (ms, code, output) = Once(dll, project);
             if (exitCode is null)
             {
                 Console.WriteLine($"first run: exit {code}; output:");
@@ -36,6 +66,12 @@ public static class ColdStart
             }
 
             exitCode = code;
+            if (mustPass && code != 0)
+            {
+                Console.Error.WriteLine($"coldstart: check exited {code} on the generated stack, which is valid; the runs measure nothing");
+                return 1;
+            }
+
             if (i >= warmup)
             {
                 times.Add(ms);
