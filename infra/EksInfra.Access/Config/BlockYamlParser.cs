@@ -86,6 +86,20 @@ internal sealed class BlockYamlParser : IParser
     /// <summary>Whether the current event is of <paramref name="kind"/>, without making it.</summary>
     internal bool CurrentIs(YamlConfigReader.ItemEventKind kind) => !atEnd && KindOf(currentRecord.Kind) == kind;
 
+    internal bool CurrentIsStreamEnd => !atEnd && currentRecord.Kind == Kind.StreamEnd;
+
+    /// <summary>Moves past the current event if it is a document's start, without making it.</summary>
+    internal bool TrySkipDocumentStart()
+    {
+        if (atEnd || currentRecord.Kind != Kind.DocumentStart)
+        {
+            return false;
+        }
+
+        MoveNext();
+        return true;
+    }
+
     /// <summary>The parser for <paramref name="bytes"/> from <paramref name="start"/> (past any byte order mark), or null when the file is not in the subset.</summary>
     public static BlockYamlParser? TryParse(byte[] bytes, int start) => TryParse(bytes, start, out _);
 
@@ -191,19 +205,24 @@ internal sealed class BlockYamlParser : IParser
         {
             Kind.StreamStart => new StreamStart(start, end),
             Kind.DocumentStart => new DocumentStart(null, DefaultTags(), isImplicit: true, start, end),
-            Kind.MappingStart => new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block, start, end),
-            Kind.FlowMappingStart => new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Flow, start, end),
+            Kind.MappingStart => new MappingStart(NoAnchor, TagName.Empty, isImplicit: true, MappingStyle.Block, start, end),
+            Kind.FlowMappingStart => new MappingStart(NoAnchor, TagName.Empty, isImplicit: true, MappingStyle.Flow, start, end),
             Kind.MappingEnd => new MappingEnd(start, end),
-            Kind.SequenceStart => new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Block, start, end),
-            Kind.FlowSequenceStart => new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Flow, start, end),
+            Kind.SequenceStart => new SequenceStart(NoAnchor, TagName.Empty, isImplicit: true, SequenceStyle.Block, start, end),
+            Kind.FlowSequenceStart => new SequenceStart(NoAnchor, TagName.Empty, isImplicit: true, SequenceStyle.Flow, start, end),
             Kind.SequenceEnd => new SequenceEnd(start, end),
-            Kind.Scalar => new Scalar(AnchorName.Empty, TagName.Empty, Text(in r), r.Style, isPlainImplicit: r.Style == ScalarStyle.Plain, isQuotedImplicit: r.Style != ScalarStyle.Plain, start, end, r.IsKey),
+            Kind.Scalar => new Scalar(NoAnchor, TagName.Empty, Text(in r), r.Style, isPlainImplicit: r.Style == ScalarStyle.Plain, isQuotedImplicit: r.Style != ScalarStyle.Plain, start, end, r.IsKey),
             Kind.DocumentEnd => new DocumentEnd(isImplicit: true, start, end),
             _ => new StreamEnd(start, end),
         };
     }
 
+    // AnchorName.Empty is this same default value, but reading it runs AnchorName's static constructor, which compiles a
+    // regex: with TagDirective's (see YamlConfigReader.GuardedParser) about 15 ms of a cold run, for events without anchors.
+    private static AnchorName NoAnchor => default;
+
     /// <summary>The tag handles YamlDotNet's parser puts on every document that declares none.</summary>
+
     private static TagDirectiveCollection DefaultTags() => [new TagDirective("!", "!"), new TagDirective("!!", "tag:yaml.org,2002:")];
 
     /// <summary>

@@ -43,12 +43,12 @@ public static partial class YamlConfigReader
         ConfigNode? root = null;
         var failed = reader.Run(parser =>
         {
-            if (parser.Accept<StreamEnd>(out _))
+            if (parser.AtStreamEnd())
             {
                 return;
             }
 
-            parser.Consume<DocumentStart>();
+            parser.ConsumeDocumentStart();
             root = reader.ReadNode(ConfigPlace.Root(rootPath), NoRow);
             reader.EndDocument();
         });
@@ -157,6 +157,21 @@ public static partial class YamlConfigReader
             }
 
             return ItemEvent.Of(Current!).Kind == kind;
+        }
+
+        // The block parser answers these two without making the document's start: its default tag directives would
+        // run YamlDotNet's TagDirective static constructor, which compiles a regex, in every cold run.
+
+        /// <summary>Whether the stream ends here, with no document: an empty file.</summary>
+        public bool AtStreamEnd() => Block is { } block ? block.CurrentIsStreamEnd : this.Accept<StreamEnd>(out _);
+
+        /// <summary>Moves past the document's start.</summary>
+        public void ConsumeDocumentStart()
+        {
+            if (Block is not { } block || !block.TrySkipDocumentStart())
+            {
+                this.Consume<DocumentStart>();
+            }
         }
 
         /// <summary>Gives <paramref name="events"/> (already read from the parser) again, then goes on where the parser stands.</summary>
@@ -331,13 +346,13 @@ public static partial class YamlConfigReader
         var reader = new EventReader(block ?? (IParser)new Parser(text!), () => Encoding.UTF8.GetString(bytes, start, bytes.Length - start), fileName, "", transparentKey, positions);
         var failed = reader.Run(parser =>
         {
-            if (parser.Accept<StreamEnd>(out _))
+            if (parser.AtStreamEnd())
             {
                 root(null);
                 return;
             }
 
-            parser.Consume<DocumentStart>();
+            parser.ConsumeDocumentStart();
             var value = reader.Value(ConfigPlace.Root(""), NoRow);
             root(value);
             value.Finish();
@@ -368,7 +383,7 @@ public static partial class YamlConfigReader
         public SourceLocation At(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
         /// <summary>Runs <paramref name="read"/> from the stream's start; a file that is not YAML gives its one error instead.</summary>
-        public ReadResult? Run(Action<IParser> read)
+        public ReadResult? Run(Action<GuardedParser> read)
         {
             try
             {
