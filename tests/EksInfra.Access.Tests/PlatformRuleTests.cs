@@ -424,13 +424,14 @@ public class PlatformRuleTests
     [InlineData("{ nonResourceURLs: [\"/healthz\", \"/metrics\"], verbs: [get] }")]
     [InlineData("{ apiGroups: [\"\"], resources: [configmaps], resourceNames: [app-config], verbs: [get] }")]
     [InlineData("{ apiGroups: [apps], resources: [deployments, deployments/scale], verbs: [get, patch] }")]
+    // validatePolicyRule checks no pairing of resourceNames with resources: the names apply to each resource listed.
+    [InlineData("{ apiGroups: [\"\"], resources: [configmaps, secrets], resourceNames: [app], verbs: [get] }")]
     public void A_rule_kubernetes_accepts_passes(string rule) => Passes(Eval(WithRule(rule)), "eks-infra:access.clusterRoles.custom.rules[0]");
 
     [Theory]
     [InlineData("{ apiGroups: [\"\"], nonResourceURLs: [\"/metrics\"], verbs: [get] }", "nonResourceURLs", "cannot apply to both resources and non-resource URLs")]
     [InlineData("{ resources: [pods], nonResourceURLs: [\"/metrics\"], verbs: [get] }", "nonResourceURLs", "cannot apply to both resources and non-resource URLs")]
     [InlineData("{ resourceNames: [x], nonResourceURLs: [\"/metrics\"], verbs: [get] }", "nonResourceURLs", "cannot apply to both resources and non-resource URLs")]
-    [InlineData("{ apiGroups: [\"\"], resources: [configmaps, secrets], resourceNames: [app], verbs: [get] }", "resourceNames", "cannot apply to more than one resource")]
     [InlineData("{ resources: [pods], verbs: [get] }", "apiGroups", "required: a resource rule lists its API groups")]
     [InlineData("{ apiGroups: [\"\"], verbs: [get] }", "resources", "required: a rule needs resources")]
     [InlineData("{ apiGroups: [\"\"], resources: [pods] }", "verbs", "required: a rule needs verbs")]

@@ -955,11 +955,6 @@ public static partial class StackValidator
             {
                 Error($"{rule.Path}.resources", "required: a rule needs resources (or nonResourceURLs)");
             }
-
-            if (rule.ResourceNames.Count > 0 && rule.Resources.Count > 1)
-            {
-                Error($"{rule.Path}.resourceNames", "resourceNames cannot apply to more than one resource; Kubernetes refuses it, so give each resource its own rule");
-            }
         }
 
         private void Namespaces(IReadOnlyList<string> namespaces, ListPath pathOf)
