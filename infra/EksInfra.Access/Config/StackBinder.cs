@@ -632,10 +632,12 @@ public static class StackBinder
         {
             switch (node)
             {
+                // apimachinery ParseQuantity: "if len(str) == 0 { return Quantity{}, ErrFormatWrong }".
+                case ConfigScalar { Kind: ScalarKind.Null } or ConfigScalar { Kind: ScalarKind.Text, Value.Length: 0 }:
+                    Bag.Error(node, "is empty, and Kubernetes refuses an empty quantity; give one such as 500m, 2 or 4Gi, or remove the key");
+                    return null;
                 case ConfigScalar { Kind: ScalarKind.Text or ScalarKind.Number } s:
                     return s.Value;
-                case ConfigScalar { Kind: ScalarKind.Null }:
-                    return null;
                 default:
                     Bag.Error(node, $"expected a Kubernetes quantity such as 500m, 2 or 4Gi, found {Describe(node)}");
                     return null;
