@@ -187,6 +187,7 @@ public class NamespaceTests
     [InlineData("labels: { team: \"payments team\" }", "eks-infra:access.namespaces.apps.labels.team", "not a Kubernetes label value")]
     [InlineData("labels: { app.kubernetes.io/managed-by: helm }", "eks-infra:access.namespaces.apps.labels.app.kubernetes.io/managed-by", "remove this label")]
     [InlineData("labels: { team: 7 }", "eks-infra:access.namespaces.apps.labels.team", "quote it")]
+    [InlineData("labels: { kubernetes.io/metadata.name: shared }", "eks-infra:access.namespaces.apps.labels.kubernetes.io/metadata.name", "overwrites any other value")]
     [InlineData("{ managedElsewhere: true, labels: { team: apps } }", "eks-infra:access.namespaces.apps.managedElsewhere", "would be ignored")]
     public void Namespace_settings_outside_kubernetes_rules_are_errors_with_their_path(string body, string path, string gist)
     {
@@ -202,6 +203,7 @@ public class NamespaceTests
     [InlineData("limitRange: { defaultRequest: { cpu: 1 }, default: { cpu: 1000m } }")]
     [InlineData("labels: { team: \"\", example.com/team: a.b_c-d, k: \"123456789012345678901234567890123456789012345678901234567890123\" }")]
     [InlineData("{ managedElsewhere: true }")]
+    [InlineData("labels: { kubernetes.io/metadata.name: apps }")]
     public void Namespace_settings_just_inside_the_rules_are_valid(string body)
     {
         var evaluation = WithApps(body);

@@ -14,6 +14,9 @@ public static partial class KubernetesValues
 
     public static bool IsSystemNamespace(string name) => SystemNamespaces.Contains(name, StringComparer.Ordinal);
 
+    /// <summary>The label the API server puts on every namespace, with the namespace's name as its value.</summary>
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
     /// <summary>
     /// An EKS access scope namespace pattern: EKS allows a '*' at the end of a namespace name (e.g. <c>dev-*</c>),
     /// matching every namespace that starts with the rest (Amazon EKS User Guide, "Associate access policies

@@ -40,6 +40,11 @@ public static class NamespaceValidator
                 {
                     Error(path, $"the stack sets {KubernetesNames.ManagedByLabel}: {KubernetesNames.ManagedByValue} on every namespace it creates, so a reader of the cluster can tell where it came from; remove this label");
                 }
+                else if (key == KubernetesValues.NamespaceNameLabel && value != ns.Name)
+                {
+                    // Kubernetes pkg/apis/core/v1 SetDefaults_Namespace: obj.Labels[LabelMetadataName] = obj.Name.
+                    Error(path, $"Kubernetes sets {KubernetesValues.NamespaceNameLabel} to the namespace's own name ('{ns.Name}') and overwrites any other value, so selectors on '{value}' would never match and every run would show a change; remove this label");
+                }
                 else if (KubernetesValues.LabelKeyProblem(key) is { } problem)
                 {
                     Error(path, $"'{key}' is not a Kubernetes label key: {problem}");
