@@ -120,6 +120,25 @@ public class NamespaceTests
         Assert.Equal("1Gi", Reparse.Str(Reparse.Get(limit, "default")!, "memory"));
     }
 
+    [Fact]
+    public void Label_keys_and_values_a_yaml_1_1_reader_would_not_keep_as_text_are_quoted()
+    {
+        var plan = Stacks.ValidPlanOf(Stack(Block("""
+                  apps:
+                    labels: { "yes": "2024-01-15", "010": "on", team: apps }
+
+            """)));
+
+        var labels = (YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Get(Reparse.Documents(Stacks.Render(plan)[StackRenderer.NamespacesFile])[0]["metadata"], "labels")!;
+        var written = labels.Children.ToDictionary(e => ((YamlDotNet.RepresentationModel.YamlScalarNode)e.Key).Value!, e => ((YamlDotNet.RepresentationModel.YamlScalarNode)e.Key, (YamlDotNet.RepresentationModel.YamlScalarNode)e.Value));
+        // kubectl's go-yaml v2 reads a plain yes as true and 010 as 8; PyYAML reads a plain 2024-01-15 as a date.
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.DoubleQuoted, written["yes"].Item1.Style);
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.DoubleQuoted, written["010"].Item1.Style);
+        Assert.Equal(("2024-01-15", YamlDotNet.Core.ScalarStyle.DoubleQuoted), (written["yes"].Item2.Value, written["yes"].Item2.Style));
+        Assert.Equal(("on", YamlDotNet.Core.ScalarStyle.DoubleQuoted), (written["010"].Item2.Value, written["010"].Item2.Style));
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.Plain, written["team"].Item1.Style);
+    }
+
     [Theory]
     [InlineData("1", true)]
     [InlineData("500m", true)]

@@ -19,7 +19,7 @@ public static partial class Yaml
         {
             if (value is not null)
             {
-                map.Add(new YamlScalarNode(key), value);
+                map.Add(Str(key), value);
             }
         }
 
@@ -142,8 +142,11 @@ public static partial class Yaml
         /// <summary>A string value, quoted by the same rule as <see cref="Str"/>.</summary>
         public void Text(string value) => Scalar(value, StyleOf(value));
 
-        /// <summary>A mapping key as a node made from a string writes it: the emitter's own choice of quotes.</summary>
-        public void Key(string key) => Scalar(key, ScalarStyle.Any);
+        /// <summary>
+        /// A mapping key, quoted by the same rule as a value: kubectl's YAML reader (go-yaml v2 under sigs.k8s.io/yaml)
+        /// turns a plain key such as a label named <c>yes</c> or <c>010</c> into "true" or "8".
+        /// </summary>
+        public void Key(string key) => Scalar(key, StyleOf(key));
 
         /// <summary>A key and its string value.</summary>
         public void Pair(string key, string value)
@@ -284,7 +287,8 @@ public static partial class Yaml
             emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, style, isPlainImplicit: true, isQuotedImplicit: true));
     }
 
-    // YAML 1.1 (the authenticator's go-yaml v2) and 1.2 keywords and numbers, prefixes in any case.
-    [GeneratedRegex(@"^(|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|[-+]?(0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF))|\.(nan|NaN|NAN))$")]
+    // YAML 1.1 (the authenticator's go-yaml v2) and 1.2 keywords and numbers, prefixes in any case, and YAML 1.1
+    // timestamps (PyYAML reads 2024-01-15 as a date; go-yaml v2 keeps it a string, but quoting costs nothing).
+    [GeneratedRegex(@"^(|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|[-+]?(0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF))|\.(nan|NaN|NAN)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \t].*)?)$")]
     private static partial Regex NonStringPlain();
 }
