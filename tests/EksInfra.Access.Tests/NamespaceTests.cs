@@ -154,9 +154,12 @@ public class NamespaceTests
     [InlineData("1E", true)]
     [InlineData("100u", true)]
     [InlineData("1n", true)]
-    [InlineData("Gi", true)]
-    [InlineData("+", true)]
-    [InlineData(".", true)]
+    [InlineData("1e-9223372036854775808", true)]
+    // This tool's rule: ParseQuantity reads Gi, + and . as 0 but refuses Pi and Ei; a quantity needs a digit here.
+    [InlineData("Gi", false)]
+    [InlineData("Pi", false)]
+    [InlineData("+", false)]
+    [InlineData(".", false)]
     [InlineData("", false)]
     [InlineData("1ki", false)]
     [InlineData("1KI", false)]
@@ -178,16 +181,24 @@ public class NamespaceTests
     }
 
     [Theory]
-    [InlineData("1Ki", 1024)]
-    [InlineData("500m", 0.5)]
-    [InlineData("2e3", 2000)]
-    [InlineData("1.5Gi", 1610612736)]
-    [InlineData("Gi", 0)]
-    [InlineData("-", 0)]
-    public void Quantities_have_the_value_kubernetes_gives_them(string text, double value)
+    [InlineData("1Ki", "1024")]
+    [InlineData("500m", "0.5")]
+    [InlineData("2e3", "2000")]
+    [InlineData("1.5Gi", "1610612736")]
+    [InlineData("1.005k", "1005")]
+    [InlineData("0.57e2", "57")]
+    [InlineData("-0.5", "-0.5")]
+    [InlineData("1Ei", "1152921504606846976")]
+    // ParseQuantity rounds up to a billionth (amount.Round(amount, Nano, inf.RoundUp)) and caps at 2^63 - 1.
+    [InlineData("0.1n", "0.000000001")]
+    [InlineData("1e-30", "0.000000001")]
+    [InlineData("1.0000000001", "1.000000001")]
+    [InlineData("1e30", "9223372036854775807")]
+    [InlineData("8Ei", "9223372036854775807")]
+    public void Quantities_have_the_value_kubernetes_gives_them(string text, string value)
     {
         Assert.True(KubernetesValues.TryParseQuantity(text, out var parsed));
-        Assert.Equal(value, parsed, 6);
+        Assert.Equal(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture), parsed);
     }
 
     [Theory]
@@ -198,6 +209,8 @@ public class NamespaceTests
     [InlineData("limitRange: { default: { memory: ~ } }", "eks-infra:access.namespaces.apps.limitRange.default.memory", "Kubernetes refuses an empty quantity")]
     [InlineData("quota: { pods: 2.5 }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
     [InlineData("quota: { pods: 1500m }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
+    [InlineData("quota: { pods: \"1.0000000001\" }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
+    [InlineData("quota: { requests.memory: Gi }", "eks-infra:access.namespaces.apps.quota.requests.memory", "not a Kubernetes quantity")]
     [InlineData("quota: { storage: 1Gi }", "eks-infra:access.namespaces.apps.quota.storage", "unknown key 'storage'")]
     [InlineData("limitRange: { defaultRequest: { cpu: 2 }, default: { cpu: 1500m } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the default cpu limit")]
     [InlineData("labels: { \"-team\": x }", "eks-infra:access.namespaces.apps.labels.-team", "not a Kubernetes label key")]
@@ -223,6 +236,9 @@ public class NamespaceTests
     [InlineData("labels: { team: \"\", example.com/team: a.b_c-d, k: \"123456789012345678901234567890123456789012345678901234567890123\" }")]
     [InlineData("{ managedElsewhere: true }")]
     [InlineData("labels: { kubernetes.io/metadata.name: apps }")]
+    // Exact decimal arithmetic: in binary floating point 1.005 x 1000 is 1004.9999999999999.
+    [InlineData("quota: { pods: 1.005k }")]
+    [InlineData("limitRange: { defaultRequest: { cpu: 57 }, default: { cpu: 0.57e2 } }")]
     public void Namespace_settings_just_inside_the_rules_are_valid(string body)
     {
         var evaluation = WithApps(body);

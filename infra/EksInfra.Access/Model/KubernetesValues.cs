@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.RegularExpressions;
 
 namespace EksInfra.Access.Model;
@@ -25,55 +26,97 @@ public static partial class KubernetesValues
     public static bool IsNamespacePattern(string name) => name.Contains('*', StringComparison.Ordinal);
 
     /// <summary>
-    /// Parses a quantity exactly as k8s.io/apimachinery/pkg/api/resource.ParseQuantity does (parseQuantityString,
-    /// then quantitySuffixer.interpret): a non-empty text of an optional sign, decimal digits with at most one '.'
-    /// (<c>1</c>, <c>1.5</c>, <c>1.</c>, <c>.5</c>; no digits at all reads as 0), then one suffix: binary SI
-    /// (Ki Mi Gi Ti Pi Ei), decimal SI (n u m "" k M G T P E) or a decimal exponent (<c>e3</c>, <c>E-2</c>). Case
-    /// matters: <c>1ki</c>, <c>1KI</c> and <c>1mi</c> are errors; so is any space. <paramref name="value"/> is the
-    /// amount in base units (cores, bytes, pods).
+    /// Parses a quantity as k8s.io/apimachinery/pkg/api/resource.ParseQuantity does (parseQuantityString, then
+    /// quantitySuffixer.interpret): an optional sign, decimal digits with at most one '.' (<c>1</c>, <c>1.5</c>,
+    /// <c>1.</c>, <c>.5</c>), then one suffix: binary SI (Ki Mi Gi Ti Pi Ei), decimal SI (n u m "" k M G T P E) or a
+    /// decimal exponent (<c>e3</c>, <c>E-2</c>). Case matters: <c>1ki</c>, <c>1KI</c> and <c>1mi</c> are errors; so
+    /// is any space. <paramref name="value"/> is the amount in base units (cores, bytes, pods), computed exactly and,
+    /// as ParseQuantity stores it, rounded up to a billionth and capped at 2^63 - 1.
+    /// This tool's rule beside Kubernetes': a quantity has at least one digit. ParseQuantity reads some digitless
+    /// texts as 0 (<c>Gi</c>, <c>-</c>, <c>.</c>) and refuses others (<c>Pi</c>, <c>Ei</c>), which no one means to write.
     /// </summary>
-    public static bool TryParseQuantity(string text, out double value)
+    public static bool TryParseQuantity(string text, out decimal value)
     {
         ArgumentNullException.ThrowIfNull(text);
         value = 0;
         var match = QuantityPattern().Match(text);
-        if (text.Length == 0 || !match.Success)
+        if (!match.Success)
         {
             return false;
         }
 
-        // parseQuantityString reads a number with no digits at all ("", "+", ".") as 0, so "Gi" and "-" are 0.
-        var digits = match.Groups["number"].Value.TrimStart('+', '-');
-        var number = digits.Trim('.').Length == 0 ? 0 : double.Parse(match.Groups["number"].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        var number = match.Groups["number"].Value;
+        var unsigned = number.TrimStart('+', '-');
+        var point = unsigned.IndexOf('.', StringComparison.Ordinal);
+        var digits = point < 0 ? unsigned : unsigned.Remove(point, 1);
+        if (digits.Length == 0)
+        {
+            return false;
+        }
+
         var suffix = match.Groups["suffix"].Value;
-        double scale = suffix switch
+        var (decimalExponent, binaryExponent) = suffix switch
         {
-            "" => 1,
-            "n" => 1e-9,
-            "u" => 1e-6,
-            "m" => 1e-3,
-            "k" => 1e3,
-            "M" => 1e6,
-            "G" => 1e9,
-            "T" => 1e12,
-            "P" => 1e15,
-            "E" => 1e18,
-            "Ki" => 1024d,
-            "Mi" => Math.Pow(1024, 2),
-            "Gi" => Math.Pow(1024, 3),
-            "Ti" => Math.Pow(1024, 4),
-            "Pi" => Math.Pow(1024, 5),
-            "Ei" => Math.Pow(1024, 6),
+            "" => ((long?)0, 0),
+            "n" => (-9, 0),
+            "u" => (-6, 0),
+            "m" => (-3, 0),
+            "k" => (3, 0),
+            "M" => (6, 0),
+            "G" => (9, 0),
+            "T" => (12, 0),
+            "P" => (15, 0),
+            "E" => (18, 0),
+            "Ki" => (0, 10),
+            "Mi" => (0, 20),
+            "Gi" => (0, 30),
+            "Ti" => (0, 40),
+            "Pi" => (0, 50),
+            "Ei" => (0, 60),
             // apimachinery reads the exponent with strconv.ParseInt: a whole number that fits an int64.
-            _ => long.TryParse(suffix.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) ? Math.Pow(10, exponent) : double.NaN,
+            _ => long.TryParse(suffix.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) ? (exponent, 0) : ((long?)null, 0),
         };
-        if (double.IsNaN(scale))
+        if (decimalExponent is not { } tens)
         {
             return false;
         }
 
-        value = number * scale;
+        // Past a million either way the value is the cap or one billionth, whatever the digits.
+        var fractionDigits = point < 0 ? 0 : unsigned.Length - point - 1;
+        var nanos = Nanos(BigInteger.Parse(digits, CultureInfo.InvariantCulture) << binaryExponent, Math.Clamp(tens, -1_000_000, 1_000_000) - fractionDigits);
+        value = (decimal)nanos / Billion;
+        value = number.StartsWith('-') ? -value : value;
         return true;
+    }
+
+    private const decimal Billion = 1_000_000_000m;
+
+    // ParseQuantity's cap ("The max is just a simple cap"): maxAllowed, (1 << 63) - 1, in billionths.
+    private static readonly BigInteger MaxNanos = new BigInteger(long.MaxValue) * 1_000_000_000;
+
+    /// <summary>mantissa × 10^exponent in billionths, rounded up (ParseQuantity: amount.Round(amount, Nano, inf.RoundUp)) and capped.</summary>
+    private static BigInteger Nanos(BigInteger mantissa, long exponent)
+    {
+        if (mantissa.IsZero)
+        {
+            return BigInteger.Zero;
+        }
+
+        var scale = exponent + 9;
+        if (scale >= 0)
+        {
+            // 10^40 billionths is past the cap whatever the mantissa.
+            return scale > 40 ? MaxNanos : BigInteger.Min(MaxNanos, mantissa * BigInteger.Pow(10, (int)scale));
+        }
+
+        // A divisor with more digits than the mantissa leaves less than one billionth: rounded up, one.
+        if (-scale > mantissa.GetBitLength())
+        {
+            return BigInteger.One;
+        }
+
+        var quotient = BigInteger.DivRem(mantissa, BigInteger.Pow(10, (int)-scale), out var remainder);
+        return BigInteger.Min(MaxNanos, remainder.IsZero ? quotient : quotient + 1);
     }
 
     /// <summary>

@@ -60,8 +60,9 @@ public static class NamespaceValidator
             var requests = Quantities(ns.DefaultRequest, Error);
             var limits = Quantities(ns.DefaultLimit, Error);
 
-            // ResourceQuota validation: pods is a count (apimachinery validateResourceQuantityValue, integer resources).
-            if (quota.TryGetValue("pods", out var pods) && pods.Value != Math.Floor(pods.Value))
+            // ResourceQuota validation: pods is a count (ValidateResourceQuantityValue: value.MilliValue()%1000 for
+            // integer resources, MilliValue rounding up).
+            if (quota.TryGetValue("pods", out var pods) && decimal.Ceiling(pods.Value * 1000) % 1000 != 0)
             {
                 Error(pods.Path, $"'{pods.Text}' is not a whole number; pods is a count of pods");
             }
@@ -96,7 +97,7 @@ public static class NamespaceValidator
 
     private static readonly string[] BuiltInCompute = ["cpu", "memory"];
 
-    private sealed record Parsed(string Path, string Text, double Value);
+    private sealed record Parsed(string Path, string Text, decimal Value);
 
     private static Dictionary<string, Parsed> Quantities(IReadOnlyList<QuantitySetting> settings, Action<string, string> error)
     {
