@@ -359,6 +359,18 @@ public class PlatformRuleTests
         Fails(Eval(Stack(access: access)), "eks-infra:access.mapRoles[0].groups[0]", "this tool names the group's binding", "rename the group");
     }
 
+    [Fact]
+    public void A_group_another_tool_binds_may_hold_a_slash()
+    {
+        // validateRoleBindingSubject checks a group only for being non-empty; this stack makes no binding for it.
+        var evaluation = Eval(Stack(access: MapRole(groups: "[\"org/platform\"]") + "    externalGroups: [\"org/platform\"]"));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var plan = evaluation.RequirePlan();
+        Assert.Contains(plan.AwsAuth!.MapRoles, m => m.Groups.Contains("org/platform"));
+        Assert.DoesNotContain(plan.Rbac.ClusterRoleBindings, b => b.Name.Contains("org/platform", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("PodReader", true)]
     [InlineData("pods:reader.v2", true)]

@@ -618,7 +618,8 @@ public static partial class StackValidator
                     continue;
                 }
 
-                if (!KubernetesNames.IsValidGroupName(group))
+                // Kubernetes takes any non-empty group name; only a group this tool binds needs one fit for a binding's name.
+                if (!access.ExternalGroupNames.Contains(group) && !KubernetesNames.IsValidGroupName(group))
                 {
                     Error(path(), GroupNameMessage(group));
                     continue;
