@@ -359,6 +359,21 @@ public class PlatformRuleTests
         Fails(Eval(Stack(access: access)), "eks-infra:access.mapRoles[0].groups[0]", "this tool names the group's binding", "rename the group");
     }
 
+    [Theory]
+    [InlineData("{ clusterRole: edit }", "{ clusterRole: view }", "binding eks-infra:deployers")]
+    [InlineData("{ clusterRole: edit, namespaces: [apps] }", "{ clusterRole: view, namespaces: [apps] }", "binding apps/eks-infra:deployers")]
+    public void A_group_moved_to_another_cluster_role_shows_its_binding_is_replaced(string was, string now, string subject)
+    {
+        var before = Stacks.ValidPlanOf(Stack(access: MapRole() + Deployers.Replace("{ clusterRole: edit }", was, StringComparison.Ordinal)));
+        var after = Stacks.ValidPlanOf(Stack(access: MapRole() + Deployers.Replace("{ clusterRole: edit }", now, StringComparison.Ordinal)));
+
+        var finding = Assert.Single(Reports.AccessDiff.Compare(before, after, "main").Findings, f => f.Subject == subject);
+        Assert.Equal(Reports.FindingLevel.Changed, finding.Level);
+        Assert.Contains("from ClusterRole edit to view", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("roleRef cannot change", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Reports.AccessDiff.Compare(before, before, "main").Findings, f => f.Subject.StartsWith("binding ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_group_another_tool_binds_may_hold_a_slash()
     {

@@ -138,6 +138,7 @@ public static class AccessDiff
         CreatedRoles(before, after, findings);
         ComputeDiff.Guards(before, after, findings);
         ClusterRoles(before, after, findings);
+        BindingRoleRefs(before, after, findings);
         MapAccounts(before, after, findings);
         NamespaceDiff.Compare(before, after, findings);
     }
@@ -188,6 +189,26 @@ public static class AccessDiff
             findings.Add(new(widened ? FindingLevel.Danger : FindingLevel.Changed, $"ClusterRole {role.Name}",
                 $"ClusterRole {role.Name} {(widened ? "widens to a wildcard" : "changes its rules")}",
                 $"now: {Rules(role)} (was: {Rules(was)}); every group bound to it gets the new rules"));
+        }
+    }
+
+    /// <summary>
+    /// A group bound to another ClusterRole keeps its binding's name, and a binding's roleRef cannot change (Kubernetes
+    /// pkg/apis/rbac/validation, ValidateClusterRoleBindingUpdate: "cannot change roleRef"). pulumi-kubernetes plans a
+    /// replacement and, the name being fixed, deletes before it creates (provider Diff, deleteBeforeReplace).
+    /// </summary>
+    private static void BindingRoleRefs(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        static IEnumerable<(string Name, string ClusterRole, string Group)> Bindings(RbacPlan rbac) =>
+            rbac.ClusterRoleBindings.Select(b => (b.Name, b.ClusterRole, b.Group))
+                .Concat(rbac.RoleBindings.Select(b => ($"{b.Namespace}/{b.Name}", b.ClusterRole, b.Group)));
+
+        var old = Bindings(before.Rbac).ToDictionary(b => b.Name, StringComparer.Ordinal);
+        foreach (var binding in Bindings(after.Rbac).Where(b => old.TryGetValue(b.Name, out var was) && was.ClusterRole != b.ClusterRole))
+        {
+            findings.Add(new(FindingLevel.Changed, $"binding {binding.Name}",
+                $"group {binding.Group} moves from ClusterRole {old[binding.Name].ClusterRole} to {binding.ClusterRole}",
+                $"a binding's roleRef cannot change, so pulumi up deletes the binding {binding.Name} and creates it again: for that moment the group's members hold neither role through it. `kubectl apply` of the rendered rbac.yaml would be refused; use `kubectl auth reconcile` or delete the binding first."));
         }
     }
 
