@@ -256,6 +256,10 @@ public class ComputeValidationTests
     [InlineData("minSize: 3, desiredSize: 3, maxSize: 2", "minSize", "more than maxSize 2")]
     [InlineData("minSize: 1, desiredSize: 4, maxSize: 3", "desiredSize", "outside minSize 1 .. maxSize 3")]
     [InlineData("minSize: 1, desiredSize: 3, maxSize: 3", null, null)]
+    // Pulumi's go-yaml reads 010 as 8 and 1_0 as 10: the program would get another size than the text says.
+    [InlineData("minSize: 1, desiredSize: 3, maxSize: 010", "maxSize", "reaches the Pulumi program as 8")]
+    [InlineData("minSize: 1, desiredSize: 3, maxSize: 1_0", "maxSize", "reaches the Pulumi program as 10")]
+    [InlineData("minSize: 01, desiredSize: 03, maxSize: 07", null, null)]
     public void Sizes_keep_zero_min_desired_max(string sizes, string? key, string? gist)
     {
         var evaluation = WithGroup($"        instanceTypes: [m6i.large]\n        {sizes.Replace(", ", "\n        ", StringComparison.Ordinal)}");

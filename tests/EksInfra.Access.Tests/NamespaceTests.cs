@@ -211,6 +211,8 @@ public class NamespaceTests
     [InlineData("quota: { pods: 1500m }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
     [InlineData("quota: { pods: \"1.0000000001\" }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
     [InlineData("quota: { requests.memory: Gi }", "eks-infra:access.namespaces.apps.quota.requests.memory", "not a Kubernetes quantity")]
+    [InlineData("quota: { pods: 010 }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 8")]
+    [InlineData("quota: { pods: 0x1F }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 31")]
     [InlineData("quota: { storage: 1Gi }", "eks-infra:access.namespaces.apps.quota.storage", "unknown key 'storage'")]
     [InlineData("limitRange: { defaultRequest: { cpu: 2 }, default: { cpu: 1500m } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the default cpu limit")]
     [InlineData("labels: { \"-team\": x }", "eks-infra:access.namespaces.apps.labels.-team", "not a Kubernetes label key")]
@@ -238,6 +240,7 @@ public class NamespaceTests
     [InlineData("labels: { kubernetes.io/metadata.name: apps }")]
     // Exact decimal arithmetic: in binary floating point 1.005 x 1000 is 1004.9999999999999.
     [InlineData("quota: { pods: 1.005k }")]
+    [InlineData("quota: { pods: \"010\", limits.cpu: 007 }")]
     [InlineData("limitRange: { defaultRequest: { cpu: 57 }, default: { cpu: 0.57e2 } }")]
     public void Namespace_settings_just_inside_the_rules_are_valid(string body)
     {

@@ -497,6 +497,50 @@ public static class StackBinder
         return previous[b.Length];
     }
 
+    /// <summary>
+    /// The value Pulumi gives the program for an unquoted YAML integer written other than in plain decimal digits
+    /// (<c>010</c>, <c>0o17</c>, <c>0x1F</c>, <c>1_000</c>) when it differs from what the digits say, and its base; null
+    /// otherwise. Pulumi reads stack files with go-yaml, whose resolver (resolve.go, v2 and v3 alike) removes '_' and
+    /// parses with strconv.ParseInt(plain, 0, 64); v3 keeps "Octals from the 1.1 spec, spelled as 0777".
+    /// </summary>
+    internal static (string Value, int Base)? PulumiNumber(string text)
+    {
+        var negative = text.StartsWith('-');
+        var digits = text.TrimStart('+', '-');
+        var (body, radix) = digits switch
+        {
+            _ when digits.StartsWith("0x", StringComparison.Ordinal) => (digits[2..], 16),
+            _ when digits.StartsWith("0o", StringComparison.Ordinal) => (digits[2..], 8),
+            _ when digits.Length > 1 && digits[0] == '0' && digits.All(char.IsAsciiDigit) => (digits[1..], 8),
+            _ when digits.Contains('_', StringComparison.Ordinal) && digits.All(c => c == '_' || char.IsAsciiDigit(c)) => (digits, 10),
+            _ => ("", 0),
+        };
+        body = body.Replace("_", "", StringComparison.Ordinal);
+        if (radix == 0 || body.Length == 0)
+        {
+            return null;
+        }
+
+        long read;
+        try
+        {
+            read = radix == 10 ? long.Parse(body, CultureInfo.InvariantCulture) : Convert.ToInt64(body, radix);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            return null;
+        }
+
+        var value = (negative ? -read : read).ToString(CultureInfo.InvariantCulture);
+        // 007 is 7 either way; only a number that reads differently misleads.
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var asDecimal) && asDecimal == (negative ? -read : read)
+            ? null
+            : (value, radix);
+    }
+
+    private static string ReadDifferently(string text, (string Value, int Base) read, string fix) =>
+        $"the unquoted YAML number {text} reaches the Pulumi program as {read.Value} (Pulumi's YAML reader, go-yaml, reads it in base {read.Base}), while this tool and Kubernetes read the text; write {read.Value} if that is meant, or {fix}";
+
     private sealed class BindContext
     {
         public DiagnosticBag Bag { get; } = new();
@@ -636,6 +680,9 @@ public static class StackBinder
                 case ConfigScalar { Kind: ScalarKind.Null } or ConfigScalar { Kind: ScalarKind.Text, Value.Length: 0 }:
                     Bag.Error(node, "is empty, and Kubernetes refuses an empty quantity; give one such as 500m, 2 or 4Gi, or remove the key");
                     return null;
+                case ConfigScalar { Kind: ScalarKind.Number } s when PulumiNumber(s.Value) is { } read:
+                    Bag.Error(node, ReadDifferently(s.Value, read, $"quote it (\"{s.Value}\" is a quantity in decimal digits)"));
+                    return null;
                 case ConfigScalar { Kind: ScalarKind.Text or ScalarKind.Number } s:
                     return s.Value;
                 default:
@@ -646,6 +693,12 @@ public static class StackBinder
 
         public int? Int(ConfigNode node)
         {
+            if (node is ConfigScalar { Kind: ScalarKind.Number } n && PulumiNumber(n.Value) is { } read)
+            {
+                Bag.Error(node, ReadDifferently(n.Value, read, "write it in plain decimal digits"));
+                return null;
+            }
+
             if (node is ConfigScalar { Kind: ScalarKind.Number } s && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
                 return value;
