@@ -531,11 +531,11 @@ public static class StackBinder
             return null;
         }
 
-        var value = (negative ? -read : read).ToString(CultureInfo.InvariantCulture);
+        var signed = negative ? -read : read;
         // 007 is 7 either way; only a number that reads differently misleads.
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var asDecimal) && asDecimal == (negative ? -read : read)
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var asDecimal) && asDecimal == signed
             ? null
-            : (value, radix);
+            : (signed.ToString(CultureInfo.InvariantCulture), radix);
     }
 
     private static string ReadDifferently(string text, (string Value, int Base) read, string fix) =>

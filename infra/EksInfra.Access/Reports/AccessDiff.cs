@@ -204,10 +204,15 @@ public static class AccessDiff
                 .Concat(rbac.RoleBindings.Select(b => ($"{b.Namespace}/{b.Name}", b.ClusterRole, b.Group)));
 
         var old = Bindings(before.Rbac).ToDictionary(b => b.Name, StringComparer.Ordinal);
-        foreach (var binding in Bindings(after.Rbac).Where(b => old.TryGetValue(b.Name, out var was) && was.ClusterRole != b.ClusterRole))
+        foreach (var binding in Bindings(after.Rbac))
         {
+            if (!old.TryGetValue(binding.Name, out var was) || was.ClusterRole == binding.ClusterRole)
+            {
+                continue;
+            }
+
             findings.Add(new(FindingLevel.Changed, $"binding {binding.Name}",
-                $"group {binding.Group} moves from ClusterRole {old[binding.Name].ClusterRole} to {binding.ClusterRole}",
+                $"group {binding.Group} moves from ClusterRole {was.ClusterRole} to {binding.ClusterRole}",
                 $"a binding's roleRef cannot change, so pulumi up deletes the binding {binding.Name} and creates it again: for that moment the group's members hold neither role through it. `kubectl apply` of the rendered rbac.yaml would be refused; use `kubectl auth reconcile` or delete the binding first."));
         }
     }
