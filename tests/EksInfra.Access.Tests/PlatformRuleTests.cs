@@ -302,9 +302,14 @@ public class PlatformRuleTests
         Assert.DoesNotContain(evaluation.Warnings, w => w.Path == "eks-infra:access.mapRoles[0].accessPolicies[0].policy");
     }
 
-    [Fact]
-    public void An_access_policy_for_eks_components_passes_with_a_warning() =>
-        Warns(Eval(Stack(mode: "API", access: Policy("AmazonEKSAutoNodePolicy"))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "meant for EKS's own components");
+    [Theory]
+    [InlineData("AmazonEKSAutoNodePolicy")]
+    [InlineData("AmazonEKSArgoCDPolicy")] // EKS Capabilities associate these with a capability's role (capabilities-security.html)
+    [InlineData("AmazonEKSACKPolicy")]
+    [InlineData("AmazonEKSKROPolicy")]
+    [InlineData("AmazonSagemakerHyperpodClusterPolicy")]
+    public void An_access_policy_for_eks_components_or_aws_services_passes_with_a_warning(string policy) =>
+        Warns(Eval(Stack(mode: "API", access: Policy(policy))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "meant for the roles of EKS's own components and of other AWS services");
 
     [Fact]
     public void An_access_policy_for_service_linked_roles_only_fails() =>
@@ -312,7 +317,7 @@ public class PlatformRuleTests
 
     [Fact]
     public void An_unknown_access_policy_fails_with_the_nearest_name() =>
-        Fails(Eval(Stack(mode: "API", access: Policy("AmazonEKSSecretsReaderPolicy"))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "is not an EKS access policy", "did you mean 'AmazonEKSSecretReaderPolicy'?");
+        Fails(Eval(Stack(mode: "API", access: Policy("AmazonEKSSecretsReaderPolicy"))), "eks-infra:access.mapRoles[0].accessPolicies[0].policy", "is not an EKS access policy", "did you mean 'AmazonEKSSecretReaderPolicy'?", "if `aws eks list-access-policies` lists it, add it to infra/EksInfra.Access/Platform/EksAccessPolicyTable.cs");
 
     [Theory]
     [InlineData("dev-*")]

@@ -659,7 +659,7 @@ public static partial class StackValidator
                 var use = AccessPolicyUse.People;
                 if (policy.Policy.Length > 0 && !EksAccessPolicyTable.All.TryGetValue(policy.Policy, out use))
                 {
-                    Error($"{path}.policy", $"'{policy.Policy}' is not an EKS access policy; use one of {string.Join(", ", EksAccessPolicies.Known)}{BinderSuggest(policy.Policy, EksAccessPolicyTable.All.Keys)}");
+                    Error($"{path}.policy", $"'{policy.Policy}' is not an EKS access policy (this tool's table of them, dated {EksAccessPolicyTable.TableDate:yyyy-MM-dd}){BinderSuggest(policy.Policy, EksAccessPolicyTable.All.Keys)}; use one of {string.Join(", ", EksAccessPolicies.Known)}, or, if `aws eks list-access-policies` lists it, add it to infra/EksInfra.Access/Platform/EksAccessPolicyTable.cs");
                 }
                 else if (use == AccessPolicyUse.ServiceLinkedRolesOnly)
                 {
@@ -667,7 +667,7 @@ public static partial class StackValidator
                 }
                 else if (use == AccessPolicyUse.EksComponents)
                 {
-                    Warning($"{path}.policy", $"'{policy.Policy}' is meant for EKS's own components (Auto Mode, node and cluster roles), not for people or CI; EKS accepts it, but check this principal needs it");
+                    Warning($"{path}.policy", $"'{policy.Policy}' is meant for the roles of EKS's own components and of other AWS services (Auto Mode, EKS Capabilities, EMR, SageMaker HyperPod), not for people or CI; EKS accepts it, but check this principal needs it");
                 }
 
                 if (policy.Policy == EksAccessPolicies.ClusterAdmin && identity.Groups.Contains(KubernetesNames.SystemMasters))
