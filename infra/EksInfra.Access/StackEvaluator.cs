@@ -22,7 +22,7 @@ public sealed record StackEvaluation(StackConfig? Config, AccessPlan? Plan, IRea
 /// <summary>The one path from config to plan that both entry points take: bind, validate, plan, check limits.</summary>
 public static class StackEvaluator
 {
-    /// <summary>Kubernetes refuses a ConfigMap whose data (keys and values) passes 1 MiB.</summary>
+    /// <summary>Kubernetes refuses a ConfigMap whose data values (their bytes; keys are not counted) pass 1 MiB.</summary>
     public const int MaxConfigMapBytes = 1024 * 1024;
 
     /// <summary>EKS holds at most 3,000 access entries per cluster; the quota is not adjustable.</summary>
@@ -54,15 +54,21 @@ public static class StackEvaluator
             : new StackEvaluation(config, plan, warnings);
     }
 
+    /// <summary>
+    /// The size of aws-auth's data as Kubernetes counts it, in the larger of its two forms: what <c>pulumi up</c>
+    /// applies (pulumi-eks's js-yaml, which indents and folds more) and this tool's aws-auth.yaml, for kubectl.
+    /// </summary>
+    public static long AwsAuthDataBytes(AwsAuthPlan awsAuth) => Math.Max(PulumiEksAwsAuth.DataBytes(awsAuth), AwsAuthRenderer.DataBytes(awsAuth));
+
     private static void CheckLimits(AccessPlan plan, StackConfig config, DiagnosticBag bag)
     {
         var access = config.Access.Path;
         if (plan.AwsAuth is { } awsAuth)
         {
-            var bytes = AwsAuthRenderer.DataBytes(awsAuth);
+            var bytes = AwsAuthDataBytes(awsAuth);
             if (bytes > MaxConfigMapBytes)
             {
-                bag.Error(access, $"the aws-auth ConfigMap's data would be {bytes:N0} bytes with {plan.AwsAuth!.MapRoles.Count:N0} role and {plan.AwsAuth.MapUsers.Count:N0} user mappings, over Kubernetes' {MaxConfigMapBytes:N0}-byte limit for a ConfigMap; map fewer principals (one role per team rather than per person) or move authenticationMode to API", config.LocationOf(access));
+                bag.Error(access, $"the aws-auth ConfigMap's data would be {bytes:N0} bytes with {plan.AwsAuth!.MapRoles.Count:N0} role and {plan.AwsAuth.MapUsers.Count:N0} user mappings (its values, as pulumi-eks writes them), over Kubernetes' {MaxConfigMapBytes:N0}-byte limit for a ConfigMap; map fewer principals (one role per team rather than per person) or move authenticationMode to API", config.LocationOf(access));
             }
         }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
 
 namespace EksInfra.Access.Tests;
 
@@ -59,6 +61,35 @@ public partial class LimitTests
         var awsAuth = Stacks.Render(plan)["aws-auth.yaml"];
         Assert.InRange(Encoding.UTF8.GetByteCount(awsAuth), 256 * 1024, 1024 * 1024);
         Assert.Equal(3002, Reparse.AwsAuth(awsAuth).Roles.Count);
+    }
+
+    /// <summary>The bytes Kubernetes counts (every data value) of aws-auth as pulumi up writes it, from pulumi-eks's rendering.</summary>
+    private static long AppliedValueBytes(AccessPlan plan) =>
+        Encoding.UTF8.GetByteCount(PulumiEksAwsAuth.MapRoles(plan.AwsAuth!)) + Encoding.UTF8.GetByteCount(PulumiEksAwsAuth.MapUsers(plan.AwsAuth!));
+
+    [Fact]
+    public void The_limit_counts_data_values_as_pulumi_eks_writes_them_and_not_the_keys()
+    {
+        // ValidateConfigMap (Kubernetes pkg/apis/core/validation) sums len(value) and refuses more than 1,048,576;
+        // pulumi-eks's js-yaml folds each of these ARNs (over 76 characters) and indents each group, so its ConfigMap
+        // is larger than this tool's aws-auth.yaml, and it is what pulumi up applies.
+        const int Limit = 1024 * 1024;
+        string Stack(int count, int longer) => ManyRoles("CONFIG_MAP", count, LongName, i => $"user-{i:D6}" + (i < longer ? "x" : ""));
+        var perMapping = AppliedValueBytes(Stacks.ValidPlanOf(Stack(2, 0))) - AppliedValueBytes(Stacks.ValidPlanOf(Stack(1, 0)));
+        var count = (int)((Limit - AppliedValueBytes(Stacks.ValidPlanOf(Stack(0, 0)))) / perMapping);
+        var longer = (int)(Limit - AppliedValueBytes(Stacks.ValidPlanOf(Stack(count, 0))));
+        Assert.InRange(longer, 0, count);
+
+        var atLimit = Stacks.ValidPlanOf(Stack(count, longer));
+        Assert.Equal(Limit, AppliedValueBytes(atLimit));
+        var ownValues = ((YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(Stacks.Render(atLimit)["aws-auth.yaml"])["data"]).Children.Values
+            .Sum(v => Encoding.UTF8.GetByteCount(((YamlDotNet.RepresentationModel.YamlScalarNode)v).Value!));
+        Assert.True(ownValues < Limit - 50_000, $"this tool's own aws-auth.yaml holds {ownValues:N0} bytes of values, the smaller form");
+
+        var over = Stacks.EvaluateText(Stack(count, longer + 1));
+        var error = Assert.Single(over.Errors);
+        Assert.Contains("would be 1,048,577 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("as pulumi-eks writes them", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

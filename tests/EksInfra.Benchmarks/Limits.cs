@@ -8,7 +8,7 @@ namespace EksInfra.Benchmarks;
 
 /// <summary>
 /// Finds, by binary search over generated models, the largest number of mappings whose aws-auth ConfigMap
-/// (its data, keys and values, as the API server counts it) stays within <see cref="StackEvaluator.MaxConfigMapBytes"/>. CONFIG_MAP mode,
+/// (its data values, as the API server counts them, in the form pulumi-eks writes: StackEvaluator.AwsAuthDataBytes) stays within <see cref="StackEvaluator.MaxConfigMapBytes"/>. CONFIG_MAP mode,
 /// so the 3,000 access-entry limit does not bind first.
 /// </summary>
 public static class Limits
@@ -46,7 +46,7 @@ public static class Limits
             var evaluation = StackEvaluator.Evaluate(StackFileReader.Read(Pipeline.StackName, Pipeline.FileName, model(n)));
             if (evaluation.Plan is { } plan)
             {
-                return (int)AwsAuthRenderer.DataBytes(plan.AwsAuth!);
+                return (int)StackEvaluator.AwsAuthDataBytes(plan.AwsAuth!);
             }
 
             var other = evaluation.Errors.Where(e => !e.Message.Contains("the aws-auth ConfigMap's data would be", StringComparison.Ordinal)).ToList();
@@ -86,7 +86,7 @@ public static class Limits
 
         // hi does not fit: render its aws-auth from a plan made without the limit check, for the "one more" column.
         var (config, _) = StackBinder.Bind(StackFileReader.Read(Pipeline.StackName, Pipeline.FileName, model(hi)));
-        var overBytes = (int)AwsAuthRenderer.DataBytes(AccessPlanner.Plan(config, []).AwsAuth!);
+        var overBytes = (int)StackEvaluator.AwsAuthDataBytes(AccessPlanner.Plan(config, []).AwsAuth!);
         return new Fit(name, lo, Bytes(lo)!.Value, overBytes);
     }
 }

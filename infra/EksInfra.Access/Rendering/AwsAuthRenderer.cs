@@ -90,13 +90,16 @@ public static class AwsAuthRenderer
         });
     }
 
-    /// <summary>The size Kubernetes holds to its 1 MiB ConfigMap limit: every data key and value, in bytes.</summary>
+    /// <summary>
+    /// What Kubernetes holds to its 1 MiB limit in this rendering (aws-auth.yaml): the bytes of every data value.
+    /// pkg/apis/core/validation ValidateConfigMap sums <c>len(value)</c> over data and binaryData; keys are not counted.
+    /// </summary>
     public static long DataBytes(AwsAuthPlan awsAuth)
     {
         long bytes = 0;
-        foreach (var (key, value) in Data(awsAuth))
+        foreach (var (_, value) in Data(awsAuth))
         {
-            bytes += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value);
+            bytes += Encoding.UTF8.GetByteCount(value);
         }
 
         return bytes;
