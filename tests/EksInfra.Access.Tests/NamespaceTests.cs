@@ -268,6 +268,27 @@ public class NamespaceTests
     }
 
     [Fact]
+    public void A_namespace_the_stack_would_create_with_the_kube_prefix_is_a_warning_where_it_is_named()
+    {
+        // Kubernetes docs, Namespaces: the kube- prefix is reserved for Kubernetes system namespaces.
+        var evaluation = Stacks.EvaluateText(Stack(Block("      kube-tools:\n        labels: { team: x }\n"), "[apps, kube-jobs]"));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.namespaces.kube-tools" && w.Message.Contains("reserves the prefix 'kube-'", StringComparison.Ordinal));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.groups.deployers.namespaces[1]" && w.Message.Contains("'kube-jobs'", StringComparison.Ordinal));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains("'apps'", StringComparison.Ordinal) && w.Message.Contains("kube-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_kube_prefixed_namespace_managed_elsewhere_or_a_system_one_gets_no_prefix_warning()
+    {
+        var evaluation = Stacks.EvaluateText(Stack(Block("      kube-jobs:\n        managedElsewhere: true\n"), "[apps, kube-jobs, kube-system]"));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains("reserves the prefix", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_quota_on_requests_without_a_default_request_warns_that_pods_would_be_refused()
     {
         var evaluation = Stacks.EvaluateText(Stack(Block("      apps:\n        quota: { requests.cpu: 4, limits.memory: 8Gi }\n")));

@@ -15,6 +15,12 @@ public static partial class KubernetesValues
 
     public static bool IsSystemNamespace(string name) => SystemNamespaces.Contains(name, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Kubernetes docs, "Namespaces": "Avoid creating namespaces with the prefix kube-, since it is reserved for
+    /// Kubernetes system namespaces." The API server accepts such a name, so it is a warning.
+    /// </summary>
+    public const string ReservedNamespacePrefix = "kube-";
+
     /// <summary>The label the API server puts on every namespace, with the namespace's name as its value.</summary>
     public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
 

@@ -15,6 +15,14 @@ public static class NamespaceValidator
         void Error(string path, string message) => bag.Error(path, message, config.LocationOf(path));
         void Warning(string path, string message) => bag.Warning(path, message, config.LocationOf(path));
 
+        foreach (var name in Planning.NamespacePlanner.OwnedNamespaces(config.Access))
+        {
+            if (name.StartsWith(KubernetesValues.ReservedNamespacePrefix, StringComparison.Ordinal))
+            {
+                Warning(PathNaming(config.Access, name), $"the stack creates the namespace '{name}', and Kubernetes reserves the prefix '{KubernetesValues.ReservedNamespacePrefix}' for its own system namespaces (a later Kubernetes or EKS add-on may claim the name); choose another name, or set managedElsewhere: true under eks-infra:access.namespaces.{name} if it exists already");
+            }
+        }
+
         foreach (var ns in config.Access.Namespaces)
         {
             if (KubernetesValues.IsSystemNamespace(ns.Name))
@@ -93,6 +101,26 @@ public static class NamespaceValidator
         }
 
         return bag.ToSortedList();
+    }
+
+    /// <summary>Where the model names a namespace it creates: its own entry, else the first group binding into it, else the access block (an access policy's scope).</summary>
+    private static string PathNaming(AccessSettings access, string name)
+    {
+        if (access.Namespaces.FirstOrDefault(n => n.Name == name) is { } declared)
+        {
+            return declared.Path;
+        }
+
+        foreach (var group in access.Groups)
+        {
+            var index = group.Namespaces.ToList().IndexOf(name);
+            if (index >= 0)
+            {
+                return $"{group.Path}.namespaces[{index}]";
+            }
+        }
+
+        return access.Path;
     }
 
     private static readonly string[] BuiltInCompute = ["cpu", "memory"];
