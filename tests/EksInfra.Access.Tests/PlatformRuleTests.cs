@@ -441,6 +441,20 @@ public class PlatformRuleTests
         Fails(Eval(Stack(access: access)), "eks-infra:access.clusterRoles.system:discovery", "is a ClusterRole every cluster has", "give yours another name");
     }
 
+    [Fact]
+    public void A_stack_defined_cluster_role_with_the_system_prefix_passes_with_a_warning()
+    {
+        var access = MapRole() + """
+                groups:
+                  deployers: { clusterRole: "system:team-reader" }
+                clusterRoles:
+                  "system:team-reader":
+                    rules:
+                      - { apiGroups: [""], resources: [pods], verbs: [get] }
+            """;
+        Warns(Eval(Stack(access: access)), "eks-infra:access.clusterRoles.system:team-reader", "starts with 'system:'", "give yours a name of your own");
+    }
+
     // --- Policy rules (Kubernetes pkg/apis/rbac/validation/validation.go, validatePolicyRule)
 
     private static string WithRule(string rule) => Stack(access: MapRole() + $$"""

@@ -46,7 +46,10 @@ public static partial class KubernetesNames
     /// </summary>
     public static readonly IReadOnlyList<string> SessionTemplates = ["{{SessionName}}", "{{SessionNameRaw}}"];
 
-    public static bool IsSystemGroup(string group) => group.StartsWith("system:", StringComparison.Ordinal);
+    public static bool IsSystemGroup(string group) => HasSystemPrefix(group);
+
+    /// <summary>The prefix Kubernetes keeps for its own users, groups and RBAC objects.</summary>
+    public static bool HasSystemPrefix(string name) => name.StartsWith("system:", StringComparison.Ordinal);
 
     /// <summary>
     /// A namespace name: a DNS-1123 label, at most 63 characters. Source: Kubernetes pkg/apis/core/validation

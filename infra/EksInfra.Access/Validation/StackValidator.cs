@@ -891,6 +891,12 @@ public static partial class StackValidator
                 {
                     Error(role.Path, $"'{role.Name}' is not a valid ClusterRole name: Kubernetes refuses '.', '..' and any name holding '/' or '%' (a path segment name)");
                 }
+                // Kubernetes docs, "Using RBAC Authorization": system:-prefixed default roles are "directly managed by the
+                // cluster control plane", which reconciles its own at every start; the API server accepts another such name.
+                else if (KubernetesNames.HasSystemPrefix(role.Name))
+                {
+                    Warning(role.Path, $"'{role.Name}' starts with 'system:', the prefix of the ClusterRoles the control plane manages (a later Kubernetes may define one of that name and reconcile it over yours); give yours a name of your own");
+                }
 
                 if (!referenced.Contains(role.Name))
                 {
