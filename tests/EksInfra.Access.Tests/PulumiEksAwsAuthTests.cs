@@ -72,4 +72,27 @@ public class PulumiEksAwsAuthTests
         Assert.Equal(Expected("seed").GetProperty("mapRoles").GetString(), PulumiEksAwsAuth.MapRoles(plan));
         Assert.Equal(Expected("seed").GetProperty("mapUsers").GetString(), PulumiEksAwsAuth.MapUsers(plan));
     }
+
+    [Fact]
+    public void Import_reads_a_live_aws_auth_as_pulumi_eks_wrote_it()
+    {
+        // What `kubectl get configmap aws-auth -o yaml` shows on a cluster this stack (through pulumi-eks) wrote.
+        var plan = PlanOf("long ARNs and names are folded");
+        var manifest = Yaml.Emit(Yaml.Map(
+            ("apiVersion", Yaml.Str("v1")),
+            ("kind", Yaml.Str("ConfigMap")),
+            ("metadata", Yaml.Map(("name", Yaml.Str("aws-auth")), ("namespace", Yaml.Str("kube-system")))),
+            ("data", Yaml.Map(("mapRoles", Yaml.Block(PulumiEksAwsAuth.MapRoles(plan))), ("mapUsers", Yaml.Block(PulumiEksAwsAuth.MapUsers(plan)))))));
+        Assert.Contains("rolearn: >-", manifest, StringComparison.Ordinal);
+
+        var imported = Import.AwsAuthImporter.Import(Encoding.UTF8.GetBytes(manifest), "aws-auth.yaml");
+        Assert.Empty(imported.Errors);
+        var access = Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
+        var roles = (YamlDotNet.RepresentationModel.YamlSequenceNode)access["mapRoles"];
+        Assert.Equal(plan.MapRoles.Select(r => r.RoleArn), roles.Children.Select(r => Reparse.Str(r, "rolearn")));
+        Assert.Equal(plan.MapRoles.Select(r => r.Username), roles.Children.Select(r => Reparse.Str(r, "username")));
+        Assert.Equal(plan.MapRoles.Select(r => string.Join(",", r.Groups)), roles.Children.Select(r => string.Join(",", Reparse.Strings(Reparse.Get(r, "groups")))));
+        var users = (YamlDotNet.RepresentationModel.YamlSequenceNode)access["mapUsers"];
+        Assert.Equal(plan.MapUsers.Select(u => u.UserArn), users.Children.Select(u => Reparse.Str(u, "userarn")));
+    }
 }
