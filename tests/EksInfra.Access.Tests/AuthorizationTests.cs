@@ -197,6 +197,19 @@ public sealed class CanTests
     }
 
     [Fact]
+    public void An_access_policy_scoped_to_a_namespace_prefix_grants_in_every_namespace_it_covers()
+    {
+        // EKS, "Associate access policies": a scope of dev-* covers every namespace whose name starts with dev-.
+        var plan = Stacks.ValidPlanOf(EditorStack("API", "[{ policy: AmazonEKSEditPolicy, namespaces: [\"jobs-*\"] }]"));
+        const string scoped = "arn:aws:iam::123456789012:role/scoped";
+        var answer = Assert.Single(Ask(plan, "delete", "pods", "jobs-nightly"), a => a.Principal == scoped);
+        Assert.Equal(["access policy AmazonEKSEditPolicy (namespaces jobs-*)"], answer.Paths);
+        Assert.DoesNotContain(scoped, Who(plan, "delete", "pods", "jobs"));
+        Assert.DoesNotContain(scoped, Who(plan, "delete", "pods", "default"));
+        Assert.DoesNotContain(scoped, Who(plan, "delete", "pods"));
+    }
+
+    [Fact]
     public void The_principal_view_lists_every_rule_of_every_path()
     {
         var dev = Stacks.ValidPlan(Stacks.Shipped("dev"));

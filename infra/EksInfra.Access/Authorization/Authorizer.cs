@@ -88,7 +88,7 @@ public sealed class Authorizer(ClusterRbac rbac)
     /// "Associate access policies with access entries": accessScope type namespace); a cluster-scoped one grants everywhere.
     /// </summary>
     private static bool PolicyApplies(PolicyAssociation policy, AccessRequest request) =>
-        policy.Scope.Type == "cluster" || (request.Namespace.Length > 0 && policy.Scope.Namespaces.Contains(request.Namespace));
+        policy.Scope.Type == "cluster" || (request.Namespace.Length > 0 && policy.Scope.Namespaces.Any(entry => KubernetesValues.ScopeCovers(entry, request.Namespace)));
 
     /// <summary>Every binding that reaches the subject, with the rules it brings: what the subject may do through RBAC.</summary>
     public IEnumerable<RbacBinding> BindingsOf(AccessSubject subject)

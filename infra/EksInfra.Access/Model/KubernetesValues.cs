@@ -31,6 +31,10 @@ public static partial class KubernetesValues
     /// </summary>
     public static bool IsNamespacePattern(string name) => name.Contains('*', StringComparison.Ordinal);
 
+    /// <summary>Whether an access policy's scope entry (a namespace, or a prefix and a trailing '*') covers <paramref name="ns"/>.</summary>
+    public static bool ScopeCovers(string scopeEntry, string ns) =>
+        scopeEntry.EndsWith('*') ? ns.StartsWith(scopeEntry.AsSpan(0, scopeEntry.Length - 1), StringComparison.Ordinal) : scopeEntry == ns;
+
     /// <summary>
     /// Parses a quantity as k8s.io/apimachinery/pkg/api/resource.ParseQuantity does (parseQuantityString, then
     /// quantitySuffixer.interpret): an optional sign, decimal digits with at most one '.' (<c>1</c>, <c>1.5</c>,
