@@ -210,6 +210,17 @@ public sealed class CanTests
     }
 
     [Fact]
+    public void A_principal_holding_a_policy_whose_rules_the_tool_lacks_is_flagged_not_reported_as_holding_nothing()
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack("API", "[{ policy: AmazonEKSArgoCDClusterPolicy }]"));
+        const string scoped = "arn:aws:iam::123456789012:role/scoped";
+        var access = ModelAccess.Of(plan);
+        Assert.Contains(access.Notes, n => n.StartsWith(scoped, StringComparison.Ordinal) && n.Contains("AmazonEKSArgoCDClusterPolicy", StringComparison.Ordinal) && n.Contains("not evaluated", StringComparison.Ordinal));
+        var rows = CanReport.Everything(access.Authorizer, access.Subjects.Single(s => s.Principal == scoped));
+        Assert.Contains(rows, r => r[0] == "access policy AmazonEKSArgoCDClusterPolicy" && r[1] == "cluster-wide" && r[3].Contains("not evaluated", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_principal_view_lists_every_rule_of_every_path()
     {
         var dev = Stacks.ValidPlan(Stacks.Shipped("dev"));

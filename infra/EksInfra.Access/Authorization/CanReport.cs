@@ -193,8 +193,15 @@ public static class CanReport
 
         foreach (var policy in subject.Policies)
         {
-            var rules = RbacData.AccessPolicies.GetValueOrDefault(policy.PolicyName) ?? [];
-            rows.AddRange(rules.Select(r => Row($"access policy {policy.PolicyName}", policy.Scope.Type == "cluster" ? "cluster-wide" : "namespaces " + string.Join(", ", policy.Scope.Namespaces), r)));
+            var scope = policy.Scope.Type == "cluster" ? "cluster-wide" : "namespaces " + string.Join(", ", policy.Scope.Namespaces);
+            if (RbacData.AccessPolicies.TryGetValue(policy.PolicyName, out var rules))
+            {
+                rows.AddRange(rules.Select(r => Row($"access policy {policy.PolicyName}", scope, r)));
+            }
+            else
+            {
+                rows.Add([$"access policy {policy.PolicyName}", scope, "", "(its rules are not in this tool's table: not evaluated)", ""]);
+            }
         }
 
         foreach (var binding in authorizer.BindingsOf(subject).OrderBy(b => b.Namespace, StringComparer.Ordinal).ThenBy(b => b.Name, StringComparer.Ordinal))

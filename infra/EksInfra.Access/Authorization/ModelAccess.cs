@@ -58,6 +58,16 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
                 ? $"{plan.NodeRole.Arn} (the node role) is not evaluated: nodes are authorized by the Node authorizer and system:nodes."
                 : $"{compute.Count} compute identities (node, Karpenter, self-managed and Fargate roles; `who` lists them) are not evaluated: nodes are authorized by the Node authorizer and system:nodes.",
         };
+        // eks-access-policies.json holds the rules of the policies for people; a principal holding another
+        // may be allowed more than the reports show, and saying "nothing" or leaving it out would be wrong.
+        foreach (var subject in subjects.OrderBy(s => s.Principal, StringComparer.Ordinal))
+        {
+            foreach (var policy in subject.Policies.Where(p => !RbacData.AccessPolicies.ContainsKey(p.PolicyName)).Select(p => p.PolicyName).Distinct(StringComparer.Ordinal))
+            {
+                notes.Add($"{subject.Principal} holds {policy}, whose rules are not in this tool's table (Authorization/eks-access-policies.json holds those of the policies for people), so what it allows is not evaluated here.");
+            }
+        }
+
         if (plan.Mode.UsesAccessEntries() && plan.Cluster.DeployerArn is null)
         {
             notes.Add("The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own.");
