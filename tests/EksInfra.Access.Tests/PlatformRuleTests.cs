@@ -455,6 +455,19 @@ public class PlatformRuleTests
         Warns(Eval(Stack(access: access)), "eks-infra:access.clusterRoles.system:team-reader", "starts with 'system:'", "give yours a name of your own");
     }
 
+    // aws-iam-authenticator pkg/server/server.go renderTemplates: a mapping's groups get their templates filled per request.
+    private static string TemplatedGroup(string group) => MapRole(groups: $"[\"{group}\"]") + $"    groups:\n      \"{group}\": {{ clusterRole: view }}";
+
+    [Theory]
+    [InlineData("team-{{AccountID}}")]
+    [InlineData("dev:{{SessionName}}")]
+    public void A_bound_group_holding_a_template_fails_in_config_map_mode(string group) =>
+        Fails(Eval(Stack(mode: "CONFIG_MAP", access: TemplatedGroup(group))), $"eks-infra:access.groups.{group}", "aws-iam-authenticator fills", "the binding would match nobody");
+
+    [Fact]
+    public void A_bound_group_holding_a_template_warns_in_the_access_entry_modes() =>
+        Warns(Eval(Stack(mode: "API_AND_CONFIG_MAP", access: TemplatedGroup("team-{{AccountID}}"))), "eks-infra:access.groups.team-{{AccountID}}", "aws-iam-authenticator fills", "for usernames only");
+
     // --- Policy rules (Kubernetes pkg/apis/rbac/validation/validation.go, validatePolicyRule)
 
     private static string WithRule(string rule) => Stack(access: MapRole() + $$"""

@@ -841,6 +841,21 @@ public static partial class StackValidator
                     Error(group.Path, GroupNameMessage(group.Name));
                 }
 
+                // aws-iam-authenticator pkg/server/server.go renderTemplates fills the templates of a mapping's groups as well
+                // as its username, per request; the binding this stack makes names the group as written.
+                if (KubernetesNames.UsernameTemplates.FirstOrDefault(t => group.Name.Contains(t, StringComparison.Ordinal)) is { } template)
+                {
+                    var problem = $"'{group.Name}' holds the template {template}, which aws-iam-authenticator fills in an aws-auth group on every request (so members arrive in a group named with the value, never in '{group.Name}'), while this stack binds the name as written";
+                    if (mode == AuthenticationMode.ConfigMap)
+                    {
+                        Error(group.Path, $"{problem}: the binding would match nobody; name the group without a template");
+                    }
+                    else
+                    {
+                        Warning(group.Path, $"{problem}; EKS documents templates in access entries for usernames only, so check that a group so named is what its members get, or name it without a template");
+                    }
+                }
+
                 if (access.ExternalGroupNames.Contains(group.Name))
                 {
                     Error(group.Path, $"'{group.Name}' is also listed in {access.Path}.externalGroups, whose bindings another tool manages; keep it in one of the two");
