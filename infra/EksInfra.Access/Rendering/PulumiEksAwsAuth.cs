@@ -92,7 +92,7 @@ public static partial class PulumiEksAwsAuth
             bytes += WriteMapping("userarn", users[i].UserArn, users[i].Username, users[i].Groups, text);
         }
 
-        return awsAuth.MapUsers.Count > 0 ? bytes : Append(text, "[]\n");
+        return users.Count > 0 ? bytes : Append(text, "[]\n");
     }
 
     /// <summary>One item of the top-level list: its three keys at level 1, their values at level 2, the groups at level 3.</summary>
@@ -161,7 +161,8 @@ public static partial class PulumiEksAwsAuth
             return false;
         }
 
-        return value.Length > 5 || (Array.IndexOf(DeprecatedBooleans, value) < 0 && value is not ("null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE"));
+        // Past five characters no keyword fits, and a letter-first string resolves as nothing but a keyword.
+        return value.Length > 5 || (Array.IndexOf(DeprecatedBooleans, value) < 0 && !IsKeyword(value));
     }
 
     private enum Style
@@ -241,11 +242,15 @@ public static partial class PulumiEksAwsAuth
 
     /// <summary>js-yaml's default schema's implicit types (null, bool, int, float, timestamp, merge), as its dumper tests a plain string.</summary>
     private static bool ResolvesAsAnotherType(string value) =>
-        value is "~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE" or "<<"
+        IsKeyword(value)
         || IsYamlInteger(value)
         || (YamlFloat().IsMatch(value) && (IsFinite(value) || YamlFloatSpecial().IsMatch(value)))
         || YamlDate().IsMatch(value)
         || YamlTimestamp().IsMatch(value);
+
+    /// <summary>js-yaml's null, bool and merge types: the words they resolve.</summary>
+    private static bool IsKeyword(string value) =>
+        value is "~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE" or "<<";
 
     /// <summary>js-yaml's <c>resolveYamlInteger</c>: decimal, or 0b, 0x, 0o with a sign allowed; no '_'.</summary>
     private static bool IsYamlInteger(string value)

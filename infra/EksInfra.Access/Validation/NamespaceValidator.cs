@@ -113,10 +113,12 @@ public static class NamespaceValidator
 
         foreach (var group in access.Groups)
         {
-            var index = group.Namespaces.ToList().IndexOf(name);
-            if (index >= 0)
+            for (var i = 0; i < group.Namespaces.Count; i++)
             {
-                return $"{group.Path}.namespaces[{index}]";
+                if (group.Namespaces[i] == name)
+                {
+                    return $"{group.Path}.namespaces[{i}]";
+                }
             }
         }
 
