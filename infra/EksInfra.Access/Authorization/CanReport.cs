@@ -193,7 +193,7 @@ public static class CanReport
 
         foreach (var policy in subject.Policies)
         {
-            var scope = policy.Scope.Type == "cluster" ? "cluster-wide" : "namespaces " + string.Join(", ", policy.Scope.Namespaces);
+            var scope = policy.Scope.ToString();
             if (RbacData.AccessPolicies.TryGetValue(policy.PolicyName, out var rules))
             {
                 rows.AddRange(rules.Select(r => Row($"access policy {policy.PolicyName}", scope, r)));
@@ -206,7 +206,7 @@ public static class CanReport
 
         foreach (var binding in authorizer.BindingsOf(subject).OrderBy(b => b.Namespace, StringComparer.Ordinal).ThenBy(b => b.Name, StringComparer.Ordinal))
         {
-            var scope = binding.IsClusterRoleBinding ? "cluster-wide" : $"namespace {binding.Namespace}";
+            var scope = binding.IsClusterRoleBinding ? Grant.ClusterWide : $"namespace {binding.Namespace}";
             var rules = authorizer.Rbac.RulesOf(binding);
             if (rules.Count == 0)
             {
@@ -223,7 +223,7 @@ public static class CanReport
     {
         if (rule.NonResourceUrls.Count > 0)
         {
-            return [via, scope == "cluster-wide" ? scope : $"{scope} (non-resource URLs apply only cluster-wide: nothing)", "", "URLs " + string.Join(",", rule.NonResourceUrls), string.Join(",", rule.Verbs)];
+            return [via, scope == Grant.ClusterWide ? scope : $"{scope} (non-resource URLs apply only cluster-wide: nothing)", "", "URLs " + string.Join(",", rule.NonResourceUrls), string.Join(",", rule.Verbs)];
         }
 
         var resources = string.Join(",", rule.Resources) + (rule.ResourceNames.Count > 0 ? $" named {string.Join(",", rule.ResourceNames)}" : "");

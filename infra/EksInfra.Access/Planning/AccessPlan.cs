@@ -280,7 +280,7 @@ public sealed record AccessScopePlan(string Type, IReadOnlyList<string> Namespac
 {
     public static readonly AccessScopePlan Cluster = new("cluster", []);
 
-    public override string ToString() => Type == "cluster" ? "cluster-wide" : "namespaces " + string.Join(", ", Namespaces);
+    public override string ToString() => Grant.ScopeText(Namespaces);
 }
 
 public sealed record RbacPlan(
@@ -335,6 +335,12 @@ public enum GrantVia
 public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClusterAdmin)
 {
     public const string NamespacesScopePrefix = "namespaces ";
+
+    public const string ClusterWide = "cluster-wide";
+
+    /// <summary>How a scope reads in grants and reports: cluster-wide when no namespace is given, else the namespaces as listed (the planner sorts them).</summary>
+    public static string ScopeText(IReadOnlyList<string> namespaces) =>
+        namespaces.Count == 0 ? ClusterWide : NamespacesScopePrefix + string.Join(", ", namespaces);
 
     /// <summary>The namespaces a namespaced grant holds in (sorted, as the scope lists them); empty when cluster-wide.</summary>
     public IReadOnlyList<string> Namespaces =>

@@ -294,7 +294,7 @@ public static class AccessPlanner
         // What each group grants is the same for every member: one Grant per group, shared.
         var rbacGrants = config.Access.Groups.ToDictionary(
             g => g.Name,
-            g => new Grant(GrantVia.Rbac, g.ClusterRole, g.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(g.Namespaces)), g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0),
+            g => new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), g.ClusterRole == "cluster-admin" && g.Namespaces.Count == 0),
             Ordinal);
         var grants = new List<PrincipalAccess>(compute.Count + identities.Count);
         foreach (var identity in compute)
@@ -317,11 +317,11 @@ public static class AccessPlanner
                 var group = sortedGroups[g];
                 if (group == KubernetesNames.SystemMasters)
                 {
-                    permissions.Add(new Grant(GrantVia.SystemMasters, group, "cluster-wide", true));
+                    permissions.Add(new Grant(GrantVia.SystemMasters, group, Grant.ClusterWide, true));
                 }
                 else if (KubernetesNames.IsSystemGroup(group))
                 {
-                    permissions.Add(new Grant(GrantVia.SystemGroup, group, "cluster-wide", false));
+                    permissions.Add(new Grant(GrantVia.SystemGroup, group, Grant.ClusterWide, false));
                 }
                 else if (rbacGrants.TryGetValue(group, out var grant))
                 {
@@ -337,7 +337,7 @@ public static class AccessPlanner
             for (var k = 0; k < orderedPolicies.Count; k++)
             {
                 var p = orderedPolicies[k];
-                permissions.Add(new Grant(GrantVia.AccessPolicy, p.Policy, p.Namespaces.Count == 0 ? "cluster-wide" : "namespaces " + string.Join(", ", Sorted(p.Namespaces)), EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0));
+                permissions.Add(new Grant(GrantVia.AccessPolicy, p.Policy, Grant.ScopeText(Sorted(p.Namespaces)), EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0));
             }
 
             IReadOnlyList<Grant>? granted = null;

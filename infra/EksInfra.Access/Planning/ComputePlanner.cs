@@ -140,9 +140,9 @@ public static class ComputePlanner
         ArgumentNullException.ThrowIfNull(identity);
         var grant = identity.Kind switch
         {
-            ComputeKind.Fargate => new Grant(GrantVia.FargateBootstrap, "system:node-proxier", "cluster-wide", false),
-            ComputeKind.SelfManagedWindows => new Grant(GrantVia.NodeBootstrap, KubernetesNames.KubeProxyWindows, "cluster-wide", false),
-            _ => new Grant(GrantVia.NodeBootstrap, "system:nodes", "cluster-wide", false),
+            ComputeKind.Fargate => new Grant(GrantVia.FargateBootstrap, "system:node-proxier", Grant.ClusterWide, false),
+            ComputeKind.SelfManagedWindows => new Grant(GrantVia.NodeBootstrap, KubernetesNames.KubeProxyWindows, Grant.ClusterWide, false),
+            _ => new Grant(GrantVia.NodeBootstrap, "system:nodes", Grant.ClusterWide, false),
         };
         return new PrincipalAccess(identity.RoleArn, identity.Describe(), identity.Username, identity.Groups, [grant]);
     }
