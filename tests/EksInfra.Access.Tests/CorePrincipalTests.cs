@@ -1,4 +1,5 @@
 using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
 
 namespace EksInfra.Access.Tests;
 
@@ -109,5 +110,40 @@ public class CorePrincipalTests
             Assert.Equal("eks:DescribeCluster", describe.GetProperty("Action").GetString());
             Assert.Equal("arn:aws:eks:us-west-2:123456789012:cluster/my-cluster", describe.GetProperty("Resource").GetString());
         }
+    }
+
+    [Fact]
+    public void Roles_of_one_name_in_other_accounts_each_get_their_own_access_entry_and_the_cluster_accounts_keeps_its_key()
+    {
+        var yaml = Stack(
+            Mapping("arn:aws:iam::123456789012:role/deploy", "deploy-here")
+            + "\n" + Mapping("arn:aws:iam::210987654321:role/deploy", "deploy-there")
+            + "\n" + Mapping("arn:aws:iam::333333333333:role/ci/Deploy", "deploy-ci"))
+            .Replace("authenticationMode: CONFIG_MAP", "authenticationMode: API", StringComparison.Ordinal)
+            + """
+
+                mapUsers:
+                  - userarn: arn:aws:iam::210987654321:user/deploy
+                    username: deploy-user
+                    groups: [readers]
+            """;
+        var plan = Stacks.ValidPlanOf(yaml);
+
+        // pulumi-eks keys the cluster's access entries by this key: a shared key would leave one principal without an entry.
+        var entries = plan.AccessEntries.ToDictionary(e => e.PrincipalArn, e => e.Key, StringComparer.Ordinal);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["arn:aws:iam::123456789012:role/deploy"] = "role-deploy",
+                ["arn:aws:iam::123456789012:role/eks-admin-role"] = "role-eks-admin-role",
+                ["arn:aws:iam::210987654321:role/deploy"] = "role-210987654321-deploy",
+                ["arn:aws:iam::333333333333:role/ci/Deploy"] = "role-333333333333-deploy",
+                ["arn:aws:iam::210987654321:user/deploy"] = "user-deploy",
+            },
+            entries);
+        Assert.Equal(plan.AccessEntries.Select(e => e.Key).Order(StringComparer.Ordinal), plan.AccessEntries.Select(e => e.Key));
+        var rendered = Reparse.Json(Stacks.Render(plan)[StackRenderer.AccessEntriesFile]).GetProperty("accessEntries").EnumerateArray()
+            .Select(e => e.GetProperty("principalArn").GetString()!);
+        Assert.Equal(entries.Keys.Order(StringComparer.Ordinal), rendered.Order(StringComparer.Ordinal));
     }
 }

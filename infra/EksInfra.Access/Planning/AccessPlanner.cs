@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EksInfra.Access.Model;
 
 namespace EksInfra.Access.Planning;
@@ -186,11 +187,14 @@ public static class AccessPlanner
         return new AwsAuthPlan(mapRoles, mapUsers, Sorted(config.Access.MapAccounts.Select(a => a.AccountId)));
     }
 
-    /// <summary>The key of a principal's access entry: a pure function of the principal (IAM names are unique case-insensitively).</summary>
+    private const int KeyKindLength = 5;
+
+    /// <summary>The key of a principal's access entry: its kind and name (IAM names are unique case-insensitively within an account; <see cref="WithUniqueKeys"/> handles two accounts).</summary>
     public static string AccessEntryKey(IamArn arn)
     {
         ArgumentNullException.ThrowIfNull(arn);
         var kind = arn.Kind == PrincipalKind.Role ? "role-" : "user-";
+        Debug.Assert(kind.Length == KeyKindLength);
         return string.Create(kind.Length + arn.Name.Length, (kind, arn.Name), static (key, parts) =>
         {
             parts.kind.CopyTo(key);
@@ -229,7 +233,53 @@ public static class AccessPlanner
                 policies is null ? [] : OrderedByOrdinal(policies, p => p.Key)));
         }
 
-        return OrderedByOrdinal(entries, e => e.Key);
+        return OrderedByOrdinal(WithUniqueKeys(entries, cluster.AccountId), e => e.Key);
+    }
+
+    /// <summary>
+    /// A key names its principal without the account, which keeps keys short and every key of a stack the same when
+    /// principals are added; but pulumi-eks keys a cluster's access entries by it, so two principals of one name in
+    /// different accounts (a <c>deploy</c> role in two accounts) would share one and one of them would get no entry.
+    /// Only then, the principals outside the cluster's account get their account in the key: a key already deployed
+    /// changes only where it named two principals, and so could not have been deployed as meant.
+    /// </summary>
+    private static List<AccessEntryPlan> WithUniqueKeys(List<AccessEntryPlan> entries, string clusterAccount)
+    {
+        var seen = new HashSet<string>(entries.Count, Ordinal);
+        HashSet<string>? shared = null;
+        foreach (var entry in entries)
+        {
+            if (!seen.Add(entry.Key))
+            {
+                (shared ??= new(Ordinal)).Add(entry.Key);
+            }
+        }
+
+        if (shared is null)
+        {
+            return entries;
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var account = Arns.AccountOf(entry.PrincipalArn);
+            if (shared.Contains(entry.Key) && account != clusterAccount)
+            {
+                entries[i] = entry with { Key = entry.Key.Insert(KeyKindLength, account + "-") };
+            }
+        }
+
+        seen.Clear();
+        foreach (var entry in entries)
+        {
+            if (!seen.Add(entry.Key))
+            {
+                throw new InvalidOperationException($"two access entries of the plan share the key '{entry.Key}' (one of them {entry.PrincipalArn}); rename one of the IAM principals or report this as a bug");
+            }
+        }
+
+        return entries;
     }
 
     private static bool HasSystemGroup(IReadOnlyList<string> groups)
