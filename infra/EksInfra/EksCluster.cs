@@ -30,7 +30,7 @@ internal sealed class EksCluster : ComponentResource
             Parent = this,
             // Not `Protect`: on a component it reaches every child pulumi-eks creates, access entries
             // included, and then removing a principal fails. Only the AWS cluster itself is protected.
-            ResourceTransforms = cluster.Protect ? [Protection.ProtectEksCluster] : [],
+            ResourceTransforms = cluster.Protect ? [AccessReplacement.DeleteFirst, Protection.ProtectEksCluster] : [AccessReplacement.DeleteFirst],
             // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
             DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
         };
@@ -296,6 +296,38 @@ internal static class Protection
         }
 
         args.Options.Protect = true;
+        return Task.FromResult<ResourceTransformResult?>(new ResourceTransformResult(args.Args, args.Options));
+    };
+}
+
+/// <summary>
+/// Replacement order for the access entries and policy associations pulumi-eks v4.3.0 creates under the component
+/// (<c>createAccessEntries</c> in nodejs/eks/cluster/authenticationMode.ts, which sets no replacement option). Every input
+/// of both is ForceNew in terraform-provider-aws (access_entry.go: principal_arn, type; access_policy_association.go:
+/// access_scope), and Pulumi's default replacement creates the new resource before deleting the old one:
+/// <list type="bullet">
+/// <item>a policy association's new scope is written by AssociateAccessPolicy, which EKS applies to the principal's one
+/// association with that policy (EKS User Guide, "Associate access policies with access entries": run it again with the
+/// new scope), and then the old resource's delete, DisassociateAccessPolicy for the same principal and policy, removes it:
+/// the principal ends the apply without the policy;</item>
+/// <item>an access entry's new type is a second entry for the same principal, which EKS refuses (ResourceInUseException,
+/// HTTP 409), so the apply stops.</item>
+/// </list>
+/// Deleting first leaves the principal without that access for the seconds between the two calls, and ends as planned.
+/// </summary>
+internal static class AccessReplacement
+{
+    public const string AccessEntryType = "aws:eks/accessEntry:AccessEntry";
+    public const string AccessPolicyAssociationType = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation";
+
+    public static readonly ResourceTransform DeleteFirst = (args, _) =>
+    {
+        if (args.Type is not (AccessEntryType or AccessPolicyAssociationType) || args.Options is not CustomResourceOptions options)
+        {
+            return Task.FromResult<ResourceTransformResult?>(null);
+        }
+
+        options.DeleteBeforeReplace = true;
         return Task.FromResult<ResourceTransformResult?>(new ResourceTransformResult(args.Args, args.Options));
     };
 }

@@ -82,11 +82,11 @@ public sealed class ApplyReadinessTests
         Assert.NotEqual(true, eks.ClusterOptions.Protect);
         Assert.NotEqual(true, (bool?)ProtectField.GetValue(cluster));
         Assert.True(Assert.IsType<bool>(run.Inputs("eks:index:Cluster", "prod-cluster-eks")["deletionProtection"]));
-        var transform = Assert.Single(eks.ClusterOptions.ResourceTransforms);
-        Assert.True(await ProtectsAsync(transform, "aws:eks/cluster:Cluster"));
+        var transforms = eks.ClusterOptions.ResourceTransforms;
+        Assert.True(await ProtectsAsync(transforms, "aws:eks/cluster:Cluster"));
         foreach (var child in new[] { "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "kubernetes:core/v1:ConfigMap", "aws:ec2/securityGroup:SecurityGroup" })
         {
-            Assert.False(await ProtectsAsync(transform, child), $"{child} must stay changeable");
+            Assert.False(await ProtectsAsync(transforms, child), $"{child} must stay changeable");
         }
 
         var roles = run.Resources.OfType<Pulumi.Aws.Iam.Role>().GroupBy(r => r.GetResourceName(), StringComparer.Ordinal).Select(g => g.First()).ToList();
@@ -100,7 +100,7 @@ public sealed class ApplyReadinessTests
         var run = await PulumiHarness.RunShippedAsync("dev");
         var eks = Assert.Single(run.Resources.OfType<EksCluster>());
 
-        Assert.Empty(eks.ClusterOptions.ResourceTransforms);
+        Assert.False(await ProtectsAsync(eks.ClusterOptions.ResourceTransforms, "aws:eks/cluster:Cluster"));
         Assert.False(run.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("deletionProtection"));
         Assert.DoesNotContain(run.Resources, r => (bool?)ProtectField.GetValue(r) == true);
     }
@@ -129,7 +129,7 @@ public sealed class ApplyReadinessTests
         Assert.Equal(removedArn, Str(Map(entriesBefore[Assert.Single(removedKeys)])["principalArn"]));
         var eks = Assert.Single(after.Resources.OfType<EksCluster>());
         Assert.NotEqual(true, eks.ClusterOptions.Protect);
-        Assert.False(await ProtectsAsync(Assert.Single(eks.ClusterOptions.ResourceTransforms), "aws:eks/accessEntry:AccessEntry"));
+        Assert.False(await ProtectsAsync(eks.ClusterOptions.ResourceTransforms, "aws:eks/accessEntry:AccessEntry"));
     }
 
     [Fact]
@@ -215,10 +215,43 @@ public sealed class ApplyReadinessTests
         Assert.NotEmpty(run.Mocks.Registrations);
     }
 
-    private static async Task<bool> ProtectsAsync(ResourceTransform transform, string type)
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public async Task Access_entries_and_policy_associations_are_deleted_before_they_are_replaced_and_nothing_else_is(string stack)
+    {
+        var run = await PulumiHarness.RunShippedAsync(stack);
+        var transforms = Assert.Single(run.Resources.OfType<EksCluster>()).ClusterOptions.ResourceTransforms;
+
+        // A replaced association's delete would remove the new scope's association; a replaced entry's create gets HTTP 409.
+        foreach (var child in new[] { "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" })
+        {
+            Assert.True((await TransformedAsync(transforms, child)).DeleteBeforeReplace, $"{child} must be deleted before it is replaced");
+        }
+
+        foreach (var child in new[] { "aws:eks/cluster:Cluster", "kubernetes:core/v1:ConfigMap", "aws:ec2/securityGroup:SecurityGroup", "aws:iam/role:Role" })
+        {
+            Assert.NotEqual(true, (await TransformedAsync(transforms, child)).DeleteBeforeReplace);
+        }
+    }
+
+    private static async Task<bool> ProtectsAsync(IEnumerable<ResourceTransform> transforms, string type) =>
+        (await TransformedAsync(transforms, type)).Protect == true;
+
+    /// <summary>The options a child of <paramref name="type"/> ends with after every transform, in order, as the engine applies them.</summary>
+    private static async Task<CustomResourceOptions> TransformedAsync(IEnumerable<ResourceTransform> transforms, string type)
     {
         var options = new CustomResourceOptions();
-        var result = await transform(new ResourceTransformArgs("child", type, custom: true, ImmutableDictionary<string, object?>.Empty, options));
-        return result is { } r && r.Options.Protect == true;
+        var args = ImmutableDictionary<string, object?>.Empty;
+        foreach (var transform in transforms)
+        {
+            if (await transform(new ResourceTransformArgs("child", type, custom: true, args, options)) is { } result)
+            {
+                options = Assert.IsType<CustomResourceOptions>(result.Options);
+                args = result.Args;
+            }
+        }
+
+        return options;
     }
 }

@@ -68,14 +68,15 @@ internal static class ComputeDiff
             }
         }
 
-        // EKS cannot change an access entry's type; Pulumi would create the new entry before deleting the old one (HTTP 409).
+        // EKS cannot change an access entry's type, so Pulumi replaces the entry; the program has it deleted first (created
+        // first, the new one would be refused with HTTP 409), and the role's nodes cannot authenticate in between.
         var entriesNow = after.AccessEntries.ToDictionary(e => e.PrincipalArn, Arn);
         foreach (var was in before.AccessEntries)
         {
             if (entriesNow.TryGetValue(was.PrincipalArn, out var now) && was.Type != now.Type)
             {
                 findings.Add(new(FindingLevel.Error, was.PrincipalArn, $"the access entry's type changes: {was.Type} → {now.Type}",
-                    "EKS cannot change an access entry's type: the entry would be re-created, and the new one is refused while the old one exists (HTTP 409), leaving the principal mapped the old way. Keep its kind, or remove the entry in one change and add it back in the next."));
+                    "EKS cannot change an access entry's type: `pulumi up` deletes the entry and creates it again, and nodes or pods running with the role cannot authenticate in between (if the entry were created first, EKS would refuse it with HTTP 409). Keep its kind, or move what runs with the role off it, then remove the entry in one change and add it back in the next."));
             }
         }
     }
