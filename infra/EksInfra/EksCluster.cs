@@ -98,6 +98,11 @@ internal sealed class EksCluster : ComponentResource
             args.DiskSize = disk;
         }
 
+        if (group.SubnetIds.Count > 0)
+        {
+            args.SubnetIds = group.SubnetIds.ToList();
+        }
+
         if (group.Labels.Count > 0)
         {
             args.Labels = group.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);

@@ -49,12 +49,42 @@ public sealed class ComputeStackTests
               - { name: eks-admin-role, username: eks-admin, groups: [system:masters] }
         """;
 
-    private static Task<StackRun> RunAsync(string mode)
+    private static Task<StackRun> RunAsync(string mode, Func<string, string>? edit = null)
     {
-        var text = Stack(mode);
+        var text = (edit ?? (t => t))(Stack(mode));
         var source = StackFileReader.ReadValues("compute", "Pulumi.compute.yaml", Encoding.UTF8.GetBytes(text));
         var raw = source.Values.ToDictionary(v => v.Key, v => (string?)StackFiles.ToPulumiText(v.Value), StringComparer.Ordinal);
         return PulumiHarness.RunAsync("compute", raw);
+    }
+
+    [Fact]
+    public async Task Node_groups_run_in_the_private_subnets_even_where_the_cluster_also_has_public_ones()
+    {
+        // Left to pulumi-eks, a node group takes the cluster's public and private subnets alike.
+        var run = await RunAsync("API", t => t.Replace(
+            "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]",
+            "privateSubnetIds: [subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001]\n    publicSubnetIds: [subnet-0a1b2c3d4e5f60009, subnet-0a1b2c3d4e5f60008]",
+            StringComparison.Ordinal));
+
+        Assert.Equal(["subnet-0a1b2c3d4e5f60008", "subnet-0a1b2c3d4e5f60009"], Strings(run.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicSubnetIds"));
+        foreach (var group in run.OfType(NodeGroupType))
+        {
+            Assert.Equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], Strings(group.Inputs, "subnetIds"));
+        }
+
+        Assert.Equal(2, run.OfType(NodeGroupType).Count);
+    }
+
+    [Fact]
+    public async Task Node_groups_without_private_subnets_leave_the_choice_to_pulumi_eks()
+    {
+        var run = await RunAsync("API", t => t
+            .Replace("    vpcId: vpc-0a1b2c3d4e5f60718\n", "", StringComparison.Ordinal)
+            .Replace("    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n", "", StringComparison.Ordinal)
+            .Replace("selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]", "selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]\n        subnetIds: [subnet-0a1b2c3d4e5f60003]", StringComparison.Ordinal));
+
+        Assert.All(run.OfType(NodeGroupType), g => Assert.False(g.Inputs.ContainsKey("subnetIds")));
+        Assert.Equal(2, run.OfType(NodeGroupType).Count);
     }
 
     [Theory]

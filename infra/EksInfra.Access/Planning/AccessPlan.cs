@@ -110,6 +110,13 @@ public sealed record NodeGroupPlan(
 
     public int? DiskSize { get; init; }
 
+    /// <summary>
+    /// The subnets the group's nodes run in: the cluster's private subnets where the stack names any; empty leaves
+    /// pulumi-eks's choice, which for a cluster with both kinds is every public and private subnet (v4.3.0
+    /// nodes/nodegroup.ts takes the cluster's <c>subnetIds</c>, public first), so its nodes would land in the public subnets too.
+    /// </summary>
+    public IReadOnlyList<string> SubnetIds { get; init; } = [];
+
     /// <summary>Kubernetes labels, in key order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
 

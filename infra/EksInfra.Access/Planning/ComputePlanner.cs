@@ -41,6 +41,7 @@ public static class ComputePlanner
                     CapacityType = g.CapacityType,
                     AmiType = g.AmiType,
                     DiskSize = g.DiskSize,
+                    SubnetIds = cluster.Network.PrivateSubnetIds,
                     Labels = [.. g.Labels.OrderBy(l => l.Key, Ordinal)],
                     Taints = [.. g.Taints
                         .Select(t => new TaintPlan(t.Key, t.Value, TaintEffects.GetValueOrDefault(t.Effect, t.Effect)))
