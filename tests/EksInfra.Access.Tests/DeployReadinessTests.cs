@@ -88,10 +88,10 @@ public class DeployReadinessTests
     }
 
     [Theory]
-    [InlineData("203.0.113.0/24", null)]
+    [InlineData("52.12.34.0/24", null)]
     [InlineData("0.0.0.0/0", null)]
-    [InlineData("198.51.100.7/32", null)]
-    [InlineData("203.0.113.1/24", "write the network address 203.0.113.0/24")]
+    [InlineData("54.240.197.7/32", null)]
+    [InlineData("52.12.34.1/24", "write the network address 52.12.34.0/24")]
     [InlineData("256.0.0.0/8", "the octet 256")]
     [InlineData("10.0.0.0/33", "/33")]
     [InlineData("2001:db8::/32", "not an IPv4 CIDR block")]
@@ -112,17 +112,60 @@ public class DeployReadinessTests
         }
     }
 
+    // EKS refuses a block inside a reserved one ("The block cannot include reserved addresses", EKS User Guide); a block
+    // that merely holds reserved ones, as 0.0.0.0/0 (EKS's default) and the public ranges beside them, is taken.
+    [Theory]
+    [InlineData("10.0.0.0/8", "10.0.0.0/8, a private-use block (RFC 1918)")]
+    [InlineData("10.1.0.96/27", "10.0.0.0/8, a private-use block")]
+    [InlineData("172.31.0.0/16", "172.16.0.0/12, a private-use block")]
+    [InlineData("192.168.1.0/24", "192.168.0.0/16, a private-use block")]
+    [InlineData("127.0.0.1/32", "127.0.0.0/8, the loopback block")]
+    [InlineData("169.254.169.254/32", "169.254.0.0/16, the link-local block")]
+    [InlineData("100.64.0.0/10", "100.64.0.0/10, the carrier-grade NAT")]
+    [InlineData("203.0.113.0/24", "203.0.113.0/24, the documentation block TEST-NET-3")]
+    [InlineData("198.51.100.10/32", "198.51.100.0/24, the documentation block TEST-NET-2")]
+    [InlineData("192.0.2.5/32", "192.0.2.0/24, the documentation block TEST-NET-1")]
+    [InlineData("198.19.0.0/16", "198.18.0.0/15, the benchmarking block")]
+    [InlineData("0.0.0.0/8", "0.0.0.0/8, \"this network\"")]
+    [InlineData("239.1.2.0/24", "224.0.0.0/4, the multicast block")]
+    [InlineData("255.255.255.255/32", "240.0.0.0/4, the reserved former class E")]
+    [InlineData("0.0.0.0/0", null)]
+    [InlineData("0.0.0.0/1", null)]
+    [InlineData("192.0.0.0/8", null)]
+    [InlineData("11.0.0.0/8", null)]
+    [InlineData("172.32.0.0/16", null)]
+    [InlineData("100.128.0.0/10", null)]
+    [InlineData("198.20.0.0/16", null)]
+    [InlineData("223.255.255.0/24", null)]
+    public void Public_access_cidrs_inside_a_reserved_block_are_refused_with_the_block_named(string cidr, string? reserved)
+    {
+        var evaluation = Stacks.EvaluateText(Stack($"    endpointPrivateAccess: true\n    publicAccessCidrs: [\"52.12.34.0/24\", \"{cidr}\"]\n"));
+
+        if (reserved is null)
+        {
+            Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        }
+        else
+        {
+            var error = Assert.Single(evaluation.Errors);
+            Assert.Equal("eks-infra:cluster.publicAccessCidrs[1]", error.Path);
+            Assert.Contains($"'{cidr}' lies inside {reserved}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("EKS refuses reserved addresses", error.Message, StringComparison.Ordinal);
+            Assert.Contains("as a.b.c.d/32", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Public_access_cidrs_need_public_access_and_at_most_40_blocks()
     {
-        var off = Stacks.EvaluateText(Stack("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n    publicAccessCidrs: [\"203.0.113.0/24\"]\n"));
+        var off = Stacks.EvaluateText(Stack("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n    publicAccessCidrs: [\"52.12.34.0/24\"]\n"));
         Assert.Contains(off.Errors, e => e.Path == "eks-infra:cluster.publicAccessCidrs" && e.Message.Contains("nothing for publicAccessCidrs to restrict", StringComparison.Ordinal));
 
-        string Blocks(int n) => string.Join(", ", Enumerable.Range(0, n).Select(i => $"\"10.{i}.0.0/16\""));
+        string Blocks(int n) => string.Join(", ", Enumerable.Range(0, n).Select(i => $"\"52.{i}.0.0/16\""));
         Assert.True(Stacks.EvaluateText(Stack($"    endpointPrivateAccess: true\n    publicAccessCidrs: [{Blocks(40)}]\n")).IsValid);
         Assert.Contains(Stacks.EvaluateText(Stack($"    endpointPrivateAccess: true\n    publicAccessCidrs: [{Blocks(41)}]\n")).Errors, e => e.Path == "eks-infra:cluster.publicAccessCidrs" && e.Message.Contains("at most 40", StringComparison.Ordinal));
 
-        var noPrivate = Stacks.EvaluateText(Stack("    publicAccessCidrs: [\"203.0.113.0/24\"]\n"));
+        var noPrivate = Stacks.EvaluateText(Stack("    publicAccessCidrs: [\"52.12.34.0/24\"]\n"));
         Assert.Contains(noPrivate.Warnings, w => w.Path == "eks-infra:cluster.publicAccessCidrs" && w.Message.Contains("NAT", StringComparison.Ordinal));
     }
 

@@ -137,12 +137,12 @@ public sealed class ApplyReadinessTests
     {
         var raw = StackFiles.RawValues("dev");
         var cluster = JsonNode.Parse(raw["eks-infra:cluster"]!)!.AsObject();
-        cluster["publicAccessCidrs"] = new JsonArray("203.0.113.0/24", "198.51.100.0/24");
+        cluster["publicAccessCidrs"] = new JsonArray("54.240.197.0/24", "52.12.34.0/24");
         raw["eks-infra:cluster"] = cluster.ToJsonString();
 
         var run = await PulumiHarness.RunAsync("dev", raw);
 
-        Assert.Equal(["198.51.100.0/24", "203.0.113.0/24"], Strings(run.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicAccessCidrs"));
+        Assert.Equal(["52.12.34.0/24", "54.240.197.0/24"], Strings(run.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicAccessCidrs"));
         var shipped = await PulumiHarness.RunShippedAsync("dev");
         Assert.False(shipped.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("publicAccessCidrs"));
     }

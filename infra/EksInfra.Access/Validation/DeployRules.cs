@@ -70,9 +70,13 @@ public static partial class DeployRules
         for (var i = 0; i < cidrs.Count; i++)
         {
             var item = $"{path}[{i}]";
-            if (Ipv4CidrProblem(cidrs[i]) is { } problem)
+            if (ParseIpv4Cidr(cidrs[i], out var network, out var prefix) is { } problem)
             {
                 error(item, $"'{cidrs[i]}' {problem}");
+            }
+            else if (ReservedBlockHolding(network, prefix) is { } reserved)
+            {
+                error(item, $"'{cidrs[i]}' lies inside {reserved.Block}, {reserved.Purpose}: EKS refuses reserved addresses in publicAccessCidrs (\"The following CIDRs are not allowed in publicAccessCidrs\") and the update fails; the public endpoint sees the public address a caller leaves from, so list that (your NAT gateway's Elastic IP, your office's egress address) as a.b.c.d/32, and reach the API from inside the VPC with endpointPrivateAccess: true");
             }
             else if (!seen.TryAdd(cidrs[i], i))
             {
@@ -92,13 +96,71 @@ public static partial class DeployRules
     /// publicAccessCidrs takes IPv4 blocks only (CreateCluster, VpcConfigRequest); the network form is this tool's
     /// rule, so that the block a reviewer reads is the block that applies.
     /// </summary>
-    public static string? Ipv4CidrProblem(string text)
+    public static string? Ipv4CidrProblem(string text) => ParseIpv4Cidr(text, out _, out _);
+
+    /// <summary>
+    /// The reserved block that holds the whole of <paramref name="network"/>/<paramref name="prefix"/>, or null.
+    /// Only a block inside (or equal to) a reserved one counts: 0.0.0.0/0, EKS's own default, holds reserved blocks
+    /// but is not inside one, and EKS takes it.
+    /// </summary>
+    private static ReservedBlock? ReservedBlockHolding(uint network, int prefix)
+    {
+        foreach (var reserved in ReservedBlocks)
+        {
+            if (prefix >= reserved.Prefix && (network & Mask(reserved.Prefix)) == reserved.Network)
+            {
+                return reserved;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record ReservedBlock(string Block, string Purpose, uint Network, int Prefix);
+
+    /// <summary>
+    /// The addresses EKS means by "The block cannot include reserved addresses" (EKS User Guide, "Configure network
+    /// access to cluster API server endpoint", which links Wikipedia's "Reserved IP addresses"): that page's IPv4
+    /// table, the IANA IPv4 Special-Purpose Address Registry (RFC 6890) with multicast. EKS's refusal is seen for
+    /// private (10.1.0.96/27) and documentation (203.0.113.0/24, 198.51.100.10/32) blocks in public error reports.
+    /// 233.252.0.0/24 (inside 224.0.0.0/4) and 255.255.255.255/32 (inside 240.0.0.0/4) need no row of their own.
+    /// </summary>
+    private static readonly ReservedBlock[] ReservedBlocks =
+    [
+        Reserved("0.0.0.0/8", "\"this network\" (RFC 1122)"),
+        Reserved("10.0.0.0/8", "a private-use block (RFC 1918)"),
+        Reserved("100.64.0.0/10", "the carrier-grade NAT shared address space (RFC 6598)"),
+        Reserved("127.0.0.0/8", "the loopback block (RFC 1122)"),
+        Reserved("169.254.0.0/16", "the link-local block (RFC 3927)"),
+        Reserved("172.16.0.0/12", "a private-use block (RFC 1918)"),
+        Reserved("192.0.0.0/24", "the IETF protocol assignments block (RFC 6890)"),
+        Reserved("192.0.2.0/24", "the documentation block TEST-NET-1 (RFC 5737)"),
+        Reserved("192.88.99.0/24", "the retired 6to4 relay anycast block (RFC 7526)"),
+        Reserved("192.168.0.0/16", "a private-use block (RFC 1918)"),
+        Reserved("198.18.0.0/15", "the benchmarking block (RFC 2544)"),
+        Reserved("198.51.100.0/24", "the documentation block TEST-NET-2 (RFC 5737)"),
+        Reserved("203.0.113.0/24", "the documentation block TEST-NET-3 (RFC 5737)"),
+        Reserved("224.0.0.0/4", "the multicast block (RFC 5771)"),
+        Reserved("240.0.0.0/4", "the reserved former class E, with the limited broadcast address (RFC 1112, RFC 919)"),
+    ];
+
+    private static ReservedBlock Reserved(string block, string purpose) =>
+        ParseIpv4Cidr(block, out var network, out var prefix) is null
+            ? new ReservedBlock(block, purpose, network, prefix)
+            : throw new InvalidOperationException($"the reserved block '{block}' is not in network form");
+
+    private static uint Mask(int prefix) => prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+
+    /// <summary>Parses an IPv4 CIDR block in network form; the problem, or null with its network address and prefix.</summary>
+    private static string? ParseIpv4Cidr(string text, out uint network, out int prefix)
     {
         ArgumentNullException.ThrowIfNull(text);
+        network = 0;
+        prefix = 0;
         var match = Ipv4Cidr().Match(text);
         if (!match.Success)
         {
-            return "is not an IPv4 CIDR block; write it as a.b.c.d/n, e.g. 203.0.113.0/24";
+            return "is not an IPv4 CIDR block; write it as a.b.c.d/n, e.g. 52.12.34.56/32";
         }
 
         uint address = 0;
@@ -113,19 +175,20 @@ public static partial class DeployRules
             address = (address << 8) | (uint)value;
         }
 
-        var prefix = int.Parse(match.Groups[5].Value, CultureInfo.InvariantCulture);
-        if (prefix > 32)
+        var length = int.Parse(match.Groups[5].Value, CultureInfo.InvariantCulture);
+        if (length > 32)
         {
-            return $"has the prefix length /{prefix}; an IPv4 prefix is /0 to /32";
+            return $"has the prefix length /{length}; an IPv4 prefix is /0 to /32";
         }
 
-        var hostMask = prefix == 32 ? 0u : uint.MaxValue >> prefix;
-        if ((address & hostMask) != 0)
+        var masked = address & Mask(length);
+        if (masked != address)
         {
-            var network = address & ~hostMask;
-            return $"has address bits set after its /{prefix} prefix, so it is not the block it seems to name; write the network address {network >> 24}.{(network >> 16) & 255}.{(network >> 8) & 255}.{network & 255}/{prefix}";
+            return $"has address bits set after its /{length} prefix, so it is not the block it seems to name; write the network address {masked >> 24}.{(masked >> 16) & 255}.{(masked >> 8) & 255}.{masked & 255}/{length}";
         }
 
+        network = address;
+        prefix = length;
         return null;
     }
 
