@@ -31,6 +31,13 @@ public static class StackEvaluator
     /// <summary>Entries EKS makes itself: the managed node group's role and the cluster creator's admin entry.</summary>
     public const int AccessEntriesCreatedByEks = 2;
 
+    /// <summary>
+    /// IAM quota "Role trust policy length" (IAM User Guide, "IAM and AWS STS quotas"): 2,048 characters by default,
+    /// adjustable through Service Quotas; past it CreateRole fails with LimitExceeded ("Cannot exceed quota for
+    /// ACLSizePerRole: 2048").
+    /// </summary>
+    public const int RoleTrustPolicyLengthQuota = 2048;
+
     public static StackEvaluation Evaluate(StackSource source) => Evaluate(source, StackValidator.Today());
 
     /// <summary><paramref name="today"/> (UTC) decides which Kubernetes versions are still supported; tests fix it.</summary>
@@ -49,9 +56,14 @@ public static class StackEvaluator
         var warnings = bag.ToSortedList();
         var plan = AccessPlanner.Plan(config, identities, warnings);
         CheckLimits(plan, config, bag);
-        return bag.HasErrors
-            ? new StackEvaluation(config, null, bag.ToSortedList())
-            : new StackEvaluation(config, plan, warnings);
+        var all = bag.ToSortedList();
+        if (bag.HasErrors)
+        {
+            return new StackEvaluation(config, null, all);
+        }
+
+        // A limit may warn too (an adjustable quota), and the plan carries every warning to the Pulumi program.
+        return new StackEvaluation(config, all.Count == warnings.Count ? plan : plan with { Warnings = all }, all);
     }
 
     /// <summary>
@@ -78,6 +90,23 @@ public static class StackEvaluator
         if (entries > 0 && entries + byEks > MaxAccessEntries)
         {
             bag.Error(access, $"the stack needs {entries:N0} access entries, plus {byEks} that EKS creates itself (node and Fargate roles, and the cluster creator), over the {MaxAccessEntries:N0} a cluster can hold (not adjustable); map fewer principals, for example one role per team", config.LocationOf(access));
+        }
+
+        // Measured on the trust policy the plan hands to IAM, as IAM counts it. The quota is adjustable, so, as with
+        // EKS's adjustable quotas, this warns (an account may have it raised) where a fixed limit is an error.
+        foreach (var role in plan.Roles)
+        {
+            var length = IamPolicies.QuotaLength(role.TrustPolicyJson);
+            if (length <= RoleTrustPolicyLengthQuota)
+            {
+                continue;
+            }
+
+            // Only an access role's trust grows with the config (assumedBy); the others trust one AWS service.
+            var accessRole = role.Purpose == RolePurpose.Access ? config.Access.Roles.FirstOrDefault(r => string.Equals(r.Name, role.Name, StringComparison.Ordinal)) : null;
+            var path = accessRole is null ? config.Cluster.Path : $"{accessRole.Path}.assumedBy";
+            var principals = role.TrustedPrincipals is { } trusted ? $" for its {trusted.Count:N0} principals" : "";
+            bag.Warning(path, $"the trust policy of IAM role '{role.Name}' is {length:N0} characters{principals} as IAM counts them (white space left out), over IAM's default quota \"Role trust policy length\" of {RoleTrustPolicyLengthQuota:N0}: `pulumi up` fails creating or updating the role with LimitExceeded unless the account's quota was raised; raise it first (Service Quotas, AWS Identity and Access Management, \"Role trust policy length\", in us-east-1) or let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
         }
     }
 }

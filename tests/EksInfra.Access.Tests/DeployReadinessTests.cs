@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using EksInfra.Access.Model;
 using EksInfra.Access.Validation;
 
@@ -167,6 +168,40 @@ public class DeployReadinessTests
 
         var noPrivate = Stacks.EvaluateText(Stack("    publicAccessCidrs: [\"52.12.34.0/24\"]\n"));
         Assert.Contains(noPrivate.Warnings, w => w.Path == "eks-infra:cluster.publicAccessCidrs" && w.Message.Contains("NAT", StringComparison.Ordinal));
+    }
+
+    // IAM quota "Role trust policy length": 2,048 characters by default, white space not counted, adjustable.
+    [Fact]
+    public void A_trust_policy_over_iams_default_length_warns_at_assumed_by_counting_as_iam_does()
+    {
+        static string StackTrusting(IEnumerable<string> principals) => Stacks.Minimal().Replace(
+            "        groups: [system:masters]\n",
+            $"        groups: [system:masters]\n        assumedBy: [{string.Join(", ", principals.Select(p => $"\"{p}\""))}]\n",
+            StringComparison.Ordinal);
+        static string Principal(int i, string pad = "") => $"arn:aws:iam::123456789012:role/team-role-{i:D2}{pad}";
+        // What IAM counts, measured apart from the tool: the document written again without white space.
+        static int Minified(string json) => JsonNode.Parse(json)!.ToJsonString().Length;
+        var principals = Enumerable.Range(0, 42).Select(i => Principal(i)).ToList();
+        var pad = 2048 - Minified(Stacks.ValidPlanOf(StackTrusting(principals)).Roles.Single(r => r.Name == "eks-admin-role").TrustPolicyJson);
+        Assert.InRange(pad, 1, 40);
+
+        principals[0] = Principal(0, new string('x', pad));
+        var atQuota = Stacks.EvaluateText(StackTrusting(principals));
+        var written = atQuota.Plan!.Roles.Single(r => r.Name == "eks-admin-role").TrustPolicyJson;
+        Assert.Equal(2048, Minified(written));
+        Assert.True(written.Length > 2048, "the rendered document is indented, so white space counted would be over");
+        Assert.DoesNotContain(atQuota.Warnings, w => w.Message.Contains("Role trust policy length", StringComparison.Ordinal));
+
+        principals[0] = Principal(0, new string('x', pad + 1));
+        var over = Stacks.EvaluateText(StackTrusting(principals));
+        Assert.True(over.IsValid, Stacks.Describe(over));
+        var warning = Assert.Single(over.Warnings, w => w.Message.Contains("Role trust policy length", StringComparison.Ordinal));
+        Assert.Equal("eks-infra:access.roles[0].assumedBy", warning.Path);
+        Assert.Contains("IAM role 'eks-admin-role' is 2,049 characters for its 42 principals", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("LimitExceeded", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("raise it first (Service Quotas", warning.Message, StringComparison.Ordinal);
+        // The Pulumi program prints the plan's warnings, so the plan carries this one too.
+        Assert.Contains(warning, over.Plan!.Warnings);
     }
 
     [Fact]

@@ -80,6 +80,27 @@ public static class IamPolicies
 
     public static string ManagedPolicyArn(string partition, string name) => $"arn:{partition}:iam::aws:policy/{name}";
 
+    /// <summary>
+    /// A policy document's length as IAM counts it against its size quotas: "IAM does not count white space when
+    /// calculating the size of a policy" (IAM User Guide, "IAM and AWS STS quotas"). The white space counted out is
+    /// JSON's own (space, tab, line feed, carriage return, RFC 8259); the documents written here hold none inside
+    /// their strings (ARNs, actions, the version), so the count is that of the document written without indentation.
+    /// </summary>
+    public static int QuotaLength(string policyJson)
+    {
+        ArgumentNullException.ThrowIfNull(policyJson);
+        var length = 0;
+        foreach (var c in policyJson)
+        {
+            if (c is not (' ' or '\t' or '\n' or '\r'))
+            {
+                length++;
+            }
+        }
+
+        return length;
+    }
+
     /// <summary>A policy document of one statement, whose members <paramref name="writeStatement"/> writes.</summary>
     private static string Document<T>(T state, Action<Utf8JsonWriter, T> writeStatement)
     {
