@@ -109,16 +109,18 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
-    public void Migrate_refuses_backward_moves_and_skipped_steps()
+    public void Migrate_refuses_backward_moves_and_says_the_skipped_step_is_its_own_rule_not_ekss()
     {
         var backwards = project.Run("migrate", "prod", "--to", "API_AND_CONFIG_MAP");
         Assert.Equal(1, backwards.ExitCode);
-        Assert.Contains("moves backwards", backwards.Error, StringComparison.Ordinal);
+        Assert.Contains("moves backwards; EKS moves the mode forward only", backwards.Error, StringComparison.Ordinal);
 
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
         var skipping = project.Run("migrate", "dev", "--to", "API", "--write");
         Assert.Equal(1, skipping.ExitCode);
-        Assert.Contains("migrate to API_AND_CONFIG_MAP first", skipping.Error, StringComparison.Ordinal);
+        Assert.Contains("this tool's own safety rule, not by EKS (EKS allows it)", skipping.Error, StringComparison.Ordinal);
+        Assert.Contains("no aws-auth to fall back on", skipping.Error, StringComparison.Ordinal);
+        Assert.Contains("migrate to API_AND_CONFIG_MAP first (`eksinfra migrate dev --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API", skipping.Error, StringComparison.Ordinal);
         Assert.Contains("authenticationMode: CONFIG_MAP", project.ReadStack("dev"), StringComparison.Ordinal);
     }
 

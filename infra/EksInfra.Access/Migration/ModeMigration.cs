@@ -37,12 +37,16 @@ public static partial class ModeMigration
         {
             return Refuse(path, target == from
                 ? $"the stack is already in {from.ToConfigValue()}"
-                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; EKS only moves CONFIG_MAP → API_AND_CONFIG_MAP → API");
+                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; {AuthenticationModes.ForwardOnly}");
         }
 
+        // EKS takes CONFIG_MAP → API in one update (EKS User Guide, "Change authentication mode to use access entries":
+        // "If you want to disable the ConfigMap method permanently, replace API_AND_CONFIG_MAP with API"). This tool
+        // does not: that one update creates the access entries and stops aws-auth together, for good, so nobody can
+        // see the entries work before the mappings they replace are gone.
         if (from == AuthenticationMode.ConfigMap && target == AuthenticationMode.Api)
         {
-            return Refuse(path, "CONFIG_MAP → API skips a step: migrate to API_AND_CONFIG_MAP first, apply it, check every principal's access entry, then migrate to API");
+            return Refuse(path, $"CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together, and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API");
         }
 
         var newText = Rewrite(fileText, current.Config!, target);

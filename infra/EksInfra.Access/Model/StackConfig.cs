@@ -10,6 +10,12 @@ public enum AuthenticationMode
 
 public static class AuthenticationModes
 {
+    /// <summary>
+    /// The one direction EKS changes a mode in, for every place that refuses a backward move. A forward move may
+    /// skip API_AND_CONFIG_MAP (EKS User Guide, "Change authentication mode to use access entries").
+    /// </summary>
+    public const string ForwardOnly = "EKS moves the mode forward only (CONFIG_MAP → API_AND_CONFIG_MAP or API, API_AND_CONFIG_MAP → API)";
+
     public static string ToConfigValue(this AuthenticationMode mode) => mode switch
     {
         AuthenticationMode.ConfigMap => "CONFIG_MAP",

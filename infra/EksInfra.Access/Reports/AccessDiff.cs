@@ -74,7 +74,7 @@ public static class AccessDiff
         if (after.Mode < before.Mode)
         {
             findings.Add(new(FindingLevel.Error, "authenticationMode", $"authentication mode moves backwards: {before.Mode.ToConfigValue()} → {after.Mode.ToConfigValue()}",
-                "EKS only moves CONFIG_MAP → API_AND_CONFIG_MAP → API; the update would fail. Keep " + before.Mode.ToConfigValue() + "."));
+                $"{AuthenticationModes.ForwardOnly}; the update would fail. Keep {before.Mode.ToConfigValue()}."));
         }
         else if (after.Mode > before.Mode)
         {
