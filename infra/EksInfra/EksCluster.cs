@@ -207,7 +207,7 @@ internal sealed class EksCluster : ComponentResource
         // aws-auth (CONFIG_MAP and API_AND_CONFIG_MAP only: pulumi-eks rejects these inputs in API mode).
         if (plan.AwsAuth is { } awsAuth)
         {
-            // Every node role the stack creates: pulumi-eks maps each as a node, and refuses a managed node group whose role is not among them.
+            // Every node role the stack creates: pulumi-eks maps each as a node, and in CONFIG_MAP refuses a managed node group whose role is not among them (v4.3.0 nodes/nodegroup.ts; in the access-entry modes EKS makes the group's entry).
             args.InstanceRoles = plan.NodeRoles.Select(r => roles.Named(r.Name).Resource).ToList();
             args.RoleMappings = awsAuth.NonNodeRoleMappings.Select(m => RoleMapping(m, roles)).ToList();
             args.UserMappings = awsAuth.MapUsers.Select(m => UserMapping(m)).ToList();
