@@ -294,6 +294,11 @@ public class ComputeValidationTests
     [InlineData("AL2023_x86_64_NEURON", "[g5.xlarge]", "has no AWS Neuron accelerator")]
     [InlineData("WINDOWS_CORE_2022_x86_64", "[m6g.large]", "Windows runs on x86_64 only")]
     [InlineData("WINDOWS_CORE_2022_x86_64", "[m6i.large]", null)]
+    // The NVIDIA FIPS Bottlerocket types of botocore's AMITypes enum: accepted, and held to their GPU and architecture.
+    [InlineData("BOTTLEROCKET_x86_64_NVIDIA_FIPS", "[g5.xlarge]", null)]
+    [InlineData("BOTTLEROCKET_x86_64_NVIDIA_FIPS", "[m6i.large]", "has no NVIDIA GPU")]
+    [InlineData("BOTTLEROCKET_ARM_64_NVIDIA_FIPS", "[g5g.xlarge]", null)]
+    [InlineData("BOTTLEROCKET_ARM_64_NVIDIA_FIPS", "[g5.xlarge]", "is an x86_64 instance type, but amiType BOTTLEROCKET_ARM_64_NVIDIA_FIPS runs on arm64")]
     public void Instance_types_fit_the_ami_architecture_and_accelerator(string ami, string types, string? gist)
     {
         var evaluation = WithGroup($"        amiType: {ami}\n        instanceTypes: {types}", mode: "API");

@@ -92,9 +92,10 @@ public static class InstanceTypes
 public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows);
 
 /// <summary>
-/// EKS managed node group AMI types: the enum of the EKS API reference, CreateNodegroup <c>amiType</c>
-/// (docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html), as of 2026-12-01. <c>CUSTOM</c> is left
-/// out on purpose: it needs a launch template with its own AMI, which this model does not carry.
+/// EKS managed node group AMI types: every value of the <c>AMITypes</c> enum, CreateNodegroup <c>amiType</c>, in the
+/// botocore model (boto/botocore botocore/data/eks/2017-11-01/service-2.json, read 2026-12-03 at commit 0e6e2404;
+/// the API reference page docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html lists the same).
+/// <c>CUSTOM</c> is left out on purpose: it needs a launch template with its own AMI, which this model does not carry.
 /// </summary>
 public static class AmiTypes
 {
@@ -116,6 +117,8 @@ public static class AmiTypes
         new("BOTTLEROCKET_ARM_64_FIPS", CpuArchitecture.Arm64, Accelerator.None, false),
         new("BOTTLEROCKET_x86_64_NVIDIA", CpuArchitecture.X86, Accelerator.NvidiaGpu, false),
         new("BOTTLEROCKET_ARM_64_NVIDIA", CpuArchitecture.Arm64, Accelerator.NvidiaGpu, false),
+        new("BOTTLEROCKET_x86_64_NVIDIA_FIPS", CpuArchitecture.X86, Accelerator.NvidiaGpu, false),
+        new("BOTTLEROCKET_ARM_64_NVIDIA_FIPS", CpuArchitecture.Arm64, Accelerator.NvidiaGpu, false),
         new("WINDOWS_CORE_2019_x86_64", CpuArchitecture.X86, Accelerator.None, true),
         new("WINDOWS_FULL_2019_x86_64", CpuArchitecture.X86, Accelerator.None, true),
         new("WINDOWS_CORE_2022_x86_64", CpuArchitecture.X86, Accelerator.None, true),
