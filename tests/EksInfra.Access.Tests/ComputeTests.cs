@@ -390,6 +390,34 @@ public class ComputeValidationTests
         Invalid(WithGroup("        nodeRole: eks-admin-role", extraRoles: "    nodeRoles: [eks-admin-role]"), "eks-infra:cluster.nodeRoles[0]", "is already used by eks-infra:access.roles[0].name");
     }
 
+    [Theory]
+    [InlineData("AL2_x86_64", "1.33", "use AL2023_x86_64_STANDARD or BOTTLEROCKET_x86_64")]
+    [InlineData("AL2_x86_64_GPU", "1.35", "use AL2023_x86_64_NVIDIA or BOTTLEROCKET_x86_64_NVIDIA")]
+    [InlineData("AL2_ARM_64", "1.34", "use AL2023_ARM_64_STANDARD or BOTTLEROCKET_ARM_64")]
+    [InlineData("AL2_x86_64", "1.32", null)]
+    [InlineData("AL2023_x86_64_STANDARD", "1.35", null)]
+    public void An_al2_ami_type_has_no_ami_past_kubernetes_1_32(string ami, string version, string? gist)
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full("API", cluster: $"    version: \"{version}\"\n    nodeGroups: [{{ name: g1, amiType: {ami}, instanceTypes: [{(ami == "AL2_ARM_64" ? "m6g.large" : ami == "AL2_x86_64_GPU" ? "g5.xlarge" : "m6i.large")}] }}]", nodeRoles: ""));
+        if (gist is null)
+        {
+            Valid(evaluation);
+        }
+        else
+        {
+            Invalid(evaluation, "eks-infra:cluster.nodeGroups[0].amiType", $"EKS publishes no {ami} AMI for Kubernetes {version} (eks-infra:cluster.version)");
+            Invalid(evaluation, "eks-infra:cluster.nodeGroups[0].amiType", gist);
+        }
+    }
+
+    [Fact]
+    public void An_al2_ami_type_without_a_cluster_version_is_a_warning()
+    {
+        var evaluation = WithGroup("        amiType: AL2_x86_64");
+        Valid(evaluation);
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].amiType" && w.Message.Contains("eks-infra:cluster.version is not set", StringComparison.Ordinal) && w.Message.Contains("AL2023_x86_64_STANDARD", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_windows_managed_node_group_needs_an_access_entry_mode()
     {

@@ -88,8 +88,11 @@ public static class InstanceTypes
     private static InstanceFamily A(string name, Accelerator accelerator = Accelerator.None) => new(name, CpuArchitecture.Arm64, accelerator);
 }
 
-/// <summary>What an EKS managed node group AMI type needs of its instances.</summary>
-public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows);
+/// <summary>
+/// What an EKS managed node group AMI type needs of its instances. <paramref name="LastKubernetesMinor"/>: the newest
+/// Kubernetes minor version (1.N) EKS publishes this AMI type for, where it stops short of the newest.
+/// </summary>
+public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows, int? LastKubernetesMinor = null);
 
 /// <summary>
 /// EKS managed node group AMI types: every value of the <c>AMITypes</c> enum, CreateNodegroup <c>amiType</c>, in the
@@ -101,11 +104,18 @@ public static class AmiTypes
 {
     public const string Custom = "CUSTOM";
 
+    /// <summary>
+    /// EKS User Guide, "Create nodes with optimized Amazon Linux AMIs" (eks-optimized-ami.html; awsdocs/amazon-eks-user-guide
+    /// latest/ug/nodes/eks-optimized-ami.adoc): "Kubernetes version 1.32 is the last version for which Amazon EKS will
+    /// release AL2 AMIs. From version 1.33 onwards, Amazon EKS will continue to release AL2023 and Bottlerocket based AMIs."
+    /// </summary>
+    public const int LastAl2KubernetesMinor = 32;
+
     public static readonly IReadOnlyList<AmiTypeInfo> All =
     [
-        new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false),
-        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false),
-        new("AL2_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false),
+        new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false, LastAl2KubernetesMinor),
+        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false, LastAl2KubernetesMinor),
+        new("AL2_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false, LastAl2KubernetesMinor),
         new("AL2023_x86_64_STANDARD", CpuArchitecture.X86, Accelerator.None, false),
         new("AL2023_ARM_64_STANDARD", CpuArchitecture.Arm64, Accelerator.None, false),
         new("AL2023_x86_64_NEURON", CpuArchitecture.X86, Accelerator.Neuron, false),
@@ -130,4 +140,17 @@ public static class AmiTypes
     private static readonly Dictionary<string, AmiTypeInfo> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     public static AmiTypeInfo? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The AL2023 and Bottlerocket types that stand in for <paramref name="ami"/> on any Kubernetes version: the same
+    /// architecture and accelerator, Linux, FIPS only if it was.
+    /// </summary>
+    public static IEnumerable<string> CurrentReplacements(AmiTypeInfo ami)
+    {
+        ArgumentNullException.ThrowIfNull(ami);
+        var fips = ami.Name.EndsWith("_FIPS", StringComparison.Ordinal);
+        return All.Where(a => a.Architecture == ami.Architecture && a.Needs == ami.Needs && !a.IsWindows && a.LastKubernetesMinor is null
+                && a.Name.EndsWith("_FIPS", StringComparison.Ordinal) == fips)
+            .Select(a => a.Name);
+    }
 }

@@ -193,6 +193,8 @@ public static partial class ComputeValidator
                 return null;
             }
 
+            KubernetesVersionHasAmi(path, ami);
+
             // pulumi-eks's InstanceRoles map a role with system:bootstrappers and system:nodes only; Windows nodes also need
             // eks:kube-proxy-windows (AWS, "Deploy Windows nodes"), and a second aws-auth entry for the same role is ambiguous.
             if (ami.IsWindows && mode.UsesConfigMap())
@@ -201,6 +203,30 @@ public static partial class ComputeValidator
             }
 
             return ami;
+        }
+
+        /// <summary>
+        /// A node group runs the cluster's Kubernetes version: this model sends no node group version, and EKS
+        /// CreateNodegroup's <c>version</c> (botocore eks service-2.json) "By default, the Kubernetes version of the cluster
+        /// is used, and this is the only accepted specified value". With no AMI of the type for that version,
+        /// CreateNodegroup fails; with no version set, EKS picks its default version, which this tool cannot know offline.
+        /// </summary>
+        private void KubernetesVersionHasAmi(string path, AmiTypeInfo ami)
+        {
+            if (ami.LastKubernetesMinor is not { } last)
+            {
+                return;
+            }
+
+            var instead = string.Join(" or ", AmiTypes.CurrentReplacements(ami));
+            if (cluster.Version is null)
+            {
+                Warning(path, $"EKS publishes {ami.Name} AMIs for Kubernetes 1.{last} and earlier only, and {cluster.Path}.version is not set, so the group gets EKS's default version; use {instead}, or set the version");
+            }
+            else if (StackValidator.VersionPattern().IsMatch(cluster.Version) && int.Parse(cluster.Version.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture) > last)
+            {
+                Error(path, $"EKS publishes no {ami.Name} AMI for Kubernetes {cluster.Version} ({cluster.Path}.version): 1.{last} is the last version with one, so the node group cannot be created; use {instead}");
+            }
         }
 
         private void InstanceTypes(NodeGroupSettings g, AmiTypeInfo? ami)

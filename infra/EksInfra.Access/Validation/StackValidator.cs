@@ -51,7 +51,7 @@ public static partial class StackValidator
 
     // EKS API Reference, CreateCluster, version: "The desired Kubernetes version", a minor version such as 1.35.
     [GeneratedRegex(@"^1\.[0-9]{2}\z")]
-    private static partial Regex VersionPattern();
+    internal static partial Regex VersionPattern();
 
     // EC2 resource ids: the prefix and 8 (older) or 17 hex characters (Amazon EC2 User Guide, "Resource IDs").
     [GeneratedRegex(@"^vpc-([0-9a-f]{8}|[0-9a-f]{17})\z")]
