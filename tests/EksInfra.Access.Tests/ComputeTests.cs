@@ -328,6 +328,19 @@ public class ComputeValidationTests
     }
 
     [Fact]
+    public void More_than_twenty_instance_types_is_a_warning()
+    {
+        // 21 distinct x86_64 types of one size: only the count is past what EKS documents.
+        string[] types = ["m5", "m5a", "m5ad", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6i", "m6id", "m6idn", "m6in", "m7a", "m7i", "m7i-flex", "m8a", "m8i", "m8i-flex", "c5", "c6i", "r6i"];
+        var twenty = WithGroup($"        instanceTypes: [{string.Join(", ", types.Take(20).Select(t => t + ".large"))}]");
+        Valid(twenty);
+        Assert.DoesNotContain(twenty.Warnings, w => w.Message.Contains("instance types; EKS documents", StringComparison.Ordinal));
+        var more = WithGroup($"        instanceTypes: [{string.Join(", ", types.Select(t => t + ".large"))}]");
+        Valid(more);
+        Assert.Contains(more.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes" && w.Message.Contains("lists 21 instance types; EKS documents at most 20", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_shorthand_instance_type_is_checked_against_the_table_at_its_own_path()
     {
         Invalid(Stacks.EvaluateText(ComputeStacks.Full("API", cluster: "    nodeGroup: { instanceType: q9.large }", nodeRoles: "")), "eks-infra:cluster.nodeGroup.instanceType", "EC2 has no instance family 'q9'");

@@ -22,6 +22,14 @@ public static partial class ComputeValidator
     public const int MaxSelectorLabels = 5;
     public const int MaxTaints = 50;
 
+    /// <summary>
+    /// EKS CreateNodegroup <c>instanceTypes</c> (botocore eks service-2.json): "If you specify <c>launchTemplate</c>, then
+    /// you can specify zero or one instance type in your launch template <i>or</i> you can specify 0-20 instance types for
+    /// <c>instanceTypes</c>." The model sends no launch template, and the field's shape (StringList) has no maximum, so no
+    /// source says EKS refuses more here: a warning, not an error.
+    /// </summary>
+    public const int MaxInstanceTypes = 20;
+
     public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -235,6 +243,11 @@ public static partial class ComputeValidator
             {
                 Error($"{g.Path}.instanceTypes", "is empty; a node group needs at least one instance type, e.g. [m6i.large]");
                 return;
+            }
+
+            if (g.InstanceTypes.Count > MaxInstanceTypes)
+            {
+                Warning($"{g.Path}.instanceTypes", $"lists {g.InstanceTypes.Count} instance types; EKS documents at most {MaxInstanceTypes} per managed node group (CreateNodegroup instanceTypes), so CreateNodegroup may refuse the list: keep {MaxInstanceTypes} or fewer, or split the group");
             }
 
             (string Type, CpuArchitecture Arch)? firstArch = null;
