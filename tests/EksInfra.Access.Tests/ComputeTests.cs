@@ -362,6 +362,18 @@ public class ComputeValidationTests
     }
 
     [Theory]
+    [InlineData("", 19, 20)]
+    [InlineData("        amiType: BOTTLEROCKET_x86_64\n", 19, 20)]
+    [InlineData("        amiType: WINDOWS_CORE_2022_x86_64\n", 49, 50)]
+    public void A_disk_below_the_eks_default_is_a_warning(string ami, int below, int enough)
+    {
+        var small = WithGroup($"{ami}        diskSize: {below}", mode: "API");
+        Valid(small);
+        Assert.Contains(small.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].diskSize" && w.Message.Contains($"below EKS's default of {enough} GiB", StringComparison.Ordinal) && w.Message.Contains($"set diskSize to {enough} or more", StringComparison.Ordinal));
+        Assert.DoesNotContain(WithGroup($"{ami}        diskSize: {enough}", mode: "API").Warnings, w => w.Path.EndsWith(".diskSize", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("NoSchedule", null)]
     [InlineData("PreferNoSchedule", null)]
     [InlineData("NoExecute", null)]

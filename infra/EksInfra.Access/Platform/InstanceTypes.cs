@@ -111,6 +111,12 @@ public static class AmiTypes
     /// </summary>
     public const int LastAl2KubernetesMinor = 32;
 
+    /// <summary>
+    /// EKS CreateNodegroup <c>diskSize</c> (botocore eks service-2.json): "The default disk size is 20 GiB for Linux and
+    /// Bottlerocket. The default disk size is 50 GiB for Windows." With no amiType EKS picks a Linux one.
+    /// </summary>
+    public static int DefaultDiskSize(AmiTypeInfo? ami) => ami is { IsWindows: true } ? 50 : 20;
+
     public static readonly IReadOnlyList<AmiTypeInfo> All =
     [
         new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false, LastAl2KubernetesMinor),

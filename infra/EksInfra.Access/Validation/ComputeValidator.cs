@@ -117,6 +117,14 @@ public static partial class ComputeValidator
                 {
                     Error($"{g.Path}.diskSize", $"is {disk}; a node's root volume is 1 to 16384 GiB (EKS's default is 20)");
                 }
+                else if (g.DiskSize is { } small && small < AmiTypes.DefaultDiskSize(ami))
+                {
+                    // EC2 (botocore ec2 EbsBlockDevice.VolumeSize): a volume from a snapshot may be "equal to or larger
+                    // than the snapshot size", so a disk smaller than the AMI's snapshot launches no node. EKS publishes
+                    // its default, not each AMI's snapshot size, and amazon-eks-ami builds AL2 on a 4 GiB volume, AL2023
+                    // on 20 (templates/*/variables-default.json): below the default is not always refused, so a warning.
+                    Warning($"{g.Path}.diskSize", $"is {small} GiB, below EKS's default of {AmiTypes.DefaultDiskSize(ami)} GiB for {(ami is { IsWindows: true } ? "Windows" : "Linux and Bottlerocket")} nodes; EC2 launches no node whose volume is smaller than the AMI's snapshot, so set diskSize to {AmiTypes.DefaultDiskSize(ami)} or more (or leave it out)");
+                }
 
                 Labels(g.Labels, $"{g.Path}.labels", eks: true);
                 Taints(g);
