@@ -529,14 +529,21 @@ public class ComputeValidationTests
     }
 
     [Fact]
-    public void Fargate_selectors_are_one_to_five_namespaces_with_up_to_five_labels()
+    public void Fargate_selectors_need_a_namespace_and_past_the_quotas_warn()
     {
         var five = string.Join(", ", Enumerable.Range(1, 5).Select(i => $"{{ namespace: ns{i} }}"));
-        Valid(WithProfile($"{{ name: batch, selectors: [{five}] }}"));
-        Invalid(WithProfile($"{{ name: batch, selectors: [{five}, {{ namespace: ns6 }}] }}"), "eks-infra:cluster.fargateProfiles[0].selectors", "at most 5 per Fargate profile");
+        var inside = WithProfile($"{{ name: batch, selectors: [{five}] }}");
+        Valid(inside);
+        Assert.DoesNotContain(inside.Warnings, w => w.Message.Contains("default quota", StringComparison.Ordinal));
+        // Selectors per profile and label pairs per selector are adjustable EKS quotas: a warning, and the stack still applies.
+        var sixSelectors = WithProfile($"{{ name: batch, selectors: [{five}, {{ namespace: ns6 }}] }}");
+        Valid(sixSelectors);
+        Assert.Contains(sixSelectors.Warnings, w => w.Path == "eks-infra:cluster.fargateProfiles[0].selectors" && w.Message.Contains("over EKS's default quota of 5 per Fargate profile; ask AWS to raise it", StringComparison.Ordinal));
         Invalid(WithProfile("{ name: batch }"), "eks-infra:cluster.fargateProfiles[0].selectors", "at least one selector");
         Valid(WithProfile("{ name: batch, selectors: [{ namespace: \"batch-*\", labels: { a: \"1\", b: \"2\", c: \"3\", d: \"4\", e: \"5\" } }] }"));
-        Invalid(WithProfile("{ name: batch, selectors: [{ namespace: batch, labels: { a: \"1\", b: \"2\", c: \"3\", d: \"4\", e: \"5\", f: \"6\" } }] }"), "eks-infra:cluster.fargateProfiles[0].selectors[0].labels", "at most 5 per selector");
+        var sixLabels = WithProfile("{ name: batch, selectors: [{ namespace: batch, labels: { a: \"1\", b: \"2\", c: \"3\", d: \"4\", e: \"5\", f: \"6\" } }] }");
+        Valid(sixLabels);
+        Assert.Contains(sixLabels.Warnings, w => w.Path == "eks-infra:cluster.fargateProfiles[0].selectors[0].labels" && w.Message.Contains("over EKS's default quota of 5 label pairs per Fargate profile selector; ask AWS to raise it", StringComparison.Ordinal));
         Invalid(WithProfile("{ name: batch, selectors: [{ namespace: Batch }] }"), "eks-infra:cluster.fargateProfiles[0].selectors[0].namespace", "is not a namespace name or pattern");
     }
 

@@ -12,14 +12,18 @@ namespace EksInfra.Access.Validation;
 /// </summary>
 public static partial class ComputeValidator
 {
-    /// <summary>EKS service quotas (adjustable): managed node groups per cluster, nodes per group, Fargate profiles per cluster.</summary>
+    /// <summary>
+    /// EKS service quotas, all adjustable (EKS User Guide, "View and manage Amazon EKS and Fargate service quotas"): managed
+    /// node groups per cluster, nodes per managed node group, Fargate profiles per cluster, selectors per Fargate profile,
+    /// label pairs per Fargate profile selector. Past one is a warning: AWS raises it on request.
+    /// </summary>
     public const int NodeGroupsQuota = 30;
     public const int NodesPerGroupQuota = 450;
     public const int FargateProfilesQuota = 10;
+    public const int SelectorsPerProfileQuota = 5;
+    public const int LabelsPerSelectorQuota = 5;
 
-    /// <summary>EKS limits that cannot be raised: selectors per Fargate profile, label pairs per selector, taints per node group.</summary>
-    public const int MaxSelectors = 5;
-    public const int MaxSelectorLabels = 5;
+    /// <summary>An EKS limit that cannot be raised: taints per node group.</summary>
     public const int MaxTaints = 50;
 
     /// <summary>
@@ -456,9 +460,9 @@ public static partial class ComputeValidator
                 {
                     Error($"{p.Path}.selectors", "required: a Fargate profile needs at least one selector, e.g. [{ namespace: batch-jobs }]");
                 }
-                else if (p.Selectors.Count > MaxSelectors)
+                else if (p.Selectors.Count > SelectorsPerProfileQuota)
                 {
-                    Error($"{p.Path}.selectors", $"lists {p.Selectors.Count} selectors; EKS allows at most {MaxSelectors} per Fargate profile (not adjustable): add another profile");
+                    Warning($"{p.Path}.selectors", $"lists {p.Selectors.Count} selectors, over EKS's default quota of {SelectorsPerProfileQuota} per Fargate profile; ask AWS to raise it before applying, or add another profile");
                 }
 
                 foreach (var selector in p.Selectors)
@@ -468,9 +472,9 @@ public static partial class ComputeValidator
                         Error($"{selector.Path}.namespace", $"'{selector.Namespace}' is not a namespace name or pattern; a namespace is a DNS-1123 label (up to 63 lower-case letters, digits and '-'), where Fargate also takes '*' and '?'");
                     }
 
-                    if (selector.Labels.Count > MaxSelectorLabels)
+                    if (selector.Labels.Count > LabelsPerSelectorQuota)
                     {
-                        Error($"{selector.Path}.labels", $"lists {selector.Labels.Count} labels; EKS allows at most {MaxSelectorLabels} per selector (not adjustable)");
+                        Warning($"{selector.Path}.labels", $"lists {selector.Labels.Count} labels, over EKS's default quota of {LabelsPerSelectorQuota} label pairs per Fargate profile selector; ask AWS to raise it before applying");
                     }
 
                     Labels(selector.Labels, $"{selector.Path}.labels", eks: false);
