@@ -547,6 +547,46 @@ public class ComputeValidationTests
         Invalid(WithProfile("{ name: batch, selectors: [{ namespace: Batch }] }"), "eks-infra:cluster.fargateProfiles[0].selectors[0].namespace", "is not a namespace name or pattern");
     }
 
+    [Theory]
+    // EKS takes '*' and '?' in selector label keys and values, in any position; Kubernetes' other label rules still hold.
+    [InlineData("{ \"tier*\": batch }", null)]
+    [InlineData("{ \"example.com/*\": \"*\" }", null)]
+    [InlineData("{ \"*-app\": \"v?\" }", null)]
+    [InlineData("{ tier: \"*batch?\" }", null)]
+    [InlineData("{ tier: \"a b*\" }", "is not a label value")]
+    [InlineData("{ \"a/b/*\": x }", "is not a label key")]
+    [InlineData("{ \"Tier*\": x }", null)]
+    public void Fargate_selector_labels_take_wildcards(string labels, string? gist)
+    {
+        var evaluation = WithProfile($"{{ name: batch, selectors: [{{ namespace: \"batch-*\", labels: {labels} }}] }}");
+        if (gist is null)
+        {
+            Valid(evaluation);
+        }
+        else
+        {
+            Assert.Contains(evaluation.Errors, e => e.Path.StartsWith("eks-infra:cluster.fargateProfiles[0].selectors[0].labels.", StringComparison.Ordinal) && e.Message.Contains(gist, StringComparison.Ordinal) && e.Message.Contains("Fargate also takes '*' and '?'", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("\"*\"", null)]
+    [InlineData("\"?ops-*\"", null)]
+    [InlineData("\"-ops*\"", "is not a namespace name or pattern")]
+    [InlineData("\"ops_*\"", "is not a namespace name or pattern")]
+    public void Fargate_selector_namespaces_take_wildcards(string ns, string? gist)
+    {
+        var evaluation = WithProfile($"{{ name: batch, selectors: [{{ namespace: {ns} }}] }}");
+        if (gist is null)
+        {
+            Valid(evaluation);
+        }
+        else
+        {
+            Invalid(evaluation, "eks-infra:cluster.fargateProfiles[0].selectors[0].namespace", gist);
+        }
+    }
+
     [Fact]
     public void Fargate_profile_names_follow_eks_rules_and_its_role_name_fits_iam()
     {

@@ -57,9 +57,13 @@ public static partial class ComputeValidator
     [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+\z")]
     private static partial Regex InstanceTypeShape();
 
-    /// <summary>A Fargate selector's namespace: a DNS-1123 label, where EKS also takes the wildcards '*' and '?'.</summary>
-    [GeneratedRegex(@"^[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?\z")]
-    private static partial Regex FargateNamespacePattern();
+    /// <summary>
+    /// A Fargate selector's namespace, label key or label value with its wildcards read as letters, for Kubernetes'
+    /// own rules to judge. EKS User Guide, "Define which Pods use AWS Fargate when launched" (fargate-profile.adoc,
+    /// "Fargate profile wildcards"): "In addition to characters allowed by Kubernetes, you're allowed to use * and ? in
+    /// the selector criteria for namespaces, label keys, and label values", "in any position and in combination".
+    /// </summary>
+    private static string FargateCriterion(string text) => text.Replace('*', 'a').Replace('?', 'a');
 
     private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
     {
@@ -130,7 +134,7 @@ public static partial class ComputeValidator
                     Warning($"{g.Path}.diskSize", $"is {small} GiB, below EKS's default of {AmiTypes.DefaultDiskSize(ami)} GiB for {(ami is { IsWindows: true } ? "Windows" : "Linux and Bottlerocket")} nodes; EC2 launches no node whose volume is smaller than the AMI's snapshot, so set diskSize to {AmiTypes.DefaultDiskSize(ami)} or more (or leave it out)");
                 }
 
-                Labels(g.Labels, $"{g.Path}.labels", eks: true);
+                Labels(g.Labels, $"{g.Path}.labels", fargateSelector: false);
                 Taints(g);
                 if (g.NodeRole is { } role && !roles.Contains(role))
                 {
@@ -357,19 +361,25 @@ public static partial class ComputeValidator
             }
         }
 
-        /// <summary>Kubernetes labels (apimachinery IsQualifiedName, IsValidLabelValue); with <paramref name="eks"/>, EKS's 1 to 63 characters for key and value too.</summary>
-        private void Labels(IReadOnlyList<KeyValuePair<string, string>> labels, string path, bool eks)
+        /// <summary>
+        /// Kubernetes labels (apimachinery IsQualifiedName, IsValidLabelValue): a node group's with EKS's 1 to 63
+        /// characters for key and value too, a Fargate selector's with the wildcards '*' and '?' (<see cref="FargateCriterion"/>).
+        /// </summary>
+        private void Labels(IReadOnlyList<KeyValuePair<string, string>> labels, string path, bool fargateSelector)
         {
+            var eks = !fargateSelector;
+            var wildcards = fargateSelector ? "; Fargate also takes '*' and '?' anywhere" : "";
             foreach (var (key, value) in labels)
             {
-                if (KubernetesValues.LabelKeyProblem(key) is not null || (eks && key.Length > 63))
+                var (checkedKey, checkedValue) = fargateSelector ? (FargateCriterion(key), FargateCriterion(value)) : (key, value);
+                if (KubernetesValues.LabelKeyProblem(checkedKey) is not null || (eks && key.Length > 63))
                 {
-                    Error($"{path}.{key}", $"'{key}' is not a label key; use a Kubernetes qualified name (an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' and '.'){(eks ? ", at most 63 characters in all (EKS's limit)" : "")}");
+                    Error($"{path}.{key}", $"'{key}' is not a label key; use a Kubernetes qualified name (an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' and '.'){(eks ? ", at most 63 characters in all (EKS's limit)" : "")}{wildcards}");
                 }
 
-                if (!KubernetesValues.IsValidLabelValue(value) || (eks && value.Length == 0))
+                if (!KubernetesValues.IsValidLabelValue(checkedValue) || (eks && value.Length == 0))
                 {
-                    Error($"{path}.{key}", $"'{value}' is not a label value; use {(eks ? "1" : "0")} to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+                    Error($"{path}.{key}", $"'{value}' is not a label value; use {(eks ? "1" : "0")} to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit{wildcards}");
                 }
             }
         }
@@ -467,7 +477,7 @@ public static partial class ComputeValidator
 
                 foreach (var selector in p.Selectors)
                 {
-                    if (selector.Namespace.Length > 0 && (selector.Namespace.Length > 63 || !FargateNamespacePattern().IsMatch(selector.Namespace)))
+                    if (selector.Namespace.Length > 0 && !KubernetesNames.IsDns1123Label(FargateCriterion(selector.Namespace)))
                     {
                         Error($"{selector.Path}.namespace", $"'{selector.Namespace}' is not a namespace name or pattern; a namespace is a DNS-1123 label (up to 63 lower-case letters, digits and '-'), where Fargate also takes '*' and '?'");
                     }
@@ -477,7 +487,7 @@ public static partial class ComputeValidator
                         Warning($"{selector.Path}.labels", $"lists {selector.Labels.Count} labels, over EKS's default quota of {LabelsPerSelectorQuota} label pairs per Fargate profile selector; ask AWS to raise it before applying");
                     }
 
-                    Labels(selector.Labels, $"{selector.Path}.labels", eks: false);
+                    Labels(selector.Labels, $"{selector.Path}.labels", fargateSelector: true);
                 }
 
                 for (var i = 0; i < p.SubnetIds.Count; i++)
