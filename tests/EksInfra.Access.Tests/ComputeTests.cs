@@ -697,13 +697,7 @@ public class ComputeGuardTests
         Assert.Contains(api.Findings, f => f.Level == FindingLevel.Error && f.Subject == "node group system");
     }
 
-    private const string LiveAwsAuth = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: aws-auth
-          namespace: kube-system
-        data:
+    private static readonly string LiveAwsAuth = AwsAuthManifests.Text("""
           mapRoles: |
             - rolearn: arn:aws:iam::123456789012:role/KarpenterNodeRole-my-cluster
               username: system:node:{{EC2PrivateDNSName}}
@@ -726,7 +720,7 @@ public class ComputeGuardTests
               username: admin:{{SessionName}}
               groups:
                 - system:masters
-        """;
+        """);
 
     [Fact]
     public void Import_carries_node_windows_and_fargate_mappings_into_node_roles_of_their_kinds()
@@ -773,6 +767,11 @@ public class ComputeGuardTests
         Assert.Empty(migration.Blockers);
         Assert.Contains(migration.Carried, c => c.Contains("AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal) && c.Contains("FARGATE_LINUX", StringComparison.Ordinal));
         Assert.Contains(migration.Carried, c => c.Contains("windows-nodes", StringComparison.Ordinal) && c.Contains("EC2_WINDOWS", StringComparison.Ordinal));
+
+        // Leaving CONFIG_MAP, EKS makes the entries of managed node group and Fargate roles itself: a second one fails.
+        Assert.All(migration.Carried.Where(c => c.Contains("type EC2_", StringComparison.Ordinal) || c.Contains("type FARGATE_", StringComparison.Ordinal)),
+            c => Assert.Contains("EKS makes its access entry itself when the mode leaves CONFIG_MAP", c, StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("is a node role", StringComparison.Ordinal) && s.Why.Contains("remove the role from access.nodeRoles first", StringComparison.Ordinal));
     }
 
     [Fact]

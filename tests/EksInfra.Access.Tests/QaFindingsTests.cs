@@ -130,19 +130,13 @@ public class QaFindingsTests
         // In aws-auth a role ARN with a path never matches (the authenticator compares the path-free
         // assumed-role ARN), so this mapping grants nothing today. Imported as is, the plan strips the path and
         // the dead mapping becomes a live system:masters grant, with no note.
-        const string awsAuth = """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: aws-auth
-              namespace: kube-system
-            data:
+        var awsAuth = AwsAuthManifests.Text("""
               mapRoles: |
                 - rolearn: arn:aws:iam::123456789012:role/teams/platform/admins
                   username: admin:{{SessionName}}
                   groups:
                     - system:masters
-            """;
+            """);
 
         var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes(awsAuth), "aws-auth.yaml");
 
@@ -155,13 +149,7 @@ public class QaFindingsTests
         // A Fargate pod execution role (system:node:{{SessionName}}) is dropped with the advice to set
         // eks-infra:cluster.nodeRoleName to it: wrong (the stack's node role is the managed node group's), and
         // once pulumi-eks owns aws-auth the Fargate pods can no longer register. CONFIG_MAP could carry it.
-        const string awsAuth = """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: aws-auth
-              namespace: kube-system
-            data:
+        var awsAuth = AwsAuthManifests.Text("""
               mapRoles: |
                 - rolearn: arn:aws:iam::123456789012:role/AmazonEKSFargatePodExecutionRole
                   username: system:node:{{SessionName}}
@@ -173,7 +161,7 @@ public class QaFindingsTests
                   username: admin:{{SessionName}}
                   groups:
                     - system:masters
-            """;
+            """);
 
         var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes(awsAuth), "aws-auth.yaml");
 

@@ -308,3 +308,20 @@ public static partial class PulumiConfig
     [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")]
     private static partial Regex Number();
 }
+
+/// <summary>Live aws-auth ConfigMaps, as <c>kubectl -n kube-system get configmap aws-auth -o yaml</c> prints them.</summary>
+public static class AwsAuthManifests
+{
+    /// <summary>The ConfigMap with <paramref name="data"/> as the lines under its <c>data:</c> key.</summary>
+    public static string Text(string data) => $$"""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: aws-auth
+          namespace: kube-system
+        data:
+        {{data}}
+        """;
+
+    public static byte[] Bytes(string data) => System.Text.Encoding.UTF8.GetBytes(Text(data));
+}

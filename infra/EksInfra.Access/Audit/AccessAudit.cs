@@ -1,4 +1,5 @@
 using EksInfra.Access.Authorization;
+using EksInfra.Access.Import;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 
@@ -140,10 +141,25 @@ public static class AccessAudit
                 .Concat(expected.MapUsers.Select(u => (Key: Canonical(u.UserArn), RoleArn: u.UserArn, u.Username, u.Groups)))
                 .ToDictionary(m => m.Key, Ordinal);
             var seen = new HashSet<string>(Ordinal);
+            // The authenticator keeps each ARN's last mapping per list (AuthenticatorEntries): an earlier one grants nothing.
+            var lastOfArn = new Dictionary<(PrincipalKind, string), LiveMapping>();
+            foreach (var mapping in awsAuth)
+            {
+                lastOfArn[(mapping.Kind, AuthenticatorEntries.StoreKey(mapping.Arn))] = mapping;
+            }
+
             foreach (var mapping in awsAuth)
             {
                 var key = Canonical(mapping.Arn);
-                var hasPath = mapping.Kind == PrincipalKind.Role && Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.HasPath;
+                if (lastOfArn[(mapping.Kind, AuthenticatorEntries.StoreKey(mapping.Arn))] is var winner && !ReferenceEquals(winner, mapping))
+                {
+                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"mapped again later ({mapping.Where}, then {winner.Where})", "the authenticator keeps only the last mapping of an ARN (ignoring case), so this one grants nothing; the later one is what the cluster reads"));
+                    continue;
+                }
+
+                // The caller's canonical ARN keeps a user's path but drops a role's, whichever list the entry is in
+                // (pkg/arn Canonicalize): only a role ARN with a path never matches.
+                var hasPath = Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.Kind == PrincipalKind.Role && parsed.HasPath;
                 if (hasPath)
                 {
                     // aws-iam-authenticator matches the caller's assumed-role ARN, which has no path: this entry never matches.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EksInfra.Access.Authorization;
 using EksInfra.Access.Config;
+using EksInfra.Access.Import;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 
@@ -90,6 +91,11 @@ public static class LiveInputs
             throw new AuditInputException(file, Place($"data.{key}", node.Location), $"expected a string holding YAML, found {node.KindName}");
         }
 
+        if (AuthenticatorEntries.IsSkippable(text.Value))
+        {
+            return [];
+        }
+
         var parsed = YamlConfigReader.ReadText(text.Value, file, $"data.{key}");
         if (parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
         {
@@ -110,13 +116,13 @@ public static class LiveInputs
         var result = new List<LiveMapping>();
         foreach (var item in list.Items)
         {
-            if (item is not ConfigMap entry || entry[arnKey] is not ConfigScalar { Value.Length: > 0 } arn)
+            if (item is not ConfigMap entry || AuthenticatorEntries.Field(entry, arnKey) is not ConfigScalar { Value.Length: > 0 } arn)
             {
                 throw new AuditInputException(file, item.Path, $"is not a mapping with a {arnKey}");
             }
 
-            var username = (entry["username"] as ConfigScalar)?.Value ?? "";
-            var groups = entry["groups"] is ConfigList g ? g.Items.OfType<ConfigScalar>().Select(s => s.Value).Order(StringComparer.Ordinal).ToList() : [];
+            var username = AuthenticatorEntries.Text(entry, "username");
+            var groups = AuthenticatorEntries.Groups(entry).Order(StringComparer.Ordinal).ToList();
             result.Add(new LiveMapping(kind, arn.Value, username, groups, $"aws-auth {item.Path}"));
         }
 

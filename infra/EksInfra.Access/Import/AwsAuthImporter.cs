@@ -46,7 +46,7 @@ public static class AwsAuthImporter
         var mapRoles = Entries(data, "mapRoles", "rolearn", fileName, bag, skipped, nodeRoles);
         var mapUsers = Entries(data, "mapUsers", "userarn", fileName, bag, skipped, null);
         var accounts = new List<string>();
-        if (data["mapAccounts"] is ConfigScalar { Kind: ScalarKind.Text } accountsText)
+        if (data["mapAccounts"] is ConfigScalar { Kind: ScalarKind.Text } accountsText && !AuthenticatorEntries.IsSkippable(accountsText.Value))
         {
             var parsed = YamlConfigReader.ReadText(accountsText.Value, fileName, "data.mapAccounts");
             if (parsed.Root is ConfigList list)
@@ -118,12 +118,27 @@ public static class AwsAuthImporter
             return result;
         }
 
+        if (AuthenticatorEntries.IsSkippable(text.Value))
+        {
+            return result;
+        }
+
         var parsed = YamlConfigReader.ReadText(text.Value, fileName, $"data.{key}");
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
         {
             // This is exactly the failure that makes the authenticator drop every mapping; say so.
             bag.Error($"data.{key}", $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
             return result;
+        }
+
+        // The authenticator keeps each ARN's last mapping only; an earlier one grants nothing, so it is not carried over.
+        var last = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
+        foreach (var item in list.Items)
+        {
+            if (item is ConfigMap entry && AuthenticatorEntries.Text(entry, arnKey) is { Length: > 0 } arn)
+            {
+                last[AuthenticatorEntries.StoreKey(arn)] = item;
+            }
         }
 
         foreach (var item in list.Items)
@@ -134,10 +149,21 @@ public static class AwsAuthImporter
                 continue;
             }
 
-            var arn = (entry[arnKey] as ConfigScalar)?.Value ?? "";
-            var username = (entry["username"] as ConfigScalar)?.Value ?? "";
-            var groups = entry["groups"] is ConfigList g ? g.Items.OfType<ConfigScalar>().Select(s => s.Value).ToList() : [];
-            var unknown = entry.Entries.Select(e => e.Key).Where(k => k is not ("rolearn" or "userarn" or "username" or "groups")).ToList();
+            var arn = AuthenticatorEntries.Text(entry, arnKey);
+            if (arn.Length > 0 && last[AuthenticatorEntries.StoreKey(arn)] is var winner && !ReferenceEquals(winner, item))
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is mapped again at {winner.Path}; the authenticator keeps only the last mapping of an ARN (ignoring case), so this one grants nothing today; not carried over"));
+                continue;
+            }
+
+            var username = AuthenticatorEntries.Text(entry, "username");
+            var groups = AuthenticatorEntries.Groups(entry);
+            if (AuthenticatorEntries.Field(entry, "groups") is { } groupsValue and not ConfigList)
+            {
+                skipped.Add(new(item.Path, $"its groups are {groupsValue.KindName}, not a list, which the authenticator skips: the entry grants no group today and is carried over with none"));
+            }
+
+            var unknown = entry.Entries.Select(e => e.Key).Where(k => !AuthenticatorEntries.IsField(k)).ToList();
             if (unknown.Count > 0)
             {
                 skipped.Add(new(item.Path, $"has keys the model does not carry ({string.Join(", ", unknown)}); the rest of the entry is kept"));
@@ -155,9 +181,10 @@ public static class AwsAuthImporter
 
                 var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
                 nodeRoles.Add(new ImportedNode(arn, kind));
-                skipped.Add(new(item.Path, fargate
+                skipped.Add(new(item.Path, (fargate
                     ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as system:node:{{{{SessionName}}}} (aws-auth) or a FARGATE_LINUX access entry. If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
-                    : $"'{arn}' is a node role: carried into nodeRoles with kind {kind} (Karpenter or self-managed nodes; the stack maps it as {KubernetesNames.NodeUsername}{(kind == "windows" ? $" with {KubernetesNames.KubeProxyWindows}" : "")}). If it is the role of a managed node group this stack creates, set eks-infra:cluster.nodeRoleName (or cluster.nodeRoles) to its name instead and remove this entry; aws-auth shows it without its IAM path, so write the ARN as IAM shows it"));
+                    : $"'{arn}' is a node role: carried into nodeRoles with kind {kind} (Karpenter or self-managed nodes; the stack maps it as {KubernetesNames.NodeUsername}{(kind == "windows" ? $" with {KubernetesNames.KubeProxyWindows}" : "")}). If it is the role of a managed node group this stack creates, set eks-infra:cluster.nodeRoleName (or cluster.nodeRoles) to its name instead and remove this entry; aws-auth shows it without its IAM path, so write the ARN as IAM shows it")
+                    + $"; before moving to access entries: {Migration.ModeMigration.NodeEntriesMadeByEks}"));
                 continue;
             }
 
@@ -169,9 +196,12 @@ public static class AwsAuthImporter
 
             if (parsedArn.Kind == PrincipalKind.Role && parsedArn.HasPath)
             {
-                skipped.Add(new(item.Path, $"'{arn}' has an IAM path, so the live authenticator never matches it and it grants nothing today; kept as written, and the stack will write it without the path, which makes it work: check that it should"));
+                // The stack writes role ARNs without their path, so carrying it over would grant what the cluster does not grant today.
+                skipped.Add(new(item.Path, $"'{arn}' has an IAM path, so the live authenticator never matches it and it grants nothing today; not carried over, since the stack writes role ARNs without their path and would make it work: add it under mapRoles yourself if it should have this access"));
+                continue;
             }
-            else if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith("AWSReservedSSO_", StringComparison.Ordinal))
+
+            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith("AWSReservedSSO_", StringComparison.Ordinal))
             {
                 skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
             }

@@ -90,6 +90,16 @@ public static partial class ModeMigration
         return null;
     }
 
+    /// <summary>
+    /// What EKS does with aws-auth's node mappings when a cluster leaves CONFIG_MAP: it makes the access entries of
+    /// managed node group and Fargate profile roles itself (EKS User Guide, "Migrating existing aws-auth ConfigMap
+    /// entries to access entries": create entries "for all entries except" those "created by Amazon EKS for a Fargate
+    /// profile and a managed node group"; aws/containers-roadmap#185, AWS: "entries in the aws-auth ConfigMap managed by
+    /// MNG and Fargate will be automatically migrated to node type access entries").
+    /// </summary>
+    public const string NodeEntriesMadeByEks =
+        "if the role belongs to a managed node group or a Fargate profile that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: remove the role from access.nodeRoles first; keep it there only for Karpenter or self-managed nodes";
+
     private static List<string> Carried(AccessPlan before, AccessPlan? after, AuthenticationMode target)
     {
         var carried = new List<string>();
@@ -102,7 +112,7 @@ public static partial class ModeMigration
         {
             if (entry.Type != AccessPlanner.AccessEntryTypeStandard)
             {
-                carried.Add($"{entry.PrincipalArn} → access entry {entry.Key}: type {entry.Type} (EKS gives it the node permissions; no username or groups)");
+                carried.Add($"{entry.PrincipalArn} → access entry {entry.Key}: type {entry.Type} (EKS gives it the node permissions; no username or groups){(before.Mode == AuthenticationMode.ConfigMap ? "; " + NodeEntriesMadeByEks : "")}");
                 continue;
             }
 

@@ -1,0 +1,142 @@
+using System.Text;
+using EksInfra.Access.Audit;
+using EksInfra.Access.Import;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>
+/// The importer and the audit read a live aws-auth as aws-iam-authenticator does (pkg/mapper/configmap ParseMap and
+/// saveMap): field names in any case, each ARN's last mapping only, empty values as no mappings.
+/// </summary>
+public class AuthenticatorReadingTests
+{
+    private static byte[] AwsAuth(string mapRoles) => AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles);
+
+    private static AuditReport Audit(byte[] awsAuth) =>
+        AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster(LiveInputs.ReadAwsAuth(awsAuth, "aws-auth.yaml"), null, null));
+
+    private const string MixedCase = """
+            - RoleArn: arn:aws:iam::123456789012:role/platform-admin
+              UserName: platform-admin
+              Groups:
+                - system:masters
+            - roleARN: arn:aws:iam::123456789012:role/viewer
+              username: viewer
+              groups: [viewers]
+        """;
+
+    private const string Duplicated = """
+            - rolearn: arn:aws:iam::123456789012:role/sneaky
+              username: sneaky
+              groups: [viewers]
+            - rolearn: arn:aws:iam::123456789012:role/SNEAKY
+              username: sneaky-admin
+              groups: [system:masters]
+        """;
+
+    [Fact]
+    public void Import_reads_field_names_in_any_case_as_the_authenticator_does()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth(MixedCase), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var roles = Reparse.Root(imported.AccessBlockYaml!);
+        var mapRoles = Assert.IsType<YamlDotNet.RepresentationModel.YamlSequenceNode>(roles["config"]["eks-infra:access"]["mapRoles"]);
+        var byArn = mapRoles.Children.Cast<YamlDotNet.RepresentationModel.YamlMappingNode>()
+            .ToDictionary(m => m["rolearn"].ToString(), m => (m["username"].ToString(), string.Join(",", ((YamlDotNet.RepresentationModel.YamlSequenceNode)m["groups"]).Children)), StringComparer.Ordinal);
+        Assert.Equal(("platform-admin", "system:masters"), byArn["arn:aws:iam::123456789012:role/platform-admin"]);
+        Assert.Equal(("viewer", "viewers"), byArn["arn:aws:iam::123456789012:role/viewer"]);
+        Assert.DoesNotContain(imported.Skipped, s => s.Why.Contains("keys the model does not carry", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_carries_only_the_last_mapping_of_an_arn_which_is_the_one_the_cluster_reads()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth(Duplicated), "aws-auth.yaml");
+
+        var mapRoles = (YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"]["mapRoles"];
+        var only = (YamlDotNet.RepresentationModel.YamlMappingNode)Assert.Single(mapRoles.Children);
+        Assert.Equal("sneaky-admin", only["username"].ToString());
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains("mapped again at data.mapRoles[1]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_does_not_carry_a_role_arn_with_a_path_that_grants_nothing_today()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/teams/platform/admins
+                  username: admin
+                  groups: [system:masters]
+                - rolearn: arn:aws:iam::123456789012:role/viewer
+                  username: viewer
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        Assert.DoesNotContain("teams/platform/admins", imported.AccessBlockYaml, StringComparison.Ordinal);
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains("not carried over", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("``")]
+    [InlineData("''")]
+    public void An_empty_mapusers_holds_no_mappings_and_the_roles_are_still_imported(string empty)
+    {
+        var bytes = AwsAuthManifests.Bytes($$"""
+              mapUsers: {{(empty == "''" ? "''" : "'" + empty + "'")}}
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:role/viewer
+                  username: viewer
+                  groups: [viewers]
+            """);
+
+        var imported = AwsAuthImporter.Import(bytes, "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Contains("role/viewer", imported.AccessBlockYaml, StringComparison.Ordinal);
+        Assert.Single(LiveInputs.ReadAwsAuth(bytes, "aws-auth.yaml"));
+    }
+
+    [Fact]
+    public void Import_notes_groups_that_are_not_a_list()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/viewer
+                  username: viewer
+                  groups: system:masters
+            """), "aws-auth.yaml");
+
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains("not a list", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_sees_the_groups_of_a_capitalised_key_and_blocks_on_the_unmanaged_admin()
+    {
+        var report = Audit(AwsAuth(MixedCase));
+
+        Assert.True(report.HasBlocking);
+        Assert.Contains(report.Blocking, f => f.Subject == "arn:aws:iam::123456789012:role/platform-admin");
+    }
+
+    [Fact]
+    public void Audit_takes_the_last_mapping_of_an_arn_and_blocks_on_the_admin_it_grants()
+    {
+        var report = Audit(AwsAuth(Duplicated));
+
+        Assert.Contains(report.Blocking, f => f.Subject.Equals("arn:aws:iam::123456789012:role/SNEAKY", StringComparison.Ordinal));
+        Assert.Contains(report.Findings, f => f.Subject == "arn:aws:iam::123456789012:role/sneaky" && f.Title.Contains("mapped again later", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_counts_a_user_arn_with_a_path_in_maproles_as_live()
+    {
+        // The caller's canonical ARN keeps a user's path, so this entry matches: it is an unmanaged cluster admin.
+        var report = Audit(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:user/contractors/eve
+                  username: eve
+                  groups: [system:masters]
+            """));
+
+        Assert.Contains(report.Blocking, f => f.Subject == "arn:aws:iam::123456789012:user/contractors/eve");
+    }
+}
