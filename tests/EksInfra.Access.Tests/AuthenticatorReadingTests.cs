@@ -139,4 +139,18 @@ public class AuthenticatorReadingTests
 
         Assert.Contains(report.Blocking, f => f.Subject == "arn:aws:iam::123456789012:user/contractors/eve");
     }
+
+    [Theory]
+    [InlineData("HYBRID_LINUX")]
+    [InlineData("HYPERPOD_LINUX")]
+    public void Audit_counts_every_node_entry_type_as_eks_own_not_as_unmanaged_access(string type)
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("API"));
+        var entry = new LiveAccessEntry("arn:aws:iam::123456789012:role/hyperpod-nodes", type, "system:node:{{SessionName}}", ["system:nodes"], [], "access-entries.json");
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(null, [entry], null));
+
+        Assert.Contains(report.Findings, f => f.Subject == entry.PrincipalArn && f.Section == AuditSection.EksOwn);
+        Assert.DoesNotContain(report.Findings, f => f.Subject == entry.PrincipalArn && f.Section == AuditSection.Unmanaged);
+    }
 }

@@ -43,8 +43,11 @@ public static class AccessAudit
 {
     private static readonly StringComparer Ordinal = StringComparer.Ordinal;
 
-    /// <summary>Access entry types EKS gives node and Fargate roles (CreateAccessEntry, type); they grant system:nodes only.</summary>
-    public static readonly IReadOnlyList<string> NodeEntryTypes = ["EC2", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "HYBRID_LINUX"];
+    /// <summary>
+    /// Access entry types EKS gives node and Fargate roles (CreateAccessEntry, type: "STANDARD, FARGATE_LINUX, EC2_LINUX,
+    /// EC2_WINDOWS, EC2 (for EKS Auto Mode), HYBRID_LINUX, and HYPERPOD_LINUX"); they grant node permissions only.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NodeEntryTypes = ["EC2", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "HYBRID_LINUX", "HYPERPOD_LINUX"];
 
     public static string Canonical(string arn)
     {
