@@ -100,7 +100,10 @@ public static partial class CliApp
                 live = new LiveCluster(
                     Read(env, files.AwsAuth, LiveInputs.ReadAwsAuth),
                     Read(env, files.Entries, LiveInputs.ReadAccessEntries),
-                    Read(env, files.Rbac, LiveInputs.ReadRbac));
+                    Read(env, files.Rbac, LiveInputs.ReadRbac))
+                {
+                    AwsAuthAccounts = Read(env, files.AwsAuth, LiveInputs.ReadAwsAuthAccounts),
+                };
             }
             catch (AuditInputException e)
             {

@@ -153,4 +153,21 @@ public class AuthenticatorReadingTests
         Assert.Contains(report.Findings, f => f.Subject == entry.PrincipalArn && f.Section == AuditSection.EksOwn);
         Assert.DoesNotContain(report.Findings, f => f.Subject == entry.PrincipalArn && f.Section == AuditSection.Unmanaged);
     }
+
+    [Fact]
+    public void Audit_reports_a_live_mapped_account_the_model_does_not_map_and_one_it_maps_that_is_gone()
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP", "    mapAccounts: [\"210987654321\"]"));
+        var bytes = AwsAuthManifests.Bytes("""
+              mapAccounts: |
+                - "333333333333"
+            """);
+
+        var accounts = LiveInputs.ReadAwsAuthAccounts(bytes, "aws-auth.yaml");
+        var report = AccessAudit.Compare(plan, new LiveCluster(LiveInputs.ReadAwsAuth(bytes, "aws-auth.yaml"), null, null) { AwsAuthAccounts = accounts });
+
+        Assert.Equal(["333333333333"], accounts);
+        Assert.Contains(report.Findings, f => f.Section == AuditSection.Unmanaged && f.Subject == "333333333333");
+        Assert.Contains(report.Findings, f => f.Section == AuditSection.Missing && f.Subject == "210987654321");
+    }
 }

@@ -74,6 +74,10 @@ public static class AccessAudit
         if (live.AwsAuth is { } awsAuth)
         {
             run.CompareAwsAuth(awsAuth);
+            if (live.AwsAuthAccounts is { } accounts)
+            {
+                run.CompareAccounts(accounts);
+            }
         }
         else
         {
@@ -206,6 +210,28 @@ public static class AccessAudit
             foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
             {
                 findings.Add(new AuditFinding(AuditSection.Missing, m.RoleArn, key == nodeRole ? "the node role's aws-auth mapping is missing: nodes cannot join" : "aws-auth mapping missing live", $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
+            }
+        }
+
+        /// <summary>
+        /// aws-auth's mapAccounts: the authenticator maps every IAM principal of a listed account, as its own ARN
+        /// (pkg/mapper/configmap AWSAccount), so an account added by hand is access the model does not grant.
+        /// </summary>
+        public void CompareAccounts(IReadOnlyList<string> accounts)
+        {
+            if (plan.AwsAuth is not { } expected)
+            {
+                return;
+            }
+
+            foreach (var account in accounts.Except(expected.MapAccounts, Ordinal))
+            {
+                findings.Add(new AuditFinding(AuditSection.Unmanaged, account, "account mapped in aws-auth (data.mapAccounts)", $"every IAM user and role of account {account} authenticates to the cluster as its own ARN, with no groups; the model maps no such account. Remove it, or add it under eks-infra:access.mapAccounts"));
+            }
+
+            foreach (var account in expected.MapAccounts.Except(accounts, Ordinal))
+            {
+                findings.Add(new AuditFinding(AuditSection.Missing, account, "account mapping missing live (data.mapAccounts)", $"the model maps account {account}; the live aws-auth does not"));
             }
         }
 

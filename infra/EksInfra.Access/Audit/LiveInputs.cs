@@ -46,7 +46,11 @@ public sealed record LiveMapping(PrincipalKind Kind, string Arn, string Username
 public sealed record LiveAccessEntry(string PrincipalArn, string Type, string Username, IReadOnlyList<string> Groups, IReadOnlyList<PolicyAssociation> Policies, string Where);
 
 /// <summary>What a live cluster grants, from the files a user exported; a part not given is null (its comparison is skipped).</summary>
-public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyList<LiveAccessEntry>? AccessEntries, ClusterRbac? Rbac);
+public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyList<LiveAccessEntry>? AccessEntries, ClusterRbac? Rbac)
+{
+    /// <summary>aws-auth's mapAccounts: every IAM principal of these accounts authenticates, as its own ARN.</summary>
+    public IReadOnlyList<string>? AwsAuthAccounts { get; init; }
+}
 
 /// <summary>Reads the three exports. Every reader takes the whole file or throws: a half-read input never reaches the report.</summary>
 public static class LiveInputs
@@ -55,6 +59,43 @@ public static class LiveInputs
 
     /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>.</summary>
     public static IReadOnlyList<LiveMapping> ReadAwsAuth(byte[] bytes, string file)
+    {
+        var data = AwsAuthData(bytes, file);
+        var result = new List<LiveMapping>();
+        result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file));
+        result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file));
+        return result;
+    }
+
+    /// <summary>The account ids of the same export's mapAccounts (the authenticator reads it as a YAML list of strings).</summary>
+    public static IReadOnlyList<string> ReadAwsAuthAccounts(byte[] bytes, string file)
+    {
+        var data = AwsAuthData(bytes, file);
+        if (data["mapAccounts"] is not { } node)
+        {
+            return [];
+        }
+
+        if (node is not ConfigScalar { Kind: ScalarKind.Text } text)
+        {
+            throw new AuditInputException(file, Place("data.mapAccounts", node.Location), $"expected a string holding YAML, found {node.KindName}");
+        }
+
+        if (AuthenticatorEntries.IsSkippable(text.Value))
+        {
+            return [];
+        }
+
+        var parsed = YamlConfigReader.ReadText(text.Value, file, "data.mapAccounts");
+        if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list || list.Items.Any(i => i is not ConfigScalar))
+        {
+            throw new AuditInputException(file, Place("data.mapAccounts", node.Location), "is not a YAML list of account ids, so the cluster's authenticator maps no account from it");
+        }
+
+        return [.. list.Items.Cast<ConfigScalar>().Select(s => s.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    private static ConfigMap AwsAuthData(byte[] bytes, string file)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var read = YamlConfigReader.ReadBytes(bytes, file);
@@ -73,10 +114,7 @@ public static class LiveInputs
             throw new AuditInputException(file, Place("data", top.Location), "the ConfigMap has no data map (a truncated export?); aws-auth keeps its mappings under data.mapRoles and data.mapUsers");
         }
 
-        var result = new List<LiveMapping>();
-        result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file));
-        result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file));
-        return result;
+        return data;
     }
 
     private static List<LiveMapping> Mappings(ConfigMap data, string key, string arnKey, PrincipalKind kind, string file)
