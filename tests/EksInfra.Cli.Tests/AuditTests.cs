@@ -194,6 +194,36 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void The_bootstrap_bindings_the_model_holds_for_every_user_are_Kubernetes_own_never_missing_or_unmanaged()
+    {
+        // can models system:basic-user, system:discovery and system:public-info-viewer (bound to system:authenticated);
+        // Kubernetes makes them, so an export without them misses nothing of the stack's, and one with them lists them apart.
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var bootstrap = new JsonObject { ["kubernetes.io/bootstrapping"] = "rbac-defaults" };
+        var live = new[]
+        {
+            LiveFixtures.Binding("system:basic-user", null, "system:basic-user", bootstrap, ("Group", "system:authenticated")),
+            LiveFixtures.Binding("system:discovery", null, "system:discovery", bootstrap, ("Group", "system:authenticated")),
+            LiveFixtures.Binding("system:public-info-viewer", null, "system:public-info-viewer", bootstrap, ("Group", "system:authenticated"), ("Group", "system:unauthenticated")),
+        };
+        string[] names = ["ClusterRoleBinding system:basic-user", "ClusterRoleBinding system:discovery", "ClusterRoleBinding system:public-info-viewer"];
+        foreach (var (rbac, listed) in new[] { (LiveFixtures.Rbac(plan), false), (LiveFixtures.Rbac(plan, live), true) })
+        {
+            var result = project.Run([.. AsCreated(project, "dev", rbac: rbac), "--format", "json"]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var json = JsonNode.Parse(result.Out)!;
+            foreach (var section in new[] { "unmanagedBindings", "differences", "missingLive" })
+            {
+                Assert.Empty(json[section]!.AsArray());
+            }
+
+            var own = json["eksOwn"]!.AsArray().Select(f => f!["subject"]!.GetValue<string>()).ToList();
+            Assert.Equal(listed ? names : [], own.Where(names.Contains).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public void A_binding_the_stack_did_not_create_is_listed_and_fails_when_it_binds_a_mapped_group_to_cluster_admin()
     {
         using var project = new TestProject();

@@ -310,7 +310,9 @@ public static class AccessAudit
     private static void CompareRbac(AccessPlan plan, ClusterRbac live, List<AccessSubject> principals, List<AuditFinding> findings)
     {
         var authorizer = new Authorizer(live);
-        var modelBindings = ClusterRbac.OfPlan(plan).Bindings.ToDictionary(b => (b.Namespace, b.Name));
+        // Only the stack's own bindings are expected live: the bootstrap ones the model also holds are Kubernetes' to
+        // make, and a live one is listed below as Kubernetes' own.
+        var modelBindings = ClusterRbac.StackBindings(plan).ToDictionary(b => (b.Namespace, b.Name));
         var liveByKey = live.Bindings.GroupBy(b => (b.Namespace, b.Name)).ToDictionary(g => g.Key, g => g.First());
         foreach (var (key, want) in modelBindings)
         {
@@ -395,7 +397,7 @@ public static class AccessAudit
     public static bool IsSystemBinding(RbacBinding binding)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        return binding.Labels.TryGetValue("kubernetes.io/bootstrapping", out var v) && v == "rbac-defaults"
+        return binding.IsBootstrap
             || binding.Name.StartsWith("system:", StringComparison.Ordinal)
             || binding.Name.StartsWith("eks:", StringComparison.Ordinal)
             || binding.Labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal));

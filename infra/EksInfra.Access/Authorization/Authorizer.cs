@@ -73,7 +73,7 @@ public sealed class Authorizer(ClusterRbac rbac)
             if (binding.Subjects.Any(s => ClusterRbac.Applies(s, subject.Username, groups))
                 && Rbac.RulesOf(binding).Any(r => RbacRules.Allows(r, request)))
             {
-                paths.Add(new GrantPath(GrantPathKind.Rbac, $"{binding.RoleDisplay} via {binding.Display}", Binding: binding));
+                paths.Add(new GrantPath(GrantPathKind.Rbac, binding.Via, Binding: binding));
             }
         }
 

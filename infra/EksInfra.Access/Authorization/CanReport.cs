@@ -210,10 +210,10 @@ public static class CanReport
             var rules = authorizer.Rbac.RulesOf(binding);
             if (rules.Count == 0)
             {
-                rows.Add([$"{binding.RoleDisplay} via {binding.Display}", scope, "", "(the role does not exist: nothing)", ""]);
+                rows.Add([binding.Via, scope, "", "(the role does not exist: nothing)", ""]);
             }
 
-            rows.AddRange(rules.Select(r => Row($"{binding.RoleDisplay} via {binding.Display}", scope, r)));
+            rows.AddRange(rules.Select(r => Row(binding.Via, scope, r)));
         }
 
         return rows;

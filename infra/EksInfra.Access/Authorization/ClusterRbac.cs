@@ -25,6 +25,15 @@ public sealed record RbacBinding(
 
     /// <summary>The stack labels every object it writes (RbacRenderer, KubernetesAccess).</summary>
     public bool IsManagedByStack => Labels.TryGetValue(KubernetesNames.ManagedByLabel, out var v) && v == KubernetesNames.ManagedByValue;
+
+    /// <summary>
+    /// Kubernetes' bootstrap policy labels every object it makes kubernetes.io/bootstrapping: rbac-defaults
+    /// (bootstrappolicy/testdata/cluster-role-bindings.yaml@c60df8997f62f861cf0cd2b13ab62271464589ed).
+    /// </summary>
+    public bool IsBootstrap => Labels.TryGetValue("kubernetes.io/bootstrapping", out var v) && v == "rbac-defaults";
+
+    /// <summary>How a report names this path: the role, the binding, and for Kubernetes' own binding that the stack does not manage it.</summary>
+    public string Via => $"{RoleDisplay} via {Display}{(IsBootstrap ? " (Kubernetes' own binding, not the stack's)" : "")}";
 }
 
 /// <summary>
@@ -50,7 +59,10 @@ public sealed class ClusterRbac
 
     public IReadOnlyList<RbacBinding> Bindings { get; }
 
-    /// <summary>What the model creates: the built-in ClusterRoles, the stack's own, and its bindings.</summary>
+    /// <summary>
+    /// What the cluster holds by the model: the built-in ClusterRoles, the stack's own, the bootstrap bindings every
+    /// authenticated user holds, and the stack's bindings. What the stack itself creates is <see cref="StackBindings"/>.
+    /// </summary>
     public static ClusterRbac OfPlan(AccessPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -65,12 +77,17 @@ public sealed class ClusterRbac
             roles[role.Name] = role.Rules;
         }
 
+        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [.. RbacData.BuiltInClusterRoleBindings, .. StackBindings(plan)]);
+    }
+
+    /// <summary>The bindings the stack creates (labelled managed-by eks-infra): what an audit expects to find live.</summary>
+    public static IReadOnlyList<RbacBinding> StackBindings(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
         var labels = new Dictionary<string, string> { [KubernetesNames.ManagedByLabel] = KubernetesNames.ManagedByValue };
-        var bindings = plan.Rbac.ClusterRoleBindings
+        return [.. plan.Rbac.ClusterRoleBindings
             .Select(b => new RbacBinding(b.Name, "", "ClusterRole", b.ClusterRole, [new RbacSubject("Group", b.Group)], labels))
-            .Concat(plan.Rbac.RoleBindings.Select(b => new RbacBinding(b.Name, b.Namespace, "ClusterRole", b.ClusterRole, [new RbacSubject("Group", b.Group)], labels)))
-            .ToList();
-        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), bindings);
+            .Concat(plan.Rbac.RoleBindings.Select(b => new RbacBinding(b.Name, b.Namespace, "ClusterRole", b.ClusterRole, [new RbacSubject("Group", b.Group)], labels)))];
     }
 
     /// <summary>The rules a binding's roleRef resolves to; empty when the role does not exist (RBAC then grants nothing).</summary>
