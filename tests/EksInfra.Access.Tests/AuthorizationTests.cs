@@ -61,7 +61,7 @@ public sealed class RbacRuleTests
     public void Built_in_roles_are_aggregated_as_the_bootstrap_policy_defines_them()
     {
         var roles = RbacData.BuiltInClusterRoles;
-        Assert.Subset(roles.Keys.ToHashSet(), new HashSet<string>(["admin", "cluster-admin", "edit", "view"]));
+        Assert.Equal(Platform.KubernetesClusterRoles.Bootstrap.Order(StringComparer.Ordinal), roles.Keys);
         bool Can(string role, AccessRequest r) => AnyAllows(roles[role], r);
         Assert.True(Can("view", Req("get", "", "pods", "log")));
         Assert.False(Can("view", Req("get", "", "secrets")));
@@ -253,6 +253,27 @@ public sealed class CanTests
         var editor = Assert.Single(answers, a => a.Principal == PaymentsDev);
         Assert.Contains(editor.Paths, p => p.Contains($"via {binding} ", StringComparison.Ordinal));
         Assert.All(editor.Paths, p => Assert.EndsWith("(Kubernetes' own binding, not the stack's)", p, StringComparison.Ordinal));
+    }
+
+    private static string BoundTo(string clusterRole) =>
+        EditorStack().Replace("clusterRole: edit\n        namespaces: [payments]", $"clusterRole: {clusterRole}", StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("system:auth-delegator", "create", "tokenreviews")]
+    [InlineData("system:auth-delegator", "create", "subjectaccessreviews")]
+    [InlineData("system:monitoring", "get", "/metrics")]
+    [InlineData("system:kubelet-api-admin", "get", "nodes/proxy")]
+    [InlineData("system:aggregate-to-view", "list", "deployments.apps")]
+    public void A_group_bound_to_another_bootstrap_role_gets_that_roles_rules(string clusterRole, string verb, string resource)
+    {
+        // bootstrappolicy/testdata/cluster-roles.yaml@025f2834: e.g. system:auth-delegator creates tokenreviews and subjectaccessreviews.
+        var plan = Stacks.ValidPlanOf(BoundTo(clusterRole));
+        var answer = Assert.Single(Ask(plan, verb, resource), a => a.Principal == PaymentsDev);
+        Assert.Contains($"ClusterRole {clusterRole} via ClusterRoleBinding eks-infra:payments-editors", answer.Paths);
+        Assert.DoesNotContain(PaymentsDev, Who(plan, "delete", "pods"));
+        var access = ModelAccess.Of(plan);
+        var rows = CanReport.Everything(access.Authorizer, access.Subjects.Single(s => s.Principal == PaymentsDev));
+        Assert.DoesNotContain(rows, r => r[3].Contains("does not exist", StringComparison.Ordinal));
     }
 
     [Fact]
