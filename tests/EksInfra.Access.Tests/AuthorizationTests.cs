@@ -276,6 +276,29 @@ public sealed class CanTests
         Assert.DoesNotContain(rows, r => r[3].Contains("does not exist", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("eks:addon-manager")]
+    [InlineData("system:controller:job-controller")]
+    public void A_binding_to_a_role_whose_rules_the_tool_cannot_know_is_flagged_not_evaluated_not_reported_as_nothing(string clusterRole)
+    {
+        var plan = Stacks.ValidPlanOf(BoundTo(clusterRole));
+        var access = ModelAccess.Of(plan);
+        Assert.Contains(access.Notes, n => n.StartsWith(PaymentsDev, StringComparison.Ordinal) && n.Contains($"ClusterRole {clusterRole}", StringComparison.Ordinal) && n.Contains("not evaluated", StringComparison.Ordinal));
+        var rows = CanReport.Everything(access.Authorizer, access.Subjects.Single(s => s.Principal == PaymentsDev));
+        var row = Assert.Single(rows, r => r[0] == $"ClusterRole {clusterRole} via ClusterRoleBinding eks-infra:payments-editors");
+        Assert.Equal(("cluster-wide", CanReport.NotEvaluated), (row[1], row[3]));
+        Assert.DoesNotContain(rows, r => r[3].Contains("does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_binding_to_a_role_no_cluster_has_still_grants_nothing()
+    {
+        // ClusterRbac.RulesOf: RBAC resolves a roleRef to a role that does not exist to no rules.
+        var rbac = new ClusterRbac(RbacData.BuiltInClusterRoles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [new RbacBinding("b", "", "ClusterRole", "eks:gone", [new RbacSubject("Group", "g")], new Dictionary<string, string>())]);
+        var subject = new AccessSubject("arn:aws:iam::123456789012:role/r", "role", "r", ["g"], []);
+        Assert.Equal("(the role does not exist: nothing)", Assert.Single(CanReport.Everything(new Authorizer(rbac), subject))[3]);
+    }
+
     [Fact]
     public void The_bootstrap_bindings_grant_no_more_than_their_roles()
     {

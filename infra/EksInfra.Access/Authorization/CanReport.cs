@@ -111,6 +111,9 @@ public sealed record CanAnswer(string Principal, string Kind, string Username, I
 /// <summary><c>eksinfra can</c>: who may make one request, and by which path; or everything one principal may do.</summary>
 public static class CanReport
 {
+    /// <summary>The row of a path whose rules the tool lacks: it may grant anything, so the report must not say "nothing".</summary>
+    public const string NotEvaluated = "(its rules are not in this tool's table: not evaluated)";
+
     public static IReadOnlyList<CanAnswer> Who(ModelAccess access, CanQuestion question)
     {
         ArgumentNullException.ThrowIfNull(access);
@@ -200,7 +203,7 @@ public static class CanReport
             }
             else
             {
-                rows.Add([$"access policy {policy.PolicyName}", scope, "", "(its rules are not in this tool's table: not evaluated)", ""]);
+                rows.Add([$"access policy {policy.PolicyName}", scope, "", NotEvaluated, ""]);
             }
         }
 
@@ -210,7 +213,7 @@ public static class CanReport
             var rules = authorizer.Rbac.RulesOf(binding);
             if (rules.Count == 0)
             {
-                rows.Add([binding.Via, scope, "", "(the role does not exist: nothing)", ""]);
+                rows.Add([binding.Via, scope, "", authorizer.Rbac.RulesNotKnown(binding) ? NotEvaluated : "(the role does not exist: nothing)", ""]);
             }
 
             rows.AddRange(rules.Select(r => Row(binding.Via, scope, r)));

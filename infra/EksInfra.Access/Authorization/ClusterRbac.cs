@@ -1,5 +1,6 @@
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
+using EksInfra.Access.Platform;
 
 namespace EksInfra.Access.Authorization;
 
@@ -43,14 +44,22 @@ public sealed record RbacBinding(
 /// </summary>
 public sealed class ClusterRbac
 {
+    private readonly Func<string, bool> existsWithoutRules;
+
+    /// <param name="existsWithoutRules">
+    /// ClusterRoles the cluster has whose rules <paramref name="clusterRoles"/> does not hold; none for a live export,
+    /// which holds every role there is.
+    /// </param>
     public ClusterRbac(
         IReadOnlyDictionary<string, IReadOnlyList<PolicyRulePlan>> clusterRoles,
         IReadOnlyDictionary<(string Namespace, string Name), IReadOnlyList<PolicyRulePlan>> roles,
-        IReadOnlyList<RbacBinding> bindings)
+        IReadOnlyList<RbacBinding> bindings,
+        Func<string, bool>? existsWithoutRules = null)
     {
         ClusterRoles = clusterRoles;
         Roles = roles;
         Bindings = bindings;
+        this.existsWithoutRules = existsWithoutRules ?? (_ => false);
     }
 
     public IReadOnlyDictionary<string, IReadOnlyList<PolicyRulePlan>> ClusterRoles { get; }
@@ -77,7 +86,9 @@ public sealed class ClusterRbac
             roles[role.Name] = role.Rules;
         }
 
-        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [.. RbacData.BuiltInClusterRoleBindings, .. StackBindings(plan)]);
+        // The controllers' roles (system:controller:*) and EKS's (eks:*) exist in every cluster, but their rules
+        // change with versions and no source pins them (Platform/KubernetesClusterRoles.cs): not known, not "nothing".
+        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [.. RbacData.BuiltInClusterRoleBindings, .. StackBindings(plan)], KubernetesClusterRoles.IsProvided);
     }
 
     /// <summary>The bindings the stack creates (labelled managed-by eks-infra): what an audit expects to find live.</summary>
@@ -101,6 +112,13 @@ public sealed class ClusterRbac
 
         // A RoleBinding may refer to a Role only in its own namespace.
         return Roles.TryGetValue((binding.Namespace, binding.RoleName), out var local) ? local : [];
+    }
+
+    /// <summary>Whether the binding's ClusterRole exists but its rules are not known here, so what it grants is not evaluated.</summary>
+    public bool RulesNotKnown(RbacBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return binding.RoleKind == "ClusterRole" && !ClusterRoles.ContainsKey(binding.RoleName) && existsWithoutRules(binding.RoleName);
     }
 
     /// <summary>The bindings whose rules the authorizer consults for a request in <paramref name="requestNamespace"/>.</summary>

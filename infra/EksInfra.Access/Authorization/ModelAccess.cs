@@ -60,11 +60,18 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         };
         // eks-access-policies.json holds the rules of the policies for people; a principal holding another
         // may be allowed more than the reports show, and saying "nothing" or leaving it out would be wrong.
+        // The same holds for a binding to a ClusterRole the cluster has but whose rules the tool lacks.
+        var authorizer = new Authorizer(ClusterRbac.OfPlan(plan));
         foreach (var subject in subjects.OrderBy(s => s.Principal, StringComparer.Ordinal))
         {
             foreach (var policy in subject.Policies.Where(p => !RbacData.AccessPolicies.ContainsKey(p.PolicyName)).Select(p => p.PolicyName).Distinct(StringComparer.Ordinal))
             {
                 notes.Add($"{subject.Principal} holds {policy}, whose rules are not in this tool's table (Authorization/eks-access-policies.json holds those of the policies for people), so what it allows is not evaluated here.");
+            }
+
+            foreach (var binding in authorizer.BindingsOf(subject).Where(authorizer.Rbac.RulesNotKnown))
+            {
+                notes.Add($"{subject.Principal} is bound to {binding.RoleDisplay} ({binding.Display}), whose rules are not in this tool's table (Kubernetes' controller roles and EKS's eks: roles have none it can cite), so what it allows is not evaluated here.");
             }
         }
 
@@ -73,6 +80,6 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
             notes.Add("The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own.");
         }
 
-        return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], new Authorizer(ClusterRbac.OfPlan(plan)), notes);
+        return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], authorizer, notes);
     }
 }
