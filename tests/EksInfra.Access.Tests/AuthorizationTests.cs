@@ -209,6 +209,38 @@ public sealed class CanTests
         Assert.DoesNotContain(scoped, Who(plan, "delete", "pods"));
     }
 
+    [Theory]
+    [InlineData("servicecidrs.networking.k8s.io")]
+    [InlineData("ipaddresses.networking.k8s.io")]
+    [InlineData("volumeattributesclasses.storage.k8s.io")]
+    [InlineData("deviceclasses.resource.k8s.io")]
+    [InlineData("resourceslices.resource.k8s.io")]
+    public void A_namespace_scoped_grant_never_reaches_a_cluster_scoped_resource_added_after_1_31(string resource)
+    {
+        // api/discovery/apis__GROUP__v1.json: these are "namespaced": false, so a request on them carries no namespace.
+        var plan = Stacks.ValidPlanOf(EditorStack("API", "[{ policy: AmazonEKSAdminViewPolicy, namespaces: [jobs] }]"));
+        const string scoped = "arn:aws:iam::123456789012:role/scoped";
+        Assert.DoesNotContain(scoped, Who(plan, "get", resource, "jobs"));
+        var question = CanQuestion.Parse("get", resource, "jobs", null, out _)!;
+        Assert.Equal("cluster-scoped", question.Scope);
+        Assert.Contains(scoped, Who(plan, "get", "resourceclaims.resource.k8s.io", "jobs"));
+    }
+
+    [Fact]
+    public void A_resource_of_unknown_scope_asked_in_a_namespace_gets_a_note_and_its_namespace_only_grants_are_not_certain()
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack("API", "[{ policy: AmazonEKSAdminViewPolicy, namespaces: [jobs] }]"));
+        const string scoped = "arn:aws:iam::123456789012:role/scoped";
+        var question = CanQuestion.Parse("get", "widgets.example.com", "jobs", null, out _)!;
+        Assert.Contains(question.Notes, n => n.StartsWith("widgets.example.com is not in this tool's table", StringComparison.Ordinal) && n.Contains("scope is not known", StringComparison.Ordinal));
+        var answers = CanReport.Who(ModelAccess.Of(plan), question);
+        Assert.Equal(["access policy AmazonEKSAdminViewPolicy (namespaces jobs)" + CanQuestion.OnlyIfNamespaced], Assert.Single(answers, a => a.Principal == scoped).Paths);
+        // A cluster-wide grant holds whatever the scope.
+        Assert.Equal(["access policy AmazonEKSClusterAdminPolicy (cluster-wide)"], Assert.Single(answers, a => a.Principal == Admin).Paths);
+        Assert.Null(CanQuestion.Parse("get", "widgets.example.com", null, null, out _)!.IfClusterScoped);
+        Assert.Null(CanQuestion.Parse("get", "pods", "jobs", null, out _)!.IfClusterScoped);
+    }
+
     [Fact]
     public void A_principal_holding_a_policy_whose_rules_the_tool_lacks_is_flagged_not_reported_as_holding_nothing()
     {

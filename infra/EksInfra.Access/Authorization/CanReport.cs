@@ -7,9 +7,16 @@ using EksInfra.Access.Reports;
 
 namespace EksInfra.Access.Authorization;
 
-/// <summary>A question to <c>eksinfra can</c>, parsed: the request, how it is scoped, and what was assumed.</summary>
-public sealed partial record CanQuestion(AccessRequest Request, string Text, string Scope, IReadOnlyList<string> Notes)
+/// <summary>
+/// A question to <c>eksinfra can</c>, parsed: the request, how it is scoped, and what was assumed.
+/// <see cref="IfClusterScoped"/> is the same request without its namespace when the resource's scope is not known:
+/// a grant that holds only for the namespaced reading (a RoleBinding's, a namespace-scoped policy's) is not certain.
+/// </summary>
+public sealed partial record CanQuestion(AccessRequest Request, string Text, string Scope, IReadOnlyList<string> Notes, AccessRequest? IfClusterScoped = null)
 {
+    /// <summary>How a path reads that grants only if the resource of unknown scope is namespaced.</summary>
+    public const string OnlyIfNamespaced = " (only if the resource is namespaced: its scope is not known here)";
+
     /// <summary>
     /// Parses VERB and RESOURCE[.GROUP][/SUBRESOURCE] (or a /non-resource/path) and the namespace, as
     /// <c>kubectl auth can-i</c> would send them. Returns null with <paramref name="error"/> when they are not a request.
@@ -64,7 +71,16 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
             notes.Add($"'{plural}' is not a built-in resource, so it is asked of the core API group; name a custom resource with its group (widgets.example.com)");
         }
 
-        var namespaced = KubernetesResources.IsNamespaced(group, plural) ?? ns is not null;
+        var knownScope = KubernetesResources.IsNamespaced(group, plural);
+        var namespaced = knownScope ?? ns is not null;
+        var scopeUnknown = knownScope is null && ns is not null && plural != RbacRules.All;
+        if (scopeUnknown)
+        {
+            // rule.go VisitRulesFor consults RoleBindings only for a request with a namespace, and a request on a
+            // cluster-scoped resource has none, so a RoleBinding's grant holds only if the resource is namespaced.
+            notes.Add($"{Display(group, plural)} is not in this tool's table of Kubernetes' built-in resources (up to 1.35), so its scope is not known: it is asked in namespace {ns}, and a grant through a RoleBinding or a namespace-scoped access policy holds only if it is namespaced (a custom resource's CustomResourceDefinition says, in spec.scope)");
+        }
+
         var requestNamespace = "";
         var requestName = name ?? "";
         string scope;
@@ -94,7 +110,8 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         }
 
         var text = $"{verb} {Display(group, plural)}{(subresource.Length > 0 ? "/" + subresource : "")}{(requestName.Length > 0 && plural != "namespaces" ? $" named {requestName}" : "")}";
-        return new CanQuestion(new AccessRequest(verb, group, plural, subresource, requestName, requestNamespace), text, scope, notes);
+        var request = new AccessRequest(verb, group, plural, subresource, requestName, requestNamespace);
+        return new CanQuestion(request, text, scope, notes, scopeUnknown ? request with { Namespace = "" } : null);
     }
 
     private static string Display(string group, string resource) => group.Length == 0 || group == RbacRules.All && resource == RbacRules.All ? resource : $"{resource}.{group}";
@@ -119,9 +136,9 @@ public static class CanReport
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(question);
         return [.. access.Subjects
-            .Select(s => (Subject: s, Paths: access.Authorizer.Why(s, question.Request)))
+            .Select(s => (Subject: s, Paths: access.Authorizer.Why(s, question.Request), Certain: question.IfClusterScoped is { } alt ? access.Authorizer.Why(s, alt) : null))
             .Where(x => x.Paths.Count > 0)
-            .Select(x => new CanAnswer(x.Subject.Principal, x.Subject.Kind, x.Subject.Username, [.. x.Paths.Select(p => p.Description)], x.Subject.Note))];
+            .Select(x => new CanAnswer(x.Subject.Principal, x.Subject.Kind, x.Subject.Username, [.. x.Paths.Select(p => x.Certain is null || x.Certain.Contains(p) ? p.Description : p.Description + CanQuestion.OnlyIfNamespaced)], x.Subject.Note))];
     }
 
     public static string RenderWho(AccessPlan plan, CanQuestion question, IReadOnlyList<CanAnswer> answers, IReadOnlyList<string> notes, ReportFormat format)

@@ -2,8 +2,16 @@ namespace EksInfra.Access.Authorization;
 
 /// <summary>
 /// The built-in resources of the Kubernetes API and whether they are namespaced, as
-/// <c>kubectl api-resources</c> lists them for Kubernetes 1.31 (the served group of each). A RoleBinding grants
-/// only namespaced resources, in its own namespace; cluster-scoped ones (nodes) need a ClusterRoleBinding.
+/// <c>kubectl api-resources</c> lists them for Kubernetes 1.31 (the served group of each), with those added up to
+/// 1.35 (GA or beta) from the discovery documents kubernetes/kubernetes commits, api/discovery/apis__GROUP__VERSION.json
+/// ("namespaced"): networking.k8s.io/v1@95f08499d652a6211121d8af35f470609217c730 (ipaddresses, servicecidrs),
+/// storage.k8s.io/v1@96a03f453527c60de35414d2214e4e7adf2eb549 (volumeattributesclasses),
+/// resource.k8s.io/v1@a6420fa0f8daa32666688164f2b912bfac93499f (deviceclasses, resourceclaims, resourceclaimtemplates,
+/// resourceslices), events.k8s.io/v1@31d0821ab4dd748338e302f34a750a2f8cf7ff98, certificates.k8s.io/v1beta1@7448f3e457265eec980b780625c4a5cc40407a79
+/// (clustertrustbundles), coordination.k8s.io/v1beta1@9d2a8fb7c431f0cf55f9671ca9502e5b1fc151ff (leasecandidates),
+/// storagemigration.k8s.io/v1beta1@9d2a8fb7c431f0cf55f9671ca9502e5b1fc151ff (storageversionmigrations). Alpha-only
+/// resources are left out. A RoleBinding grants only namespaced resources, in its own namespace; cluster-scoped ones
+/// (nodes) need a ClusterRoleBinding.
 /// </summary>
 public static class KubernetesResources
 {
@@ -28,17 +36,24 @@ public static class KubernetesResources
         ("autoscaling", "horizontalpodautoscalers", true),
         ("batch", "cronjobs", true), ("batch", "jobs", true),
         ("certificates.k8s.io", "certificatesigningrequests", false),
-        ("coordination.k8s.io", "leases", true),
+        ("certificates.k8s.io", "clustertrustbundles", false),
+        ("coordination.k8s.io", "leases", true), ("coordination.k8s.io", "leasecandidates", true),
         ("discovery.k8s.io", "endpointslices", true),
+        ("events.k8s.io", "events", true),
         ("flowcontrol.apiserver.k8s.io", "flowschemas", false), ("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations", false),
         ("networking.k8s.io", "ingressclasses", false), ("networking.k8s.io", "ingresses", true), ("networking.k8s.io", "networkpolicies", true),
+        ("networking.k8s.io", "ipaddresses", false), ("networking.k8s.io", "servicecidrs", false),
         ("node.k8s.io", "runtimeclasses", false),
         ("policy", "poddisruptionbudgets", true),
         ("rbac.authorization.k8s.io", "clusterrolebindings", false), ("rbac.authorization.k8s.io", "clusterroles", false),
         ("rbac.authorization.k8s.io", "rolebindings", true), ("rbac.authorization.k8s.io", "roles", true),
+        ("resource.k8s.io", "deviceclasses", false), ("resource.k8s.io", "resourceclaims", true),
+        ("resource.k8s.io", "resourceclaimtemplates", true), ("resource.k8s.io", "resourceslices", false),
         ("scheduling.k8s.io", "priorityclasses", false),
         ("storage.k8s.io", "csidrivers", false), ("storage.k8s.io", "csinodes", false), ("storage.k8s.io", "csistoragecapacities", true),
         ("storage.k8s.io", "storageclasses", false), ("storage.k8s.io", "volumeattachments", false),
+        ("storage.k8s.io", "volumeattributesclasses", false),
+        ("storagemigration.k8s.io", "storageversionmigrations", false),
     ];
 
     /// <summary>The group serving a resource named without one, as kubectl resolves it (the core group first).</summary>
