@@ -86,9 +86,12 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         string scope;
         if (plural == "namespaces" && group.Length == 0 && ns is not null)
         {
-            // apiserver RequestInfo: a request on a namespace object carries that namespace as its namespace.
+            // apiserver RequestInfo: a request on a namespace object carries that namespace as its namespace; only a
+            // request on that one object (/api/v1/namespaces/X: get, update, patch, delete) carries it as its name too,
+            // while list, watch and create address the collection and carry none
+            // (k8s.io/apiserver pkg/endpoints/request/requestinfo.go, NewRequestInfo).
             requestNamespace = ns;
-            requestName = name ?? ns;
+            requestName = name ?? (OneObjectVerbs.Contains(verb) ? ns : "");
             scope = $"the namespace {ns} itself";
         }
         else if (!namespaced)
@@ -113,6 +116,8 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         var request = new AccessRequest(verb, group, plural, subresource, requestName, requestNamespace);
         return new CanQuestion(request, text, scope, notes, scopeUnknown ? request with { Namespace = "" } : null);
     }
+
+    private static readonly string[] OneObjectVerbs = ["get", "update", "patch", "delete"];
 
     private static string Display(string group, string resource) => group.Length == 0 || group == RbacRules.All && resource == RbacRules.All ? resource : $"{resource}.{group}";
 
