@@ -170,4 +170,21 @@ public class AuthenticatorReadingTests
         Assert.Contains(report.Findings, f => f.Section == AuditSection.Unmanaged && f.Subject == "333333333333");
         Assert.Contains(report.Findings, f => f.Section == AuditSection.Missing && f.Subject == "210987654321");
     }
+
+    [Theory]
+    [InlineData("RoleArn: arn:aws:iam::123456789012:role/upper", "rolearn: arn:aws:iam::123456789012:role/lower")]
+    [InlineData("rolearn: arn:aws:iam::123456789012:role/lower", "RoleArn: arn:aws:iam::123456789012:role/upper")]
+    public void Of_two_keys_that_differ_in_case_the_one_later_in_byte_order_wins_whatever_their_order(string first, string second)
+    {
+        // sigs.k8s.io/yaml turns the entry into JSON through a Go map, whose keys json.Marshal writes sorted.
+        var imported = AwsAuthImporter.Import(AwsAuth($"""
+                - {first}
+                  {second}
+                  username: someone
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        Assert.Contains("role/lower", imported.AccessBlockYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("role/upper", imported.AccessBlockYaml, StringComparison.Ordinal);
+    }
 }

@@ -149,16 +149,12 @@ public static class AccessAudit
                 .ToDictionary(m => m.Key, Ordinal);
             var seen = new HashSet<string>(Ordinal);
             // The authenticator keeps each ARN's last mapping per list (AuthenticatorEntries): an earlier one grants nothing.
-            var lastOfArn = new Dictionary<(PrincipalKind, string), LiveMapping>();
-            foreach (var mapping in awsAuth)
-            {
-                lastOfArn[(mapping.Kind, AuthenticatorEntries.StoreKey(mapping.Arn))] = mapping;
-            }
-
+            // mapRoles and mapUsers are two stores, so the list is part of the key.
+            var lastOfArn = AuthenticatorEntries.LastOfArn(awsAuth, StoreArn);
             foreach (var mapping in awsAuth)
             {
                 var key = Canonical(mapping.Arn);
-                if (lastOfArn[(mapping.Kind, AuthenticatorEntries.StoreKey(mapping.Arn))] is var winner && !ReferenceEquals(winner, mapping))
+                if (lastOfArn[AuthenticatorEntries.StoreKey(StoreArn(mapping))] is var winner && !ReferenceEquals(winner, mapping))
                 {
                     findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"mapped again later ({mapping.Where}, then {winner.Where})", "the authenticator keeps only the last mapping of an ARN (ignoring case), so this one grants nothing; the later one is what the cluster reads"));
                     continue;
@@ -217,6 +213,8 @@ public static class AccessAudit
         /// aws-auth's mapAccounts: the authenticator maps every IAM principal of a listed account, as its own ARN
         /// (pkg/mapper/configmap AWSAccount), so an account added by hand is access the model does not grant.
         /// </summary>
+        private static string StoreArn(LiveMapping mapping) => $"{mapping.Kind} {mapping.Arn}";
+
         public void CompareAccounts(IReadOnlyList<string> accounts)
         {
             if (plan.AwsAuth is not { } expected)

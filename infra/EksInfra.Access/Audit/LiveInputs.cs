@@ -71,28 +71,8 @@ public static class LiveInputs
     public static IReadOnlyList<string> ReadAwsAuthAccounts(byte[] bytes, string file)
     {
         var data = AwsAuthData(bytes, file);
-        if (data["mapAccounts"] is not { } node)
-        {
-            return [];
-        }
-
-        if (node is not ConfigScalar { Kind: ScalarKind.Text } text)
-        {
-            throw new AuditInputException(file, Place("data.mapAccounts", node.Location), $"expected a string holding YAML, found {node.KindName}");
-        }
-
-        if (AuthenticatorEntries.IsSkippable(text.Value))
-        {
-            return [];
-        }
-
-        var parsed = YamlConfigReader.ReadText(text.Value, file, "data.mapAccounts");
-        if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list || list.Items.Any(i => i is not ConfigScalar))
-        {
-            throw new AuditInputException(file, Place("data.mapAccounts", node.Location), "is not a YAML list of account ids, so the cluster's authenticator maps no account from it");
-        }
-
-        return [.. list.Items.Cast<ConfigScalar>().Select(s => s.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var (accounts, problem) = AuthenticatorEntries.Accounts(data["mapAccounts"], file);
+        return problem is null ? accounts : throw new AuditInputException(file, Place("data.mapAccounts", data["mapAccounts"]!.Location), problem);
     }
 
     private static ConfigMap AwsAuthData(byte[] bytes, string file)

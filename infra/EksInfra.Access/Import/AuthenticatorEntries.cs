@@ -9,6 +9,9 @@ namespace EksInfra.Access.Import;
 /// (<c>rolearn</c>, <c>userarn</c>, <c>username</c>, <c>groups</c>) match keys whatever their case; and each ARN keeps
 /// only its last mapping (the store is keyed by the lower-cased ARN). The importer and the audit both read aws-auth
 /// through this, so both see what the cluster grants.
+/// The YAML becomes JSON through a Go map (sigs.k8s.io/yaml, yamlToJSONTarget, then json.Marshal, which writes map
+/// keys in byte order), so of two keys that differ only in case (<c>RoleArn</c>, <c>rolearn</c>) the decoder reads the
+/// one later in byte order last, and that one's value is the field's.
 /// </summary>
 public static class AuthenticatorEntries
 {
@@ -21,20 +24,65 @@ public static class AuthenticatorEntries
         return trimmed.Length == 0 || trimmed is "``" or "\"\"";
     }
 
-    /// <summary>The value of field <paramref name="name"/> as encoding/json finds it: the last key equal to it ignoring case.</summary>
+    /// <summary>The value of field <paramref name="name"/> as the authenticator decodes it: of the keys equal to it ignoring case, the greatest in byte order.</summary>
     public static ConfigNode? Field(ConfigMap entry, string name)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        string? foundKey = null;
         ConfigNode? found = null;
         foreach (var (key, value) in entry.Entries)
         {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase) && (foundKey is null || string.CompareOrdinal(key, foundKey) > 0))
             {
+                foundKey = key;
                 found = value;
             }
         }
 
         return found;
+    }
+
+    /// <summary>The last item of each ARN, by the authenticator's store key: the one mapping of that ARN it keeps.</summary>
+    public static Dictionary<string, T> LastOfArn<T>(IEnumerable<T> items, Func<T, string> arn)
+        where T : class
+    {
+        var last = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            last[StoreKey(arn(item))] = item;
+        }
+
+        return last;
+    }
+
+    /// <summary>
+    /// The accounts of a mapAccounts value (yaml.v2 into a list of strings), sorted and distinct; or why the
+    /// authenticator maps no account from it.
+    /// </summary>
+    public static (IReadOnlyList<string> Accounts, string? Problem) Accounts(ConfigNode? value, string file)
+    {
+        if (value is null)
+        {
+            return ([], null);
+        }
+
+        if (value is not ConfigScalar { Kind: ScalarKind.Text } text)
+        {
+            return ([], $"expected a string holding YAML, found {value.KindName}");
+        }
+
+        if (IsSkippable(text.Value))
+        {
+            return ([], null);
+        }
+
+        var parsed = YamlConfigReader.ReadText(text.Value, file, "data.mapAccounts");
+        if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list || list.Items.Any(i => i is not ConfigScalar))
+        {
+            return ([], "is not a YAML list of account ids, so the cluster's authenticator maps no account from it");
+        }
+
+        return ([.. list.Items.Cast<ConfigScalar>().Select(s => s.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], null);
     }
 
     public static string Text(ConfigMap entry, string name) => (Field(entry, name) as ConfigScalar)?.Value ?? "";

@@ -45,18 +45,10 @@ public static class AwsAuthImporter
         var nodeRoles = new List<ImportedNode>();
         var mapRoles = Entries(data, "mapRoles", "rolearn", fileName, bag, skipped, nodeRoles);
         var mapUsers = Entries(data, "mapUsers", "userarn", fileName, bag, skipped, null);
-        var accounts = new List<string>();
-        if (data["mapAccounts"] is ConfigScalar { Kind: ScalarKind.Text } accountsText && !AuthenticatorEntries.IsSkippable(accountsText.Value))
+        var (accounts, accountsProblem) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
+        if (accountsProblem is not null)
         {
-            var parsed = YamlConfigReader.ReadText(accountsText.Value, fileName, "data.mapAccounts");
-            if (parsed.Root is ConfigList list)
-            {
-                accounts.AddRange(list.Items.OfType<ConfigScalar>().Select(s => s.Value));
-            }
-            else
-            {
-                skipped.Add(new("data.mapAccounts", "is not a YAML list of account ids"));
-            }
+            skipped.Add(new("data.mapAccounts", accountsProblem));
         }
 
         foreach (var (key, _) in data.Entries.Where(e => e.Key is not ("mapRoles" or "mapUsers" or "mapAccounts")))
@@ -88,7 +80,7 @@ public static class AwsAuthImporter
             ("nodeRoles", nodeRoles.Count > 0
                 ? Yaml.Seq(nodeRoles.DistinctBy(n => n.Arn, StringComparer.OrdinalIgnoreCase).Select(n => (YamlNode)Yaml.Map(("rolearn", Yaml.Str(n.Arn)), ("kind", Yaml.Str(n.Kind)))))
                 : null),
-            ("mapAccounts", accounts.Count > 0 ? Yaml.Strings(accounts.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) : null),
+            ("mapAccounts", accounts.Count > 0 ? Yaml.Strings(accounts) : null),
             ("groups", groups.Count > 0 ? Yaml.Map([.. groups.Select(g => (g, (YamlNode?)Yaml.Map(("clusterRole", Yaml.Str(GroupPlaceholder)))))]) : null));
         var yaml = Yaml.Emit(Yaml.Map(("config", Yaml.Map(("eks-infra:access", access)))));
         return new ImportResult(yaml, skipped, bag.ToSortedList());
@@ -132,14 +124,9 @@ public static class AwsAuthImporter
         }
 
         // The authenticator keeps each ARN's last mapping only; an earlier one grants nothing, so it is not carried over.
-        var last = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
-        foreach (var item in list.Items)
-        {
-            if (item is ConfigMap entry && AuthenticatorEntries.Text(entry, arnKey) is { Length: > 0 } arn)
-            {
-                last[AuthenticatorEntries.StoreKey(arn)] = item;
-            }
-        }
+        var last = AuthenticatorEntries.LastOfArn(
+            list.Items.OfType<ConfigMap>().Where(entry => AuthenticatorEntries.Text(entry, arnKey).Length > 0),
+            entry => AuthenticatorEntries.Text(entry, arnKey));
 
         foreach (var item in list.Items)
         {
