@@ -86,13 +86,21 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         string scope;
         if (plural == "namespaces" && group.Length == 0 && ns is not null)
         {
-            // apiserver RequestInfo: a request on a namespace object carries that namespace as its namespace; only a
-            // request on that one object (/api/v1/namespaces/X: get, update, patch, delete) carries it as its name too,
-            // while list, watch and create address the collection and carry none
-            // (k8s.io/apiserver pkg/endpoints/request/requestinfo.go, NewRequestInfo).
-            requestNamespace = ns;
-            requestName = name ?? (OneObjectVerbs.Contains(verb) ? ns : "");
-            scope = $"the namespace {ns} itself";
+            // apiserver RequestInfo (k8s.io/apiserver pkg/endpoints/request/requestinfo.go, NewRequestInfo): a request
+            // on one namespace object (/api/v1/namespaces/X: get, update, patch, delete) carries X as its namespace and
+            // its name; list, watch and create address the collection /api/v1/namespaces, which carries neither, so
+            // only cluster-wide grants reach them.
+            if (OneObjectVerbs.Contains(verb))
+            {
+                requestNamespace = ns;
+                requestName = name ?? ns;
+                scope = $"the namespace {ns} itself";
+            }
+            else
+            {
+                scope = "the namespaces collection (cluster-scoped)";
+                notes.Add($"{verb} acts on the namespaces collection, which is cluster-scoped: --namespace {ns} is ignored, and only cluster-wide grants count");
+            }
         }
         else if (!namespaced)
         {
