@@ -146,4 +146,35 @@ public class CorePrincipalTests
             .Select(e => e.GetProperty("principalArn").GetString()!);
         Assert.Equal(entries.Keys.Order(StringComparer.Ordinal), rendered.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void A_role_named_like_another_accounts_key_still_gets_an_entry_of_its_own()
+    {
+        var yaml = Stack(
+            Mapping("arn:aws:iam::123456789012:role/deploy", "deploy-here")
+            + "\n" + Mapping("arn:aws:iam::210987654321:role/deploy", "deploy-there")
+            + "\n" + Mapping("arn:aws:iam::123456789012:role/210987654321-deploy", "odd-name"))
+            .Replace("authenticationMode: CONFIG_MAP", "authenticationMode: API", StringComparison.Ordinal);
+
+        var plan = Stacks.ValidPlanOf(yaml);
+
+        Assert.Equal(plan.AccessEntries.Count, plan.AccessEntries.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains(plan.AccessEntries, e => e.PrincipalArn == "arn:aws:iam::123456789012:role/210987654321-deploy");
+        Assert.Contains(plan.AccessEntries, e => e.PrincipalArn == "arn:aws:iam::210987654321:role/deploy");
+    }
+
+    [Fact]
+    public void Diff_blocks_the_key_change_a_second_principal_of_one_name_from_another_account_causes_and_says_why()
+    {
+        var before = Stack(Mapping("arn:aws:iam::210987654321:role/deploy", "deploy-there"))
+            .Replace("authenticationMode: CONFIG_MAP", "authenticationMode: API", StringComparison.Ordinal);
+        var after = Stack(Mapping("arn:aws:iam::210987654321:role/deploy", "deploy-there") + "\n" + Mapping("arn:aws:iam::333333333333:role/deploy", "deploy-third"))
+            .Replace("authenticationMode: CONFIG_MAP", "authenticationMode: API", StringComparison.Ordinal);
+
+        var report = EksInfra.Access.Reports.AccessDiff.Compare(Stacks.ValidPlanOf(before), Stacks.ValidPlanOf(after), "main");
+
+        var finding = Assert.Single(report.Findings, f => f.Level == EksInfra.Access.Reports.FindingLevel.Error && f.Subject == "arn:aws:iam::210987654321:role/deploy");
+        Assert.Contains("(entry role-deploy) becomes", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("another account's principal of the same name was added", finding.Detail, StringComparison.Ordinal);
+    }
 }

@@ -129,14 +129,15 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
-    public void A_principal_whose_access_entry_would_be_recreated_is_the_409_trap()
+    public void A_case_changed_arn_keeps_its_entry_key_and_is_flagged_as_a_delete_first_replacement()
     {
+        // The key is the lower-cased name, so the entry is replaced in place, delete first: no HTTP 409, a gap in access.
         project.EditStack("staging", "role/ci/github-actions-deployer", "role/ci/GitHub-Actions-Deployer");
 
-        var result = DiffAgainstShipped("staging", "json");
+        var findings = Findings(DiffAgainstShipped("staging", "json"));
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains(("error", "the principal's access entry would be re-created under a new name"), Findings(result));
+        Assert.Contains(("danger", "the principal's access entry is replaced"), findings);
+        Assert.DoesNotContain(("error", "the principal's access entry would be re-created under a new name"), findings);
     }
 
     [Fact]

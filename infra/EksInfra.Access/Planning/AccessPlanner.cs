@@ -240,8 +240,11 @@ public static class AccessPlanner
     /// A key names its principal without the account, which keeps keys short and every key of a stack the same when
     /// principals are added; but pulumi-eks keys a cluster's access entries by it, so two principals of one name in
     /// different accounts (a <c>deploy</c> role in two accounts) would share one and one of them would get no entry.
-    /// Only then, the principals outside the cluster's account get their account in the key: a key already deployed
-    /// changes only where it named two principals, and so could not have been deployed as meant.
+    /// Only then, the principals outside the cluster's account get their account in the key. So no key changes when a
+    /// principal of a new name is added; one changes when a second principal of its name is added from another account
+    /// and it is outside the cluster's account too, which `diff` blocks (the new key would be created before the old is
+    /// deleted: HTTP 409). A key still shared after that (a role named like another's account and name) gets the
+    /// principal's place in ordinal order of the ARNs as a last resort.
     /// </summary>
     private static List<AccessEntryPlan> WithUniqueKeys(List<AccessEntryPlan> entries, string clusterAccount)
     {
@@ -270,12 +273,12 @@ public static class AccessPlanner
             }
         }
 
-        seen.Clear();
-        foreach (var entry in entries)
+        foreach (var group in entries.Select((e, i) => (e, i)).GroupBy(x => x.e.Key, Ordinal).Where(g => g.Count() > 1).ToList())
         {
-            if (!seen.Add(entry.Key))
+            var n = 0;
+            foreach (var (entry, i) in group.OrderBy(x => x.e.PrincipalArn, Ordinal))
             {
-                throw new InvalidOperationException($"two access entries of the plan share the key '{entry.Key}' (one of them {entry.PrincipalArn}); rename one of the IAM principals or report this as a bug");
+                entries[i] = entry with { Key = $"{entry.Key}-{++n}" };
             }
         }
 

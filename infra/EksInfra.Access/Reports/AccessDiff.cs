@@ -127,10 +127,16 @@ public static class AccessDiff
         {
             foreach (var old in entriesBefore[entry.PrincipalArn])
             {
-                if (old.Key != entry.Key || old.PrincipalArn != entry.PrincipalArn)
+                if (old.Key != entry.Key)
                 {
+                    // A new key is a new resource: Pulumi creates it before it deletes the old one, whatever replacement order the program sets.
                     findings.Add(new(FindingLevel.Error, entry.PrincipalArn, "the principal's access entry would be re-created under a new name",
-                        $"'{old.PrincipalArn}' (entry {old.Key}) becomes '{entry.PrincipalArn}' (entry {entry.Key}); Pulumi creates the new entry before deleting the old one, and EKS refuses a second entry for the same principal (HTTP 409). Keep the ARN exactly as before."));
+                        $"'{old.PrincipalArn}' (entry {old.Key}) becomes '{entry.PrincipalArn}' (entry {entry.Key}); Pulumi creates the new entry before deleting the old one, and EKS refuses a second entry for the same principal (HTTP 409). {(string.Equals(old.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal) ? "The key changed because another account's principal of the same name was added: add that principal in a change of its own after removing this one, or keep it out" : "Keep the ARN exactly as before")}."));
+                }
+                else if (old.PrincipalArn != entry.PrincipalArn)
+                {
+                    findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
+                        $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and the principal is without its access in between. Keep the ARN exactly as before unless the case really changed in IAM."));
                 }
             }
         }
