@@ -672,6 +672,21 @@ public class ComputeGuardTests
     }
 
     [Fact]
+    public void Moving_a_node_group_to_other_subnets_blocks_the_diff()
+    {
+        var before = Plan(ComputeStacks.Full("API"));
+        var after = Plan(ComputeStacks.Full("API").Replace("privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60003]", StringComparison.Ordinal));
+
+        var report = AccessDiff.Compare(before, after, "main");
+
+        Assert.NotEmpty(before.Cluster.NodeGroups);
+        Assert.All(before.Cluster.NodeGroups, g => Assert.Contains(report.Findings, f => f.Level == FindingLevel.Error && f.Subject == $"node group {g.Name}" && f.Title.Contains("changes its subnets", StringComparison.Ordinal)));
+        // The profile defaults to the cluster's private subnets, so it moves too.
+        Assert.Contains(report.Findings, f => f.Level == FindingLevel.Error && f.Subject.StartsWith("Fargate profile ", StringComparison.Ordinal) && f.Title.Contains("changes its subnets", StringComparison.Ordinal));
+        Assert.DoesNotContain(AccessDiff.Compare(before, before, "main").Findings, f => f.Title.Contains("changes its subnets", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Dropping_a_karpenter_role_is_dangerous_and_changing_its_kind_blocks()
     {
         var before = Plan(ComputeStacks.Full("API"));

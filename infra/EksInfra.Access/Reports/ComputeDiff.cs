@@ -28,6 +28,17 @@ internal static class ComputeDiff
                 $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}'; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
         }
 
+        // subnet_ids is ForceNew (terraform-provider-aws aws_eks_node_group); a named group is deleted before its
+        // replacement is created, since the name cannot be held twice, so every node of it goes at once.
+        foreach (var was in before.Cluster.NodeGroups)
+        {
+            if (groupsNow.TryGetValue(was.Name, out var now) && !was.SubnetIds.Order(StringComparer.Ordinal).SequenceEqual(now.SubnetIds.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            {
+                findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", now.SubnetIds)}]",
+                    "EKS cannot move a node group to other subnets, so the group is replaced, and a named group is deleted before its replacement exists: its pods have nowhere to run meanwhile. Keep eks-infra:cluster.privateSubnetIds as they are; to move, add a node group under a new name first, move the workloads, then remove the old one."));
+            }
+        }
+
         // A node group cannot be renamed: a new name is a new group, and the old one's nodes are drained and terminated.
         var groupsBefore = before.Cluster.NodeGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in before.Cluster.NodeGroups.Where(g => !groupsNow.ContainsKey(g.Name)))
@@ -51,6 +62,13 @@ internal static class ComputeDiff
 
         foreach (var was in before.Cluster.FargateProfiles)
         {
+            // A Fargate profile's subnets are ForceNew too, and deleting a profile deletes the pods it scheduled.
+            if (profilesNow.TryGetValue(was.Name, out var moved) && !was.SubnetIds.SequenceEqual(moved.SubnetIds, StringComparer.Ordinal))
+            {
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", moved.SubnetIds)}]",
+                    "EKS cannot change a Fargate profile's subnets: the profile is replaced, and deleting it deletes the pods it scheduled. Keep its subnetIds (or the cluster's privateSubnetIds it defaults to); to move, add a profile under a new name first."));
+            }
+
             if (profilesNow.TryGetValue(was.Name, out var now) && !Arn.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
             {
                 findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}",
