@@ -224,6 +224,9 @@ public sealed class ApplyReadinessTests
         var transforms = Assert.Single(run.Resources.OfType<EksCluster>()).ClusterOptions.ResourceTransforms;
 
         // A replaced association's delete would remove the new scope's association; a replaced entry's create gets HTTP 409.
+        // The mocks cannot show the engine applying the transform to pulumi-eks's children (a remote component's); Pulumi's
+        // docs say transforms reach them ("Transforms support modifying child resources of packaged components (such as
+        // those in awsx and eks)", concepts/options/transformations), so this checks what the transform does to each type.
         foreach (var child in new[] { "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" })
         {
             Assert.True((await TransformedAsync(transforms, child)).DeleteBeforeReplace, $"{child} must be deleted before it is replaced");

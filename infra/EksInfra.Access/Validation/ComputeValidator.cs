@@ -131,7 +131,7 @@ public static partial class ComputeValidator
                     // than the snapshot size", so a disk smaller than the AMI's snapshot launches no node. EKS publishes
                     // its default, not each AMI's snapshot size, and amazon-eks-ami builds AL2 on a 4 GiB volume, AL2023
                     // on 20 (templates/*/variables-default.json): below the default is not always refused, so a warning.
-                    Warning($"{g.Path}.diskSize", $"is {small} GiB, below EKS's default of {AmiTypes.DefaultDiskSize(ami)} GiB for {(ami is { IsWindows: true } ? "Windows" : "Linux and Bottlerocket")} nodes; EC2 launches no node whose volume is smaller than the AMI's snapshot, so set diskSize to {AmiTypes.DefaultDiskSize(ami)} or more (or leave it out)");
+                    Warning($"{g.Path}.diskSize", $"is {small} GiB, below EKS's default of {AmiTypes.DefaultDiskSize(ami)} GiB for {(ami is { IsWindows: true } ? "Windows" : "Linux and Bottlerocket")} nodes; EC2 launches no node whose volume is smaller than the AMI's snapshot, whose size EKS does not publish (AL2023's is 20 GiB, AL2's smaller), so unless you know this AMI's is smaller, set diskSize to {AmiTypes.DefaultDiskSize(ami)} or more (or leave it out)");
                 }
 
                 Labels(g.Labels, $"{g.Path}.labels", fargateSelector: false);
