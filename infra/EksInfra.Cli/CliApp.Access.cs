@@ -97,12 +97,13 @@ public static partial class CliApp
             LiveCluster live;
             try
             {
+                var awsAuth = Read(env, files.AwsAuth, LiveInputs.ReadAwsAuthExport);
                 live = new LiveCluster(
-                    Read(env, files.AwsAuth, LiveInputs.ReadAwsAuth),
+                    awsAuth?.Mappings,
                     Read(env, files.Entries, LiveInputs.ReadAccessEntries),
                     Read(env, files.Rbac, LiveInputs.ReadRbac))
                 {
-                    AwsAuthAccounts = Read(env, files.AwsAuth, LiveInputs.ReadAwsAuthAccounts),
+                    AwsAuthAccounts = awsAuth?.Accounts,
                 };
             }
             catch (AuditInputException e)

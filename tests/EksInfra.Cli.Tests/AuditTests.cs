@@ -57,6 +57,24 @@ public sealed class AuditTests
         }
     }
 
+    [Fact]
+    public void An_account_mapped_by_hand_in_the_live_aws_auth_is_reported_unmanaged()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(LiveFixtures.AwsAuth(plan)));
+        var data = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode)["data"];
+        data.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("mapAccounts")] = new YamlDotNet.RepresentationModel.YamlScalarNode("- \"210987654321\"\n");
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: writer.ToString()), "--format", "json"]);
+
+        var unmanaged = JsonNode.Parse(result.Out)!["unmanagedPrincipals"]!.AsArray().Select(f => f!["subject"]!.GetValue<string>());
+        Assert.Contains("210987654321", unmanaged);
+    }
+
     private const string HandEditedDevAwsAuth = """
         apiVersion: v1
         data:

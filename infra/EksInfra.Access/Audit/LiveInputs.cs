@@ -45,6 +45,9 @@ public sealed record LiveMapping(PrincipalKind Kind, string Arn, string Username
 /// <summary>One live access entry with its associated policies, as describe-access-entry and list-associated-access-policies print them.</summary>
 public sealed record LiveAccessEntry(string PrincipalArn, string Type, string Username, IReadOnlyList<string> Groups, IReadOnlyList<PolicyAssociation> Policies, string Where);
 
+/// <summary>An aws-auth export: its mapRoles and mapUsers entries, and its mapAccounts.</summary>
+public sealed record LiveAwsAuth(IReadOnlyList<LiveMapping> Mappings, IReadOnlyList<string> Accounts);
+
 /// <summary>What a live cluster grants, from the files a user exported; a part not given is null (its comparison is skipped).</summary>
 public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyList<LiveAccessEntry>? AccessEntries, ClusterRbac? Rbac)
 {
@@ -58,19 +61,23 @@ public static class LiveInputs
     public const string AccessPolicyArnPrefix = ":eks::aws:cluster-access-policy/";
 
     /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>.</summary>
-    public static IReadOnlyList<LiveMapping> ReadAwsAuth(byte[] bytes, string file)
+    public static IReadOnlyList<LiveMapping> ReadAwsAuth(byte[] bytes, string file) => ReadAwsAuthExport(bytes, file).Mappings;
+
+    /// <summary>The account ids of the same export's mapAccounts (the authenticator reads it as a YAML list of strings).</summary>
+    public static IReadOnlyList<string> ReadAwsAuthAccounts(byte[] bytes, string file) => Accounts(AwsAuthData(bytes, file), file);
+
+    /// <summary>The export's mappings and accounts from one read of the file, as <c>audit --aws-auth</c> takes them.</summary>
+    public static LiveAwsAuth ReadAwsAuthExport(byte[] bytes, string file)
     {
         var data = AwsAuthData(bytes, file);
         var result = new List<LiveMapping>();
         result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file));
         result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file));
-        return result;
+        return new LiveAwsAuth(result, Accounts(data, file));
     }
 
-    /// <summary>The account ids of the same export's mapAccounts (the authenticator reads it as a YAML list of strings).</summary>
-    public static IReadOnlyList<string> ReadAwsAuthAccounts(byte[] bytes, string file)
+    private static IReadOnlyList<string> Accounts(ConfigMap data, string file)
     {
-        var data = AwsAuthData(bytes, file);
         var (accounts, problem) = AuthenticatorEntries.Accounts(data["mapAccounts"], file);
         return problem is null ? accounts : throw new AuditInputException(file, Place("data.mapAccounts", data["mapAccounts"]!.Location), problem);
     }
