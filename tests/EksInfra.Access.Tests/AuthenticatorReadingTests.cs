@@ -187,4 +187,24 @@ public class AuthenticatorReadingTests
         Assert.Contains("role/lower", imported.AccessBlockYaml, StringComparison.Ordinal);
         Assert.DoesNotContain("role/upper", imported.AccessBlockYaml, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Import_names_an_sso_matcher_and_says_what_to_write_instead()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth("""
+                - sso:
+                    permissionSetName: Admins
+                    accountID: "123456789012"
+                  username: admin:{{SessionName}}
+                  groups: [system:masters]
+                - rolearn: arn:aws:iam::123456789012:role/viewer
+                  username: viewer
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapRoles[0]");
+        Assert.Contains("permission set 'Admins' in account 123456789012", note.Why, StringComparison.Ordinal);
+        Assert.Contains("AWSReservedSSO_Admins_", note.Why, StringComparison.Ordinal);
+        Assert.DoesNotContain("Admins", imported.AccessBlockYaml, StringComparison.Ordinal);
+    }
 }

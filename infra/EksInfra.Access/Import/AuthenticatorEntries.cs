@@ -15,7 +15,7 @@ namespace EksInfra.Access.Import;
 /// </summary>
 public static class AuthenticatorEntries
 {
-    public static readonly IReadOnlyList<string> Fields = ["rolearn", "userarn", "username", "groups"];
+    public static readonly IReadOnlyList<string> Fields = ["rolearn", "userarn", "username", "groups", "sso"];
 
     public static bool IsSkippable(string data)
     {
