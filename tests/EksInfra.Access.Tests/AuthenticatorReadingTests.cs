@@ -207,4 +207,20 @@ public class AuthenticatorReadingTests
         Assert.Contains("AWSReservedSSO_Admins_", note.Why, StringComparison.Ordinal);
         Assert.DoesNotContain("Admins", imported.AccessBlockYaml, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Audit_reports_an_sso_matcher_as_unmanaged_access_instead_of_refusing_the_export()
+    {
+        var report = Audit(AwsAuth("""
+                - sso:
+                    permissionSetName: Admins
+                    accountID: "123456789012"
+                  username: admin:{{SessionName}}
+                  groups: [system:masters]
+            """));
+
+        var finding = Assert.Single(report.Blocking);
+        Assert.Equal("sso:Admins@123456789012", finding.Subject);
+        Assert.Contains("permission set Admins", finding.Title, StringComparison.Ordinal);
+    }
 }

@@ -141,6 +141,22 @@ public static class LiveInputs
         var result = new List<LiveMapping>();
         foreach (var item in list.Items)
         {
+            if (item is ConfigMap ssoEntry && kind == PrincipalKind.Role && AuthenticatorEntries.Text(ssoEntry, arnKey).Length == 0
+                && AuthenticatorEntries.Field(ssoEntry, "sso") is ConfigMap sso)
+            {
+                // RoleMapping's sso matcher (pkg/config/types.go, SSOARNMatcher) stands for every role of a permission set;
+                // the audit cannot see whether the cluster's authenticator matches it, so it counts it as live.
+                var permissionSet = AuthenticatorEntries.Text(sso, "permissionSetName");
+                var account = AuthenticatorEntries.Text(sso, "accountID");
+                result.Add(new LiveMapping(
+                    kind,
+                    $"sso:{permissionSet}@{account}",
+                    AuthenticatorEntries.Text(ssoEntry, "username"),
+                    AuthenticatorEntries.Groups(ssoEntry).Order(StringComparer.Ordinal).ToList(),
+                    $"aws-auth {item.Path}: an IAM Identity Center matcher for every role of permission set {permissionSet} in account {account}, live where the cluster's authenticator matches sso entries"));
+                continue;
+            }
+
             if (item is not ConfigMap entry || AuthenticatorEntries.Field(entry, arnKey) is not ConfigScalar { Value.Length: > 0 } arn)
             {
                 throw new AuditInputException(file, item.Path, $"is not a mapping with a {arnKey}");
