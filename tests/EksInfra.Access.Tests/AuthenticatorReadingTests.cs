@@ -13,7 +13,7 @@ public class AuthenticatorReadingTests
     private static byte[] AwsAuth(string mapRoles) => AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles);
 
     private static AuditReport Audit(byte[] awsAuth) =>
-        AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster(LiveInputs.ReadAwsAuth(awsAuth, "aws-auth.yaml"), null, null));
+        AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster(LiveInputs.ReadAwsAuthExport(awsAuth, "aws-auth.yaml").Mappings, null, null));
 
     private const string MixedCase = """
             - RoleArn: arn:aws:iam::123456789012:role/platform-admin
@@ -94,7 +94,7 @@ public class AuthenticatorReadingTests
 
         Assert.Empty(imported.Errors);
         Assert.Contains("role/viewer", imported.AccessBlockYaml, StringComparison.Ordinal);
-        Assert.Single(LiveInputs.ReadAwsAuth(bytes, "aws-auth.yaml"));
+        Assert.Single(LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml").Mappings);
     }
 
     [Fact]
@@ -163,10 +163,10 @@ public class AuthenticatorReadingTests
                 - "333333333333"
             """);
 
-        var accounts = LiveInputs.ReadAwsAuthAccounts(bytes, "aws-auth.yaml");
-        var report = AccessAudit.Compare(plan, new LiveCluster(LiveInputs.ReadAwsAuth(bytes, "aws-auth.yaml"), null, null) { AwsAuthAccounts = accounts });
+        var export = LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml");
+        var report = AccessAudit.Compare(plan, new LiveCluster(export.Mappings, null, null) { AwsAuthAccounts = export.Accounts });
 
-        Assert.Equal(["333333333333"], accounts);
+        Assert.Equal(["333333333333"], export.Accounts);
         Assert.Contains(report.Findings, f => f.Section == AuditSection.Unmanaged && f.Subject == "333333333333");
         Assert.Contains(report.Findings, f => f.Section == AuditSection.Missing && f.Subject == "210987654321");
     }

@@ -209,12 +209,12 @@ public static class AccessAudit
             }
         }
 
+        private static string StoreArn(LiveMapping mapping) => $"{mapping.Kind} {mapping.Arn}";
+
         /// <summary>
         /// aws-auth's mapAccounts: the authenticator maps every IAM principal of a listed account, as its own ARN
         /// (pkg/mapper/configmap AWSAccount), so an account added by hand is access the model does not grant.
         /// </summary>
-        private static string StoreArn(LiveMapping mapping) => $"{mapping.Kind} {mapping.Arn}";
-
         public void CompareAccounts(IReadOnlyList<string> accounts)
         {
             if (plan.AwsAuth is not { } expected)

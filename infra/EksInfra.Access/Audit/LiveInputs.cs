@@ -60,13 +60,7 @@ public static class LiveInputs
 {
     public const string AccessPolicyArnPrefix = ":eks::aws:cluster-access-policy/";
 
-    /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>.</summary>
-    public static IReadOnlyList<LiveMapping> ReadAwsAuth(byte[] bytes, string file) => ReadAwsAuthExport(bytes, file).Mappings;
-
-    /// <summary>The account ids of the same export's mapAccounts (the authenticator reads it as a YAML list of strings).</summary>
-    public static IReadOnlyList<string> ReadAwsAuthAccounts(byte[] bytes, string file) => Accounts(AwsAuthData(bytes, file), file);
-
-    /// <summary>The export's mappings and accounts from one read of the file, as <c>audit --aws-auth</c> takes them.</summary>
+    /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>: its mappings and accounts, from one read of the file.</summary>
     public static LiveAwsAuth ReadAwsAuthExport(byte[] bytes, string file)
     {
         var data = AwsAuthData(bytes, file);
@@ -141,13 +135,9 @@ public static class LiveInputs
         var result = new List<LiveMapping>();
         foreach (var item in list.Items)
         {
-            if (item is ConfigMap ssoEntry && kind == PrincipalKind.Role && AuthenticatorEntries.Text(ssoEntry, arnKey).Length == 0
-                && AuthenticatorEntries.Field(ssoEntry, "sso") is ConfigMap sso)
+            if (item is ConfigMap ssoEntry && kind == PrincipalKind.Role && AuthenticatorEntries.SsoMatcher(ssoEntry, arnKey) is var (permissionSet, account))
             {
-                // RoleMapping's sso matcher (pkg/config/types.go, SSOARNMatcher) stands for every role of a permission set;
-                // the audit cannot see whether the cluster's authenticator matches it, so it counts it as live.
-                var permissionSet = AuthenticatorEntries.Text(sso, "permissionSetName");
-                var account = AuthenticatorEntries.Text(sso, "accountID");
+                // The audit cannot see whether the cluster's authenticator matches sso entries, so it counts one as live.
                 result.Add(new LiveMapping(
                     kind,
                     $"sso:{permissionSet}@{account}",

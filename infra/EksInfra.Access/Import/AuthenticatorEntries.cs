@@ -85,6 +85,15 @@ public static class AuthenticatorEntries
         return ([.. list.Items.Cast<ConfigScalar>().Select(s => s.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], null);
     }
 
+    /// <summary>
+    /// RoleMapping's <c>sso</c> matcher (pkg/config/types.go, SSOARNMatcher): an entry with no ARN that names an IAM
+    /// Identity Center permission set and its account instead, standing for every role of that permission set.
+    /// </summary>
+    public static (string PermissionSet, string Account)? SsoMatcher(ConfigMap entry, string arnKey) =>
+        Text(entry, arnKey).Length == 0 && Field(entry, "sso") is ConfigMap sso
+            ? (Text(sso, "permissionSetName"), Text(sso, "accountID"))
+            : null;
+
     public static string Text(ConfigMap entry, string name) => (Field(entry, name) as ConfigScalar)?.Value ?? "";
 
     /// <summary>The groups of an entry; a value that is not a list is skipped by the decoder, as if absent.</summary>

@@ -175,11 +175,8 @@ public static class AwsAuthImporter
                 continue;
             }
 
-            // RoleMapping's `sso` matcher (pkg/config/types.go, SSOARNMatcher) names a permission set, not a role ARN.
-            if (arn.Length == 0 && AuthenticatorEntries.Field(entry, "sso") is ConfigMap sso)
+            if (AuthenticatorEntries.SsoMatcher(entry, arnKey) is var (permissionSet, account))
             {
-                var permissionSet = AuthenticatorEntries.Text(sso, "permissionSetName");
-                var account = AuthenticatorEntries.Text(sso, "accountID");
                 skipped.Add(new(item.Path, $"is an IAM Identity Center matcher (sso: permission set '{permissionSet}' in account {account}), which names no role ARN; the model maps roles by ARN, so it is not carried over: add the permission set's role under mapRoles as IAM shows it (arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/REGION/AWSReservedSSO_{permissionSet}_SUFFIX)"));
                 continue;
             }
