@@ -62,15 +62,32 @@ public static class AccessDiff
     }
 
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
-    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect)
+    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect, string Region, string AccountId, string? VpcId, string? DeployerArn)
     {
-        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect);
+        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn);
 
-        public static Shape Of(StackConfig config) => new(config.Access.Mode, config.Cluster.Name, config.Cluster.ServiceRoleName, config.Cluster.NodeRoleName, config.Cluster.Protect);
+        public static Shape Of(StackConfig config) => new(config.Access.Mode, config.Cluster.Name, config.Cluster.ServiceRoleName, config.Cluster.NodeRoleName, config.Cluster.Protect, config.Aws.Region, config.Aws.AccountId, config.Cluster.Network.VpcId, config.Cluster.DeployerArn);
     }
+
+    // IAM refuses two roles whose names differ only in case, but Pulumi compares a role's name (ForceNew in
+    // terraform-provider-aws aws_iam_role) exactly: a respelled name deletes the role and creates it again.
+    private static string Respelled(string before, string after) =>
+        Arn.Equals(before, after) ? " (a change of case only: IAM names ignore case, but Pulumi compares them exactly, so the role is deleted and created again under the new spelling)" : "";
 
     private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
+        if (before.Region != after.Region)
+        {
+            findings.Add(new(FindingLevel.Error, AwsSettings.RegionPath, $"the stack's region changes: {before.Region} → {after.Region}",
+                "an EKS cluster and everything under it live in one region and cannot move: the stack's state names resources in the old region, so `pulumi up` would replace or lose them. Keep the region; for a cluster in another region, create a new stack."));
+        }
+
+        if (before.AccountId != after.AccountId)
+        {
+            findings.Add(new(FindingLevel.Error, AwsSettings.AllowedAccountIdsPath, $"the stack's account changes: {before.AccountId} → {after.AccountId}",
+                "the stack's resources live in the first allowed account and cannot move to another one: every ARN the plan names changes with it. Keep the account; for a cluster in another account, create a new stack."));
+        }
+
         if (after.Mode < before.Mode)
         {
             findings.Add(new(FindingLevel.Error, "authenticationMode", $"authentication mode moves backwards: {before.Mode.ToConfigValue()} → {after.Mode.ToConfigValue()}",
@@ -90,22 +107,49 @@ public static class AccessDiff
                 "EKS cannot rename a cluster: the update replaces the cluster with its aws-auth and access entries, and every workload with it. Keep the name, or create a new stack."));
         }
 
-        if (!Arn.Equals(before.ServiceRoleName, after.ServiceRoleName))
+        VpcGuard(before.VpcId, after.VpcId, findings);
+
+        if (!string.Equals(before.ServiceRoleName, after.ServiceRoleName, StringComparison.Ordinal))
         {
-            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRoleName} → {after.ServiceRoleName}",
-                "the cluster's IAM role cannot be changed in place: the cluster would be replaced, and aws-auth and access entries with it. Keep the role name."));
+            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRoleName} → {after.ServiceRoleName}{Respelled(before.ServiceRoleName, after.ServiceRoleName)}",
+                $"the cluster's IAM role cannot be changed in place (its roleArn is ForceNew): the cluster would be replaced, and aws-auth and access entries with it. Keep the role name '{before.ServiceRoleName}' exactly as it is spelled."));
         }
 
-        if (before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !Arn.Equals(before.NodeRoleName, after.NodeRoleName))
+        if (before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !string.Equals(before.NodeRoleName, after.NodeRoleName, StringComparison.Ordinal))
         {
-            findings.Add(new(FindingLevel.Error, before.NodeRoleName, "the node role mapping is removed from aws-auth",
-                $"nodes running with the role {before.NodeRoleName} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRoleName}'; to move nodes to a new role, add the new node group first."));
+            findings.Add(Arn.Equals(before.NodeRoleName, after.NodeRoleName)
+                ? new(FindingLevel.Error, before.NodeRoleName, $"the node role is re-created: {before.NodeRoleName} → {after.NodeRoleName}{Respelled(before.NodeRoleName, after.NodeRoleName)}",
+                    $"nodes running with {before.NodeRoleName} lose their role while they run, and every node group on it is replaced (a node group's role is ForceNew). Keep cluster.nodeRoleName '{before.NodeRoleName}' exactly as it is spelled.")
+                : new(FindingLevel.Error, before.NodeRoleName, "the node role mapping is removed from aws-auth",
+                    $"nodes running with the role {before.NodeRoleName} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRoleName}'; to move nodes to a new role, add the new node group first."));
+        }
+
+        if (before.DeployerArn is { } deployer && !Arn.Equals(deployer, after.DeployerArn))
+        {
+            findings.Add(new(FindingLevel.Danger, "cluster.deployerArn", $"the named cluster creator changes: {deployer} → {after.DeployerArn ?? "(none)"}",
+                "EKS made the principal that created the cluster admin through an access entry of its own, and that entry does not move: a role that did not create the cluster gets no access from this change, and `pulumi up` running as it cannot reach the Kubernetes API. If CI now deploys as another role, keep deployerArn naming the creator and map the new role as cluster admin in a change of its own."));
         }
 
         if (before.Protect && !after.Protect)
         {
             findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the EKS cluster, its service role and its node role can now be deleted by `pulumi destroy` or a replacing change (EKS deletion protection is turned off too)."));
         }
+    }
+
+    /// <summary>EKS cannot move a cluster to another VPC: its security group (vpcId is ForceNew) is replaced, and the cluster update that follows is refused.</summary>
+    private static void VpcGuard(string? before, string? after, List<DiffFinding> findings)
+    {
+        if (before == after)
+        {
+            return;
+        }
+
+        const string Path = "cluster.vpcId";
+        findings.Add(before is not null && after is not null
+            ? new(FindingLevel.Error, Path, $"the cluster's VPC changes: {before} → {after}",
+                "EKS cannot move a cluster to another VPC: `pulumi up` replaces the cluster's security group and then fails updating the cluster, half-way. Keep the VPC; for a cluster in another VPC, create a new stack.")
+            : new(FindingLevel.Danger, Path, $"the cluster's VPC is {(after is null ? $"no longer named (was {before})" : $"named for the first time ({after})")}",
+                $"{(after is null ? "without vpcId the stack uses the account's default VPC" : "before, the stack used the account's default VPC")}; unless that is the VPC the cluster runs in now, EKS cannot move the cluster and `pulumi up` fails half-way. Name the VPC the cluster runs in."));
     }
 
     private static void PlanGuards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
@@ -132,8 +176,11 @@ public static class AccessDiff
                     // A new key is a new resource: Pulumi creates it before it deletes the old one, whatever replacement order the program sets.
                     findings.Add(new(FindingLevel.Error, entry.PrincipalArn, "the principal's access entry would be re-created under a new name",
                         $"'{old.PrincipalArn}' (entry {old.Key}) becomes '{entry.PrincipalArn}' (entry {entry.Key}); Pulumi creates the new entry before deleting the old one, and EKS refuses a second entry for the same principal (HTTP 409). {(string.Equals(old.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal) ? "The key changed because another account's principal of the same name was added: add that principal in a change of its own after removing this one, or keep it out" : "Keep the ARN exactly as before")}."));
+                    continue;
                 }
-                else if (old.PrincipalArn != entry.PrincipalArn)
+
+                ScopeChanges(old, entry, findings);
+                if (old.PrincipalArn != entry.PrincipalArn)
                 {
                     findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
                         $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and the principal is without its access in between. Keep the ARN exactly as before unless the case really changed in IAM."));
@@ -147,6 +194,23 @@ public static class AccessDiff
         BindingRoleRefs(before, after, findings);
         MapAccounts(before, after, findings);
         NamespaceDiff.Compare(before, after, findings);
+    }
+
+    /// <summary>
+    /// An association's scope is ForceNew (terraform-provider-aws aws_eks_access_policy_association), and the program
+    /// replaces it delete-first: for a moment the principal holds the policy nowhere, in the namespaces it keeps too.
+    /// </summary>
+    private static void ScopeChanges(AccessEntryPlan old, AccessEntryPlan entry, List<DiffFinding> findings)
+    {
+        var scopes = old.AccessPolicies.ToDictionary(a => a.Key, a => a.Scope, StringComparer.Ordinal);
+        foreach (var association in entry.AccessPolicies)
+        {
+            if (scopes.TryGetValue(association.Key, out var was) && (was.Type != association.Scope.Type || !was.Namespaces.SequenceEqual(association.Scope.Namespaces, StringComparer.Ordinal)))
+            {
+                findings.Add(new(FindingLevel.Changed, entry.PrincipalArn, $"the scope of {association.PolicyName} changes: {was} → {association.Scope}",
+                    $"EKS cannot change an association's scope: `pulumi up` removes the association and adds it again, and in between the principal holds {association.PolicyName} nowhere, in the namespaces it keeps too. Apply it when a short gap is acceptable."));
+            }
+        }
     }
 
     /// <summary>An access role's trust decides who gets its Kubernetes access; deleting a role that stays mapped leaves a mapping to nothing.</summary>
@@ -163,6 +227,13 @@ public static class AccessDiff
                         "the stack no longer creates the role, so `pulumi up` deletes it, while a mapping still names it: its users lose access and the mapping points at nothing. Keep it under roles[], or create the role outside this stack first.")
                     : new(FindingLevel.Danger, role.Arn, $"IAM role {role.Name} is deleted", "the stack no longer creates the role; `pulumi up` deletes it and everyone who assumes it loses access."));
                 continue;
+            }
+
+            if (!string.Equals(role.Name, kept.Name, StringComparison.Ordinal) || role.IamPath != kept.IamPath)
+            {
+                // name and path are ForceNew (aws_iam_role), and a fixed name is deleted before it is created again.
+                findings.Add(new(FindingLevel.Danger, kept.Arn, $"IAM role {role.Name} is deleted and created again{(role.IamPath != kept.IamPath ? $": its path changes from {role.IamPath} to {kept.IamPath}" : "")}{Respelled(role.Name, kept.Name)}",
+                    $"IAM cannot rename a role or change its path, so `pulumi up` deletes {role.Arn} and creates {kept.Arn}: sessions of the role end, it has no access until it is back, and whatever names the old ARN outside this stack (SSO, CI settings, other accounts' trust policies) must be updated. Keep the name and path exactly as they are unless the ARN should change."));
             }
 
             var added = (kept.TrustedPrincipals ?? []).Except(role.TrustedPrincipals ?? [], Arn).ToList();
