@@ -216,7 +216,7 @@ public static partial class CliApp
                 if (before is null)
                 {
                     invalidBase = old.Config;
-                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, and only the mode, name and protection guards can run");
+                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, and only the guards that need the config alone (mode, names, region, account, VPC, deployer, protection) can run");
                 }
             }
 

@@ -112,4 +112,18 @@ public class ReplacementDiffTests
         Assert.Contains("removes the association and adds it again", scope.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(Diff(before, before), f => f.Title.Contains("scope", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_invalid_base_still_has_its_region_and_vpc_compared()
+    {
+        // desiredSize above maxSize: the base binds but does not validate.
+        var broken = Stacks.EvaluateText(Edit(Edit(Prod, "aws:region: us-east-1", "aws:region: eu-west-1"), "desiredSize: 4", "desiredSize: 400"));
+        Assert.Null(broken.Plan);
+
+        var after = Stacks.ValidPlanOf(Edit(Prod, "vpcId: vpc-0a1b2c3d4e5f60718", "vpcId: vpc-0fedcba987654321f"));
+        var findings = AccessDiff.Compare(null, after, "main", broken.Config).Findings;
+
+        Single(findings, "aws:region", FindingLevel.Error);
+        Single(findings, "cluster.vpcId", FindingLevel.Error);
+    }
 }
