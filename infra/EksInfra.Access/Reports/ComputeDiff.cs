@@ -11,21 +11,25 @@ internal static class ComputeDiff
 {
     private static readonly StringComparer Arn = StringComparer.OrdinalIgnoreCase;
 
+    private static readonly StringComparer Exact = StringComparer.Ordinal;
+
     public static void Guards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
     {
-        // The shape guard already reports the stack's own node role moving, in the aws-auth modes.
-        var defaultRoleGuarded = before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !Arn.Equals(before.NodeRole.Name, after.NodeRole.Name);
+        // Role names are compared exactly: terraform compares aws_iam_role.name exactly (ForceNew), so a change of case
+        // re-creates the role under a new ARN, and node_role_arn / pod_execution_role_arn are ForceNew.
+        // The shape guard already reports the stack's own node role moving (a change of case included), in the aws-auth modes.
+        var defaultRoleGuarded = before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !Exact.Equals(before.NodeRole.Name, after.NodeRole.Name);
         var groupsNow = after.Cluster.NodeGroups.ToDictionary(g => g.Name, StringComparer.Ordinal);
         foreach (var was in before.Cluster.NodeGroups)
         {
-            if (!groupsNow.TryGetValue(was.Name, out var now) || now is null || Arn.Equals(was.NodeRoleArn, now.NodeRoleArn)
+            if (!groupsNow.TryGetValue(was.Name, out var now) || now is null || Exact.Equals(was.NodeRoleArn, now.NodeRoleArn)
                 || (defaultRoleGuarded && was.NodeRoleName == before.NodeRole.Name && now.NodeRoleName == after.NodeRole.Name))
             {
                 continue;
             }
 
-            findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}",
-                $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}'; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
+            findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}{CaseOnly(was.NodeRoleName, now.NodeRoleName)}",
+                $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}' exactly as it is spelled; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
         }
 
         // subnet_ids is ForceNew (terraform-provider-aws aws_eks_node_group); a named group is deleted before its
@@ -69,10 +73,10 @@ internal static class ComputeDiff
                     "EKS cannot change a Fargate profile's subnets: the profile is replaced, and deleting it deletes the pods it scheduled. Keep its subnetIds (or the cluster's privateSubnetIds it defaults to); to move, add a profile under a new name first."));
             }
 
-            if (profilesNow.TryGetValue(was.Name, out var now) && !Arn.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
+            if (profilesNow.TryGetValue(was.Name, out var now) && !Exact.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
             {
-                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}",
-                    $"a profile's role cannot change in place: the profile is replaced and its running pods lose the mapping of {was.PodExecutionRoleArn}. Keep podExecutionRoleName '{was.PodExecutionRoleName}', or add a new profile first."));
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}{CaseOnly(was.PodExecutionRoleName, now.PodExecutionRoleName)}",
+                    $"a profile's role cannot change in place: the profile is replaced and its running pods lose the mapping of {was.PodExecutionRoleArn}. Keep podExecutionRoleName '{was.PodExecutionRoleName}' exactly as it is spelled, or add a new profile first."));
             }
         }
 
@@ -98,6 +102,9 @@ internal static class ComputeDiff
             }
         }
     }
+
+    private static string CaseOnly(string before, string after) =>
+        !Exact.Equals(before, after) && Arn.Equals(before, after) ? " (a change of case only: IAM keeps one role per name in any case, but Pulumi re-creates it under the new spelling)" : "";
 
     private static bool StillMapped(AccessPlan plan, string roleArn) =>
         plan.ComputeIdentities.Any(c => Arn.Equals(c.RoleArnWithoutPath, Arns.StripPath(roleArn)));
