@@ -27,6 +27,122 @@ public class ComputeReplacementDiffTests
     private static IReadOnlyList<DiffFinding> About(IReadOnlyList<DiffFinding> findings, string subject) =>
         [.. findings.Where(f => f.Subject == subject)];
 
+    [Theory]
+    [InlineData("instanceTypes: [m7g.large, m6g.large]", "instanceTypes: [m7g.xlarge, m6g.large]", "instanceTypes: [m7g.large, m6g.large] → [m7g.xlarge, m6g.large]")]
+    [InlineData("instanceTypes: [m7g.large, m6g.large]", "instanceTypes: [m6g.large, m7g.large]", "instanceTypes: [m7g.large, m6g.large] → [m6g.large, m7g.large] (the order only)")]
+    [InlineData("capacityType: SPOT", "capacityType: ON_DEMAND", "capacityType: SPOT → ON_DEMAND")]
+    [InlineData("amiType: AL2023_ARM_64_STANDARD", "amiType: BOTTLEROCKET_ARM_64", "amiType: AL2023_ARM_64_STANDARD → BOTTLEROCKET_ARM_64")]
+    [InlineData("diskSize: 40", "diskSize: 60", "diskSize: 40 GiB → 60 GiB")]
+    public void A_forcenew_input_of_a_named_group_blocks_since_the_group_is_deleted_first(string from, string to, string change)
+    {
+        var finding = Assert.Single(About(Diff(Full, Edit(Full, from, to)), "node group workload-arm"));
+
+        Assert.Equal(FindingLevel.Error, finding.Level);
+        Assert.Contains(change, finding.Title, StringComparison.Ordinal);
+        Assert.Contains("cannot change a node group's", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("deleted before its replacement exists", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("add a node group under a new name", finding.Detail, StringComparison.Ordinal);
+        Assert.Empty(About(Diff(Full, Full), "node group workload-arm"));
+    }
+
+    [Fact]
+    public void The_one_group_forms_instance_type_change_is_flagged_since_its_replacement_is_created_first()
+    {
+        var finding = Assert.Single(About(Diff(Dev, Edit(Dev, "instanceType: t3.medium", "instanceType: t3.large")), "node group node-group"));
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("instanceType: [t3.medium] → [t3.large]", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("created first", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("drained", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("capacityType: SPOT", "capacityType", "ON_DEMAND")]
+    [InlineData("amiType: AL2023_x86_64_STANDARD", "amiType", "default")]
+    [InlineData("diskSize: 50", "diskSize", "20 GiB")]
+    public void Setting_an_input_eks_chose_is_flagged_as_a_replacement_unless_it_equals_the_choice(string setting, string input, string chosen)
+    {
+        var after = Edit(Full, "instanceTypes: [m6i.large]\n", $"instanceTypes: [m6i.large]\n        {setting}\n");
+        var finding = Assert.Single(About(Diff(Full, after), "node group system"));
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains($"sets its {input}: unset", finding.Title, StringComparison.Ordinal);
+        Assert.Contains(setting.Split(' ')[1], finding.Title, StringComparison.Ordinal);
+        Assert.Contains("replaces the group unless it equals what EKS chose (", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains(chosen, finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("capacityType: ON_DEMAND")]
+    [InlineData("diskSize: 20")]
+    public void Setting_exactly_what_eks_chose_changes_nothing(string setting)
+    {
+        var after = Edit(Full, "instanceTypes: [m6i.large]\n", $"instanceTypes: [m6i.large]\n        {setting}\n");
+        Assert.Empty(About(Diff(Full, after), "node group system"));
+    }
+
+    [Fact]
+    public void Leaving_out_an_input_keeps_what_eks_holds()
+    {
+        // Optional and Computed: left out, nothing is sent and the state keeps the value.
+        var after = Edit(Edit(Full, "        capacityType: SPOT\n", ""), "        diskSize: 40\n", "");
+        Assert.Empty(About(Diff(Full, after), "node group workload-arm"));
+    }
+
+    [Fact]
+    public void A_respelled_group_name_blocks_since_the_one_resource_is_replaced_delete_first()
+    {
+        var findings = Diff(Staging, Edit(Staging, "- name: workload-spot", "- name: workload_spot"));
+
+        var finding = Assert.Single(findings, f => f.Level == FindingLevel.Error);
+        Assert.Equal("node group workload-spot", finding.Subject);
+        Assert.Contains("workload-spot → workload_spot", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("deleted first", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("not a respelling", finding.Detail, StringComparison.Ordinal);
+        // It is not a deleted group and a new one created first.
+        Assert.DoesNotContain(findings, f => f.Title.EndsWith(" is deleted", StringComparison.Ordinal) || f.Title.EndsWith(" is added", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Moving_the_one_group_form_into_node_groups_under_its_own_name_is_a_new_group()
+    {
+        var after = Edit(Dev, "    nodeGroup:\n      instanceType: t3.medium\n", "    nodeGroups:\n      - name: node-group\n        instanceTypes: [t3.medium]\n");
+        after = Edit(Edit(Edit(after, "      desiredSize: 3\n", "        desiredSize: 3\n"), "      minSize: 3\n", "        minSize: 3\n"), "      maxSize: 6\n", "        maxSize: 6\n");
+        var findings = About(Diff(Dev, after), "node group node-group");
+
+        var deleted = Assert.Single(findings, f => f.Level == FindingLevel.Danger);
+        Assert.Equal("node group node-group is deleted", deleted.Title);
+        Assert.Contains("the new groups are created first", deleted.Detail, StringComparison.Ordinal);
+        Assert.Contains(findings, f => f.Level == FindingLevel.Changed && f.Title == "node group node-group is added");
+        Assert.DoesNotContain(findings, f => f.Level == FindingLevel.Error);
+    }
+
+    [Theory]
+    [InlineData("selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]", "selectors: [{ namespace: batch-jobs, labels: { tier: etl } }]", "[batch-jobs {tier=batch}] → [batch-jobs {tier=etl}]")]
+    [InlineData("selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]", "selectors: [{ namespace: batch-jobs, labels: { tier: batch } }, { namespace: etl }]", "[batch-jobs {tier=batch}] → [batch-jobs {tier=batch}, etl]")]
+    [InlineData("selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]", "selectors: [{ namespace: batch-jobs }]", "[batch-jobs {tier=batch}] → [batch-jobs]")]
+    public void A_fargate_selector_change_blocks_since_the_profile_is_deleted_with_its_pods(string from, string to, string change)
+    {
+        var finding = Assert.Single(About(Diff(Full, Edit(Full, from, to)), "Fargate profile batch"));
+
+        Assert.Equal(FindingLevel.Error, finding.Level);
+        Assert.Contains($"changes its selectors: {change}", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("EKS cannot change a profile's selectors; add a profile with the new selectors under a new name first, then remove this one.", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_respelled_fargate_profile_name_blocks()
+    {
+        var before = Edit(Full, "      - name: batch\n", "      - name: batch-jobs\n        podExecutionRoleName: batch-pods\n");
+        var findings = Diff(before, Edit(before, "- name: batch-jobs\n", "- name: batch_jobs\n"));
+
+        var finding = Assert.Single(findings, f => f.Level == FindingLevel.Error);
+        Assert.Equal("Fargate profile batch-jobs", finding.Subject);
+        Assert.Contains("batch-jobs → batch_jobs", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("deleted first", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(findings, f => f.Title.EndsWith(" is deleted", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_node_role_respelled_in_case_replaces_its_groups()
     {

@@ -1,5 +1,7 @@
+using System.Globalization;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
+using EksInfra.Access.Platform;
 
 namespace EksInfra.Access.Reports;
 
@@ -15,65 +17,95 @@ internal static class ComputeDiff
 
     public static void Guards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
     {
+        // Pulumi keys a node group or profile by its logical name, not by its config name: `workload-spot` and
+        // `workload_spot` are one resource (kebab case folds them), and moving `nodeGroup` into `nodeGroups` is another.
         // Role names are compared exactly: terraform compares aws_iam_role.name exactly (ForceNew), so a change of case
         // re-creates the role under a new ARN, and node_role_arn / pod_execution_role_arn are ForceNew.
         // The shape guard already reports the stack's own node role moving (a change of case included), in the aws-auth modes.
         var defaultRoleGuarded = before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !Exact.Equals(before.NodeRole.Name, after.NodeRole.Name);
-        var groupsNow = after.Cluster.NodeGroups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        var groupsNow = after.Cluster.NodeGroups.ToDictionary(g => g.LogicalName, Exact);
         foreach (var was in before.Cluster.NodeGroups)
         {
-            if (!groupsNow.TryGetValue(was.Name, out var now) || now is null || Exact.Equals(was.NodeRoleArn, now.NodeRoleArn)
-                || (defaultRoleGuarded && was.NodeRoleName == before.NodeRole.Name && now.NodeRoleName == after.NodeRole.Name))
+            if (!groupsNow.TryGetValue(was.LogicalName, out var now))
             {
                 continue;
             }
 
-            findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}{CaseOnly(was.NodeRoleName, now.NodeRoleName)}",
-                $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}' exactly as it is spelled; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
-        }
+            NodeGroupReplacements(was, now, findings);
+            if (!Exact.Equals(was.NodeRoleArn, now.NodeRoleArn)
+                && !(defaultRoleGuarded && was.NodeRoleName == before.NodeRole.Name && now.NodeRoleName == after.NodeRole.Name))
+            {
+                findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}{CaseOnly(was.NodeRoleName, now.NodeRoleName)}",
+                    $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}' exactly as it is spelled; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
+            }
 
-        // subnet_ids is ForceNew (terraform-provider-aws aws_eks_node_group); a named group is deleted before its
-        // replacement is created, since the name cannot be held twice, so every node of it goes at once.
-        foreach (var was in before.Cluster.NodeGroups)
-        {
-            if (groupsNow.TryGetValue(was.Name, out var now) && !was.SubnetIds.Order(StringComparer.Ordinal).SequenceEqual(now.SubnetIds.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            // subnet_ids is ForceNew (terraform-provider-aws aws_eks_node_group, a set: order does not count); a named
+            // group is deleted before its replacement is created, since the name cannot be held twice, so every node of it goes at once.
+            if (!was.SubnetIds.Order(Exact).SequenceEqual(now.SubnetIds.Order(Exact), Exact))
             {
                 findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", now.SubnetIds)}]",
                     "EKS cannot move a node group to other subnets, so the group is replaced, and a named group is deleted before its replacement exists: its pods have nowhere to run meanwhile. Keep eks-infra:cluster.privateSubnetIds as they are; to move, add a node group under a new name first, move the workloads, then remove the old one."));
             }
         }
 
-        // A node group cannot be renamed: a new name is a new group, and the old one's nodes are drained and terminated.
-        var groupsBefore = before.Cluster.NodeGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in before.Cluster.NodeGroups.Where(g => !groupsNow.ContainsKey(g.Name)))
+        // A node group cannot be renamed: a new resource is a new group, and the old one's nodes are drained and terminated.
+        var groupsBefore = before.Cluster.NodeGroups.Select(g => g.LogicalName).ToHashSet(Exact);
+        foreach (var gone in before.Cluster.NodeGroups.Where(g => !groupsNow.ContainsKey(g.LogicalName)))
         {
             findings.Add(new(FindingLevel.Danger, $"node group {gone.Name}", $"node group {gone.Name} is deleted",
-                $"EKS drains and terminates its {gone.MinSize}..{gone.MaxSize} nodes; their pods must fit on the other groups{(after.Cluster.NodeGroups.Any(g => !groupsBefore.Contains(g.Name)) ? " (the new groups are created first, in the same update)" : "")}."));
+                $"EKS drains and terminates its {gone.MinSize}..{gone.MaxSize} nodes; their pods must fit on the other groups{(after.Cluster.NodeGroups.Any(g => !groupsBefore.Contains(g.LogicalName)) ? " (the new groups are created first, in the same update)" : "")}."));
         }
 
-        foreach (var added in after.Cluster.NodeGroups.Where(g => !groupsBefore.Contains(g.Name)))
+        foreach (var added in after.Cluster.NodeGroups.Where(g => !groupsBefore.Contains(g.LogicalName)))
         {
             findings.Add(new(FindingLevel.Changed, $"node group {added.Name}", $"node group {added.Name} is added",
                 $"{string.Join(", ", added.InstanceTypes)}{(added.CapacityType is { } capacity ? $" ({capacity})" : "")}, {added.MinSize}..{added.MaxSize} nodes, role {added.NodeRoleName}"));
         }
 
-        var profilesNow = after.Cluster.FargateProfiles.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        foreach (var gone in before.Cluster.FargateProfiles.Where(p => !profilesNow.ContainsKey(p.Name)))
+        var profilesNow = after.Cluster.FargateProfiles.ToDictionary(p => p.LogicalName, Exact);
+        var profilesBefore = before.Cluster.FargateProfiles.Select(p => p.LogicalName).ToHashSet(Exact);
+        foreach (var gone in before.Cluster.FargateProfiles.Where(p => !profilesNow.ContainsKey(p.LogicalName)))
         {
             findings.Add(new(FindingLevel.Danger, $"Fargate profile {gone.Name}", $"Fargate profile {gone.Name} is deleted",
                 $"pods of {string.Join(", ", gone.Selectors.Select(s => s.Namespace))} no longer start on Fargate; the running ones are stopped with the profile."));
         }
 
+        foreach (var added in after.Cluster.FargateProfiles.Where(p => !profilesBefore.Contains(p.LogicalName)))
+        {
+            findings.Add(new(FindingLevel.Changed, $"Fargate profile {added.Name}", $"Fargate profile {added.Name} is added",
+                $"pods of {Selectors(added.Selectors)} start on Fargate, with the pod execution role {added.PodExecutionRoleName}"));
+        }
+
         foreach (var was in before.Cluster.FargateProfiles)
         {
-            // A Fargate profile's subnets are ForceNew too, and deleting a profile deletes the pods it scheduled.
-            if (profilesNow.TryGetValue(was.Name, out var moved) && !was.SubnetIds.SequenceEqual(moved.SubnetIds, StringComparer.Ordinal))
+            if (!profilesNow.TryGetValue(was.LogicalName, out var now))
             {
-                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", moved.SubnetIds)}]",
+                continue;
+            }
+
+            // A profile's name is always set (fargate_profile_name, ForceNew), so a replaced profile is deleted before its
+            // replacement is created, and deleting a profile deletes the pods it scheduled.
+            if (!Exact.Equals(was.Name, now.Name))
+            {
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its name: {was.Name} → {now.Name}",
+                    $"EKS cannot rename a Fargate profile, and both names make the one Pulumi resource {was.LogicalName}, so `pulumi up` replaces it in place: the old profile is deleted first, and every pod it scheduled with it. Keep the name '{was.Name}'; to rename, add a profile under a name that is not a respelling of this one first, then remove this one."));
+            }
+
+            // selector is ForceNew (terraform-provider-aws aws_eks_fargate_profile, a set: the plan sorts it).
+            if (!SameSelectors(was.Selectors, now.Selectors))
+            {
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its selectors: {Selectors(was.Selectors)} → {Selectors(now.Selectors)}",
+                    "the profile is replaced, and since its name is fixed it is deleted first, with every pod it scheduled. EKS cannot change a profile's selectors; add a profile with the new selectors under a new name first, then remove this one."));
+            }
+
+            // A Fargate profile's subnets are ForceNew too, and deleting a profile deletes the pods it scheduled.
+            if (!was.SubnetIds.SequenceEqual(now.SubnetIds, Exact))
+            {
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", now.SubnetIds)}]",
                     "EKS cannot change a Fargate profile's subnets: the profile is replaced, and deleting it deletes the pods it scheduled. Keep its subnetIds (or the cluster's privateSubnetIds it defaults to); to move, add a profile under a new name first."));
             }
 
-            if (profilesNow.TryGetValue(was.Name, out var now) && !Exact.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
+            if (!Exact.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
             {
                 findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}{CaseOnly(was.PodExecutionRoleName, now.PodExecutionRoleName)}",
                     $"a profile's role cannot change in place: the profile is replaced and its running pods lose the mapping of {was.PodExecutionRoleArn}. Keep podExecutionRoleName '{was.PodExecutionRoleName}' exactly as it is spelled, or add a new profile first."));
@@ -102,6 +134,70 @@ internal static class ComputeDiff
             }
         }
     }
+
+    /// <summary>
+    /// The inputs of a kept node group that EKS cannot change in place. terraform-provider-aws aws_eks_node_group marks
+    /// node_group_name, instance_types (a list: order counts), capacity_type, ami_type and disk_size ForceNew (the last
+    /// four Optional and Computed, so leaving one out keeps what EKS chose). The Pulumi bridge replaces a resource whose
+    /// auto-named property the program sets (a named group) delete-first, since EKS holds a name once; a group with a
+    /// generated name (the one-group <c>nodeGroup</c> form) gets its replacement created first, then the old one drained.
+    /// </summary>
+    private static void NodeGroupReplacements(NodeGroupPlan was, NodeGroupPlan now, List<DiffFinding> findings)
+    {
+        var subject = $"node group {was.Name}";
+        if (!Exact.Equals(was.NodeGroupName, now.NodeGroupName))
+        {
+            findings.Add(new(FindingLevel.Error, subject, $"node group {was.Name} changes its name: {was.NodeGroupName ?? "(generated)"} → {now.NodeGroupName ?? "(generated)"}",
+                $"EKS cannot rename a node group, and both names make the one Pulumi resource {was.LogicalName}, so `pulumi up` replaces the group in place: the old group is deleted first, and all its {was.MinSize}..{was.MaxSize} nodes go before its replacement exists. Keep the name '{was.Name}'; to rename, add a node group under a name that is not a respelling of this one, move the workloads, then remove the old one."));
+            return;
+        }
+
+        var instanceTypes = was.NodeGroupName is null ? "instanceType" : "instanceTypes";
+        if (!was.InstanceTypes.SequenceEqual(now.InstanceTypes, Exact))
+        {
+            var reordered = was.InstanceTypes.Order(Exact).SequenceEqual(now.InstanceTypes.Order(Exact), Exact) ? " (the order only)" : "";
+            Forced(instanceTypes, $"[{string.Join(", ", was.InstanceTypes)}]", $"[{string.Join(", ", now.InstanceTypes)}]", null, reordered);
+        }
+
+        Optional("capacityType", was.CapacityType, now.CapacityType, "ON_DEMAND", certain: true);
+        Optional("amiType", was.AmiType, now.AmiType, "the default AMI type of the cluster's Kubernetes version for the instance types' architecture", certain: false);
+        var disk = AmiTypes.DefaultDiskSize(AmiTypes.Find(was.AmiType ?? ""));
+        Optional("diskSize", was.DiskSize?.ToString(CultureInfo.InvariantCulture), now.DiskSize?.ToString(CultureInfo.InvariantCulture), disk.ToString(CultureInfo.InvariantCulture), certain: true, unit: " GiB");
+
+        // Left out again, an Optional and Computed input keeps the value EKS holds: nothing changes.
+        void Optional(string input, string? old, string? value, string chosen, bool certain, string unit = "")
+        {
+            if (value is null || Exact.Equals(old, value) || (old is null && certain && Exact.Equals(chosen, value)))
+            {
+                return;
+            }
+
+            var eks = certain ? chosen + unit : chosen;
+            Forced(input, old is null ? (certain ? $"unset (EKS's {eks})" : "unset (EKS's default)") : old + unit, value + unit, old is null ? eks : null);
+        }
+
+        void Forced(string input, string old, string value, string? unlessEksChose, string note = "")
+        {
+            var named = was.NodeGroupName is not null;
+            var replaced = named
+                ? $"a named group is deleted before its replacement exists, so all its {was.MinSize}..{was.MaxSize} nodes go at once and their pods have nowhere to run meanwhile"
+                : $"it is replaced by a new group, created first (its name is generated), then the old one's {was.MinSize}..{was.MaxSize} nodes are drained and terminated, so their pods move";
+            var fix = named
+                ? $" Keep {input} {old}; to change it, add a node group under a new name with {input} {value}, move the workloads, then remove the old one."
+                : " Let it happen only where the other groups can take the pods (a PodDisruptionBudget makes the drain wait for them), or keep it as it was.";
+            findings.Add(unlessEksChose is null
+                ? new(named ? FindingLevel.Error : FindingLevel.Danger, subject, $"node group {was.Name} changes its {input}: {old} → {value}{note}",
+                    $"EKS cannot change a node group's {input} in place, so `pulumi up` replaces the group: {replaced}.{fix}")
+                : new(FindingLevel.Danger, subject, $"node group {was.Name} sets its {input}: {old} → {value}",
+                    $"EKS cannot change a node group's {input} in place: setting it replaces the group unless it equals what EKS chose ({unlessEksChose}), and then {replaced}. Read the group's {input} in `aws eks describe-nodegroup` first; if it differs, leave {input} out, or add a node group under a new name with {input} {value}, move the workloads, then remove the old one."));
+        }
+    }
+
+    private static bool SameSelectors(IReadOnlyList<FargateSelectorPlan> was, IReadOnlyList<FargateSelectorPlan> now) =>
+        was.Count == now.Count && was.Zip(now).All(p => Exact.Equals(p.First.Namespace, p.Second.Namespace) && p.First.Labels.SequenceEqual(p.Second.Labels));
+
+    private static string Selectors(IReadOnlyList<FargateSelectorPlan> selectors) =>
+        $"[{string.Join(", ", selectors.Select(s => s.Labels.Count == 0 ? s.Namespace : $"{s.Namespace} {{{string.Join(", ", s.Labels.Select(l => $"{l.Key}={l.Value}"))}}}"))}]";
 
     private static string CaseOnly(string before, string after) =>
         !Exact.Equals(before, after) && Arn.Equals(before, after) ? " (a change of case only: IAM keeps one role per name in any case, but Pulumi re-creates it under the new spelling)" : "";
