@@ -181,4 +181,26 @@ public class ComputeReplacementDiffTests
         Assert.Equal(FindingLevel.Error, group.Level);
         Assert.Contains("staging-eks-node-role → Staging-EKS-Node-Role", group.Title, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Node_groups_of_a_cluster_with_public_subnets_only_carry_them_and_a_swap_blocks()
+    {
+        var groups = ComputeStacks.DefaultNodeGroups[..ComputeStacks.DefaultNodeGroups.IndexOf("    fargateProfiles:", StringComparison.Ordinal)];
+        var before = Edit(ComputeStacks.Full("API", cluster: groups), "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "publicSubnetIds: [subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001]");
+
+        // pulumi-eks would put them in the cluster's subnets, these same ones; named in the plan, diff sees them.
+        Assert.All(Stacks.ValidPlanOf(before).Cluster.NodeGroups, g => Assert.Equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], g.SubnetIds));
+
+        var findings = Diff(before, Edit(before, "subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60003, subnet-0a1b2c3d4e5f60001"));
+        foreach (var group in new[] { "system", "workload-arm" })
+        {
+            var finding = Assert.Single(About(findings, $"node group {group}"));
+            Assert.Equal(FindingLevel.Error, finding.Level);
+            Assert.Contains("[subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002] → [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60003]", finding.Title, StringComparison.Ordinal);
+            Assert.Contains("eks-infra:cluster.publicSubnetIds", finding.Detail, StringComparison.Ordinal);
+        }
+
+        // A reorder is the same set: nothing changes.
+        Assert.Empty(About(Diff(before, Edit(before, "subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002")), "node group system"));
+    }
 }

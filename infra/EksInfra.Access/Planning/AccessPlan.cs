@@ -111,9 +111,9 @@ public sealed record NodeGroupPlan(
     public int? DiskSize { get; init; }
 
     /// <summary>
-    /// The subnets the group's nodes run in: the cluster's private subnets where the stack names any; empty leaves
-    /// pulumi-eks's choice, which for a cluster with both kinds is every public and private subnet (v4.3.0
-    /// nodes/nodegroup.ts takes the cluster's <c>subnetIds</c>, public first), so its nodes would land in the public subnets too.
+    /// The subnets the group's nodes run in: the cluster's private subnets where the stack names any, else its public
+    /// ones; empty (the default VPC only) leaves pulumi-eks's choice, the cluster's <c>subnetIds</c> (v4.3.0
+    /// nodes/nodegroup.ts), which for a cluster with both kinds would be every public and private subnet, public first.
     /// </summary>
     public IReadOnlyList<string> SubnetIds { get; init; } = [];
 

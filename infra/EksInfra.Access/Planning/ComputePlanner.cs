@@ -41,7 +41,7 @@ public static class ComputePlanner
                     CapacityType = g.CapacityType,
                     AmiType = g.AmiType,
                     DiskSize = g.DiskSize,
-                    SubnetIds = cluster.Network.PrivateSubnetIds,
+                    SubnetIds = NodeSubnets(cluster.Network),
                     Labels = [.. g.Labels.OrderBy(l => l.Key, Ordinal)],
                     Taints = [.. g.Taints
                         .Select(t => new TaintPlan(t.Key, t.Value, TaintEffects.GetValueOrDefault(t.Effect, t.Effect)))
@@ -50,6 +50,15 @@ public static class ComputePlanner
             })
             .OrderBy(g => g.Name, Ordinal)];
     }
+
+    /// <summary>
+    /// Where node groups run: the private subnets, else the public ones. Left out, pulumi-eks would take the cluster's
+    /// subnets, which with public ones only are those same subnets; named here, `diff` sees them change (subnet_ids is
+    /// ForceNew), and since terraform keeps subnet_ids as a set, naming them changes nothing on an existing group.
+    /// Empty only for the default VPC, whose subnets the plan does not know.
+    /// </summary>
+    private static IReadOnlyList<string> NodeSubnets(NetworkSettings network) =>
+        network.PrivateSubnetIds.Count > 0 ? network.PrivateSubnetIds : network.PublicSubnetIds;
 
     public static IReadOnlyList<FargateProfilePlan> FargateProfiles(ClusterSettings c, ClusterPlan cluster)
     {
