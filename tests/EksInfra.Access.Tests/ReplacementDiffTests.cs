@@ -126,4 +126,15 @@ public class ReplacementDiffTests
         Single(findings, "aws:region", FindingLevel.Error);
         Single(findings, "cluster.vpcId", FindingLevel.Error);
     }
+
+    [Fact]
+    public void An_invalid_base_missing_its_region_or_name_is_not_read_as_a_change()
+    {
+        var broken = Stacks.EvaluateText(Edit(Edit(Prod, "aws:region:", "aws:regoin:"), "    name: prod-cluster", "    nmae: prod-cluster"));
+        Assert.Null(broken.Plan);
+
+        var findings = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken.Config).Findings;
+
+        Assert.DoesNotContain(findings, f => f.Subject is "aws:region" or "cluster.name");
+    }
 }

@@ -76,13 +76,14 @@ public static class AccessDiff
 
     private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
-        if (before.Region != after.Region)
+        // An invalid base may lack a value (a misspelt key): unknown is not a change.
+        if (before.Region.Length > 0 && before.Region != after.Region)
         {
             findings.Add(new(FindingLevel.Error, AwsSettings.RegionPath, $"the stack's region changes: {before.Region} → {after.Region}",
                 "an EKS cluster and everything under it live in one region and cannot move: the stack's state names resources in the old region, so `pulumi up` would replace or lose them. Keep the region; for a cluster in another region, create a new stack."));
         }
 
-        if (before.AccountId != after.AccountId)
+        if (before.AccountId.Length > 0 && before.AccountId != after.AccountId)
         {
             findings.Add(new(FindingLevel.Error, AwsSettings.AllowedAccountIdsPath, $"the stack's account changes: {before.AccountId} → {after.AccountId}",
                 "the stack's resources live in the first allowed account and cannot move to another one: every ARN the plan names changes with it. Keep the account; for a cluster in another account, create a new stack."));
@@ -101,7 +102,7 @@ public static class AccessDiff
                     : "every mapping also becomes an access entry; this cannot be undone (see `eksinfra migrate`)."));
         }
 
-        if (before.ClusterName != after.ClusterName)
+        if (before.ClusterName.Length > 0 && before.ClusterName != after.ClusterName)
         {
             findings.Add(new(FindingLevel.Error, "cluster.name", $"cluster name changes: {before.ClusterName} → {after.ClusterName}",
                 "EKS cannot rename a cluster: the update replaces the cluster with its aws-auth and access entries, and every workload with it. Keep the name, or create a new stack."));
