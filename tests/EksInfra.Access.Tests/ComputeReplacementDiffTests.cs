@@ -15,15 +15,6 @@ public class ComputeReplacementDiffTests
 
     private static readonly string Full = ComputeStacks.Full("API");
 
-    private static string Edit(string stack, string from, string to)
-    {
-        Assert.Contains(from, stack, StringComparison.Ordinal);
-        return stack.Replace(from, to, StringComparison.Ordinal);
-    }
-
-    private static IReadOnlyList<DiffFinding> Diff(string before, string after) =>
-        AccessDiff.Compare(Stacks.ValidPlanOf(before), Stacks.ValidPlanOf(after), "main").Findings;
-
     private static IReadOnlyList<DiffFinding> About(IReadOnlyList<DiffFinding> findings, string subject) =>
         [.. findings.Where(f => f.Subject == subject)];
 
@@ -35,20 +26,20 @@ public class ComputeReplacementDiffTests
     [InlineData("diskSize: 40", "diskSize: 60", "diskSize: 40 GiB → 60 GiB")]
     public void A_forcenew_input_of_a_named_group_blocks_since_the_group_is_deleted_first(string from, string to, string change)
     {
-        var finding = Assert.Single(About(Diff(Full, Edit(Full, from, to)), "node group workload-arm"));
+        var finding = Assert.Single(About(Stacks.DiffFindings(Full, Stacks.Edit(Full, from, to)), "node group workload-arm"));
 
         Assert.Equal(FindingLevel.Error, finding.Level);
         Assert.Contains(change, finding.Title, StringComparison.Ordinal);
         Assert.Contains("cannot change a node group's", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("deleted before its replacement exists", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("add a node group under a new name", finding.Detail, StringComparison.Ordinal);
-        Assert.Empty(About(Diff(Full, Full), "node group workload-arm"));
+        Assert.Empty(About(Stacks.DiffFindings(Full, Full), "node group workload-arm"));
     }
 
     [Fact]
     public void The_one_group_forms_instance_type_change_is_flagged_since_its_replacement_is_created_first()
     {
-        var finding = Assert.Single(About(Diff(Dev, Edit(Dev, "instanceType: t3.medium", "instanceType: t3.large")), "node group node-group"));
+        var finding = Assert.Single(About(Stacks.DiffFindings(Dev, Stacks.Edit(Dev, "instanceType: t3.medium", "instanceType: t3.large")), "node group node-group"));
 
         Assert.Equal(FindingLevel.Danger, finding.Level);
         Assert.Contains("instanceType: [t3.medium] → [t3.large]", finding.Title, StringComparison.Ordinal);
@@ -62,8 +53,8 @@ public class ComputeReplacementDiffTests
     [InlineData("diskSize: 50", "diskSize", "20 GiB")]
     public void Setting_an_input_eks_chose_is_flagged_as_a_replacement_unless_it_equals_the_choice(string setting, string input, string chosen)
     {
-        var after = Edit(Full, "instanceTypes: [m6i.large]\n", $"instanceTypes: [m6i.large]\n        {setting}\n");
-        var finding = Assert.Single(About(Diff(Full, after), "node group system"));
+        var after = Stacks.Edit(Full, "instanceTypes: [m6i.large]\n", $"instanceTypes: [m6i.large]\n        {setting}\n");
+        var finding = Assert.Single(About(Stacks.DiffFindings(Full, after), "node group system"));
 
         Assert.Equal(FindingLevel.Danger, finding.Level);
         Assert.Contains($"sets its {input}: unset", finding.Title, StringComparison.Ordinal);
@@ -77,22 +68,22 @@ public class ComputeReplacementDiffTests
     [InlineData("diskSize: 20")]
     public void Setting_exactly_what_eks_chose_changes_nothing(string setting)
     {
-        var after = Edit(Full, "instanceTypes: [m6i.large]\n", $"instanceTypes: [m6i.large]\n        {setting}\n");
-        Assert.Empty(About(Diff(Full, after), "node group system"));
+        var after = Stacks.Edit(Full, "instanceTypes: [m6i.large]\n", $"instanceTypes: [m6i.large]\n        {setting}\n");
+        Assert.Empty(About(Stacks.DiffFindings(Full, after), "node group system"));
     }
 
     [Fact]
     public void Leaving_out_an_input_keeps_what_eks_holds()
     {
         // Optional and Computed: left out, nothing is sent and the state keeps the value.
-        var after = Edit(Edit(Full, "        capacityType: SPOT\n", ""), "        diskSize: 40\n", "");
-        Assert.Empty(About(Diff(Full, after), "node group workload-arm"));
+        var after = Stacks.Edit(Stacks.Edit(Full, "        capacityType: SPOT\n", ""), "        diskSize: 40\n", "");
+        Assert.Empty(About(Stacks.DiffFindings(Full, after), "node group workload-arm"));
     }
 
     [Fact]
     public void A_respelled_group_name_blocks_since_the_one_resource_is_replaced_delete_first()
     {
-        var findings = Diff(Staging, Edit(Staging, "- name: workload-spot", "- name: workload_spot"));
+        var findings = Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "- name: workload-spot", "- name: workload_spot"));
 
         var finding = Assert.Single(findings, f => f.Level == FindingLevel.Error);
         Assert.Equal("node group workload-spot", finding.Subject);
@@ -106,9 +97,9 @@ public class ComputeReplacementDiffTests
     [Fact]
     public void Moving_the_one_group_form_into_node_groups_under_its_own_name_is_a_new_group()
     {
-        var after = Edit(Dev, "    nodeGroup:\n      instanceType: t3.medium\n", "    nodeGroups:\n      - name: node-group\n        instanceTypes: [t3.medium]\n");
-        after = Edit(Edit(Edit(after, "      desiredSize: 3\n", "        desiredSize: 3\n"), "      minSize: 3\n", "        minSize: 3\n"), "      maxSize: 6\n", "        maxSize: 6\n");
-        var findings = About(Diff(Dev, after), "node group node-group");
+        var after = Stacks.Edit(Dev, "    nodeGroup:\n      instanceType: t3.medium\n", "    nodeGroups:\n      - name: node-group\n        instanceTypes: [t3.medium]\n");
+        after = Stacks.Edit(Stacks.Edit(Stacks.Edit(after, "      desiredSize: 3\n", "        desiredSize: 3\n"), "      minSize: 3\n", "        minSize: 3\n"), "      maxSize: 6\n", "        maxSize: 6\n");
+        var findings = About(Stacks.DiffFindings(Dev, after), "node group node-group");
 
         var deleted = Assert.Single(findings, f => f.Level == FindingLevel.Danger);
         Assert.Equal("node group node-group is deleted", deleted.Title);
@@ -123,7 +114,7 @@ public class ComputeReplacementDiffTests
     [InlineData("selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]", "selectors: [{ namespace: batch-jobs }]", "[batch-jobs {tier=batch}] → [batch-jobs]")]
     public void A_fargate_selector_change_blocks_since_the_profile_is_deleted_with_its_pods(string from, string to, string change)
     {
-        var finding = Assert.Single(About(Diff(Full, Edit(Full, from, to)), "Fargate profile batch"));
+        var finding = Assert.Single(About(Stacks.DiffFindings(Full, Stacks.Edit(Full, from, to)), "Fargate profile batch"));
 
         Assert.Equal(FindingLevel.Error, finding.Level);
         Assert.Contains($"changes its selectors: {change}", finding.Title, StringComparison.Ordinal);
@@ -133,8 +124,8 @@ public class ComputeReplacementDiffTests
     [Fact]
     public void A_respelled_fargate_profile_name_blocks()
     {
-        var before = Edit(Full, "      - name: batch\n", "      - name: batch-jobs\n        podExecutionRoleName: batch-pods\n");
-        var findings = Diff(before, Edit(before, "- name: batch-jobs\n", "- name: batch_jobs\n"));
+        var before = Stacks.Edit(Full, "      - name: batch\n", "      - name: batch-jobs\n        podExecutionRoleName: batch-pods\n");
+        var findings = Stacks.DiffFindings(before, Stacks.Edit(before, "- name: batch-jobs\n", "- name: batch_jobs\n"));
 
         var finding = Assert.Single(findings, f => f.Level == FindingLevel.Error);
         Assert.Equal("Fargate profile batch-jobs", finding.Subject);
@@ -146,8 +137,8 @@ public class ComputeReplacementDiffTests
     [Fact]
     public void A_node_role_respelled_in_case_replaces_its_groups()
     {
-        var after = Edit(Edit(Full, "nodeRoles: [workload-node-role]", "nodeRoles: [Workload-Node-Role]"), "nodeRole: workload-node-role", "nodeRole: Workload-Node-Role");
-        var finding = Assert.Single(About(Diff(Full, after), "node group workload-arm"));
+        var after = Stacks.Edit(Stacks.Edit(Full, "nodeRoles: [workload-node-role]", "nodeRoles: [Workload-Node-Role]"), "nodeRole: workload-node-role", "nodeRole: Workload-Node-Role");
+        var finding = Assert.Single(About(Stacks.DiffFindings(Full, after), "node group workload-arm"));
 
         Assert.Equal(FindingLevel.Error, finding.Level);
         Assert.Contains("workload-node-role → Workload-Node-Role", finding.Title, StringComparison.Ordinal);
@@ -157,8 +148,8 @@ public class ComputeReplacementDiffTests
     [Fact]
     public void A_pod_execution_role_respelled_in_case_replaces_the_profile()
     {
-        var before = Edit(Full, "      - name: batch\n", "      - name: batch\n        podExecutionRoleName: batch-pods\n");
-        var finding = Assert.Single(About(Diff(before, Edit(before, "podExecutionRoleName: batch-pods", "podExecutionRoleName: Batch-Pods")), "Fargate profile batch"));
+        var before = Stacks.Edit(Full, "      - name: batch\n", "      - name: batch\n        podExecutionRoleName: batch-pods\n");
+        var finding = Assert.Single(About(Stacks.DiffFindings(before, Stacks.Edit(before, "podExecutionRoleName: batch-pods", "podExecutionRoleName: Batch-Pods")), "Fargate profile batch"));
 
         Assert.Equal(FindingLevel.Error, finding.Level);
         Assert.Contains("batch-pods → Batch-Pods", finding.Title, StringComparison.Ordinal);
@@ -168,7 +159,7 @@ public class ComputeReplacementDiffTests
     [Fact]
     public void The_stacks_own_node_role_respelled_in_case_is_reported_once_in_aws_auth_modes()
     {
-        var findings = Diff(Staging, Edit(Staging, "nodeRoleName: staging-eks-node-role", "nodeRoleName: Staging-EKS-Node-Role"));
+        var findings = Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "nodeRoleName: staging-eks-node-role", "nodeRoleName: Staging-EKS-Node-Role"));
 
         // The shape guard names it; the node group on it is not reported a second time.
         var finding = Assert.Single(findings, f => f.Level == FindingLevel.Error);
@@ -176,8 +167,8 @@ public class ComputeReplacementDiffTests
         Assert.Empty(About(findings, "node group system"));
 
         // In API mode the shape guard is silent, and the node group guard says what happens.
-        var api = Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: API");
-        var group = Assert.Single(About(Diff(api, Edit(api, "nodeRoleName: staging-eks-node-role", "nodeRoleName: Staging-EKS-Node-Role")), "node group system"));
+        var api = Stacks.Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: API");
+        var group = Assert.Single(About(Stacks.DiffFindings(api, Stacks.Edit(api, "nodeRoleName: staging-eks-node-role", "nodeRoleName: Staging-EKS-Node-Role")), "node group system"));
         Assert.Equal(FindingLevel.Error, group.Level);
         Assert.Contains("staging-eks-node-role → Staging-EKS-Node-Role", group.Title, StringComparison.Ordinal);
     }
@@ -186,12 +177,12 @@ public class ComputeReplacementDiffTests
     public void Node_groups_of_a_cluster_with_public_subnets_only_carry_them_and_a_swap_blocks()
     {
         var groups = ComputeStacks.DefaultNodeGroups[..ComputeStacks.DefaultNodeGroups.IndexOf("    fargateProfiles:", StringComparison.Ordinal)];
-        var before = Edit(ComputeStacks.Full("API", cluster: groups), "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "publicSubnetIds: [subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001]");
+        var before = Stacks.Edit(ComputeStacks.Full("API", cluster: groups), "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "publicSubnetIds: [subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001]");
 
         // pulumi-eks would put them in the cluster's subnets, these same ones; named in the plan, diff sees them.
         Assert.All(Stacks.ValidPlanOf(before).Cluster.NodeGroups, g => Assert.Equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], g.SubnetIds));
 
-        var findings = Diff(before, Edit(before, "subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60003, subnet-0a1b2c3d4e5f60001"));
+        var findings = Stacks.DiffFindings(before, Stacks.Edit(before, "subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60003, subnet-0a1b2c3d4e5f60001"));
         foreach (var group in new[] { "system", "workload-arm" })
         {
             var finding = Assert.Single(About(findings, $"node group {group}"));
@@ -201,6 +192,6 @@ public class ComputeReplacementDiffTests
         }
 
         // A reorder is the same set: nothing changes.
-        Assert.Empty(About(Diff(before, Edit(before, "subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002")), "node group system"));
+        Assert.Empty(About(Stacks.DiffFindings(before, Stacks.Edit(before, "subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002")), "node group system"));
     }
 }

@@ -13,15 +13,6 @@ public class ReplacementDiffTests
 
     private static readonly string Prod = File.ReadAllText(Repo.StackFile("prod"));
 
-    private static string Edit(string stack, string from, string to)
-    {
-        Assert.Contains(from, stack, StringComparison.Ordinal);
-        return stack.Replace(from, to, StringComparison.Ordinal);
-    }
-
-    private static IReadOnlyList<DiffFinding> Diff(string before, string after) =>
-        AccessDiff.Compare(Stacks.ValidPlanOf(before), Stacks.ValidPlanOf(after), "main").Findings;
-
     private static DiffFinding Single(IReadOnlyList<DiffFinding> findings, string subject, FindingLevel level)
     {
         var finding = Assert.Single(findings, f => f.Subject == subject);
@@ -34,64 +25,65 @@ public class ReplacementDiffTests
     [InlineData("nodeRoleName: staging-eks-node-role", "nodeRoleName: Staging-EKS-Node-Role", "staging-eks-node-role", "every node group on it is replaced")]
     public void A_stack_role_respelled_in_another_case_blocks_since_the_role_is_re_created(string from, string to, string subject, string consequence)
     {
-        var finding = Single(Diff(Staging, Edit(Staging, from, to)), subject, FindingLevel.Error);
+        var finding = Single(Stacks.DiffFindings(Staging, Stacks.Edit(Staging, from, to)), subject, FindingLevel.Error);
 
         Assert.Contains($"{from.Split(' ')[1]} → {to.Split(' ')[1]}", finding.Title, StringComparison.Ordinal);
         Assert.Contains("change of case only", finding.Title, StringComparison.Ordinal);
         Assert.Contains(consequence, finding.Detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(Diff(Staging, Staging), f => f.Subject == subject);
+        Assert.DoesNotContain(Stacks.DiffFindings(Staging, Staging), f => f.Subject == subject);
     }
 
     [Fact]
     public void A_region_or_account_change_blocks()
     {
-        var region = Single(Diff(Staging, Edit(Staging, "aws:region: us-west-2", "aws:region: us-east-2")), "aws:region", FindingLevel.Error);
+        var region = Single(Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "aws:region: us-west-2", "aws:region: us-east-2")), "aws:region", FindingLevel.Error);
         Assert.Contains("us-west-2 → us-east-2", region.Title, StringComparison.Ordinal);
         Assert.Contains("create a new stack", region.Detail, StringComparison.Ordinal);
 
-        var moved = Edit(Edit(Staging, "- \"123456789012\"", "- \"210987654321\""), "arn:aws:iam::123456789012:", "arn:aws:iam::210987654321:");
-        var account = Single(Diff(Staging, moved), "aws:allowedAccountIds", FindingLevel.Error);
+        var moved = Stacks.Edit(Stacks.Edit(Staging, "- \"123456789012\"", "- \"210987654321\""), "arn:aws:iam::123456789012:", "arn:aws:iam::210987654321:");
+        var account = Single(Stacks.DiffFindings(Staging, moved), "aws:allowedAccountIds", FindingLevel.Error);
         Assert.Contains("123456789012 → 210987654321", account.Title, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Another_vpc_blocks_and_naming_or_dropping_the_vpc_is_flagged()
     {
-        var other = Single(Diff(Prod, Edit(Prod, "vpcId: vpc-0a1b2c3d4e5f60718", "vpcId: vpc-0fedcba987654321f")), "cluster.vpcId", FindingLevel.Error);
+        var other = Single(Stacks.DiffFindings(Prod, Stacks.Edit(Prod, "vpcId: vpc-0a1b2c3d4e5f60718", "vpcId: vpc-0fedcba987654321f")), "cluster.vpcId", FindingLevel.Error);
         Assert.Contains("vpc-0a1b2c3d4e5f60718 → vpc-0fedcba987654321f", other.Title, StringComparison.Ordinal);
         Assert.Contains("cannot move a cluster to another VPC", other.Detail, StringComparison.Ordinal);
 
-        var named = Single(Diff(Staging, Edit(Staging, "    name: staging-cluster\n", "    name: staging-cluster\n    vpcId: vpc-0fedcba987654321f\n    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n")), "cluster.vpcId", FindingLevel.Danger);
+        var named = Single(Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "    name: staging-cluster\n", "    name: staging-cluster\n    vpcId: vpc-0fedcba987654321f\n    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n")), "cluster.vpcId", FindingLevel.Danger);
         Assert.Contains("default VPC", named.Detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(Diff(Prod, Prod), f => f.Subject == "cluster.vpcId");
+        Assert.DoesNotContain(Stacks.DiffFindings(Prod, Prod), f => f.Subject == "cluster.vpcId");
     }
 
     [Fact]
     public void A_changed_deployer_is_flagged_since_the_creators_entry_does_not_move()
     {
-        var finding = Single(Diff(Staging, Edit(Staging, "role/eks-infra-ci-deploy-staging", "role/eks-infra-ci-deploy-staging-v2")), "cluster.deployerArn", FindingLevel.Danger);
+        var finding = Single(Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "role/eks-infra-ci-deploy-staging", "role/eks-infra-ci-deploy-staging-v2")), "cluster.deployerArn", FindingLevel.Danger);
         Assert.Contains("eks-infra-ci-deploy-staging → arn:aws:iam::123456789012:role/eks-infra-ci-deploy-staging-v2", finding.Title, StringComparison.Ordinal);
         Assert.Contains("does not move", finding.Detail, StringComparison.Ordinal);
 
         // Naming the creator for the first time changes nothing EKS holds.
-        var unnamed = Edit(Staging, "    deployerArn: arn:aws:iam::123456789012:role/eks-infra-ci-deploy-staging\n", "");
-        Assert.DoesNotContain(Diff(unnamed, Staging), f => f.Subject == "cluster.deployerArn");
+        var unnamed = Stacks.Edit(Staging, "    deployerArn: arn:aws:iam::123456789012:role/eks-infra-ci-deploy-staging\n", "");
+        Assert.DoesNotContain(Stacks.DiffFindings(unnamed, Staging), f => f.Subject == "cluster.deployerArn");
     }
 
     [Theory]
-    [InlineData("      - name: staging-eks-readonly-role\n", "      - name: staging-eks-readonly-role\n        path: /platform/\n", "its path changes from / to /platform/")]
-    [InlineData("      - name: staging-eks-readonly-role\n", "      - name: Staging-EKS-Readonly-Role\n", "change of case only")]
-    public void An_access_role_whose_name_case_or_path_changes_is_flagged_as_re_created(string from, string to, string why)
+    [InlineData("      - name: staging-eks-readonly-role\n", "      - name: staging-eks-readonly-role\n        path: /platform/\n", "its path changes from / to /platform/", false)]
+    [InlineData("      - name: staging-eks-readonly-role\n", "      - name: Staging-EKS-Readonly-Role\n", "change of case only", true)]
+    public void An_access_role_whose_name_case_or_path_changes_is_flagged_as_re_created(string from, string to, string why, bool caseOnly)
     {
-        var after = Edit(Staging, from, to);
+        var after = Stacks.Edit(Staging, from, to);
         var role = Stacks.ValidPlanOf(after).AccessRoles.Single(r => r.Name.Equals("staging-eks-readonly-role", StringComparison.OrdinalIgnoreCase));
 
-        var findings = Diff(Staging, after);
+        var findings = Stacks.DiffFindings(Staging, after);
 
         var finding = Assert.Single(findings, f => f.Subject == role.Arn && f.Title.StartsWith("IAM role", StringComparison.Ordinal));
         Assert.Equal(FindingLevel.Danger, finding.Level);
         Assert.Contains("is deleted and created again", finding.Title, StringComparison.Ordinal);
         Assert.Contains(why, finding.Title, StringComparison.Ordinal);
+        Assert.Equal(caseOnly, finding.Title.Contains("change of case only", StringComparison.Ordinal));
         Assert.Contains("arn:aws:iam::123456789012:role/staging-eks-readonly-role", finding.Detail, StringComparison.Ordinal);
         Assert.Contains(role.Arn, finding.Detail, StringComparison.Ordinal);
     }
@@ -100,27 +92,27 @@ public class ReplacementDiffTests
     public void An_access_policy_whose_scope_changes_says_the_association_is_removed_and_added_again()
     {
         const string Policy = "        accessPolicies:\n          - { policy: AmazonEKSEditPolicy, namespaces: [apps] }\n";
-        var before = Edit(Staging, "        groups: [app-deployers]\n", "        groups: [app-deployers]\n" + Policy);
-        var after = Edit(before, "namespaces: [apps] }", "namespaces: [apps, apps-jobs] }");
+        var before = Stacks.Edit(Staging, "        groups: [app-deployers]\n", "        groups: [app-deployers]\n" + Policy);
+        var after = Stacks.Edit(before, "namespaces: [apps] }", "namespaces: [apps, apps-jobs] }");
         const string Arn = "arn:aws:iam::123456789012:role/ci/github-actions-deployer";
 
-        var findings = Diff(before, after);
+        var findings = Stacks.DiffFindings(before, after);
 
         var scope = Assert.Single(findings, f => f.Subject == Arn && f.Title.Contains("scope", StringComparison.Ordinal));
         Assert.Equal(FindingLevel.Changed, scope.Level);
         Assert.Contains("AmazonEKSEditPolicy changes: namespaces apps → namespaces apps, apps-jobs", scope.Title, StringComparison.Ordinal);
         Assert.Contains("removes the association and adds it again", scope.Detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(Diff(before, before), f => f.Title.Contains("scope", StringComparison.Ordinal));
+        Assert.DoesNotContain(Stacks.DiffFindings(before, before), f => f.Title.Contains("scope", StringComparison.Ordinal));
     }
 
     [Fact]
     public void An_invalid_base_still_has_its_region_and_vpc_compared()
     {
         // desiredSize above maxSize: the base binds but does not validate.
-        var broken = Stacks.EvaluateText(Edit(Edit(Prod, "aws:region: us-east-1", "aws:region: eu-west-1"), "desiredSize: 4", "desiredSize: 400"));
+        var broken = Stacks.EvaluateText(Stacks.Edit(Stacks.Edit(Prod, "aws:region: us-east-1", "aws:region: eu-west-1"), "desiredSize: 4", "desiredSize: 400"));
         Assert.Null(broken.Plan);
 
-        var after = Stacks.ValidPlanOf(Edit(Prod, "vpcId: vpc-0a1b2c3d4e5f60718", "vpcId: vpc-0fedcba987654321f"));
+        var after = Stacks.ValidPlanOf(Stacks.Edit(Prod, "vpcId: vpc-0a1b2c3d4e5f60718", "vpcId: vpc-0fedcba987654321f"));
         var findings = AccessDiff.Compare(null, after, "main", broken.Config).Findings;
 
         Single(findings, "aws:region", FindingLevel.Error);
@@ -130,7 +122,7 @@ public class ReplacementDiffTests
     [Fact]
     public void An_invalid_base_missing_its_region_or_name_is_not_read_as_a_change()
     {
-        var broken = Stacks.EvaluateText(Edit(Edit(Prod, "aws:region:", "aws:regoin:"), "    name: prod-cluster", "    nmae: prod-cluster"));
+        var broken = Stacks.EvaluateText(Stacks.Edit(Stacks.Edit(Prod, "aws:region:", "aws:regoin:"), "    name: prod-cluster", "    nmae: prod-cluster"));
         Assert.Null(broken.Plan);
 
         var findings = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken.Config).Findings;

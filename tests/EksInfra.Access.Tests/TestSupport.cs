@@ -60,6 +60,17 @@ public static class Stacks
 
     public static AccessPlan ValidPlanOf(string yaml) => ValidPlan(EvaluateText(yaml));
 
+    /// <summary>A stack file's text with one piece replaced, failing when the piece is not there (an edit that misses tests nothing).</summary>
+    public static string Edit(string stack, string from, string to)
+    {
+        Assert.Contains(from, stack, StringComparison.Ordinal);
+        return stack.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    /// <summary>What <c>eksinfra diff</c> finds between two valid versions of a stack file.</summary>
+    public static IReadOnlyList<Reports.DiffFinding> DiffFindings(string before, string after) =>
+        Reports.AccessDiff.Compare(ValidPlanOf(before), ValidPlanOf(after), "main").Findings;
+
     public static IReadOnlyDictionary<string, string> Render(AccessPlan plan) =>
         StackRenderer.RenderFiles(plan).ToDictionary(f => f.RelativePath, f => f.Content, StringComparer.Ordinal);
 

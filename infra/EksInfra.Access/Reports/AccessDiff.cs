@@ -69,10 +69,15 @@ public static class AccessDiff
         public static Shape Of(StackConfig config) => new(config.Access.Mode, config.Cluster.Name, config.Cluster.ServiceRoleName, config.Cluster.NodeRoleName, config.Cluster.Protect, config.Aws.Region, config.Aws.AccountId, config.Cluster.Network.VpcId, config.Cluster.DeployerArn);
     }
 
-    // IAM refuses two roles whose names differ only in case, but Pulumi compares a role's name (ForceNew in
-    // terraform-provider-aws aws_iam_role) exactly: a respelled name deletes the role and creates it again.
-    private static string Respelled(string before, string after) =>
-        Arn.Equals(before, after) ? " (a change of case only: IAM names ignore case, but Pulumi compares them exactly, so the role is deleted and created again under the new spelling)" : "";
+    /// <summary>
+    /// The note for a role name changed in case only. IAM refuses two roles whose names differ only in case, but
+    /// Pulumi compares a role's name (ForceNew in terraform-provider-aws aws_iam_role) exactly: a respelled name
+    /// deletes the role and creates it again.
+    /// </summary>
+    internal static string CaseOnly(string before, string after) =>
+        !string.Equals(before, after, StringComparison.Ordinal) && Arn.Equals(before, after)
+            ? " (a change of case only: IAM names ignore case, but Pulumi compares them exactly, so the role is deleted and created again under the new spelling)"
+            : "";
 
     private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
@@ -112,14 +117,14 @@ public static class AccessDiff
 
         if (!string.Equals(before.ServiceRoleName, after.ServiceRoleName, StringComparison.Ordinal))
         {
-            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRoleName} → {after.ServiceRoleName}{Respelled(before.ServiceRoleName, after.ServiceRoleName)}",
+            findings.Add(new(FindingLevel.Error, "cluster.serviceRoleName", $"the cluster's service role changes: {before.ServiceRoleName} → {after.ServiceRoleName}{CaseOnly(before.ServiceRoleName, after.ServiceRoleName)}",
                 $"the cluster's IAM role cannot be changed in place (its roleArn is ForceNew): the cluster would be replaced, and aws-auth and access entries with it. Keep the role name '{before.ServiceRoleName}' exactly as it is spelled."));
         }
 
         if (before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !string.Equals(before.NodeRoleName, after.NodeRoleName, StringComparison.Ordinal))
         {
             findings.Add(Arn.Equals(before.NodeRoleName, after.NodeRoleName)
-                ? new(FindingLevel.Error, before.NodeRoleName, $"the node role is re-created: {before.NodeRoleName} → {after.NodeRoleName}{Respelled(before.NodeRoleName, after.NodeRoleName)}",
+                ? new(FindingLevel.Error, before.NodeRoleName, $"the node role is re-created: {before.NodeRoleName} → {after.NodeRoleName}{CaseOnly(before.NodeRoleName, after.NodeRoleName)}",
                     $"nodes running with {before.NodeRoleName} lose their role while they run, and every node group on it is replaced (a node group's role is ForceNew). Keep cluster.nodeRoleName '{before.NodeRoleName}' exactly as it is spelled.")
                 : new(FindingLevel.Error, before.NodeRoleName, "the node role mapping is removed from aws-auth",
                     $"nodes running with the role {before.NodeRoleName} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRoleName}'; to move nodes to a new role, add the new node group first."));
@@ -233,7 +238,7 @@ public static class AccessDiff
             if (!string.Equals(role.Name, kept.Name, StringComparison.Ordinal) || role.IamPath != kept.IamPath)
             {
                 // name and path are ForceNew (aws_iam_role), and a fixed name is deleted before it is created again.
-                findings.Add(new(FindingLevel.Danger, kept.Arn, $"IAM role {role.Name} is deleted and created again{(role.IamPath != kept.IamPath ? $": its path changes from {role.IamPath} to {kept.IamPath}" : "")}{Respelled(role.Name, kept.Name)}",
+                findings.Add(new(FindingLevel.Danger, kept.Arn, $"IAM role {role.Name} is deleted and created again{(role.IamPath != kept.IamPath ? $": its path changes from {role.IamPath} to {kept.IamPath}" : "")}{CaseOnly(role.Name, kept.Name)}",
                     $"IAM cannot rename a role or change its path, so `pulumi up` deletes {role.Arn} and creates {kept.Arn}: sessions of the role end, it has no access until it is back, and whatever names the old ARN outside this stack (SSO, CI settings, other accounts' trust policies) must be updated. Keep the name and path exactly as they are unless the ARN should change."));
             }
 

@@ -35,7 +35,7 @@ internal static class ComputeDiff
             if (!Exact.Equals(was.NodeRoleArn, now.NodeRoleArn)
                 && !(defaultRoleGuarded && was.NodeRoleName == before.NodeRole.Name && now.NodeRoleName == after.NodeRole.Name))
             {
-                findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}{CaseOnly(was.NodeRoleName, now.NodeRoleName)}",
+                findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its node role: {was.NodeRoleName} → {now.NodeRoleName}{AccessDiff.CaseOnly(was.NodeRoleName, now.NodeRoleName)}",
                     $"EKS cannot change a node group's role in place, so the group is replaced, and its nodes lose their mapping while they still run ({was.NodeRoleArn}{(StillMapped(after, was.NodeRoleArn) ? "" : " is no longer mapped")}). Keep nodeRole '{was.NodeRoleName}' exactly as it is spelled; to move, add a new node group on '{now.NodeRoleName}', move the workloads, then remove the old group."));
             }
 
@@ -107,7 +107,7 @@ internal static class ComputeDiff
 
             if (!Exact.Equals(was.PodExecutionRoleArn, now.PodExecutionRoleArn))
             {
-                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}{CaseOnly(was.PodExecutionRoleName, now.PodExecutionRoleName)}",
+                findings.Add(new(FindingLevel.Error, $"Fargate profile {was.Name}", $"Fargate profile {was.Name} changes its pod execution role: {was.PodExecutionRoleName} → {now.PodExecutionRoleName}{AccessDiff.CaseOnly(was.PodExecutionRoleName, now.PodExecutionRoleName)}",
                     $"a profile's role cannot change in place: the profile is replaced and its running pods lose the mapping of {was.PodExecutionRoleArn}. Keep podExecutionRoleName '{was.PodExecutionRoleName}' exactly as it is spelled, or add a new profile first."));
             }
         }
@@ -198,9 +198,6 @@ internal static class ComputeDiff
 
     private static string Selectors(IReadOnlyList<FargateSelectorPlan> selectors) =>
         $"[{string.Join(", ", selectors.Select(s => s.Labels.Count == 0 ? s.Namespace : $"{s.Namespace} {{{string.Join(", ", s.Labels.Select(l => $"{l.Key}={l.Value}"))}}}"))}]";
-
-    private static string CaseOnly(string before, string after) =>
-        !Exact.Equals(before, after) && Arn.Equals(before, after) ? " (a change of case only: IAM keeps one role per name in any case, but Pulumi re-creates it under the new spelling)" : "";
 
     private static bool StillMapped(AccessPlan plan, string roleArn) =>
         plan.ComputeIdentities.Any(c => Arn.Equals(c.RoleArnWithoutPath, Arns.StripPath(roleArn)));
