@@ -153,18 +153,30 @@ public static partial class CliApp
                 return Invalid;
             }
 
+            var outDir = result.GetValue(output);
+            if (outDir is not null && outDir.Trim().Length == 0)
+            {
+                throw new UsageException("--out is empty; name the folder to render into, such as out/STACK");
+            }
+
+            var fullOut = outDir is null ? null : Path.GetFullPath(outDir, env.CurrentDirectory);
+            if (fullOut is not null && OutputWriter.Refusal(fullOut, env.CurrentDirectory) is { } refusal)
+            {
+                throw new UsageException($"{refusal}; nothing written");
+            }
+
             var files = StackRenderer.RenderFiles(plan);
-            if (result.GetValue(output) is not { } outDir)
+            if (fullOut is null)
             {
                 var manifests = new[] { AwsAuthRenderer.Render(plan), NamespaceRenderer.Render(plan), RbacRenderer.Render(plan) }.Where(m => !string.IsNullOrEmpty(m));
                 env.Out.Write(string.Join("---\n", manifests));
                 return Ok;
             }
 
-            OutputWriter.WriteAll(Path.GetFullPath(outDir, env.CurrentDirectory), files);
+            OutputWriter.WriteAll(fullOut, files);
             foreach (var (path, _) in files)
             {
-                env.Out.WriteLine(Path.Combine(outDir, path));
+                env.Out.WriteLine(Path.Combine(outDir!, path));
             }
 
             return Ok;

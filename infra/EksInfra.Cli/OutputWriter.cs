@@ -5,45 +5,83 @@ namespace EksInfra.Cli;
 /// <summary>Writes rendered files so that a failure leaves nothing half-written.</summary>
 internal static class OutputWriter
 {
-    /// <summary>Stages every file in a sibling folder, then swaps them into <paramref name="outDir"/>.</summary>
+    private static readonly HashSet<string> OwnedFiles =
+        new([StackRenderer.AwsAuthFile, StackRenderer.NamespacesFile, StackRenderer.RbacFile, StackRenderer.AccessEntriesFile], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Why <paramref name="outDir"/> cannot take a render, or null. A render replaces the whole folder, so the folder must be
+    /// new, empty, or hold only what an earlier render wrote: anything else (a live export, Pulumi.yaml) would be lost.
+    /// </summary>
+    public static string? Refusal(string outDir, string currentDirectory)
+    {
+        var target = FinalTarget(outDir);
+        if (Path.GetDirectoryName(target) is null)
+        {
+            return $"--out '{outDir}' is a filesystem root; name a folder of its own, such as out/STACK";
+        }
+
+        if (IsSameOrBelow(currentDirectory, target))
+        {
+            return $"--out '{outDir}' is the current folder or holds it; a render replaces the whole folder, so name a folder of its own, such as out/STACK";
+        }
+
+        if (File.Exists(target))
+        {
+            return $"--out '{outDir}' is a file; name a folder, such as out/STACK";
+        }
+
+        if (!Directory.Exists(target))
+        {
+            return null;
+        }
+
+        var foreign = ForeignEntries(target).Take(4).ToList();
+        return foreign.Count == 0
+            ? null
+            : $"--out '{outDir}' holds files eksinfra did not write ({string.Join(", ", foreign.Take(3))}{(foreign.Count > 3 ? ", ..." : "")}); a render replaces the whole folder, so render into a new or empty folder, or the folder of an earlier render";
+    }
+
+    /// <summary>
+    /// Writes every file into a sibling folder, then swaps it for <paramref name="outDir"/> by two renames, so a reader sees the
+    /// old render or the new one, never a mix, and files an earlier render made that this one does not are gone.
+    /// </summary>
     public static void WriteAll(string outDir, IReadOnlyList<(string RelativePath, string Content)> files)
     {
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(outDir)) ?? outDir;
+        var target = FinalTarget(outDir);
+        var parent = Path.GetDirectoryName(target)!;
+        var name = Path.GetFileName(target);
         Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".eksinfra-render-{Guid.NewGuid():N}");
+        RemoveLeftovers(parent, name);
+        var staging = Path.Combine(parent, $".{name}.eksinfra-new-{Guid.NewGuid():N}");
         try
         {
+            Directory.CreateDirectory(staging);
             foreach (var (relative, content) in files)
             {
-                var target = Path.Combine(staging, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllText(target, content);
+                var path = Path.Combine(staging, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, content);
             }
 
-            if (!Directory.Exists(outDir))
+            if (!Directory.Exists(target))
             {
-                Directory.Move(staging, outDir);
+                Directory.Move(staging, target);
                 return;
             }
 
-            // Earlier renders of this stack may hold files this one does not make (aws-auth.yaml after a move to API).
-            foreach (var owned in new[] { StackRenderer.AwsAuthFile, StackRenderer.RbacFile, StackRenderer.AccessEntriesFile })
+            var previous = Path.Combine(parent, $".{name}.eksinfra-old-{Guid.NewGuid():N}");
+            Directory.Move(target, previous);
+            try
             {
-                File.Delete(Path.Combine(outDir, owned));
+                Directory.Move(staging, target);
+            }
+            catch
+            {
+                Directory.Move(previous, target);
+                throw;
             }
 
-            var iam = Path.Combine(outDir, StackRenderer.IamFolder);
-            if (Directory.Exists(iam))
-            {
-                Directory.Delete(iam, recursive: true);
-            }
-
-            foreach (var (relative, _) in files)
-            {
-                var target = Path.Combine(outDir, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Move(Path.Combine(staging, relative), target, overwrite: true);
-            }
+            Directory.Delete(previous, recursive: true);
         }
         finally
         {
@@ -60,5 +98,50 @@ internal static class OutputWriter
         var temp = path + ".eksinfra-tmp";
         File.WriteAllText(temp, content);
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Entries of an existing output folder that no render writes.</summary>
+    private static IEnumerable<string> ForeignEntries(string folder)
+    {
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var owned = entry switch
+            {
+                DirectoryInfo iam when entry.Name == StackRenderer.IamFolder && entry.LinkTarget is null =>
+                    iam.EnumerateFileSystemInfos().All(f => f is FileInfo { LinkTarget: null } && f.Extension == ".json"),
+                FileInfo { LinkTarget: null } => OwnedFiles.Contains(entry.Name),
+                _ => false,
+            };
+            if (!owned)
+            {
+                yield return entry is DirectoryInfo ? entry.Name + "/" : entry.Name;
+            }
+        }
+    }
+
+    /// <summary>Staging and previous folders a killed render left beside the output.</summary>
+    private static void RemoveLeftovers(string parent, string name)
+    {
+        foreach (var pattern in new[] { $".{name}.eksinfra-new-*", $".{name}.eksinfra-old-*" })
+        {
+            foreach (var leftover in Directory.EnumerateDirectories(parent, pattern))
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>A symlinked output folder keeps its link: the render replaces the folder it points to.</summary>
+    private static string FinalTarget(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var info = new DirectoryInfo(full);
+        return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+    }
+
+    private static bool IsSameOrBelow(string path, string folder)
+    {
+        var relative = Path.GetRelativePath(folder, path);
+        return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 }

@@ -1,0 +1,153 @@
+using System.Text.Json;
+
+namespace EksInfra.Cli.Tests;
+
+/// <summary>What `render --out` may replace, and what a failed or repeated render leaves behind.</summary>
+public sealed class RenderOutputTests : IDisposable
+{
+    private readonly TestProject project = new();
+
+    public void Dispose() => project.Dispose();
+
+    private string Out => Path.Combine(project.Directory, "out");
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_out_is_a_usage_error_and_writes_nothing(string value)
+    {
+        var before = Listing(project.Directory);
+
+        var result = project.Run("render", "dev", "--out", value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--out is empty", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Listing(project.Directory));
+    }
+
+    [Fact]
+    public void The_current_folder_is_refused_so_the_project_and_live_exports_stay()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), "live export\n");
+        var before = Listing(project.Directory);
+
+        var result = project.Run("render", "dev", "--out", ".");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is the current folder", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing written", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Listing(project.Directory));
+        Assert.Equal("live export\n", File.ReadAllText(Path.Combine(project.Directory, "aws-auth.yaml")));
+    }
+
+    [Theory]
+    [InlineData("notes.txt")]
+    [InlineData("iam/README.md")]
+    [InlineData("iam/nested/x.json")]
+    public void A_folder_with_files_no_render_writes_is_refused_untouched(string foreign)
+    {
+        Directory.CreateDirectory(Path.Combine(Out, "iam"));
+        File.WriteAllText(Path.Combine(Out, "aws-auth.yaml"), "live export\n");
+        var path = Path.Combine(Out, foreign);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "mine\n");
+        var before = Listing(Out);
+
+        var result = project.Run("render", "dev", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("holds files eksinfra did not write", result.Error, StringComparison.Ordinal);
+        Assert.Contains(foreign.Split('/')[0], result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Listing(Out));
+        Assert.Equal("live export\n", File.ReadAllText(Path.Combine(Out, "aws-auth.yaml")));
+    }
+
+    [Fact]
+    public void A_file_named_as_out_is_refused()
+    {
+        File.WriteAllText(Out, "a file\n");
+
+        var result = project.Run("render", "dev", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a file", result.Error, StringComparison.Ordinal);
+        Assert.Equal("a file\n", File.ReadAllText(Out));
+    }
+
+    [Fact]
+    public void An_empty_existing_folder_takes_a_render()
+    {
+        Directory.CreateDirectory(Out);
+
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+
+        Assert.True(File.Exists(Path.Combine(Out, "rbac.yaml")));
+    }
+
+    [Fact]
+    public void A_rerender_without_namespaces_removes_the_stale_namespaces_file()
+    {
+        Assert.Equal(0, project.Run("render", "staging", "--out", "out").ExitCode);
+        Assert.True(File.Exists(Path.Combine(Out, "namespaces.yaml")));
+        project.WriteStack("staging", project.ReadStack("dev"));
+
+        Assert.Equal(0, project.Run("render", "staging", "--out", "out").ExitCode);
+
+        Assert.False(File.Exists(Path.Combine(Out, "namespaces.yaml")));
+        Assert.Equal(Listing(Rendered("staging")), Listing(Out));
+    }
+
+    [Fact]
+    public void A_render_leaves_no_staging_folder_and_clears_one_a_killed_render_left()
+    {
+        Directory.CreateDirectory(Path.Combine(project.Directory, ".out.eksinfra-new-0123"));
+        Directory.CreateDirectory(Path.Combine(project.Directory, ".out.eksinfra-old-4567"));
+
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+
+        Assert.Empty(Directory.GetDirectories(project.Directory, "*eksinfra*"));
+    }
+
+    [Fact]
+    public void A_failed_write_leaves_the_earlier_render_whole()
+    {
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        var before = Snapshot(Out);
+
+        var unwritable = new (string, string)[] { ("rbac.yaml", "new\n"), ("bad\0name.json", "{}") };
+        Assert.ThrowsAny<ArgumentException>(() => OutputWriter.WriteAll(Out, unwritable));
+
+        Assert.Equal(before, Snapshot(Out));
+        Assert.Empty(Directory.GetDirectories(project.Directory, "*eksinfra*"));
+    }
+
+    [Fact]
+    public void A_symlinked_out_stays_a_link_and_its_target_gets_the_render()
+    {
+        var real = Path.Combine(project.Directory, "real");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(Out, real);
+
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+
+        Assert.NotNull(new DirectoryInfo(Out).LinkTarget);
+        using var entries = JsonDocument.Parse(File.ReadAllText(Path.Combine(real, "access-entries.json")));
+        Assert.Equal(JsonValueKind.Object, entries.RootElement.ValueKind);
+        Assert.Equal(Listing(Rendered("dev")), Listing(real));
+    }
+
+    private string Rendered(string stack)
+    {
+        var dir = Path.Combine(project.Directory, "expected-" + stack);
+        Assert.Equal(0, project.Run("render", stack, "--out", Path.GetFileName(dir)).ExitCode);
+        return dir;
+    }
+
+    private static List<string> Listing(string folder) =>
+        [.. Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(folder, p)).Order(StringComparer.Ordinal)];
+
+    private static Dictionary<string, string> Snapshot(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(p => Path.GetRelativePath(folder, p), File.ReadAllText);
+}
