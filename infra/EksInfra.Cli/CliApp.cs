@@ -281,6 +281,14 @@ public static partial class CliApp
                 throw new UsageException($"--to '{result.GetValue(to)}' is not an authentication mode; use API_AND_CONFIG_MAP or API");
             }
 
+            // The stack reader refuses bytes that are not UTF-8; decoding them leniently here would write U+FFFD back.
+            if (project.Evaluate(name) is { IsValid: false } invalid)
+            {
+                PrintDiagnostics(env, invalid.Errors);
+                env.Error.WriteLine($"{name}: invalid; fix it before migrating (`eksinfra check {name}`); nothing written");
+                return Invalid;
+            }
+
             var file = project.StackFiles[name];
             var text = Encoding.UTF8.GetString(File.ReadAllBytes(file));
             var migration = ModeMigration.Plan(name, project.FileNameOf(name), text, target);

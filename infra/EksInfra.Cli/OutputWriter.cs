@@ -92,12 +92,22 @@ internal static class OutputWriter
         }
     }
 
-    /// <summary>Replaces a file through a temporary sibling, so an interrupted write never truncates it.</summary>
+    /// <summary>
+    /// Replaces a file through a temporary sibling, so an interrupted write never truncates it. A symlinked file keeps its
+    /// link (the file it points to is replaced) and the replacement keeps the file's permissions.
+    /// </summary>
     public static void ReplaceFile(string path, string content)
     {
-        var temp = path + ".eksinfra-tmp";
+        var info = new FileInfo(path);
+        var target = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+        var temp = target + ".eksinfra-tmp";
         File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
+        }
+
+        File.Move(temp, target, overwrite: true);
     }
 
     /// <summary>Entries of an existing output folder that no render writes.</summary>

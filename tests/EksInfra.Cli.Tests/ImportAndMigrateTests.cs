@@ -152,4 +152,57 @@ public sealed class ImportAndMigrateTests : IDisposable
         Assert.Contains("  eks-infra:access:\n    authenticationMode: API\n    roles:", project.ReadStack("staging"), StringComparison.Ordinal);
         Assert.Equal(0, project.Run("check", "staging").ExitCode);
     }
+
+    [Fact]
+    public void Migrate_refuses_a_stack_file_that_is_not_utf8_and_leaves_its_bytes()
+    {
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP # caf\u00e9");
+        var latin1 = System.Text.Encoding.Latin1.GetBytes(project.ReadStack("dev"));
+        File.WriteAllBytes(project.StackFile("dev"), latin1);
+
+        var result = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP", "--write");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not valid UTF-8", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing written", result.Error, StringComparison.Ordinal);
+        Assert.Equal(latin1, File.ReadAllBytes(project.StackFile("dev")));
+    }
+
+    [Fact]
+    public void Migrate_write_keeps_a_symlinked_stack_file_a_link_and_keeps_its_permissions()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+        var real = Path.Combine(project.Directory, "stacks", "dev.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(real)!);
+        File.Move(project.StackFile("dev"), real);
+        File.CreateSymbolicLink(project.StackFile("dev"), real);
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(real, ownerOnly);
+
+        var result = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP", "--write");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.NotNull(new FileInfo(project.StackFile("dev")).LinkTarget);
+        Assert.Contains("authenticationMode: API_AND_CONFIG_MAP", File.ReadAllText(real), StringComparison.Ordinal);
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(real));
+    }
+
+    [Fact]
+    public void Migrate_inserting_the_mode_into_a_crlf_file_keeps_every_line_crlf()
+    {
+        project.EditStack("staging", "    authenticationMode: API_AND_CONFIG_MAP\n", "");
+        project.WriteStack("staging", project.ReadStack("staging").Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        var result = project.Run("migrate", "staging", "--to", "API", "--write");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var written = project.ReadStack("staging");
+        Assert.Contains("    authenticationMode: API\r\n", written, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[^\r]\n", written);
+    }
 }

@@ -83,7 +83,8 @@ public static partial class ModeMigration
         if (config.LocationOf(StackBinder.AccessKey) is { } block && block.Line <= lines.Length && !lines[block.Line - 1].TrimStart().StartsWith('{'))
         {
             var list = lines.ToList();
-            list.Insert(block.Line - 1, new string(' ', block.Column - 1) + $"authenticationMode: {value}");
+            var lineEnd = lines[block.Line - 1].EndsWith('\r') ? "\r" : "";
+            list.Insert(block.Line - 1, new string(' ', block.Column - 1) + $"authenticationMode: {value}{lineEnd}");
             return string.Join('\n', list);
         }
 
