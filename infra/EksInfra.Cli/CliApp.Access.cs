@@ -97,11 +97,11 @@ public static partial class CliApp
             LiveCluster live;
             try
             {
-                var awsAuth = Read(env, files.AwsAuth, LiveInputs.ReadAwsAuthExport);
+                var awsAuth = Read(env, files.AwsAuth, "--aws-auth", LiveInputs.ReadAwsAuthExport);
                 live = new LiveCluster(
                     awsAuth?.Mappings,
-                    Read(env, files.Entries, LiveInputs.ReadAccessEntries),
-                    Read(env, files.Rbac, LiveInputs.ReadRbac))
+                    Read(env, files.Entries, "--access-entries", LiveInputs.ReadAccessEntries),
+                    Read(env, files.Rbac, "--rbac", LiveInputs.ReadRbac))
                 {
                     AwsAuthAccounts = awsAuth?.Accounts,
                 };
@@ -125,7 +125,7 @@ public static partial class CliApp
         return command;
     }
 
-    private static T? Read<T>(CliEnvironment env, string? file, Func<byte[], string, T> reader)
+    private static T? Read<T>(CliEnvironment env, string? file, string option, Func<byte[], string, T> reader)
         where T : class =>
-        file is null ? null : reader(File.ReadAllBytes(Path.GetFullPath(file, env.CurrentDirectory)), file);
+        file is null ? null : reader(ReadInputFile(env, file, option), file);
 }

@@ -114,7 +114,20 @@ public static partial class CliApp
             foreach (var stack in names.Distinct(StringComparer.Ordinal))
             {
                 RequireStack(project, stack);
-                var evaluation = project.Evaluate(stack);
+                StackEvaluation evaluation;
+                try
+                {
+                    evaluation = project.Evaluate(stack);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // One unreadable file must not hide the findings of the stacks after it.
+                    env.Error.WriteLine($"eksinfra: {project.FileNameOf(stack)}: {e.Message}");
+                    env.Out.WriteLine($"{stack}: unreadable");
+                    failed = true;
+                    continue;
+                }
+
                 PrintDiagnostics(env, evaluation.Diagnostics);
                 var errors = evaluation.Errors.Count();
                 var warnings = evaluation.Warnings.Count();
@@ -246,8 +259,8 @@ public static partial class CliApp
         var command = new Command("import", "Turn an existing aws-auth ConfigMap into an eks-infra:access block; entries it cannot carry over are listed with why.") { file };
         command.SetAction(result =>
         {
-            var path = Path.GetFullPath(result.GetValue(file)!, env.CurrentDirectory);
-            var imported = AwsAuthImporter.Import(File.ReadAllBytes(path), Path.GetFileName(path));
+            var given = result.GetValue(file)!;
+            var imported = AwsAuthImporter.Import(ReadInputFile(env, given, "FILE"), Path.GetFileName(given));
             PrintDiagnostics(env, imported.Errors);
             foreach (var skipped in imported.Skipped)
             {
@@ -405,6 +418,20 @@ public static partial class CliApp
         var evaluation = project.Evaluate(name);
         PrintDiagnostics(env, evaluation.Diagnostics);
         return (name, project, evaluation.Plan);
+    }
+
+    /// <summary>A file named on the command line; a folder or a missing file is invalid input (exit 1) that names the option.</summary>
+    private static byte[] ReadInputFile(CliEnvironment env, string given, string option)
+    {
+        var path = Path.GetFullPath(given, env.CurrentDirectory);
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"{option} '{given}' is a folder; name the exported file");
+        }
+
+        return File.Exists(path)
+            ? File.ReadAllBytes(path)
+            : throw new FileNotFoundException($"{option} '{given}': no such file ({path})", path);
     }
 
     private static StackProject Project(CliEnvironment env, string? dir)
