@@ -61,6 +61,42 @@ public class AuthenticatorReadingTests
     }
 
     [Fact]
+    public void Import_writes_the_same_block_whatever_order_the_live_configmap_lists_its_mappings()
+    {
+        const string first = """
+                - rolearn: arn:aws:iam::123456789012:role/zeta
+                  username: zeta
+                  groups: [viewers]
+                - rolearn: arn:aws:iam::123456789012:role/nodes
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes]
+                - rolearn: arn:aws:iam::123456789012:role/alpha
+                  username: alpha
+                  groups: [editors]
+            """;
+        const string reversed = """
+                - rolearn: arn:aws:iam::123456789012:role/alpha
+                  username: alpha
+                  groups: [editors]
+                - rolearn: arn:aws:iam::123456789012:role/nodes
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes]
+                - rolearn: arn:aws:iam::123456789012:role/zeta
+                  username: zeta
+                  groups: [viewers]
+            """;
+
+        var a = AwsAuthImporter.Import(AwsAuth(first), "aws-auth.yaml").AccessBlockYaml!;
+        var b = AwsAuthImporter.Import(AwsAuth(reversed), "aws-auth.yaml").AccessBlockYaml!;
+
+        Assert.Equal(a, b);
+        var mapRoles = (YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(a)["config"]["eks-infra:access"]["mapRoles"];
+        Assert.Equal(
+            ["arn:aws:iam::123456789012:role/alpha", "arn:aws:iam::123456789012:role/zeta"],
+            mapRoles.Children.Select(m => m["rolearn"].ToString()));
+    }
+
+    [Fact]
     public void Import_does_not_carry_a_role_arn_with_a_path_that_grants_nothing_today()
     {
         var imported = AwsAuthImporter.Import(AwsAuth("""

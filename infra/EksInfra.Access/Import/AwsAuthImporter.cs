@@ -73,6 +73,10 @@ public static class AwsAuthImporter
             skipped.Add(new($"groups.{group}", $"aws-auth does not say what '{group}' may do (that lives in RBAC); set its clusterRole (now '{GroupPlaceholder}', which `eksinfra check` refuses) and namespaces"));
         }
 
+        // The live ConfigMap's order is whoever edited it last; the block is sorted so two clusters' imports compare line by line.
+        mapRoles = [.. mapRoles.OrderBy(m => m.Arn, StringComparer.Ordinal)];
+        mapUsers = [.. mapUsers.OrderBy(m => m.Arn, StringComparer.Ordinal)];
+        nodeRoles = [.. nodeRoles.OrderBy(n => n.Arn, StringComparer.Ordinal)];
         var access = Yaml.Map(
             ("authenticationMode", Yaml.Str("CONFIG_MAP")),
             ("mapRoles", mapRoles.Count > 0 ? Yaml.Seq(mapRoles.Select(m => Mapping("rolearn", m))) : null),
