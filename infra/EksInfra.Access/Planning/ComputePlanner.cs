@@ -57,8 +57,10 @@ public static class ComputePlanner
     /// ForceNew), and since terraform keeps subnet_ids as a set, naming them changes nothing on an existing group.
     /// Empty only for the default VPC, whose subnets the plan does not know.
     /// </summary>
-    private static IReadOnlyList<string> NodeSubnets(NetworkSettings network) =>
-        network.PrivateSubnetIds.Count > 0 ? network.PrivateSubnetIds : network.PublicSubnetIds;
+    internal static (string ConfigKey, IReadOnlyList<string> Ids) NodeSubnetSource(NetworkSettings network) =>
+        network.PrivateSubnetIds.Count > 0 ? ("privateSubnetIds", network.PrivateSubnetIds) : ("publicSubnetIds", network.PublicSubnetIds);
+
+    private static IReadOnlyList<string> NodeSubnets(NetworkSettings network) => NodeSubnetSource(network).Ids;
 
     public static IReadOnlyList<FargateProfilePlan> FargateProfiles(ClusterSettings c, ClusterPlan cluster)
     {

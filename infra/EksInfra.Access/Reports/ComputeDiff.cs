@@ -44,7 +44,7 @@ internal static class ComputeDiff
             if (!was.SubnetIds.Order(Exact).SequenceEqual(now.SubnetIds.Order(Exact), Exact))
             {
                 findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", now.SubnetIds)}]",
-                    $"EKS cannot move a node group to other subnets, so the group is replaced, and a named group is deleted before its replacement exists: its pods have nowhere to run meanwhile. Keep eks-infra:cluster.{(before.Cluster.Network.PrivateSubnetIds.Count > 0 ? "privateSubnetIds" : "publicSubnetIds")} as they are; to move, add a node group under a new name first, move the workloads, then remove the old one."));
+                    $"EKS cannot move a node group to other subnets, so the group is replaced, and a named group is deleted before its replacement exists: its pods have nowhere to run meanwhile. Keep eks-infra:cluster.{ComputePlanner.NodeSubnetSource(before.Cluster.Network).ConfigKey} as they are; to move, add a node group under a new name first, move the workloads, then remove the old one."));
             }
         }
 
