@@ -47,8 +47,18 @@ public class ComputeReplacementDiffTests
         Assert.Contains("drained", finding.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Setting_spot_on_a_named_group_created_on_demand_blocks_since_eks_took_on_demand()
+    {
+        var after = Stacks.Edit(Full, "instanceTypes: [m6i.large]\n", "instanceTypes: [m6i.large]\n        capacityType: SPOT\n");
+        var finding = Assert.Single(About(Stacks.DiffFindings(Full, after), "node group system"));
+
+        Assert.Equal(FindingLevel.Error, finding.Level);
+        Assert.Contains("changes its capacityType: unset (EKS's ON_DEMAND) → SPOT", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("deleted before its replacement exists", finding.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
-    [InlineData("capacityType: SPOT", "capacityType", "ON_DEMAND")]
     [InlineData("amiType: AL2023_x86_64_STANDARD", "amiType", "default")]
     [InlineData("diskSize: 50", "diskSize", "20 GiB")]
     public void Setting_an_input_eks_chose_is_flagged_as_a_replacement_unless_it_equals_the_choice(string setting, string input, string chosen)

@@ -159,13 +159,15 @@ internal static class ComputeDiff
             Forced(instanceTypes, $"[{string.Join(", ", was.InstanceTypes)}]", $"[{string.Join(", ", now.InstanceTypes)}]", null, reordered);
         }
 
-        Optional("capacityType", was.CapacityType, now.CapacityType, "ON_DEMAND", certain: true);
+        // EKS takes ON_DEMAND for a group created without capacityType (CreateNodegroup API reference), whatever its AMI.
+        Optional("capacityType", was.CapacityType, now.CapacityType, "ON_DEMAND", certain: true, onlyChoice: true);
         Optional("amiType", was.AmiType, now.AmiType, "the default AMI type of the cluster's Kubernetes version for the instance types' architecture", certain: false);
         var disk = AmiTypes.DefaultDiskSize(AmiTypes.Find(was.AmiType ?? ""));
         Optional("diskSize", was.DiskSize?.ToString(CultureInfo.InvariantCulture), now.DiskSize?.ToString(CultureInfo.InvariantCulture), disk.ToString(CultureInfo.InvariantCulture), certain: true, unit: " GiB");
 
         // Left out again, an Optional and Computed input keeps the value EKS holds: nothing changes.
-        void Optional(string input, string? old, string? value, string chosen, bool certain, string unit = "")
+        // onlyChoice: EKS's value for a group created without the input is fixed, so setting another is a sure replacement.
+        void Optional(string input, string? old, string? value, string chosen, bool certain, string unit = "", bool onlyChoice = false)
         {
             if (value is null || Exact.Equals(old, value) || (old is null && certain && Exact.Equals(chosen, value)))
             {
@@ -173,7 +175,7 @@ internal static class ComputeDiff
             }
 
             var eks = certain ? chosen + unit : chosen;
-            Forced(input, old is null ? (certain ? $"unset (EKS's {eks})" : "unset (EKS's default)") : old + unit, value + unit, old is null ? eks : null);
+            Forced(input, old is null ? (certain ? $"unset (EKS's {eks})" : "unset (EKS's default)") : old + unit, value + unit, old is null && !onlyChoice ? eks : null);
         }
 
         void Forced(string input, string old, string value, string? unlessEksChose, string note = "")
