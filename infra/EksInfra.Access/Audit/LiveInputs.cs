@@ -60,6 +60,11 @@ public static class LiveInputs
 {
     public const string AccessPolicyArnPrefix = ":eks::aws:cluster-access-policy/";
 
+    private const string RbacExport = "kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json";
+
+    /// <summary>The fix for a value kubectl never writes: the file was edited, or is not kubectl's output.</summary>
+    private const string ExportRbacAgain = $"; kubectl never writes that, so the file was edited by hand or is not its output: correct it, or export it again with `{RbacExport}`";
+
     /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>: its mappings and accounts, from one read of the file.</summary>
     public static LiveAwsAuth ReadAwsAuthExport(byte[] bytes, string file)
     {
@@ -223,7 +228,7 @@ public static class LiveInputs
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            throw new AuditInputException(file, "(top level)", "expected a List with items, as `kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json` prints it");
+            throw new AuditInputException(file, "(top level)", $"expected a List with items, as `{RbacExport}` prints it");
         }
 
         var clusterRoles = new SortedDictionary<string, IReadOnlyList<PolicyRulePlan>>(StringComparer.Ordinal);
@@ -241,16 +246,14 @@ public static class LiveInputs
 
             var name = RequiredString(meta, "name", $"{place}.metadata", file);
             var ns = meta.TryGetProperty("namespace", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
-            var labels = meta.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object
-                ? l.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal)
-                : new Dictionary<string, string>(StringComparer.Ordinal);
+            var labels = Labels(meta, $"{place}.metadata", file);
             switch (kind)
             {
                 case "ClusterRole":
-                    clusterRoles[name] = Rules(item);
+                    clusterRoles[name] = Rules(item, place, file);
                     break;
                 case "Role":
-                    roles[(RequireNamespace(ns, place, file), name)] = Rules(item);
+                    roles[(RequireNamespace(ns, place, file), name)] = Rules(item, place, file);
                     break;
                 case "ClusterRoleBinding" or "RoleBinding":
                     if (!item.TryGetProperty("roleRef", out var roleRef) || roleRef.ValueKind != JsonValueKind.Object)
@@ -258,12 +261,10 @@ public static class LiveInputs
                         throw new AuditInputException(file, $"{place}.roleRef", $"missing: a {kind} always has one");
                     }
 
-                    var subjects = item.TryGetProperty("subjects", out var s) && s.ValueKind == JsonValueKind.Array
-                        ? s.EnumerateArray().Select((subject, k) => new RbacSubject(
-                            RequiredString(subject, "kind", $"{place}.subjects[{k}]", file),
-                            RequiredString(subject, "name", $"{place}.subjects[{k}]", file),
-                            subject.TryGetProperty("namespace", out var sn) && sn.ValueKind == JsonValueKind.String ? sn.GetString()! : "")).ToList()
-                        : [];
+                    var subjects = List(item, "subjects", place, file).Select((subject, k) => new RbacSubject(
+                        RequiredString(subject, "kind", $"{place}.subjects[{k}]", file),
+                        RequiredString(subject, "name", $"{place}.subjects[{k}]", file),
+                        subject.TryGetProperty("namespace", out var sn) && sn.ValueKind == JsonValueKind.String ? sn.GetString()! : "")).ToList();
                     bindings.Add(new RbacBinding(
                         name,
                         kind == "RoleBinding" ? RequireNamespace(ns, place, file) : "",
@@ -280,8 +281,47 @@ public static class LiveInputs
         return new ClusterRbac(clusterRoles, roles, bindings);
     }
 
-    private static List<PolicyRulePlan> Rules(JsonElement item) =>
-        item.TryGetProperty("rules", out var rules) && rules.ValueKind == JsonValueKind.Array ? [.. rules.EnumerateArray().Select(RbacData.ParseRule)] : [];
+    private static List<PolicyRulePlan> Rules(JsonElement item, string place, string file) =>
+        [.. List(item, "rules", place, file).Select((rule, k) => RbacData.ParseRule(rule, (at, problem) =>
+            new AuditInputException(file, $"{place}.rules[{k}]{at}", problem + ExportRbacAgain)))];
+
+    /// <summary>The items of an RBAC object's list field; absent or null is empty, as kubectl omits an empty list.</summary>
+    private static List<JsonElement> List(JsonElement item, string name, string place, string file)
+    {
+        if (!item.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        return list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray()]
+            : throw new AuditInputException(file, $"{place}.{name}", $"expected a list, found {RbacData.Found(list)}" + ExportRbacAgain);
+    }
+
+    private static Dictionary<string, string> Labels(JsonElement meta, string place, string file)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!meta.TryGetProperty("labels", out var all) || all.ValueKind != JsonValueKind.Object)
+        {
+            return labels;
+        }
+
+        foreach (var label in all.EnumerateObject())
+        {
+            var at = $"{place}.labels[\"{label.Name}\"]";
+            if (label.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new AuditInputException(file, at, $"expected a string, found {RbacData.Found(label.Value)}: label values are strings" + ExportRbacAgain);
+            }
+
+            if (!labels.TryAdd(label.Name, label.Value.GetString()!))
+            {
+                throw new AuditInputException(file, at, $"the label '{label.Name}' appears twice" + ExportRbacAgain);
+            }
+        }
+
+        return labels;
+    }
 
     private static string RequireNamespace(string ns, string place, string file) =>
         ns.Length > 0 ? ns : throw new AuditInputException(file, $"{place}.metadata.namespace", "missing: Roles and RoleBindings live in a namespace");

@@ -41,7 +41,8 @@ public static class RbacData
         var rules = new SortedDictionary<string, IReadOnlyList<PolicyRulePlan>>(StringComparer.Ordinal);
         foreach (var entry in doc.RootElement.GetProperty(key).EnumerateObject())
         {
-            rules[entry.Name] = [.. entry.Value.EnumerateArray().Select(ParseRule)];
+            rules[entry.Name] = [.. entry.Value.EnumerateArray().Select((rule, i) => ParseRule(rule, (at, problem) =>
+                new InvalidOperationException($"the embedded resource {file} is broken at {key}.{entry.Name}[{i}]{at}: {problem}")))];
         }
 
         return new Loaded(doc.RootElement.GetProperty("source").GetString()!, rules);
@@ -68,16 +69,62 @@ public static class RbacData
         return JsonDocument.Parse(stream);
     }
 
-    /// <summary>A PolicyRule in Kubernetes' JSON field names; the live RBAC reader uses it too.</summary>
-    internal static PolicyRulePlan ParseRule(JsonElement rule) => new(
-        Strings(rule, "apiGroups"),
-        Strings(rule, "resources"),
-        Strings(rule, "verbs"),
-        Strings(rule, "resourceNames"),
-        Strings(rule, "nonResourceURLs"));
+    /// <summary>
+    /// A PolicyRule in Kubernetes' JSON field names; the live RBAC reader uses it too. Where it is not one (not an object,
+    /// a field not a list of strings), <paramref name="invalid"/> makes the exception to throw from the place below the
+    /// rule (empty for the rule itself, <c>.verbs[1]</c> for an item) and what is wrong.
+    /// </summary>
+    internal static PolicyRulePlan ParseRule(JsonElement rule, Func<string, string, Exception> invalid)
+    {
+        ArgumentNullException.ThrowIfNull(invalid);
+        if (rule.ValueKind != JsonValueKind.Object)
+        {
+            throw invalid("", $"expected a PolicyRule (an object with apiGroups, resources and verbs), found {Found(rule)}");
+        }
 
-    private static List<string> Strings(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray().Select(e => e.GetString() ?? "")]
-            : [];
+        return new(
+            Strings(rule, "apiGroups", invalid),
+            Strings(rule, "resources", invalid),
+            Strings(rule, "verbs", invalid),
+            Strings(rule, "resourceNames", invalid),
+            Strings(rule, "nonResourceURLs", invalid));
+    }
+
+    /// <summary>A JSON value as a message names what was found instead of what was expected.</summary>
+    internal static string Found(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => $"the string {value.GetRawText()}",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
+        _ => "null",
+    };
+
+    /// <summary>A list of strings; absent or null is empty, as Kubernetes omits an empty list.</summary>
+    private static List<string> Strings(JsonElement rule, string name, Func<string, string, Exception> invalid)
+    {
+        if (!rule.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw invalid($".{name}", $"expected a list of strings, found {Found(list)}");
+        }
+
+        var strings = new List<string>(list.GetArrayLength());
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw invalid($".{name}[{strings.Count}]", $"expected a string, found {Found(item)}");
+            }
+
+            strings.Add(item.GetString()!);
+        }
+
+        return strings;
+    }
 }
