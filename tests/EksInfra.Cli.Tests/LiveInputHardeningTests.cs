@@ -124,4 +124,65 @@ public sealed class LiveInputHardeningTests
 
         Assert.Contains("eksinfra: rbac.json: items[0].metadata.labels[\"kubernetes.io/bootstrapping\"]: expected a string, found the number 1", error, StringComparison.Ordinal);
     }
+
+    /// <summary>Dev's live access entries with one more, from the console, whose one policy has <paramref name="scope"/>.</summary>
+    private static string DevEntriesWithScope(JsonObject scope)
+    {
+        var plan = LiveFixtures.Plan("dev");
+        var console = LiveFixtures.Entry(plan, "arn:aws:iam::123456789012:role/Console", "STANDARD", "console", [], ("AmazonEKSViewPolicy", ["payments"]));
+        console["associatedAccessPolicies"]![0]!["accessScope"] = scope;
+        return LiveFixtures.AccessEntries(plan, console).ToJsonString(Indented);
+    }
+
+    /// <summary>The place of the console entry's policy: the entry comes after the plan's and those EKS makes.</summary>
+    private static string ConsolePolicy(string entries)
+    {
+        var list = JsonNode.Parse(entries)!["accessEntries"]!.AsArray();
+        return $"accessEntries[{list.Count - 1}].associatedAccessPolicies[0].accessScope";
+    }
+
+    [Theory]
+    [InlineData("everything")]
+    [InlineData("Cluster")]
+    [InlineData("namespaces")]
+    public void An_access_scope_type_eks_does_not_have_is_refused_with_the_types_it_has(string type)
+    {
+        var entries = DevEntriesWithScope(new JsonObject { ["type"] = type, ["namespaces"] = new JsonArray() });
+
+        var error = Refused("--access-entries", "access-entries.json", entries);
+
+        Assert.Contains($"eksinfra: access-entries.json: {ConsolePolicy(entries)}.type: '{type}' is not an access scope type: EKS has only cluster and namespace", error, StringComparison.Ordinal);
+        Assert.Contains("export it again with docs/export-access-entries.sh", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_namespace_scope_without_a_namespace_is_refused_rather_than_read_as_cluster_wide(bool emptyList)
+    {
+        var scope = new JsonObject { ["type"] = "namespace" };
+        if (emptyList)
+        {
+            scope["namespaces"] = new JsonArray();
+        }
+
+        var entries = DevEntriesWithScope(scope);
+
+        var error = Refused("--access-entries", "access-entries.json", entries);
+
+        Assert.Contains($"eksinfra: access-entries.json: {ConsolePolicy(entries)}.namespaces: a namespace scope with no namespace; EKS never returns that", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_namespace_scope_with_its_namespaces_is_still_read()
+    {
+        using var project = new TestProject();
+        var entries = DevEntriesWithScope(new JsonObject { ["type"] = "namespace", ["namespaces"] = new JsonArray("payments") });
+        File.WriteAllText(Path.Combine(project.Directory, "access-entries.json"), entries);
+
+        var result = project.Run("audit", "dev", "--access-entries", "access-entries.json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("AmazonEKSViewPolicy (namespaces payments)", result.Out, StringComparison.Ordinal);
+    }
 }

@@ -210,15 +210,32 @@ public static class LiveInputs
                     throw new AuditInputException(file, $"{at}.accessScope", "missing");
                 }
 
-                var scopeType = RequiredString(scope, "type", $"{at}.accessScope", file);
-                var namespaces = StringList(scope, "namespaces", $"{at}.accessScope", file);
-                associations.Add(new PolicyAssociation(policyArn[(slash + AccessPolicyArnPrefix.Length)..], scopeType == "cluster" ? AccessScopePlan.Cluster : new AccessScopePlan(scopeType, namespaces)));
+                associations.Add(new PolicyAssociation(policyArn[(slash + AccessPolicyArnPrefix.Length)..], Scope(scope, $"{at}.accessScope", file)));
             }
 
             result.Add(new LiveAccessEntry(arn, type, username, groups, associations, $"access entry {place}"));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// An association's accessScope: EKS's AccessScope has the types cluster and namespace only, and a namespace scope
+    /// needs a namespace. Any other is not what EKS returns; read as something it is not, it would misstate what the
+    /// policy grants.
+    /// </summary>
+    private static AccessScopePlan Scope(JsonElement scope, string place, string file)
+    {
+        const string Edited = "; EKS never returns that, so the file was edited by hand: correct it, or export it again with docs/export-access-entries.sh";
+        var type = RequiredString(scope, "type", place, file);
+        var namespaces = StringList(scope, "namespaces", place, file);
+        return type switch
+        {
+            "cluster" => AccessScopePlan.Cluster,
+            "namespace" when namespaces.Count > 0 => new AccessScopePlan(type, namespaces),
+            "namespace" => throw new AuditInputException(file, $"{place}.namespaces", "a namespace scope with no namespace" + Edited),
+            _ => throw new AuditInputException(file, $"{place}.type", $"'{type}' is not an access scope type: EKS has only cluster and namespace" + Edited),
+        };
     }
 
     /// <summary><c>kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json</c>: a v1 List.</summary>
