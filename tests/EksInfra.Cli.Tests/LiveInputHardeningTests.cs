@@ -185,4 +185,128 @@ public sealed class LiveInputHardeningTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("AmazonEKSViewPolicy (namespaces payments)", result.Out, StringComparison.Ordinal);
     }
+
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    private const string Utf16 = "the file is UTF-16 (Windows PowerShell's `>` writes UTF-16) and the tool reads UTF-8";
+
+    /// <summary>The file as Windows PowerShell 5.1 writes it: <c>&gt;</c> in UTF-16 LE with its mark; a BOM-less and a big-endian variant too.</summary>
+    public static TheoryData<string> Utf16Variants() => ["utf-16le+bom", "utf-16be+bom", "utf-16le"];
+
+    private static byte[] Encode(string text, string variant) => variant switch
+    {
+        "utf-16le+bom" => [0xFF, 0xFE, .. System.Text.Encoding.Unicode.GetBytes(text)],
+        "utf-16be+bom" => [0xFE, 0xFF, .. System.Text.Encoding.BigEndianUnicode.GetBytes(text)],
+        _ => System.Text.Encoding.Unicode.GetBytes(text),
+    };
+
+    [Fact]
+    public void Json_exports_with_a_utf8_byte_order_mark_are_read_as_without_one()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var entries = System.Text.Encoding.UTF8.GetBytes(LiveFixtures.AccessEntries(plan).ToJsonString(Indented));
+        var rbac = System.Text.Encoding.UTF8.GetBytes(LiveFixtures.Rbac(plan).ToJsonString(Indented));
+        string[] args = ["audit", "dev", "--access-entries", "access-entries.json", "--rbac", "rbac.json"];
+        File.WriteAllBytes(Path.Combine(project.Directory, "access-entries.json"), entries);
+        File.WriteAllBytes(Path.Combine(project.Directory, "rbac.json"), rbac);
+        var plain = project.Run(args);
+        File.WriteAllBytes(Path.Combine(project.Directory, "access-entries.json"), [.. Utf8Bom, .. entries]);
+        File.WriteAllBytes(Path.Combine(project.Directory, "rbac.json"), [.. Utf8Bom, .. rbac]);
+
+        var marked = project.Run(args);
+
+        Assert.True(marked.ExitCode == 0, marked.ToString());
+        Assert.Equal(plain.Out, marked.Out);
+    }
+
+    [Fact]
+    public void A_json_export_that_is_only_a_byte_order_mark_is_empty()
+    {
+        var error = Refused("--rbac", "rbac.json", Utf8Bom);
+
+        Assert.Contains("eksinfra: rbac.json: line 1, column 1: not valid JSON (the file is empty)", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Utf16Variants))]
+    public void A_utf16_access_entries_export_is_named_utf16_with_how_to_write_utf8(string variant)
+    {
+        var entries = LiveFixtures.AccessEntries(LiveFixtures.Plan("dev")).ToJsonString(Indented);
+
+        var error = Refused("--access-entries", "access-entries.json", Encode(entries, variant));
+
+        Assert.Contains($"eksinfra: access-entries.json: (file): {Utf16}", error, StringComparison.Ordinal);
+        Assert.Contains("`bash docs/export-access-entries.sh CLUSTER | Out-File -Encoding utf8 access-entries.json` in PowerShell", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not valid JSON", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Utf16Variants))]
+    public void A_utf16_rbac_export_is_named_utf16_with_how_to_write_utf8(string variant)
+    {
+        var error = Refused("--rbac", "rbac.json", Encode(DevRbac().ToJsonString(Indented), variant));
+
+        Assert.Contains($"eksinfra: rbac.json: (file): {Utf16}", error, StringComparison.Ordinal);
+        Assert.Contains("`kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json | Out-File -Encoding utf8 rbac.json` in PowerShell", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Utf16Variants))]
+    public void A_utf16_aws_auth_export_is_named_utf16_by_audit_and_import(string variant)
+    {
+        var bytes = Encode(LiveFixtures.AwsAuth(LiveFixtures.Plan("dev")), variant);
+        const string Fix = "`kubectl -n kube-system get configmap aws-auth -o yaml | Out-File -Encoding utf8 aws-auth.yaml` in PowerShell";
+
+        var audit = Refused("--aws-auth", "aws-auth.yaml", bytes);
+
+        Assert.Contains($"eksinfra: aws-auth.yaml: (file) (line 1, column 1): {Utf16}", audit, StringComparison.Ordinal);
+        Assert.Contains(Fix, audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("stack file", audit, StringComparison.Ordinal);
+
+        using var project = new TestProject();
+        File.WriteAllBytes(Path.Combine(project.Directory, "aws-auth.yaml"), bytes);
+        var import = project.Run("import", "aws-auth.yaml");
+        Assert.True(import.ExitCode == 1, import.ToString());
+        Assert.Equal("", import.Out);
+        Assert.Contains($"(file): {Utf16}", import.Error, StringComparison.Ordinal);
+        Assert.Contains(Fix, import.Error, StringComparison.Ordinal);
+        Assert.Contains("(aws-auth.yaml:1:1)", import.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_aws_auth_export_not_in_utf8_is_told_to_be_exported_again_not_to_save_a_stack_file()
+    {
+        var text = LiveFixtures.AwsAuth(LiveFixtures.Plan("dev")).Replace("username: eks-admin", "username: eks-adm\u00efn", StringComparison.Ordinal);
+        Assert.Contains("\u00ef", text, StringComparison.Ordinal);
+        var latin1 = System.Text.Encoding.Latin1.GetBytes(text);
+        var line = text[..text.IndexOf('\u00ef', StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var audit = Refused("--aws-auth", "aws-auth.yaml", latin1);
+
+        Assert.Contains($"eksinfra: aws-auth.yaml: (file) (line {line}, column 1): the file is not valid UTF-8, and kubectl writes UTF-8 (was it saved in another encoding?); export it again: `kubectl -n kube-system get configmap aws-auth -o yaml > aws-auth.yaml`", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("stack file", audit, StringComparison.Ordinal);
+
+        using var project = new TestProject();
+        File.WriteAllBytes(Path.Combine(project.Directory, "aws-auth.yaml"), latin1);
+        var import = project.Run("import", "aws-auth.yaml");
+        Assert.True(import.ExitCode == 1, import.ToString());
+        Assert.Contains("(file): the file is not valid UTF-8, and kubectl writes UTF-8", import.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("stack file", import.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_aws_auth_file_over_the_size_limit_is_not_told_to_split_its_access_model()
+    {
+        using var project = new TestProject();
+        var bytes = new byte[(16 * 1024 * 1024) + 1];
+        Array.Fill(bytes, (byte)'#');
+        File.WriteAllBytes(Path.Combine(project.Directory, "aws-auth.yaml"), bytes);
+
+        var import = project.Run("import", "aws-auth.yaml");
+
+        Assert.True(import.ExitCode == 1, import.ToString());
+        Assert.Contains("(file): the file is 16,777,217 bytes, over the 16,777,216-byte limit; an aws-auth ConfigMap holds at most 1 MiB, so this is not its export: pass the output of `kubectl -n kube-system get configmap aws-auth -o yaml`", import.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("stack file", import.Error, StringComparison.Ordinal);
+    }
 }

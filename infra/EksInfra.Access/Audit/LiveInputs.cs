@@ -62,6 +62,8 @@ public static class LiveInputs
 
     private const string RbacExport = "kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json";
 
+    private const string AccessEntriesExport = "bash docs/export-access-entries.sh CLUSTER";
+
     /// <summary>The fix for a value kubectl never writes: the file was edited, or is not kubectl's output.</summary>
     private const string ExportRbacAgain = $"; kubectl never writes that, so the file was edited by hand or is not its output: correct it, or export it again with `{RbacExport}`";
 
@@ -84,7 +86,7 @@ public static class LiveInputs
     private static ConfigMap AwsAuthData(byte[] bytes, string file)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        var read = YamlConfigReader.ReadBytes(bytes, file);
+        var read = YamlConfigReader.ReadBytes(bytes, file, YamlFileKind.AwsAuthExport);
         if (read.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
         {
             throw new AuditInputException(file, Place(bad.Path, bad.Location), bad.Message);
@@ -172,7 +174,7 @@ public static class LiveInputs
     /// </summary>
     public static IReadOnlyList<LiveAccessEntry> ReadAccessEntries(byte[] bytes, string file)
     {
-        using var doc = ParseJson(bytes, file);
+        using var doc = ParseJson(bytes, file, AccessEntriesExport);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("accessEntries", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
@@ -241,7 +243,7 @@ public static class LiveInputs
     /// <summary><c>kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json</c>: a v1 List.</summary>
     public static ClusterRbac ReadRbac(byte[] bytes, string file)
     {
-        using var doc = ParseJson(bytes, file);
+        using var doc = ParseJson(bytes, file, RbacExport);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
         {
@@ -343,17 +345,24 @@ public static class LiveInputs
     private static string RequireNamespace(string ns, string place, string file) =>
         ns.Length > 0 ? ns : throw new AuditInputException(file, $"{place}.metadata.namespace", "missing: Roles and RoleBindings live in a namespace");
 
-    private static JsonDocument ParseJson(byte[] bytes, string file)
+    /// <summary>The file as JSON; a UTF-8 byte order mark is skipped, and a UTF-16 file is told to be exported again as UTF-8.</summary>
+    private static JsonDocument ParseJson(byte[] bytes, string file, string exportCommand)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        if (TextEncoding.IsUtf16(bytes))
+        {
+            throw new AuditInputException(file, "(file)", TextEncoding.Utf16Export(exportCommand, file));
+        }
+
+        var json = bytes.AsMemory(TextEncoding.Utf8BomLength(bytes));
         try
         {
-            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $"line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : "(file)";
-            var why = bytes.Length == 0 ? "the file is empty" : e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+            var why = json.Length == 0 ? "the file is empty" : e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
             throw new AuditInputException(file, where, $"not valid JSON ({why}); a truncated or hand-edited export? Export it again");
         }
     }

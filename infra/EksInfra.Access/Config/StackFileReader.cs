@@ -81,7 +81,7 @@ public static class StackFileReader
     public static StackSource ReadValues(string stackName, string fileName, byte[] bytes)
     {
         // Inside the file, config values sit under 'config:'; their config path is the key alone.
-        var read = YamlConfigReader.ReadBytes(bytes, fileName, transparentKey: ConfigKey);
+        var read = YamlConfigReader.ReadBytes(bytes, fileName, YamlFileKind.StackFile, transparentKey: ConfigKey);
         var bag = new DiagnosticBag();
         bag.AddRange(read.Diagnostics);
         var values = new SortedDictionary<string, ConfigNode>(StringComparer.Ordinal);

@@ -5,6 +5,16 @@ using YamlDotNet.Core.Events;
 
 namespace EksInfra.Access.Config;
 
+/// <summary>What a YAML file read whole is, for the messages that say how to fix one that cannot be read at all.</summary>
+public enum YamlFileKind
+{
+    /// <summary>A <c>Pulumi.STACK.yaml</c>, read by Pulumi too.</summary>
+    StackFile,
+
+    /// <summary>The output of <c>kubectl -n kube-system get configmap aws-auth -o yaml</c>, given to import and audit.</summary>
+    AwsAuthExport,
+}
+
 /// <summary>
 /// Reads YAML into <see cref="ConfigNode"/>s with positions. Built on the event parser rather than the
 /// object model so that duplicate keys, alias bombs and bad bytes become diagnostics, never exceptions.
@@ -13,10 +23,10 @@ public static partial class YamlConfigReader
 {
     private const string MergeKey = "<<";
 
-    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
-
     /// <summary>The most events a list item is buffered for to be bound without a node; a mapping has about a dozen.</summary>
     private const int MaxSimpleEvents = 64;
+
+    private const string AwsAuthExport = "kubectl -n kube-system get configmap aws-auth -o yaml";
 
     /// <summary>A stack file larger than this is refused before parsing: nothing legitimate comes close.</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
@@ -30,9 +40,9 @@ public static partial class YamlConfigReader
     /// A top-level key whose children are named by their own keys: in a stack file, <c>config.aws:region</c>
     /// is the config path <c>aws:region</c>.
     /// </param>
-    public static ReadResult ReadBytes(byte[] bytes, string fileName, string rootPath = "", string? transparentKey = null)
+    public static ReadResult ReadBytes(byte[] bytes, string fileName, YamlFileKind kind, string rootPath = "", string? transparentKey = null)
     {
-        var text = Decode(bytes, fileName, rootPath, out var failure);
+        var text = Decode(bytes, fileName, rootPath, kind, out var failure);
         return text is null ? failure! : ReadText(text, fileName, rootPath, transparentKey);
     }
 
@@ -55,14 +65,27 @@ public static partial class YamlConfigReader
         return failed ?? new ReadResult(root, reader.Diagnostics.ToSortedList());
     }
 
-    /// <summary>The file's text, or (as <paramref name="failure"/>) why it cannot be read at all.</summary>
-    private static string? Decode(byte[] bytes, string fileName, string rootPath, out ReadResult? failure)
+    /// <summary>The file's text, or (as <paramref name="failure"/>) why it cannot be read at all, in the words of its <paramref name="kind"/>.</summary>
+    private static string? Decode(byte[] bytes, string fileName, string rootPath, YamlFileKind kind, out ReadResult? failure)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         failure = null;
+        var stackFile = kind == YamlFileKind.StackFile;
         if (bytes.Length > MaxFileBytes)
         {
-            failure = Fail(rootPath, $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit for a stack file; split the access model or remove generated content", new SourceLocation(fileName, 1, 1));
+            failure = Fail(
+                rootPath,
+                stackFile
+                    ? $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit for a stack file; split the access model or remove generated content"
+                    : $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit; an aws-auth ConfigMap holds at most 1 MiB, so this is not its export: pass the output of `{AwsAuthExport}`",
+                new SourceLocation(fileName, 1, 1));
+            return null;
+        }
+
+        // A UTF-16 export without a byte order mark is valid UTF-8 (NUL bytes and all), and would fail as YAML.
+        if (!stackFile && TextEncoding.IsUtf16(bytes))
+        {
+            failure = Fail(rootPath, TextEncoding.Utf16Export(AwsAuthExport, fileName), new SourceLocation(fileName, 1, 1));
             return null;
         }
 
@@ -74,7 +97,12 @@ public static partial class YamlConfigReader
         {
             var offset = e.Index >= 0 ? e.Index : 0;
             var line = 1 + bytes.Take(Math.Min(offset, bytes.Length)).Count(b => b == (byte)'\n');
-            failure = Fail(rootPath, "the file is not valid UTF-8; save it as UTF-8 (Pulumi reads stack files as UTF-8)", new SourceLocation(fileName, line, 1));
+            failure = Fail(
+                rootPath,
+                stackFile
+                    ? "the file is not valid UTF-8; save it as UTF-8 (Pulumi reads stack files as UTF-8)"
+                    : $"the file is not valid UTF-8, and kubectl writes UTF-8 (was it saved in another encoding?); export it again: `{AwsAuthExport} > {fileName}`",
+                new SourceLocation(fileName, line, 1));
             return null;
         }
     }
@@ -329,16 +357,12 @@ public static partial class YamlConfigReader
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length > MaxFileBytes || !System.Text.Unicode.Utf8.IsValid(bytes))
         {
-            Decode(bytes, fileName, "", out var failure);
+            Decode(bytes, fileName, "", YamlFileKind.StackFile, out var failure);
             return new Outcome(failure!.Diagnostics, Failed: true);
         }
 
         // Decoded as the parser reads, not into one string first; leading byte order marks are skipped, as ReadBytes trims them.
-        var start = 0;
-        while (bytes.AsSpan(start).StartsWith(Utf8Bom))
-        {
-            start += Utf8Bom.Length;
-        }
+        var start = TextEncoding.Utf8BomLength(bytes);
 
         // A file in plain block YAML is read without YamlDotNet's scanner; any other, and any broken one, by YamlDotNet.
         var block = BlockYamlParser.TryParse(bytes, start);

@@ -22,7 +22,7 @@ public static class AwsAuthImporter
 
     public static ImportResult Import(byte[] bytes, string fileName)
     {
-        var read = YamlConfigReader.ReadBytes(bytes, fileName);
+        var read = YamlConfigReader.ReadBytes(bytes, fileName, YamlFileKind.AwsAuthExport);
         var bag = new DiagnosticBag();
         bag.AddRange(read.Diagnostics);
         if (bag.HasErrors)
