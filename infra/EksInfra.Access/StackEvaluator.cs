@@ -11,6 +11,12 @@ public sealed record StackEvaluation(StackConfig? Config, AccessPlan? Plan, IRea
 {
     public bool IsValid => Plan is not null;
 
+    /// <summary>
+    /// The errors of reading the file and binding it (unknown keys, wrong types, missing or unknown values), before
+    /// the validator judged its meaning: where the config does not hold what the file says.
+    /// </summary>
+    public IReadOnlyList<Diagnostic> ReadErrors { get; init; } = [];
+
     public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.IsError);
 
     public IEnumerable<Diagnostic> Warnings => Diagnostics.Where(d => !d.IsError);
@@ -48,9 +54,10 @@ public static class StackEvaluator
         var bag = new DiagnosticBag();
         bag.AddRange(bindDiagnostics);
         bag.AddRange(StackValidator.Validate(config, identities, today));
+        IReadOnlyList<Diagnostic> readErrors = [.. bindDiagnostics.Where(d => d.IsError)];
         if (bag.HasErrors)
         {
-            return new StackEvaluation(config, null, bag.ToSortedList());
+            return new StackEvaluation(config, null, bag.ToSortedList()) { ReadErrors = readErrors };
         }
 
         var warnings = bag.ToSortedList();
@@ -59,7 +66,7 @@ public static class StackEvaluator
         var all = bag.ToSortedList();
         if (bag.HasErrors)
         {
-            return new StackEvaluation(config, null, all);
+            return new StackEvaluation(config, null, all) { ReadErrors = readErrors };
         }
 
         // A limit may warn too (an adjustable quota), and the plan carries every warning to the Pulumi program.

@@ -233,14 +233,14 @@ public static partial class CliApp
             var baseSpec = result.GetValue(baseOption)!;
             var bytes = env.BaseVersions.Read(baseSpec, project.Directory, project.FileNameOf(name));
             Access.Planning.AccessPlan? before = null;
-            Access.Model.StackConfig? invalidBase = null;
+            StackEvaluation? invalidBase = null;
             if (bytes is not null)
             {
                 var old = StackEvaluator.Evaluate(StackFileReader.Read(name, $"{baseSpec}:{project.FileNameOf(name)}", bytes));
                 before = old.Plan;
                 if (before is null)
                 {
-                    invalidBase = old.Config;
+                    invalidBase = old;
                     env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, and only the guards that need the config alone (mode, names, region, account, VPC, deployer, protection) can run");
                 }
             }

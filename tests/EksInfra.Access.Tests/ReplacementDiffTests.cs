@@ -113,7 +113,7 @@ public class ReplacementDiffTests
         Assert.Null(broken.Plan);
 
         var after = Stacks.ValidPlanOf(Stacks.Edit(Prod, "vpcId: vpc-0a1b2c3d4e5f60718", "vpcId: vpc-0fedcba987654321f"));
-        var findings = AccessDiff.Compare(null, after, "main", broken.Config).Findings;
+        var findings = AccessDiff.Compare(null, after, "main", broken).Findings;
 
         Single(findings, "aws:region", FindingLevel.Error);
         Single(findings, "cluster.vpcId", FindingLevel.Error);
@@ -125,8 +125,59 @@ public class ReplacementDiffTests
         var broken = Stacks.EvaluateText(Stacks.Edit(Stacks.Edit(Prod, "aws:region:", "aws:regoin:"), "    name: prod-cluster", "    nmae: prod-cluster"));
         Assert.Null(broken.Plan);
 
-        var findings = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken.Config).Findings;
+        var findings = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken).Findings;
 
         Assert.DoesNotContain(findings, f => f.Subject is "aws:region" or "cluster.name");
+    }
+
+    private static readonly string Dev = File.ReadAllText(Repo.StackFile("dev"));
+
+    private const string ModePath = "eks-infra:access.authenticationMode";
+
+    [Theory]
+    [InlineData("authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIGMAP")]
+    [InlineData("authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: [CONFIG_MAP]")]
+    [InlineData("authenticationMode: API_AND_CONFIG_MAP", "authenticatoinMode: CONFIG_MAP")]
+    [InlineData("  eks-infra:access:", "  eks-infra:acess:")]
+    public void An_invalid_base_whose_mode_cannot_be_read_does_not_move_the_mode(string from, string to)
+    {
+        // The base meant CONFIG_MAP but did not say it readably; the binder falls back to the default,
+        // API_AND_CONFIG_MAP, and the pull request that spells CONFIG_MAP right was blocked as a backward move.
+        var broken = Stacks.EvaluateText(Stacks.Edit(Dev, from, to));
+        Assert.Null(broken.Plan);
+        var head = Stacks.ValidPlanOf(Stacks.Edit(Dev, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP"));
+
+        var report = AccessDiff.Compare(null, head, "main", broken);
+
+        Assert.DoesNotContain(report.Findings, f => f.Subject == "authenticationMode");
+        Assert.False(report.HasErrors, string.Join("\n", report.Findings));
+        Assert.Contains(ModePath, report.UnreadInBase);
+    }
+
+    [Fact]
+    public void An_invalid_base_whose_mode_cannot_be_read_is_not_a_forward_move_either()
+    {
+        var broken = Stacks.EvaluateText(Stacks.Edit(Prod, "authenticationMode: API\n", "authenticationMode: Api\n"));
+        Assert.Null(broken.Plan);
+
+        var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken);
+
+        Assert.DoesNotContain(report.Findings, f => f.Subject == "authenticationMode");
+        Assert.Equal([ModePath], report.UnreadInBase);
+    }
+
+    [Fact]
+    public void An_invalid_base_that_states_its_mode_still_blocks_a_backward_move()
+    {
+        // A misspelt key beside the mode, one the binder does not take for it: the mode itself was read, so the guard runs.
+        var broken = Stacks.EvaluateText(Stacks.Edit(Staging, "    mapUsers:\n", "    mapUesrs:\n"));
+        Assert.Null(broken.Plan);
+        var head = Stacks.ValidPlanOf(Stacks.Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP"));
+
+        var report = AccessDiff.Compare(null, head, "main", broken);
+
+        var mode = Single(report.Findings, "authenticationMode", FindingLevel.Error);
+        Assert.Equal("authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP", mode.Title);
+        Assert.DoesNotContain(ModePath, report.UnreadInBase);
     }
 }

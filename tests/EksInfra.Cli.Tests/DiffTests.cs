@@ -205,4 +205,36 @@ public sealed class DiffTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(("changed", "changed for created role eks-readonly"), Findings(result));
     }
+
+    [Fact]
+    public void A_base_whose_mode_cannot_be_read_does_not_block_the_change_that_spells_it_right()
+    {
+        // main says CONFIGMAP, which is no mode: read as the default, API_AND_CONFIG_MAP, it made the fix a backward move.
+        var shipped = File.ReadAllText(Path.Combine(TestProject.RepoRoot, "Pulumi.dev.yaml"));
+        project.SetBase("dev", shipped.Replace("authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIGMAP", StringComparison.Ordinal));
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+
+        var json = project.Run("diff", "dev", "--base", "base", "--format", "json");
+
+        Assert.Equal(0, json.ExitCode);
+        Assert.Contains(json.ErrorLines, l => l.StartsWith("dev: the base version is invalid (1 error)", StringComparison.Ordinal));
+        Assert.DoesNotContain(Findings(json), f => f.Title.StartsWith("authentication mode", StringComparison.Ordinal));
+        using (var doc = JsonDocument.Parse(json.Out))
+        {
+            Assert.False(doc.RootElement.GetProperty("hasErrors").GetBoolean());
+            Assert.Equal(["eks-infra:access.authenticationMode"], doc.RootElement.GetProperty("unreadInBase").EnumerateArray().Select(p => p.GetString()));
+        }
+
+        var markdown = project.Run("diff", "dev", "--base", "base");
+        Assert.Equal(0, markdown.ExitCode);
+        Assert.Contains("> The base version is invalid and its `eks-infra:access.authenticationMode` could not be read", markdown.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_valid_base_reads_every_value()
+    {
+        using var doc = JsonDocument.Parse(DiffAgainstShipped("staging", "json").Out);
+
+        Assert.Empty(doc.RootElement.GetProperty("unreadInBase").EnumerateArray());
+    }
 }

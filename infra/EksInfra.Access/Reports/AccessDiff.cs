@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
@@ -25,6 +26,9 @@ public sealed record DiffFinding(FindingLevel Level, string Subject, string Titl
 public sealed record DiffReport(string StackName, string BaseLabel, bool BaseExisted, IReadOnlyList<DiffFinding> Findings)
 {
     public bool HasErrors => Findings.Any(f => f.Level == FindingLevel.Error);
+
+    /// <summary>The config paths an invalid base could not read: taken as unchanged, so no guard compared them.</summary>
+    public IReadOnlyList<string> UnreadInBase { get; init; } = [];
 }
 
 /// <summary>
@@ -36,29 +40,35 @@ public static class AccessDiff
     private static readonly StringComparer Arn = StringComparer.OrdinalIgnoreCase;
 
     /// <param name="invalidBase">
-    /// The base's config when the base version did not validate: the guards that need only the config (mode,
-    /// cluster and role names, protection) still run, so a broken main cannot wave a backward move through.
+    /// The base's evaluation when the base version did not validate: the guards that need only the config (mode,
+    /// cluster and role names, protection) still run on what it could read, so a broken main cannot wave a backward
+    /// move through.
     /// </param>
-    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel, StackConfig? invalidBase = null)
+    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel, StackEvaluation? invalidBase = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         var findings = new List<DiffFinding>();
+        var unread = new List<string>();
         if (before is not null)
         {
             ShapeGuards(Shape.Of(before), Shape.Of(after), findings);
             PlanGuards(before, after, findings);
         }
-        else if (invalidBase is not null)
+        else if (invalidBase?.Config is { } config)
         {
-            ShapeGuards(Shape.Of(invalidBase), Shape.Of(after), findings);
+            var now = Shape.Of(after);
+            ShapeGuards(Shape.Of(config, new BaseReading(config, invalidBase.ReadErrors), now, unread), now, findings);
         }
 
         Principals(before, after, findings);
-        return new DiffReport(after.StackName, baseLabel, before is not null || invalidBase is not null, [.. findings
+        return new DiffReport(after.StackName, baseLabel, before is not null || invalidBase?.Config is not null, [.. findings
             .Select((f, i) => (f, i))
             .OrderBy(x => x.f.Level)
             .ThenBy(x => x.i)
-            .Select(x => x.f)]);
+            .Select(x => x.f)])
+        {
+            UnreadInBase = unread,
+        };
     }
 
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
@@ -66,7 +76,75 @@ public static class AccessDiff
     {
         public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn);
 
-        public static Shape Of(StackConfig config) => new(config.Access.Mode, config.Cluster.Name, config.Cluster.ServiceRoleName, config.Cluster.NodeRoleName, config.Cluster.Protect, config.Aws.Region, config.Aws.AccountId, config.Cluster.Network.VpcId, config.Cluster.DeployerArn);
+        /// <summary>
+        /// An invalid base's shape. A value it could not read is unknown, and unknown is not a change: it is taken as
+        /// <paramref name="after"/>'s, so no guard fires on it (the binder gives such a value a default, and a
+        /// default is no more what is deployed than a guess), and its path goes to <paramref name="unread"/> for the
+        /// report to name. This is the one place a guard learns of it.
+        /// </summary>
+        public static Shape Of(StackConfig config, BaseReading reading, Shape after, List<string> unread)
+        {
+            var cluster = config.Cluster;
+            T Read<T>(string path, T value, T instead)
+            {
+                if (!reading.Unread(path))
+                {
+                    return value;
+                }
+
+                unread.Add(path);
+                return instead;
+            }
+
+            string At(string key) => ConfigPath.Child(cluster.Path, key);
+            return new(
+                Read(ConfigPath.Child(config.Access.Path, "authenticationMode"), config.Access.Mode, after.Mode),
+                Read(At("name"), cluster.Name, after.ClusterName),
+                cluster.ServiceRoleName,
+                cluster.NodeRoleName,
+                cluster.Protect,
+                Read(AwsSettings.RegionPath, config.Aws.Region, after.Region),
+                Read(AwsSettings.AllowedAccountIdsPath, config.Aws.AccountId, after.AccountId),
+                cluster.Network.VpcId,
+                cluster.DeployerArn);
+        }
+    }
+
+    /// <summary>Which values of an invalid base its reading (not its validation) failed on.</summary>
+    private sealed class BaseReading(StackConfig config, IReadOnlyList<Diagnostic> readErrors)
+    {
+        /// <summary>
+        /// A value is unread when a read error stands at it or inside it (a wrong type, a value that is no
+        /// authentication mode, a required value missing), or when the file does not state it and either a key beside
+        /// it that the binder would take for it could not be read (<c>authenticatoinMode</c>, misspelt) or neither
+        /// could the map meant to hold it (missing, not a map, or a file that is not YAML at all). A value the file
+        /// states and reads stays known, whatever else is broken, and so does one the validator refused: it was read.
+        /// </summary>
+        public bool Unread(string path) => readErrors.Any(e => Within(e.Path, path)) || (!Stated(path) && (MisspeltBeside(path) || HolderUnread(Parent(path))));
+
+        private bool HolderUnread(string map) => map.Length == 0
+            ? readErrors.Any(e => Parent(e.Path).Length == 0 && !e.Path.Contains(':', StringComparison.Ordinal)) // the file or its config block: "(file)", "config"
+            : readErrors.Any(e => e.Path == map) || (!Stated(map) && (MisspeltBeside(map) || HolderUnread(Parent(map))));
+
+        private bool MisspeltBeside(string path)
+        {
+            var map = Parent(path);
+            return readErrors.Any(e => Parent(e.Path) == map && e.Path != path && StackBinder.Suggest(Key(e.Path), [Key(path)]).Length > 0);
+        }
+
+        private bool Stated(string path) => config.Locations.Find(path) is not null;
+
+        private static bool Within(string error, string path) =>
+            error.StartsWith(path, StringComparison.Ordinal) && (error.Length == path.Length || error[path.Length] is '.' or '[');
+
+        /// <summary>The map a key stands in: "" for a config key (<c>aws:region</c>) and for a reader's path outside the config (<c>(file)</c>).</summary>
+        private static string Parent(string path)
+        {
+            var at = path.LastIndexOfAny(['.', '[']);
+            return at < 0 ? "" : path[..at];
+        }
+
+        private static string Key(string path) => path[(path.LastIndexOf('.') + 1)..];
     }
 
     /// <summary>
@@ -81,14 +159,13 @@ public static class AccessDiff
 
     private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
-        // An invalid base may lack a value (a misspelt key): unknown is not a change.
-        if (before.Region.Length > 0 && before.Region != after.Region)
+        if (before.Region != after.Region)
         {
             findings.Add(new(FindingLevel.Error, AwsSettings.RegionPath, $"the stack's region changes: {before.Region} → {after.Region}",
                 "an EKS cluster and everything under it live in one region and cannot move: the stack's state names resources in the old region, so `pulumi up` would replace or lose them. Keep the region; for a cluster in another region, create a new stack."));
         }
 
-        if (before.AccountId.Length > 0 && before.AccountId != after.AccountId)
+        if (before.AccountId != after.AccountId)
         {
             findings.Add(new(FindingLevel.Error, AwsSettings.AllowedAccountIdsPath, $"the stack's account changes: {before.AccountId} → {after.AccountId}",
                 "the stack's resources live in the first allowed account and cannot move to another one: every ARN the plan names changes with it. Keep the account; for a cluster in another account, create a new stack."));
@@ -107,7 +184,7 @@ public static class AccessDiff
                     : "every mapping also becomes an access entry; this cannot be undone (see `eksinfra migrate`)."));
         }
 
-        if (before.ClusterName.Length > 0 && before.ClusterName != after.ClusterName)
+        if (before.ClusterName != after.ClusterName)
         {
             findings.Add(new(FindingLevel.Error, "cluster.name", $"cluster name changes: {before.ClusterName} → {after.ClusterName}",
                 "EKS cannot rename a cluster: the update replaces the cluster with its aws-auth and access entries, and every workload with it. Keep the name, or create a new stack."));
@@ -121,6 +198,8 @@ public static class AccessDiff
                 $"the cluster's IAM role cannot be changed in place (its roleArn is ForceNew): the cluster would be replaced, and aws-auth and access entries with it. Keep the role name '{before.ServiceRoleName}' exactly as it is spelled."));
         }
 
+        // An invalid base's unread mode is the head's here: should the base have run API while the head reads aws-auth,
+        // that move is backwards and EKS refuses it, so the node role is in aws-auth in every change that applies.
         if (before.Mode.UsesConfigMap() && after.Mode.UsesConfigMap() && !string.Equals(before.NodeRoleName, after.NodeRoleName, StringComparison.Ordinal))
         {
             findings.Add(Arn.Equals(before.NodeRoleName, after.NodeRoleName)
@@ -392,6 +471,11 @@ public static class AccessDiff
             sb.Append("_New stack: there is no base version, so every grant is new._\n\n");
         }
 
+        if (report.UnreadInBase.Count > 0)
+        {
+            sb.Append($"> [!NOTE]\n> The base version is invalid and its {string.Join(", ", report.UnreadInBase.Select(p => $"`{p}`"))} could not be read: taken as unchanged, so no guard compared {(report.UnreadInBase.Count == 1 ? "it" : "them")}. Check by hand that the change keeps what is deployed there.\n\n");
+        }
+
         if (report.Findings.Count == 0)
         {
             sb.Append("No change in who can access the cluster.\n");
@@ -433,6 +517,7 @@ public static class AccessDiff
         ["base"] = report.BaseLabel,
         ["baseExisted"] = report.BaseExisted,
         ["hasErrors"] = report.HasErrors,
+        ["unreadInBase"] = new JsonArray([.. report.UnreadInBase.Select(p => (JsonNode?)p)]),
         ["findings"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)new JsonObject
         {
             ["level"] = f.Level.ToString().ToLowerInvariant(),
