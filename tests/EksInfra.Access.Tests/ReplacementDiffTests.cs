@@ -180,4 +180,36 @@ public class ReplacementDiffTests
         Assert.Equal("authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP", mode.Title);
         Assert.DoesNotContain(ModePath, report.UnreadInBase);
     }
+
+    [Theory]
+    [InlineData("staging", "serviceRoleName:", "serviceRoleNmae:", "eks-infra:cluster.serviceRoleName")]
+    [InlineData("staging", "nodeRoleName:", "nodeRoleNmae:", "eks-infra:cluster.nodeRoleName")]
+    [InlineData("prod", "vpcId:", "vpcID:", "eks-infra:cluster.vpcId")]
+    public void An_invalid_base_with_a_misspelt_defaulted_key_is_not_read_as_a_change(string stack, string from, string to, string path)
+    {
+        // The binder gives the misspelt value its default (eks-cluster-role, eks-node-role, no VPC): compared, that
+        // read as the cluster's role replaced, the node role dropped from aws-auth, or a VPC named for the first time.
+        var head = stack == "prod" ? Prod : Staging;
+        var broken = Stacks.EvaluateText(Stacks.Edit(head, from, to));
+        Assert.Null(broken.Plan);
+
+        var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(head), "main", broken);
+
+        Assert.DoesNotContain(report.Findings, f => f.Level <= FindingLevel.Danger && !f.Title.StartsWith("new cluster admin", StringComparison.Ordinal));
+        Assert.Equal([path], report.UnreadInBase);
+    }
+
+    [Fact]
+    public void A_base_that_is_not_yaml_has_no_value_to_compare()
+    {
+        var broken = Stacks.EvaluateText("config:\n  aws:region: [\n");
+        Assert.Null(broken.Plan);
+
+        var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken);
+
+        Assert.DoesNotContain(report.Findings, f => f.Level <= FindingLevel.Danger && !f.Title.StartsWith("new cluster admin", StringComparison.Ordinal));
+        Assert.Contains("eks-infra:cluster.serviceRoleName", report.UnreadInBase);
+        Assert.Contains("aws:region", report.UnreadInBase);
+        Assert.Contains(ModePath, report.UnreadInBase);
+    }
 }

@@ -100,13 +100,13 @@ public static class AccessDiff
             return new(
                 Read(ConfigPath.Child(config.Access.Path, "authenticationMode"), config.Access.Mode, after.Mode),
                 Read(At("name"), cluster.Name, after.ClusterName),
-                cluster.ServiceRoleName,
-                cluster.NodeRoleName,
-                cluster.Protect,
+                Read(At("serviceRoleName"), cluster.ServiceRoleName, after.ServiceRoleName),
+                Read(At("nodeRoleName"), cluster.NodeRoleName, after.NodeRoleName),
+                Read(At("protect"), cluster.Protect, after.Protect),
                 Read(AwsSettings.RegionPath, config.Aws.Region, after.Region),
                 Read(AwsSettings.AllowedAccountIdsPath, config.Aws.AccountId, after.AccountId),
-                cluster.Network.VpcId,
-                cluster.DeployerArn);
+                Read(At("vpcId"), cluster.Network.VpcId, after.VpcId),
+                Read(At("deployerArn"), cluster.DeployerArn, after.DeployerArn));
         }
     }
 
