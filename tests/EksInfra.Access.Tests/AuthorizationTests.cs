@@ -1,4 +1,5 @@
 using EksInfra.Access.Authorization;
+using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 
 namespace EksInfra.Access.Tests;
@@ -377,5 +378,20 @@ public sealed class CanTests
     {
         Assert.Null(CanQuestion.Parse(verb, resource, null, null, out var error));
         Assert.NotEmpty(error);
+    }
+
+    [Theory]
+    [InlineData("Bad_NS")]
+    [InlineData("payments-")]
+    [InlineData("-payments")]
+    [InlineData("pay.ments")]
+    [InlineData("")]
+    [InlineData("a123456789b123456789c123456789d123456789e123456789f123456789g123")]
+    public void A_namespace_that_is_no_DNS_1123_label_is_refused(string ns)
+    {
+        Assert.Null(CanQuestion.Parse("delete", "pods", ns, null, out var error));
+
+        Assert.Equal($"--namespace '{ns}' is not a namespace name; {KubernetesNames.NamespaceNameRule}", error);
+        Assert.NotNull(CanQuestion.Parse("delete", "pods", "a1-" + new string('b', 60), null, out _));
     }
 }

@@ -429,6 +429,21 @@ public sealed class AuditTests
     }
 
     [Theory]
+    [InlineData("--namespace 'Bad_NS' is not a namespace name; a namespace is a DNS-1123 label", "delete", "pods", "-n", "Bad_NS")]
+    public void Can_refuses_a_namespace_that_cannot_exist_instead_of_answering(string message, params string[] question)
+    {
+        using var project = new TestProject();
+
+        var result = project.Run(["can", "prod", .. question]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        var line = Assert.Single(result.ErrorLines, l => l.StartsWith("eksinfra: ", StringComparison.Ordinal));
+        Assert.StartsWith("eksinfra: " + message, line, StringComparison.Ordinal);
+        Assert.Contains("starting and ending with a letter or digit", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("can", "--principal")]
     [InlineData("audit", "--access-entries")]
     public void Both_verbs_have_help(string verb, string option)

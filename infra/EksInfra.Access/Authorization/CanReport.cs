@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
 using EksInfra.Access.Reports;
@@ -30,6 +31,12 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         if (!Word().IsMatch(verb))
         {
             error = $"VERB '{verb}' is not a Kubernetes verb; use a lowercase verb such as get, list, watch, create, update, patch, delete, deletecollection, impersonate or *";
+            return null;
+        }
+
+        if (ns is not null && !KubernetesNames.IsDns1123Label(ns))
+        {
+            error = $"--namespace '{ns}' is not a namespace name; {KubernetesNames.NamespaceNameRule}";
             return null;
         }
 

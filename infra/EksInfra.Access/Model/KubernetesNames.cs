@@ -57,6 +57,9 @@ public static partial class KubernetesNames
     /// </summary>
     public static bool IsDns1123Label(string name) => name.Length is > 0 and <= 63 && Dns1123Label().IsMatch(name);
 
+    /// <summary>What <see cref="IsDns1123Label"/> asks of a namespace name, for every message that refuses one.</summary>
+    public const string NamespaceNameRule = "a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit";
+
     /// <summary>
     /// A namespace in an EKS access-policy scope: a namespace name, or a name's beginning followed by '*'.
     /// Source: EKS User Guide, "Associate access policies with access entries": "You can use wildcard characters for

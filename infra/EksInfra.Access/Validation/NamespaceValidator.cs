@@ -33,7 +33,7 @@ public static class NamespaceValidator
 
             if (!KubernetesNames.IsDns1123Label(ns.Name))
             {
-                Error(ns.Path, $"'{ns.Name}' is not a namespace name; a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+                Error(ns.Path, $"'{ns.Name}' is not a namespace name; {KubernetesNames.NamespaceNameRule}");
             }
 
             if (ns.ManagedElsewhere && (ns.Labels.Count > 0 || ns.Quota.Count > 0 || ns.DefaultRequest.Count > 0 || ns.DefaultLimit.Count > 0))

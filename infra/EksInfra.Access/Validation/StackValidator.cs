@@ -985,7 +985,7 @@ public static partial class StackValidator
             {
                 if (!KubernetesNames.IsDns1123Label(namespaces[i]))
                 {
-                    Error(pathOf.Of(i), $"'{namespaces[i]}' is not a namespace name; a namespace is a DNS-1123 label: up to 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+                    Error(pathOf.Of(i), $"'{namespaces[i]}' is not a namespace name; {KubernetesNames.NamespaceNameRule}");
                 }
             }
 
