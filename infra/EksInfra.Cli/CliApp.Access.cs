@@ -10,7 +10,7 @@ public static partial class CliApp
     private static Command Can(CliEnvironment env, Option<string?> dir)
     {
         var stack = StackArgument();
-        var verb = new Argument<string?>("VERB") { Description = "A Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection, impersonate, *", Arity = ArgumentArity.ZeroOrOne };
+        var verb = new Argument<string?>("VERB") { Description = "A Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection, the special proxy, use, bind, escalate, impersonate, approve, sign, attest, or *; another lowercase word is asked as a custom verb unless it reads as a misspelling of one of these", Arity = ArgumentArity.ZeroOrOne };
         var resource = new Argument<string?>("RESOURCE") { Description = "RESOURCE[.GROUP][/SUBRESOURCE] (pods, secrets, nodes, deployments.apps, pods/exec) or a URL path (/healthz)", Arity = ArgumentArity.ZeroOrOne };
         var ns = new Option<string?>("--namespace", "-n") { Description = "Ask in this namespace (default: cluster-wide, every namespace at once)" };
         var name = new Option<string?>("--name") { Description = "Ask about the object of this name (rules with resourceNames allow only named requests)" };

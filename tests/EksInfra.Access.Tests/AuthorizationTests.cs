@@ -381,6 +381,57 @@ public sealed class CanTests
     }
 
     [Theory]
+    [InlineData("delet", "pods", "did you mean 'delete'?")]
+    [InlineData("craete", "pods", "did you mean 'create'?")]
+    [InlineData("lst", "deployments.apps", "did you mean 'list'?")]
+    [InlineData("deletecolection", "pods", "did you mean 'deletecollection'?")]
+    [InlineData("impersonat", "users", "did you mean 'impersonate'?")]
+    [InlineData("gte", "/healthz", "did you mean 'get'?")]
+    [InlineData("put", "pods", "on a resource the API server asks for update")]
+    [InlineData("post", "pods", "on a resource the API server asks for create")]
+    public void A_misspelt_verb_is_refused_with_the_verb_it_resembles_and_the_valid_set(string verb, string resource, string hint)
+    {
+        // Asked as written, delet would be answered by the wildcard holders alone: a misleading short list.
+        Assert.Null(CanQuestion.Parse(verb, resource, "payments", null, out var error));
+
+        Assert.StartsWith($"VERB '{verb}' ", error, StringComparison.Ordinal);
+        Assert.Contains(hint, error, StringComparison.Ordinal);
+        Assert.Contains(resource.StartsWith('/') ? "get, put, post, head, options, delete, patch" : "get, list, watch, create, update, patch, delete, deletecollection", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bind", "clusterroles")]
+    [InlineData("escalate", "roles.rbac.authorization.k8s.io")]
+    [InlineData("impersonate", "serviceaccounts")]
+    [InlineData("use", "podsecuritypolicies.policy")]
+    [InlineData("approve", "signers.certificates.k8s.io")]
+    [InlineData("sign", "signers.certificates.k8s.io")]
+    [InlineData("attest", "signers.certificates.k8s.io")]
+    [InlineData("proxy", "nodes")]
+    [InlineData("post", "/api")]
+    [InlineData("*", "*")]
+    public void The_verbs_Kubernetes_asks_for_are_taken_without_a_note(string verb, string resource)
+    {
+        var question = CanQuestion.Parse(verb, resource, null, null, out var error);
+
+        Assert.True(question is not null, error);
+        Assert.DoesNotContain(question.Notes, n => n.Contains("custom verb", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_verb_of_its_own_is_asked_as_written_and_granted_only_by_a_rule_naming_it()
+    {
+        // RBAC takes any verb (ValidatePolicyRule asks only for one), and a webhook or an aggregated API may check its own.
+        var question = CanQuestion.Parse("frobnicate", "widgets.example.com", "jobs", null, out var error);
+
+        Assert.True(question is not null, error);
+        Assert.Equal("frobnicate", question.Request.Verb);
+        Assert.Contains(question.Notes, n => n.StartsWith("'frobnicate' is not a verb Kubernetes asks for", StringComparison.Ordinal) && n.Contains("only a rule naming it or * grants", StringComparison.Ordinal));
+        Assert.True(RbacRules.Allows(new PolicyRulePlan(["example.com"], ["widgets"], ["frobnicate"], [], []), question.Request));
+        Assert.False(RbacRules.Allows(new PolicyRulePlan(["example.com"], ["widgets"], ["get", "update"], [], []), question.Request));
+    }
+
+    [Theory]
     [InlineData("Bad_NS")]
     [InlineData("payments-")]
     [InlineData("-payments")]

@@ -429,8 +429,9 @@ public sealed class AuditTests
     }
 
     [Theory]
+    [InlineData("VERB 'delet' is not a Kubernetes verb; did you mean 'delete'?", "delet", "pods", "--namespace", "payments")]
     [InlineData("--namespace 'Bad_NS' is not a namespace name; a namespace is a DNS-1123 label", "delete", "pods", "-n", "Bad_NS")]
-    public void Can_refuses_a_namespace_that_cannot_exist_instead_of_answering(string message, params string[] question)
+    public void Can_refuses_a_misspelt_verb_or_a_namespace_that_cannot_exist_instead_of_answering(string message, params string[] question)
     {
         using var project = new TestProject();
 
@@ -440,7 +441,7 @@ public sealed class AuditTests
         Assert.Equal("", result.Out);
         var line = Assert.Single(result.ErrorLines, l => l.StartsWith("eksinfra: ", StringComparison.Ordinal));
         Assert.StartsWith("eksinfra: " + message, line, StringComparison.Ordinal);
-        Assert.Contains("starting and ending with a letter or digit", line, StringComparison.Ordinal);
+        Assert.Contains(question[0] == "delet" ? "deletecollection" : "starting and ending with a letter or digit", line, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
@@ -37,6 +38,12 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         if (ns is not null && !KubernetesNames.IsDns1123Label(ns))
         {
             error = $"--namespace '{ns}' is not a namespace name; {KubernetesNames.NamespaceNameRule}";
+            return null;
+        }
+
+        if (VerbError(verb, resource.StartsWith('/'), notes) is { } refused)
+        {
+            error = refused;
             return null;
         }
 
@@ -133,6 +140,55 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
     }
 
     private static readonly string[] OneObjectVerbs = ["get", "update", "patch", "delete"];
+
+    /// <summary>
+    /// The verbs Kubernetes itself asks about a resource: those the API server derives from a request
+    /// (k8s.io/apiserver pkg/endpoints/request/requestinfo.go: get, list, watch, create, update, patch, delete,
+    /// deletecollection, and the path verb proxy) and the special ones its own checks ask for (use, bind, escalate,
+    /// impersonate, approve, sign, attest), as kubectl auth can-i knows them (k8s.io/kubectl pkg/cmd/auth/cani.go,
+    /// resourceVerbs).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ResourceVerbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "proxy", "use", "bind", "escalate", "impersonate", "approve", "sign", "attest", RbacRules.All];
+
+    /// <summary>A non-resource URL's verb is its request's HTTP method in lower case (requestinfo.go; cani.go, nonResourceURLVerbs).</summary>
+    public static readonly IReadOnlyList<string> NonResourceVerbs = ["get", "put", "post", "head", "options", "delete", "patch", RbacRules.All];
+
+    /// <summary>
+    /// Why VERB is refused, or null. A rule's verbs are free strings (pkg/apis/rbac/validation ValidatePolicyRule asks
+    /// only for one), and an admission webhook or an aggregated API server may ask for a verb of its own, so a verb
+    /// Kubernetes does not know is a legal question: it is asked as written, with a note that only a rule naming it
+    /// (or '*') grants it. What is refused is a verb the binder's misspelling rule (<see cref="StackBinder.Suggest"/>)
+    /// takes for one Kubernetes knows, since `delet` would be answered for the wildcard holders alone, and on a
+    /// resource an HTTP method the API server turns into another verb.
+    /// </summary>
+    private static string? VerbError(string verb, bool nonResource, List<string> notes)
+    {
+        var known = nonResource ? NonResourceVerbs : ResourceVerbs;
+        if (known.Contains(verb))
+        {
+            return null;
+        }
+
+        var valid = nonResource
+            ? $"a URL path's verbs are the HTTP methods {string.Join(", ", NonResourceVerbs.SkipLast(1))}, or *"
+            : $"a resource's verbs are {string.Join(", ", ResourceVerbs.Take(8))}, the special {string.Join(", ", ResourceVerbs.Skip(8).SkipLast(1))}, or *";
+        if (!nonResource && HttpMethodVerbs.FirstOrDefault(m => m.Method == verb) is { Method: not null } method)
+        {
+            return $"VERB '{verb}' is an HTTP method: on a resource the API server asks for {method.Verb} ({string.Join(", ", HttpMethodVerbs.Select(m => $"{m.Method.ToUpperInvariant()} → {m.Verb}"))}); {valid}";
+        }
+
+        var hint = StackBinder.Suggest(verb, known.SkipLast(1));
+        if (hint.Length > 0)
+        {
+            return $"VERB '{verb}' is not a Kubernetes verb{hint} {char.ToUpperInvariant(valid[0])}{valid[1..]}; a verb of your own (one a webhook or an aggregated API asks for) is asked as written unless it reads as a misspelling of these";
+        }
+
+        notes.Add($"'{verb}' is not a verb Kubernetes asks for ({valid}); it is asked as a custom verb (one an admission webhook or an aggregated API server checks), which only a rule naming it or * grants");
+        return null;
+    }
+
+    /// <summary>requestinfo.go: the verb a resource request's HTTP method becomes, where the two differ.</summary>
+    private static readonly (string Method, string Verb)[] HttpMethodVerbs = [("post", "create"), ("put", "update"), ("head", "get")];
 
     private static string Display(string group, string resource) => group.Length == 0 || group == RbacRules.All && resource == RbacRules.All ? resource : $"{resource}.{group}";
 
