@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using EksInfra.Access.Audit;
+
 namespace EksInfra.Workflows.Tests;
 
 public sealed class AuditWorkflowTests
@@ -40,5 +45,97 @@ public sealed class AuditWorkflowTests
         Assert.Contains(Audit.Steps("audit"), s => s.Uses?.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true);
         var fail = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("if").Text() == "steps.audit.outputs.rc == '1'");
         Assert.Contains("exit 1", fail.Run, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] Principals =
+    [
+        "arn:aws:iam::111122223333:role/eks-admin",
+        "arn:aws:iam::111122223333:role/ci/deployer",
+        "arn:aws:iam::111122223333:role/team/*/reader",
+        "arn:aws:iam::111122223333:user/ops",
+    ];
+
+    /// <summary>
+    /// An aws on PATH that answers as the AWS CLI v2 does for the script's three calls, counting them in $COUNT and
+    /// failing the one numbered $FAIL_AT (1 lists the entries, then describe and list-associated-access-policies
+    /// for each principal in turn) with the CLI's exit status 254.
+    /// </summary>
+    private const string FakeAws = """
+        #!/bin/sh
+        n=$(( $(cat "$COUNT" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$COUNT"
+        if [ "$n" = "${FAIL_AT:-0}" ]; then echo "An error occurred (ThrottlingException) when calling the operation: Rate exceeded" >&2; exit 254; fi
+        arn=""; prev=""
+        for a; do [ "$prev" = "--principal-arn" ] && arn="$a"; prev="$a"; done
+        case "$2" in
+          list-access-entries) printf '%s\n' "$ENTRIES" ;;
+          describe-access-entry) printf '{"clusterName":"c","principalArn":"%s","type":"STANDARD","kubernetesGroups":["g"],"username":"u"}\n' "$arn" ;;
+          list-associated-access-policies) printf '[{"policyArn":"arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy","accessScope":{"type":"namespace","namespaces":["apps"]}}]\n' ;;
+          *) echo "unexpected: $*" >&2; exit 2 ;;
+        esac
+        """;
+
+    private static (int ExitCode, string Out, string Error) Export(int failAt)
+    {
+        var dir = Directory.CreateTempSubdirectory("eksinfra-export-").FullName;
+        try
+        {
+            var aws = Path.Combine(dir, "aws");
+            File.WriteAllText(aws, FakeAws.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(aws, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir };
+            start.ArgumentList.Add(Path.Combine(Root, "docs", "export-access-entries.sh"));
+            start.ArgumentList.Add("my-cluster");
+            start.ArgumentList.Add("us-west-2");
+            start.Environment["PATH"] = dir + ":/usr/bin:/bin";
+            start.Environment["COUNT"] = Path.Combine(dir, "count");
+            start.Environment["FAIL_AT"] = failAt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["ENTRIES"] = JsonSerializer.Serialize(Principals);
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output, error.Result);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_access_entry_export_holds_every_entry_with_its_policies_and_the_audit_reads_it()
+    {
+        var (exitCode, output, error) = Export(failAt: 0);
+
+        Assert.True(exitCode == 0, error);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            Assert.Equal("my-cluster", doc.RootElement.GetProperty("clusterName").GetString());
+            Assert.Equal(Principals, doc.RootElement.GetProperty("accessEntries").EnumerateArray().Select(e => e.GetProperty("principalArn").GetString()));
+        }
+
+        var entries = LiveInputs.ReadAccessEntries(Encoding.UTF8.GetBytes(output), "access-entries.json");
+        Assert.Equal(Principals, entries.Select(e => e.PrincipalArn));
+        Assert.All(entries, e => Assert.Equal("AmazonEKSViewPolicy (namespaces apps)", Assert.Single(e.Policies).ToString()));
+    }
+
+    [Theory]
+    [InlineData(1, "aws eks list-access-entries failed for cluster my-cluster")]
+    [InlineData(2, "aws eks describe-access-entry failed for arn:aws:iam::111122223333:role/eks-admin")]
+    [InlineData(6, "aws eks describe-access-entry failed for arn:aws:iam::111122223333:role/team/*/reader")]
+    [InlineData(9, "aws eks list-associated-access-policies failed for arn:aws:iam::111122223333:user/ops")]
+    public void The_access_entry_export_writes_nothing_when_a_call_fails_and_names_the_principal(int failAt, string message)
+    {
+        // A file with the entries read before the failure parses, and would audit as the rest missing live.
+        var (exitCode, output, error) = Export(failAt);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("Rate exceeded", error, StringComparison.Ordinal);
+        Assert.Contains($"export-access-entries.sh: {message}; nothing was written", error, StringComparison.Ordinal);
     }
 }
