@@ -126,7 +126,7 @@ public static class LiveInputs
         if (parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
         {
             // The authenticator drops every mapping of a key that does not parse; the audit cannot guess either.
-            throw new AuditInputException(file, Place($"data.{key}", node.Location), $"does not parse as YAML ({bad.Message}), so the cluster's authenticator is ignoring every entry of it");
+            throw new AuditInputException(file, Place($"data.{key}", node.Location), AuthenticatorEntries.OverLimit(parsed) ?? $"does not parse as YAML ({bad.Message}), so the cluster's authenticator is ignoring every entry of it");
         }
 
         if (parsed.Root is null or ConfigScalar { Value: "" })

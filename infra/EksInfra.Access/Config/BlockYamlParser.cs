@@ -260,9 +260,9 @@ internal sealed class BlockYamlParser : IParser
         private int indexLag;
         private int lineStartLag;
 
-        // Open collections: past MaxDepth, YamlDotNet (and the node reader's recursion) decides.
+        // Open collections: past MaxDepth, YamlDotNet parses the file, and the node reader refuses it (its MaxNesting).
         private int depth;
-        private const int MaxDepth = 64;
+        private const int MaxDepth = YamlConfigReader.MaxNesting;
 
         public Record[] Records;
         public int Count;

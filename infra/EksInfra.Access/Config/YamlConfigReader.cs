@@ -34,7 +34,20 @@ public static partial class YamlConfigReader
     /// <summary>Expanded node budget, so a few aliases cannot expand into billions of nodes.</summary>
     public const int MaxNodes = 2_000_000;
 
-    public sealed record ReadResult(ConfigNode? Root, IReadOnlyList<Diagnostic> Diagnostics);
+    /// <summary>
+    /// The most maps and lists a value may nest in, aliases expanded. A stack file nests fewer than 15 (the file's map,
+    /// config, eks-infra:access, roles, a role, its groups), an aws-auth export or one of its mapRoles fewer than 10.
+    /// Reading and binding descend one call per level, so some thousands of levels (<c>a: {a: {a: ...}}</c>) overflow
+    /// the stack and kill the process; 64 leaves room for any real file and is where the block parser leaves a file
+    /// to YamlDotNet. Counted as the reader enters and leaves a collection: no allocation per node.
+    /// </summary>
+    public const int MaxNesting = 64;
+
+    /// <param name="OverLimit">
+    /// The file was refused for its size, its node count or its nesting, not for its YAML: what a YAML parser elsewhere
+    /// (Pulumi's, the cluster's authenticator) makes of it is not known.
+    /// </param>
+    public sealed record ReadResult(ConfigNode? Root, IReadOnlyList<Diagnostic> Diagnostics, bool OverLimit = false);
 
     /// <param name="transparentKey">
     /// A top-level key whose children are named by their own keys: in a stack file, <c>config.aws:region</c>
@@ -78,7 +91,7 @@ public static partial class YamlConfigReader
                 stackFile
                     ? $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit for a stack file; split the access model or remove generated content"
                     : $"the file is {bytes.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit; an aws-auth ConfigMap holds at most 1 MiB, so this is not its export: pass the output of `{AwsAuthExport}`",
-                new SourceLocation(fileName, 1, 1));
+                new SourceLocation(fileName, 1, 1)) with { OverLimit = true };
             return null;
         }
 
@@ -152,7 +165,13 @@ public static partial class YamlConfigReader
             (kind == ItemEventKind.MapStart && depth > 0) || (kind == ItemEventKind.ListStart && depth > 1) || count == MaxSimpleEvents;
     }
 
-    private sealed class LimitExceededException(string message) : Exception(message);
+    /// <summary>A limit of the reader passed: at <paramref name="path"/> and <paramref name="location"/> when it has a place, else the file's start.</summary>
+    private sealed class LimitExceededException(string message, string? path = null, SourceLocation? location = null) : Exception(message)
+    {
+        public string? Path => path;
+
+        public SourceLocation? Location => location;
+    }
 
     private sealed class TruncatedFlowException(string message) : Exception(message);
 
@@ -392,13 +411,18 @@ public static partial class YamlConfigReader
     /// <param name="text">The text being parsed, asked for only when it is not YAML (to tell a tab-indented file).</param>
     private sealed class EventReader(IParser source, Func<string> text, string fileName, string rootPath, string? transparentKey, PositionTable? positions)
     {
-        private readonly Dictionary<string, (ConfigNode Node, int Size)> anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (ConfigNode Node, int Size, int Height)> anchors = new(StringComparer.Ordinal);
         private readonly List<int> keyLines = [];
         private readonly List<ParsingEvent> buffered = [];
         private readonly List<ItemEvent> item = [];
         private readonly SimpleMap simpleMap = new();
         private readonly GuardedParser parser = new(source);
         private int nodeCount;
+
+        // The collections open where the parser stands, and the most open at once since the node being read began
+        // (an anchored node's height is what an alias of it adds to the nesting where it stands).
+        private int depth;
+        private int deepest;
 
         public DiagnosticBag Diagnostics { get; } = new();
 
@@ -429,7 +453,7 @@ public static partial class YamlConfigReader
             }
             catch (LimitExceededException e)
             {
-                return Fail(rootPath, e.Message, new SourceLocation(fileName, 1, 1));
+                return Fail(e.Path ?? rootPath, e.Message, e.Location ?? new SourceLocation(fileName, 1, 1)) with { OverLimit = true };
             }
         }
 
@@ -456,11 +480,19 @@ public static partial class YamlConfigReader
                 }
 
                 Count(target.Size);
+                if (depth + target.Height > MaxNesting)
+                {
+                    throw TooDeep(place, alias.Start);
+                }
+
+                deepest = Math.Max(deepest, depth + target.Height);
                 var copy = ConfigPath.Rebase(target.Node, place);
                 Record(copy, rowParent);
                 return copy;
             }
 
+            var outerDeepest = deepest;
+            deepest = depth;
             ConfigNode node;
             AnchorName anchor;
             if (parser.TryConsume<Scalar>(out var scalar))
@@ -494,15 +526,22 @@ public static partial class YamlConfigReader
 
             if (!anchor.IsEmpty)
             {
-                anchors[anchor.Value] = (node, nodeCount - before);
+                anchors[anchor.Value] = (node, nodeCount - before, deepest - depth);
             }
 
+            deepest = Math.Max(deepest, outerDeepest);
             return node;
         }
 
         /// <summary>Reads a list's items up to its end (its start already consumed), each as a node.</summary>
         public void ReadList(ConfigList list, SequenceStart start, int rowParent, Action<ConfigNode> item, Func<SimpleMap, bool>? simple = null)
         {
+            if (++depth > MaxNesting)
+            {
+                throw TooDeep(list.Place, start.Start);
+            }
+
+            deepest = Math.Max(deepest, depth);
             var row = StartRow(list.Place, start.Start, rowParent);
             var count = 0;
             while (!parser.Is(ItemEventKind.ListEnd))
@@ -515,8 +554,15 @@ public static partial class YamlConfigReader
             }
 
             parser.MoveNext();
+            depth--;
             EndRow(row);
         }
+
+        /// <summary>The value at <paramref name="place"/> nests past <see cref="MaxNesting"/>: refused before the descent that would overflow the stack.</summary>
+        private LimitExceededException TooDeep(ConfigPlace place, Mark start) => new(
+            $"maps and lists are nested deeper than {MaxNesting} levels here (aliases expanded); no stack file or aws-auth export nests that deep: remove the extra nesting (or fix what generated the file)",
+            place.Path,
+            At(start));
 
         /// <summary>
         /// Reads the map item at the parser as a <see cref="SimpleMap"/> and offers it to <paramref name="simple"/>. When the
@@ -667,6 +713,12 @@ public static partial class YamlConfigReader
         /// </summary>
         public void ReadMap(ConfigMap map, MappingStart mapStart, ConfigPlace place, int rowParent, Action<string, ConfigValue>? entry)
         {
+            if (++depth > MaxNesting)
+            {
+                throw TooDeep(place, mapStart.Start);
+            }
+
+            deepest = Math.Max(deepest, depth);
             var row = StartRow(place, mapStart.Start, rowParent);
             var childRowParent = row >= 0 ? row : rowParent == TransparentRow ? PositionTable.Root : NoRow;
             // Streamed, the map holds no entries: its keys are kept here, for duplicates and merges. Key lines are
@@ -734,6 +786,7 @@ public static partial class YamlConfigReader
             }
 
             keyLines.RemoveRange(keyLineBase, keyLines.Count - keyLineBase);
+            depth--;
             Merge(map, merges, keys, childRowParent, entry);
             EndRow(row);
         }

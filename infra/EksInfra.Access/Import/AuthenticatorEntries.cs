@@ -94,6 +94,17 @@ public static class AuthenticatorEntries
             ? (Text(sso, "permissionSetName"), Text(sso, "accountID"))
             : null;
 
+    /// <summary>
+    /// Why a mapRoles or mapUsers value was refused for passing one of the reader's limits (its nesting, its node count),
+    /// with the place in it; null when it was not. Such a value may well be YAML to the authenticator, so the message
+    /// says nothing of what the cluster makes of it.
+    /// </summary>
+    public static string? OverLimit(YamlConfigReader.ReadResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        return parsed.OverLimit && parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad ? $"is refused at {bad.Path}: {bad.Message}" : null;
+    }
+
     public static string Text(ConfigMap entry, string name) => (Field(entry, name) as ConfigScalar)?.Value ?? "";
 
     /// <summary>The groups of an entry; a value that is not a list is skipped by the decoder, as if absent.</summary>

@@ -123,7 +123,7 @@ public static class AwsAuthImporter
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
         {
             // This is exactly the failure that makes the authenticator drop every mapping; say so.
-            bag.Error($"data.{key}", $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
+            bag.Error($"data.{key}", AuthenticatorEntries.OverLimit(parsed) ?? $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
             return result;
         }
 
