@@ -98,8 +98,7 @@ internal static class OutputWriter
     /// </summary>
     public static void ReplaceFile(string path, string content)
     {
-        var info = new FileInfo(path);
-        var target = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+        var target = FinalTarget(new FileInfo(path));
         var temp = target + ".eksinfra-tmp";
         File.WriteAllText(temp, content);
         if (!OperatingSystem.IsWindows())
@@ -142,12 +141,11 @@ internal static class OutputWriter
     }
 
     /// <summary>A symlinked output folder keeps its link: the render replaces the folder it points to.</summary>
-    private static string FinalTarget(string path)
-    {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        var info = new DirectoryInfo(full);
-        return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
-    }
+    private static string FinalTarget(string folder) => FinalTarget(new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
+
+    /// <summary>The path a write lands on: through every symlink, so the link itself survives the replacement.</summary>
+    private static string FinalTarget(FileSystemInfo info) =>
+        info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
 
     private static bool IsSameOrBelow(string path, string folder)
     {
