@@ -295,16 +295,18 @@ public static partial class CliApp
             }
 
             // The stack reader refuses bytes that are not UTF-8; decoding them leniently here would write U+FFFD back.
-            if (project.Evaluate(name) is { IsValid: false } invalid)
+            var file = project.StackFiles[name];
+            var bytes = File.ReadAllBytes(file);
+            var current = StackEvaluator.Evaluate(StackFileReader.Read(name, project.FileNameOf(name), bytes));
+            if (!current.IsValid)
             {
-                PrintDiagnostics(env, invalid.Errors);
+                PrintDiagnostics(env, current.Errors);
                 env.Error.WriteLine($"{name}: invalid; fix it before migrating (`eksinfra check {name}`); nothing written");
                 return Invalid;
             }
 
-            var file = project.StackFiles[name];
-            var text = Encoding.UTF8.GetString(File.ReadAllBytes(file));
-            var migration = ModeMigration.Plan(name, project.FileNameOf(name), text, target);
+            var text = Encoding.UTF8.GetString(bytes);
+            var migration = ModeMigration.Plan(name, project.FileNameOf(name), text, current, target);
             PrintDiagnostics(env, migration.Blockers);
             if (migration.NewFileText is { } newText)
             {

@@ -24,7 +24,14 @@ public static partial class ModeMigration
     public static MigrationResult Plan(string stackName, string fileName, string fileText, AuthenticationMode target)
     {
         ArgumentNullException.ThrowIfNull(fileText);
-        var current = Evaluate(stackName, fileName, fileText);
+        return Plan(stackName, fileName, fileText, Evaluate(stackName, fileName, fileText), target);
+    }
+
+    /// <summary>The migration of a stack the caller has already evaluated from <paramref name="fileText"/>.</summary>
+    public static MigrationResult Plan(string stackName, string fileName, string fileText, StackEvaluation current, AuthenticationMode target)
+    {
+        ArgumentNullException.ThrowIfNull(fileText);
+        ArgumentNullException.ThrowIfNull(current);
         if (!current.IsValid)
         {
             return new MigrationResult(null, [], [], [.. current.Errors]);
