@@ -186,6 +186,45 @@ public sealed class LiveInputHardeningTests
         Assert.Contains("AmazonEKSViewPolicy (namespaces payments)", result.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>Dev's live access entries with one more, from the console, whose kubernetesGroups is <paramref name="groups"/>.</summary>
+    private static string DevEntriesWithGroups(JsonNode? groups)
+    {
+        var plan = LiveFixtures.Plan("dev");
+        var console = LiveFixtures.Entry(plan, "arn:aws:iam::123456789012:role/Console", "STANDARD", "console", [], ("AmazonEKSViewPolicy", ["payments"]));
+        console["kubernetesGroups"] = groups;
+        return LiveFixtures.AccessEntries(plan, console).ToJsonString(Indented);
+    }
+
+    public static TheoryData<string> GroupsThatAreNotStrings() => ["\"ops\"", "{\"ops\": true}", "[\"ops\", 5]", "[null]"];
+
+    [Theory]
+    [MemberData(nameof(GroupsThatAreNotStrings))]
+    public void Kubernetes_groups_that_are_not_a_list_of_strings_are_refused_rather_than_read_as_none(string groups)
+    {
+        var entries = DevEntriesWithGroups(JsonNode.Parse(groups));
+
+        var error = Refused("--access-entries", "access-entries.json", entries);
+
+        var count = JsonNode.Parse(entries)!["accessEntries"]!.AsArray().Count;
+        Assert.Contains($"eksinfra: access-entries.json: accessEntries[{count - 1}].kubernetesGroups: expected a list of strings", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kubernetes_groups_that_are_null_are_read_as_no_groups_as_eks_omits_an_empty_list()
+    {
+        using var project = new TestProject();
+        File.WriteAllText(Path.Combine(project.Directory, "null.json"), DevEntriesWithGroups(null));
+        File.WriteAllText(Path.Combine(project.Directory, "empty.json"), DevEntriesWithGroups(new JsonArray()));
+
+        var withNull = project.Run("audit", "dev", "--access-entries", "null.json", "--format", "json");
+        var withEmpty = project.Run("audit", "dev", "--access-entries", "empty.json", "--format", "json");
+
+        Assert.DoesNotContain("kubernetesGroups", withNull.Error, StringComparison.Ordinal);
+        Assert.Equal(withEmpty.ExitCode, withNull.ExitCode);
+        Assert.Contains("arn:aws:iam::123456789012:role/Console", withNull.Out, StringComparison.Ordinal);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(withEmpty.Out), JsonNode.Parse(withNull.Out)), withNull.Out);
+    }
+
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     private const string Utf16 = "the file is UTF-16 (Windows PowerShell's `>` writes UTF-16) and the tool reads UTF-8";

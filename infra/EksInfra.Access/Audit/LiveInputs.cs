@@ -304,18 +304,9 @@ public static class LiveInputs
         [.. List(item, "rules", place, file).Select((rule, k) => RbacData.ParseRule(rule, (at, problem) =>
             new AuditInputException(file, $"{place}.rules[{k}]{at}", problem + ExportRbacAgain)))];
 
-    /// <summary>The items of an RBAC object's list field; absent or null is empty, as kubectl omits an empty list.</summary>
-    private static List<JsonElement> List(JsonElement item, string name, string place, string file)
-    {
-        if (!item.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        return list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray()]
-            : throw new AuditInputException(file, $"{place}.{name}", $"expected a list, found {RbacData.Found(list)}" + ExportRbacAgain);
-    }
+    private static List<JsonElement> List(JsonElement item, string name, string place, string file) =>
+        RbacData.Items(item, name, list =>
+            new AuditInputException(file, $"{place}.{name}", $"expected a list, found {RbacData.Found(list)}" + ExportRbacAgain));
 
     private static Dictionary<string, string> Labels(JsonElement meta, string place, string file)
     {
@@ -374,17 +365,11 @@ public static class LiveInputs
 
     private static List<string> StringList(JsonElement parent, string name, string place, string file)
     {
-        if (!parent.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-        {
-            throw new AuditInputException(file, $"{place}.{name}", "expected a list of strings");
-        }
-
-        return [.. list.EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal)];
+        var notStrings = () => new AuditInputException(file, $"{place}.{name}", "expected a list of strings");
+        var items = RbacData.Items(parent, name, _ => notStrings());
+        return items.Any(e => e.ValueKind != JsonValueKind.String)
+            ? throw notStrings()
+            : [.. items.Select(e => e.GetString()!).Order(StringComparer.Ordinal)];
     }
 
     private static string Place(string path, SourceLocation? location) =>

@@ -101,21 +101,25 @@ public static class RbacData
         _ => "null",
     };
 
-    /// <summary>A list of strings; absent or null is empty, as Kubernetes omits an empty list.</summary>
-    private static List<string> Strings(JsonElement rule, string name, Func<string, string, Exception> invalid)
+    /// <summary>
+    /// The items of an object's list field. Absent or null is empty, as Kubernetes and kubectl omit an empty list;
+    /// anything else that is not a list is <paramref name="notAList"/>'s error.
+    /// </summary>
+    internal static List<JsonElement> Items(JsonElement owner, string name, Func<JsonElement, Exception> notAList)
     {
-        if (!rule.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+        if (!owner.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
         {
             return [];
         }
 
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            throw invalid($".{name}", $"expected a list of strings, found {Found(list)}");
-        }
+        return list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : throw notAList(list);
+    }
 
-        var strings = new List<string>(list.GetArrayLength());
-        foreach (var item in list.EnumerateArray())
+    private static List<string> Strings(JsonElement rule, string name, Func<string, string, Exception> invalid)
+    {
+        var items = Items(rule, name, list => invalid($".{name}", $"expected a list of strings, found {Found(list)}"));
+        var strings = new List<string>(items.Count);
+        foreach (var item in items)
         {
             if (item.ValueKind != JsonValueKind.String)
             {
