@@ -110,8 +110,43 @@ public sealed class LiveInputHardeningTests
 
         var error = Refused("--rbac", "rbac.json", twice);
 
-        Assert.Contains("eksinfra: rbac.json: items[0].metadata.labels[\"kubernetes.io/bootstrapping\"]: the label 'kubernetes.io/bootstrapping' appears twice", error, StringComparison.Ordinal);
+        Assert.Contains("eksinfra: rbac.json: items[0].metadata.labels[\"kubernetes.io/bootstrapping\"]: the key 'kubernetes.io/bootstrapping' appears twice in one object; keep one", error, StringComparison.Ordinal);
         Assert.Contains(ExportRbacAgain, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rule_field_given_twice_is_refused_rather_than_read_as_either()
+    {
+        var rbac = DevRbac();
+        var (role, index) = FirstClusterRole(rbac);
+        var rule = role["rules"]!.AsArray()[0]!.AsObject();
+        var verbs = rule["verbs"]!.ToJsonString();
+        var text = rbac.ToJsonString();
+        var at = text.IndexOf("\"verbs\":" + verbs, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        var twice = text[..at] + "\"verbs\":[\"*\"]," + text[at..];
+
+        var error = Refused("--rbac", "rbac.json", twice);
+
+        Assert.Contains($"eksinfra: rbac.json: items[{index}].rules[0].verbs: the key 'verbs' appears twice in one object; keep one", error, StringComparison.Ordinal);
+        Assert.Contains(ExportRbacAgain, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_access_entry_field_given_twice_is_refused_rather_than_read_as_either()
+    {
+        var entries = DevEntriesWithGroups(new JsonArray("viewers"));
+        var text = JsonNode.Parse(entries)!.ToJsonString();
+        const string groups = "\"kubernetesGroups\":[\"viewers\"]";
+        var at = text.IndexOf(groups, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        var twice = text[..at] + "\"kubernetesGroups\":[\"system:masters\"]," + text[at..];
+
+        var error = Refused("--access-entries", "access-entries.json", twice);
+
+        var count = JsonNode.Parse(entries)!["accessEntries"]!.AsArray().Count;
+        Assert.Contains($"eksinfra: access-entries.json: accessEntries[{count - 1}].kubernetesGroups: the key 'kubernetesGroups' appears twice in one object; keep one", error, StringComparison.Ordinal);
+        Assert.Contains("export it again with docs/export-access-entries.sh", error, StringComparison.Ordinal);
     }
 
     [Fact]

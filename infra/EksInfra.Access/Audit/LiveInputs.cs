@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using EksInfra.Access.Authorization;
 using EksInfra.Access.Config;
@@ -66,6 +67,8 @@ public static class LiveInputs
 
     /// <summary>The fix for a value kubectl never writes: the file was edited, or is not kubectl's output.</summary>
     private const string ExportRbacAgain = $"; kubectl never writes that, so the file was edited by hand or is not its output: correct it, or export it again with `{RbacExport}`";
+
+    private const string ExportEntriesAgain = "; EKS never returns that, so the file was edited by hand: correct it, or export it again with docs/export-access-entries.sh";
 
     /// <summary><c>kubectl -n kube-system get configmap aws-auth -o yaml</c>: its mappings and accounts, from one read of the file.</summary>
     public static LiveAwsAuth ReadAwsAuthExport(byte[] bytes, string file)
@@ -174,7 +177,7 @@ public static class LiveInputs
     /// </summary>
     public static IReadOnlyList<LiveAccessEntry> ReadAccessEntries(byte[] bytes, string file)
     {
-        using var doc = ParseJson(bytes, file, AccessEntriesExport);
+        using var doc = ParseJson(bytes, file, AccessEntriesExport, ExportEntriesAgain);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("accessEntries", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
@@ -228,22 +231,21 @@ public static class LiveInputs
     /// </summary>
     private static AccessScopePlan Scope(JsonElement scope, string place, string file)
     {
-        const string Edited = "; EKS never returns that, so the file was edited by hand: correct it, or export it again with docs/export-access-entries.sh";
         var type = RequiredString(scope, "type", place, file);
         var namespaces = StringList(scope, "namespaces", place, file);
         return type switch
         {
             "cluster" => AccessScopePlan.Cluster,
             "namespace" when namespaces.Count > 0 => new AccessScopePlan(type, namespaces),
-            "namespace" => throw new AuditInputException(file, $"{place}.namespaces", "a namespace scope with no namespace" + Edited),
-            _ => throw new AuditInputException(file, $"{place}.type", $"'{type}' is not an access scope type: EKS has only cluster and namespace" + Edited),
+            "namespace" => throw new AuditInputException(file, $"{place}.namespaces", "a namespace scope with no namespace" + ExportEntriesAgain),
+            _ => throw new AuditInputException(file, $"{place}.type", $"'{type}' is not an access scope type: EKS has only cluster and namespace" + ExportEntriesAgain),
         };
     }
 
     /// <summary><c>kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json</c>: a v1 List.</summary>
     public static ClusterRbac ReadRbac(byte[] bytes, string file)
     {
-        using var doc = ParseJson(bytes, file, RbacExport);
+        using var doc = ParseJson(bytes, file, RbacExport, ExportRbacAgain);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
         {
@@ -324,10 +326,7 @@ public static class LiveInputs
                 throw new AuditInputException(file, at, $"expected a string, found {RbacData.Found(label.Value)}: label values are strings" + ExportRbacAgain);
             }
 
-            if (!labels.TryAdd(label.Name, label.Value.GetString()!))
-            {
-                throw new AuditInputException(file, at, $"the label '{label.Name}' appears twice" + ExportRbacAgain);
-            }
+            labels.Add(label.Name, label.Value.GetString()!);
         }
 
         return labels;
@@ -336,8 +335,12 @@ public static class LiveInputs
     private static string RequireNamespace(string ns, string place, string file) =>
         ns.Length > 0 ? ns : throw new AuditInputException(file, $"{place}.metadata.namespace", "missing: Roles and RoleBindings live in a namespace");
 
-    /// <summary>The file as JSON; a UTF-8 byte order mark is skipped, and a UTF-16 file is told to be exported again as UTF-8.</summary>
-    private static JsonDocument ParseJson(byte[] bytes, string file, string exportCommand)
+    /// <summary>
+    /// The file as JSON; a UTF-8 byte order mark is skipped, and a UTF-16 file is told to be exported again as UTF-8.
+    /// A key given twice in one object is refused with its place: kubectl and the AWS CLI never write one, and which of
+    /// the two a reader keeps is its own choice, so an edited grant could hide behind the other.
+    /// </summary>
+    private static JsonDocument ParseJson(byte[] bytes, string file, string exportCommand, string editedTail)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (TextEncoding.IsUtf16(bytes))
@@ -348,7 +351,17 @@ public static class LiveInputs
         var json = bytes.AsMemory(TextEncoding.Utf8BomLength(bytes));
         try
         {
-            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            try
+            {
+                RefuseRepeatedKeys(document.RootElement, [], file, editedTail);
+                return document;
+            }
+            catch
+            {
+                document.Dispose();
+                throw;
+            }
         }
         catch (JsonException e)
         {
@@ -356,6 +369,57 @@ public static class LiveInputs
             var why = json.Length == 0 ? "the file is empty" : e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
             throw new AuditInputException(file, where, $"not valid JSON ({why}); a truncated or hand-edited export? Export it again");
         }
+    }
+
+    /// <summary>The place is built only for the error: a cluster's RBAC export has hundreds of thousands of members.</summary>
+    private static void RefuseRepeatedKeys(JsonElement element, List<object> path, string file, string editedTail)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                HashSet<string>? seen = null;
+                foreach (var property in element.EnumerateObject())
+                {
+                    path.Add(property.Name);
+                    if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
+                    {
+                        throw new AuditInputException(file, KeyPlace(path), $"the key '{property.Name}' appears twice in one object; keep one" + editedTail);
+                    }
+
+                    RefuseRepeatedKeys(property.Value, path, file, editedTail);
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    path.Add(index++);
+                    RefuseRepeatedKeys(item, path, file, editedTail);
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A place as the audit names places: <c>items[0].metadata.labels["app.kubernetes.io/name"]</c>.</summary>
+    private static string KeyPlace(List<object> path)
+    {
+        var place = new StringBuilder();
+        foreach (var segment in path)
+        {
+            _ = segment switch
+            {
+                int index => place.Append('[').Append(index).Append(']'),
+                string name when name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') =>
+                    (place.Length == 0 ? place : place.Append('.')).Append(name),
+                var name => place.Append("[\"").Append(name).Append("\"]"),
+            };
+        }
+
+        return place.ToString();
     }
 
     private static string RequiredString(JsonElement parent, string name, string place, string file) =>
