@@ -58,6 +58,27 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void Two_unmanaged_access_entries_for_one_role_name_under_two_paths_are_both_judged()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        const string admin = "arn:aws:iam::123456789012:role/Console";
+        const string viewer = "arn:aws:iam::123456789012:role/ops/Console";
+        var entries = LiveFixtures.AccessEntries(
+            plan,
+            LiveFixtures.Entry(plan, admin, "STANDARD", "console", [], ("AmazonEKSClusterAdminPolicy", [])),
+            LiveFixtures.Entry(plan, viewer, "STANDARD", "console", [], ("AmazonEKSViewPolicy", [])));
+
+        var result = project.Run([.. AsCreated(project, "dev", entries: entries), "--format", "json"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var unmanaged = JsonNode.Parse(result.Out)!["unmanagedPrincipals"]!.AsArray()
+            .ToDictionary(f => f!["subject"]!.GetValue<string>(), f => f!["reachesClusterAdmin"]!.GetValue<bool>());
+        Assert.True(unmanaged[admin]);
+        Assert.False(unmanaged[viewer]);
+    }
+
+    [Fact]
     public void An_account_mapped_by_hand_in_the_live_aws_auth_is_reported_unmanaged()
     {
         using var project = new TestProject();

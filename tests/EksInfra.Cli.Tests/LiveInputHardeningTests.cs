@@ -260,6 +260,23 @@ public sealed class LiveInputHardeningTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(withEmpty.Out), JsonNode.Parse(withNull.Out)), withNull.Out);
     }
 
+    [Fact]
+    public void A_principal_with_two_access_entries_is_refused_as_eks_holds_one()
+    {
+        var plan = LiveFixtures.Plan("dev");
+        const string console = "arn:aws:iam::123456789012:role/Console";
+        var entries = LiveFixtures.AccessEntries(
+            plan,
+            LiveFixtures.Entry(plan, console, "STANDARD", "console", [], ("AmazonEKSViewPolicy", [])),
+            LiveFixtures.Entry(plan, console, "STANDARD", "console", [], ("AmazonEKSClusterAdminPolicy", [])));
+        var count = entries["accessEntries"]!.AsArray().Count;
+
+        var error = Refused("--access-entries", "access-entries.json", entries.ToJsonString(Indented));
+
+        Assert.Contains($"eksinfra: access-entries.json: accessEntries[{count - 1}].principalArn: '{console}' has an access entry already, at accessEntries[{count - 2}]: EKS holds one access entry per principal ARN", error, StringComparison.Ordinal);
+        Assert.Contains("export it again with docs/export-access-entries.sh", error, StringComparison.Ordinal);
+    }
+
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     private const string Utf16 = "the file is UTF-16 (Windows PowerShell's `>` writes UTF-16) and the tool reads UTF-8";

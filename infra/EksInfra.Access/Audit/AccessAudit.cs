@@ -240,7 +240,7 @@ public static class AccessAudit
             foreach (var entry in entries)
             {
                 var key = Canonical(entry.PrincipalArn);
-                seen.Add(key);
+                var firstOfKey = seen.Add(key);
                 var subject = new AccessSubject(entry.PrincipalArn, entry.PrincipalArn.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", entry.Username, entry.Groups, entry.Policies, "access entry");
                 liveSubjects.Add(subject);
                 if (want.TryGetValue(key, out var e))
@@ -293,8 +293,9 @@ public static class AccessAudit
                 }
                 else
                 {
-                    // EKS prefers the access entry where aws-auth maps the same principal too.
-                    unmanaged[key] = (subject, entry.Where);
+                    // EKS prefers the access entry where aws-auth maps the same principal too. Two entries whose ARNs
+                    // differ only in the IAM path are both reported: which one the role's sessions match is EKS's call.
+                    unmanaged[firstOfKey ? key : entry.PrincipalArn] = (subject, entry.Where);
                 }
             }
 

@@ -185,11 +185,17 @@ public static class LiveInputs
         }
 
         var result = new List<LiveAccessEntry>();
+        var placeOfArn = new Dictionary<string, string>(StringComparer.Ordinal);
         var i = 0;
         foreach (var entry in entries.EnumerateArray())
         {
             var place = $"accessEntries[{i++}]";
             var arn = RequiredString(entry, "principalArn", place, file);
+            if (!placeOfArn.TryAdd(arn, place))
+            {
+                throw new AuditInputException(file, $"{place}.principalArn", $"'{arn}' has an access entry already, at {placeOfArn[arn]}: EKS holds one access entry per principal ARN" + ExportEntriesAgain);
+            }
+
             var type = RequiredString(entry, "type", place, file);
             var username = entry.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : "";
             var groups = StringList(entry, "kubernetesGroups", place, file);
