@@ -51,6 +51,7 @@ internal static class OutputWriter
         var parent = Path.GetDirectoryName(target)!;
         var name = Path.GetFileName(target);
         Directory.CreateDirectory(parent);
+        using var writing = Lock(parent, name, outDir);
         RemoveLeftovers(parent, name);
         var staging = Path.Combine(parent, $".{name}.eksinfra-new-{Guid.NewGuid():N}");
         try
@@ -125,6 +126,24 @@ internal static class OutputWriter
             {
                 yield return entry is DirectoryInfo ? entry.Name + "/" : entry.Name;
             }
+        }
+    }
+
+    /// <summary>
+    /// Holds <c>.NAME.eksinfra-lock</c> beside the output while a render writes it, so a second render into the same folder
+    /// is refused rather than clearing the first one's staging folder as a leftover. The file goes when the render ends;
+    /// a killed render's lock is released by the system with its process.
+    /// </summary>
+    private static FileStream Lock(string parent, string name, string outDir)
+    {
+        var path = Path.Combine(parent, $".{name}.eksinfra-lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new IOException($"another eksinfra render is writing '{outDir}' ({path} is held); wait for it to finish and run again", e);
         }
     }
 

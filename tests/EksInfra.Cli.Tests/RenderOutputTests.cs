@@ -110,6 +110,31 @@ public sealed class RenderOutputTests : IDisposable
     }
 
     [Fact]
+    public void A_render_into_a_folder_another_render_is_writing_is_refused_and_leaves_its_staging_folder()
+    {
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        var before = Snapshot(Out);
+        var othersStaging = Path.Combine(project.Directory, ".out.eksinfra-new-0123");
+        Directory.CreateDirectory(othersStaging);
+        var lockFile = Path.Combine(project.Directory, ".out.eksinfra-lock");
+
+        using (new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var result = project.Run("render", "staging", "--out", "out");
+
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.True(result.Error.Contains($"eksinfra: another eksinfra render is writing '{Out}'", StringComparison.Ordinal), result.ToString());
+            Assert.True(Directory.Exists(othersStaging));
+            Assert.Equal(before, Snapshot(Out));
+        }
+
+        File.Delete(lockFile);
+        Assert.Equal(0, project.Run("render", "staging", "--out", "out").ExitCode);
+        Assert.Equal(Listing(Rendered("staging")), Listing(Out));
+        Assert.False(File.Exists(lockFile));
+    }
+
+    [Fact]
     public void A_failed_write_leaves_the_earlier_render_whole()
     {
         Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
