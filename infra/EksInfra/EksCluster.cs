@@ -307,9 +307,10 @@ internal static class Protection
 
 /// <summary>
 /// Replacement order for the access entries and policy associations pulumi-eks v4.3.0 creates under the component
-/// (<c>createAccessEntries</c> in nodejs/eks/cluster/authenticationMode.ts, which sets no replacement option). Every input
-/// of both is ForceNew in terraform-provider-aws (access_entry.go: principal_arn, type; access_policy_association.go:
-/// access_scope), and Pulumi's default replacement creates the new resource before deleting the old one:
+/// (<c>createAccessEntries</c> in nodejs/eks/cluster/authenticationMode.ts, which sets no replacement option). In
+/// terraform-provider-aws an access entry's principal_arn and type are ForceNew (its kubernetes_groups and user_name are
+/// updated in place), and every input of a policy association is, access_scope included; Pulumi's default replacement
+/// creates the new resource before deleting the old one:
 /// <list type="bullet">
 /// <item>a policy association's new scope is written by AssociateAccessPolicy, which EKS applies to the principal's one
 /// association with that policy (EKS User Guide, "Associate access policies with access entries": run it again with the
