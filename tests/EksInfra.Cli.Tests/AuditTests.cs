@@ -57,13 +57,15 @@ public sealed class AuditTests
         }
     }
 
-    [Fact]
-    public void Two_unmanaged_access_entries_for_one_role_name_under_two_paths_are_both_judged()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_unmanaged_access_entries_for_one_role_name_under_two_paths_are_both_judged(bool pathFirst)
     {
         using var project = new TestProject();
         var plan = LiveFixtures.Plan("dev");
-        const string admin = "arn:aws:iam::123456789012:role/Console";
-        const string viewer = "arn:aws:iam::123456789012:role/ops/Console";
+        var admin = pathFirst ? "arn:aws:iam::123456789012:role/ops/Console" : "arn:aws:iam::123456789012:role/Console";
+        var viewer = pathFirst ? "arn:aws:iam::123456789012:role/Console" : "arn:aws:iam::123456789012:role/ops/Console";
         var entries = LiveFixtures.AccessEntries(
             plan,
             LiveFixtures.Entry(plan, admin, "STANDARD", "console", [], ("AmazonEKSClusterAdminPolicy", [])),
@@ -72,11 +74,47 @@ public sealed class AuditTests
         var result = project.Run([.. AsCreated(project, "dev", entries: entries), "--format", "json"]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        var unmanaged = JsonNode.Parse(result.Out)!["unmanagedPrincipals"]!.AsArray()
-            .ToDictionary(f => f!["subject"]!.GetValue<string>(), f => f!["reachesClusterAdmin"]!.GetValue<bool>());
+        var unmanaged = UnmanagedAdmins(result.Out);
         Assert.True(unmanaged[admin]);
         Assert.False(unmanaged[viewer]);
     }
+
+    [Fact]
+    public void An_aws_auth_admin_is_not_hidden_by_an_access_entry_for_the_role_name_under_another_path()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        const string mapped = "arn:aws:iam::123456789012:role/break-glass";
+        const string entry = "arn:aws:iam::123456789012:role/ops/break-glass";
+        var entries = LiveFixtures.AccessEntries(plan, LiveFixtures.Entry(plan, entry, "STANDARD", "break-glass", [], ("AmazonEKSViewPolicy", [])));
+
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries), "--format", "json"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var unmanaged = UnmanagedAdmins(result.Out);
+        Assert.True(unmanaged[mapped]);
+        Assert.False(unmanaged[entry]);
+    }
+
+    [Fact]
+    public void An_access_entry_for_the_same_principal_as_an_aws_auth_mapping_is_what_the_audit_judges_as_eks_prefers_it()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        const string principal = "arn:aws:iam::123456789012:role/break-glass";
+        var entries = LiveFixtures.AccessEntries(plan, LiveFixtures.Entry(plan, principal, "STANDARD", "break-glass", [], ("AmazonEKSViewPolicy", [])));
+
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries), "--format", "json"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var unmanaged = UnmanagedAdmins(result.Out);
+        Assert.False(Assert.Single(unmanaged).Value);
+    }
+
+    /// <summary>Each unmanaged principal of a JSON report, and whether it reaches cluster admin.</summary>
+    private static Dictionary<string, bool> UnmanagedAdmins(string json) =>
+        JsonNode.Parse(json)!["unmanagedPrincipals"]!.AsArray()
+            .ToDictionary(f => f!["subject"]!.GetValue<string>(), f => f!["reachesClusterAdmin"]!.GetValue<bool>());
 
     [Fact]
     public void An_account_mapped_by_hand_in_the_live_aws_auth_is_reported_unmanaged()

@@ -240,7 +240,7 @@ public static class AccessAudit
             foreach (var entry in entries)
             {
                 var key = Canonical(entry.PrincipalArn);
-                var firstOfKey = seen.Add(key);
+                seen.Add(key);
                 var subject = new AccessSubject(entry.PrincipalArn, entry.PrincipalArn.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", entry.Username, entry.Groups, entry.Policies, "access entry");
                 liveSubjects.Add(subject);
                 if (want.TryGetValue(key, out var e))
@@ -293,9 +293,12 @@ public static class AccessAudit
                 }
                 else
                 {
-                    // EKS prefers the access entry where aws-auth maps the same principal too. Two entries whose ARNs
-                    // differ only in the IAM path are both reported: which one the role's sessions match is EKS's call.
-                    unmanaged[firstOfKey ? key : entry.PrincipalArn] = (subject, entry.Where);
+                    // EKS prefers the access entry where aws-auth maps the same principal too. Where two ARNs differ in
+                    // the IAM path (an entry and a mapping, or two entries), only one names the role IAM holds, and the
+                    // audit cannot tell which: each is judged, so neither hides the other's access.
+                    var takesTheKey = !unmanaged.TryGetValue(key, out var prior)
+                        || (prior.Subject.Note == "aws-auth" && string.Equals(prior.Subject.Principal, entry.PrincipalArn, StringComparison.OrdinalIgnoreCase));
+                    unmanaged[takesTheKey ? key : $"{key}\n{entry.PrincipalArn}"] = (subject, entry.Where);
                 }
             }
 
