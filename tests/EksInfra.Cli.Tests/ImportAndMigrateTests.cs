@@ -153,24 +153,6 @@ public sealed class ImportAndMigrateTests : IDisposable
         Assert.Equal(0, project.Run("check", "staging").ExitCode);
     }
 
-    [Theory]
-    [InlineData("&mode CONFIG_MAP", "&mode API_AND_CONFIG_MAP")]
-    [InlineData("!!str CONFIG_MAP", "!!str API_AND_CONFIG_MAP")]
-    [InlineData("!!str &mode \"CONFIG_MAP\" # before", "!!str &mode API_AND_CONFIG_MAP # before")]
-    public void Migrate_write_changes_the_mode_after_its_anchor_or_tag_and_keeps_them(string written, string migrated)
-    {
-        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: " + written);
-        Assert.Equal(0, project.Run("check", "dev").ExitCode);
-
-        var result = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP", "--write");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("    authenticationMode: " + migrated + "\n", project.ReadStack("dev"), StringComparison.Ordinal);
-        Assert.Equal(0, project.Run("check", "dev").ExitCode);
-        var again = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP");
-        Assert.Contains("the stack is already in API_AND_CONFIG_MAP", again.Error, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Migrate_refuses_a_stack_file_that_is_not_utf8_and_leaves_its_bytes()
     {

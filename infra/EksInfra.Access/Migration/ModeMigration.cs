@@ -81,9 +81,7 @@ public static partial class ModeMigration
         if (config.LocationOf($"{StackBinder.AccessKey}.authenticationMode") is { } at && at.Line <= lines.Length)
         {
             var line = lines[at.Line - 1];
-            // An anchor or tag before the value stays: only the scalar after it is the mode.
             var col = at.Column - 1;
-            col += NodeProperties().Match(line[col..]).Length;
             var token = ScalarToken().Match(line[col..]);
             lines[at.Line - 1] = line[..col] + value + line[(col + token.Length)..];
             return string.Join('\n', lines);
@@ -167,8 +165,4 @@ public static partial class ModeMigration
 
     [GeneratedRegex(@"^(""[^""]*""|'[^']*'|[^\s#,\]}]+)")]
     private static partial Regex ScalarToken();
-
-    /// <summary>A YAML node's anchor (<c>&amp;mode</c>) and tag (<c>!!str</c>), each followed by blanks, before its scalar.</summary>
-    [GeneratedRegex(@"^(?:[&!]\S*[ \t]+)*")]
-    private static partial Regex NodeProperties();
 }
