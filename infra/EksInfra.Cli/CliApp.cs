@@ -297,7 +297,7 @@ public static partial class CliApp
             // The stack reader refuses bytes that are not UTF-8; decoding them leniently here would write U+FFFD back.
             var file = project.StackFiles[name];
             var bytes = File.ReadAllBytes(file);
-            var current = StackEvaluator.Evaluate(StackFileReader.Read(name, project.FileNameOf(name), bytes));
+            var current = StackEvaluator.Evaluate(project.Read(name, bytes));
             if (!current.IsValid)
             {
                 PrintDiagnostics(env, current.Errors);

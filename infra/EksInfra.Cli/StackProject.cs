@@ -41,7 +41,10 @@ internal sealed class StackProject
 
     public string FileNameOf(string stack) => Path.GetFileName(StackFiles[stack]);
 
-    public StackSource Read(string stack) => StackFileReader.Read(stack, FileNameOf(stack), File.ReadAllBytes(StackFiles[stack]));
+    public StackSource Read(string stack) => Read(stack, File.ReadAllBytes(StackFiles[stack]));
+
+    /// <summary>The stack from bytes already read from its file, for a command that edits the same bytes.</summary>
+    public StackSource Read(string stack, byte[] bytes) => StackFileReader.Read(stack, FileNameOf(stack), bytes);
 
     public StackEvaluation Evaluate(string stack) => StackEvaluator.Evaluate(Read(stack));
 }
