@@ -27,7 +27,10 @@ public static partial class ModeMigration
         return Plan(stackName, fileName, fileText, Evaluate(stackName, fileName, fileText), target);
     }
 
-    /// <summary>The migration of a stack the caller has already evaluated from <paramref name="fileText"/>.</summary>
+    /// <summary>
+    /// The migration of a stack the caller has already evaluated from the bytes <paramref name="fileText"/> was decoded
+    /// from; the edit is made at the positions that evaluation holds.
+    /// </summary>
     public static MigrationResult Plan(string stackName, string fileName, string fileText, StackEvaluation current, AuthenticationMode target)
     {
         ArgumentNullException.ThrowIfNull(fileText);
