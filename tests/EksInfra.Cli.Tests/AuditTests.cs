@@ -83,12 +83,10 @@ public sealed class AuditTests
     public void An_aws_auth_admin_is_not_hidden_by_an_access_entry_for_the_role_name_under_another_path()
     {
         using var project = new TestProject();
-        var plan = LiveFixtures.Plan("dev");
         const string mapped = "arn:aws:iam::123456789012:role/break-glass";
         const string entry = "arn:aws:iam::123456789012:role/ops/break-glass";
-        var entries = LiveFixtures.AccessEntries(plan, LiveFixtures.Entry(plan, entry, "STANDARD", "break-glass", [], ("AmazonEKSViewPolicy", [])));
 
-        var result = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries), "--format", "json"]);
+        var result = AuditBreakGlassWithViewerEntry(project, entry);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var unmanaged = UnmanagedAdmins(result.Out);
@@ -100,15 +98,23 @@ public sealed class AuditTests
     public void An_access_entry_for_the_same_principal_as_an_aws_auth_mapping_is_what_the_audit_judges_as_eks_prefers_it()
     {
         using var project = new TestProject();
-        var plan = LiveFixtures.Plan("dev");
-        const string principal = "arn:aws:iam::123456789012:role/break-glass";
-        var entries = LiveFixtures.AccessEntries(plan, LiveFixtures.Entry(plan, principal, "STANDARD", "break-glass", [], ("AmazonEKSViewPolicy", [])));
 
-        var result = project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries), "--format", "json"]);
+        var result = AuditBreakGlassWithViewerEntry(project, "arn:aws:iam::123456789012:role/break-glass");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var unmanaged = UnmanagedAdmins(result.Out);
         Assert.False(Assert.Single(unmanaged).Value);
+    }
+
+    /// <summary>
+    /// Audits dev in JSON with the aws-auth that maps break-glass to system:masters by hand, and live access entries that
+    /// hold one more, for <paramref name="principalArn"/> with AmazonEKSViewPolicy.
+    /// </summary>
+    private static CliResult AuditBreakGlassWithViewerEntry(TestProject project, string principalArn)
+    {
+        var plan = LiveFixtures.Plan("dev");
+        var entries = LiveFixtures.AccessEntries(plan, LiveFixtures.Entry(plan, principalArn, "STANDARD", "break-glass", [], ("AmazonEKSViewPolicy", [])));
+        return project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries), "--format", "json"]);
     }
 
     /// <summary>Each unmanaged principal of a JSON report, and whether it reaches cluster admin.</summary>
