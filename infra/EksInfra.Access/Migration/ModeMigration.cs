@@ -59,10 +59,11 @@ public static partial class ModeMigration
             return Refuse(path, $"CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together, and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API");
         }
 
-        var newText = Rewrite(fileText, current.Config!, target);
+        var (newText, handEdit) = Rewrite(fileText, current.Config!, target);
         if (newText is null)
         {
-            return Refuse(path, $"could not find where to set authenticationMode in {fileName}; set 'authenticationMode: {target.ToConfigValue()}' under eks-infra:access by hand");
+            var why = handEdit ?? $"could not find where to set authenticationMode in {fileName}";
+            return Refuse(path, $"{why}; set 'authenticationMode: {target.ToConfigValue()}' under {StackBinder.AccessKey} by hand");
         }
 
         var next = Evaluate(stackName, fileName, newText);
@@ -76,29 +77,92 @@ public static partial class ModeMigration
     private static MigrationResult Refuse(string path, string message) =>
         new(null, [], [], [new Diagnostic(Severity.Error, path, message)]);
 
-    /// <summary>Changes one value in place, so the file's comments and layout survive the edit.</summary>
-    private static string? Rewrite(string text, StackConfig config, AuthenticationMode target)
+    /// <summary>
+    /// Changes one value in place, so the file's comments and layout survive the edit; or, where the edit would not be
+    /// that one value, nothing, with why. The reader's positions are of the node: an alias's is its anchor's, which can
+    /// sit under another key, and an anchored or tagged value starts at the anchor or tag. So the value is replaced only
+    /// where it is one plain or quoted scalar right after its own key, and the mode is inserted only as the first line of
+    /// a block mapping that follows its key.
+    /// </summary>
+    private static (string? Text, string? HandEdit) Rewrite(string text, StackConfig config, AuthenticationMode target)
     {
-        var lines = text.Split('\n');
+        // Positions count from after a byte order mark, which the decoded text still holds.
+        var bom = text.Length - text.TrimStart('\uFEFF').Length;
+        var lines = text[bom..].Split('\n');
         var value = target.ToConfigValue();
-        if (config.LocationOf($"{StackBinder.AccessKey}.authenticationMode") is { } at && at.Line <= lines.Length)
+        if (config.LocationOf($"{StackBinder.AccessKey}.authenticationMode") is { } at)
         {
+            if (at.Line > lines.Length || at.Column - 1 > lines[at.Line - 1].Length
+                || !FollowsKey(lines, at.Line - 1, at.Column - 1, "authenticationMode"))
+            {
+                return (null, "authenticationMode's value is not written after its own key (a YAML alias takes it from another node), so it cannot be changed alone");
+            }
+
             var line = lines[at.Line - 1];
             var col = at.Column - 1;
             var token = ScalarToken().Match(line[col..]);
-            lines[at.Line - 1] = line[..col] + value + line[(col + token.Length)..];
-            return string.Join('\n', lines);
+            if (!token.Success || "&*!|>".Contains(token.Value[0], StringComparison.Ordinal)
+                || (token.Value[0] is '"' or '\'' && (token.Length < 2 || token.Value[^1] != token.Value[0]))
+                || !ScalarEnd().IsMatch(line[(col + token.Length)..]))
+            {
+                return (null, "authenticationMode's value is written with a YAML anchor, tag, block scalar or a quote that spans lines, which this tool does not edit");
+            }
+
+            // The user's quotes stay: the mode names need none, but a file that quotes its values keeps doing so.
+            var quote = token.Value[0] is '"' or '\'' ? token.Value[..1] : "";
+            lines[at.Line - 1] = line[..col] + quote + value + quote + line[(col + token.Length)..];
+            return (text[..bom] + string.Join('\n', lines), null);
         }
 
-        if (config.LocationOf(StackBinder.AccessKey) is { } block && block.Line <= lines.Length && !lines[block.Line - 1].TrimStart().StartsWith('{'))
+        if (config.LocationOf(StackBinder.AccessKey) is { } block && block.Line <= lines.Length
+            && block.Column - 1 <= lines[block.Line - 1].Length
+            && string.IsNullOrWhiteSpace(lines[block.Line - 1][..(block.Column - 1)])
+            && lines[block.Line - 1][(block.Column - 1)..] is [not ('&' or '!' or '*' or '{' or '[' or '|' or '>'), ..]
+            && FollowsKey(lines, block.Line - 1, block.Column - 1, StackBinder.AccessKey))
         {
             var list = lines.ToList();
             var lineEnd = lines[block.Line - 1].EndsWith('\r') ? "\r" : "";
             list.Insert(block.Line - 1, new string(' ', block.Column - 1) + $"authenticationMode: {value}{lineEnd}");
-            return string.Join('\n', list);
+            return (text[..bom] + string.Join('\n', list), null);
         }
 
-        return null;
+        return (null, null);
+    }
+
+    /// <summary>
+    /// Whether the node at <paramref name="column"/> of line <paramref name="index"/> is the value of <paramref name="key"/>:
+    /// the key ends the text before it on its line, or that text is blank and the key ends the nearest line above that
+    /// holds more than a comment.
+    /// </summary>
+    private static bool FollowsKey(string[] lines, int index, int column, string key)
+    {
+        var before = lines[index][..column];
+        if (KeyAt(key, "$").IsMatch(before))
+        {
+            return true;
+        }
+
+        if (!string.IsNullOrWhiteSpace(before))
+        {
+            return false;
+        }
+
+        for (var i = index - 1; i >= 0; i--)
+        {
+            var above = lines[i].TrimEnd('\r');
+            if (!string.IsNullOrWhiteSpace(above) && !above.TrimStart().StartsWith('#'))
+            {
+                return KeyAt(key, @"(?:\s#.*)?$").IsMatch(above);
+            }
+        }
+
+        return false;
+    }
+
+    private static Regex KeyAt(string key, string after)
+    {
+        var name = Regex.Escape(key);
+        return new Regex($@"(?:^|[\s{{,])(?:{name}|""{name}""|'{name}')\s*:\s*{after}", RegexOptions.CultureInvariant);
     }
 
     /// <summary>
@@ -168,4 +232,8 @@ public static partial class ModeMigration
 
     [GeneratedRegex(@"^(""[^""]*""|'[^']*'|[^\s#,\]}]+)")]
     private static partial Regex ScalarToken();
+
+    /// <summary>What may follow a one-line scalar: blanks, then the line's end, a comment, or a flow collection's next item or end.</summary>
+    [GeneratedRegex(@"^[ \t]*(?:\r?$|[#,}\]])")]
+    private static partial Regex ScalarEnd();
 }
