@@ -83,7 +83,7 @@ public static class AuditRenderer
                 sb.Append($"{Title(section)} ({rows.Count}):\n");
                 foreach (var row in rows)
                 {
-                    sb.Append($"  {row[0]}\n    {row[1]}\n    {row[2]}\n");
+                    sb.Append($"  {Printable.Of(row[0])}\n    {Printable.Of(row[1])}\n    {Printable.Of(row[2])}\n");
                 }
             }
 

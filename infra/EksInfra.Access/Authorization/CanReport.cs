@@ -356,12 +356,12 @@ public static class CanReport
         var who = $"{subject.Principal} (username {subject.Username}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))})";
         if (format == ReportFormat.Markdown)
         {
-            sb.Append($"### What `{subject.Principal}` can do in `{plan.StackName}`\n\nUsername `{Markdown.Cell(subject.Username)}`, groups {Markdown.Cell(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
+            sb.Append($"### What {Markdown.Code(subject.Principal)} can do in `{plan.StackName}`\n\nUsername {Markdown.Code(subject.Username)}, groups {Markdown.Cell(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
             TextTable.Markdown(sb, ["Via", "Scope", "API groups", "Resources", "Verbs"], rows);
         }
         else
         {
-            sb.Append($"what {who} can do in stack {plan.StackName}{(subject.Note is null ? "" : $" ({subject.Note})")}\n\n");
+            sb.Append($"what {Printable.Of(who)} can do in stack {plan.StackName}{(subject.Note is null ? "" : $" ({subject.Note})")}\n\n");
             TextTable.Plain(sb, header, rows);
         }
 

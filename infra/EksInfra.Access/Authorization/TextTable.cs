@@ -3,11 +3,12 @@ using EksInfra.Access.Reports;
 
 namespace EksInfra.Access.Authorization;
 
-/// <summary>The plain and Markdown tables of the can and audit reports: padded columns, or escaped cells.</summary>
+/// <summary>The plain and Markdown tables of the reports: padded columns of printable text, or escaped cells.</summary>
 internal static class TextTable
 {
     public static void Plain(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows)
     {
+        rows = [.. rows.Select(row => row.Select(Printable.Of).ToArray())];
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         foreach (var row in rows.Prepend(header))
         {

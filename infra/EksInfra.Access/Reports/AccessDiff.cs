@@ -505,7 +505,7 @@ public static class AccessDiff
                 _ => "✏️ changed",
             };
             var title = f.Level <= FindingLevel.Danger ? $"**{Markdown.Cell(f.Title)}**" : Markdown.Cell(f.Title);
-            sb.Append($"| {flag} | {title} | `{Markdown.Cell(f.Subject)}` | {Markdown.Cell(f.Detail)} |\n");
+            sb.Append($"| {flag} | {title} | {Markdown.Code(f.Subject)} | {Markdown.Cell(f.Detail)} |\n");
         }
 
         return sb.ToString();

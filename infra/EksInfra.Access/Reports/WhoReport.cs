@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using EksInfra.Access.Authorization;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
@@ -36,14 +37,9 @@ public static class WhoReport
     private static string RenderTable(AccessPlan plan)
     {
         var rows = plan.Principals.Select(p => new[] { p.Principal, p.Kind, p.Username, string.Join(",", p.Groups), Describe(p) }).ToList();
-        string[] header = ["PRINCIPAL", "KIND", "USERNAME", "GROUPS", "GRANTS"];
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         var sb = new StringBuilder();
         sb.Append($"stack {plan.StackName}: cluster {plan.Cluster.Name}, authenticationMode {plan.Mode.ToConfigValue()}\n\n");
-        foreach (var row in rows.Prepend(header))
-        {
-            sb.Append(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
-        }
+        TextTable.Plain(sb, ["PRINCIPAL", "KIND", "USERNAME", "GROUPS", "GRANTS"], rows);
 
         sb.Append(Footer(plan));
         return sb.ToString();
@@ -57,7 +53,7 @@ public static class WhoReport
         foreach (var p in plan.Principals)
         {
             var grants = Markdown.Cell(Describe(p));
-            sb.Append($"| `{p.Principal}` | {p.Kind} | `{Markdown.Cell(p.Username)}` | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.BypassesRbac ? "**" + grants + "**" : grants)} |\n");
+            sb.Append($"| {Markdown.Code(p.Principal)} | {p.Kind} | {Markdown.Code(p.Username)} | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.BypassesRbac ? "**" + grants + "**" : grants)} |\n");
         }
 
         sb.Append('\n').Append(Footer(plan));
@@ -112,14 +108,4 @@ public static class WhoReport
             })]),
         })]),
     });
-}
-
-/// <summary>Markdown escaping for table cells, so a username with '|' cannot break a PR comment.</summary>
-public static class Markdown
-{
-    public static string Cell(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-    }
 }

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using EksInfra.Access.Audit;
+using EksInfra.Access.Model;
+using EksInfra.Access.Reports;
+using Markdig;
+using CommonMark = Markdig.Markdown;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>
+/// Reports print text whoever wrote it (a live aws-auth, the head of a pull request). Read back as a terminal shows plain
+/// text and as a CommonMark reader (Markdig, with GitHub's pipe tables) shows Markdown, that text cannot add, hide or end
+/// a line, a cell, a code span or the report.
+/// </summary>
+public sealed partial class ReportTextTests
+{
+    private static readonly MarkdownPipeline GitHubLike = new MarkdownPipelineBuilder().UsePipeTables().Build();
+
+    public static TheoryData<string> HostileText => new()
+    {
+        "intruder\u001b[2K\r\u001b[1A",
+        "intruder\nfake: nothing to see",
+        "evil<!-- the rest of the report is hidden",
+        "<img src=x onerror=alert(1)>",
+        "a|b||c",
+        "`",
+        "``x``",
+        "a`b``c```d",
+        " spaced ",
+        "right-to-left \u202Eexe.txt",
+        "tab\there",
+        "\\|",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileText))]
+    public void A_markdown_cell_reads_back_as_one_cell_holding_the_printable_text(string text)
+    {
+        var html = CommonMark.ToHtml($"| A | B |\n|---|---|\n| {EksInfra.Access.Reports.Markdown.Cell(text)} | {EksInfra.Access.Reports.Markdown.Code(text)} |\n", GitHubLike);
+
+        var cells = TableCells().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, cells.Count);
+        Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        var shown = Printable.Of(text.Replace("\n", " ", StringComparison.Ordinal));
+        Assert.Equal(shown.Trim(), WebUtility.HtmlDecode(cells[0]));
+        var code = Assert.Single(CodeSpan().Matches(cells[1]));
+        Assert.Equal(cells[1], code.Value);
+        Assert.Equal(shown, WebUtility.HtmlDecode(code.Groups[1].Value));
+    }
+
+    [Fact]
+    public void Printable_text_shows_control_and_direction_characters_as_json_escapes_and_leaves_the_rest()
+    {
+        Assert.Equal("a\\u001B[2K\\r\\n\\tb\\u202Ec\\u0085", Printable.Of("a\u001b[2K\r\n\tb\u202Ec\u0085"));
+        const string ordinary = "arn:aws:iam::123456789012:role/teams/platform-admin ünïcode 管理者 {{SessionName}}";
+        Assert.Same(ordinary, Printable.Of(ordinary));
+    }
+
+    [Fact]
+    public void An_audit_of_a_live_mapping_with_a_forged_username_keeps_every_line_and_cell_its_own()
+    {
+        const string forged = "intruder\u001b[2K\r<!-- hidden";
+        var awsAuth = AwsAuthManifests.Bytes("""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:role/intruder
+                  username: "intruder\e[2K\r<!-- hidden"
+                  groups: [system:masters]
+            """);
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var report = AccessAudit.Compare(plan, new LiveCluster(LiveInputs.ReadAwsAuthExport(awsAuth, "aws-auth.yaml").Mappings, null, null));
+        var finding = Assert.Single(report.Findings, f => f.Subject.Contains("intruder", StringComparison.Ordinal) || f.Detail.Contains("intruder", StringComparison.Ordinal) || f.Title.Contains("intruder", StringComparison.Ordinal));
+        Assert.Contains(forged, finding.Subject + finding.Title + finding.Detail, StringComparison.Ordinal);
+
+        var text = AuditRenderer.Render(report, ReportFormat.Table);
+        Assert.DoesNotContain(text, c => c < ' ' && c != '\n');
+        Assert.Contains(Printable.Of(forged), text, StringComparison.Ordinal);
+
+        var markdown = AuditRenderer.Render(report, ReportFormat.Markdown);
+        var html = CommonMark.ToHtml(markdown, GitHubLike);
+        Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
+        Assert.Equal(report.Findings.Count, TableRows().Count(html));
+        Assert.Contains(WebUtility.HtmlEncode(Printable.Of(forged)), html, StringComparison.Ordinal);
+        // The summary after the table is still there to read: nothing hid it.
+        Assert.Contains("1 reach cluster admin or system:masters without the model: FAIL", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_who_report_shows_a_username_with_backticks_and_html_as_one_code_span()
+    {
+        const string username = "dev`<!--`admin";
+        var stack = Stacks.Edit(Stacks.Minimal(), "username: ci-deployer", $"username: \"{username}\"");
+        var plan = Stacks.ValidPlanOf(stack);
+
+        var html = CommonMark.ToHtml(WhoReport.Render(plan, ReportFormat.Markdown), GitHubLike);
+
+        Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
+        Assert.Contains($"<code>{WebUtility.HtmlEncode(username)}</code>", html, StringComparison.Ordinal);
+        Assert.Equal(plan.Principals.Count, TableRows().Count(html));
+    }
+
+    [GeneratedRegex("<td>(.*?)</td>", RegexOptions.Singleline)]
+    private static partial Regex TableCells();
+
+    [GeneratedRegex("^<code>(.*)</code>$", RegexOptions.Singleline)]
+    private static partial Regex CodeSpan();
+
+    /// <summary>Body rows: a row of the header holds th cells, not td.</summary>
+    [GeneratedRegex("<tr>\\s*<td>")]
+    private static partial Regex TableRows();
+}
