@@ -264,7 +264,7 @@ public static partial class CliApp
             PrintDiagnostics(env, imported.Errors);
             foreach (var skipped in imported.Skipped)
             {
-                env.Error.WriteLine($"note: {skipped.Where}: {skipped.Why}");
+                env.Error.WriteLine(Printable.Of($"note: {skipped.Where}: {skipped.Why}"));
             }
 
             if (imported.AccessBlockYaml is null)

@@ -60,6 +60,23 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
+    public void Import_notes_show_a_live_arn_with_control_characters_escaped_on_one_line()
+    {
+        var forged = LiveAwsAuth.Replace(
+            "rolearn: arn:aws:sts::123456789012:assumed-role/dev/alice",
+            "rolearn: \"arn:aws:sts::123456789012:assumed-role/dev/alice\\rnote: nothing skipped\\e[2K\"",
+            StringComparison.Ordinal);
+        Assert.NotEqual(LiveAwsAuth, forged);
+        File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), forged);
+
+        var result = project.Run("import", "aws-auth.yaml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("data.mapRoles[2]: 'arn:aws:sts::123456789012:assumed-role/dev/alice\\rnote: nothing skipped\\u001B[2K' is an STS assumed-role", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Error, c => c is '\r' or '\u001b');
+    }
+
+    [Fact]
     public void An_imported_block_is_refused_by_check_until_its_groups_are_bound()
     {
         File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), LiveAwsAuth);

@@ -99,19 +99,39 @@ public sealed class LiveInputHardeningTests
         Assert.Contains(ExportRbacAgain, error, StringComparison.Ordinal);
     }
 
+    private const string BootstrappingLabel = "\"kubernetes.io/bootstrapping\":\"rbac-defaults\"";
+
+    /// <summary>The dev RBAC export with <paramref name="members"/> written into the first object that holds the bootstrapping label, before it.</summary>
+    private static string BeforeBootstrappingLabel(string members)
+    {
+        var text = DevRbac().ToJsonString();
+        var at = text.IndexOf(BootstrappingLabel, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        return text[..at] + members + text[at..];
+    }
+
     [Fact]
     public void A_label_given_twice_is_refused_with_its_place()
     {
-        var text = DevRbac().ToJsonString();
-        const string label = "\"kubernetes.io/bootstrapping\":\"rbac-defaults\"";
-        var at = text.IndexOf(label, StringComparison.Ordinal);
-        Assert.True(at >= 0);
-        var twice = text[..at] + label + ",\"kubernetes.io/bootstrapping\":\"edited\"" + text[(at + label.Length)..];
+        var twice = BeforeBootstrappingLabel("\"kubernetes.io/bootstrapping\":\"edited\",");
 
         var error = Refused("--rbac", "rbac.json", twice);
 
         Assert.Contains("eksinfra: rbac.json: items[0].metadata.labels[\"kubernetes.io/bootstrapping\"]: the key 'kubernetes.io/bootstrapping' appears twice in one object; keep one", error, StringComparison.Ordinal);
         Assert.Contains(ExportRbacAgain, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_repeated_key_with_a_quote_and_a_line_break_is_named_in_json_escapes_on_one_line()
+    {
+        const string forged = "\"x\\\"]: fine\\neksinfra: audit passed\\u001b[2K\":\"a\"";
+        var twice = BeforeBootstrappingLabel(forged + "," + forged + ",");
+
+        var error = Refused("--rbac", "rbac.json", twice);
+
+        Assert.Contains("eksinfra: rbac.json: items[0].metadata.labels[\"x\\\"]: fine\\neksinfra: audit passed\\u001B[2K\"]: the key 'x\"]: fine\\neksinfra: audit passed\\u001B[2K' appears twice in one object; keep one", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("\neksinfra: audit passed", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', error);
     }
 
     [Fact]

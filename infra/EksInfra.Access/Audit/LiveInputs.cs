@@ -5,6 +5,7 @@ using EksInfra.Access.Config;
 using EksInfra.Access.Import;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
+using EksInfra.Access.Reports;
 
 namespace EksInfra.Access.Audit;
 
@@ -326,7 +327,7 @@ public static class LiveInputs
 
         foreach (var label in all.EnumerateObject())
         {
-            var at = $"{place}.labels[\"{label.Name}\"]";
+            var at = $"{place}.labels[{Quoted(label.Name)}]";
             if (label.Value.ValueKind != JsonValueKind.String)
             {
                 throw new AuditInputException(file, at, $"expected a string, found {RbacData.Found(label.Value)}: label values are strings" + ExportRbacAgain);
@@ -392,7 +393,7 @@ public static class LiveInputs
                     path.Add(property.Name);
                     if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
                     {
-                        throw new AuditInputException(file, KeyPlace(path), $"the key '{property.Name}' appears twice in one object; keep one" + editedTail);
+                        throw new AuditInputException(file, KeyPlace(path), $"the key '{Printable.Of(property.Name)}' appears twice in one object; keep one" + editedTail);
                     }
 
                     RefuseRepeatedKeys(property.Value, path, file, editedTail);
@@ -424,12 +425,16 @@ public static class LiveInputs
                 int index => place.Append('[').Append(index).Append(']'),
                 string name when name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') =>
                     (place.Length == 0 ? place : place.Append('.')).Append(name),
-                var name => place.Append("[\"").Append(name).Append("\"]"),
+                var name => place.Append('[').Append(Quoted((string)name)).Append(']'),
             };
         }
 
         return place.ToString();
     }
+
+    /// <summary>A key of the file as a JSON string, so one that holds a quote or a line break cannot forge the rest of the message.</summary>
+    private static string Quoted(string key) =>
+        '"' + Printable.Of(key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)) + '"';
 
     private static string RequiredString(JsonElement parent, string name, string place, string file) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
