@@ -114,7 +114,7 @@ public class SeedEndToEndTests
         var statement = Assert.Single(doc.GetProperty("assumeRolePolicy").GetProperty("Statement").EnumerateArray());
         Assert.Equal("ec2.amazonaws.com", statement.GetProperty("Principal").GetProperty("Service").GetString());
         Assert.Equal(
-            ["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"],
+            ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"],
             doc.GetProperty("managedPolicyArns").EnumerateArray().Select(e => e.GetString()!.Split('/')[^1]).Order(StringComparer.Ordinal));
     }
 

@@ -114,7 +114,7 @@ public sealed class EksInfraStackTests
         var servicePolicies = run.Plan.ServiceRole.ManagedPolicies.Select(p => p.PolicyArn);
         Assert.Contains($"arn:{run.Plan.Cluster.Partition}:iam::aws:policy/AmazonEKSClusterPolicy", servicePolicies);
         var nodePolicies = run.Plan.NodeRole.ManagedPolicies.Select(p => p.PolicyArn).ToList();
-        foreach (var name in new[] { "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly" })
+        foreach (var name in new[] { "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly" })
         {
             Assert.Contains($"arn:{run.Plan.Cluster.Partition}:iam::aws:policy/{name}", nodePolicies);
         }

@@ -9,7 +9,13 @@ namespace EksInfra.Access.Planning;
 /// </summary>
 public static class AccessPlanner
 {
-    public static readonly string[] NodeManagedPolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+    /// <summary>
+    /// EKS User Guide, "Amazon EKS node IAM role": the kubelet's EC2 and Pod Identity permissions, image pulls from ECR
+    /// "such as provided by the AmazonEC2ContainerRegistryPullOnly policy" (ReadOnly, which earlier guides named, also
+    /// lists and describes repositories, which nodes never need), and the VPC CNI's, which the guide would rather see on a
+    /// role of the add-on's own; this stack installs no such role, so the node role carries it.
+    /// </summary>
+    public static readonly string[] NodeManagedPolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"];
     public const string ClusterManagedPolicy = "AmazonEKSClusterPolicy";
 
     /// <summary>AWS, "Amazon EKS Pod execution IAM role": ECR read access for Fargate's image pulls.</summary>
