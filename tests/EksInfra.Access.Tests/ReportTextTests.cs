@@ -15,7 +15,7 @@ namespace EksInfra.Access.Tests;
 /// </summary>
 public sealed partial class ReportTextTests
 {
-    private static readonly MarkdownPipeline GitHubLike = new MarkdownPipelineBuilder().UsePipeTables().Build();
+    private static readonly MarkdownPipeline GitHubLike = new MarkdownPipelineBuilder().UsePipeTables().UseEmphasisExtras().Build();
 
     public static TheoryData<string> HostileText => new()
     {
@@ -31,6 +31,10 @@ public sealed partial class ReportTextTests
         "right-to-left \u202Eexe.txt",
         "tab\there",
         "\\|",
+        "now: * on */* | get on pods",
+        "![all clear](https://evil.example/ok.png)",
+        "[ok]() ~~revoked~~ _quiet_ **loud**",
+        "ci_deployer API_AND_CONFIG_MAP",
     };
 
     [Theory]
@@ -43,6 +47,7 @@ public sealed partial class ReportTextTests
         Assert.Equal(2, cells.Count);
         Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("<(em|strong|del|a|img)[ >]", html);
         var shown = Printable.Of(text.Replace("\n", " ", StringComparison.Ordinal));
         Assert.Equal(shown.Trim(), WebUtility.HtmlDecode(cells[0]));
         var code = Assert.Single(CodeSpan().Matches(cells[1]));
@@ -54,7 +59,9 @@ public sealed partial class ReportTextTests
     public void Printable_text_shows_control_and_direction_characters_as_json_escapes_and_leaves_the_rest()
     {
         Assert.Equal("a\\u001B[2K\\r\\n\\tb\\u202Ec\\u0085", Printable.Of("a\u001b[2K\r\n\tb\u202Ec\u0085"));
-        const string ordinary = "arn:aws:iam::123456789012:role/teams/platform-admin ünïcode 管理者 {{SessionName}}";
+        // Invisible ones too: eks-admin and eks-admin with a zero-width space, a soft hyphen or a tag character look alike.
+        Assert.Equal("eks-admin\\u200B \\u00AD \\uFEFF \\uDB40\\uDC41 \\uD800", Printable.Of("eks-admin\u200B \u00AD \uFEFF \U000E0041 \uD800"));
+        const string ordinary = "arn:aws:iam::123456789012:role/teams/platform-admin ünïcode 管理者 😀 {{SessionName}}";
         Assert.Same(ordinary, Printable.Of(ordinary));
     }
 
@@ -97,6 +104,20 @@ public sealed partial class ReportTextTests
 
         Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
         Assert.Contains($"<code>{WebUtility.HtmlEncode(username)}</code>", html, StringComparison.Ordinal);
+        Assert.Equal(plan.Principals.Count, TableRows().Count(html));
+    }
+
+    [Fact]
+    public void A_stack_named_by_a_pull_requests_file_name_cannot_break_a_report_heading()
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal(), "Pulumi.e`v<!--il.yaml");
+        var plan = Stacks.ValidPlan(evaluation);
+        Assert.Equal("e`v<!--il", plan.StackName);
+
+        var html = CommonMark.ToHtml(WhoReport.Render(plan, ReportFormat.Markdown), GitHubLike);
+
+        Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
+        Assert.Contains("<h3>Who can access <code>e`v&lt;!--il</code> (cluster <code>my-cluster</code>", html, StringComparison.Ordinal);
         Assert.Equal(plan.Principals.Count, TableRows().Count(html));
     }
 

@@ -51,7 +51,7 @@ public static class AuditRenderer
     {
         var sb = new StringBuilder();
         sb.Append(markdown
-            ? $"## Access audit of `{report.StackName}` (cluster `{report.ClusterName}`)\n\n"
+            ? $"## Access audit of {Markdown.Code(report.StackName)} (cluster {Markdown.Code(report.ClusterName)})\n\n"
             : $"access audit of stack {report.StackName} (cluster {report.ClusterName})\n\n");
         foreach (var skipped in report.Skipped)
         {

@@ -465,7 +465,7 @@ public static class AccessDiff
     private static string RenderMarkdown(DiffReport report)
     {
         var sb = new StringBuilder();
-        sb.Append($"### Access changes in `{report.StackName}` (against `{report.BaseLabel}`)\n\n");
+        sb.Append($"### Access changes in {Markdown.Code(report.StackName)} (against {Markdown.Code(report.BaseLabel)})\n\n");
         if (!report.BaseExisted)
         {
             sb.Append("_New stack: there is no base version, so every grant is new._\n\n");

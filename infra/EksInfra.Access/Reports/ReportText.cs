@@ -1,55 +1,96 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace EksInfra.Access.Reports;
 
 /// <summary>
 /// Text shown in a report, whoever wrote it: a report prints aws-auth and RBAC objects read from a cluster, and the head
-/// of a pull request. A line break, a terminal escape or a bidirectional override in a username would let its author
-/// forge or hide a report's lines, so each is shown as its JSON escape (<c>\n</c>, <c>\u001B</c>).
+/// of a pull request. A line break, a terminal escape, a bidirectional override or an invisible character (zero-width,
+/// soft hyphen, Unicode tags) in a username would let its author forge or hide a report's lines or pass one name off as
+/// another, so each control, format or separator character, and each unpaired surrogate, is shown as its JSON escape
+/// (<c>\n</c>, <c>\u001B</c>; a character past U+FFFF as its two UTF-16 escapes).
 /// </summary>
 public static class Printable
 {
-    private static readonly SearchValues<char> Unprintable = SearchValues.Create(
-        string.Concat(Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c))
-        + "\u061C\u200E\u200F\u2028\u2029\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
-
     public static string Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var first = text.AsSpan().IndexOfAny(Unprintable);
-        if (first < 0)
+        var first = 0;
+        while (first < text.Length && Length(text, first) is var length && length > 0)
+        {
+            first += length;
+        }
+
+        if (first == text.Length)
         {
             return text;
         }
 
         var shown = new StringBuilder(text.Length + 16).Append(text, 0, first);
-        foreach (var c in text.AsSpan(first))
+        for (var i = first; i < text.Length;)
         {
-            _ = !Unprintable.Contains(c) ? shown.Append(c) : c switch
+            var printable = Length(text, i);
+            if (printable > 0)
             {
-                '\n' => shown.Append("\\n"),
-                '\r' => shown.Append("\\r"),
-                '\t' => shown.Append("\\t"),
-                _ => shown.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)),
-            };
+                shown.Append(text, i, printable);
+                i += printable;
+                continue;
+            }
+
+            var units = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            for (var u = i; u < i + units; u++)
+            {
+                _ = text[u] switch
+                {
+                    '\n' => shown.Append("\\n"),
+                    '\r' => shown.Append("\\r"),
+                    '\t' => shown.Append("\\t"),
+                    var c => shown.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)),
+                };
+            }
+
+            i += units;
         }
 
         return shown.ToString();
     }
+
+    /// <summary>How many UTF-16 units the printable character at <paramref name="i"/> takes, or 0 where it is not printable.</summary>
+    private static int Length(string text, int i)
+    {
+        var c = text[i];
+        if (c < 0x80)
+        {
+            return c is >= ' ' and not '\u007F' ? 1 : 0;
+        }
+
+        if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used) != OperationStatus.Done)
+        {
+            return 0;
+        }
+
+        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate
+            ? 0
+            : used;
+    }
 }
 
 /// <summary>
-/// Markdown for a pull-request comment, from text anyone may have written. Table rows are split before anything else is
-/// read, and readers differ on backslashes there (GitHub's cmark-gfm and Markdig do), so the characters that could end a
-/// cell, open HTML (an HTML comment hides the rest of the report on GitHub) or open a code span across cells are written
-/// as character references, which every CommonMark reader shows as the character and no table splits on.
+/// Markdown for a pull-request comment, from text anyone may have written, shown as written. Table rows are split before
+/// anything else is read, and readers differ on backslashes there (GitHub's cmark-gfm and Markdig do), so every character
+/// that could end a cell, open HTML (an HTML comment hides the rest of the report on GitHub), a code span, a link or an
+/// image, or mark emphasis or strikethrough is written as a character reference, which every CommonMark reader shows as
+/// the character and no table splits on. What still differs: GitHub links bare URLs, and mentions '@' names outside code.
 /// </summary>
 public static class Markdown
 {
-    private static readonly SearchValues<char> Special = SearchValues.Create("&<|\\`");
+    private static readonly SearchValues<char> Special = SearchValues.Create("&<|\\`*_~[]");
 
-    /// <summary>Text in a table cell or a sentence, shown as it is.</summary>
+    private static readonly SearchValues<char> EndsCodeSpan = SearchValues.Create("`|\\\n");
+
+    /// <summary>Text in a table cell or a sentence.</summary>
     public static string Cell(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -60,16 +101,16 @@ public static class Markdown
         }
 
         var cell = new StringBuilder(shown.Length + 16);
-        foreach (var c in shown)
+        for (var i = 0; i < shown.Length; i++)
         {
-            _ = c switch
+            _ = shown[i] switch
             {
+                // Between two letters or digits '_' marks no emphasis (CommonMark's flanking rules): API_AND_CONFIG_MAP stays readable.
+                '_' when i > 0 && i < shown.Length - 1 && char.IsLetterOrDigit(shown[i - 1]) && char.IsLetterOrDigit(shown[i + 1]) => cell.Append('_'),
                 '&' => cell.Append("&amp;"),
                 '<' => cell.Append("&lt;"),
-                '|' => cell.Append("&#124;"),
-                '\\' => cell.Append("&#92;"),
-                '`' => cell.Append("&#96;"),
-                _ => cell.Append(c),
+                var c when Special.Contains(c) => cell.Append("&#").Append((int)c).Append(';'),
+                var c => cell.Append(c),
             };
         }
 
@@ -77,14 +118,15 @@ public static class Markdown
     }
 
     /// <summary>
-    /// Text as code: a code span where it holds nothing to escape, else an HTML code element with the text as
-    /// <see cref="Cell"/> writes it (a code span shows character references as they are written, and GitHub's table reads
-    /// '\\|' inside one where Markdig does not).
+    /// Text as code: a code span where nothing in it could end one (a backtick; '|', which GitHub's table reads inside a
+    /// span and Markdig does not; a backslash; an edge space, which the span strips), else an HTML code element holding the
+    /// text as <see cref="Cell"/> writes it, since a span shows character references as written.
     /// </summary>
     public static string Code(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var cell = Cell(text);
-        return cell == text && !text.StartsWith(' ') && !text.EndsWith(' ') && text.Length > 0 ? $"`{text}`" : $"<code>{cell}</code>";
+        var spanSafe = text.Length > 0 && !text.AsSpan().ContainsAny(EndsCodeSpan) && !text.StartsWith(' ') && !text.EndsWith(' ')
+            && ReferenceEquals(Printable.Of(text), text);
+        return spanSafe ? $"`{text}`" : $"<code>{Cell(text)}</code>";
     }
 }

@@ -48,7 +48,7 @@ public static class WhoReport
     private static string RenderMarkdown(AccessPlan plan)
     {
         var sb = new StringBuilder();
-        sb.Append($"### Who can access `{plan.StackName}` (cluster `{plan.Cluster.Name}`, {plan.Mode.ToConfigValue()})\n\n");
+        sb.Append($"### Who can access {Markdown.Code(plan.StackName)} (cluster {Markdown.Code(plan.Cluster.Name)}, {plan.Mode.ToConfigValue()})\n\n");
         sb.Append("| Principal | Kind | Username | Groups | Grants |\n|---|---|---|---|---|\n");
         foreach (var p in plan.Principals)
         {
