@@ -30,6 +30,7 @@ public static partial class CliApp
     public static int Run(string[] args, CliEnvironment env)
     {
         ArgumentNullException.ThrowIfNull(env);
+        env = env with { Error = new PrintableLines(env.Error) };
         var root = BuildRootCommand(env);
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
@@ -264,7 +265,7 @@ public static partial class CliApp
             PrintDiagnostics(env, imported.Errors);
             foreach (var skipped in imported.Skipped)
             {
-                env.Error.WriteLine(Printable.Of($"note: {skipped.Where}: {skipped.Why}"));
+                env.Error.WriteLine($"note: {skipped.Where}: {skipped.Why}");
             }
 
             if (imported.AccessBlockYaml is null)
@@ -313,7 +314,7 @@ public static partial class CliApp
                 env.Out.WriteLine($"Config change in {project.FileNameOf(name)}:");
                 foreach (var line in ChangedLines(text, newText))
                 {
-                    env.Out.WriteLine("  " + line);
+                    env.Out.WriteLine("  " + Printable.Of(line));
                 }
             }
 
@@ -322,7 +323,7 @@ public static partial class CliApp
                 env.Out.WriteLine("\nWhat each principal becomes:");
                 foreach (var line in migration.Carried)
                 {
-                    env.Out.WriteLine("  " + line);
+                    env.Out.WriteLine("  " + Printable.Of(line));
                 }
             }
 
@@ -444,7 +445,10 @@ public static partial class CliApp
             throw new UsageException($"--dir '{dir}' is not a folder");
         }
 
-        return StackProject.Find(start) ?? throw new UsageException($"no Pulumi.yaml in {start} or any folder above it; run eksinfra inside the project, or pass --dir");
+        var project = StackProject.Find(start) ?? throw new UsageException($"no Pulumi.yaml in {start} or any folder above it; run eksinfra inside the project, or pass --dir");
+
+        // Refused before any command runs: stack names start report lines and headings, and workflows loop over them.
+        return project.MisnamedFiles.Count == 0 ? project : throw new IOException(StackFileReader.NotAPulumiStackName(project.MisnamedFiles[0]));
     }
 
     private static string RequireStack(StackProject project, string stack) =>

@@ -6,10 +6,11 @@ namespace EksInfra.Cli;
 /// <summary>A Pulumi project folder and the stack files beside its Pulumi.yaml.</summary>
 internal sealed class StackProject
 {
-    private StackProject(string directory, IReadOnlyDictionary<string, string> stackFiles)
+    private StackProject(string directory, IReadOnlyDictionary<string, string> stackFiles, IReadOnlyList<string> misnamedFiles)
     {
         Directory = directory;
         StackFiles = stackFiles;
+        MisnamedFiles = misnamedFiles;
     }
 
     public string Directory { get; }
@@ -19,6 +20,9 @@ internal sealed class StackProject
 
     public IEnumerable<string> StackNames => StackFiles.Keys;
 
+    /// <summary>Files named like stack files whose stack name Pulumi refuses, sorted.</summary>
+    public IReadOnlyList<string> MisnamedFiles { get; }
+
     /// <summary>Finds Pulumi.yaml in <paramref name="start"/> or the nearest folder above it.</summary>
     public static StackProject? Find(string start)
     {
@@ -27,12 +31,22 @@ internal sealed class StackProject
             if (File.Exists(Path.Combine(dir.FullName, "Pulumi.yaml")))
             {
                 var stacks = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                var misnamed = new List<string>();
                 foreach (var file in System.IO.Directory.EnumerateFiles(dir.FullName, "Pulumi.*.yaml"))
                 {
-                    stacks[StackFileReader.StackNameFromFileName(file)] = file;
+                    var name = StackFileReader.StackNameFromFileName(file);
+                    if (StackFileReader.IsPulumiStackName(name))
+                    {
+                        stacks[name] = file;
+                    }
+                    else
+                    {
+                        misnamed.Add(file);
+                    }
                 }
 
-                return new StackProject(dir.FullName, stacks);
+                misnamed.Sort(StringComparer.Ordinal);
+                return new StackProject(dir.FullName, stacks, misnamed);
             }
         }
 

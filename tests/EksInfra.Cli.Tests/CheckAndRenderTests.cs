@@ -10,6 +10,39 @@ public sealed class CheckAndRenderTests : IDisposable
     public void Dispose() => project.Dispose();
 
     [Fact]
+    public void A_stack_file_whose_name_pulumi_refuses_stops_every_command_with_the_rule()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "Pulumi.e`v<!--il.yaml"), project.ReadStack("dev"));
+
+        foreach (var args in new[] { new[] { "check" }, ["who", "dev"], ["stacks"] })
+        {
+            var result = project.Run(args);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal("", result.Out);
+            Assert.Equal(
+                "eksinfra: Pulumi.e`v<!--il.yaml: 'e`v<!--il' is not a name Pulumi takes for a stack (1 to 100 letters, digits, '-', '_' or '.'), so this file is no stack of the project; rename it or move it out of the project folder",
+                Assert.Single(result.ErrorLines));
+        }
+    }
+
+    [Fact]
+    public void A_diagnostic_quoting_a_key_with_line_breaks_stays_one_line_of_stderr()
+    {
+        // A pull request's stack file could otherwise print a workflow command, or close the code fence
+        // the preview workflow pastes stderr into.
+        project.EditStack("dev", "  eks-infra:access:\n", "  eks-infra:access:\n    \"x\\n::error::forged\\n```\\e[2K\": 1\n");
+
+        var result = project.Run("check", "dev");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines, l => l.Contains("forged", StringComparison.Ordinal));
+        Assert.Contains("x\\n::error::forged\\n```\\u001B[2K", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.ErrorLines, l => l.StartsWith("::error::", StringComparison.Ordinal) || l.StartsWith("```", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u001b', result.Error);
+    }
+
+    [Fact]
     public void Check_passes_every_shipped_stack()
     {
         var result = project.Run("check");

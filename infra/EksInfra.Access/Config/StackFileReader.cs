@@ -1,3 +1,5 @@
+using EksInfra.Access.Reports;
+
 namespace EksInfra.Access.Config;
 
 /// <summary>Reads a <c>Pulumi.&lt;stack&gt;.yaml</c> file into a <see cref="StackSource"/>.</summary>
@@ -7,6 +9,20 @@ public static class StackFileReader
     private const string ConfigKey = "config";
 
     private static readonly string[] KnownTopLevelKeys = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+    /// <summary>
+    /// Whether Pulumi takes <paramref name="stackName"/> as a stack's name: 1 to 100 letters, digits, '-', '_' or '.'
+    /// (pulumi/pulumi's validateStackName, "the stack naming rules enforced by the Pulumi Service").
+    /// </summary>
+    public static bool IsPulumiStackName(string stackName)
+    {
+        ArgumentNullException.ThrowIfNull(stackName);
+        return stackName.Length is >= 1 and <= 100 && stackName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
+
+    /// <summary>What a stack file whose name Pulumi refuses is told.</summary>
+    public static string NotAPulumiStackName(string fileName) =>
+        $"{Printable.Of(Path.GetFileName(fileName))}: '{Printable.Of(StackNameFromFileName(fileName))}' is not a name Pulumi takes for a stack (1 to 100 letters, digits, '-', '_' or '.'), so this file is no stack of the project; rename it or move it out of the project folder";
 
     public static string StackNameFromFileName(string fileName)
     {
