@@ -84,6 +84,40 @@ public sealed class MigrationRewriteTests
     }
 
     [Fact]
+    public void Migrate_refuses_a_file_with_aliases_even_where_the_mode_itself_is_plain()
+    {
+        // The mode is written after its own key, but under an anchor another key merges: editing it edits both.
+        var stack = Stacks.Edit(Stacks.Minimal("CONFIG_MAP"), "  eks-infra:access:\n    " + Mode + "\n",
+            "  other:base: &base\n    " + Mode + "\n  eks-infra:access:\n    <<: *base\n");
+        var before = Stacks.EvaluateText(stack);
+        Assert.True(before.IsValid, Stacks.Describe(before));
+        Assert.Equal(AuthenticationMode.ConfigMap, before.Plan!.Mode);
+
+        var migration = ModeMigration.Plan("test", "Pulumi.test.yaml", stack, AuthenticationMode.ApiAndConfigMap);
+
+        Assert.Null(migration.NewFileText);
+        Assert.StartsWith("Pulumi.test.yaml uses YAML aliases", Assert.Single(migration.Blockers).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migrate_refuses_an_edit_that_lands_on_another_key_where_lines_break_differently()
+    {
+        // A lone CR ends a line for the YAML reader and not for a split on '\n': the reader's line of the mode is
+        // two lines further down the text, where another key holds the same text at the same column.
+        var stack = "# a\r# b\r# c\n" + Stacks.Edit(
+            Stacks.Minimal("CONFIG_MAP", "    " + Mode + "\n  other:tags:\n    " + Mode),
+            "    " + Mode + "\n    roles:",
+            "    roles:");
+        var before = Stacks.EvaluateText(stack);
+        Assert.True(before.IsValid, Stacks.Describe(before));
+
+        var migration = ModeMigration.Plan("test", "Pulumi.test.yaml", stack, AuthenticationMode.ApiAndConfigMap);
+
+        Assert.Null(migration.NewFileText);
+        Assert.StartsWith("the edit this tool would make to Pulumi.test.yaml changes something other than", Assert.Single(migration.Blockers).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Migrate_does_not_insert_the_mode_into_an_anchored_access_block()
     {
         var stack = Stacks.Edit(Stacks.Minimal("CONFIG_MAP"), "  eks-infra:access:\n    " + Mode + "\n", "  eks-infra:access: &access\n");

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
@@ -59,16 +61,82 @@ public static partial class ModeMigration
             return Refuse(path, $"CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together, and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API");
         }
 
+        var byHand = $"; set 'authenticationMode: {target.ToConfigValue()}' under {StackBinder.AccessKey} by hand";
+        var events = YamlEvents(fileText);
+        if (events.Any(e => e.StartsWith("alias ", StringComparison.Ordinal)))
+        {
+            // An edit under an anchor would change every alias of it as well.
+            return Refuse(path, $"{fileName} uses YAML aliases, so one value can stand for several keys and this tool does not edit it" + byHand);
+        }
+
         var (newText, handEdit) = Rewrite(fileText, current.Config!, target);
         if (newText is null)
         {
-            var why = handEdit ?? $"could not find where to set authenticationMode in {fileName}";
-            return Refuse(path, $"{why}; set 'authenticationMode: {target.ToConfigValue()}' under {StackBinder.AccessKey} by hand");
+            return Refuse(path, (handEdit ?? $"could not find where to set authenticationMode in {fileName}") + byHand);
         }
 
         var next = Evaluate(stackName, fileName, newText);
+        if (next.Config?.Access.Mode != target || !OnlyTheModeDiffers(events, YamlEvents(newText), from, target))
+        {
+            // Positions count lines as the YAML reader does (a lone CR, NEL or U+2028 ends one too); the edit counts '\n'.
+            return Refuse(path, $"the edit this tool would make to {fileName} changes something other than eks-infra:access.authenticationMode" + byHand);
+        }
+
         var carried = Carried(plan, next.Plan, target);
         return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors]);
+    }
+
+    /// <summary>The file's YAML events without their positions and styles, or none where it does not parse.</summary>
+    private static List<string> YamlEvents(string text)
+    {
+        var events = new List<string>();
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            while (parser.MoveNext())
+            {
+                events.Add(parser.Current switch
+                {
+                    Scalar scalar => $"scalar {scalar.Anchor} {scalar.Tag} {scalar.Value}",
+                    AnchorAlias alias => $"alias {alias.Value}",
+                    MappingStart map => $"map {map.Anchor} {map.Tag}",
+                    SequenceStart list => $"list {list.Anchor} {list.Tag}",
+                    var other => other!.GetType().Name,
+                });
+            }
+        }
+        catch (YamlException)
+        {
+            events.Clear();
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="after"/> is <paramref name="before"/> with one scalar changed from the old mode to the new
+    /// one, or with the key and the new mode inserted next to each other.
+    /// </summary>
+    private static bool OnlyTheModeDiffers(List<string> before, List<string> after, AuthenticationMode from, AuthenticationMode target)
+    {
+        var first = 0;
+        while (first < before.Count && first < after.Count && before[first] == after[first])
+        {
+            first++;
+        }
+
+        if (after.Count == before.Count && first < before.Count)
+        {
+            return before[first].EndsWith(" " + from.ToConfigValue(), StringComparison.Ordinal)
+                && after[first] == before[first][..^from.ToConfigValue().Length] + target.ToConfigValue()
+                && before.Skip(first + 1).SequenceEqual(after.Skip(first + 1));
+        }
+
+        // The two events of the inserted line, as the reader gives them for that line alone.
+        var inserted = YamlEvents($"authenticationMode: {target.ToConfigValue()}\n")[3..5];
+        return after.Count == before.Count + 2 && first < before.Count
+            && after.Skip(first).Take(2).SequenceEqual(inserted)
+            && before.Skip(first).SequenceEqual(after.Skip(first + 2));
     }
 
     private static StackEvaluation Evaluate(string stackName, string fileName, string text) =>
@@ -78,11 +146,11 @@ public static partial class ModeMigration
         new(null, [], [], [new Diagnostic(Severity.Error, path, message)]);
 
     /// <summary>
-    /// Changes one value in place, so the file's comments and layout survive the edit; or, where the edit would not be
-    /// that one value, nothing, with why. The reader's positions are of the node: an alias's is its anchor's, which can
-    /// sit under another key, and an anchored or tagged value starts at the anchor or tag. So the value is replaced only
-    /// where it is one plain or quoted scalar right after its own key, and the mode is inserted only as the first line of
-    /// a block mapping that follows its key.
+    /// Changes one value in place, so the file's comments and layout survive the edit; or, where the edit could not be
+    /// that one value, nothing, with why. The reader's positions are of the node, and an anchored or tagged value starts
+    /// at the anchor or tag, so the value is replaced only where it is one plain or quoted scalar right after its own key,
+    /// and the mode is inserted only as the first line of a block mapping that follows its key. (Files with aliases are
+    /// refused before, and the caller checks the result's YAML events, which catches a position this split misreads.)
     /// </summary>
     private static (string? Text, string? HandEdit) Rewrite(string text, StackConfig config, AuthenticationMode target)
     {
@@ -95,7 +163,7 @@ public static partial class ModeMigration
             if (at.Line > lines.Length || at.Column - 1 > lines[at.Line - 1].Length
                 || !FollowsKey(lines, at.Line - 1, at.Column - 1, "authenticationMode"))
             {
-                return (null, "authenticationMode's value is not written after its own key (a YAML alias takes it from another node), so it cannot be changed alone");
+                return (null, "authenticationMode's value is not written right after its own key on the line the reader gives (a complex key, or a line break other than LF), so this tool cannot change it alone");
             }
 
             var line = lines[at.Line - 1];
