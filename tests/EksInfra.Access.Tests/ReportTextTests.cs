@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using EksInfra.Access.Audit;
+using EksInfra.Access.Authorization;
 using EksInfra.Access.Model;
 using EksInfra.Access.Reports;
 using Markdig;
@@ -35,6 +36,8 @@ public sealed partial class ReportTextTests
         "![all clear](https://evil.example/ok.png)",
         "[ok]() ~~revoked~~ _quiet_ **loud**",
         "ci_deployer API_AND_CONFIG_MAP",
+        "role/a^b^ ops==prod== dev++ops++",
+        "ci-deployer\n",
     };
 
     [Theory]
@@ -48,7 +51,7 @@ public sealed partial class ReportTextTests
         Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
         Assert.DoesNotMatch("<(em|strong|del|a|img)[ >]", html);
-        var shown = Printable.Of(text.Replace("\n", " ", StringComparison.Ordinal));
+        var shown = Printable.Of(text);
         Assert.Equal(shown.Trim(), WebUtility.HtmlDecode(cells[0]));
         var code = Assert.Single(CodeSpan().Matches(cells[1]));
         Assert.Equal(cells[1], code.Value);
@@ -61,6 +64,7 @@ public sealed partial class ReportTextTests
         Assert.Equal("a\\u001B[2K\\r\\n\\tb\\u202Ec\\u0085", Printable.Of("a\u001b[2K\r\n\tb\u202Ec\u0085"));
         // Invisible ones too: eks-admin and eks-admin with a zero-width space, a soft hyphen or a tag character look alike.
         Assert.Equal("eks-admin\\u200B \\u00AD \\uFEFF \\uDB40\\uDC41 \\uD800", Printable.Of("eks-admin\u200B \u00AD \uFEFF \U000E0041 \uD800"));
+        Assert.Equal("a\\uFE0F\\u034F\\u3164\\u00A0\\u2800\\uDB40\\uDD00b", Printable.Of("a\uFE0F\u034F\u3164\u00A0\u2800\U000E0100b"));
         const string ordinary = "arn:aws:iam::123456789012:role/teams/platform-admin ünïcode 管理者 😀 {{SessionName}}";
         Assert.Same(ordinary, Printable.Of(ordinary));
     }
@@ -119,6 +123,35 @@ public sealed partial class ReportTextTests
         Assert.DoesNotContain("<!--", html, StringComparison.Ordinal);
         Assert.Contains("<h3>Who can access <code>e`v&lt;!--il</code> (cluster <code>my-cluster</code>", html, StringComparison.Ordinal);
         Assert.Equal(plan.Principals.Count, TableRows().Count(html));
+    }
+
+    [Fact]
+    public void An_arn_whose_iam_path_holds_html_stays_text_in_who_and_can_markdown()
+    {
+        // IAM paths take any character from '!' to '~', so a pull request can name a deployer or a role like this.
+        const string arn = "arn:aws:iam::123456789012:role/<details>/ci";
+        const string deployer = "arn:aws:iam::123456789012:role/<details>/deploy";
+        var stack = Stacks.Edit(Stacks.Minimal(), "name: my-cluster", $"name: my-cluster\n    deployerArn: \"{deployer}\"");
+        stack = Stacks.Edit(stack, "rolearn: arn:aws:iam::123456789012:role/ci/deployer", $"rolearn: \"{arn}\"");
+        stack = Stacks.Edit(stack, "clusterRole: edit", "clusterRole: system:controller:deployment-controller");
+        var plan = Stacks.ValidPlanOf(stack);
+
+        var who = CommonMark.ToHtml(WhoReport.Render(plan, ReportFormat.Markdown), GitHubLike);
+        var access = ModelAccess.Of(plan);
+        var question = CanQuestion.Parse("create", "tokenreviews.authentication.k8s.io", null, null, out var error) ?? throw new InvalidOperationException(error);
+        var can = CommonMark.ToHtml(CanReport.RenderWho(plan, question, CanReport.Who(access, question), access.Notes, ReportFormat.Markdown), GitHubLike);
+
+        Assert.Contains(access.Notes, n => n.Contains(arn, StringComparison.Ordinal));
+        Assert.Contains(WebUtility.HtmlEncode(deployer), who, StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode(arn), can, StringComparison.Ordinal);
+        Assert.DoesNotContain("<details>", who + can, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_non_resource_url_with_control_characters_is_refused_with_it_escaped()
+    {
+        Assert.Null(CanQuestion.Parse("get", "/healthz\n::error::forged\u001b[2J", null, null, out var error));
+        Assert.Equal("RESOURCE '/healthz\\n::error::forged\\u001B[2J' is not a URL path: a non-resource URL is printable ASCII without spaces, such as /healthz or /metrics", error);
     }
 
     [GeneratedRegex("<td>(.*?)</td>", RegexOptions.Singleline)]

@@ -49,6 +49,13 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
 
         if (resource.StartsWith('/'))
         {
+            // The API server matches a non-resource URL against the request's path, which is printable ASCII.
+            if (!resource.All(c => c is > ' ' and < '\u007F'))
+            {
+                error = $"RESOURCE '{Printable.Of(resource)}' is not a URL path: a non-resource URL is printable ASCII without spaces, such as /healthz or /metrics";
+                return null;
+            }
+
             if (ns is not null)
             {
                 notes.Add($"{resource} is a non-resource URL, which has no namespace: --namespace {ns} is ignored");
@@ -246,7 +253,7 @@ public static class CanReport
         var rows = answers.Select(a => new[] { a.Principal, a.Kind, a.Username, string.Join("; ", a.Paths) + (a.Note is null ? "" : $" ({a.Note})") }).ToList();
         string[] header = ["PRINCIPAL", "KIND", "USERNAME", "GRANTED BY"];
         var sb = new StringBuilder();
-        var title = $"who can {question.Text} ({question.Scope}) in stack {plan.StackName}: {answers.Count} principal{(answers.Count == 1 ? "" : "s")}";
+        var title = $"who can {Printable.Of(question.Text)} ({question.Scope}) in stack {plan.StackName}: {answers.Count} principal{(answers.Count == 1 ? "" : "s")}";
         if (format == ReportFormat.Markdown)
         {
             sb.Append($"### Who can {Markdown.Code(question.Text)} ({question.Scope}) in {Markdown.Code(plan.StackName)}\n\n");
@@ -272,7 +279,7 @@ public static class CanReport
             }
         }
 
-        sb.Append(string.Concat(allNotes.Select(n => $"\nNote: {n}")));
+        sb.Append(string.Concat(allNotes.Select(n => $"\nNote: {(format == ReportFormat.Markdown ? Markdown.Cell(n) : Printable.Of(n))}")));
         return sb.Append(allNotes.Count > 0 ? "\n" : "").ToString();
     }
 

@@ -7,8 +7,9 @@ namespace EksInfra.Access.Reports;
 /// <summary>
 /// Text shown in a report, whoever wrote it: a report prints aws-auth and RBAC objects read from a cluster, and the head
 /// of a pull request. A line break, a terminal escape, a bidirectional override or an invisible character (zero-width,
-/// soft hyphen, Unicode tags) in a username would let its author forge or hide a report's lines or pass one name off as
-/// another, so each control, format or separator character, and each unpaired surrogate, is shown as its JSON escape
+/// soft hyphen, Unicode tags, a space other than U+0020) in a username would let its author forge or hide a report's lines
+/// or pass one name off as another, so each control, format or separator character, each character drawn blank, and each
+/// unpaired surrogate is shown as its JSON escape
 /// (<c>\n</c>, <c>\u001B</c>; a character past U+FFFF as its two UTF-16 escapes).
 /// </summary>
 public static class Printable
@@ -70,23 +71,34 @@ public static class Printable
             return 0;
         }
 
-        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.SpaceSeparator
             or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate
+            || IsDrawnBlank(rune.Value)
             ? 0
             : used;
     }
+
+    /// <summary>
+    /// Characters outside those categories that fonts draw as nothing: the rest of Unicode's Default_Ignorable_Code_Point
+    /// (variation selectors, the combining grapheme joiner, Hangul fillers, Mongolian selectors...) and the braille blank.
+    /// </summary>
+    private static bool IsDrawnBlank(int c) =>
+        c is 0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or 0x2800 or 0x3164 or 0xFFA0
+        || c is >= 0x180B and <= 0x180F or >= 0xFE00 and <= 0xFE0F or >= 0xFFF0 and <= 0xFFF8
+        || c is >= 0x1BCA0 and <= 0x1BCA3 or >= 0x1D173 and <= 0x1D17A or >= 0xE0000 and <= 0xE0FFF;
 }
 
 /// <summary>
 /// Markdown for a pull-request comment, from text anyone may have written, shown as written. Table rows are split before
 /// anything else is read, and readers differ on backslashes there (GitHub's cmark-gfm and Markdig do), so every character
 /// that could end a cell, open HTML (an HTML comment hides the rest of the report on GitHub), a code span, a link or an
-/// image, or mark emphasis or strikethrough is written as a character reference, which every CommonMark reader shows as
+/// image, or mark emphasis, strikethrough or another reader's extras (Markdig's ^sup^, ++insert++, ==mark==) is written
+/// as a character reference, which every CommonMark reader shows as
 /// the character and no table splits on. What still differs: GitHub links bare URLs, and mentions '@' names outside code.
 /// </summary>
 public static class Markdown
 {
-    private static readonly SearchValues<char> Special = SearchValues.Create("&<|\\`*_~[]");
+    private static readonly SearchValues<char> Special = SearchValues.Create("&<|\\`*_~[]^=+");
 
     private static readonly SearchValues<char> EndsCodeSpan = SearchValues.Create("`|\\\n");
 
@@ -94,7 +106,7 @@ public static class Markdown
     public static string Cell(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var shown = Printable.Of(text.Replace("\n", " ", StringComparison.Ordinal));
+        var shown = Printable.Of(text);
         if (!shown.AsSpan().ContainsAny(Special))
         {
             return shown;

@@ -41,7 +41,7 @@ public static class WhoReport
         sb.Append($"stack {plan.StackName}: cluster {plan.Cluster.Name}, authenticationMode {plan.Mode.ToConfigValue()}\n\n");
         TextTable.Plain(sb, ["PRINCIPAL", "KIND", "USERNAME", "GROUPS", "GRANTS"], rows);
 
-        sb.Append(Footer(plan));
+        sb.Append(Footer(plan, Printable.Of));
         return sb.ToString();
     }
 
@@ -56,11 +56,12 @@ public static class WhoReport
             sb.Append($"| {Markdown.Code(p.Principal)} | {p.Kind} | {Markdown.Code(p.Username)} | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.BypassesRbac ? "**" + grants + "**" : grants)} |\n");
         }
 
-        sb.Append('\n').Append(Footer(plan));
+        sb.Append('\n').Append(Footer(plan, Markdown.Code));
         return sb.ToString();
     }
 
-    private static string Footer(AccessPlan plan)
+    /// <param name="quoted">How the footer shows a name from the config: printable text, or Markdown code.</param>
+    private static string Footer(AccessPlan plan, Func<string, string> quoted)
     {
         var masters = plan.Principals.Count(p => p.BypassesRbac);
         var sb = new StringBuilder();
@@ -77,7 +78,7 @@ public static class WhoReport
         if (plan.Mode.UsesAccessEntries())
         {
             sb.Append(plan.Cluster.DeployerArn is { } deployer
-                ? $"Not listed: the cluster creator ({deployer}), whom EKS makes cluster admin through an access entry of its own.\n"
+                ? $"Not listed: the cluster creator ({quoted(deployer)}), whom EKS makes cluster admin through an access entry of its own.\n"
                 : "Not listed: the cluster creator, whom EKS makes cluster admin through an access entry of its own.\n");
         }
 
