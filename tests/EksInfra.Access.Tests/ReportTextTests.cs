@@ -97,6 +97,27 @@ public sealed partial class ReportTextTests
         Assert.Contains("1 reach cluster admin or system:masters without the model: FAIL", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ci-deployer ", "username 'ci-deployer ' live, ci-deployer in the model")]
+    [InlineData(" ci-deployer", "username ' ci-deployer' live, ci-deployer in the model")]
+    [InlineData("(none)", "username '(none)' live, ci-deployer in the model")]
+    [InlineData("ci, deployer", "username 'ci, deployer' live, ci-deployer in the model")]
+    public void An_audit_quotes_a_live_value_that_would_read_like_another(string username, string detail)
+    {
+        var awsAuth = AwsAuthManifests.Bytes($$"""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:role/deployer
+                  username: "{{username}}"
+                  groups: [deployers]
+            """);
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var report = AccessAudit.Compare(plan, new LiveCluster(LiveInputs.ReadAwsAuthExport(awsAuth, "aws-auth.yaml").Mappings, null, null));
+
+        var differs = Assert.Single(report.Findings, f => f.Section == AuditSection.Differs);
+        Assert.Equal(detail, differs.Detail);
+        Assert.Contains($"<td>{detail}</td>", WebUtility.HtmlDecode(CommonMark.ToHtml(AuditRenderer.Render(report, ReportFormat.Markdown), GitHubLike)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_who_report_shows_a_username_with_backticks_and_html_as_one_code_span()
     {

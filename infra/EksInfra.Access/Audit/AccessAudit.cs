@@ -444,7 +444,13 @@ public static class AccessAudit
             ? "; if this is the principal that created the cluster, set eks-infra:cluster.deployerArn to its ARN"
             : "";
 
-    private static string Show(string text) => text.Length == 0 ? "(none)" : text;
+    /// <summary>
+    /// A value as a difference shows it: quoted where a space opens or ends it, where it holds the comma that separates a
+    /// list's values, or where it reads "(none)", so that 'ci-deployer ' live and ci-deployer in the model, or one group
+    /// 'a, b' and the two groups a, b, do not read alike (a report also trims a table cell's edges).
+    /// </summary>
+    private static string Show(string text) =>
+        text.Length == 0 ? "(none)" : text.Trim().Length != text.Length || text.Contains(',', StringComparison.Ordinal) || text == "(none)" ? $"'{text}'" : text;
 
-    private static string Show(IReadOnlyList<string> list) => list.Count == 0 ? "(none)" : string.Join(", ", list);
+    private static string Show(IReadOnlyList<string> list) => list.Count == 0 ? "(none)" : string.Join(", ", list.Select(Show));
 }
