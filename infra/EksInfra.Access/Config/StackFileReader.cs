@@ -1,5 +1,3 @@
-using EksInfra.Access.Reports;
-
 namespace EksInfra.Access.Config;
 
 /// <summary>Reads a <c>Pulumi.&lt;stack&gt;.yaml</c> file into a <see cref="StackSource"/>.</summary>
@@ -20,9 +18,9 @@ public static class StackFileReader
         return stackName.Length is >= 1 and <= 100 && stackName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
     }
 
-    /// <summary>What a stack file whose name Pulumi refuses is told.</summary>
+    /// <summary>What a stack file whose name Pulumi refuses is told (the CLI's error stream escapes what the name holds).</summary>
     public static string NotAPulumiStackName(string fileName) =>
-        $"{Printable.Of(Path.GetFileName(fileName))}: '{Printable.Of(StackNameFromFileName(fileName))}' is not a name Pulumi takes for a stack (1 to 100 letters, digits, '-', '_' or '.'), so this file is no stack of the project; rename it or move it out of the project folder";
+        $"{Path.GetFileName(fileName)}: '{StackNameFromFileName(fileName)}' is not a name Pulumi takes for a stack (1 to 100 letters, digits, '-', '_' or '.'), so this file is no stack of the project; rename it or move it out of the project folder";
 
     public static string StackNameFromFileName(string fileName)
     {

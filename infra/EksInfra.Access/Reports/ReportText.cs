@@ -17,28 +17,18 @@ public static class Printable
     public static string Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var first = 0;
-        while (first < text.Length && Length(text, first) is var length && length > 0)
-        {
-            first += length;
-        }
-
-        if (first == text.Length)
-        {
-            return text;
-        }
-
-        var shown = new StringBuilder(text.Length + 16).Append(text, 0, first);
-        for (var i = first; i < text.Length;)
+        StringBuilder? shown = null;
+        for (var i = 0; i < text.Length;)
         {
             var printable = Length(text, i);
             if (printable > 0)
             {
-                shown.Append(text, i, printable);
+                shown?.Append(text, i, printable);
                 i += printable;
                 continue;
             }
 
+            shown ??= new StringBuilder(text.Length + 16).Append(text, 0, i);
             var units = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
             for (var u = i; u < i + units; u++)
             {
@@ -54,7 +44,7 @@ public static class Printable
             i += units;
         }
 
-        return shown.ToString();
+        return shown?.ToString() ?? text;
     }
 
     /// <summary>How many UTF-16 units the printable character at <paramref name="i"/> takes, or 0 where it is not printable.</summary>
