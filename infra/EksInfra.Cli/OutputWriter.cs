@@ -1,3 +1,4 @@
+using System.Text;
 using EksInfra.Access.Rendering;
 
 namespace EksInfra.Cli;
@@ -95,19 +96,33 @@ internal static class OutputWriter
 
     /// <summary>
     /// Replaces a file through a temporary sibling, so an interrupted write never truncates it. A symlinked file keeps its
-    /// link (the file it points to is replaced) and the replacement keeps the file's permissions.
+    /// link (the file it points to is replaced) and the replacement keeps the file's permissions. The sibling's name is new
+    /// to each write and it is created, never opened, so two writers or a leftover of a killed one cannot meet in it; it is
+    /// on disk before the rename (a crash then leaves the old file or the new one), and gone when the write fails.
     /// </summary>
     public static void ReplaceFile(string path, string content)
     {
         var target = FinalTarget(new FileInfo(path));
-        var temp = target + ".eksinfra-tmp";
-        File.WriteAllText(temp, content);
-        if (!OperatingSystem.IsWindows())
+        var temp = $"{target}.eksinfra-{Guid.NewGuid():N}.tmp";
+        try
         {
-            File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
-        }
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content));
+                file.Flush(flushToDisk: true);
+            }
 
-        File.Move(temp, target, overwrite: true);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     /// <summary>Entries of an existing output folder that no render writes.</summary>
