@@ -448,7 +448,7 @@ public static partial class CliApp
         var project = StackProject.Find(start) ?? throw new UsageException($"no Pulumi.yaml in {start} or any folder above it; run eksinfra inside the project, or pass --dir");
 
         // Refused before any command runs: stack names start report lines and headings, and workflows loop over them.
-        return project.MisnamedFiles.Count == 0 ? project : throw new IOException(StackFileReader.NotAPulumiStackName(project.MisnamedFiles[0]));
+        return project.MisnamedFiles.Count == 0 ? project : throw new IOException(StackFileReader.NotAPulumiStackName(project.MisnamedFiles));
     }
 
     private static string RequireStack(StackProject project, string stack) =>

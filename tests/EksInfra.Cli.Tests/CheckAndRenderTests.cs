@@ -27,6 +27,22 @@ public sealed class CheckAndRenderTests : IDisposable
     }
 
     [Fact]
+    public void Every_stack_file_whose_name_pulumi_refuses_is_named_in_the_one_error()
+    {
+        foreach (var name in new[] { "Pulumi.b c.yaml", "Pulumi.a!.yaml", "Pulumi..yaml" })
+        {
+            File.WriteAllText(Path.Combine(project.Directory, name), project.ReadStack("dev"));
+        }
+
+        var result = project.Run("check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "eksinfra: Pulumi..yaml, Pulumi.a!.yaml, Pulumi.b c.yaml: '', 'a!', 'b c' are not names Pulumi takes for a stack (1 to 100 letters, digits, '-', '_' or '.'), so these files are no stacks of the project; rename them or move them out of the project folder",
+            Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
     public void A_diagnostic_quoting_a_key_with_line_breaks_stays_one_line_of_stderr()
     {
         // A pull request's stack file could otherwise print a workflow command, or close the code fence

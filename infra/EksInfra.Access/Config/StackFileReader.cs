@@ -18,9 +18,18 @@ public static class StackFileReader
         return stackName.Length is >= 1 and <= 100 && stackName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
     }
 
-    /// <summary>What a stack file whose name Pulumi refuses is told (the CLI's error stream escapes what the name holds).</summary>
-    public static string NotAPulumiStackName(string fileName) =>
-        $"{Path.GetFileName(fileName)}: '{StackNameFromFileName(fileName)}' is not a name Pulumi takes for a stack (1 to 100 letters, digits, '-', '_' or '.'), so this file is no stack of the project; rename it or move it out of the project folder";
+    /// <summary>What stack files whose names Pulumi refuses are told, all at once (the CLI's error stream escapes what the names hold).</summary>
+    public static string NotAPulumiStackName(IReadOnlyList<string> fileNames)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(fileNames.Count);
+        var files = string.Join(", ", fileNames.Select(Path.GetFileName));
+        var names = string.Join(", ", fileNames.Select(f => $"'{StackNameFromFileName(f)}'"));
+        return fileNames.Count == 1
+            ? $"{files}: {names} is not a name Pulumi takes for a stack ({StackNameRule}), so this file is no stack of the project; rename it or move it out of the project folder"
+            : $"{files}: {names} are not names Pulumi takes for a stack ({StackNameRule}), so these files are no stacks of the project; rename them or move them out of the project folder";
+    }
+
+    private const string StackNameRule = "1 to 100 letters, digits, '-', '_' or '.'";
 
     public static string StackNameFromFileName(string fileName)
     {
