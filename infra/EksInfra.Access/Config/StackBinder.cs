@@ -442,7 +442,7 @@ public static class StackBinder
         foreach (var item in items)
         {
             var map = ctx.Map(item, item.Path, AccessPolicyKeys);
-            policies.Add(new AccessPolicySettings(item.Path, map.RequiredString("policy", "an EKS access policy name, e.g. 'AmazonEKSViewPolicy'"), map.StringList("namespaces")));
+            policies.Add(new AccessPolicySettings(item.Path, map.RequiredString("policy", "an EKS access policy name, e.g. 'AmazonEKSViewPolicy'"), map.NamespaceList("namespaces", "the access policy", "cluster scope")));
         }
 
         return policies;
@@ -451,7 +451,7 @@ public static class StackBinder
     private static GroupSettings BindGroup(string name, ConfigNode node, BindContext ctx)
     {
         var map = ctx.Map(node, node.Path, GroupKeys);
-        return new GroupSettings(node.Path, name, map.RequiredString("clusterRole", "the ClusterRole the group is bound to, e.g. 'read-only' or 'view'"), map.StringList("namespaces"));
+        return new GroupSettings(node.Path, name, map.RequiredString("clusterRole", "the ClusterRole the group is bound to, e.g. 'read-only' or 'view'"), map.NamespaceList("namespaces", "the group's binding", "a ClusterRoleBinding"));
     }
 
     private static ClusterRoleSettings BindClusterRole(string name, ConfigNode node, BindContext ctx)
@@ -794,6 +794,26 @@ public static class StackBinder
         public bool? Bool(string key) => Get(key) is { } node ? ctx.Bool(node) : null;
 
         public string[] StringList(string key) => Get(key) is { } node ? ctx.StringList(node) : [];
+
+        /// <summary>
+        /// A list that narrows a grant to namespaces. Left out, the grant is cluster-wide; so a list that is there but empty
+        /// (the last namespace deleted, or the key left without a value) is refused instead of widening the grant.
+        /// </summary>
+        public string[] NamespaceList(string key, string grant, string clusterWide)
+        {
+            if (Get(key) is not { } node)
+            {
+                return [];
+            }
+
+            var namespaces = ctx.StringList(node);
+            if (namespaces.Length == 0 && node is ConfigList or ConfigScalar { Kind: ScalarKind.Null })
+            {
+                ctx.Bag.Error(node, $"is empty, and would make {grant} cluster-wide; list the namespaces it is for, or remove the key if {clusterWide} is meant");
+            }
+
+            return namespaces;
+        }
 
         public IReadOnlyList<ConfigNode> Items(string key) => ctx.Items(Get(key));
 
