@@ -24,7 +24,7 @@ public class ValidationRuleTests
         """;
 
     [Theory]
-    [InlineData("eks:deployer", "[deployers]", "eks-infra:access.mapRoles[0].username", "a prefix EKS access entries refuse")]
+    [InlineData("aws:deployer", "[deployers]", "eks-infra:access.mapRoles[0].username", "a prefix EKS access entries refuse")]
     [InlineData("{{SessionName}}", "[deployers]", "eks-infra:access.mapRoles[0].username", "with no ':' before it")]
     [InlineData("ci{{SessionNameRaw}}", "[deployers]", "eks-infra:access.mapRoles[0].username", "uses {{SessionNameRaw}} with no ':' before it")]
     [InlineData("deployer", "[system:authenticated, deployers]", "eks-infra:access.mapRoles[0].groups[0]", "system group")]
@@ -40,6 +40,24 @@ public class ValidationRuleTests
         var configMap = Stacks.EvaluateText(WithMapping("CONFIG_MAP", username, groups));
         Assert.True(configMap.IsValid, Stacks.Describe(configMap));
         Assert.Contains(configMap.Warnings, w => w.Path == path && w.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    /// <summary>Through aws-auth any username is taken, and the cluster binds its components' names: in every mode, an error.</summary>
+    [Theory]
+    [InlineData("system:kube-controller-manager", "system:", "'kube-controller-manager'")]
+    [InlineData("system:serviceaccount:kube-system:clusterrole-aggregation-controller", "system:", "'serviceaccount:kube-system:clusterrole-aggregation-controller'")]
+    [InlineData("eks:addon-manager", "eks:", "'addon-manager'")]
+    public void A_username_in_the_namespace_of_cluster_components_is_an_error_in_every_mode(string username, string prefix, string suggestion)
+    {
+        foreach (var mode in new[] { "CONFIG_MAP", "API_AND_CONFIG_MAP", "API" })
+        {
+            var evaluation = Stacks.EvaluateText(WithMapping(mode, username, "[deployers]"));
+            Assert.False(evaluation.IsValid, mode);
+            var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:access.mapRoles[0].username");
+            Assert.Contains($"starts with '{prefix}'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("the principal would get whatever the cluster binds to that name", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"choose a username such as {suggestion}", error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

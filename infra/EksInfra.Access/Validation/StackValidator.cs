@@ -526,7 +526,14 @@ public static partial class StackValidator
                 }
             }
 
-            if (reserved is not null)
+            // aws-iam-authenticator's ConfigMapMapper reserves no username prefix (UsernamePrefixReserveList is empty), so
+            // through aws-auth a principal takes any name, and Kubernetes and EKS bind their own components by name:
+            // system:kube-controller-manager, system:serviceaccount:kube-system:*, eks:addon-manager. In every mode.
+            if (reserved is "system:" or "eks:")
+            {
+                Error(UsernamePath(), $"'{name}' starts with '{reserved}', the prefix of the names {(reserved == "eks:" ? "EKS gives its own components (eks:addon-manager, eks:node-manager)" : "Kubernetes gives its own components and service accounts (system:kube-controller-manager, system:serviceaccount:NAMESPACE:NAME)")}: aws-auth takes any username, so the principal would get whatever the cluster binds to that name, outside this model, and EKS access entries refuse the prefix; choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
+            }
+            else if (reserved is not null)
             {
                 (accessEntryProblems ??= []).Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
             }
