@@ -60,6 +60,23 @@ public class ValidationRuleTests
         }
     }
 
+    /// <summary>The authenticator renders groups as it renders usernames: {{EC2PrivateDNSName}} fails every session but a node's, and with it the whole mapping.</summary>
+    [Theory]
+    [InlineData("CONFIG_MAP")]
+    [InlineData("API_AND_CONFIG_MAP")]
+    public void A_group_holding_the_node_dns_template_is_an_error_even_when_another_tool_binds_it(string mode)
+    {
+        var yaml = WithMapping(mode, "deployer", "[deployers, \"ci-{{EC2PrivateDNSName}}\"]") + "\n    externalGroups: [\"ci-{{EC2PrivateDNSName}}\"]\n";
+
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        Assert.False(evaluation.IsValid);
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:access.mapRoles[0].groups[1]", error.Path);
+        Assert.Contains("this principal could not sign in at all", error.Message, StringComparison.Ordinal);
+        Assert.True(Stacks.EvaluateText(yaml.Replace("{{EC2PrivateDNSName}}", "{{AccountID}}", StringComparison.Ordinal)).IsValid);
+    }
+
     [Fact]
     public void System_masters_is_allowed_and_reported()
     {

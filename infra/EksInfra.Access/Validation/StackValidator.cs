@@ -502,7 +502,7 @@ public static partial class StackValidator
                 }
                 // aws-iam-authenticator pkg/server/server.go renderTemplate: {{EC2PrivateDNSName}} needs a session name that is
                 // an EC2 instance id (it asks EC2 for the instance's DNS name), which only a node's session has.
-                else if (template is "{{EC2PrivateDNSName}}")
+                else if (template.SequenceEqual(Ec2PrivateDnsNameTemplate))
                 {
                     Error(UsernamePath(), "{{EC2PrivateDNSName}} is for node roles only, and the stack maps its node role itself; list a Karpenter or self-managed node role under eks-infra:access.nodeRoles (kind linux or windows), and use {{SessionName}} for people and CI");
                 }
@@ -562,6 +562,8 @@ public static partial class StackValidator
             string UsernamePath() => $"{identity.Path}.username";
         }
 
+        private const string Ec2PrivateDnsNameTemplate = "{{EC2PrivateDNSName}}";
+
         private static bool IsUsernameTemplate(ReadOnlySpan<char> template)
         {
             var templates = KubernetesNames.UsernameTemplates;
@@ -600,6 +602,15 @@ public static partial class StackValidator
                 if (group.Length == 0)
                 {
                     Error(path(), "is empty; name a Kubernetes group");
+                    continue;
+                }
+
+                // aws-iam-authenticator pkg/server/server.go renderTemplates renders every group as it renders the username,
+                // and renderTemplate fails on {{EC2PrivateDNSName}} unless the session name is an EC2 instance id: the
+                // whole mapping fails then, username and every group.
+                if (group.Contains(Ec2PrivateDnsNameTemplate, StringComparison.Ordinal))
+                {
+                    Error(path(), $"'{group}' holds {Ec2PrivateDnsNameTemplate}, which the authenticator fills only for a node's session (an EC2 instance id); for anyone else it refuses the whole mapping, so this principal could not sign in at all; remove the template from the group");
                     continue;
                 }
 
