@@ -128,16 +128,25 @@ public class ComputeRenderTests
     }
 
     [Fact]
-    public void An_existing_fargate_role_gets_a_fargate_linux_entry_in_api_modes()
+    public void An_existing_fargate_role_gets_no_access_entry_from_the_stack_since_eks_makes_it()
     {
         const string fargate = """
                 nodeRoles:
                   - { rolearn: "arn:aws:iam::123456789012:role/AmazonEKSFargatePodExecutionRole", kind: fargate }
             """;
-        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API", nodeRoles: fargate));
-        var entry = Assert.Single(plan.AccessEntries, e => e.PrincipalArn.EndsWith("/AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal));
-        Assert.Equal("FARGATE_LINUX", entry.Type);
-        Assert.Empty(entry.KubernetesGroups);
+        foreach (var mode in new[] { "API", "API_AND_CONFIG_MAP" })
+        {
+            var plan = Stacks.ValidPlanOf(ComputeStacks.Full(mode, nodeRoles: fargate));
+            var entries = Reparse.Json(Stacks.Render(plan)[StackRenderer.AccessEntriesFile]).GetProperty("accessEntries").EnumerateArray()
+                .Select(e => e.GetProperty("principalArn").GetString()!).ToList();
+            Assert.Contains("arn:aws:iam::123456789012:user/alice", entries);
+            Assert.DoesNotContain(entries, arn => arn.EndsWith("/AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal));
+            Assert.Single(plan.ComputeIdentities, c => c.RoleArn.EndsWith("/AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal) && c.EntryCreatedByEks);
+        }
+
+        var both = Stacks.ValidPlanOf(ComputeStacks.Full("API_AND_CONFIG_MAP", nodeRoles: fargate));
+        var mapping = Assert.Single(Reparse.AwsAuth(Stacks.Render(both)[StackRenderer.AwsAuthFile]).Roles, m => m.Arn.EndsWith("/AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal));
+        Assert.Contains("system:node-proxier", mapping.Groups);
     }
 
     [Fact]

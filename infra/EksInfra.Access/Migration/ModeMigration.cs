@@ -263,14 +263,13 @@ public static partial class ModeMigration
             carried.Add($"{entry.PrincipalArn} → access entry {entry.Key}: username {entry.Username}, groups [{string.Join(", ", entry.KubernetesGroups)}]{policies}");
         }
 
-        if (target == AuthenticationMode.Api)
+        // A Fargate role of a profile made outside the stack has its entry from EKS in both access-entry modes, and no
+        // other line would say where its access goes.
+        foreach (var compute in before.ComputeIdentities.Where(c => c.EntryCreatedByEks && (target == AuthenticationMode.Api || c.Owners.Count == 0)))
         {
-            foreach (var compute in before.ComputeIdentities.Where(c => c.EntryCreatedByEks))
-            {
-                carried.Add(compute.Kind == ComputeKind.Fargate
-                    ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS creates for the Fargate profile"
-                    : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the access entry EKS creates for the managed node group (EC2_LINUX, or EC2_WINDOWS for a Windows AMI)");
-            }
+            carried.Add(compute.Kind == ComputeKind.Fargate
+                ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS creates for the Fargate profile"
+                : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the access entry EKS creates for the managed node group (EC2_LINUX, or EC2_WINDOWS for a Windows AMI)");
         }
 
         return carried;

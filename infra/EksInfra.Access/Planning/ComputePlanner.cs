@@ -114,7 +114,10 @@ public static class ComputePlanner
                 NodeRoleKind.Fargate => ComputeKind.Fargate,
                 _ => ComputeKind.SelfManagedLinux,
             };
-            list.Add(new ComputeIdentityPlan(node.RoleArn, kind, null, [], node.Path, EntryCreatedByEks: false));
+            // EKS makes the FARGATE_LINUX entry of every Fargate profile's role itself, when the profile is made in an access-entry
+            // mode or when the mode leaves CONFIG_MAP (EKS User Guide, "Create access entries": unnecessary "for an IAM role
+            // that's used for a managed node group or a Fargate profile"); one from the stack would fail with HTTP 409.
+            list.Add(new ComputeIdentityPlan(node.RoleArn, kind, null, [], node.Path, EntryCreatedByEks: node.Kind == NodeRoleKind.Fargate));
         }
 
         return [.. list.OrderBy(i => i.RoleArn, Ordinal)];
