@@ -460,6 +460,30 @@ public class ComputeValidationTests
     }
 
     [Fact]
+    public void A_windows_and_a_linux_node_group_on_one_node_role_is_an_error_since_a_role_has_one_entry_type()
+    {
+        static string Stack(string? linuxRole = null, string? windowsRole = null)
+        {
+            static string Role(string? name) => name is null ? "" : $", nodeRole: {name}";
+            var extra = new[] { linuxRole, windowsRole }.OfType<string>().Distinct();
+            return ComputeStacks.Full("API", nodeRoles: "", cluster: $$"""
+                    nodeRoles: [{{string.Join(", ", extra)}}]
+                    nodeGroups:
+                      - { name: linux, instanceTypes: [m6i.large]{{Role(linuxRole)}} }
+                      - { name: win, instanceTypes: [m6i.large], amiType: WINDOWS_CORE_2022_x86_64{{Role(windowsRole)}} }
+                """);
+        }
+
+        var shared = Stacks.EvaluateText(Stack());
+        Invalid(shared, "eks-infra:cluster.nodeGroups[1].amiType", "runs with the node role 'eks-node-role', as the Linux node group 'linux' does");
+        Assert.Single(shared.Errors);
+        Invalid(Stacks.EvaluateText(Stack("workers", "workers")), "eks-infra:cluster.nodeGroups[1].nodeRole", "runs with the node role 'workers', as the Linux node group 'linux' does");
+
+        Valid(Stacks.EvaluateText(Stack(windowsRole: "windows-workers")));
+        Valid(Stacks.EvaluateText(Stack("workers")));
+    }
+
+    [Fact]
     public void A_spot_group_with_one_instance_type_is_a_warning()
     {
         var one = WithGroup("        capacityType: SPOT\n        instanceTypes: [m6i.large]");

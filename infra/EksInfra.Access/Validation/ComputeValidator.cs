@@ -164,9 +164,32 @@ public static partial class ComputeValidator
             }
 
             Warning(path, "Windows nodes need Windows support enabled in the cluster's VPC CNI (the amazon-vpc-cni ConfigMap's enable-windows-ipam: \"true\"), which this stack does not set; set it before the nodes join");
+            SharedWindowsNodeRoles(windowsGroups);
             if (windowsGroups.Count == compute.NodeGroups.Count && compute.FargateProfiles.Count == 0 && !config.Access.NodeRoles.Any(r => r.Kind == NodeRoleKind.Linux))
             {
                 Warning(path, "every node this stack knows of runs Windows, but CoreDNS and most add-ons run only on Linux; add a Linux node group");
+            }
+        }
+
+        /// <summary>
+        /// EKS User Guide, "Create access entries": a principal has one access entry, of one type that cannot change, and EKS
+        /// makes a managed node group's as EC2_WINDOWS for a Windows AMI and EC2_LINUX otherwise. A role shared by Windows and
+        /// Linux groups has the type of one of them, and the other group's nodes cannot work.
+        /// </summary>
+        private void SharedWindowsNodeRoles(List<NodeGroupSettings> windowsGroups)
+        {
+            if (!mode.UsesAccessEntries())
+            {
+                return;
+            }
+
+            foreach (var windows in windowsGroups)
+            {
+                var role = windows.NodeRole ?? cluster.NodeRoleName;
+                if (compute.NodeGroups.FirstOrDefault(g => (g.NodeRole ?? cluster.NodeRoleName) == role && !windowsGroups.Contains(g)) is { } linux)
+                {
+                    Error(windows.NodeRole is null ? $"{windows.Path}.amiType" : $"{windows.Path}.nodeRole", $"the Windows node group '{windows.Name}' runs with the node role '{role}', as the Linux node group '{linux.Name}' does, but a role has one access entry, of one type (EC2_WINDOWS or EC2_LINUX), so the nodes of one of the two groups would join with the other's type and not work; give the Windows group a node role of its own (add one to {cluster.Path}.nodeRoles and name it as the group's nodeRole)");
+                }
             }
         }
 
