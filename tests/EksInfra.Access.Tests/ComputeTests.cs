@@ -791,6 +791,26 @@ public class ComputeGuardTests
     }
 
     [Fact]
+    public void Import_does_not_take_a_hybrid_nodes_role_for_a_fargate_role()
+    {
+        // EKS User Guide, "Prepare cluster access for hybrid nodes": the same username as Fargate's, without system:node-proxier.
+        var live = LiveAwsAuth.Replace("""
+                - system:node-proxier
+            """, "", StringComparison.Ordinal);
+        Assert.NotEqual(LiveAwsAuth, live);
+
+        var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes(live), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var access = ((YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(imported.AccessBlockYaml!)["config"])["eks-infra:access"];
+        var nodeRoles = Assert.IsType<YamlDotNet.RepresentationModel.YamlSequenceNode>(Reparse.Get(access, "nodeRoles")).Children.Select(n => Reparse.Str(n, "rolearn"));
+        Assert.DoesNotContain("arn:aws:iam::123456789012:role/AmazonEKSFargatePodExecutionRole", nodeRoles);
+        var note = Assert.Single(imported.Skipped, s => s.Why.Contains("AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal));
+        Assert.Contains("as an EKS Hybrid Nodes role is", note.Why, StringComparison.Ordinal);
+        Assert.Contains("HYBRID_LINUX access entry", note.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_imported_stack_renders_the_same_node_mappings_and_migrates_without_blockers()
     {
         var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes(LiveAwsAuth), "aws-auth.yaml");

@@ -160,7 +160,16 @@ public static class AwsAuthImporter
                 skipped.Add(new(item.Path, $"has keys the model does not carry ({string.Join(", ", unknown)}); the rest of the entry is kept"));
             }
 
-            var fargate = groups.Contains("system:node-proxier") || username == FargateUsername;
+            // EKS Hybrid Nodes' role is mapped as system:node:{{SessionName}} too, but without system:node-proxier, which only
+            // Fargate's mapping carries (EKS User Guide, "Prepare cluster access for hybrid nodes"); its access entry type,
+            // HYBRID_LINUX, is one the model does not offer, so it is not taken for a Fargate role.
+            var fargate = groups.Contains("system:node-proxier");
+            if (!fargate && username == FargateUsername)
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is mapped as {FargateUsername} without system:node-proxier, as an EKS Hybrid Nodes role is; the model has no hybrid node kind, so it is not carried over, and pulumi-eks rewrites aws-auth whole: before applying this stack, give the role a HYBRID_LINUX access entry (API_AND_CONFIG_MAP or API) outside it, or hybrid nodes stop registering"));
+                continue;
+            }
+
             if (fargate || username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
             {
                 // Nodes and Fargate pods register through these mappings; dropping one strands them once pulumi-eks rewrites aws-auth.
@@ -172,10 +181,9 @@ public static class AwsAuthImporter
 
                 var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
                 nodeRoles.Add(new ImportedNode(arn, kind));
-                skipped.Add(new(item.Path, (fargate
-                    ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as system:node:{{{{SessionName}}}} (aws-auth) or a FARGATE_LINUX access entry. If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
-                    : $"'{arn}' is a node role: carried into nodeRoles with kind {kind} (Karpenter or self-managed nodes; the stack maps it as {KubernetesNames.NodeUsername}{(kind == "windows" ? $" with {KubernetesNames.KubeProxyWindows}" : "")}). If it is the role of a managed node group this stack creates, set eks-infra:cluster.nodeRoleName (or cluster.nodeRoles) to its name instead and remove this entry; aws-auth shows it without its IAM path, so write the ARN as IAM shows it")
-                    + $"; before moving to access entries: {Migration.ModeMigration.NodeEntriesMadeByEks}"));
+                skipped.Add(new(item.Path, fargate
+                    ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as {FargateUsername} in aws-auth (where access entries exist, EKS makes the profile's FARGATE_LINUX entry itself). If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
+                    : $"'{arn}' is a node role: carried into nodeRoles with kind {kind} (Karpenter or self-managed nodes; the stack maps it as {KubernetesNames.NodeUsername}{(kind == "windows" ? $" with {KubernetesNames.KubeProxyWindows}" : "")}). If it is the role of a managed node group this stack creates, set eks-infra:cluster.nodeRoleName (or cluster.nodeRoles) to its name instead and remove this entry; aws-auth shows it without its IAM path, so write the ARN as IAM shows it; before moving to access entries: {Migration.ModeMigration.NodeEntriesMadeByEks}"));
                 continue;
             }
 
