@@ -18,8 +18,6 @@ public static class AwsAuthImporter
 {
     public const string GroupPlaceholder = "REPLACE-ME";
 
-    private const string FargateUsername = "system:node:{{SessionName}}";
-
     public static ImportResult Import(byte[] bytes, string fileName)
     {
         var read = YamlConfigReader.ReadBytes(bytes, fileName, YamlFileKind.AwsAuthExport);
@@ -164,9 +162,9 @@ public static class AwsAuthImporter
             // Fargate's mapping carries (EKS User Guide, "Prepare cluster access for hybrid nodes"); its access entry type,
             // HYBRID_LINUX, is one the model does not offer, so it is not taken for a Fargate role.
             var fargate = groups.Contains("system:node-proxier");
-            if (!fargate && username == FargateUsername)
+            if (!fargate && username == KubernetesNames.FargateUsername)
             {
-                skipped.Add(new(item.Path, $"'{arn}' is mapped as {FargateUsername} without system:node-proxier, as an EKS Hybrid Nodes role is; the model has no hybrid node kind, so it is not carried over, and pulumi-eks rewrites aws-auth whole: before applying this stack, give the role a HYBRID_LINUX access entry (API_AND_CONFIG_MAP or API) outside it, or hybrid nodes stop registering"));
+                skipped.Add(new(item.Path, $"'{arn}' is mapped as {KubernetesNames.FargateUsername} without system:node-proxier, as an EKS Hybrid Nodes role is; the model has no hybrid node kind, so it is not carried over, and pulumi-eks rewrites aws-auth whole: before applying this stack, give the role a HYBRID_LINUX access entry (API_AND_CONFIG_MAP or API) outside it, or hybrid nodes stop registering"));
                 continue;
             }
 
@@ -182,7 +180,7 @@ public static class AwsAuthImporter
                 var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
                 nodeRoles.Add(new ImportedNode(arn, kind));
                 skipped.Add(new(item.Path, fargate
-                    ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as {FargateUsername} in aws-auth (where access entries exist, EKS makes the profile's FARGATE_LINUX entry itself). If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
+                    ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as {KubernetesNames.FargateUsername} in aws-auth (where access entries exist, EKS makes the profile's FARGATE_LINUX entry itself). If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
                     : $"'{arn}' is a node role: carried into nodeRoles with kind {kind} (Karpenter or self-managed nodes; the stack maps it as {KubernetesNames.NodeUsername}{(kind == "windows" ? $" with {KubernetesNames.KubeProxyWindows}" : "")}). If it is the role of a managed node group this stack creates, set eks-infra:cluster.nodeRoleName (or cluster.nodeRoles) to its name instead and remove this entry; aws-auth shows it without its IAM path, so write the ARN as IAM shows it; before moving to access entries: {Migration.ModeMigration.NodeEntriesMadeByEks}"));
                 continue;
             }
