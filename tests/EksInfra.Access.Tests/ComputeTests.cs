@@ -483,6 +483,22 @@ public class ComputeValidationTests
         Valid(Stacks.EvaluateText(Stack("workers")));
     }
 
+    [Theory]
+    [InlineData("API", "nodes that use it cannot join in API")]
+    [InlineData("API_AND_CONFIG_MAP", "join through its aws-auth mapping only, and stop joining once the mode moves to API")]
+    public void The_node_role_without_a_node_group_is_a_warning_that_says_what_the_mode_leaves(string mode, string gist)
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full(mode, cluster: "    nodeGroups: []", nodeRoles: DefaultKarpenterRole));
+        Valid(evaluation);
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:cluster.nodeRoleName" && w.Message.Contains(gist, StringComparison.Ordinal));
+        Assert.DoesNotContain(Stacks.EvaluateText(ComputeStacks.Full("CONFIG_MAP", cluster: "    nodeGroups: []", nodeRoles: DefaultKarpenterRole)).Warnings, w => w.Path == "eks-infra:cluster.nodeRoleName");
+    }
+
+    private const string DefaultKarpenterRole = """
+            nodeRoles:
+              - { rolearn: "arn:aws:iam::123456789012:role/karpenter/KarpenterNodeRole", kind: linux }
+        """;
+
     [Fact]
     public void A_spot_group_with_one_instance_type_is_a_warning()
     {

@@ -458,7 +458,10 @@ public static partial class ComputeValidator
 
             if (mode.UsesAccessEntries() && !compute.NodeGroups.Any(g => (g.NodeRole ?? cluster.NodeRoleName) == cluster.NodeRoleName))
             {
-                Warning($"{cluster.Path}.nodeRoleName", $"no managed node group runs with '{cluster.NodeRoleName}', so EKS gives it no access entry and nodes that use it cannot join in {mode.ToConfigValue()}; give it a node group, or use an existing role under eks-infra:access.nodeRoles");
+                // In API_AND_CONFIG_MAP the role is still in aws-auth (pulumi-eks's instanceRoles), which the cluster still reads.
+                Warning($"{cluster.Path}.nodeRoleName", mode == AuthenticationMode.Api
+                    ? $"no managed node group runs with '{cluster.NodeRoleName}', so EKS gives it no access entry and nodes that use it cannot join in API; give it a node group, or use an existing role under eks-infra:access.nodeRoles"
+                    : $"no managed node group runs with '{cluster.NodeRoleName}', so EKS gives it no access entry: nodes that use it join through its aws-auth mapping only, and stop joining once the mode moves to API; give it a node group, or use an existing role under eks-infra:access.nodeRoles");
             }
         }
 
