@@ -502,6 +502,10 @@ public class PlatformRuleTests
     [InlineData("*", true)]
     [InlineData("healthz", false)]
     [InlineData("/api/*/v1", false)]
+    [InlineData("/api/**", true)]
+    [InlineData("**", true)]
+    [InlineData("*healthz", false)]
+    [InlineData("", false)]
     public void A_non_resource_url_matches_requests_only_as_a_path_with_a_final_star(string url, bool matches)
     {
         var evaluation = Eval(WithRule($"{{ nonResourceURLs: [\"{url}\"], verbs: [get] }}"));

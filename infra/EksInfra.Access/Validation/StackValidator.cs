@@ -971,15 +971,16 @@ public static partial class StackValidator
                     Error($"{rule.Path}.nonResourceURLs", "a rule cannot apply to both resources and non-resource URLs; Kubernetes refuses it, so put nonResourceURLs in a rule of their own, without apiGroups, resources or resourceNames");
                 }
 
-                // Kubernetes API reference, PolicyRule.nonResourceURLs: partial URLs, "*s are allowed, but only as the full,
-                // final step in the path". The API server stores any string; one of another shape never matches a request.
+                // Kubernetes pkg/apis/rbac/v1/evaluation_helpers.go NonResourceURLMatches: "*" matches every path, and a URL ending in '*'
+                // every path that starts with it once its trailing stars are trimmed ("/api/**" as "/api/*"). The API server
+                // stores any string; one of another shape never matches a request, whose path starts with '/'.
                 for (var i = 0; i < rule.NonResourceUrls.Count; i++)
                 {
                     var url = rule.NonResourceUrls[i];
-                    var star = url.IndexOf('*', StringComparison.Ordinal);
-                    if (url != "*" && (!url.StartsWith('/') || (star >= 0 && star != url.Length - 1)))
+                    var prefix = url.TrimEnd('*');
+                    if (url.Length == 0 || prefix.Contains('*', StringComparison.Ordinal) || (prefix.Length > 0 && prefix[0] != '/'))
                     {
-                        Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: a non-resource URL is a path starting with '/', with '*' only as its last character (e.g. /healthz, /metrics, /api/*)");
+                        Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: a non-resource URL is a path starting with '/', with '*' only at its end (e.g. /healthz, /metrics, /api/*)");
                     }
                 }
 
