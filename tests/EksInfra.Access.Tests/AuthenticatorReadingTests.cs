@@ -34,6 +34,35 @@ public class AuthenticatorReadingTests
               groups: [system:masters]
         """;
 
+    /// <summary>A key given twice in one entry: sigs.k8s.io/yaml (go-yaml v2, not strict) keeps the last, and no error stops the read.</summary>
+    private const string KeyGivenTwice = """
+            - rolearn: arn:aws:iam::123456789012:role/ops
+              username: ops
+              groups: [viewers]
+              groups: [system:masters]
+        """;
+
+    [Fact]
+    public void Audit_reads_a_key_given_twice_as_its_last_value_and_blocks_on_the_admin_it_grants()
+    {
+        var report = Audit(AwsAuth(KeyGivenTwice));
+
+        var finding = Assert.Single(report.Blocking, f => f.Subject == "arn:aws:iam::123456789012:role/ops");
+        Assert.Contains("groups is given twice and the authenticator keeps the last", finding.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_carries_a_key_given_twice_as_its_last_value_and_says_so()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth(KeyGivenTwice), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var mapRoles = (YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"]["mapRoles"];
+        var only = (YamlDotNet.RepresentationModel.YamlMappingNode)Assert.Single(mapRoles.Children);
+        Assert.Equal(["system:masters"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)only["groups"]).Children.Select(g => g.ToString()));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0].groups" && s.Why.Contains("appears twice in one map (first at line 3); the cluster's authenticator (sigs.k8s.io/yaml) keeps the last", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Import_reads_field_names_in_any_case_as_the_authenticator_does()
     {

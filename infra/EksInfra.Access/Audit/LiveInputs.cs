@@ -126,7 +126,7 @@ public static class LiveInputs
             return [];
         }
 
-        var parsed = YamlConfigReader.ReadText(text.Value, file, $"data.{key}");
+        var parsed = AuthenticatorEntries.Parse(text.Value, file, $"data.{key}");
         if (parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
         {
             // The authenticator drops every mapping of a key that does not parse; the audit cannot guess either.
@@ -165,7 +165,9 @@ public static class LiveInputs
 
             var username = AuthenticatorEntries.Text(entry, "username");
             var groups = AuthenticatorEntries.Groups(entry).Order(StringComparer.Ordinal).ToList();
-            result.Add(new LiveMapping(kind, arn.Value, username, groups, $"aws-auth {item.Path}"));
+            var repeated = parsed.Diagnostics.Where(d => d.Path.StartsWith(item.Path + ".", StringComparison.Ordinal)).Select(d => d.Path[(item.Path.Length + 1)..]).ToList();
+            var where = repeated.Count == 0 ? $"aws-auth {item.Path}" : $"aws-auth {item.Path}, where {string.Join(", ", repeated)} {(repeated.Count == 1 ? "is" : "are")} given twice and the authenticator keeps the last";
+            result.Add(new LiveMapping(kind, arn.Value, username, groups, where));
         }
 
         return result;

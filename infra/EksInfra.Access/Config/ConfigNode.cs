@@ -134,6 +134,9 @@ public sealed class ConfigMap : ConfigNode
     }
 
     internal void Add(string key, ConfigNode value) => entries.Add(new(key, value));
+
+    /// <summary>Gives <paramref name="key"/>, which the map holds, a new value in its place.</summary>
+    internal void Replace(string key, ConfigNode value) => entries[entries.FindIndex(e => e.Key == key)] = new(key, value);
 }
 
 /// <summary>Path arithmetic, so every producer spells child paths the same way.</summary>

@@ -59,10 +59,20 @@ public static partial class YamlConfigReader
         return text is null ? failure! : ReadText(text, fileName, rootPath, transparentKey);
     }
 
-    public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null)
+    public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null) =>
+        ReadText(text, fileName, rootPath, transparentKey, lastKeyWins: null);
+
+    /// <summary>
+    /// Reads YAML as a Go program reading it with sigs.k8s.io/yaml would see its maps: a key given twice keeps its last
+    /// value (go-yaml v2, not strict, overwrites), and the repeat is a warning saying <paramref name="whoReads"/> keeps it.
+    /// </summary>
+    internal static ReadResult ReadTextLastKeyWins(string text, string fileName, string rootPath, string whoReads) =>
+        ReadText(text, fileName, rootPath, transparentKey: null, lastKeyWins: whoReads);
+
+    private static ReadResult ReadText(string text, string fileName, string rootPath, string? transparentKey, string? lastKeyWins)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null);
+        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null) { LastKeyWins = lastKeyWins };
         ConfigNode? root = null;
         var failed = reader.Run(parser =>
         {
@@ -426,6 +436,9 @@ public static partial class YamlConfigReader
 
         public DiagnosticBag Diagnostics { get; } = new();
 
+        /// <summary>Who reads the YAML keeping a repeated key's last value (see <see cref="ReadTextLastKeyWins"/>); null: a repeat is an error.</summary>
+        public string? LastKeyWins { get; init; }
+
         public GuardedParser Parser => parser;
 
         public SourceLocation At(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
@@ -762,6 +775,13 @@ public static partial class YamlConfigReader
                 }
 
                 var first = IndexOfKey(keys, map, ref index, key.Value);
+                if (first >= 0 && LastKeyWins is { } reader && entry is null)
+                {
+                    map.Replace(key.Value, ReadNode(childPlace, NoRow));
+                    Diagnostics.Warning(childPlace.Path, $"the key '{key.Value}' appears twice in one map (first at line {keyLines[keyLineBase + first]}); {reader} keeps the last, so this one is in force", At(key.Start));
+                    continue;
+                }
+
                 if (first >= 0)
                 {
                     ReadNode(childPlace, NoRow);

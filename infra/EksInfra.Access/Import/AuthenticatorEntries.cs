@@ -76,7 +76,7 @@ public static class AuthenticatorEntries
             return ([], null);
         }
 
-        var parsed = YamlConfigReader.ReadText(text.Value, file, "data.mapAccounts");
+        var parsed = Parse(text.Value, file, "data.mapAccounts");
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list || list.Items.Any(i => i is not ConfigScalar))
         {
             return ([], "is not a YAML list of account ids, so the cluster's authenticator maps no account from it");
@@ -104,6 +104,13 @@ public static class AuthenticatorEntries
         ArgumentNullException.ThrowIfNull(parsed);
         return parsed.OverLimit && parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad ? $"is refused at {bad.Path}: {bad.Message}" : null;
     }
+
+    /// <summary>
+    /// A data value of aws-auth read as the authenticator reads it: pkg/mapper/configmap ParseMap turns it into JSON with
+    /// sigs.k8s.io/yaml (go-yaml v2, not strict), which keeps the last of a key given twice in one entry.
+    /// </summary>
+    public static YamlConfigReader.ReadResult Parse(string data, string file, string path) =>
+        YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
 
     public static string Text(ConfigMap entry, string name) => (Field(entry, name) as ConfigScalar)?.Value ?? "";
 

@@ -117,12 +117,17 @@ public static class AwsAuthImporter
             return result;
         }
 
-        var parsed = YamlConfigReader.ReadText(text.Value, fileName, $"data.{key}");
+        var parsed = AuthenticatorEntries.Parse(text.Value, fileName, $"data.{key}");
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
         {
             // This is exactly the failure that makes the authenticator drop every mapping; say so.
             bag.Error($"data.{key}", AuthenticatorEntries.OverLimit(parsed) ?? $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
             return result;
+        }
+
+        foreach (var repeated in parsed.Diagnostics)
+        {
+            skipped.Add(new(repeated.Path, $"{repeated.Message}: carried over as the authenticator reads it"));
         }
 
         // The authenticator keeps each ARN's last mapping only; an earlier one grants nothing, so it is not carried over.
