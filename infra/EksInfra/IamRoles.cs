@@ -6,7 +6,8 @@ using IamRole = Pulumi.Aws.Iam.Role;
 namespace EksInfra;
 
 /// <summary>One IAM role the stack creates, with the policies attached to it.</summary>
-internal sealed record CreatedRole(IamRolePlan Plan, IamRole Resource, List<RolePolicyAttachment> Attachments, RolePolicy? InlinePolicy)
+/// <param name="Trusted">The created roles its trust policy names, which it is created after (IAM refuses a principal that does not exist yet).</param>
+internal sealed record CreatedRole(IamRolePlan Plan, IamRole Resource, List<RolePolicyAttachment> Attachments, RolePolicy? InlinePolicy, IReadOnlyList<CreatedRole> Trusted)
 {
     public Output<string> Arn => Resource.Arn;
 }
@@ -27,12 +28,26 @@ internal sealed class IamRoles : ComponentResource
         : base(TypeToken, name, options)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        foreach (var rolePlan in plan.Roles)
+        var creating = new HashSet<string>(StringComparer.Ordinal);
+        CreatedRole Create(IamRolePlan rolePlan)
         {
-            var created = CreateRole(name, rolePlan, plan.Protects(rolePlan));
+            if (byName.TryGetValue(rolePlan.Name, out var done))
+            {
+                return done;
+            }
+
+            if (!creating.Add(rolePlan.Name))
+            {
+                throw new InvalidOperationException($"the plan's IAM role '{rolePlan.Name}' trusts itself through other roles of the plan, which the validator refuses");
+            }
+
+            var trusted = plan.TrustedCreatedRoles(rolePlan).Select(Create).ToList();
+            var created = CreateRole(name, rolePlan, plan.Protects(rolePlan), trusted);
             byName.Add(rolePlan.Name, created);
-            All.Add(created);
+            return created;
         }
+
+        All = [.. plan.Roles.Select(Create)];
 
         Service = RoleFor(plan.ServiceRole);
         Node = RoleFor(plan.NodeRole);
@@ -46,8 +61,8 @@ internal sealed class IamRoles : ComponentResource
         });
     }
 
-    /// <summary>Every created role, in the plan's order.</summary>
-    public List<CreatedRole> All { get; } = [];
+    /// <summary>Every created role, in the plan's order (each one trusted by another is registered before it).</summary>
+    public List<CreatedRole> All { get; }
 
     /// <summary>The cluster's service role (<c>eks-cluster-role</c> in the seed).</summary>
     public CreatedRole Service { get; }
@@ -69,7 +84,7 @@ internal sealed class IamRoles : ComponentResource
 
     private CreatedRole RoleFor(IamRolePlan rolePlan) => Named(rolePlan.Name);
 
-    private CreatedRole CreateRole(string name, IamRolePlan rolePlan, bool protect)
+    private CreatedRole CreateRole(string name, IamRolePlan rolePlan, bool protect, List<CreatedRole> trusted)
     {
         var args = new RoleArgs
         {
@@ -82,7 +97,7 @@ internal sealed class IamRoles : ComponentResource
             args.MaxSessionDuration = seconds;
         }
 
-        var role = new IamRole($"{name}-{rolePlan.LogicalName}", args, new CustomResourceOptions { Parent = this, Protect = protect });
+        var role = new IamRole($"{name}-{rolePlan.LogicalName}", args, new CustomResourceOptions { Parent = this, Protect = protect, DependsOn = trusted.ConvertAll(t => (Resource)t.Resource) });
 
         var attachments = new List<RolePolicyAttachment>();
         foreach (var attachment in rolePlan.ManagedPolicies)
@@ -102,6 +117,6 @@ internal sealed class IamRoles : ComponentResource
                 new CustomResourceOptions { Parent = this });
         }
 
-        return new CreatedRole(rolePlan, role, attachments, inline);
+        return new CreatedRole(rolePlan, role, attachments, inline, trusted);
     }
 }

@@ -106,6 +106,29 @@ public sealed class ApplyReadinessTests
     }
 
     [Fact]
+    public async Task A_role_trusting_another_created_role_is_registered_after_it_and_waits_for_it()
+    {
+        // eks-admin-role sorts first in the plan; trusting eks-readonly-role, it must wait for it: IAM refuses a trust
+        // policy whose principal does not exist yet.
+        var raw = StackFiles.RawValues("dev");
+        var access = JsonNode.Parse(raw["eks-infra:access"]!)!.AsObject();
+        var admin = access["roles"]!.AsArray().Single(r => (string)r!["name"]! == "eks-admin-role")!.AsObject();
+        admin["assumedBy"] = new JsonArray("arn:aws:iam::123456789012:role/eks-readonly-role");
+        raw["eks-infra:access"] = access.ToJsonString();
+
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        var roles = Assert.Single(run.Resources.OfType<IamRoles>());
+        var adminRole = roles.Named("eks-admin-role");
+        var readonlyRole = roles.Named("eks-readonly-role");
+        Assert.Equal([readonlyRole], adminRole.Trusted);
+        Assert.Empty(readonlyRole.Trusted);
+        var order = run.Mocks.Registrations.Where(r => r.Type == "aws:iam/role:Role").Select(r => r.Name).ToList();
+        Assert.True(order.IndexOf(readonlyRole.Resource.GetResourceName()) < order.IndexOf(adminRole.Resource.GetResourceName()), string.Join(", ", order));
+        Assert.Equal(run.Plan.Roles.Select(r => r.Name), roles.All.Select(r => r.Plan.Name));
+    }
+
+    [Fact]
     public async Task A_prod_change_removing_a_mapped_principal_deletes_nothing_protected()
     {
         var before = await PulumiHarness.RunShippedAsync("prod");

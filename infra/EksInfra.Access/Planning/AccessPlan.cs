@@ -41,6 +41,16 @@ public sealed record AccessPlan(
         return Cluster.Protect && role.Purpose is RolePurpose.ClusterService or RolePurpose.Node;
     }
 
+    /// <summary>
+    /// The roles of this plan that <paramref name="role"/>'s trust policy names: IAM refuses a principal that does not exist
+    /// yet, so they must be created before it (the validator refuses a loop).
+    /// </summary>
+    public IReadOnlyList<IamRolePlan> TrustedCreatedRoles(IamRolePlan role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return role.TrustedPrincipals is { Count: > 0 } trusted ? [.. Roles.Where(r => r != role && trusted.Contains(r.Arn, StringComparer.Ordinal))] : [];
+    }
+
     /// <summary>The namespaces the stack creates (never the system ones, never a wildcard pattern), by name.</summary>
     public IReadOnlyList<NamespacePlan> Namespaces { get; init; } = [];
 }

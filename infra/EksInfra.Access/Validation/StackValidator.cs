@@ -245,6 +245,11 @@ public static partial class StackValidator
                 {
                     Error($"{role.Path}.path", $"'{role.IamPath}' is not an IAM path; write '/' or '/segment/.../' (starting and ending with '/')");
                 }
+                // IAM CreateRole answers InvalidInput "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles".
+                else if (role.IamPath.StartsWith(Arns.ServiceLinkedRolePath, StringComparison.Ordinal))
+                {
+                    Error($"{role.Path}.path", $"'{role.IamPath}' starts with {Arns.ServiceLinkedRolePath}, which IAM keeps for service-linked roles and refuses in CreateRole; choose another path");
+                }
 
                 for (var i = 0; i < role.AssumedBy.Count; i++)
                 {
@@ -262,6 +267,10 @@ public static partial class StackValidator
                     else if (Arns.TryGetAccount(principal, out var account) && !IsAllowedAccount(account))
                     {
                         Warning($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in account {account}, outside {AwsSettings.AllowedAccountIdsPath}: principals of that account may assume '{role.Name}' and get its Kubernetes access");
+                    }
+                    else if (TrustOfStackRole(role, principal) is { } problem)
+                    {
+                        Error($"{role.Path}.assumedBy[{i}]", problem);
                     }
                 }
 
@@ -337,11 +346,10 @@ public static partial class StackValidator
                     }
                 }
 
-                if (identity.Arn is { } principal && Arns.IsServiceLinkedRole(principal))
+                // A created role on that path is refused with its path already: IAM would not create it.
+                if (identity.Arn is { } principal && identity.Source != MappingSource.CreatedRole && Arns.IsServiceLinkedRole(principal))
                 {
-                    AccessEntryRule(
-                        identity.Source == MappingSource.CreatedRole ? $"{identity.Path}.path" : identity.ArnPath,
-                        $"'{principal.Full}' is a service-linked role (path {Arns.ServiceLinkedRolePath}), which EKS access entries do not support; map the role people or CI assume instead");
+                    AccessEntryRule(identity.ArnPath, $"'{principal.Full}' is a service-linked role (path {Arns.ServiceLinkedRolePath}), which EKS access entries do not support; map the role people or CI assume instead");
                 }
 
                 Username(identity);
@@ -563,6 +571,87 @@ public static partial class StackValidator
         }
 
         private const string Ec2PrivateDnsNameTemplate = "{{EC2PrivateDNSName}}";
+
+        /// <summary>
+        /// Why <paramref name="role"/> may not trust <paramref name="principal"/>, a role of this stack, or null. IAM resolves a
+        /// trust policy's principals when the policy is saved (CreateRole, UpdateAssumeRolePolicy) and refuses one that names
+        /// no role ("Invalid principal in policy"), so a created role is named by its exact ARN, never by itself, and never
+        /// in a loop. The cluster's own roles are held by EKS and by whatever runs on its nodes, so trusting one would hand
+        /// this role's Kubernetes access to every pod that reaches a node's instance metadata (this tool's rule).
+        /// </summary>
+        private string? TrustOfStackRole(CreatedRoleSettings role, string principal)
+        {
+            if (!Arns.TryParse(principal, out var arn, out _) || arn.Kind != PrincipalKind.Role || arn.AccountId != config.Aws.AccountId)
+            {
+                return null;
+            }
+
+            if (StackComputeRole(arn) is { } what)
+            {
+                return $"'{principal}' is {what}: whatever holds it could assume '{role.Name}' and get its Kubernetes access (this tool's rule); trust the roles people or CI assume instead";
+            }
+
+            if (access.Roles.FirstOrDefault(r => string.Equals(r.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is not { } trusted)
+            {
+                return null;
+            }
+
+            if (trusted == role)
+            {
+                return $"'{role.Name}' cannot trust itself: IAM refuses a trust policy whose principal does not exist yet, and the role does not exist until it is created; trust the principals that assume it";
+            }
+
+            var exact = Arns.RoleArn(partition, config.Aws.AccountId, trusted.IamPath, trusted.Name);
+            if (principal != exact)
+            {
+                return $"'{principal}' names the role '{trusted.Name}' this stack creates, whose ARN is '{exact}': IAM refuses a trust policy principal that names no role, so write that ARN exactly";
+            }
+
+            return TrustLoopsBack(trusted, role, [])
+                ? $"'{trusted.Name}' trusts '{role.Name}' in turn (directly or through other roles of this stack): IAM needs a trusted role to exist before the role that trusts it, so neither can be created first; drop one direction"
+                : null;
+        }
+
+        /// <summary>Whether <paramref name="from"/>, through the trust of the roles it trusts in turn, trusts <paramref name="target"/>.</summary>
+        private bool TrustLoopsBack(CreatedRoleSettings from, CreatedRoleSettings target, HashSet<CreatedRoleSettings> seen)
+        {
+            if (!seen.Add(from))
+            {
+                return false;
+            }
+
+            foreach (var principal in from.AssumedBy)
+            {
+                if (Arns.TryParse(principal, out var arn, out _) && arn.Kind == PrincipalKind.Role && arn.AccountId == config.Aws.AccountId
+                    && access.Roles.FirstOrDefault(r => string.Equals(r.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is { } next
+                    && next != from && (next == target || TrustLoopsBack(next, target, seen)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>What a role of the cluster itself is, when <paramref name="arn"/> names one (by name: IAM names are unique in an account).</summary>
+        private string? StackComputeRole(IamArn arn)
+        {
+            var cluster = config.Cluster;
+            bool Is(string name) => string.Equals(arn.Name, name, StringComparison.OrdinalIgnoreCase);
+            if (Is(cluster.ServiceRoleName))
+            {
+                return "the cluster's service role, which EKS itself assumes";
+            }
+
+            if (Is(cluster.NodeRoleName) || cluster.Compute.ExtraNodeRoles.Any(r => Is(r.Name)) || access.NodeRoles.Any(r => Arns.TryParse(r.RoleArn, out var node, out _) && Is(node.Name)))
+            {
+                return "a node role of this cluster, which every node holds, and with it any pod that reaches the node's instance metadata";
+            }
+
+            return cluster.Compute.FargateProfiles.Any(p => Is(p.PodExecutionRoleName))
+                ? "a Fargate pod execution role of this cluster, which EKS Fargate assumes for pods"
+                : null;
+        }
 
         private static bool IsUsernameTemplate(ReadOnlySpan<char> template)
         {

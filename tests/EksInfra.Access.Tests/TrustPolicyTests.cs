@@ -1,0 +1,117 @@
+namespace EksInfra.Access.Tests;
+
+/// <summary>
+/// Trust policies that name a role of the stack itself: IAM resolves a trust policy's principals when it is saved and
+/// refuses one that names no role ("Invalid principal in policy"), and the cluster's own roles are held by EKS and nodes.
+/// </summary>
+public class TrustPolicyTests
+{
+    private static string WithRoles(string roles, string cluster = "") => $$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: c
+            deployerArn: arn:aws:iam::123456789012:role/ci-deploy{{cluster}}
+          eks-infra:access:
+            authenticationMode: API_AND_CONFIG_MAP
+            roles:
+              - { name: c-admin, path: /platform/, username: eks-admin, groups: [system:masters] }
+        {{roles}}
+        """;
+
+    private static void Refused(string yaml, string path, string gist)
+    {
+        var evaluation = Stacks.EvaluateText(yaml);
+        Assert.False(evaluation.IsValid);
+        Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_role_trusting_a_created_role_by_its_exact_arn_is_valid_and_the_plan_knows_whom_it_trusts()
+    {
+        var plan = Stacks.ValidPlanOf(WithRoles("""
+                  - { name: c-ro, username: ro, groups: [read-only], assumedBy: ["arn:aws:iam::123456789012:role/platform/c-admin"] }
+                groups: { read-only: { clusterRole: read-only } }
+            """));
+
+        var ro = Assert.Single(plan.Roles, r => r.Name == "c-ro");
+        Assert.Equal(["c-admin"], plan.TrustedCreatedRoles(ro).Select(r => r.Name));
+        Assert.Empty(plan.TrustedCreatedRoles(Assert.Single(plan.Roles, r => r.Name == "c-admin")));
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/c-admin")]
+    [InlineData("arn:aws:iam::123456789012:role/platform/C-ADMIN")]
+    public void A_created_role_named_without_its_path_or_in_another_case_is_refused_with_its_arn(string principal) =>
+        Refused(
+            WithRoles($$"""
+                      - { name: c-ro, username: ro, groups: [read-only], assumedBy: ["{{principal}}"] }
+                    groups: { read-only: { clusterRole: read-only } }
+                """),
+            "eks-infra:access.roles[1].assumedBy[0]",
+            "names the role 'c-admin' this stack creates, whose ARN is 'arn:aws:iam::123456789012:role/platform/c-admin'");
+
+    [Fact]
+    public void A_role_trusting_itself_is_refused() =>
+        Refused(
+            WithRoles("""
+                  - { name: c-ro, username: ro, groups: [read-only], assumedBy: ["arn:aws:iam::123456789012:role/c-ro"] }
+                groups: { read-only: { clusterRole: read-only } }
+            """),
+            "eks-infra:access.roles[1].assumedBy[0]",
+            "'c-ro' cannot trust itself");
+
+    [Fact]
+    public void Two_roles_trusting_each_other_are_refused_on_both_sides()
+    {
+        var yaml = WithRoles("""
+                  - { name: c-a, username: a, groups: [read-only], assumedBy: ["arn:aws:iam::123456789012:role/c-b"] }
+                  - { name: c-b, username: b, groups: [read-only], assumedBy: ["arn:aws:iam::123456789012:role/c-a"] }
+                groups: { read-only: { clusterRole: read-only } }
+            """);
+        Refused(yaml, "eks-infra:access.roles[1].assumedBy[0]", "'c-b' trusts 'c-a' in turn");
+        Refused(yaml, "eks-infra:access.roles[2].assumedBy[0]", "'c-a' trusts 'c-b' in turn");
+    }
+
+    [Theory]
+    [InlineData("eks-cluster-role", "the cluster's service role")]
+    [InlineData("eks-node-role", "a node role of this cluster")]
+    [InlineData("c-workers", "a node role of this cluster")]
+    [InlineData("KarpenterNodeRole", "a node role of this cluster")]
+    [InlineData("c-fargate-batch", "a Fargate pod execution role of this cluster")]
+    public void A_role_trusting_a_role_of_the_cluster_itself_is_refused(string trusted, string what) =>
+        Refused(
+            WithRoles(
+                $$"""
+                      - { name: c-ro, username: ro, groups: [read-only], assumedBy: ["arn:aws:iam::123456789012:role/{{trusted}}"] }
+                    groups: { read-only: { clusterRole: read-only } }
+                    nodeRoles: [{ rolearn: "arn:aws:iam::123456789012:role/karpenter/KarpenterNodeRole", kind: linux }]
+                """,
+                """
+
+                    vpcId: vpc-0a1b2c3d4e5f60718
+                    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
+                    nodeRoles: [c-workers]
+                    nodeGroups: [{ name: general }, { name: work, nodeRole: c-workers }]
+                    fargateProfiles: [{ name: batch, selectors: [{ namespace: batch }] }]
+                """),
+            "eks-infra:access.roles[1].assumedBy[0]",
+            $"is {what}");
+
+    [Fact]
+    public void A_created_role_on_the_service_linked_path_is_refused_in_every_mode()
+    {
+        foreach (var mode in new[] { "CONFIG_MAP", "API_AND_CONFIG_MAP", "API" })
+        {
+            var yaml = WithRoles("""
+                      - { name: c-ro, path: /aws-service-role/eks.amazonaws.com/, username: ro, groups: [read-only] }
+                    groups: { read-only: { clusterRole: read-only } }
+                """).Replace("authenticationMode: API_AND_CONFIG_MAP", $"authenticationMode: {mode}", StringComparison.Ordinal);
+            var evaluation = Stacks.EvaluateText(yaml);
+            Assert.False(evaluation.IsValid, mode);
+            var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:access.roles[1].path");
+            Assert.Contains("IAM keeps for service-linked roles and refuses in CreateRole", error.Message, StringComparison.Ordinal);
+        }
+    }
+}
