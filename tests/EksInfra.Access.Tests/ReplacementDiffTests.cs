@@ -213,3 +213,41 @@ public class ReplacementDiffTests
         Assert.Contains(ModePath, report.UnreadInBase);
     }
 }
+
+/// <summary>What a ClusterRole the stack defines lets its groups do, rule by rule, including the objects a rule names.</summary>
+public class ClusterRoleDiffTests
+{
+    private static string WithSecretReader(string rule) => Stacks.Minimal(access: $$"""
+            mapUsers:
+              - { userarn: "arn:aws:iam::123456789012:user/ci", username: ci, groups: [ci-secrets] }
+            clusterRoles:
+              secret-reader:
+                rules:
+                  - {{rule}}
+        """).Replace("    groups:\n      deployers:", "    groups:\n      ci-secrets: { clusterRole: secret-reader, namespaces: [apps] }\n      deployers:", StringComparison.Ordinal);
+
+    private const string Named = "{ apiGroups: [\"\"], resources: [secrets], verbs: [get], resourceNames: [ci-config] }";
+
+    [Fact]
+    public void Dropping_resource_names_is_a_danger_since_the_rule_reaches_every_object()
+    {
+        var findings = Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader("{ apiGroups: [\"\"], resources: [secrets], verbs: [get] }"));
+
+        var finding = Assert.Single(findings, f => f.Subject == "ClusterRole secret-reader");
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("drops resourceNames", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("(was: get on core/secrets named ci-config)", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Changing_the_names_alone_is_reported_and_adding_them_is_no_danger()
+    {
+        var renamed = Assert.Single(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader(Named.Replace("ci-config", "ci-token", StringComparison.Ordinal))), f => f.Subject == "ClusterRole secret-reader");
+        Assert.Equal(FindingLevel.Changed, renamed.Level);
+        Assert.Contains("now: get on core/secrets named ci-token", renamed.Detail, StringComparison.Ordinal);
+
+        var narrowed = Assert.Single(Stacks.DiffFindings(WithSecretReader("{ apiGroups: [\"\"], resources: [secrets], verbs: [get] }"), WithSecretReader(Named)), f => f.Subject == "ClusterRole secret-reader");
+        Assert.Equal(FindingLevel.Changed, narrowed.Level);
+        Assert.DoesNotContain(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader(Named)), f => f.Subject == "ClusterRole secret-reader");
+    }
+}

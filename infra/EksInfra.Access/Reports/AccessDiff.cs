@@ -347,9 +347,10 @@ public static class AccessDiff
                 continue;
             }
 
-            var widened = HasWildcard(role) && !HasWildcard(was);
-            findings.Add(new(widened ? FindingLevel.Danger : FindingLevel.Changed, $"ClusterRole {role.Name}",
-                $"ClusterRole {role.Name} {(widened ? "widens to a wildcard" : "changes its rules")}",
+            var wildcard = HasWildcard(role) && !HasWildcard(was);
+            var unnamed = !wildcard && DropsResourceNames(was, role);
+            findings.Add(new(wildcard || unnamed ? FindingLevel.Danger : FindingLevel.Changed, $"ClusterRole {role.Name}",
+                $"ClusterRole {role.Name} {(wildcard ? "widens to a wildcard" : unnamed ? "drops resourceNames, so a rule reaches every object of its resources" : "changes its rules")}",
                 $"now: {Rules(role)} (was: {Rules(was)}); every group bound to it gets the new rules"));
         }
     }
@@ -380,7 +381,21 @@ public static class AccessDiff
     }
 
     private static string Rules(ClusterRolePlan role) =>
-        string.Join(" | ", role.Rules.Select(r => $"{string.Join(",", r.Verbs)} on {string.Join(",", r.ApiGroups.Select(g => g.Length == 0 ? "core" : g))}/{string.Join(",", r.Resources.Concat(r.NonResourceUrls))}"));
+        string.Join(" | ", role.Rules.Select(r => RuleScope(r) + (r.ResourceNames.Count == 0 ? "" : $" named {string.Join(",", r.ResourceNames)}")));
+
+    private static string RuleScope(PolicyRulePlan r) =>
+        $"{string.Join(",", r.Verbs)} on {string.Join(",", r.ApiGroups.Select(g => g.Length == 0 ? "core" : g))}/{string.Join(",", r.Resources.Concat(r.NonResourceUrls))}";
+
+    /// <summary>
+    /// Whether a rule that named its objects (Kubernetes RBAC: resourceNames restricts a rule to them) comes back, same verbs
+    /// and resources, naming none: it then reaches every object of those resources.
+    /// </summary>
+    private static bool DropsResourceNames(ClusterRolePlan was, ClusterRolePlan role)
+    {
+        var named = was.Rules.Where(r => r.ResourceNames.Count > 0).Select(RuleScope).ToHashSet(StringComparer.Ordinal);
+        var unnamed = was.Rules.Where(r => r.ResourceNames.Count == 0).Select(RuleScope).ToHashSet(StringComparer.Ordinal);
+        return role.Rules.Any(r => r.ResourceNames.Count == 0 && named.Contains(RuleScope(r)) && !unnamed.Contains(RuleScope(r)));
+    }
 
     private static bool HasWildcard(ClusterRolePlan role) =>
         role.Rules.Any(r => r.Verbs.Contains("*") || r.Resources.Contains("*") || r.ApiGroups.Contains("*") || r.NonResourceUrls.Contains("*"));
