@@ -33,6 +33,28 @@ public class ReplacementDiffTests
         Assert.DoesNotContain(Stacks.DiffFindings(Staging, Staging), f => f.Subject == subject);
     }
 
+    [Theory]
+    [InlineData("kind: linux", "kind: fargate", "Karpenter/self-managed node role (linux) becomes a Fargate pod execution role (existing profile)")]
+    [InlineData("kind: linux", "kind: windows", null)]
+    public void A_node_role_turned_into_a_fargate_role_blocks_since_its_nodes_stop_authenticating(string from, string to, string? title)
+    {
+        const string karpenter = "arn:aws:iam::123456789012:role/KarpenterNodeRole-staging-cluster";
+        var edited = Stacks.Edit(Staging, "role/KarpenterNodeRole-staging-cluster\n        " + from, "role/KarpenterNodeRole-staging-cluster\n        " + to);
+        var findings = Stacks.DiffFindings(Staging, edited);
+
+        if (title is null)
+        {
+            // Linux to Windows changes the access entry's type, which its own guard reports.
+            Assert.Contains("the access entry's type changes: EC2_LINUX → EC2_WINDOWS", Assert.Single(findings, f => f.Subject == karpenter && f.Level == FindingLevel.Error).Title, StringComparison.Ordinal);
+            return;
+        }
+
+        var finding = Assert.Single(findings, f => f.Subject == karpenter && f.Level == FindingLevel.Error);
+        Assert.Contains(title, finding.Title, StringComparison.Ordinal);
+        Assert.Contains("system:node:{{EC2PrivateDNSName}} → system:node:{{SessionName}}", finding.Detail, StringComparison.Ordinal);
+        Assert.Single(Stacks.DiffFindings(edited, Staging), f => f.Subject == karpenter && f.Level == FindingLevel.Error);
+    }
+
     [Fact]
     public void A_region_or_account_change_blocks()
     {

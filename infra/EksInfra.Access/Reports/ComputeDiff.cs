@@ -115,10 +115,19 @@ internal static class ComputeDiff
         var computeNow = after.ComputeIdentities.ToDictionary(c => c.RoleArnWithoutPath, Arn);
         foreach (var was in before.ComputeIdentities.Where(c => c.CreatedRoleName is null))
         {
-            if (!computeNow.ContainsKey(was.RoleArnWithoutPath))
+            if (!computeNow.TryGetValue(was.RoleArnWithoutPath, out var now))
             {
                 findings.Add(new(FindingLevel.Danger, was.RoleArn, $"the {was.Describe()} is no longer mapped",
                     $"nodes or Fargate pods that run with it can no longer authenticate and leave the cluster; remove the entry from eks-infra:access.nodeRoles only once nothing runs with {was.RoleArn}."));
+            }
+            // Between Fargate and nodes the username changes (system:node:{{SessionName}} against {{EC2PrivateDNSName}}) and
+            // so does the access entry, one EKS makes itself against one of the stack's: what runs with the role today stops
+            // authenticating, and where access entries exist the new entry meets EKS's (HTTP 409). Linux and Windows differ
+            // in an entry's type, which the entries' own guard below reports.
+            else if (was.Kind != now.Kind && (was.Kind == ComputeKind.Fargate || now.Kind == ComputeKind.Fargate))
+            {
+                findings.Add(new(FindingLevel.Error, was.RoleArn, $"the {was.Describe()} becomes a {now.Describe()}",
+                    $"a role's kind decides the username its nodes or pods sign in with ({was.Username} → {now.Username}) and its access entry, so what runs with {was.RoleArn} today stops authenticating, and where access entries exist the new one would meet the entry EKS holds (HTTP 409). Keep its kind; to give the role to other compute, move what runs with it off, remove it in one change and add it back in the next."));
             }
         }
 
