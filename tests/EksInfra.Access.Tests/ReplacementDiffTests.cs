@@ -56,6 +56,17 @@ public class ReplacementDiffTests
     }
 
     [Fact]
+    public void A_node_role_arn_respelled_in_another_case_blocks_since_its_entry_is_replaced_delete_first()
+    {
+        var edited = Stacks.Edit(Staging, "role/KarpenterNodeRole-staging-cluster", "role/karpenternoderole-staging-cluster");
+
+        var finding = Assert.Single(Stacks.DiffFindings(Staging, edited), f => f.Level == FindingLevel.Error);
+        Assert.Equal("arn:aws:iam::123456789012:role/karpenternoderole-staging-cluster", finding.Subject);
+        Assert.Equal("the node role's access entry is replaced", finding.Title);
+        Assert.Contains("deletes the EC2_LINUX entry and creates it again", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_region_or_account_change_blocks()
     {
         var region = Single(Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "aws:region: us-west-2", "aws:region: us-east-2")), "aws:region", FindingLevel.Error);

@@ -265,7 +265,13 @@ public static class AccessDiff
                 }
 
                 ScopeChanges(old, entry, findings);
-                if (old.PrincipalArn != entry.PrincipalArn)
+                // A node's entry replaced leaves its nodes unable to authenticate, which the type-change guard blocks too.
+                if (old.PrincipalArn != entry.PrincipalArn && entry.Type != AccessPlanner.AccessEntryTypeStandard)
+                {
+                    findings.Add(new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
+                        $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the {entry.Type} entry and creates it again, and the nodes running with the role cannot authenticate in between. Keep the ARN exactly as before; if the case really changed in IAM, move the nodes off the role, remove it in one change and add it back in the next."));
+                }
+                else if (old.PrincipalArn != entry.PrincipalArn)
                 {
                     findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
                         $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and the principal is without its access in between. Keep the ARN exactly as before unless the case really changed in IAM."));
