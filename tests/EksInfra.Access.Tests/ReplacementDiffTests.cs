@@ -67,6 +67,20 @@ public class ReplacementDiffTests
     }
 
     [Fact]
+    public void A_mapped_role_moved_under_roles_blocks_since_iam_refuses_to_create_an_existing_name()
+    {
+        const string mapped = "      - rolearn: arn:aws:iam::123456789012:role/ci/github-actions-deployer\n        username: ci-deployer\n        groups: [app-deployers]\n";
+        const string created = "      - name: github-actions-deployer\n        path: /ci/\n        username: ci-deployer\n        groups: [app-deployers]\n";
+        var moved = Stacks.Edit(Stacks.Edit(Staging, "    mapRoles:\n      # CI deploys applications; the role lives under an IAM path, as IAM shows it.\n" + mapped, ""), "    roles:\n", "    roles:\n" + created);
+
+        var finding = Assert.Single(Stacks.DiffFindings(Staging, moved), f => f.Level == FindingLevel.Error);
+        Assert.Equal("arn:aws:iam::123456789012:role/ci/github-actions-deployer", finding.Subject);
+        Assert.Contains("was mapped as an existing role and is now created by the stack", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("EntityAlreadyExists", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(moved, moved), f => f.Level == FindingLevel.Error);
+    }
+
+    [Fact]
     public void A_region_or_account_change_blocks()
     {
         var region = Single(Stacks.DiffFindings(Staging, Stacks.Edit(Staging, "aws:region: us-west-2", "aws:region: us-east-2")), "aws:region", FindingLevel.Error);

@@ -309,6 +309,17 @@ public static class AccessDiff
     {
         var now = after.AccessRoles.ToDictionary(r => r.Name, Arn);
         var mappedNow = after.Principals.Select(p => Arns.StripPath(p.Principal)).ToHashSet(Arn);
+
+        // IAM role names are unique in an account, so CreateRole of one that exists fails with EntityAlreadyExists; a
+        // `pulumi import` of it instead would give it the stack's trust policy, dropping whoever assumes it today.
+        var createdBefore = before.AccessRoles.Select(r => r.Name).ToHashSet(Arn);
+        var mappedBefore = before.Principals.Where(p => p.Principal.Contains(":role/", StringComparison.Ordinal)).Select(p => Arns.StripPath(p.Principal)).ToHashSet(Arn);
+        foreach (var role in after.AccessRoles.Where(r => !createdBefore.Contains(r.Name) && mappedBefore.Contains(r.ArnWithoutPath)))
+        {
+            findings.Add(new(FindingLevel.Error, role.Arn, $"IAM role {role.Name} was mapped as an existing role and is now created by the stack",
+                "IAM refuses to create a role whose name exists (EntityAlreadyExists), so `pulumi up` fails part-way; importing the role instead would replace its trust policy with the stack's and cut off whoever assumes it today (SSO, CI). Keep it under mapRoles, or create it under a new name and move its users over."));
+        }
+
         foreach (var role in before.AccessRoles)
         {
             if (!now.TryGetValue(role.Name, out var kept))
