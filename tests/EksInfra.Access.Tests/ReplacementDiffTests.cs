@@ -298,3 +298,40 @@ public class ClusterRoleDiffTests
         Assert.DoesNotContain(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader(Named)), f => f.Subject == "ClusterRole secret-reader");
     }
 }
+
+/// <summary>A ClusterRole of the stack that allows every verb on every resource is cluster-admin by another name.</summary>
+public class AdminEquivalentRoleTests
+{
+    private static string WithOps(string opsRole, string opsNamespaces = "") => Stacks.Minimal(access: $$"""
+            mapUsers:
+              - { userarn: "arn:aws:iam::123456789012:user/qa-lead", username: qa-lead, groups: [deployers{{(opsRole.Length == 0 ? "" : ", ops")}}] }
+            clusterRoles:
+              superuser:
+                rules:
+                  - { apiGroups: ["*"], resources: ["*"], verbs: ["*"] }
+        """).Replace("    groups:\n      deployers:", $"    groups:\n{(opsRole.Length == 0 ? "" : $"      ops: {{ clusterRole: {opsRole}{opsNamespaces} }}\n")}      deployers:", StringComparison.Ordinal);
+
+    [Fact]
+    public void Joining_a_group_bound_to_a_wildcard_role_is_becoming_cluster_admin_in_diff_and_who()
+    {
+        var findings = Stacks.DiffFindings(WithOps(""), WithOps("superuser"));
+
+        Assert.Contains(findings, f => f.Level == FindingLevel.Danger && f.Subject == "arn:aws:iam::123456789012:user/qa-lead" && f.Title.Contains("cluster admin", StringComparison.Ordinal));
+        var qaLead = Assert.Single(Stacks.ValidPlanOf(WithOps("superuser")).Principals, p => p.Principal == "arn:aws:iam::123456789012:user/qa-lead");
+        Assert.True(qaLead.IsClusterAdmin);
+        Assert.False(Assert.Single(Stacks.ValidPlanOf(WithOps("superuser", ", namespaces: [apps]")).Principals, p => p.Principal == "arn:aws:iam::123456789012:user/qa-lead").IsClusterAdmin);
+        Assert.False(Assert.Single(Stacks.ValidPlanOf(WithOps("edit")).Principals, p => p.Principal == "arn:aws:iam::123456789012:user/qa-lead").IsClusterAdmin);
+    }
+
+    [Fact]
+    public void The_binding_is_warned_as_full_admin_and_counts_against_a_locked_out_cluster()
+    {
+        var evaluation = Stacks.EvaluateText(WithOps("superuser"));
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.groups.ops.clusterRole" && w.Message.Contains("whose rules allow every verb on every resource", StringComparison.Ordinal));
+
+        // With system:masters gone, the wildcard role is the cluster's admin: no lockout error.
+        var onlyWildcard = WithOps("superuser").Replace("groups: [system:masters]", "groups: [ops]", StringComparison.Ordinal);
+        Assert.True(Stacks.EvaluateText(onlyWildcard).IsValid, Stacks.Describe(Stacks.EvaluateText(onlyWildcard)));
+        Assert.False(Stacks.EvaluateText(onlyWildcard.Replace("verbs: [\"*\"]", "verbs: [get]", StringComparison.Ordinal)).IsValid);
+    }
+}

@@ -192,6 +192,18 @@ public sealed record AccessSettings(
     /// <summary>Groups whose RBAC bindings another tool (GitOps) manages: mapped to, but bound by nobody here.</summary>
     public IReadOnlyList<string> ExternalGroupNames => ExternalGroups ?? [];
 
+    /// <summary>
+    /// Whether <paramref name="group"/> is bound cluster-wide to cluster-admin, or to a ClusterRole of this stack with a rule
+    /// for every verb on every resource of every API group: to Kubernetes' authorizer that is the same full admin.
+    /// </summary>
+    public bool BindsClusterAdmin(GroupSettings group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group.Namespaces.Count == 0
+            && (group.ClusterRole == "cluster-admin"
+                || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.Verbs.Contains("*") && rule.ApiGroups.Contains("*") && rule.Resources.Contains("*") && rule.ResourceNames.Count == 0)));
+    }
+
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
 
     /// <summary>The per-namespace settings (<c>namespaces.NAME</c>), in config order.</summary>

@@ -857,7 +857,7 @@ public static partial class StackValidator
             {
                 var name = identity.Groups[i];
                 if (name == KubernetesNames.SystemMasters
-                    || (groups.TryGetValue(name, out var group) && group.ClusterRole == "cluster-admin" && group.Namespaces.Count == 0))
+                    || (groups.TryGetValue(name, out var group) && access.BindsClusterAdmin(group)))
                 {
                     return true;
                 }
@@ -988,6 +988,10 @@ public static partial class StackValidator
                 if (role == "cluster-admin")
                 {
                     Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound to cluster-admin: full admin through RBAC{(group.Namespaces.Count > 0 ? " in its namespaces" : "")}");
+                }
+                else if (access.BindsClusterAdmin(group))
+                {
+                    Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as cluster-admin is");
                 }
 
                 Namespaces(group.Namespaces, new ListPath(group.Path, "namespaces"));
