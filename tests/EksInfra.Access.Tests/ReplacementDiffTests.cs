@@ -286,6 +286,12 @@ public class ClusterRoleDiffTests
         Assert.Contains("(was: get on core/secrets named ci-config)", finding.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ apiGroups: [\"\"], resources: [secrets], verbs: [get, list] }")]
+    [InlineData("{ apiGroups: [\"\"], resources: [configmaps, secrets], verbs: [get] }")]
+    public void Dropping_resource_names_while_widening_the_rule_is_a_danger_too(string rule) =>
+        Assert.Equal(FindingLevel.Danger, Assert.Single(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader(rule)), f => f.Subject == "ClusterRole secret-reader").Level);
+
     [Fact]
     public void Changing_the_names_alone_is_reported_and_adding_them_is_no_danger()
     {

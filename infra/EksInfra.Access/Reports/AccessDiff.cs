@@ -404,14 +404,21 @@ public static class AccessDiff
         $"{string.Join(",", r.Verbs)} on {string.Join(",", r.ApiGroups.Select(g => g.Length == 0 ? "core" : g))}/{string.Join(",", r.Resources.Concat(r.NonResourceUrls))}";
 
     /// <summary>
-    /// Whether a rule that named its objects (Kubernetes RBAC: resourceNames restricts a rule to them) comes back, same verbs
-    /// and resources, naming none: it then reaches every object of those resources.
+    /// Whether a verb on a resource that only rules naming their objects allowed (Kubernetes RBAC: resourceNames restricts a
+    /// rule to them) is now allowed by a rule naming none: it then reaches every object of that resource.
     /// </summary>
     private static bool DropsResourceNames(ClusterRolePlan was, ClusterRolePlan role)
     {
-        var named = was.Rules.Where(r => r.ResourceNames.Count > 0).Select(RuleScope).ToHashSet(StringComparer.Ordinal);
-        var unnamed = was.Rules.Where(r => r.ResourceNames.Count == 0).Select(RuleScope).ToHashSet(StringComparer.Ordinal);
-        return role.Rules.Any(r => r.ResourceNames.Count == 0 && named.Contains(RuleScope(r)) && !unnamed.Contains(RuleScope(r)));
+        static bool Has(IReadOnlyList<string> values, string value) => values.Contains(value) || values.Contains("*");
+        static bool Covers(PolicyRulePlan rule, string group, string resource, string verb) =>
+            Has(rule.ApiGroups, group) && Has(rule.Resources, resource) && Has(rule.Verbs, verb);
+
+        return (from rule in role.Rules.Where(r => r.ResourceNames.Count == 0)
+                from g in rule.ApiGroups
+                from r in rule.Resources
+                from v in rule.Verbs
+                select (g, r, v))
+            .Any(t => was.Rules.Any(o => o.ResourceNames.Count > 0 && Covers(o, t.g, t.r, t.v)) && !was.Rules.Any(o => o.ResourceNames.Count == 0 && Covers(o, t.g, t.r, t.v)));
     }
 
     private static bool HasWildcard(ClusterRolePlan role) =>
