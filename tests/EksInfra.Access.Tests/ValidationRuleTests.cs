@@ -47,6 +47,7 @@ public class ValidationRuleTests
     [InlineData("system:kube-controller-manager", "system:", "'kube-controller-manager'")]
     [InlineData("system:serviceaccount:kube-system:clusterrole-aggregation-controller", "system:", "'serviceaccount:kube-system:clusterrole-aggregation-controller'")]
     [InlineData("eks:addon-manager", "eks:", "'addon-manager'")]
+    [InlineData("system:", "system:", "'ci-deployer' (a name of your own)")]
     public void A_username_in_the_namespace_of_cluster_components_is_an_error_in_every_mode(string username, string prefix, string suggestion)
     {
         foreach (var mode in new[] { "CONFIG_MAP", "API_AND_CONFIG_MAP", "API" })
@@ -62,18 +63,29 @@ public class ValidationRuleTests
 
     /// <summary>The authenticator renders groups as it renders usernames: {{EC2PrivateDNSName}} fails every session but a node's, and with it the whole mapping.</summary>
     [Theory]
-    [InlineData("CONFIG_MAP")]
-    [InlineData("API_AND_CONFIG_MAP")]
-    public void A_group_holding_the_node_dns_template_is_an_error_even_when_another_tool_binds_it(string mode)
+    [InlineData("CONFIG_MAP", true)]
+    [InlineData("API_AND_CONFIG_MAP", false)]
+    [InlineData("API", false)]
+    public void A_group_holding_the_node_dns_template_is_refused_where_aws_auth_signs_people_in_and_warned_elsewhere(string mode, bool refused)
     {
         var yaml = WithMapping(mode, "deployer", "[deployers, \"ci-{{EC2PrivateDNSName}}\"]") + "\n    externalGroups: [\"ci-{{EC2PrivateDNSName}}\"]\n";
 
         var evaluation = Stacks.EvaluateText(yaml);
 
-        Assert.False(evaluation.IsValid);
-        var error = Assert.Single(evaluation.Errors);
-        Assert.Equal("eks-infra:access.mapRoles[0].groups[1]", error.Path);
-        Assert.Contains("this principal could not sign in at all", error.Message, StringComparison.Ordinal);
+        const string path = "eks-infra:access.mapRoles[0].groups[1]";
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains("no role or user is mapped to it", StringComparison.Ordinal));
+        if (refused)
+        {
+            var error = Assert.Single(evaluation.Errors);
+            Assert.Equal(path, error.Path);
+            Assert.Contains("this principal could not sign in at all", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+            Assert.Contains(evaluation.Warnings, w => w.Path == path && w.Message.Contains("EKS documents templates in entries for usernames only", StringComparison.Ordinal));
+        }
+
         Assert.True(Stacks.EvaluateText(yaml.Replace("{{EC2PrivateDNSName}}", "{{AccountID}}", StringComparison.Ordinal)).IsValid);
     }
 

@@ -241,7 +241,7 @@ public static partial class ModeMigration
     /// MNG and Fargate will be automatically migrated to node type access entries").
     /// </summary>
     public const string NodeEntriesMadeByEks =
-        "if the role belongs to a managed node group or a Fargate profile that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: remove the role from access.nodeRoles first; keep it there only for Karpenter or self-managed nodes";
+        "if the role belongs to a managed node group that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: remove the role from access.nodeRoles first; keep it there only for Karpenter or self-managed nodes (a Fargate profile's role belongs there as kind fargate, for which the stack makes no entry)";
 
     private static List<string> Carried(AccessPlan before, AccessPlan? after, AuthenticationMode target)
     {

@@ -194,14 +194,17 @@ public sealed record AccessSettings(
 
     /// <summary>
     /// Whether <paramref name="group"/> is bound cluster-wide to cluster-admin, or to a ClusterRole of this stack with a rule
-    /// for every verb on every resource of every API group: to Kubernetes' authorizer that is the same full admin.
+    /// that allows every verb on every resource of every API group: cluster admin as `can` and `audit` judge it
+    /// (<see cref="Authorization.AccessRequest.Everything"/>), though cluster-admin also holds every non-resource URL.
     /// </summary>
     public bool BindsClusterAdmin(GroupSettings group)
     {
         ArgumentNullException.ThrowIfNull(group);
         return group.Namespaces.Count == 0
             && (group.ClusterRole == "cluster-admin"
-                || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.Verbs.Contains("*") && rule.ApiGroups.Contains("*") && rule.Resources.Contains("*") && rule.ResourceNames.Count == 0)));
+                || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => Authorization.RbacRules.Allows(
+                    new Planning.PolicyRulePlan(rule.ApiGroups, rule.Resources, rule.Verbs, rule.ResourceNames, rule.NonResourceUrls),
+                    Authorization.AccessRequest.Everything))));
     }
 
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;

@@ -539,11 +539,11 @@ public static partial class StackValidator
             // system:kube-controller-manager, system:serviceaccount:kube-system:*, eks:addon-manager. In every mode.
             if (reserved is "system:" or "eks:")
             {
-                Error(UsernamePath(), $"'{name}' starts with '{reserved}', the prefix of the names {(reserved == "eks:" ? "EKS gives its own components (eks:addon-manager, eks:node-manager)" : "Kubernetes gives its own components and service accounts (system:kube-controller-manager, system:serviceaccount:NAMESPACE:NAME)")}: aws-auth takes any username, so the principal would get whatever the cluster binds to that name, outside this model, and EKS access entries refuse the prefix; choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
+                Error(UsernamePath(), $"'{name}' starts with '{reserved}', the prefix of the names {(reserved == "eks:" ? "EKS gives its own components (eks:addon-manager, eks:node-manager)" : "Kubernetes gives its own components and service accounts (system:kube-controller-manager, system:serviceaccount:NAMESPACE:NAME)")}: aws-auth takes any username, so the principal would get whatever the cluster binds to that name, outside this model, and EKS access entries refuse the prefix; choose a username such as {UsernameWithout(name, reserved)}");
             }
             else if (reserved is not null)
             {
-                (accessEntryProblems ??= []).Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as '{name[reserved.Length..].TrimStart(':')}'");
+                (accessEntryProblems ??= []).Add($"'{name}' starts with '{reserved}', a prefix EKS access entries refuse ({string.Join(", ", KubernetesNames.ReservedUsernamePrefixes)}); choose a username such as {UsernameWithout(name, reserved)}");
             }
 
             var sessionTemplates = KubernetesNames.SessionTemplates;
@@ -571,6 +571,10 @@ public static partial class StackValidator
         }
 
         private const string Ec2PrivateDnsNameTemplate = "{{EC2PrivateDNSName}}";
+
+        /// <summary>The username with its reserved prefix taken off, quoted, or an example when nothing is left.</summary>
+        private static string UsernameWithout(string name, string prefix) =>
+            name[prefix.Length..].TrimStart(':') is { Length: > 0 } rest ? $"'{rest}'" : "'ci-deployer' (a name of your own)";
 
         /// <summary>
         /// Why <paramref name="role"/> may not trust <paramref name="principal"/>, a role of this stack, or null. IAM resolves a
@@ -696,11 +700,19 @@ public static partial class StackValidator
 
                 // aws-iam-authenticator pkg/server/server.go renderTemplates renders every group as it renders the username,
                 // and renderTemplate fails on {{EC2PrivateDNSName}} unless the session name is an EC2 instance id: the
-                // whole mapping fails then, username and every group.
+                // whole mapping fails then, username and every group. Where access entries exist, the entry wins over aws-auth,
+                // and EKS documents templates in entries for usernames only.
                 if (group.Contains(Ec2PrivateDnsNameTemplate, StringComparison.Ordinal))
                 {
-                    Error(path(), $"'{group}' holds {Ec2PrivateDnsNameTemplate}, which the authenticator fills only for a node's session (an EC2 instance id); for anyone else it refuses the whole mapping, so this principal could not sign in at all; remove the template from the group");
-                    continue;
+                    const string fails = "which aws-iam-authenticator fills in an aws-auth group only for a node's session (an EC2 instance id) and, for anyone else, refuses the whole mapping";
+                    if (mode == AuthenticationMode.ConfigMap)
+                    {
+                        Error(path(), $"'{group}' holds {Ec2PrivateDnsNameTemplate}, {fails}: this principal could not sign in at all; remove the template from the group");
+                        used.Add(group);
+                        continue;
+                    }
+
+                    Warning(path(), $"'{group}' holds {Ec2PrivateDnsNameTemplate}, {fails}; here the access entry, which wins over aws-auth, is what the principal signs in with, and EKS documents templates in entries for usernames only: if EKS fills this one as aws-auth does, the principal could not sign in; remove the template from the group");
                 }
 
                 if (group == KubernetesNames.SystemMasters)
@@ -991,7 +1003,7 @@ public static partial class StackValidator
                 }
                 else if (access.BindsClusterAdmin(group))
                 {
-                    Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as cluster-admin is");
+                    Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as with cluster-admin");
                 }
 
                 Namespaces(group.Namespaces, new ListPath(group.Path, "namespaces"));
