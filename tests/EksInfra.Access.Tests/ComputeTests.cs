@@ -853,7 +853,8 @@ public class ComputeGuardTests
         Assert.Contains(migration.Carried, c => c.Contains("windows-nodes", StringComparison.Ordinal) && c.Contains("EC2_WINDOWS", StringComparison.Ordinal));
 
         // Leaving CONFIG_MAP, EKS makes the entries of managed node group and Fargate roles itself: a second one fails.
-        Assert.All(migration.Carried.Where(c => c.Contains("type EC2_", StringComparison.Ordinal) || c.Contains("type FARGATE_", StringComparison.Ordinal)),
+        Assert.Contains(migration.Carried, c => c.Contains("AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal) && c.Contains("check it is there", StringComparison.Ordinal));
+        Assert.All(migration.Carried.Where(c => c.Contains(": type EC2_", StringComparison.Ordinal) || c.Contains(": type FARGATE_", StringComparison.Ordinal)),
             c => Assert.Contains("EKS makes its access entry itself when the mode leaves CONFIG_MAP", c, StringComparison.Ordinal));
         Assert.Contains(imported.Skipped, s => s.Why.Contains("is a node role", StringComparison.Ordinal) && s.Why.Contains("remove the role from access.nodeRoles first", StringComparison.Ordinal));
     }

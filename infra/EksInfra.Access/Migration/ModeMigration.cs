@@ -267,7 +267,9 @@ public static partial class ModeMigration
         // other line would say where its access goes.
         foreach (var compute in before.ComputeIdentities.Where(c => c.EntryCreatedByEks && (target == AuthenticationMode.Api || c.Owners.Count == 0)))
         {
-            carried.Add(compute.Kind == ComputeKind.Fargate
+            carried.Add(compute.Kind == ComputeKind.Fargate && compute.Owners.Count == 0
+                ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS makes for a profile (the stack makes none): EKS makes it when the profile is created where access entries exist, and is said to when the mode leaves CONFIG_MAP; check it is there (`aws eks describe-access-entry --principal-arn {compute.RoleArn}`) and create it if not (`aws eks create-access-entry --type FARGATE_LINUX`) before aws-auth stops counting"
+                : compute.Kind == ComputeKind.Fargate
                 ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS creates for the Fargate profile"
                 : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the access entry EKS creates for the managed node group (EC2_LINUX, or EC2_WINDOWS for a Windows AMI)");
         }
