@@ -341,3 +341,22 @@ public class AdminEquivalentRoleTests
         Assert.False(Stacks.EvaluateText(onlyWildcard.Replace("verbs: [\"*\"]", "verbs: [get]", StringComparison.Ordinal)).IsValid);
     }
 }
+
+/// <summary>An access entry's groups taken to none: the AWS provider's kubernetes_groups is Optional and Computed, so they stay.</summary>
+public class AccessEntryGroupsDiffTests
+{
+    [Fact]
+    public void Taking_an_entrys_last_groups_away_is_a_danger_since_the_provider_leaves_them()
+    {
+        var before = Stacks.Minimal();
+        var after = Stacks.Edit(before, "        groups: [deployers]\n", "        groups: []\n        accessPolicies: [{ policy: AmazonEKSViewPolicy }]\n");
+
+        var finding = Assert.Single(Stacks.DiffFindings(before, after), f => f.Title.Contains("last groups go", StringComparison.Ordinal));
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Equal("arn:aws:iam::123456789012:role/ci/deployer", finding.Subject);
+        Assert.Contains("leaves them on it: deployers", finding.Title, StringComparison.Ordinal);
+
+        var fewer = Stacks.Edit(Stacks.Edit(before, "        groups: [deployers]\n", "        groups: [deployers, viewers]\n"), "    groups:\n", "    groups:\n      viewers: { clusterRole: view }\n");
+        Assert.DoesNotContain(Stacks.DiffFindings(fewer, before), f => f.Title.Contains("last groups go", StringComparison.Ordinal));
+    }
+}

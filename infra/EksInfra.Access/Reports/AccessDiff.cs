@@ -265,6 +265,14 @@ public static class AccessDiff
                 }
 
                 ScopeChanges(old, entry, findings);
+
+                // terraform-provider-aws aws_eks_access_entry: kubernetes_groups is Optional and Computed, so a plan with no
+                // groups shows no change from state, no UpdateAccessEntry is sent, and the entry keeps the groups it had.
+                if (old.KubernetesGroups.Count > 0 && entry.KubernetesGroups.Count == 0)
+                {
+                    findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, $"the access entry's last groups go, but `pulumi up` leaves them on it: {string.Join(", ", old.KubernetesGroups)}",
+                        $"the AWS provider keeps an access entry's kubernetesGroups when the program sets none (Optional and Computed), so the principal keeps what those groups are bound to. Clear them yourself after the update (EKS UpdateAccessEntry of {entry.PrincipalArn} on cluster {after.Cluster.Name} with an empty kubernetesGroups), or keep one group of the stack on the mapping."));
+                }
                 // A node's entry replaced leaves its nodes unable to authenticate, which the type-change guard blocks too.
                 if (old.PrincipalArn != entry.PrincipalArn && entry.Type != AccessPlanner.AccessEntryTypeStandard)
                 {
