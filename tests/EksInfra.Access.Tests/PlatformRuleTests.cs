@@ -498,6 +498,20 @@ public class PlatformRuleTests
         Fails(Eval(WithRule(rule)), $"eks-infra:access.clusterRoles.custom.rules[0].{field}", gist);
 
     [Theory]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update] }", "'escalate' lets the members", "granting permissions they do not hold")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind] }", "'bind' lets the members", "granting permissions they do not hold")]
+    [InlineData("{ apiGroups: [\"\"], resources: [groups, users], verbs: [impersonate] }", "'impersonate' lets the members", "system:masters included")]
+    public void A_rule_with_an_escalation_verb_is_warned_as_a_way_to_admin(string rule, string gist, string why)
+    {
+        var evaluation = Eval(WithRule(rule));
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].verbs");
+        Assert.Contains(gist, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(why, warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Eval(WithRule("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, update] }")).Warnings, w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].verbs");
+    }
+
+    [Theory]
     [InlineData("/api/*", true)]
     [InlineData("*", true)]
     [InlineData("healthz", false)]

@@ -572,6 +572,8 @@ public static partial class StackValidator
 
         private const string Ec2PrivateDnsNameTemplate = "{{EC2PrivateDNSName}}";
 
+        private static readonly string[] EscalationVerbs = ["escalate", "bind", "impersonate"];
+
         /// <summary>The username with its reserved prefix taken off, quoted, or an example when nothing is left.</summary>
         private static string UsernameWithout(string name, string prefix) =>
             name[prefix.Length..].TrimStart(':') is { Length: > 0 } rest ? $"'{rest}'" : "'ci-deployer' (a name of your own)";
@@ -1067,6 +1069,13 @@ public static partial class StackValidator
             if (rule.Verbs.Count == 0)
             {
                 Error($"{rule.Path}.verbs", "required: a rule needs verbs, e.g. [get, list, watch]");
+            }
+
+            // Kubernetes "Using RBAC Authorization", privilege escalation prevention: escalate and bind let a subject grant
+            // permissions it does not hold, and impersonate lets it act as any user or group, system:masters included.
+            if (EscalationVerbs.FirstOrDefault(v => rule.Verbs.Contains(v, StringComparer.Ordinal)) is { } escalation)
+            {
+                Warning($"{rule.Path}.verbs", $"'{escalation}' lets the members of the groups bound to this ClusterRole raise their own access ({(escalation == "impersonate" ? "acting as another user or group, system:masters included" : "granting permissions they do not hold")}): count them as cluster admins, or drop the verb");
             }
 
             if (rule.NonResourceUrls.Count > 0)
