@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using EksInfra.Access.Authorization;
 using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
@@ -273,16 +274,14 @@ public static class AccessDiff
                     findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, $"the access entry's last groups go, but `pulumi up` leaves them on it: {string.Join(", ", old.KubernetesGroups)}",
                         $"the AWS provider keeps an access entry's kubernetesGroups when the program sets none (Optional and Computed), so the principal keeps what those groups are bound to. Clear them yourself after the update (EKS UpdateAccessEntry of {entry.PrincipalArn} on cluster {after.Cluster.Name} with an empty kubernetesGroups), or keep one group of the stack on the mapping."));
                 }
-                // A node's entry replaced leaves its nodes unable to authenticate, which the type-change guard blocks too.
-                if (old.PrincipalArn != entry.PrincipalArn && entry.Type != AccessPlanner.AccessEntryTypeStandard)
+                if (old.PrincipalArn != entry.PrincipalArn)
                 {
-                    findings.Add(new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
-                        $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the {entry.Type} entry and creates it again, and the nodes running with the role cannot authenticate in between. Keep the ARN exactly as before; if the case really changed in IAM, move the nodes off the role, remove it in one change and add it back in the next."));
-                }
-                else if (old.PrincipalArn != entry.PrincipalArn)
-                {
-                    findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
-                        $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and the principal is without its access in between. Keep the ARN exactly as before unless the case really changed in IAM."));
+                    // A node's entry replaced leaves its nodes unable to authenticate, which the type-change guard blocks too.
+                    findings.Add(entry.Type != AccessPlanner.AccessEntryTypeStandard
+                        ? new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
+                            $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the {entry.Type} entry and creates it again, and the nodes running with the role cannot authenticate in between. Keep the ARN exactly as before; if the case really changed in IAM, move the nodes off the role, remove it in one change and add it back in the next.")
+                        : new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
+                            $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and the principal is without its access in between. Keep the ARN exactly as before unless the case really changed in IAM."));
                 }
             }
         }
@@ -321,7 +320,7 @@ public static class AccessDiff
         // IAM role names are unique in an account, so CreateRole of one that exists fails with EntityAlreadyExists; a
         // `pulumi import` of it instead would give it the stack's trust policy, dropping whoever assumes it today.
         var createdBefore = before.AccessRoles.Select(r => r.Name).ToHashSet(Arn);
-        var mappedBefore = before.Principals.Where(p => p.Principal.Contains(":role/", StringComparison.Ordinal)).Select(p => Arns.StripPath(p.Principal)).ToHashSet(Arn);
+        var mappedBefore = before.Principals.Select(p => Arns.StripPath(p.Principal)).ToHashSet(Arn);
         foreach (var role in after.AccessRoles.Where(r => !createdBefore.Contains(r.Name) && mappedBefore.Contains(r.ArnWithoutPath)))
         {
             findings.Add(new(FindingLevel.Error, role.Arn, $"IAM role {role.Name} was mapped as an existing role and is now created by the stack",
@@ -417,9 +416,10 @@ public static class AccessDiff
     /// </summary>
     private static bool DropsResourceNames(ClusterRolePlan was, ClusterRolePlan role)
     {
-        static bool Has(IReadOnlyList<string> values, string value) => values.Contains(value) || values.Contains("*");
+        // The authorizer's own matching, names left aside: which rule of the old role reached this verb on this resource.
         static bool Covers(PolicyRulePlan rule, string group, string resource, string verb) =>
-            Has(rule.ApiGroups, group) && Has(rule.Resources, resource) && Has(rule.Verbs, verb);
+            RbacRules.VerbMatches(rule, verb) && RbacRules.ApiGroupMatches(rule, group)
+            && RbacRules.ResourceMatches(rule, resource, resource.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? resource[(slash + 1)..] : "");
 
         return (from rule in role.Rules.Where(r => r.ResourceNames.Count == 0)
                 from g in rule.ApiGroups

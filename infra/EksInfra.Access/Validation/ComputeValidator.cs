@@ -183,10 +183,11 @@ public static partial class ComputeValidator
                 return;
             }
 
+            string RoleOf(NodeGroupSettings group) => group.NodeRole ?? cluster.NodeRoleName;
             foreach (var windows in windowsGroups)
             {
-                var role = windows.NodeRole ?? cluster.NodeRoleName;
-                if (compute.NodeGroups.FirstOrDefault(g => (g.NodeRole ?? cluster.NodeRoleName) == role && !windowsGroups.Contains(g)) is { } linux)
+                var role = RoleOf(windows);
+                if (compute.NodeGroups.FirstOrDefault(g => RoleOf(g) == role && !windowsGroups.Contains(g)) is { } linux)
                 {
                     Error(windows.NodeRole is null ? $"{windows.Path}.amiType" : $"{windows.Path}.nodeRole", $"the Windows node group '{windows.Name}' runs with the node role '{role}', as the Linux node group '{linux.Name}' does, but a role has one access entry, of one type (EC2_WINDOWS or EC2_LINUX), so the nodes of one of the two groups would join with the other's type and not work; give the Windows group a node role of its own (add one to {cluster.Path}.nodeRoles and name it as the group's nodeRole)");
                 }

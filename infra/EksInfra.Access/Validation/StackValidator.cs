@@ -587,7 +587,7 @@ public static partial class StackValidator
         /// </summary>
         private string? TrustOfStackRole(CreatedRoleSettings role, string principal)
         {
-            if (!Arns.TryParse(principal, out var arn, out _) || arn.Kind != PrincipalKind.Role || arn.AccountId != config.Aws.AccountId)
+            if (RoleOfThisAccount(principal) is not { } arn)
             {
                 return null;
             }
@@ -597,7 +597,7 @@ public static partial class StackValidator
                 return $"'{principal}' is {what}: whatever holds it could assume '{role.Name}' and get its Kubernetes access (this tool's rule); trust the roles people or CI assume instead";
             }
 
-            if (access.Roles.FirstOrDefault(r => string.Equals(r.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is not { } trusted)
+            if (CreatedRoleNamed(arn) is not { } trusted)
             {
                 return null;
             }
@@ -628,8 +628,7 @@ public static partial class StackValidator
 
             foreach (var principal in from.AssumedBy)
             {
-                if (Arns.TryParse(principal, out var arn, out _) && arn.Kind == PrincipalKind.Role && arn.AccountId == config.Aws.AccountId
-                    && access.Roles.FirstOrDefault(r => string.Equals(r.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is { } next
+                if (RoleOfThisAccount(principal) is { } arn && CreatedRoleNamed(arn) is { } next
                     && next != from && (next == target || TrustLoopsBack(next, target, seen)))
                 {
                     return true;
@@ -638,6 +637,14 @@ public static partial class StackValidator
 
             return false;
         }
+
+        /// <summary>The role ARN <paramref name="principal"/> is, when it is one of the account this stack deploys into.</summary>
+        private IamArn? RoleOfThisAccount(string principal) =>
+            Arns.TryParse(principal, out var arn, out _) && arn.Kind == PrincipalKind.Role && arn.AccountId == config.Aws.AccountId ? arn : null;
+
+        /// <summary>The role of <c>roles</c> that <paramref name="arn"/> names (by name: IAM role names are unique in an account, ignoring case).</summary>
+        private CreatedRoleSettings? CreatedRoleNamed(IamArn arn) =>
+            access.Roles.FirstOrDefault(r => string.Equals(r.Name, arn.Name, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>What a role of the cluster itself is, when <paramref name="arn"/> names one (by name: IAM names are unique in an account).</summary>
         private string? StackComputeRole(IamArn arn)
