@@ -498,9 +498,12 @@ public class PlatformRuleTests
         Fails(Eval(WithRule(rule)), $"eks-infra:access.clusterRoles.custom.rules[0].{field}", gist);
 
     [Theory]
-    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update] }", "'escalate' lets the members", "granting permissions they do not hold")]
-    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind] }", "'bind' lets the members", "granting permissions they do not hold")]
-    [InlineData("{ apiGroups: [\"\"], resources: [groups, users], verbs: [impersonate] }", "'impersonate' lets the members", "system:masters included")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update] }", "'escalate' on clusterroles lets the members", "granting permissions they do not hold")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind] }", "'bind' on clusterroles lets the members", "granting permissions they do not hold")]
+    [InlineData("{ apiGroups: [\"\"], resources: [groups, users], verbs: [impersonate] }", "'impersonate' on users, groups lets the members", "system:masters included")]
+    [InlineData("{ apiGroups: [\"\"], resources: [\"*\"], verbs: [\"*\"] }", "'impersonate' on users, groups, serviceaccounts lets the members", "count them as cluster admins")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [\"*\"], verbs: [create, bind] }", "'bind' on roles, clusterroles lets the members", "count them as cluster admins")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [view] }", "'bind' on clusterroles named view lets the members", "make sure none of them reaches more")]
     public void A_rule_with_an_escalation_verb_is_warned_as_a_way_to_admin(string rule, string gist, string why)
     {
         var evaluation = Eval(WithRule(rule));
@@ -508,8 +511,14 @@ public class PlatformRuleTests
         var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].verbs");
         Assert.Contains(gist, warning.Message, StringComparison.Ordinal);
         Assert.Contains(why, warning.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Eval(WithRule("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, update] }")).Warnings, w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].verbs");
     }
+
+    [Theory]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, update] }")]
+    [InlineData("{ apiGroups: [\"\"], resources: [pods, secrets], verbs: [bind, escalate, impersonate] }")]
+    [InlineData("{ apiGroups: [\"*\"], resources: [\"*\"], verbs: [\"*\"] }")]
+    public void A_rule_that_cannot_escalate_or_is_admin_already_gets_no_escalation_warning(string rule) =>
+        Assert.DoesNotContain(Eval(WithRule(rule)).Warnings, w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].verbs");
 
     [Theory]
     [InlineData("/api/*", true)]

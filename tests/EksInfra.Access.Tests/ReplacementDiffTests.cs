@@ -292,6 +292,19 @@ public class ClusterRoleDiffTests
     public void Dropping_resource_names_while_widening_the_rule_is_a_danger_too(string rule) =>
         Assert.Equal(FindingLevel.Danger, Assert.Single(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader(rule)), f => f.Subject == "ClusterRole secret-reader").Level);
 
+    [Theory]
+    [InlineData("{ apiGroups: [\"\"], resources: [users, groups], verbs: [impersonate] }", "('impersonate' on users)")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update] }", "('escalate' on clusterroles)")]
+    public void A_rule_that_lets_the_groups_raise_their_own_access_is_a_danger(string rule, string what)
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader(rule)), f => f.Subject == "ClusterRole secret-reader");
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains($"now lets its groups raise their own access {what}", finding.Title, StringComparison.Ordinal);
+
+        var limited = Assert.Single(Stacks.DiffFindings(WithSecretReader(Named), WithSecretReader("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [view] }")), f => f.Subject == "ClusterRole secret-reader");
+        Assert.Equal(FindingLevel.Changed, limited.Level);
+    }
+
     [Fact]
     public void Changing_the_names_alone_is_reported_and_adding_them_is_no_danger()
     {

@@ -28,6 +28,29 @@ public static class RbacRules
 {
     public const string All = "*";
 
+    /// <summary>
+    /// What Kubernetes' privilege escalation prevention lets through ("Using RBAC Authorization"): escalate and bind on
+    /// roles and clusterroles let a subject grant permissions it does not hold, and impersonate on users, groups and
+    /// service accounts lets it act as another subject, system:masters or a controller's service account included.
+    /// </summary>
+    public static readonly IReadOnlyList<AccessRequest> Escalations =
+    [
+        new("escalate", "rbac.authorization.k8s.io", "roles", "", "", ""),
+        new("escalate", "rbac.authorization.k8s.io", "clusterroles", "", "", ""),
+        new("bind", "rbac.authorization.k8s.io", "roles", "", "", ""),
+        new("bind", "rbac.authorization.k8s.io", "clusterroles", "", "", ""),
+        new("impersonate", "", "users", "", "", ""),
+        new("impersonate", "", "groups", "", "", ""),
+        new("impersonate", "", "serviceaccounts", "", "", ""),
+    ];
+
+    /// <summary>The <see cref="Escalations"/> <paramref name="rule"/> allows, for every name or (with resourceNames) for the names it lists.</summary>
+    public static IEnumerable<AccessRequest> EscalationsAllowed(PolicyRulePlan rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return Escalations.Where(e => VerbMatches(rule, e.Verb) && ApiGroupMatches(rule, e.ApiGroup) && ResourceMatches(rule, e.Resource, ""));
+    }
+
     public static bool Allows(PolicyRulePlan rule, AccessRequest request)
     {
         ArgumentNullException.ThrowIfNull(rule);

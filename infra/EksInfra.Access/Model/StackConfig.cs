@@ -202,9 +202,7 @@ public sealed record AccessSettings(
         ArgumentNullException.ThrowIfNull(group);
         return group.Namespaces.Count == 0
             && (group.ClusterRole == "cluster-admin"
-                || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => Authorization.RbacRules.Allows(
-                    new Planning.PolicyRulePlan(rule.ApiGroups, rule.Resources, rule.Verbs, rule.ResourceNames, rule.NonResourceUrls),
-                    Authorization.AccessRequest.Everything))));
+                || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => Authorization.RbacRules.Allows(rule.AsRule(), Authorization.AccessRequest.Everything))));
     }
 
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
@@ -256,7 +254,11 @@ public sealed record PolicyRuleSettings(
     IReadOnlyList<string> Resources,
     IReadOnlyList<string> Verbs,
     IReadOnlyList<string> ResourceNames,
-    IReadOnlyList<string> NonResourceUrls);
+    IReadOnlyList<string> NonResourceUrls)
+{
+    /// <summary>The rule as the authorizer matches it, in config order.</summary>
+    public Planning.PolicyRulePlan AsRule() => new(ApiGroups, Resources, Verbs, ResourceNames, NonResourceUrls);
+}
 
 /// <summary>An EKS access policy associated with the principal's access entry (API modes only).</summary>
 public sealed record AccessPolicySettings(string Path, string Policy, IReadOnlyList<string> Namespaces);

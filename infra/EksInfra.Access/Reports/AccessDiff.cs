@@ -372,9 +372,10 @@ public static class AccessDiff
             }
 
             var wildcard = HasWildcard(role) && !HasWildcard(was);
-            var unnamed = !wildcard && DropsResourceNames(was, role);
-            findings.Add(new(wildcard || unnamed ? FindingLevel.Danger : FindingLevel.Changed, $"ClusterRole {role.Name}",
-                $"ClusterRole {role.Name} {(wildcard ? "widens to a wildcard" : unnamed ? "drops resourceNames, so a rule reaches every object of its resources" : "changes its rules")}",
+            var escalation = wildcard ? null : NewEscalation(was, role);
+            var unnamed = !wildcard && escalation is null && DropsResourceNames(was, role);
+            findings.Add(new(wildcard || escalation is not null || unnamed ? FindingLevel.Danger : FindingLevel.Changed, $"ClusterRole {role.Name}",
+                $"ClusterRole {role.Name} {(wildcard ? "widens to a wildcard" : escalation is not null ? $"now lets its groups raise their own access ('{escalation.Verb}' on {escalation.Resource})" : unnamed ? "drops resourceNames, so a rule reaches every object of its resources" : "changes its rules")}",
                 $"now: {Rules(role)} (was: {Rules(was)}); every group bound to it gets the new rules"));
         }
     }
@@ -427,6 +428,13 @@ public static class AccessDiff
                 from v in rule.Verbs
                 select (g, r, v))
             .Any(t => was.Rules.Any(o => o.ResourceNames.Count > 0 && Covers(o, t.g, t.r, t.v)) && !was.Rules.Any(o => o.ResourceNames.Count == 0 && Covers(o, t.g, t.r, t.v)));
+    }
+
+    /// <summary>An escalation (<see cref="RbacRules.Escalations"/>) the new rules allow for every name and the old did not.</summary>
+    private static AccessRequest? NewEscalation(ClusterRolePlan was, ClusterRolePlan role)
+    {
+        static IEnumerable<AccessRequest> Unnamed(ClusterRolePlan r) => r.Rules.Where(rule => rule.ResourceNames.Count == 0).SelectMany(RbacRules.EscalationsAllowed);
+        return Unnamed(role).Except(Unnamed(was)).FirstOrDefault();
     }
 
     private static bool HasWildcard(ClusterRolePlan role) =>

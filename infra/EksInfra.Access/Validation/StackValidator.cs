@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EksInfra.Access.Authorization;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Platform;
@@ -572,8 +573,6 @@ public static partial class StackValidator
 
         private const string Ec2PrivateDnsNameTemplate = "{{EC2PrivateDNSName}}";
 
-        private static readonly string[] EscalationVerbs = ["escalate", "bind", "impersonate"];
-
         /// <summary>The username with its reserved prefix taken off, quoted, or an example when nothing is left.</summary>
         private static string UsernameWithout(string name, string prefix) =>
             name[prefix.Length..].TrimStart(':') is { Length: > 0 } rest ? $"'{rest}'" : "'ci-deployer' (a name of your own)";
@@ -1070,6 +1069,28 @@ public static partial class StackValidator
             Duplicates(namespaces, pathOf, "namespace");
         }
 
+        /// <summary>
+        /// One warning per verb of <see cref="RbacRules.Escalations"/> the rule allows. A rule of wildcards is cluster admin
+        /// already and warned where it is bound; resourceNames limit the escalation to the roles or subjects they name.
+        /// </summary>
+        private void EscalationWarnings(PolicyRuleSettings rule)
+        {
+            var asRule = rule.AsRule();
+            if (RbacRules.Allows(asRule, AccessRequest.Everything))
+            {
+                return;
+            }
+
+            foreach (var verb in RbacRules.EscalationsAllowed(asRule).GroupBy(e => e.Verb, StringComparer.Ordinal))
+            {
+                var resources = string.Join(", ", verb.Select(e => e.Resource));
+                var impersonate = verb.Key == "impersonate";
+                Warning($"{rule.Path}.verbs", rule.ResourceNames.Count == 0
+                    ? $"'{verb.Key}' on {resources} lets the members of the groups bound to this ClusterRole raise their own access ({(impersonate ? "acting as another user, group or service account, system:masters included" : "granting permissions they do not hold")}): count them as cluster admins, or drop the verb"
+                    : $"'{verb.Key}' on {resources} named {string.Join(", ", rule.ResourceNames)} lets the members of the groups bound to this ClusterRole {(impersonate ? "act as those subjects" : "grant what those roles hold without holding it")}: make sure none of them reaches more than these groups should");
+            }
+        }
+
         /// <summary>Kubernetes pkg/apis/rbac/validation/validation.go, validatePolicyRule (isNamespaced false: these are ClusterRoles).</summary>
         private void PolicyRule(PolicyRuleSettings rule)
         {
@@ -1078,12 +1099,7 @@ public static partial class StackValidator
                 Error($"{rule.Path}.verbs", "required: a rule needs verbs, e.g. [get, list, watch]");
             }
 
-            // Kubernetes "Using RBAC Authorization", privilege escalation prevention: escalate and bind let a subject grant
-            // permissions it does not hold, and impersonate lets it act as any user or group, system:masters included.
-            if (EscalationVerbs.FirstOrDefault(v => rule.Verbs.Contains(v, StringComparer.Ordinal)) is { } escalation)
-            {
-                Warning($"{rule.Path}.verbs", $"'{escalation}' lets the members of the groups bound to this ClusterRole raise their own access ({(escalation == "impersonate" ? "acting as another user or group, system:masters included" : "granting permissions they do not hold")}): count them as cluster admins, or drop the verb");
-            }
+            EscalationWarnings(rule);
 
             if (rule.NonResourceUrls.Count > 0)
             {
