@@ -64,6 +64,21 @@ public class AuthenticatorReadingTests
     }
 
     [Fact]
+    public void Import_says_nothing_of_a_key_given_twice_in_an_entry_it_does_not_carry_over()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth(KeyGivenTwice + """
+
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: ops
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains("is mapped again at data.mapRoles[1]", StringComparison.Ordinal));
+        Assert.DoesNotContain(imported.Skipped, s => s.Where.StartsWith("data.mapRoles[0].", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Import_reads_field_names_in_any_case_as_the_authenticator_does()
     {
         var imported = AwsAuthImporter.Import(AwsAuth(MixedCase), "aws-auth.yaml");

@@ -125,11 +125,6 @@ public static class AwsAuthImporter
             return result;
         }
 
-        foreach (var repeated in parsed.Diagnostics)
-        {
-            skipped.Add(new(repeated.Path, $"{repeated.Message}: carried over as the authenticator reads it"));
-        }
-
         // The authenticator keeps each ARN's last mapping only; an earlier one grants nothing, so it is not carried over.
         var last = AuthenticatorEntries.LastOfArn(
             list.Items.OfType<ConfigMap>().Where(entry => AuthenticatorEntries.Text(entry, arnKey).Length > 0),
@@ -183,6 +178,7 @@ public static class AwsAuthImporter
                 }
 
                 var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
+                NoteRepeatedKeys(item);
                 nodeRoles.Add(new ImportedNode(arn, kind));
                 skipped.Add(new(item.Path, fargate
                     ? $"'{arn}' is a Fargate pod execution role: carried into nodeRoles with kind fargate, which the stack maps as {KubernetesNames.FargateUsername} in aws-auth (where access entries exist, EKS makes the profile's FARGATE_LINUX entry itself). If this stack creates the profile, declare it under eks-infra:cluster.fargateProfiles instead and remove this entry"
@@ -214,9 +210,19 @@ public static class AwsAuthImporter
                 skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
             }
 
+            NoteRepeatedKeys(item);
             result.Add(new Imported(arn, username, groups));
         }
 
         return result;
+
+        // Only of an entry carried over: one dropped for another reason grants nothing the note could describe.
+        void NoteRepeatedKeys(ConfigNode item)
+        {
+            foreach (var repeated in parsed.Diagnostics.Where(d => d.Path.StartsWith(item.Path + ".", StringComparison.Ordinal)))
+            {
+                skipped.Add(new(repeated.Path, $"{repeated.Message}: carried over as the authenticator reads it"));
+            }
+        }
     }
 }
