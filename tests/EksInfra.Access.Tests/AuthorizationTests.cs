@@ -370,6 +370,43 @@ public sealed class CanTests
     }
 
     [Theory]
+    [InlineData("get", "namespaces")]
+    [InlineData("delete", "namespaces")]
+    [InlineData("update", "namespaces/finalize")]
+    public void A_request_on_one_namespace_named_by_name_is_authorized_in_that_namespace(string verb, string resource)
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack());
+
+        // edit, bound by a RoleBinding in payments, holds view's get on namespaces: in payments, that is payments itself.
+        var byName = CanQuestion.Parse(verb, resource, null, "payments", out var error)!;
+        Assert.Equal("", error);
+        Assert.Equal(("payments", "payments"), (byName.Request.Namespace, byName.Request.Name));
+        Assert.Equal(verb == "get", CanReport.Who(ModelAccess.Of(plan), byName).Any(a => a.Principal == PaymentsDev));
+
+        var other = CanQuestion.Parse(verb, resource, null, "kube-system", out _)!;
+        Assert.DoesNotContain(CanReport.Who(ModelAccess.Of(plan), other), a => a.Principal == PaymentsDev);
+
+        Assert.Null(CanQuestion.Parse(verb, resource, "payments", "kube-system", out var twoNamespaces));
+        Assert.Contains("--namespace payments and --name kube-system name two namespaces", twoNamespaces, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("create", "configmaps", true)]
+    [InlineData("deletecollection", "configmaps", true)]
+    [InlineData("create", "pods/eviction", false)]
+    [InlineData("get", "configmaps", false)]
+    [InlineData("list", "configmaps", false)]
+    public void A_request_on_the_collection_carries_no_name_so_resource_names_never_allow_it(string verb, string resource, bool nameDropped)
+    {
+        var question = CanQuestion.Parse(verb, resource, "payments", "app-config", out _)!;
+        var rule = new PolicyRulePlan([""], ["configmaps", "pods/eviction"], [verb], ["app-config"], []);
+
+        Assert.Equal(nameDropped ? "" : "app-config", question.Request.Name);
+        Assert.Equal(!nameDropped, RbacRules.Allows(rule, question.Request));
+        Assert.Equal(nameDropped, question.Notes.Any(n => n.Contains("--name app-config is ignored", StringComparison.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("get", "Pods")]
     [InlineData("get", "pods/exec/x")]
     [InlineData("Get", "pods")]

@@ -104,23 +104,41 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
 
         var requestNamespace = "";
         var requestName = name ?? "";
+        if (name is not null && subresource.Length == 0 && verb is "create" or "deletecollection")
+        {
+            // requestinfo.go takes a request's name from its path only: create POSTs to the collection and deletecollection
+            // DELETEs it, so neither carries a name, and a rule limited to resourceNames never allows them.
+            requestName = "";
+            notes.Add($"{verb} addresses the collection, so the request carries no name: --name {name} is ignored, and a rule limited to resourceNames does not allow it");
+        }
+
         string scope;
-        if (plural == "namespaces" && group.Length == 0 && ns is not null)
+        if (plural == "namespaces" && group.Length == 0 && (ns is not null || name is not null))
         {
             // apiserver RequestInfo (k8s.io/apiserver pkg/endpoints/request/requestinfo.go, NewRequestInfo): a request
-            // on one namespace object (/api/v1/namespaces/X: get, update, patch, delete) carries X as its namespace and
-            // its name; list, watch and create address the collection /api/v1/namespaces, which carries neither, so
-            // only cluster-wide grants reach them.
+            // on one namespace object (/api/v1/namespaces/X, and its status and finalize: get, update, patch, delete)
+            // carries X as its namespace and its name, so RoleBindings in X apply; list, watch and create address the
+            // collection /api/v1/namespaces, which carries no namespace, so only cluster-wide grants reach them.
             if (OneObjectVerbs.Contains(verb))
             {
-                requestNamespace = ns;
-                requestName = name ?? ns;
-                scope = $"the namespace {ns} itself";
+                if (ns is not null && name is not null && name != ns)
+                {
+                    error = $"--namespace {ns} and --name {name} name two namespaces, but a request on one namespace is authorized in that namespace itself; give the namespace once, as --name";
+                    return null;
+                }
+
+                var target = name ?? ns!;
+                requestNamespace = target;
+                requestName = target;
+                scope = $"the namespace {target} itself";
             }
             else
             {
                 scope = "the namespaces collection (cluster-scoped)";
-                notes.Add($"{verb} acts on the namespaces collection, which is cluster-scoped: --namespace {ns} is ignored, and only cluster-wide grants count");
+                if (ns is not null)
+                {
+                    notes.Add($"{verb} acts on the namespaces collection, which is cluster-scoped: --namespace {ns} is ignored, and only cluster-wide grants count");
+                }
             }
         }
         else if (!namespaced)
