@@ -415,6 +415,26 @@ public class ComputeValidationTests
         Invalid(WithGroup($"        labels: {{ {key64}: x }}"), $"eks-infra:cluster.nodeGroups[0].labels.{key64}", "is not a label key");
     }
 
+    [Theory]
+    [InlineData("node-role.kubernetes.io/worker")]
+    [InlineData("app.kubernetes.io/name")]
+    [InlineData("kubernetes.io/role")]
+    [InlineData("k8s.io/pool")]
+    [InlineData("eks.amazonaws.com/capacityType")]
+    public void A_node_label_under_a_prefix_reserved_to_kubernetes_or_eks_is_an_error(string key) =>
+        Invalid(WithGroup($"        labels: {{ {key}: \"true\" }}"), $"eks-infra:cluster.nodeGroups[0].labels.{key}", "a prefix reserved to Kubernetes and EKS");
+
+    [Theory]
+    [InlineData("node.kubernetes.io/lifecycle")]
+    [InlineData("kubelet.kubernetes.io/pool")]
+    public void A_node_label_under_the_kubelets_own_prefixes_is_warned(string key)
+    {
+        var evaluation = WithGroup($"        labels: {{ {key}: normal }}");
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == $"eks-infra:cluster.nodeGroups[0].labels.{key}" && w.Message.Contains("EKS has refused node group labels under kubernetes.io/", StringComparison.Ordinal));
+        Assert.DoesNotContain(WithGroup("        labels: { mykubernetes.io/pool: a }").Warnings, w => w.Path.Contains(".labels.", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_node_group_runs_with_a_node_role_the_stack_creates()
     {

@@ -405,7 +405,43 @@ public static partial class ComputeValidator
                 {
                     Error($"{path}.{key}", $"'{value}' is not a label value; use {(eks ? "1" : "0")} to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit{wildcards}");
                 }
+
+                if (eks)
+                {
+                    ReservedLabelPrefix($"{path}.{key}", key);
+                }
             }
+        }
+
+        /// <summary>
+        /// A managed node group's labels reach the kubelet as --node-labels. EKS's CreateNodegroup has refused keys under
+        /// kubernetes.io/, k8s.io/ and eks.amazonaws.com/ ("Label cannot contain reserved prefixes"), and the kubelet
+        /// (cmd/kubelet/app/options/options.go, ValidateKubeletFlags) refuses to start with one in the kubernetes.io or
+        /// k8s.io namespaces unless it is under node.kubernetes.io/ or kubelet.kubernetes.io/, so the nodes never join.
+        /// </summary>
+        private void ReservedLabelPrefix(string path, string key)
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0)
+            {
+                return;
+            }
+
+            var prefix = key[..slash];
+            static bool Under(string prefix, string domain) => prefix == domain || prefix.EndsWith("." + domain, StringComparison.Ordinal);
+            var kubernetes = Under(prefix, "kubernetes.io") || Under(prefix, "k8s.io");
+            if (!kubernetes && !Under(prefix, "eks.amazonaws.com"))
+            {
+                return;
+            }
+
+            if (Under(prefix, "node.kubernetes.io") || Under(prefix, "kubelet.kubernetes.io"))
+            {
+                Warning(path, $"'{key}' is under {prefix}/, which the kubelet takes in --node-labels, but EKS has refused node group labels under kubernetes.io/ (\"Label cannot contain reserved prefixes\"); if CreateNodegroup refuses it, use a prefix of your own (example.com/{key[(slash + 1)..]})");
+                return;
+            }
+
+            Error(path, $"'{key}' is under {prefix}/, a prefix reserved to Kubernetes and EKS: CreateNodegroup refuses it, or the kubelet refuses to start with it and the nodes never join; use a prefix of your own (example.com/{key[(slash + 1)..]}), or node.kubernetes.io/ for a node's role");
         }
 
         /// <summary>Every IAM role name the stack creates is unique in the account; this checks the compute roles against all of them.</summary>
