@@ -336,6 +336,24 @@ public class ComputeValidationTests
         Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].instanceTypes", gist);
     }
 
+    [Theory]
+    [InlineData("[t4g.medium]")]
+    [InlineData("[m7g.large, c7g.large]")]
+    public void An_arm64_group_without_an_ami_type_is_an_error_since_eks_picks_an_x86_64_one(string types)
+    {
+        var evaluation = WithGroup($"        instanceTypes: {types}");
+        Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes[0]" && e.Message.Contains("set amiType: AL2023_ARM_64_STANDARD", StringComparison.Ordinal));
+        Valid(WithGroup($"        amiType: AL2023_ARM_64_STANDARD\n        instanceTypes: {types}"));
+    }
+
+    [Fact]
+    public void A_gpu_group_without_an_ami_type_is_warned_that_its_nodes_have_no_drivers()
+    {
+        var evaluation = WithGroup("        instanceTypes: [g5.xlarge]");
+        Valid(evaluation);
+        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes[0]" && w.Message.Contains("set amiType to AL2023_x86_64_NVIDIA", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void More_than_twenty_instance_types_is_a_warning()
     {

@@ -321,6 +321,16 @@ public static partial class ComputeValidator
                 {
                     Error(path, $"'{type}' runs on {Arch(family.Architecture)} but '{first.Type}' on {Arch(first.Arch)}; one node group runs one AMI, so its instance types share an architecture: split them into two groups");
                 }
+                else if (family.Architecture == CpuArchitecture.Arm64)
+                {
+                    // CreateNodegroup without amiType takes an x86_64 AMI type whatever the instance types, and refuses
+                    // ("is not a valid instance type for requested amiType AL2023_x86_64_STANDARD"); the stack sends none.
+                    Error(path, $"'{type}' is an {Arch(family.Architecture)} instance type, but without amiType EKS gives the group an x86_64 AMI type whatever its instance types, and CreateNodegroup fails; set amiType: AL2023_ARM_64_STANDARD (or BOTTLEROCKET_ARM_64)");
+                }
+                else if (family.Accelerator is Accelerator.NvidiaGpu or Accelerator.Neuron)
+                {
+                    Warning(path, $"'{type}' carries a {Describe(family.Accelerator)}, but without amiType EKS gives the group its standard x86_64 AMI type, which has no drivers for it; set amiType to {(family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON" : "AL2023_x86_64_NVIDIA")} (CreateNodegroup: a GPU instance type needs a GPU AMI type)");
+                }
 
                 firstArch ??= (type, family.Architecture);
             }
