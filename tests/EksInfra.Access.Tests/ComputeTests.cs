@@ -301,6 +301,10 @@ public class ComputeValidationTests
     [InlineData("AL2023_x86_64_NVIDIA", "[m6i.large]", "has no NVIDIA GPU")]
     [InlineData("AL2023_x86_64_NEURON", "[inf2.xlarge]", null)]
     [InlineData("AL2023_x86_64_NEURON", "[g5.xlarge]", "has no AWS Neuron accelerator")]
+    // AL2's accelerated AMI carries the NVIDIA and the Neuron drivers (EKS User Guide, accelerated Amazon Linux AMIs).
+    [InlineData("AL2_x86_64_GPU", "[inf2.xlarge, trn1.2xlarge]", null)]
+    [InlineData("AL2_x86_64_GPU", "[g5.xlarge]", null)]
+    [InlineData("AL2_x86_64_GPU", "[m6i.large]", "has no NVIDIA GPU")]
     [InlineData("WINDOWS_CORE_2022_x86_64", "[m6g.large]", "Windows runs on x86_64 only")]
     [InlineData("WINDOWS_CORE_2022_x86_64", "[m6i.large]", null)]
     // The NVIDIA FIPS Bottlerocket types of botocore's AMITypes enum: accepted, and held to their GPU and architecture.

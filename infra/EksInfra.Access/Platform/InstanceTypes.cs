@@ -91,8 +91,12 @@ public static class InstanceTypes
 /// <summary>
 /// What an EKS managed node group AMI type needs of its instances. <paramref name="LastKubernetesMinor"/>: the newest
 /// Kubernetes minor version (1.N) EKS publishes this AMI type for, where it stops short of the newest.
+/// <paramref name="AlsoServes"/>: a second accelerator whose drivers it carries.
 /// </summary>
-public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows, int? LastKubernetesMinor = null);
+public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows, int? LastKubernetesMinor = null, Accelerator? AlsoServes = null)
+{
+    public bool Serves(Accelerator accelerator) => accelerator == Needs || accelerator == AlsoServes;
+}
 
 /// <summary>
 /// EKS managed node group AMI types: every value of the <c>AMITypes</c> enum, CreateNodegroup <c>amiType</c>, in the
@@ -120,7 +124,9 @@ public static class AmiTypes
     public static readonly IReadOnlyList<AmiTypeInfo> All =
     [
         new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false, LastAl2KubernetesMinor),
-        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false, LastAl2KubernetesMinor),
+        // EKS User Guide, "Amazon EKS optimized accelerated Amazon Linux AMIs": NVIDIA drivers and the AWS Neuron driver,
+        // for GPU, Inferentia and Trainium workloads.
+        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false, LastAl2KubernetesMinor, Accelerator.Neuron),
         new("AL2_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false, LastAl2KubernetesMinor),
         new("AL2023_x86_64_STANDARD", CpuArchitecture.X86, Accelerator.None, false),
         new("AL2023_ARM_64_STANDARD", CpuArchitecture.Arm64, Accelerator.None, false),

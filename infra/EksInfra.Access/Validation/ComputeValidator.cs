@@ -344,7 +344,7 @@ public static partial class ComputeValidator
             {
                 Error(path, $"'{type}' is an {Arch(family.Architecture)} instance type, but amiType {ami.Name} runs on {Arch(ami.Architecture)}; use an {Arch(ami.Architecture)} type{(ami.IsWindows ? " (Windows runs on x86_64 only)" : "")} or the {Arch(family.Architecture)} AMI type");
             }
-            else if (ami.Needs != Accelerator.None && family.Accelerator != ami.Needs)
+            else if (ami.Needs != Accelerator.None && !ami.Serves(family.Accelerator))
             {
                 Error(path, $"'{type}' has no {Describe(ami.Needs)}, which amiType {ami.Name} is built for; use a {Describe(ami.Needs)} instance type (e.g. {(ami.Needs == Accelerator.Neuron ? "inf2.xlarge" : ami.Architecture == CpuArchitecture.Arm64 ? "g5g.xlarge" : "g5.xlarge")}) or a standard AMI type");
             }
