@@ -156,6 +156,18 @@ public sealed class CanTests
     private const string PaymentsDev = "arn:aws:iam::123456789012:role/team/payments-dev";
 
     [Fact]
+    public void In_config_map_mode_the_named_creator_is_system_masters_outside_aws_auth()
+    {
+        var stack = EditorStack("CONFIG_MAP").Replace("    name: my-cluster\n", "    name: my-cluster\n    deployerArn: arn:aws:iam::123456789012:role/ci-deploy\n", StringComparison.Ordinal);
+        var plan = Stacks.ValidPlanOf(stack);
+
+        var creator = Assert.Single(Ask(plan, "delete", "nodes"), a => a.Principal == "arn:aws:iam::123456789012:role/ci-deploy");
+        Assert.Equal(("cluster creator", ModelAccess.ConfigMapCreatorNote), (creator.Kind, creator.Note));
+        Assert.DoesNotContain(ModelAccess.Of(plan).Notes, n => n.Contains("creator is not listed", StringComparison.Ordinal));
+        Assert.Contains(ModelAccess.CreatorNotListed(AuthenticationMode.ConfigMap), ModelAccess.Of(Stacks.ValidPlanOf(EditorStack("CONFIG_MAP"))).Notes);
+    }
+
+    [Fact]
     public void Edit_bound_in_payments_deletes_pods_there_and_nowhere_else()
     {
         var plan = Stacks.ValidPlanOf(EditorStack());

@@ -89,12 +89,17 @@ public class ValidationRuleTests
         Assert.True(Stacks.EvaluateText(yaml.Replace("{{EC2PrivateDNSName}}", "{{AccountID}}", StringComparison.Ordinal)).IsValid);
     }
 
-    [Fact]
-    public void System_masters_is_allowed_and_reported()
+    [Theory]
+    [InlineData("CONFIG_MAP", "full cluster admin that bypasses RBAC and cannot be trimmed later")]
+    [InlineData("API_AND_CONFIG_MAP", "carries as AmazonEKSClusterAdminPolicy at cluster scope: full cluster admin, and aws-auth's system:masters, which bypasses RBAC, stays behind it")]
+    [InlineData("API", "carries as AmazonEKSClusterAdminPolicy at cluster scope: full cluster admin")]
+    public void System_masters_is_allowed_and_reported_as_what_the_mode_makes_it(string mode, string gist)
     {
-        var evaluation = Stacks.EvaluateText(WithMapping("API", "deployer", "[system:masters]"));
+        var evaluation = Stacks.EvaluateText(WithMapping(mode, "deployer", "[system:masters]"));
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
-        Assert.Contains(evaluation.Warnings, w => w.Path == "eks-infra:access.mapRoles[0].groups[0]" && w.Message.Contains("bypasses RBAC", StringComparison.Ordinal));
+        var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:access.mapRoles[0].groups[0]");
+        Assert.Contains(gist, warning.Message, StringComparison.Ordinal);
+        Assert.Equal(mode != "API", warning.Message.Contains("bypasses RBAC", StringComparison.Ordinal));
     }
 
     [Fact]

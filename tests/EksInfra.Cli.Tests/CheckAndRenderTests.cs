@@ -221,20 +221,45 @@ public sealed class CheckAndRenderTests : IDisposable
     }
 
     [Fact]
-    public void Who_lists_each_principal_and_calls_out_system_masters()
+    public void Who_lists_each_principal_as_its_access_entry_makes_it_where_access_entries_exist()
     {
+        // dev is API_AND_CONFIG_MAP: EKS uses a principal's access entry over its aws-auth mapping, and the entry carries
+        // the model's system:masters as AmazonEKSClusterAdminPolicy, with no system: group.
+        var json = project.Run("who", "dev", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        var principals = doc.RootElement.GetProperty("principals").EnumerateArray().ToDictionary(p => p.GetProperty("username").GetString()!);
+        foreach (var admin in new[] { "eks-admin", "kubernetes-user" })
+        {
+            Assert.False(principals[admin].GetProperty("bypassesRbac").GetBoolean());
+            Assert.True(principals[admin].GetProperty("clusterAdmin").GetBoolean());
+            Assert.DoesNotContain("system:masters", principals[admin].GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+            Assert.Equal("access policy AmazonEKSClusterAdminPolicy (cluster-wide), the model's system:masters", principals[admin].GetProperty("grants")[0].GetProperty("description").GetString());
+        }
+
+        Assert.Equal("ClusterRole read-only (cluster-wide)", principals["eks-readonly"].GetProperty("grants")[0].GetProperty("description").GetString());
+
+        var table = project.Run("who", "staging");
+        Assert.Contains("ClusterRole edit (namespaces apps, apps-jobs)", table.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("bypasses RBAC", table.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Who_in_config_map_mode_calls_out_system_masters_and_the_creator_outside_aws_auth()
+    {
+        project.EditStack("dev", "    authenticationMode: API_AND_CONFIG_MAP\n", "    authenticationMode: CONFIG_MAP\n");
+
         var json = project.Run("who", "dev", "--format", "json");
         Assert.Equal(0, json.ExitCode);
         using var doc = JsonDocument.Parse(json.Out);
         var principals = doc.RootElement.GetProperty("principals").EnumerateArray().ToDictionary(p => p.GetProperty("username").GetString()!);
         Assert.True(principals["eks-admin"].GetProperty("bypassesRbac").GetBoolean());
-        Assert.True(principals["kubernetes-user"].GetProperty("bypassesRbac").GetBoolean());
+        Assert.Contains("system:masters", principals["eks-admin"].GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
         Assert.False(principals["eks-readonly"].GetProperty("bypassesRbac").GetBoolean());
-        Assert.Equal("ClusterRole read-only (cluster-wide)", principals["eks-readonly"].GetProperty("grants")[0].GetProperty("description").GetString());
 
-        var table = project.Run("who", "staging");
-        Assert.Contains("ClusterRole edit (namespaces apps, apps-jobs)", table.Out, StringComparison.Ordinal);
+        var table = project.Run("who", "dev");
         Assert.Contains("bypasses RBAC", table.Out, StringComparison.Ordinal);
+        Assert.Contains("whom EKS makes system:masters itself, outside aws-auth", table.Out, StringComparison.Ordinal);
     }
 
     internal static List<YamlMappingNode> LoadYaml(string text)

@@ -18,6 +18,20 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     public const string CreatorNote = "the cluster creator: EKS makes it cluster admin through an access entry of its own";
 
     /// <summary>
+    /// EKS User Guide, "Add IAM principals to your Amazon EKS cluster" (auth-configmap): in CONFIG_MAP the principal that
+    /// creates the cluster "is automatically granted system:masters permissions" and "doesn't appear in any visible configuration".
+    /// </summary>
+    public const string ConfigMapCreatorNote = "the cluster creator: EKS makes it system:masters itself, outside aws-auth";
+
+    /// <summary>How reports name the creator's username in CONFIG_MAP, which EKS keeps to itself.</summary>
+    public const string ConfigMapCreatorUsername = "(EKS's own mapping, not in aws-auth)";
+
+    /// <summary>What a report says when the stack does not name its cluster creator, who is cluster admin all the same.</summary>
+    public static string CreatorNotListed(AuthenticationMode mode) => mode.UsesAccessEntries()
+        ? "The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own."
+        : "The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it system:masters itself, outside aws-auth.";
+
+    /// <summary>
     /// In the access-entry modes EKS uses the access entry where one exists (and the plan makes one for every
     /// principal), so a principal is what its entry says: system:masters is there an AmazonEKSClusterAdminPolicy
     /// association. In CONFIG_MAP, aws-auth's username and groups. Compute identities (node group, Karpenter,
@@ -32,7 +46,7 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         var compute = plan.ComputeIdentities.Select(c => c.RoleArn).Append(plan.NodeRole.Arn).ToHashSet(StringComparer.Ordinal);
         if (plan.Mode.UsesAccessEntries())
         {
-            var masters = plan.Principals.Where(p => p.BypassesRbac).Select(p => p.Principal).ToHashSet(StringComparer.Ordinal);
+            var masters = plan.Principals.Where(p => p.FromSystemMasters).Select(p => p.Principal).ToHashSet(StringComparer.Ordinal);
             subjects.AddRange(plan.AccessEntries.Where(e => !compute.Contains(e.PrincipalArn)).Select(e => new AccessSubject(
                 e.PrincipalArn,
                 kinds.GetValueOrDefault(e.PrincipalArn, "role"),
@@ -50,6 +64,11 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
             subjects.AddRange(plan.Principals
                 .Where(p => !compute.Contains(p.Principal))
                 .Select(p => new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
+            // Where aws-auth maps the creator too, its row stands; which of the two mappings EKS applies is not documented.
+            if (plan.Cluster.DeployerArn is { } deployer && !subjects.Any(s => string.Equals(s.Principal, deployer, StringComparison.OrdinalIgnoreCase)))
+            {
+                subjects.Add(new AccessSubject(deployer, "cluster creator", ConfigMapCreatorUsername, [KubernetesNames.SystemMasters], [], ConfigMapCreatorNote));
+            }
         }
 
         var notes = new List<string>
@@ -75,9 +94,9 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
             }
         }
 
-        if (plan.Mode.UsesAccessEntries() && plan.Cluster.DeployerArn is null)
+        if (plan.Cluster.DeployerArn is null)
         {
-            notes.Add("The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own.");
+            notes.Add(CreatorNotListed(plan.Mode));
         }
 
         return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], authorizer, notes);

@@ -331,11 +331,17 @@ public sealed record PrincipalAccess(
     public bool IsClusterAdmin => Grants.Any(p => p.IsClusterAdmin);
 
     public bool BypassesRbac => Grants.Any(p => p.Via == GrantVia.SystemMasters);
+
+    /// <summary>Admin by the model's system:masters: in aws-auth, or carried by its access entry as the cluster admin policy.</summary>
+    public bool FromSystemMasters => Grants.Any(p => p.Via is GrantVia.SystemMasters or GrantVia.SystemMastersPolicy);
 }
 
 public enum GrantVia
 {
     SystemMasters,
+
+    /// <summary>The model's system:masters where access entries exist: the entry carries it as AmazonEKSClusterAdminPolicy.</summary>
+    SystemMastersPolicy,
     Rbac,
     AccessPolicy,
     NodeBootstrap,
@@ -368,6 +374,7 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
         GrantVia.SystemMasters => "system:masters: full admin that bypasses RBAC and cannot be trimmed later",
         GrantVia.Rbac => $"ClusterRole {Target} ({Scope})",
         GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
+        GrantVia.SystemMastersPolicy => $"access policy {Target} ({Scope}), the model's system:masters",
         GrantVia.NodeBootstrap => Target == KubernetesNames.KubeProxyWindows
             ? $"node bootstrap (system:bootstrappers, system:nodes, {KubernetesNames.KubeProxyWindows})"
             : "node bootstrap (system:bootstrappers, system:nodes)",

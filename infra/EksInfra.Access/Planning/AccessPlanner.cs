@@ -369,8 +369,22 @@ public static class AccessPlanner
         {
             var identity = identities[i];
             var sortedGroups = groups[i];
-            var policies = mode.UsesAccessEntries() ? identity.AccessPolicies : [];
+            // EKS: "Access entries take precedence over ConfigMap entries for the same IAM principal" (User Guide,
+            // Migrating existing aws-auth ConfigMap entries), and the plan gives every principal one, which carries no
+            // system: group; so in those modes a principal is its entry: system:masters is the cluster admin policy.
+            var entries = mode.UsesAccessEntries();
+            var policies = entries ? identity.AccessPolicies : [];
+            if (entries && HasSystemGroup(sortedGroups))
+            {
+                sortedGroups = Sorted(sortedGroups.Where(g => !KubernetesNames.IsSystemGroup(g)));
+            }
+
             permissions.Clear();
+            if (entries && identity.Groups.Contains(KubernetesNames.SystemMasters))
+            {
+                permissions.Add(new Grant(GrantVia.SystemMastersPolicy, EksAccessPolicies.ClusterAdmin, Grant.ClusterWide, true));
+            }
+
             for (var g = 0; g < sortedGroups.Count; g++)
             {
                 var group = sortedGroups[g];

@@ -466,7 +466,7 @@ public static class AccessDiff
             if (!old.TryGetValue(p.Principal, out var was))
             {
                 findings.Add(p.IsClusterAdmin
-                    ? new(FindingLevel.Danger, p.Principal, $"new cluster admin: {p.Username}{(p.BypassesRbac ? " (system:masters)" : "")}", Grants(p))
+                    ? new(FindingLevel.Danger, p.Principal, $"new cluster admin: {p.Username}{(p.FromSystemMasters ? " (system:masters)" : "")}", Grants(p))
                     : new(FindingLevel.Granted, p.Principal, $"granted to {p.Kind} {p.Username}", Grants(p)));
                 continue;
             }
@@ -493,7 +493,7 @@ public static class AccessDiff
 
             var becomesAdmin = p.IsClusterAdmin && !was.IsClusterAdmin;
             findings.Add(becomesAdmin
-                ? new(FindingLevel.Danger, p.Principal, $"becomes cluster admin: {p.Username}{(p.BypassesRbac ? " (system:masters)" : "")}", string.Join("; ", details))
+                ? new(FindingLevel.Danger, p.Principal, $"becomes cluster admin: {p.Username}{(p.FromSystemMasters ? " (system:masters)" : "")}", string.Join("; ", details))
                 : new(FindingLevel.Changed, p.Principal, $"changed for {p.Kind} {p.Username}", string.Join("; ", details)));
         }
 

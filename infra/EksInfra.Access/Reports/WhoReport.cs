@@ -53,7 +53,7 @@ public static class WhoReport
         foreach (var p in plan.Principals)
         {
             var grants = Markdown.Cell(Describe(p));
-            sb.Append($"| {Markdown.Code(p.Principal)} | {p.Kind} | {Markdown.Code(p.Username)} | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.BypassesRbac ? "**" + grants + "**" : grants)} |\n");
+            sb.Append($"| {Markdown.Code(p.Principal)} | {p.Kind} | {Markdown.Code(p.Username)} | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.FromSystemMasters ? "**" + grants + "**" : grants)} |\n");
         }
 
         sb.Append('\n').Append(Footer(plan, Markdown.Code));
@@ -75,12 +75,10 @@ public static class WhoReport
             sb.Append($"Namespaces this stack creates (kept in the cluster if dropped from the config): {string.Join(", ", plan.Namespaces.Select(n => n.Name))}.\n");
         }
 
-        if (plan.Mode.UsesAccessEntries())
-        {
-            sb.Append(plan.Cluster.DeployerArn is { } deployer
-                ? $"Not listed: the cluster creator ({quoted(deployer)}), whom EKS makes cluster admin through an access entry of its own.\n"
-                : "Not listed: the cluster creator, whom EKS makes cluster admin through an access entry of its own.\n");
-        }
+        var how = plan.Mode.UsesAccessEntries() ? "cluster admin through an access entry of its own" : "system:masters itself, outside aws-auth";
+        sb.Append(plan.Cluster.DeployerArn is { } deployer
+            ? $"Not listed: the cluster creator ({quoted(deployer)}), whom EKS makes {how}.\n"
+            : $"Not listed: the cluster creator, whom EKS makes {how}.\n");
 
         return sb.ToString();
     }

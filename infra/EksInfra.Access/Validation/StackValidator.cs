@@ -725,7 +725,9 @@ public static partial class StackValidator
 
                 if (group == KubernetesNames.SystemMasters)
                 {
-                    Warning(path(), $"'{identity.Username}' gets system:masters: full cluster admin that bypasses RBAC and cannot be trimmed later{(mode.UsesAccessEntries() ? "; its access entry carries it as AmazonEKSClusterAdminPolicy" : "")}");
+                    Warning(path(), mode.UsesAccessEntries()
+                        ? $"'{identity.Username}' gets system:masters, which its access entry (used over aws-auth) carries as AmazonEKSClusterAdminPolicy at cluster scope: full cluster admin{(mode == AuthenticationMode.ApiAndConfigMap ? ", and aws-auth's system:masters, which bypasses RBAC, stays behind it until the mode moves to API" : "")}"
+                        : $"'{identity.Username}' gets system:masters: full cluster admin that bypasses RBAC and cannot be trimmed later");
                     continue;
                 }
 
