@@ -382,6 +382,18 @@ public sealed class CanTests
     }
 
     [Theory]
+    [InlineData("sso:{{SessionName}}", "sso:alice-example.com", true)]
+    [InlineData("sso:{{SessionName}}", "sso:alice@example.com", false)]
+    [InlineData("sso:{{SessionNameRaw}}", "sso:alice@example.com", true)]
+    [InlineData("ci:{{AccountID}}:{{SessionName}}", "ci:123456789012:run-42", true)]
+    [InlineData("ci:{{AccountID}}:{{SessionName}}", "ci:prod:run-42", false)]
+    [InlineData("team:{{Unknown}}", "team:{{Unknown}}", true)]
+    [InlineData("team:{{Unknown}}", "team:x", false)]
+    [InlineData("plain", "plain", true)]
+    public void A_username_template_matches_only_what_the_authenticator_can_render_from_it(string username, string name, bool matches) =>
+        Assert.Equal(matches, ClusterRbac.UsernameMatches(username, name));
+
+    [Theory]
     [InlineData("get", "namespaces")]
     [InlineData("delete", "namespaces")]
     [InlineData("update", "namespaces/finalize")]

@@ -150,10 +150,26 @@ public sealed class ClusterRbac
             return username == name;
         }
 
-        var pattern = "^" + string.Join(".+", TemplateParts(username).Select(System.Text.RegularExpressions.Regex.Escape)) + "$";
+        var pattern = "^" + System.Text.RegularExpressions.Regex.Replace(
+            username,
+            @"\{\{[^}]*\}\}|[^{]+|\{",
+            m => TemplateValues.GetValueOrDefault(m.Value) ?? System.Text.RegularExpressions.Regex.Escape(m.Value),
+            System.Text.RegularExpressions.RegexOptions.None,
+            TimeSpan.FromSeconds(1)) + "$";
         return System.Text.RegularExpressions.Regex.IsMatch(name, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
     }
 
-    private static string[] TemplateParts(string username) =>
-        System.Text.RegularExpressions.Regex.Split(username, @"\{\{[^}]*\}\}", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+    /// <summary>
+    /// What each template can render to (aws-iam-authenticator pkg/server/server.go, renderTemplate): a session name as
+    /// STS allows it ([\w+=,.@-], up to 64) but with every '@' made '-', unless raw; a 12-digit account; an access key
+    /// id; a node's private DNS name. Any other {{...}} is left as it is written, so it matches only itself.
+    /// </summary>
+    private static readonly Dictionary<string, string> TemplateValues = new(StringComparer.Ordinal)
+    {
+        ["{{SessionName}}"] = "[A-Za-z0-9_+=,.-]{0,64}",
+        ["{{SessionNameRaw}}"] = "[A-Za-z0-9_+=,.@-]{0,64}",
+        ["{{AccountID}}"] = "[0-9]{12}",
+        ["{{AccessKeyID}}"] = "[A-Z0-9]{16,128}",
+        ["{{EC2PrivateDNSName}}"] = "[A-Za-z0-9.-]+",
+    };
 }
