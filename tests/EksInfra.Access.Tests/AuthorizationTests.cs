@@ -279,6 +279,21 @@ public sealed class CanTests
         Assert.Contains(admin, r => r[0] == "access policy AmazonEKSClusterAdminPolicy" && r[3] == "*" && r[4] == "*");
     }
 
+    [Fact]
+    public void The_principal_view_marks_cluster_scoped_resources_a_role_binding_cannot_reach()
+    {
+        var plan = Stacks.ValidPlanOf(EditorStack().Replace("clusterRole: edit\n        namespaces: [payments]", "clusterRole: read-only\n        namespaces: [payments]", StringComparison.Ordinal));
+        var access = ModelAccess.Of(plan);
+        var rows = CanReport.Everything(access.Authorizer, access.Subjects.Single(s => s.Principal == PaymentsDev))
+            .Where(r => r[1] == "namespace payments").ToList();
+
+        var core = Assert.Single(rows, r => r[2] == "core" && r[3].Split(" (")[0].Split(',').Contains("nodes"));
+        Assert.Contains("cluster-scoped: nothing in a namespace)", core[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("namespaces", core[3][core[3].IndexOf(" (", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        var dev = ModelAccess.Of(Stacks.ValidPlan(Stacks.Shipped("dev")));
+        Assert.DoesNotContain(CanReport.Everything(dev.Authorizer, dev.Subjects.Single(s => s.Principal == Readonly)), r => r[3].Contains("cluster-scoped", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("create", "selfsubjectaccessreviews", "ClusterRoleBinding system:basic-user")]
     [InlineData("create", "selfsubjectrulesreviews", "ClusterRoleBinding system:basic-user")]
