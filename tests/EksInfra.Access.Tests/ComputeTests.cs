@@ -620,6 +620,15 @@ public class ComputeValidationTests
     }
 
     [Fact]
+    public void A_fargate_profile_subnet_the_stack_lists_as_public_or_in_the_default_vpc_is_an_error()
+    {
+        Invalid(WithProfile("{ name: batch, selectors: [{ namespace: batch }], subnetIds: [subnet-0a1b2c3d4e5f60003, subnet-0a1b2c3d4e5f60009] }"), "eks-infra:cluster.fargateProfiles[0].subnetIds[1]", "is one of the cluster's publicSubnetIds, and CreateFargateProfile accepts only private subnets");
+
+        var defaultVpc = Stacks.EvaluateText(Stacks.Minimal("API").Replace("    name: my-cluster\n", "    name: my-cluster\n    fargateProfiles:\n      - { name: batch, selectors: [{ namespace: batch }], subnetIds: [subnet-0a1b2c3d4e5f60003] }\n", StringComparison.Ordinal));
+        Assert.Contains(defaultVpc.Errors, e => e.Path == "eks-infra:cluster.fargateProfiles[0].subnetIds" && e.Message.Contains("needs eks-infra:cluster.vpcId", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Fargate_selectors_need_a_namespace_and_past_the_quotas_warn()
     {
         var five = string.Join(", ", Enumerable.Range(1, 5).Select(i => $"{{ namespace: ns{i} }}"));

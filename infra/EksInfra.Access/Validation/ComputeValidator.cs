@@ -569,6 +569,16 @@ public static partial class ComputeValidator
                     {
                         Error($"{p.Path}.subnetIds[{i}]", $"'{p.SubnetIds[i]}' is not a subnet id; expected subnet- and 8 or 17 hex digits");
                     }
+                    else if (cluster.Network.PublicSubnetIds.Contains(p.SubnetIds[i], StringComparer.Ordinal))
+                    {
+                        // CreateFargateProfile subnets: "only private subnets (with no direct route to an Internet Gateway) are accepted".
+                        Error($"{p.Path}.subnetIds[{i}]", $"'{p.SubnetIds[i]}' is one of the cluster's publicSubnetIds, and CreateFargateProfile accepts only private subnets (no direct route to an internet gateway); name a private subnet");
+                    }
+                }
+
+                if (p.SubnetIds.Count > 0 && cluster.Network.VpcId is null)
+                {
+                    Error($"{p.Path}.subnetIds", $"needs {cluster.Path}.vpcId: without it the cluster runs in the region's default VPC, whose subnets are public, and CreateFargateProfile accepts only private subnets; set vpcId and its privateSubnetIds");
                 }
 
                 Duplicates(p.SubnetIds, i => $"{p.Path}.subnetIds[{i}]", "subnet");
