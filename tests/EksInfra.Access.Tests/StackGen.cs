@@ -138,6 +138,9 @@ public sealed record StackSpec(string Mode, string Region, string Partition, str
             ("aws:allowedAccountIds", Strings([Account])),
             ("eks-infra:cluster", Map(
                 ("name", Quoted(ClusterName)),
+                // A profile's subnets must be private ones of the cluster's own VPC, so a stack with profiles names its VPC.
+                ("vpcId", Compute.Profiles.Length == 0 ? null : Quoted("vpc-0a1b2c3d4e5f60718")),
+                ("privateSubnetIds", Compute.Profiles.Length == 0 ? null : Strings(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"])),
                 ("nodeGroup", Compute.Groups.Length > 0 ? null : Map(("desiredSize", new YamlScalarNode("2")), ("minSize", new YamlScalarNode("1")), ("maxSize", new YamlScalarNode("3")))),
                 ("nodeGroups", NodeGroups()),
                 ("nodeRoles", Compute.ExtraRoles.Length == 0 ? null : Strings(Compute.ExtraRoles)),
