@@ -81,7 +81,8 @@ public sealed class ComputeStackTests
         var run = await RunAsync("API", t => t
             .Replace("    vpcId: vpc-0a1b2c3d4e5f60718\n", "", StringComparison.Ordinal)
             .Replace("    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n", "", StringComparison.Ordinal)
-            .Replace("selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]", "selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]\n        subnetIds: [subnet-0a1b2c3d4e5f60003]", StringComparison.Ordinal));
+            // Fargate needs private subnets of the cluster's own VPC, which a default-VPC cluster does not have.
+            .Replace("    fargateProfiles:\n      - name: batch\n        selectors: [{ namespace: batch-jobs, labels: { tier: batch } }]\n", "", StringComparison.Ordinal));
 
         Assert.All(run.OfType(NodeGroupType), g => Assert.False(g.Inputs.ContainsKey("subnetIds")));
         Assert.Equal(2, run.OfType(NodeGroupType).Count);
