@@ -124,6 +124,63 @@ public class QaFindingsTests
         Assert.Equal(ScalarStyle.DoubleQuoted, Yaml.StyleOf(username));
     }
 
+    [Theory]
+    [InlineData("-_1")]
+    [InlineData("+_1")]
+    [InlineData("1e_3")]
+    [InlineData("2e_5")]
+    [InlineData("1.5e_3")]
+    [InlineData("1_")]
+    [InlineData("1e1_0")]
+    [InlineData(".5")]
+    public void A_value_go_yaml_reads_as_a_number_once_it_drops_underscores_is_quoted(string value)
+    {
+        // go-yaml's resolve.go strips every '_' from a scalar opening with a digit or sign before it parses a number.
+        Assert.True(Yaml.GoYamlReadsAsNumber(value));
+        Assert.Equal(ScalarStyle.DoubleQuoted, Yaml.StyleOf(value));
+    }
+
+    [Theory]
+    [InlineData("1_", true)]
+    [InlineData("0X1F", true)]
+    [InlineData("+_1", true)]
+    [InlineData("1000", false)]
+    [InlineData("team-1_a", false)]
+    public void A_group_pulumi_eks_writes_plain_and_go_yaml_reads_as_a_number_is_an_error_in_config_map(string group, bool refused)
+    {
+        string Stack(string mode) => Stacks.Minimal(mode, access: $$"""
+                mapUsers:
+                  - { userarn: "arn:aws:iam::123456789012:user/ci", username: ci, groups: ["{{group}}"] }
+            """).Replace("    groups:\n      deployers:", $"    externalGroups: [\"{group}\"]\n    groups:\n      deployers:", StringComparison.Ordinal);
+
+        var configMap = Stacks.EvaluateText(Stack("CONFIG_MAP"));
+        Assert.Equal(refused, configMap.Errors.Any(e => e.Path == "eks-infra:access.mapUsers[0].groups[0]" && e.Message.Contains("takes it for a number", StringComparison.Ordinal)));
+        Assert.Equal(refused, Stacks.EvaluateText(Stack("API_AND_CONFIG_MAP")).Warnings.Any(w => w.Path == "eks-infra:access.mapUsers[0].groups[0]" && w.Message.Contains("takes it for a number", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Stacks.EvaluateText(Stack("API")).Diagnostics, d => d.Message.Contains("takes it for a number", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("team-1_a")]
+    [InlineData("1.2.3")]
+    [InlineData("-")]
+    [InlineData("0x1p3")]
+    [InlineData("12ab")]
+    public void A_value_go_yaml_keeps_as_text_is_not_taken_for_a_number(string value) =>
+        Assert.False(Yaml.GoYamlReadsAsNumber(value));
+
+    [Theory]
+    [InlineData("tab\t")]
+    [InlineData("\tlead")]
+    [InlineData("\u0085z")]
+    [InlineData("a\u2028b")]
+    public void A_group_with_a_tab_at_an_end_or_a_control_character_renders_quoted_and_reads_back_whole(string group)
+    {
+        Assert.Equal(ScalarStyle.DoubleQuoted, Yaml.StyleOf(group));
+        var text = Yaml.Emit(Yaml.Map(("groups", Yaml.Strings([group]))));
+        var back = (YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(text)["groups"];
+        Assert.Equal(group, back.Children.Single().ToString());
+    }
+
     [Fact]
     public void Import_notes_a_role_arn_with_a_path_that_the_live_authenticator_never_matches()
     {

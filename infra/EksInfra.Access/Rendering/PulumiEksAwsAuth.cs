@@ -23,8 +23,8 @@ public static partial class PulumiEksAwsAuth
     private const int LineWidth = 80;
 
     // A mapping's values are written at level 2, a group (an item of the groups list) at level 3.
-    private const int ValueLevel = 2;
-    private const int GroupLevel = 3;
+    internal const int ValueLevel = 2;
+    internal const int GroupLevel = 3;
 
     private static readonly System.Buffers.SearchValues<char> NameCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./@{}=+,:");
 

@@ -44,7 +44,36 @@ public static partial class Yaml
         // Text that opens with a letter resolves only as a YAML 1.1 or 1.2 boolean or null keyword: one of these
         // letters first, and five characters at most ('false'). Names and ARNs are longer, or open with another letter.
         var mayResolve = value.Length == 0 || !char.IsAsciiLetter(value[0]) || (value.Length <= 5 && "yYnNtTfFoO".Contains(value[0], StringComparison.Ordinal));
-        return mayResolve && NonStringPlain().IsMatch(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
+        if (mayResolve && (NonStringPlain().IsMatch(value) || GoYamlReadsAsNumber(value)))
+        {
+            return ScalarStyle.DoubleQuoted;
+        }
+
+        // A plain scalar loses white space at its ends, and a reader turns NEL, LS and PS into line breaks. The emitter
+        // quotes a space at an end but writes a tab and those plain; quoted, every character reads back (kubectl would
+        // otherwise bind group 'tab' for 'tab\t').
+        return value.Length > 0 && (value[0] == '\t' || value[^1] == '\t' || value.AsSpan().ContainsAny(ControlCharacters)) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c), '\u2028', '\u2029', '\uFEFF']);
+
+    /// <summary>
+    /// Whether go-yaml (v2, as kubectl's sigs.k8s.io/yaml and aws-iam-authenticator read YAML, and v3 alike) reads this
+    /// plain scalar as a number. Its resolve.go takes every '_' out of a scalar that opens with a digit or a sign before
+    /// it tries strconv.ParseInt (base 0: 0b, 0o, 0x and a leading 0), ParseUint and its float pattern, so '-_1', '1e_3'
+    /// and '1_' are numbers; one that opens with '.' goes to ParseFloat as written.
+    /// </summary>
+    public static bool GoYamlReadsAsNumber(string plain)
+    {
+        ArgumentNullException.ThrowIfNull(plain);
+        if (plain.Length == 0)
+        {
+            return false;
+        }
+
+        return plain[0] == '.' ? GoFloatFromDot().IsMatch(plain)
+            : (char.IsAsciiDigit(plain[0]) || plain[0] is '-' or '+') && GoNumberWithoutUnderscores().IsMatch(plain.Replace("_", "", StringComparison.Ordinal));
     }
 
     /// <summary>The style <see cref="Block"/> and <see cref="EventWriter.Block"/> give a value.</summary>
@@ -291,4 +320,13 @@ public static partial class Yaml
     // timestamps (PyYAML reads 2024-01-15 as a date; go-yaml v2 keeps it a string, but quoting costs nothing).
     [GeneratedRegex(@"^(|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|[-+]?(0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|\.(inf|Inf|INF))|\.(nan|NaN|NAN)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \t].*)?)$")]
     private static partial Regex NonStringPlain();
+
+    // strconv.ParseInt/ParseUint with base 0 (a sign, then 0b, 0o, 0x or digits; a digit run that is no octal still
+    // matches yamlStyleFloat), or go-yaml's yamlStyleFloat: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+    [GeneratedRegex(@"^[-+]?(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)$")]
+    private static partial Regex GoNumberWithoutUnderscores();
+
+    // strconv.ParseFloat of text that opens with '.', which go-yaml hands it as written.
+    [GeneratedRegex(@"^\.[0-9]+([eE][-+]?[0-9]+)?$")]
+    private static partial Regex GoFloatFromDot();
 }

@@ -502,6 +502,8 @@ public static partial class StackValidator
                 return;
             }
 
+            AwsAuthReadsAsText($"{identity.Path}.username", name, Rendering.PulumiEksAwsAuth.ValueLevel, "username");
+
             for (var start = 0; KubernetesNames.NextTemplate(name, ref start, out var found);)
             {
                 var template = name.AsSpan()[found];
@@ -692,6 +694,29 @@ public static partial class StackValidator
             }
         }
 
+        /// <summary>
+        /// pulumi-eks writes aws-auth with js-yaml, which leaves plain what YAML 1.2 reads as text; the authenticator reads
+        /// it with go-yaml (ParseMap, sigs.k8s.io/yaml), which takes some of that text ('1_000', '-_1') for a number, and
+        /// its JSON decode then drops the field ("Only saving data that was good"). Where access entries exist, the entry wins.
+        /// </summary>
+        private void AwsAuthReadsAsText(string path, string value, int level, string what)
+        {
+            if (mode == AuthenticationMode.Api || Rendering.PulumiEksAwsAuth.Scalar(value, level) != value || !Rendering.Yaml.GoYamlReadsAsNumber(value))
+            {
+                return;
+            }
+
+            var message = $"'{value}' goes into aws-auth unquoted (pulumi-eks writes it with js-yaml), and the cluster's authenticator reads it with go-yaml, which drops the underscores and takes it for a number: the mapping would lose this {what}; choose a name that is no number to go-yaml, such as 'x{value}'";
+            if (mode == AuthenticationMode.ConfigMap)
+            {
+                Error(path, message);
+            }
+            else
+            {
+                Warning(path, message + " (the access entry, which EKS uses over aws-auth, keeps it)");
+            }
+        }
+
         private void Groups(Identity identity, Dictionary<string, GroupSettings> declared, HashSet<string> used)
         {
             for (var i = 0; i < identity.Groups.Count; i++)
@@ -705,6 +730,8 @@ public static partial class StackValidator
                     Error(path(), "is empty; name a Kubernetes group");
                     continue;
                 }
+
+                AwsAuthReadsAsText(path(), group, Rendering.PulumiEksAwsAuth.GroupLevel, "group");
 
                 // aws-iam-authenticator pkg/server/server.go renderTemplates renders every group as it renders the username,
                 // and renderTemplate fails on {{EC2PrivateDNSName}} unless the session name is an EC2 instance id: the
