@@ -155,6 +155,30 @@ public sealed class CanTests
 
     private const string PaymentsDev = "arn:aws:iam::123456789012:role/team/payments-dev";
 
+    [Theory]
+    [InlineData("create", "events.events.k8s.io")]
+    [InlineData("list", "events.events.k8s.io")]
+    [InlineData("create", "resourceclaims.resource.k8s.io")]
+    [InlineData("update", "resourceclaimtemplates.resource.k8s.io")]
+    public void Edit_holds_what_kubernetes_1_35_gives_it(string verb, string resource)
+    {
+        // bootstrappolicy testdata of 1.35: events.k8s.io events in view and edit (kubernetes#133740), DRA claims in
+        // edit (kubernetes#130738, default-on with DynamicResourceAllocation from 1.34).
+        var plan = Stacks.ValidPlanOf(EditorStack());
+        Assert.Contains(PaymentsDev, Who(plan, verb, resource, "payments"));
+        Assert.DoesNotContain(PaymentsDev, Who(plan, verb, resource, "jobs"));
+    }
+
+    [Fact]
+    public void A_stack_on_an_older_kubernetes_is_told_the_built_in_roles_are_1_35s()
+    {
+        static IReadOnlyList<string> Notes(string version) =>
+            ModelAccess.Of(Stacks.ValidPlanOf(EditorStack().Replace("    name: my-cluster\n", $"    name: my-cluster\n    version: \"{version}\"\n", StringComparison.Ordinal))).Notes;
+
+        Assert.Contains(Notes("1.33"), n => n.StartsWith("Kubernetes' built-in roles (admin, edit, view, system:*) are evaluated as of Kubernetes 1.35; on 1.33 they grant less", StringComparison.Ordinal));
+        Assert.DoesNotContain(Notes("1.35"), n => n.Contains("built-in roles", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void In_config_map_mode_the_named_creator_is_system_masters_outside_aws_auth()
     {

@@ -23,6 +23,18 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     /// </summary>
     public const string ConfigMapCreatorNote = "the cluster creator: EKS makes it system:masters itself, outside aws-auth";
 
+    /// <summary>The Kubernetes version of Authorization/builtin-cluster-roles.json (see its source).</summary>
+    public const string RoleDataVersion = "Kubernetes 1.35";
+
+    private const int RoleDataMinor = 35;
+
+    /// <summary>The stack's version when it is an older 1.N than the role data's, or null.</summary>
+    private static string? OlderThanRoleData(string? version) =>
+        version is { Length: > 2 } v && v.StartsWith("1.", StringComparison.Ordinal)
+            && int.TryParse(v.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor) && minor < RoleDataMinor
+            ? v
+            : null;
+
     /// <summary>How reports name the creator's username in CONFIG_MAP, which EKS keeps to itself.</summary>
     public const string ConfigMapCreatorUsername = "(EKS's own mapping, not in aws-auth)";
 
@@ -97,6 +109,11 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         if (plan.Cluster.DeployerArn is null)
         {
             notes.Add(CreatorNotListed(plan.Mode));
+        }
+
+        if (OlderThanRoleData(plan.Cluster.KubernetesVersion) is { } version)
+        {
+            notes.Add($"Kubernetes' built-in roles (admin, edit, view, system:*) are evaluated as of {RoleDataVersion}; on {version} they grant less, such as events.k8s.io events in view and edit (added in 1.35) and resource.k8s.io claims in edit (1.34).");
         }
 
         return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], authorizer, notes);
