@@ -103,6 +103,18 @@ public class ValidationRuleTests
     }
 
     [Fact]
+    public void Two_bindings_whose_logical_names_run_together_are_refused_with_the_reason()
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal(access: """
+                mapUsers:
+                  - { userarn: "arn:aws:iam::123456789012:user/ops", username: ops, groups: [admins, jobs-admins] }
+            """).Replace("    groups:\n      deployers:", "    groups:\n      admins: { clusterRole: admin, namespaces: [payments, payments-jobs] }\n      jobs-admins: { clusterRole: edit, namespaces: [payments] }\n      deployers:", StringComparison.Ordinal));
+
+        var error = Assert.Single(evaluation.Errors, e => e.Message.Contains("role-binding-payments-jobs-admins", StringComparison.Ordinal));
+        Assert.Contains("runs a namespace and a group together with '-' between them", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_declared_group_nobody_uses_is_a_warning()
     {
         var evaluation = Stacks.EvaluateText(WithMapping("API", "deployer", "[system:masters]"));
