@@ -111,7 +111,7 @@ public class ValidationRuleTests
             """).Replace("    groups:\n      deployers:", "    groups:\n      admins: { clusterRole: admin, namespaces: [payments, payments-jobs] }\n      jobs-admins: { clusterRole: edit, namespaces: [payments] }\n      deployers:", StringComparison.Ordinal));
 
         var error = Assert.Single(evaluation.Errors, e => e.Message.Contains("role-binding-payments-jobs-admins", StringComparison.Ordinal));
-        Assert.Contains("runs a namespace and a group together with '-' between them", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a namespace runs into a group with '-' between them", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -431,7 +431,7 @@ public static partial class StackValidator
                 if (!first.TryAdd(logical, (where, name)) && !string.Equals(first[logical].Name, name, namesFoldCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
                 {
                     var (firstWhere, firstName) = first[logical];
-                    run.Error(where.Path, $"the {what} '{name}' and '{firstName}' ({firstWhere.Path}) would both be the Pulumi resource '{logical}': its name is built from theirs in kebab case, which folds case and punctuation and runs a namespace and a group together with '-' between them; rename one");
+                    run.Error(where.Path, $"the {what} '{name}' and '{firstName}' ({firstWhere.Path}) would both be the Pulumi resource '{logical}': its name is built from theirs in kebab case, where names that differ only in case or punctuation fold together and a namespace runs into a group with '-' between them; rename one");
                 }
             }
         }
