@@ -89,6 +89,18 @@ public class ShippedStacksTests
     }
 
     [Fact]
+    public void The_rendered_aws_auth_has_the_metadata_pulumi_eks_gives_it()
+    {
+        // pulumi-eks v4.3.0 (cluster.ts, nodeAccess) writes aws-auth with the patchForce annotation and no label, and
+        // the program's mapAccounts patch adds none: the live object does not carry the stack's managed-by label.
+        var manifest = Reparse.Root(AwsAuthRenderer.Render(Stacks.ValidPlan(Stacks.Shipped("dev")))!);
+        var metadata = (YamlDotNet.RepresentationModel.YamlMappingNode)manifest["metadata"];
+        Assert.False(metadata.Children.ContainsKey("labels"));
+        Assert.Equal("true", metadata["annotations"]["pulumi.com/patchForce"].ToString());
+        Assert.Equal(("aws-auth", "kube-system"), (metadata["name"].ToString(), metadata["namespace"].ToString()));
+    }
+
+    [Fact]
     public void Prod_in_api_mode_has_no_aws_auth_and_keeps_sso_paths_in_access_entries()
     {
         var plan = Stacks.ValidPlan(Stacks.Shipped("prod"));

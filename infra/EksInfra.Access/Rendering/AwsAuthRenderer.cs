@@ -118,7 +118,7 @@ public static class AwsAuthRenderer
         yaml.BeginMap();
         yaml.Pair("apiVersion", "v1");
         yaml.Pair("kind", "ConfigMap");
-        ObjectMetadata.Write(yaml, Name, Namespace);
+        ObjectMetadata.WriteAwsAuth(yaml, Name, Namespace);
         yaml.Key("data");
         yaml.BeginMap();
         foreach (var (key, value) in data)
