@@ -53,6 +53,16 @@ public class TrustPolicyTests
             "names the role 'c-admin' this stack creates, whose ARN is 'arn:aws:iam::123456789012:role/platform/c-admin'");
 
     [Fact]
+    public void A_bare_account_id_is_refused_with_the_root_arn_to_write() =>
+        Refused(
+            WithRoles("""
+                      - { name: c-ro, username: ro, groups: [read-only], assumedBy: ["123456789012"] }
+                    groups: { read-only: { clusterRole: read-only } }
+                """),
+            "eks-infra:access.roles[1].assumedBy[0]",
+            "'123456789012' is an account id; write it as arn:aws:iam::123456789012:root");
+
+    [Fact]
     public void A_role_trusting_itself_is_refused() =>
         Refused(
             WithRoles("""

@@ -257,7 +257,12 @@ public static partial class StackValidator
                     var principal = role.AssumedBy[i];
                     // IAM User Guide, "AWS JSON policy elements: Principal": an account, a role or a user ARN (the tool
                     // offers these three; IAM refuses an ARN that names no principal with MalformedPolicyDocument).
-                    if (!Arns.IsTrustPrincipal(principal, out var error))
+                    if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
+                    {
+                        // IAM takes a bare account id in a policy's Principal and stores it as the account's root ARN.
+                        Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is an account id; write it as arn:{partition}:iam::{principal}:root, the form IAM stores it in (this tool's rule: assumedBy lists who may assume the role as ARNs: an account root, a role or a user)");
+                    }
+                    else if (!Arns.IsTrustPrincipal(principal, out var error))
                     {
                         Error($"{role.Path}.assumedBy[{i}]", error + "; assumedBy lists who may assume the role: an account root (arn:aws:iam::ACCOUNT:root), a role or a user");
                     }
