@@ -195,6 +195,9 @@ public class NamespaceTests
     [InlineData("1.0000000001", "1.000000001")]
     [InlineData("1e30", "9223372036854775807")]
     [InlineData("8Ei", "9223372036854775807")]
+    // suffix.go interpret returns the exponent as int32(parsed): 2^32 wraps to 0, 2^32 + 3 to 3.
+    [InlineData("1e4294967296", "1")]
+    [InlineData("2e4294967299", "2000")]
     public void Quantities_have_the_value_kubernetes_gives_them(string text, string value)
     {
         Assert.True(KubernetesValues.TryParseQuantity(text, out var parsed));

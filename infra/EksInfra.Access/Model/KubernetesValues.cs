@@ -83,8 +83,9 @@ public static partial class KubernetesValues
             "Ti" => (0, 40),
             "Pi" => (0, 50),
             "Ei" => (0, 60),
-            // apimachinery reads the exponent with strconv.ParseInt: a whole number that fits an int64.
-            _ => long.TryParse(suffix.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) ? (exponent, 0) : ((long?)null, 0),
+            // apimachinery (pkg/api/resource/suffix.go, interpret) reads the exponent with strconv.ParseInt, a whole number
+            // that fits an int64, and returns it as int32(parsed): the low 32 bits, so e4294967296 is e0.
+            _ => long.TryParse(suffix.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) ? ((long)unchecked((int)exponent), 0) : ((long?)null, 0),
         };
         if (decimalExponent is not { } tens)
         {
