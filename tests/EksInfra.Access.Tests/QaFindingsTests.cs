@@ -56,6 +56,16 @@ public class QaFindingsTests
         Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access" && e.Message.Contains("no principal gets cluster-admin rights", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("eusc-de-east-1", "is in the AWS European Sovereign Cloud partition (aws-eusc), which this tool does not plan ARNs for")]
+    [InlineData("us-isob-east-1", "is in an ISO partition, which this tool does not plan ARNs for")]
+    public void A_region_of_a_partition_the_tool_does_not_plan_for_is_named_as_such(string region, string gist)
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal().Replace("us-west-2", region, StringComparison.Ordinal));
+        Assert.Contains(evaluation.Errors, e => e.Path == "aws:region" && e.Message.Contains(gist, StringComparison.Ordinal));
+        Assert.DoesNotContain(evaluation.Errors, e => e.Path == "aws:region" && e.Message.Contains("is not an AWS region name", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void An_iso_region_is_refused_or_named_in_its_own_partition()
     {

@@ -43,7 +43,9 @@ public static partial class StackValidator
     [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-[0-9]+\z")]
     private static partial Regex RegionPattern();
 
-    [GeneratedRegex(@"^[a-z]{2}-iso[a-z]?-")]
+    // The ISO partitions' regions (us-iso-east-1, us-isob-east-1, eu-isoe-west-1) and the AWS European Sovereign
+    // Cloud's (aws-eusc: eusc-de-east-1).
+    [GeneratedRegex(@"^([a-z]{2}-iso[a-z]?-|eusc-)")]
     private static partial Regex IsoRegionPattern();
 
     // EKS API Reference, CreateCluster, name: 1 to 100 characters, pattern ^[0-9A-Za-z][A-Za-z0-9\-_]*.
@@ -83,7 +85,7 @@ public static partial class StackValidator
             if (IsoRegionPattern().IsMatch(aws.Region))
             {
                 // This tool's rule: the plan names ARNs and endpoints before apply, and it knows only these partitions.
-                Error(AwsSettings.RegionPath, $"'{aws.Region}' is in an ISO partition, which this tool does not plan ARNs for (it knows {string.Join(", ", Arns.Partitions)})");
+                Error(AwsSettings.RegionPath, $"'{aws.Region}' is in {(aws.Region.StartsWith("eusc-", StringComparison.Ordinal) ? "the AWS European Sovereign Cloud partition (aws-eusc)" : "an ISO partition")}, which this tool does not plan ARNs for (it knows {string.Join(", ", Arns.Partitions)})");
             }
             else if (aws.Region.Length > 0 && !RegionPattern().IsMatch(aws.Region))
             {
