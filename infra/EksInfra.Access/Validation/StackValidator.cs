@@ -509,7 +509,10 @@ public static partial class StackValidator
                 return;
             }
 
-            AwsAuthReadsAsText($"{identity.Path}.username", name, Rendering.PulumiEksAwsAuth.ValueLevel, "username");
+            if (ReadByGoYamlAsNumber(name, Rendering.PulumiEksAwsAuth.ValueLevel))
+            {
+                AwsAuthReadsAsNumber($"{identity.Path}.username", name, "username");
+            }
 
             for (var start = 0; KubernetesNames.NextTemplate(name, ref start, out var found);)
             {
@@ -706,13 +709,12 @@ public static partial class StackValidator
         /// it with go-yaml (ParseMap, sigs.k8s.io/yaml), which takes some of that text ('1_000', '-_1') for a number, and
         /// its JSON decode then drops the field ("Only saving data that was good"). Where access entries exist, the entry wins.
         /// </summary>
-        private void AwsAuthReadsAsText(string path, string value, int level, string what)
-        {
-            if (mode == AuthenticationMode.Api || Rendering.PulumiEksAwsAuth.Scalar(value, level) != value || !Rendering.Yaml.GoYamlReadsAsNumber(value))
-            {
-                return;
-            }
+        private bool ReadByGoYamlAsNumber(string value, int level) =>
+            // The number test first: it looks at the first character of most names only, where js-yaml's choice costs more.
+            mode != AuthenticationMode.Api && Rendering.Yaml.GoYamlReadsAsNumber(value) && Rendering.PulumiEksAwsAuth.Scalar(value, level) == value;
 
+        private void AwsAuthReadsAsNumber(string path, string value, string what)
+        {
             var message = $"'{value}' goes into aws-auth unquoted (pulumi-eks writes it with js-yaml), and the cluster's authenticator reads it with go-yaml, which drops the underscores and takes it for a number: the mapping would lose this {what}; choose a name that is no number to go-yaml, such as 'x{value}'";
             if (mode == AuthenticationMode.ConfigMap)
             {
@@ -738,7 +740,10 @@ public static partial class StackValidator
                     continue;
                 }
 
-                AwsAuthReadsAsText(path(), group, Rendering.PulumiEksAwsAuth.GroupLevel, "group");
+                if (ReadByGoYamlAsNumber(group, Rendering.PulumiEksAwsAuth.GroupLevel))
+                {
+                    AwsAuthReadsAsNumber(path(), group, "group");
+                }
 
                 // aws-iam-authenticator pkg/server/server.go renderTemplates renders every group as it renders the username,
                 // and renderTemplate fails on {{EC2PrivateDNSName}} unless the session name is an EC2 instance id: the
