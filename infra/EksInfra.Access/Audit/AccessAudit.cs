@@ -279,7 +279,9 @@ public static class AccessAudit
                         findings.Add(new AuditFinding(AuditSection.Differs, entry.PrincipalArn, $"access entry differs{(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
                     }
                 }
-                else if (key == nodeRole || NodeEntryTypes.Contains(entry.Type))
+                // Only the node types are EKS's: they take no groups and no access policy (CreateAccessEntry,
+                // AssociateAccessPolicy: STANDARD only), so a STANDARD entry on the node role was made by someone and is judged.
+                else if (NodeEntryTypes.Contains(entry.Type))
                 {
                     findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, key == nodeRole ? $"the node role's {entry.Type} entry, made by EKS for the managed node group" : $"{entry.Type} entry of another node or Fargate role", $"username {Show(entry.Username)}, groups {Show(entry.Groups)}"));
                 }
