@@ -52,6 +52,19 @@ public class AuthenticatorReadingTests
     }
 
     [Fact]
+    public void Import_says_which_groups_of_a_node_mapping_it_does_not_carry()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes, system:masters]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains("also gets system:masters, which the cluster grants it today", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Import_carries_a_key_given_twice_as_its_last_value_and_says_so()
     {
         var imported = AwsAuthImporter.Import(AwsAuth(KeyGivenTwice), "aws-auth.yaml");

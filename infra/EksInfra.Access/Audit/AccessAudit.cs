@@ -409,7 +409,7 @@ public static class AccessAudit
 
     /// <summary>A node or Fargate mapping as EKS and eksctl write it: only the node groups, so one with more is not hidden here.</summary>
     /// <summary>Every group EKS maps a Linux, Windows or Fargate node role with: a mapping holding only these is EKS's.</summary>
-    private static readonly HashSet<string> NodeRoleGroups =
+    internal static readonly HashSet<string> NodeRoleGroups =
         [.. KubernetesNames.NodeGroups, .. KubernetesNames.WindowsNodeGroups, .. KubernetesNames.FargateGroups];
 
     private static bool IsNodeLike(string username, IReadOnlyList<string> groups) =>

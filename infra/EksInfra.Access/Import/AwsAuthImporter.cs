@@ -178,6 +178,12 @@ public static class AwsAuthImporter
                 }
 
                 var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
+                if (groups.Where(g => !Audit.AccessAudit.NodeRoleGroups.Contains(g)).ToList() is { Count: > 0 } others)
+                {
+                    // The model maps a node role with the node groups only, so these are not carried: said, never silent.
+                    skipped.Add(new(item.Path, $"'{arn}' is mapped as a node and also gets {string.Join(", ", others)}, which the cluster grants it today; a node role in the model holds the node groups only, so {(others.Count == 1 ? "that group is" : "those groups are")} not carried over and the role loses {(others.Count == 1 ? "it" : "them")} at the next pulumi up: give whoever needs that access a role of its own under mapRoles"));
+                }
+
                 NoteRepeatedKeys(item);
                 nodeRoles.Add(new ImportedNode(arn, kind));
                 skipped.Add(new(item.Path, fargate
