@@ -264,6 +264,27 @@ public class ReplacementDiffTests
 /// <summary>What a ClusterRole the stack defines lets its groups do, rule by rule, including the objects a rule names.</summary>
 public class ClusterRoleDiffTests
 {
+    private static string OnVersion(string version) =>
+        Stacks.Minimal().Replace("    name: my-cluster\n", $"    name: my-cluster\n    version: \"{version}\"\n", StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("1.34", "1.33", "goes down")]
+    [InlineData("1.33", "1.35", "skips a minor version")]
+    [InlineData("1.34", "1.35", null)]
+    public void A_version_change_eks_cannot_make_is_an_error(string from, string to, string? gist)
+    {
+        var finding = Stacks.DiffFindings(OnVersion(from), OnVersion(to)).SingleOrDefault(f => f.Subject == "cluster.version");
+        if (gist is null)
+        {
+            Assert.Null(finding);
+        }
+        else
+        {
+            Assert.Equal(FindingLevel.Error, finding!.Level);
+            Assert.Contains(gist, finding.Title, StringComparison.Ordinal);
+        }
+    }
+
     private static string WithSecretReader(string rule) => Stacks.Minimal(access: $$"""
             mapUsers:
               - { userarn: "arn:aws:iam::123456789012:user/ci", username: ci, groups: [ci-secrets] }

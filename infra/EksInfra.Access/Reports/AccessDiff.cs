@@ -73,9 +73,9 @@ public static class AccessDiff
     }
 
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
-    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect, string Region, string AccountId, string? VpcId, string? DeployerArn)
+    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect, string Region, string AccountId, string? VpcId, string? DeployerArn, string? Version)
     {
-        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn);
+        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion);
 
         /// <summary>
         /// An invalid base's shape. A value it could not read is unknown, and unknown is not a change: it is taken as
@@ -107,7 +107,8 @@ public static class AccessDiff
                 Read(AwsSettings.RegionPath, config.Aws.Region, after.Region),
                 Read(AwsSettings.AllowedAccountIdsPath, config.Aws.AccountId, after.AccountId),
                 Read(At("vpcId"), cluster.Network.VpcId, after.VpcId),
-                Read(At("deployerArn"), cluster.DeployerArn, after.DeployerArn));
+                Read(At("deployerArn"), cluster.DeployerArn, after.DeployerArn),
+                Read(At("version"), cluster.Version, after.Version));
         }
     }
 
@@ -158,6 +159,10 @@ public static class AccessDiff
             ? " (a change of case only: IAM names ignore case, but Pulumi compares them exactly, so the role is deleted and created again under the new spelling)"
             : "";
 
+    private static int? Minor(string? version) =>
+        version is { Length: > 2 } v && v.StartsWith("1.", StringComparison.Ordinal)
+            && int.TryParse(v.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor) ? minor : null;
+
     private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
         if (before.Region != after.Region)
@@ -170,6 +175,16 @@ public static class AccessDiff
         {
             findings.Add(new(FindingLevel.Error, AwsSettings.AllowedAccountIdsPath, $"the stack's account changes: {before.AccountId} → {after.AccountId}",
                 "the stack's resources live in the first allowed account and cannot move to another one: every ARN the plan names changes with it. Keep the account; for a cluster in another account, create a new stack."));
+        }
+
+        // EKS User Guide, "Update existing cluster to new Kubernetes version": one minor version at a time, never down;
+        // UpdateClusterVersion refuses anything else, so pulumi up fails there.
+        if (Minor(before.Version) is { } was && Minor(after.Version) is { } now && now != was && (now < was || now > was + 1))
+        {
+            findings.Add(new(FindingLevel.Error, "cluster.version", $"the Kubernetes version {(now < was ? "goes down" : "skips a minor version")}: {before.Version} → {after.Version}",
+                now < was
+                    ? "EKS cannot downgrade a cluster; UpdateClusterVersion refuses it and `pulumi up` fails. Keep the version."
+                    : $"EKS updates a cluster one minor version at a time; UpdateClusterVersion refuses the jump and `pulumi up` fails. Go to 1.{was + 1} first, apply, then on."));
         }
 
         if (after.Mode < before.Mode)
