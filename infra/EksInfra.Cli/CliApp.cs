@@ -327,6 +327,12 @@ public static partial class CliApp
                 }
             }
 
+            if (migration.NewWarnings.Count > 0)
+            {
+                env.Error.WriteLine($"{name}: in {target.ToConfigValue()}, check would also warn:");
+                PrintDiagnostics(env, migration.NewWarnings);
+            }
+
             if (migration.Blockers.Count > 0)
             {
                 env.Error.WriteLine($"{name}: cannot migrate to {target.ToConfigValue()} until the {Count(migration.Blockers.Count, "problem")} above {(migration.Blockers.Count == 1 ? "is" : "are")} fixed; nothing written");

@@ -36,6 +36,17 @@ public sealed class MigrationRewriteTests
     }
 
     [Fact]
+    public void Migrate_names_what_check_will_warn_of_only_in_the_new_mode()
+    {
+        var migration = ModeMigration.Plan("test", "Pulumi.test.yaml", Stacks.Minimal("CONFIG_MAP"), AuthenticationMode.ApiAndConfigMap);
+
+        Assert.True(migration.CanWrite);
+        Assert.Contains(migration.NewWarnings, w => w.Path == "eks-infra:cluster.deployerArn" && w.Message.Contains("HTTP 409", StringComparison.Ordinal));
+        var before = Stacks.EvaluateText(Stacks.Minimal("CONFIG_MAP")).Warnings.Select(w => (w.Path, w.Message)).ToHashSet();
+        Assert.DoesNotContain(migration.NewWarnings, w => before.Contains((w.Path, w.Message)));
+    }
+
+    [Fact]
     public void Migrate_edits_a_one_line_flow_file_that_opens_with_a_byte_order_mark()
     {
         // The reader's columns count from after the mark, which the decoded text still holds.

@@ -14,6 +14,9 @@ public sealed record MigrationResult(
     IReadOnlyList<string> Carried,
     IReadOnlyList<Diagnostic> Blockers)
 {
+    /// <summary>What check would warn of once the mode is changed, and does not warn of now (the creator's entry, a node role no group owns).</summary>
+    public IReadOnlyList<Diagnostic> NewWarnings { get; init; } = [];
+
     public bool CanWrite => NewFileText is not null && Blockers.Count == 0;
 }
 
@@ -83,7 +86,11 @@ public static partial class ModeMigration
         }
 
         var carried = Carried(plan, next.Plan, target);
-        return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors]);
+        var before = current.Warnings.Select(w => (w.Path, w.Message)).ToHashSet();
+        return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors])
+        {
+            NewWarnings = [.. next.Warnings.Where(w => !before.Contains((w.Path, w.Message)))],
+        };
     }
 
     /// <summary>The file's YAML events without their positions and styles, or none where it does not parse.</summary>
