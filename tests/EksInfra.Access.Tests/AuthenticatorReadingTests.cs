@@ -52,6 +52,19 @@ public class AuthenticatorReadingTests
     }
 
     [Fact]
+    public void Audit_takes_an_sts_session_arn_in_aws_auth_for_the_dead_entry_it_is()
+    {
+        var report = Audit(AwsAuth("""
+                - rolearn: arn:aws:sts::123456789012:assumed-role/break-glass/alice
+                  username: alice
+                  groups: [system:masters]
+            """));
+
+        Assert.False(report.HasBlocking);
+        Assert.Contains(report.Findings, f => f.Subject == "arn:aws:sts::123456789012:assumed-role/break-glass/alice" && f.Detail.Contains("never by a session's, so this entry grants nothing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Import_says_which_groups_of_a_node_mapping_it_does_not_carry()
     {
         var imported = AwsAuthImporter.Import(AwsAuth("""
