@@ -77,6 +77,9 @@ public static partial class Arns
     public static string StripPath(string roleArn) =>
         TryParse(roleArn, out var arn, out _) ? arn.WithoutPath : roleArn;
 
+    /// <summary>An STS assumed-role (session) ARN, which the authenticator never matches: it looks callers up by their role's ARN.</summary>
+    public static bool IsAssumedRoleArn(string text) => AssumedRolePattern().IsMatch(text);
+
     /// <summary>An account id: 12 digits (AWS Account Management Reference Guide, "View AWS account identifiers").</summary>
     public static bool IsAccountId(string text) => IsAccountId(text.AsSpan());
 

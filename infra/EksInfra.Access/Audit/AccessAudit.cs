@@ -170,7 +170,7 @@ public static class AccessAudit
                     continue;
                 }
 
-                if (mapping.Arn.Contains(":sts::", StringComparison.OrdinalIgnoreCase) && mapping.Arn.Contains(":assumed-role/", StringComparison.OrdinalIgnoreCase))
+                if (Arns.IsAssumedRoleArn(mapping.Arn))
                 {
                     // pkg/arn Canonicalize turns the caller's assumed-role ARN into its role's iam ARN before the lookup.
                     findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"an STS session ARN ({mapping.Where})", "the authenticator looks a caller up by its role's ARN (arn:...:iam::ACCOUNT:role/NAME), never by a session's, so this entry grants nothing"));

@@ -15,13 +15,20 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
             ? $"arn:{arn.Partition}:sts::{arn.AccountId}:assumed-role/{arn.Name}/{{{{SessionName}}}}"
             : principalArn;
 
-    public const string CreatorNote = "the cluster creator: EKS makes it cluster admin through an access entry of its own";
+    private const string ByAccessEntry = "cluster admin through an access entry of its own";
 
     /// <summary>
     /// EKS User Guide, "Add IAM principals to your Amazon EKS cluster" (auth-configmap): in CONFIG_MAP the principal that
     /// creates the cluster "is automatically granted system:masters permissions" and "doesn't appear in any visible configuration".
     /// </summary>
-    public const string ConfigMapCreatorNote = "the cluster creator: EKS makes it system:masters itself, outside aws-auth";
+    private const string OutsideAwsAuth = "system:masters itself, outside aws-auth";
+
+    public const string CreatorNote = "the cluster creator: EKS makes it " + ByAccessEntry;
+
+    public const string ConfigMapCreatorNote = "the cluster creator: EKS makes it " + OutsideAwsAuth;
+
+    /// <summary>What EKS makes the cluster creator in <paramref name="mode"/>, as the reports word it.</summary>
+    public static string HowEksMakesCreatorAdmin(AuthenticationMode mode) => mode.UsesAccessEntries() ? ByAccessEntry : OutsideAwsAuth;
 
     /// <summary>The Kubernetes version of Authorization/builtin-cluster-roles.json (see its source).</summary>
     public const string RoleDataVersion = "Kubernetes 1.35";
@@ -30,18 +37,14 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
 
     /// <summary>The stack's version when it is an older 1.N than the role data's, or null.</summary>
     private static string? OlderThanRoleData(string? version) =>
-        version is { Length: > 2 } v && v.StartsWith("1.", StringComparison.Ordinal)
-            && int.TryParse(v.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor) && minor < RoleDataMinor
-            ? v
-            : null;
+        Platform.EksVersions.MinorOf(version) < RoleDataMinor ? version : null;
 
     /// <summary>How reports name the creator's username in CONFIG_MAP, which EKS keeps to itself.</summary>
     public const string ConfigMapCreatorUsername = "(EKS's own mapping, not in aws-auth)";
 
     /// <summary>What a report says when the stack does not name its cluster creator, who is cluster admin all the same.</summary>
-    public static string CreatorNotListed(AuthenticationMode mode) => mode.UsesAccessEntries()
-        ? "The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own."
-        : "The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it system:masters itself, outside aws-auth.";
+    public static string CreatorNotListed(AuthenticationMode mode) =>
+        $"The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it {HowEksMakesCreatorAdmin(mode)}.";
 
     /// <summary>
     /// In the access-entry modes EKS uses the access entry where one exists (and the plan makes one for every

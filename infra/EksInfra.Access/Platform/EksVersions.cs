@@ -31,6 +31,12 @@ public enum EksSupport
 /// </summary>
 public static class EksVersions
 {
+    /// <summary>N of a version written as EKS names it, 1.NN (EKS API Reference, CreateCluster, version), or null.</summary>
+    public static int? MinorOf(string? version) =>
+        version is { Length: 4 } v && v.StartsWith("1.", StringComparison.Ordinal) && char.IsAsciiDigit(v[2]) && char.IsAsciiDigit(v[3])
+            ? ((v[2] - '0') * 10) + (v[3] - '0')
+            : null;
+
     /// <summary>The day this table was last checked against AWS's calendar.</summary>
     public static readonly DateOnly TableDate = new(2026, 12, 1);
 

@@ -159,10 +159,6 @@ public static class AccessDiff
             ? " (a change of case only: IAM names ignore case, but Pulumi compares them exactly, so the role is deleted and created again under the new spelling)"
             : "";
 
-    private static int? Minor(string? version) =>
-        version is { Length: > 2 } v && v.StartsWith("1.", StringComparison.Ordinal)
-            && int.TryParse(v.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor) ? minor : null;
-
     private static void ShapeGuards(Shape before, Shape after, List<DiffFinding> findings)
     {
         if (before.Region != after.Region)
@@ -179,7 +175,7 @@ public static class AccessDiff
 
         // EKS User Guide, "Update existing cluster to new Kubernetes version": one minor version at a time, never down;
         // UpdateClusterVersion refuses anything else, so pulumi up fails there.
-        if (Minor(before.Version) is { } was && Minor(after.Version) is { } now && now != was && (now < was || now > was + 1))
+        if (Platform.EksVersions.MinorOf(before.Version) is { } was && Platform.EksVersions.MinorOf(after.Version) is { } now && now != was && (now < was || now > was + 1))
         {
             findings.Add(new(FindingLevel.Error, "cluster.version", $"the Kubernetes version {(now < was ? "goes down" : "skips a minor version")}: {before.Version} → {after.Version}",
                 now < was

@@ -75,7 +75,7 @@ public static class WhoReport
             sb.Append($"Namespaces this stack creates (kept in the cluster if dropped from the config): {string.Join(", ", plan.Namespaces.Select(n => n.Name))}.\n");
         }
 
-        var how = plan.Mode.UsesAccessEntries() ? "cluster admin through an access entry of its own" : "system:masters itself, outside aws-auth";
+        var how = ModelAccess.HowEksMakesCreatorAdmin(plan.Mode);
         sb.Append(plan.Cluster.DeployerArn is { } deployer
             ? $"Not listed: the cluster creator ({quoted(deployer)}), whom EKS makes {how}.\n"
             : $"Not listed: the cluster creator, whom EKS makes {how}.\n");

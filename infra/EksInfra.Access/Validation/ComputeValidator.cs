@@ -271,7 +271,7 @@ public static partial class ComputeValidator
             {
                 Warning(path, $"EKS publishes {ami.Name} AMIs for Kubernetes 1.{last} and earlier only, and {cluster.Path}.version is not set, so the group gets EKS's default version; use {instead}, or set the version");
             }
-            else if (StackValidator.VersionPattern().IsMatch(cluster.Version) && int.Parse(cluster.Version.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture) > last)
+            else if (EksVersions.MinorOf(cluster.Version) > last)
             {
                 Error(path, $"EKS publishes no {ami.Name} AMI for Kubernetes {cluster.Version} ({cluster.Path}.version): 1.{last} is the last version with one, so the node group cannot be created; use {instead}");
             }

@@ -259,7 +259,7 @@ public static partial class StackValidator
                     var principal = role.AssumedBy[i];
                     // IAM User Guide, "AWS JSON policy elements: Principal": an account, a role or a user ARN (the tool
                     // offers these three; IAM refuses an ARN that names no principal with MalformedPolicyDocument).
-                    if (principal.Length == 12 && principal.All(char.IsAsciiDigit))
+                    if (Arns.IsAccountId(principal))
                     {
                         // IAM takes a bare account id in a policy's Principal and stores it as the account's root ARN.
                         Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is an account id; write it as arn:{partition}:iam::{principal}:root, the form IAM stores it in (this tool's rule: assumedBy lists who may assume the role as ARNs: an account root, a role or a user)");
