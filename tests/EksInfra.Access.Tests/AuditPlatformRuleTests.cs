@@ -2,6 +2,7 @@ using EksInfra.Access.Audit;
 using EksInfra.Access.Authorization;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
+using EksInfra.Access.Rendering;
 using Xunit;
 
 namespace EksInfra.Access.Tests;
@@ -26,5 +27,75 @@ public class AuditPlatformRuleTests
         var report = AccessAudit.Compare(plan, new LiveCluster(null, [.. EntriesOf(plan), admin], null));
         Assert.Contains(report.Blocking, f => f.Subject == plan.NodeRole.Arn);
         Assert.DoesNotContain(report.Findings, f => f.Section == AuditSection.EksOwn && f.Subject == plan.NodeRole.Arn);
+    }
+
+    private const string BreakGlass = "arn:aws:iam::123456789012:role/break-glass";
+
+    /// <summary>The plan's aws-auth as the renderer writes it, read back as an export.</summary>
+    private static List<LiveMapping> MappingsOf(AccessPlan plan) =>
+        [.. LiveInputs.ReadAwsAuthExport(System.Text.Encoding.UTF8.GetBytes(AwsAuthRenderer.Render(plan)!), "aws-auth.yaml").Mappings];
+
+    private static LiveAccessEntry NodeEntry(AccessPlan plan) => new(plan.NodeRole.Arn, "EC2_LINUX", "system:node:{{EC2PrivateDNSName}}", [], [], "access entry node");
+
+    [Fact]
+    public void A_mapping_shadowed_by_the_principals_access_entry_does_not_fail_the_audit_but_is_listed()
+    {
+        // "Access entries take precedence over ConfigMap entries for the same IAM principal": break-glass can view, not more.
+        var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        Assert.Equal(AuthenticationMode.ApiAndConfigMap, plan.Mode);
+        var mapping = new LiveMapping(PrincipalKind.Role, BreakGlass, "break-glass", [KubernetesNames.SystemMasters], "aws-auth data.mapRoles[9]");
+        var entry = new LiveAccessEntry(BreakGlass, "STANDARD", "break-glass", [], [new PolicyAssociation("AmazonEKSViewPolicy", AccessScopePlan.Cluster)], "access entry break-glass");
+
+        var report = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), mapping], [.. EntriesOf(plan), NodeEntry(plan), entry], null));
+
+        Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => $"{f.Subject}: {f.Title}")));
+        var shadowed = Assert.Single(report.Findings, f => f.Subject == BreakGlass && f.Title.Contains("does not read", StringComparison.Ordinal));
+        Assert.Equal(AuditSection.Unmanaged, shadowed.Section);
+        Assert.Contains("access entry break-glass", shadowed.Title, StringComparison.Ordinal);
+        Assert.Contains("would read this mapping and make it cluster admin", shadowed.Detail, StringComparison.Ordinal);
+        // The entry is what the principal has, and it is access the model does not grant either.
+        Assert.Contains(report.Findings, f => f.Subject == BreakGlass && f.Section == AuditSection.Unmanaged && f.Detail.Contains("AmazonEKSViewPolicy", StringComparison.Ordinal));
+
+        // Without the entry the same mapping is what the cluster reads: cluster admin the model does not grant.
+        var unshadowed = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), mapping], [.. EntriesOf(plan), NodeEntry(plan)], null));
+        Assert.Contains(unshadowed.Blocking, f => f.Subject == BreakGlass);
+    }
+
+    [Fact]
+    public void A_model_mapping_edited_to_system_masters_under_its_unchanged_access_entry_differs_without_failing()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        var mappings = MappingsOf(plan);
+        var index = mappings.FindIndex(m => !m.Groups.Contains(KubernetesNames.SystemMasters) && !m.Groups.Contains("system:nodes"));
+        Assert.True(index >= 0, "dev maps a principal without system:masters");
+        var edited = mappings[index] with { Groups = [.. mappings[index].Groups, KubernetesNames.SystemMasters] };
+        mappings[index] = edited;
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan), NodeEntry(plan)], null));
+
+        Assert.False(report.HasBlocking);
+        var differs = Assert.Single(report.Findings, f => f.Subject == edited.Arn);
+        Assert.Equal(AuditSection.Differs, differs.Section);
+        Assert.Contains("does not read", differs.Title, StringComparison.Ordinal);
+        Assert.Contains("system:masters", differs.Detail, StringComparison.Ordinal);
+
+        // Once the entry is gone the edit is what the cluster reads, and it makes the principal cluster admin.
+        var withoutEntry = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan).Where(e => AccessAudit.Canonical(e.PrincipalArn) != AccessAudit.Canonical(edited.Arn)), NodeEntry(plan)], null));
+        Assert.Contains(withoutEntry.Blocking, f => f.Subject == edited.Arn);
+    }
+
+    [Fact]
+    public void A_missing_node_role_mapping_under_its_ec2_linux_entry_is_not_reported_as_nodes_unable_to_join()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        var mappings = MappingsOf(plan).Where(m => AccessAudit.Canonical(m.Arn) != AccessAudit.Canonical(plan.NodeRole.Arn)).ToList();
+
+        var withEntry = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan), NodeEntry(plan)], null));
+        var missing = Assert.Single(withEntry.Findings, f => f.Section == AuditSection.Missing && f.Subject == plan.NodeRole.Arn);
+        Assert.Contains("nodes join by its EC2_LINUX access entry", missing.Title, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot join", missing.Title, StringComparison.Ordinal);
+
+        var withoutEntry = AccessAudit.Compare(plan, new LiveCluster(mappings, EntriesOf(plan), null));
+        Assert.Contains(withoutEntry.Findings, f => f.Section == AuditSection.Missing && f.Subject == plan.NodeRole.Arn && f.Title.Contains("nodes cannot join", StringComparison.Ordinal));
     }
 }

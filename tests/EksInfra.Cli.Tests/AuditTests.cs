@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EksInfra.Access.Planning;
 
 namespace EksInfra.Cli.Tests;
 
@@ -50,11 +51,32 @@ public sealed class AuditTests
 
         var own = json["eksOwn"]!.AsArray().Select(f => f!["subject"]!.GetValue<string>()).ToList();
         Assert.Contains(LiveFixtures.Plan(stack).NodeRole.Arn, own);
-        if (stack != "prod")
-        {
-            // The bootstrap binding of system:masters reaches the stack's masters through aws-auth.
-            Assert.Contains("ClusterRoleBinding cluster-admin", own);
-        }
+        // Every shipped stack is in an access-entry mode, where a master's access entry (AmazonEKSClusterAdminPolicy)
+        // takes precedence over its system:masters mapping: the bootstrap binding of system:masters reaches no one.
+        Assert.DoesNotContain("ClusterRoleBinding cluster-admin", own);
+    }
+
+    [Fact]
+    public void The_bootstrap_binding_of_system_masters_is_listed_as_reaching_a_master_whose_mapping_is_read()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var master = Assert.Single(plan.AwsAuth!.MapRoles, r => r.Groups.Contains("system:masters") && r.Source != MappingSource.NodeRole);
+        var entries = WithoutEntryOf(LiveFixtures.AccessEntries(plan), master.RoleArn);
+
+        var json = JsonNode.Parse(project.Run([.. AsCreated(project, "dev", entries: entries), "--format", "json"]).Out)!;
+
+        var binding = Assert.Single(json["eksOwn"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == "ClusterRoleBinding cluster-admin");
+        Assert.Contains(master.RoleArn, binding!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The exported access entries less the one of <paramref name="principalArn"/>.</summary>
+    private static JsonObject WithoutEntryOf(JsonObject entries, string principalArn)
+    {
+        var list = entries["accessEntries"]!.AsArray();
+        var entry = Assert.Single(list, e => e!["principalArn"]!.GetValue<string>() == principalArn);
+        list.Remove(entry);
+        return entries;
     }
 
     [Theory]
@@ -79,31 +101,27 @@ public sealed class AuditTests
         Assert.False(unmanaged[viewer]);
     }
 
-    [Fact]
-    public void An_aws_auth_admin_is_not_hidden_by_an_access_entry_for_the_role_name_under_another_path()
+    /// <summary>
+    /// aws-auth holds no path and matches the role by name, which is unique in an account, and an access entry names
+    /// an existing principal (EKS stores its ID): with the path or without it, the entry is the same role's.
+    /// </summary>
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/break-glass")]
+    [InlineData("arn:aws:iam::123456789012:role/ops/break-glass")]
+    public void An_access_entry_for_the_same_principal_as_an_aws_auth_mapping_is_what_the_audit_judges_as_eks_prefers_it(string entryArn)
     {
         using var project = new TestProject();
         const string mapped = "arn:aws:iam::123456789012:role/break-glass";
-        const string entry = "arn:aws:iam::123456789012:role/ops/break-glass";
 
-        var result = AuditBreakGlassWithViewerEntry(project, entry);
-
-        Assert.True(result.ExitCode == 1, result.ToString());
-        var unmanaged = UnmanagedAdmins(result.Out);
-        Assert.True(unmanaged[mapped]);
-        Assert.False(unmanaged[entry]);
-    }
-
-    [Fact]
-    public void An_access_entry_for_the_same_principal_as_an_aws_auth_mapping_is_what_the_audit_judges_as_eks_prefers_it()
-    {
-        using var project = new TestProject();
-
-        var result = AuditBreakGlassWithViewerEntry(project, "arn:aws:iam::123456789012:role/break-glass");
+        var result = AuditBreakGlassWithViewerEntry(project, entryArn);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var unmanaged = UnmanagedAdmins(result.Out);
-        Assert.False(Assert.Single(unmanaged).Value);
+        var unmanaged = JsonNode.Parse(result.Out)!["unmanagedPrincipals"]!.AsArray();
+        Assert.All(unmanaged, f => Assert.False(f!["reachesClusterAdmin"]!.GetValue<bool>()));
+        var entry = Assert.Single(unmanaged, f => f!["finding"]!.GetValue<string>().StartsWith("not granted by the model (access entry", StringComparison.Ordinal));
+        Assert.Equal(entryArn, entry!["subject"]!.GetValue<string>());
+        var mapping = Assert.Single(unmanaged, f => f!["subject"]!.GetValue<string>() == mapped && f["finding"]!.GetValue<string>().StartsWith("aws-auth mapping the cluster does not read", StringComparison.Ordinal));
+        Assert.Contains("make it cluster admin", mapping!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -248,17 +266,25 @@ public sealed class AuditTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = JsonNode.Parse(result.Out)!;
+        const string readonlyRole = "arn:aws:iam::123456789012:role/eks-readonly-role";
         var differs = Assert.Single(json["differences"]!.AsArray());
-        Assert.Equal("arn:aws:iam::123456789012:role/eks-readonly-role", differs!["subject"]!.GetValue<string>());
-        Assert.Contains("username readonly-by-hand live, eks-readonly in the model", differs["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(readonlyRole, differs!["subject"]!.GetValue<string>());
+        // The role's access entry is live and is what EKS reads, so the edit is listed as a mapping the cluster does not read.
+        Assert.StartsWith("aws-auth mapping the cluster does not read", differs["finding"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("username readonly-by-hand, groups read-only live; username eks-readonly, groups read-only in the model", differs["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var missing = Assert.Single(json["missingLive"]!.AsArray());
         Assert.Equal("arn:aws:iam::123456789012:user/username", missing!["subject"]!.GetValue<string>());
 
-        var gained = HandEditedDevAwsAuth.Replace("        - read-only\n", "        - read-only\n        - system:masters\n", StringComparison.Ordinal);
-        Assert.NotEqual(HandEditedDevAwsAuth, gained);
-        var admin = project.Run(AsCreated(project, "dev", awsAuth: gained));
+        var withoutEntry = WithoutEntryOf(LiveFixtures.AccessEntries(LiveFixtures.Plan("dev")), readonlyRole);
+        var read = JsonNode.Parse(project.Run([.. AsCreated(project, "dev", awsAuth: edited, entries: withoutEntry), "--format", "json"]).Out)!;
+        Assert.Contains("username readonly-by-hand live, eks-readonly in the model", Assert.Single(read["differences"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == readonlyRole)!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var gained = edited.Replace("        - read-only\n", "        - read-only\n        - system:masters\n", StringComparison.Ordinal);
+        Assert.NotEqual(edited, gained);
+        Assert.Equal(0, project.Run(AsCreated(project, "dev", awsAuth: gained)).ExitCode);
+        var admin = project.Run(AsCreated(project, "dev", awsAuth: gained, entries: WithoutEntryOf(LiveFixtures.AccessEntries(LiveFixtures.Plan("dev")), readonlyRole)));
         Assert.True(admin.ExitCode == 1, admin.ToString());
-        Assert.Contains("error: arn:aws:iam::123456789012:role/eks-readonly-role: aws-auth mapping differs", admin.Error, StringComparison.Ordinal);
+        Assert.Contains($"error: {readonlyRole}: aws-auth mapping differs", admin.Error, StringComparison.Ordinal);
     }
 
     [Fact]

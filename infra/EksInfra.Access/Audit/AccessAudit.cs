@@ -69,7 +69,15 @@ public static class AccessAudit
         var deployer = plan.Cluster.DeployerArn is { } d ? Canonical(d) : null;
         var unmanaged = new SortedDictionary<string, (AccessSubject Subject, string Where)>(Ordinal);
         var liveSubjects = new List<AccessSubject>();
-        var run = new Run(plan, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge);
+        // "Access entries take precedence over ConfigMap entries for the same IAM principal" (EKS, Migrating existing
+        // aws-auth ConfigMap entries): where both exist, the cluster never reads the mapping.
+        var liveEntries = new Dictionary<string, LiveAccessEntry>(Ordinal);
+        foreach (var entry in live.AccessEntries ?? [])
+        {
+            liveEntries.TryAdd(Canonical(entry.PrincipalArn), entry);
+        }
+
+        var run = new Run(plan, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge, liveEntries);
 
         if (live.AwsAuth is { } awsAuth)
         {
@@ -120,6 +128,9 @@ public static class AccessAudit
             .ThenBy(f => f.Title, Ordinal)], skipped);
     }
 
+    /// <summary>A mapping the model's aws-auth holds, from mapRoles or mapUsers.</summary>
+    private sealed record ModelMapping(string Arn, string Username, IReadOnlyList<string> Groups);
+
     /// <summary>One comparison: the model's view, what the live inputs showed so far, and the findings.</summary>
     private sealed class Run(
         AccessPlan plan,
@@ -130,7 +141,8 @@ public static class AccessAudit
         List<AccessSubject> liveSubjects,
         Dictionary<string, AccessSubject> modelByKey,
         Authorizer modelAuthorizer,
-        Authorizer judge)
+        Authorizer judge,
+        Dictionary<string, LiveAccessEntry> liveEntries)
     {
         public void CompareAwsAuth(IReadOnlyList<LiveMapping> awsAuth)
         {
@@ -144,9 +156,9 @@ public static class AccessAudit
                 return;
             }
 
-            var want = expected.MapRoles.Select(r => (Key: Canonical(r.RoleArn), r.RoleArn, r.Username, r.Groups))
-                .Concat(expected.MapUsers.Select(u => (Key: Canonical(u.UserArn), RoleArn: u.UserArn, u.Username, u.Groups)))
-                .ToDictionary(m => m.Key, Ordinal);
+            var want = expected.MapRoles.Select(r => new ModelMapping(r.RoleArn, r.Username, r.Groups))
+                .Concat(expected.MapUsers.Select(u => new ModelMapping(u.UserArn, u.Username, u.Groups)))
+                .ToDictionary(m => Canonical(m.Arn), Ordinal);
             var seen = new HashSet<string>(Ordinal);
             // The authenticator keeps each ARN's last mapping per list (AuthenticatorEntries): an earlier one grants nothing.
             // mapRoles and mapUsers are two stores, so the list is part of the key.
@@ -179,8 +191,15 @@ public static class AccessAudit
 
                 seen.Add(key);
                 var subject = new AccessSubject(mapping.Arn, mapping.Kind == PrincipalKind.Role ? "role" : "user", mapping.Username, mapping.Groups, [], "aws-auth");
+                var wanted = want.GetValueOrDefault(key);
+                if (liveEntries.TryGetValue(key, out var shadowing) && (wanted is not null || !IsNodeLike(mapping.Username, mapping.Groups)))
+                {
+                    NotRead(mapping, subject, shadowing, wanted);
+                    continue;
+                }
+
                 liveSubjects.Add(subject);
-                if (want.TryGetValue(key, out var m))
+                if (wanted is { } m)
                 {
                     var differences = new List<string>();
                     if (m.Username != mapping.Username)
@@ -195,7 +214,7 @@ public static class AccessAudit
 
                     if (differences.Count > 0)
                     {
-                        var modelSubject = new AccessSubject(m.RoleArn, "role", m.Username, m.Groups, []);
+                        var modelSubject = new AccessSubject(m.Arn, "role", m.Username, m.Groups, []);
                         var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelSubject);
                         findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"aws-auth mapping differs ({mapping.Where}){(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
                     }
@@ -212,7 +231,30 @@ public static class AccessAudit
 
             foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
             {
-                findings.Add(new AuditFinding(AuditSection.Missing, m.RoleArn, key == nodeRole ? "the node role's aws-auth mapping is missing: nodes cannot join" : "aws-auth mapping missing live", $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
+                var title = key != nodeRole ? "aws-auth mapping missing live"
+                    : liveEntries.TryGetValue(key, out var nodeEntry) ? $"the node role's aws-auth mapping is missing live: nodes join by its {nodeEntry.Type} access entry alone ({nodeEntry.Where})"
+                    : "the node role's aws-auth mapping is missing: nodes cannot join";
+                findings.Add(new AuditFinding(AuditSection.Missing, m.Arn, title, $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
+            }
+        }
+
+        /// <summary>
+        /// A mapping whose principal has a live access entry grants nothing while the entry exists; it is listed only
+        /// where it is not the model's, since deleting the entry, or recreating the IAM principal (an entry holds the
+        /// principal's ID, not its ARN), would bring it back.
+        /// </summary>
+        private void NotRead(LiveMapping mapping, AccessSubject subject, LiveAccessEntry entry, ModelMapping? wanted)
+        {
+            var title = $"aws-auth mapping the cluster does not read ({mapping.Where}): the principal's access entry takes precedence ({entry.Where})";
+            var admin = judge.IsClusterAdmin(subject);
+            var dormant = $"were that entry deleted, or the IAM principal recreated (an entry holds the principal's ID), EKS would read this mapping{(admin ? " and make it cluster admin" : "")}";
+            if (wanted is not { } m)
+            {
+                findings.Add(new AuditFinding(AuditSection.Unmanaged, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}, not granted by the model; {dormant}; it could do: {Describe(judge, subject)}"));
+            }
+            else if (m.Username != mapping.Username || !m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
+            {
+                findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)} live; username {Show(m.Username)}, groups {Show(m.Groups)} in the model; {dormant}"));
             }
         }
 
@@ -302,12 +344,9 @@ public static class AccessAudit
                 }
                 else
                 {
-                    // EKS prefers the access entry where aws-auth maps the same principal too. Where two ARNs differ in
-                    // the IAM path (an entry and a mapping, or two entries), only one names the role IAM holds, and the
-                    // audit cannot tell which: each is judged, so neither hides the other's access.
-                    var takesTheKey = !unmanaged.TryGetValue(key, out var prior)
-                        || (prior.Subject.Note == "aws-auth" && string.Equals(prior.Subject.Principal, entry.PrincipalArn, StringComparison.OrdinalIgnoreCase));
-                    unmanaged[takesTheKey ? key : $"{key}\n{entry.PrincipalArn}"] = (subject, entry.Where);
+                    // Two entries whose ARNs differ only in the IAM path: only one names the role IAM holds, and the audit
+                    // cannot tell which, so each is judged and neither hides the other's access.
+                    unmanaged[unmanaged.ContainsKey(key) ? $"{key}\n{entry.PrincipalArn}" : key] = (subject, entry.Where);
                 }
             }
 
