@@ -329,4 +329,112 @@ public class AuthenticatorReadingTests
         Assert.Equal("sso:Admins@123456789012", finding.Subject);
         Assert.Contains("permission set Admins", finding.Title, StringComparison.Ordinal);
     }
+
+    private static byte[] AwsAuthOf(string mapRoles, string mapUsers) => AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles + "\n  mapUsers: |\n" + mapUsers);
+
+    private const string Bob = "arn:aws:iam::123456789012:user/bob";
+
+    /// <summary>ConfigMapMapper.Map asks mapRoles first, ignoring case, and mapUsers only when no role mapping matches.</summary>
+    private static readonly byte[] BobInBothLists = AwsAuthOf("""
+            - rolearn: arn:aws:iam::123456789012:user/BOB
+              username: bob
+              groups: [viewers]
+        """, """
+            - userarn: arn:aws:iam::123456789012:user/bob
+              username: bob
+              groups: [system:masters]
+        """);
+
+    [Fact]
+    public void Audit_takes_a_mapusers_mapping_of_an_arn_maproles_maps_too_for_one_that_grants_nothing()
+    {
+        var report = Audit(BobInBothLists);
+
+        Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => $"{f.Subject}: {f.Title}")));
+        var shadowed = Assert.Single(report.Findings, f => f.Subject == Bob);
+        Assert.StartsWith("mapped in mapRoles too (aws-auth data.mapUsers[0], and aws-auth data.mapRoles[0])", shadowed.Title, StringComparison.Ordinal);
+        Assert.Contains(report.Findings, f => f.Subject == "arn:aws:iam::123456789012:user/BOB" && f.Section == AuditSection.Unmanaged && !f.ReachesAdmin);
+    }
+
+    [Fact]
+    public void Import_does_not_carry_a_mapusers_mapping_the_mapRoles_one_answers_for()
+    {
+        var imported = AwsAuthImporter.Import(BobInBothLists, "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapUsers[0]" && s.Why.Contains("is mapped in mapRoles too (data.mapRoles[0])", StringComparison.Ordinal));
+        var access = Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
+        Assert.False(((YamlDotNet.RepresentationModel.YamlMappingNode)access).Children.ContainsKey("mapUsers"));
+    }
+
+    /// <summary>
+    /// UserMapping.Key is the ARN as written, so two user mappings that differ in case are both stored, and MapStore
+    /// answers with whichever its Go map's iteration meets first; the admin one must not pass as replaced.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Audit_judges_both_user_mappings_whose_arns_differ_only_in_case(bool adminFirst)
+    {
+        var admin = """
+                - userarn: arn:aws:iam::123456789012:user/alice
+                  username: alice
+                  groups: [system:masters]
+            """;
+        var viewer = """
+                - userarn: arn:aws:iam::123456789012:user/Alice
+                  username: alice
+                  groups: [viewers]
+            """;
+        var report = Audit(AwsAuthOf("", adminFirst ? admin + "\n" + viewer : viewer + "\n" + admin));
+
+        var blocking = Assert.Single(report.Blocking);
+        Assert.Equal("arn:aws:iam::123456789012:user/alice", blocking.Subject);
+        Assert.Contains("the authenticator answers with either, request by request", blocking.Title, StringComparison.Ordinal);
+        Assert.Contains(report.Findings, f => f.Subject == "arn:aws:iam::123456789012:user/Alice" && f.Section == AuditSection.Unmanaged && !f.ReachesAdmin);
+        Assert.DoesNotContain(report.Findings, f => f.Title.StartsWith("mapped again later", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_names_both_user_mappings_that_differ_only_in_case_and_check_refuses_the_pair()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthOf("", """
+                - userarn: arn:aws:iam::123456789012:user/Alice
+                  username: alice
+                  groups: [viewers]
+                - userarn: arn:aws:iam::123456789012:user/alice
+                  username: alice
+                  groups: [system:masters]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapUsers[0]" && s.Why.Contains("is mapped at data.mapUsers[1] too, in other case", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapUsers[1]" && s.Why.Contains("is mapped at data.mapUsers[0] too, in other case", StringComparison.Ordinal));
+        var stack = $$"""
+            config:
+              aws:region: us-west-2
+              aws:allowedAccountIds: ["123456789012"]
+              eks-infra:cluster:
+                name: my-cluster
+            {{imported.AccessBlockYaml!.Replace("config:\n", "", StringComparison.Ordinal).Replace("REPLACE-ME", "view", StringComparison.Ordinal)}}
+            """;
+        var errors = Stacks.EvaluateText(stack).Diagnostics.Where(d => d.IsError);
+        Assert.Contains(errors, e => e.Path == "eks-infra:access.mapUsers[1].userarn" && e.Message.Contains("is mapped twice", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("mapRoles")]
+    [InlineData("mapUsers")]
+    [InlineData("mapAccounts")]
+    public void A_value_of_two_single_quotes_holds_no_mappings_as_the_authenticator_skips_it(string key)
+    {
+        var bytes = AwsAuthManifests.Bytes($"  {key}: \"''\"");
+
+        var imported = AwsAuthImporter.Import(bytes, "aws-auth.yaml");
+        Assert.Empty(imported.Errors);
+        Assert.DoesNotContain(imported.Skipped, s => s.Where.StartsWith($"data.{key}", StringComparison.Ordinal));
+        var live = LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml");
+        Assert.Empty(live.Mappings);
+        Assert.Empty(live.Accounts);
+    }
 }

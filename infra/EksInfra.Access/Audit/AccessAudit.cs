@@ -160,15 +160,23 @@ public static class AccessAudit
                 .Concat(expected.MapUsers.Select(u => new ModelMapping(u.UserArn, u.Username, u.Groups)))
                 .ToDictionary(m => Canonical(m.Arn), Ordinal);
             var seen = new HashSet<string>(Ordinal);
-            // The authenticator keeps each ARN's last mapping per list (AuthenticatorEntries): an earlier one grants nothing.
-            // mapRoles and mapUsers are two stores, so the list is part of the key.
-            var lastOfArn = AuthenticatorEntries.LastOfArn(awsAuth, StoreArn);
-            foreach (var mapping in awsAuth)
+            var readings = AuthenticatorEntries.Read([.. awsAuth.Where(m => m.Kind == PrincipalKind.Role)], [.. awsAuth.Where(m => m.Kind != PrincipalKind.Role)], m => m.Arn);
+            foreach (var (read, reading, other) in readings)
             {
+                // Neither answers alone, so each is judged as live, and where it is shown says so.
+                var mapping = reading == MappingReading.EitherAnswers
+                    ? read with { Where = $"{read.Where}; {other!.Arn} is mapped too ({other.Where}) and the authenticator answers with either, request by request" }
+                    : read;
                 var key = Canonical(mapping.Arn);
-                if (lastOfArn[AuthenticatorEntries.StoreKey(StoreArn(mapping))] is var winner && !ReferenceEquals(winner, mapping))
+                if (reading == MappingReading.MappedAgain)
                 {
-                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"mapped again later ({mapping.Where}, then {winner.Where})", "the authenticator keeps only the last mapping of an ARN (ignoring case), so this one grants nothing; the later one is what the cluster reads"));
+                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"mapped again later ({mapping.Where}, then {other!.Where})", $"the authenticator keeps only the last mapping of an ARN ({(mapping.Kind == PrincipalKind.Role ? "ignoring case" : "as written")}), so this one grants nothing; the later one is what the cluster reads"));
+                    continue;
+                }
+
+                if (reading == MappingReading.InMapRoles)
+                {
+                    findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"mapped in mapRoles too ({mapping.Where}, and {other!.Where})", "the authenticator looks a caller up in mapRoles before mapUsers (ignoring case), so this one grants nothing; the mapRoles one is what the cluster reads"));
                     continue;
                 }
 
@@ -227,6 +235,10 @@ public static class AccessAudit
                 {
                     unmanaged[key] = (subject, mapping.Where);
                 }
+                else if (reading == MappingReading.EitherAnswers)
+                {
+                    unmanaged[$"{key}\n{mapping.Arn}"] = (subject, mapping.Where);
+                }
             }
 
             foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
@@ -257,8 +269,6 @@ public static class AccessAudit
                 findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)} live; username {Show(m.Username)}, groups {Show(m.Groups)} in the model; {dormant}"));
             }
         }
-
-        private static string StoreArn(LiveMapping mapping) => $"{mapping.Kind} {mapping.Arn}";
 
         /// <summary>
         /// aws-auth's mapAccounts: the authenticator maps every IAM principal of a listed account, as its own ARN

@@ -4,11 +4,11 @@ namespace EksInfra.Access.Import;
 
 /// <summary>
 /// How aws-iam-authenticator reads aws-auth's mapRoles and mapUsers (pkg/mapper/configmap/configmap.go, ParseMap and
-/// saveMap): a value that is empty, <c>``</c> or <c>""</c> once trimmed holds no mappings; otherwise the YAML is turned
-/// into JSON and decoded with Go's encoding/json into RoleMapping and UserMapping, whose field names
-/// (<c>rolearn</c>, <c>userarn</c>, <c>username</c>, <c>groups</c>) match keys whatever their case; and each ARN keeps
-/// only its last mapping (the store is keyed by the lower-cased ARN). The importer and the audit both read aws-auth
-/// through this, so both see what the cluster grants.
+/// saveMap): a value that is empty, <c>``</c>, <c>""</c> or <c>''</c> once trimmed holds no mappings; otherwise the YAML
+/// is turned into JSON and decoded with Go's encoding/json into RoleMapping and UserMapping, whose field names
+/// (<c>rolearn</c>, <c>userarn</c>, <c>username</c>, <c>groups</c>) match keys whatever their case; and a caller is
+/// answered as <see cref="Read{T}"/> says. The importer and the audit both read aws-auth through this, so both see what
+/// the cluster grants.
 /// The YAML becomes JSON through a Go map (sigs.k8s.io/yaml, yamlToJSONTarget, then json.Marshal, which writes map
 /// keys in byte order), so of two keys that differ only in case (<c>RoleArn</c>, <c>rolearn</c>) the decoder reads the
 /// one later in byte order last, and that one's value is the field's.
@@ -21,7 +21,7 @@ public static class AuthenticatorEntries
     {
         ArgumentNullException.ThrowIfNull(data);
         var trimmed = data.Trim();
-        return trimmed.Length == 0 || trimmed is "``" or "\"\"";
+        return trimmed.Length == 0 || trimmed is "``" or "\"\"" or "''";
     }
 
     /// <summary>The value of field <paramref name="name"/> as the authenticator decodes it: of the keys equal to it ignoring case, the greatest in byte order.</summary>
@@ -42,17 +42,70 @@ public static class AuthenticatorEntries
         return found;
     }
 
-    /// <summary>The last item of each ARN, by the authenticator's store key: the one mapping of that ARN it keeps.</summary>
-    public static Dictionary<string, T> LastOfArn<T>(IEnumerable<T> items, Func<T, string> arn)
+    /// <summary>
+    /// Which mappings answer a caller, as ConfigMapMapper.Map and MapStore do: each list is a store keyed by
+    /// RoleMapping.Key (the lower-cased ARN) or UserMapping.Key (the ARN as written), so a later mapping of the same key
+    /// replaces an earlier one; the caller's lower-cased canonical ARN is looked up in mapRoles first and in mapUsers
+    /// only when no role mapping matches it (ignoring case); and two user mappings whose ARNs differ only in case are
+    /// both kept, and the store answers with whichever its map's iteration meets first, request by request. Items whose
+    /// ARN is empty (sso matchers, entries the decoder refuses) are <see cref="MappingReading.Read"/>.
+    /// </summary>
+    public static IReadOnlyList<(T Item, MappingReading Reading, T? Other)> Read<T>(IReadOnlyList<T> mapRoles, IReadOnlyList<T> mapUsers, Func<T, string> arn)
         where T : class
     {
-        var last = new Dictionary<string, T>(StringComparer.Ordinal);
-        foreach (var item in items)
+        ArgumentNullException.ThrowIfNull(mapRoles);
+        ArgumentNullException.ThrowIfNull(mapUsers);
+        ArgumentNullException.ThrowIfNull(arn);
+        var lastRole = LastOf(mapRoles, a => a.ToLowerInvariant());
+        var lastUser = LastOf(mapUsers, a => a);
+        var usersByLookup = lastUser.Values.ToLookup(u => arn(u).ToLowerInvariant(), StringComparer.Ordinal);
+        var result = new List<(T, MappingReading, T?)>(mapRoles.Count + mapUsers.Count);
+        foreach (var role in mapRoles)
         {
-            last[StoreKey(arn(item))] = item;
+            var key = arn(role);
+            result.Add(key.Length > 0 && lastRole[key.ToLowerInvariant()] is var winner && !ReferenceEquals(winner, role) ? (role, MappingReading.MappedAgain, winner) : (role, MappingReading.Read, null));
         }
 
-        return last;
+        foreach (var user in mapUsers)
+        {
+            var key = arn(user);
+            if (key.Length == 0)
+            {
+                result.Add((user, MappingReading.Read, null));
+            }
+            else if (lastUser[key] is var winner && !ReferenceEquals(winner, user))
+            {
+                result.Add((user, MappingReading.MappedAgain, winner));
+            }
+            else if (lastRole.TryGetValue(key.ToLowerInvariant(), out var role))
+            {
+                result.Add((user, MappingReading.InMapRoles, role));
+            }
+            else if (usersByLookup[key.ToLowerInvariant()].FirstOrDefault(u => !ReferenceEquals(u, user)) is { } other)
+            {
+                result.Add((user, MappingReading.EitherAnswers, other));
+            }
+            else
+            {
+                result.Add((user, MappingReading.Read, null));
+            }
+        }
+
+        return result;
+
+        Dictionary<string, T> LastOf(IReadOnlyList<T> items, Func<string, string> storeKey)
+        {
+            var last = new Dictionary<string, T>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                if (arn(item) is { Length: > 0 } a)
+                {
+                    last[storeKey(a)] = item;
+                }
+            }
+
+            return last;
+        }
     }
 
     /// <summary>
@@ -119,7 +172,20 @@ public static class AuthenticatorEntries
         Field(entry, "groups") is ConfigList list ? [.. list.Items.OfType<ConfigScalar>().Select(s => s.Value)] : [];
 
     public static bool IsField(string key) => Fields.Contains(key, StringComparer.OrdinalIgnoreCase);
+}
 
-    /// <summary>The key under which the authenticator stores a mapping of <paramref name="arn"/>: a later mapping of the same key replaces it.</summary>
-    public static string StoreKey(string arn) => arn.ToLowerInvariant();
+/// <summary>What the authenticator makes of one aws-auth mapping (<see cref="AuthenticatorEntries.Read{T}"/>).</summary>
+public enum MappingReading
+{
+    /// <summary>The mapping answers its callers.</summary>
+    Read,
+
+    /// <summary>A later mapping of the same store key replaced it: it grants nothing.</summary>
+    MappedAgain,
+
+    /// <summary>A mapUsers mapping whose ARN mapRoles maps too (ignoring case): the role mapping answers, this grants nothing.</summary>
+    InMapRoles,
+
+    /// <summary>A mapUsers mapping kept beside another whose ARN differs only in case: either may answer a request.</summary>
+    EitherAnswers,
 }

@@ -41,8 +41,12 @@ public static class AwsAuthImporter
 
         var skipped = new List<SkippedEntry>();
         var nodeRoles = new List<ImportedNode>();
-        var mapRoles = Entries(data, "mapRoles", "rolearn", fileName, bag, skipped, nodeRoles);
-        var mapUsers = Entries(data, "mapUsers", "userarn", fileName, bag, skipped, null);
+        var rolesList = Parsed(data, "mapRoles", fileName, bag);
+        var usersList = Parsed(data, "mapUsers", fileName, bag);
+        var readings = AuthenticatorEntries.Read(Items(rolesList, "rolearn"), Items(usersList, "userarn"), i => i.Arn)
+            .ToDictionary(r => (object)r.Item.Node, r => (r.Reading, Other: r.Other?.Node.Path), ReferenceEqualityComparer.Instance);
+        var mapRoles = Entries(rolesList, "rolearn", readings, skipped, nodeRoles);
+        var mapUsers = Entries(usersList, "userarn", readings, skipped, null);
         var (accounts, accountsProblem) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
         if (accountsProblem is not null)
         {
@@ -98,37 +102,48 @@ public static class AwsAuthImporter
         ("username", Yaml.Str(m.Username)),
         ("groups", Yaml.Strings(m.Groups)));
 
-    private static List<Imported> Entries(ConfigMap data, string key, string arnKey, string fileName, DiagnosticBag bag, List<SkippedEntry> skipped, List<ImportedNode>? nodeRoles)
+    /// <summary>A mapRoles or mapUsers value parsed as the authenticator parses it; null when it holds no mappings or is refused (an error in <paramref name="bag"/>).</summary>
+    private static YamlConfigReader.ReadResult? Parsed(ConfigMap data, string key, string fileName, DiagnosticBag bag)
     {
-        var result = new List<Imported>();
         if (data[key] is not { } node)
         {
-            return result;
+            return null;
         }
 
         if (node is not ConfigScalar { Kind: ScalarKind.Text } text)
         {
             bag.Error($"data.{key}", $"expected a string holding YAML, found {node.KindName}", node.Location);
-            return result;
+            return null;
         }
 
         if (AuthenticatorEntries.IsSkippable(text.Value))
         {
-            return result;
+            return null;
         }
 
         var parsed = AuthenticatorEntries.Parse(text.Value, fileName, $"data.{key}");
-        if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
+        if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList)
         {
             // This is exactly the failure that makes the authenticator drop every mapping; say so.
             bag.Error($"data.{key}", AuthenticatorEntries.OverLimit(parsed) ?? $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
-            return result;
+            return null;
         }
 
-        // The authenticator keeps each ARN's last mapping only; an earlier one grants nothing, so it is not carried over.
-        var last = AuthenticatorEntries.LastOfArn(
-            list.Items.OfType<ConfigMap>().Where(entry => AuthenticatorEntries.Text(entry, arnKey).Length > 0),
-            entry => AuthenticatorEntries.Text(entry, arnKey));
+        return parsed;
+    }
+
+    private sealed record Item(ConfigNode Node, string Arn);
+
+    private static List<Item> Items(YamlConfigReader.ReadResult? parsed, string arnKey) =>
+        parsed?.Root is ConfigList list ? [.. list.Items.Select(i => new Item(i, i is ConfigMap entry ? AuthenticatorEntries.Text(entry, arnKey) : ""))] : [];
+
+    private static List<Imported> Entries(YamlConfigReader.ReadResult? parsed, string arnKey, Dictionary<object, (MappingReading Reading, string? Other)> readings, List<SkippedEntry> skipped, List<ImportedNode>? nodeRoles)
+    {
+        var result = new List<Imported>();
+        if (parsed?.Root is not ConfigList list)
+        {
+            return result;
+        }
 
         foreach (var item in list.Items)
         {
@@ -139,10 +154,22 @@ public static class AwsAuthImporter
             }
 
             var arn = AuthenticatorEntries.Text(entry, arnKey);
-            if (arn.Length > 0 && last[AuthenticatorEntries.StoreKey(arn)] is var winner && !ReferenceEquals(winner, item))
+            var (reading, other) = readings[item];
+            if (reading == MappingReading.MappedAgain)
             {
-                skipped.Add(new(item.Path, $"'{arn}' is mapped again at {winner.Path}; the authenticator keeps only the last mapping of an ARN (ignoring case), so this one grants nothing today; not carried over"));
+                skipped.Add(new(item.Path, $"'{arn}' is mapped again at {other}; the authenticator keeps only the last mapping of an ARN ({(nodeRoles is null ? "as written" : "ignoring case")}), so this one grants nothing today; not carried over"));
                 continue;
+            }
+
+            if (reading == MappingReading.InMapRoles)
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is mapped in mapRoles too ({other}); the authenticator looks a caller up in mapRoles before mapUsers (ignoring case), so this one grants nothing today; not carried over"));
+                continue;
+            }
+
+            if (reading == MappingReading.EitherAnswers)
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is mapped at {other} too, in other case; the authenticator keeps both user mappings and answers a caller with either, request by request; both are carried over and `eksinfra check` refuses the pair: keep the one you mean"));
             }
 
             var username = AuthenticatorEntries.Text(entry, "username");
