@@ -546,4 +546,34 @@ public sealed class AuditTests
         Assert.Contains(option, result.Out, StringComparison.Ordinal);
         Assert.Contains("--format", result.Out, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Kubernetes' RBAC gives a ServiceAccount subject to the user system:serviceaccount:NS:NAME (appliesToUser), the
+    /// namespace defaulting to a RoleBinding's own; a hand-made mapping to that username gets the account's access.
+    /// </summary>
+    [Fact]
+    public void A_principal_mapped_to_a_service_accounts_username_gets_what_the_account_is_bound_to()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        const string sneaky = "arn:aws:iam::123456789012:role/break-glass";
+        var awsAuth = HandEditedDevAwsAuth.Replace(
+            "      username: break-glass\n      groups:\n        - system:masters\n",
+            "      username: system:serviceaccount:ci:deployer\n      groups: []\n",
+            StringComparison.Ordinal);
+        Assert.NotEqual(HandEditedDevAwsAuth, awsAuth);
+        var saNamespaceDefaulted = LiveFixtures.Binding("deployer-admin", "ci", "admin", null, ("ServiceAccount", "ci/deployer"));
+        saNamespaceDefaulted["subjects"]![0]!.AsObject().Remove("namespace");
+        var clusterWide = LiveFixtures.Binding("deployer-cluster-admin", null, "cluster-admin", null, ("ServiceAccount", "ci/deployer"));
+
+        var namespaced = JsonNode.Parse(project.Run([.. AsCreated(project, "dev", awsAuth: awsAuth, rbac: LiveFixtures.Rbac(plan, saNamespaceDefaulted)), "--format", "json"]).Out)!;
+        var principal = Assert.Single(namespaced["unmanagedPrincipals"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == sneaky);
+        Assert.False(principal!["reachesClusterAdmin"]!.GetValue<bool>());
+        Assert.Contains("ClusterRole admin in ci via RoleBinding ci/deployer-admin", principal["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(namespaced["unmanagedBindings"]!.AsArray(), f => f!["detail"]!.GetValue<string>().Contains($"reaches {sneaky}", StringComparison.Ordinal));
+
+        var admin = project.Run([.. AsCreated(project, "dev", awsAuth: awsAuth, rbac: LiveFixtures.Rbac(plan, clusterWide)), "--format", "json"]);
+        Assert.True(admin.ExitCode == 1, admin.ToString());
+        Assert.True(UnmanagedAdmins(admin.Out)[sneaky]);
+    }
 }

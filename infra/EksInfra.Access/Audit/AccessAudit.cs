@@ -420,7 +420,7 @@ public static class AccessAudit
             var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {(all ? "every authenticated principal" : string.Join(", ", reached))}";
             // The bootstrap policy's one admin binding is cluster-admin to system:masters; a "system" binding that makes
             // anyone else cluster admin is not what Kubernetes or EKS install, whatever its name or labels say.
-            var masqueradesAsSystem = admin && binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, p.Username, p.EffectiveGroups)));
+            var masqueradesAsSystem = admin && binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups)));
             if (IsSystemBinding(binding) && !masqueradesAsSystem)
             {
                 findings.Add(new AuditFinding(AuditSection.EksOwn, binding.Display, "Kubernetes' or EKS's own binding", detail));
@@ -443,7 +443,7 @@ public static class AccessAudit
     private static (List<string> Reached, bool Admin) ReachesAdmin(Authorizer authorizer, RbacBinding binding, List<AccessSubject> principals)
     {
         var reached = principals
-            .Where(p => binding.Subjects.Any(s => ClusterRbac.Applies(s, p.Username, p.EffectiveGroups)))
+            .Where(p => binding.Subjects.Any(s => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups)))
             .Select(p => p.Principal)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Order(Ordinal)

@@ -70,7 +70,7 @@ public sealed class Authorizer(ClusterRbac rbac)
         var groups = subject.EffectiveGroups;
         foreach (var binding in Rbac.BindingsFor(request.Namespace))
         {
-            if (binding.Subjects.Any(s => ClusterRbac.Applies(s, subject.Username, groups))
+            if (binding.Subjects.Any(s => ClusterRbac.Applies(s, binding, subject.Username, groups))
                 && Rbac.RulesOf(binding).Any(r => RbacRules.Allows(r, request)))
             {
                 paths.Add(new GrantPath(GrantPathKind.Rbac, binding.Via, Binding: binding));
@@ -95,6 +95,6 @@ public sealed class Authorizer(ClusterRbac rbac)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var groups = subject.EffectiveGroups;
-        return Rbac.Bindings.Where(b => b.Subjects.Any(s => ClusterRbac.Applies(s, subject.Username, groups)));
+        return Rbac.Bindings.Where(b => b.Subjects.Any(s => ClusterRbac.Applies(s, b, subject.Username, groups)));
     }
 }

@@ -126,20 +126,29 @@ public sealed class ClusterRbac
         Bindings.Where(b => b.IsClusterRoleBinding || (requestNamespace.Length > 0 && b.Namespace == requestNamespace));
 
     /// <summary>
-    /// appliesToUser in rbac.go: a User subject by name, a Group subject by membership. A username template
-    /// (<c>sso:{{SessionName}}</c>) matches the names it can produce. IAM principals are never service accounts.
+    /// appliesToUser in rbac.go: a User subject by name, a Group subject by membership, a ServiceAccount subject by the
+    /// username Kubernetes gives the account, which a live aws-auth may map an IAM principal to. A username template
+    /// (<c>sso:{{SessionName}}</c>) matches the names it can produce.
     /// </summary>
-    public static bool Applies(RbacSubject subject, string username, IReadOnlyCollection<string> groups)
+    public static bool Applies(RbacSubject subject, RbacBinding binding, string username, IReadOnlyCollection<string> groups)
     {
         ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(binding);
         ArgumentNullException.ThrowIfNull(groups);
         return subject.Kind switch
         {
             "User" => UsernameMatches(username, subject.Name),
             "Group" => groups.Contains(subject.Name),
+            // A ServiceAccount subject is the user system:serviceaccount:NS:NAME, NS defaulting to a RoleBinding's own
+            // namespace (rbac/validation appliesToUser, serviceaccount.MatchesUsername), so an IAM principal mapped to
+            // that username gets the account's permissions.
+            "ServiceAccount" => (subject.Namespace.Length > 0 ? subject.Namespace : binding.Namespace) is { Length: > 0 } ns
+                && UsernameMatches(username, $"{ServiceAccountUsernamePrefix}{ns}:{subject.Name}"),
             _ => false,
         };
     }
+
+    public const string ServiceAccountUsernamePrefix = "system:serviceaccount:";
 
     /// <summary>Whether <paramref name="username"/>, which may hold <c>{{...}}</c> templates, can be <paramref name="name"/>.</summary>
     public static bool UsernameMatches(string username, string name)
