@@ -158,6 +158,39 @@ public sealed class AuditTests
         Assert.Contains("210987654321", unmanaged);
     }
 
+    /// <summary>The authenticator gives a principal of a mapped account its canonical ARN as username (server.go).</summary>
+    [Fact]
+    public void A_binding_naming_a_principal_of_a_mapped_account_by_its_arn_reaches_it()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("dev");
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(LiveFixtures.AwsAuth(plan)));
+        var data = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode)["data"];
+        data.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("mapAccounts")] = new YamlDotNet.RepresentationModel.YamlScalarNode("- \"210987654321\"\n");
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        const string partner = "arn:aws:iam::210987654321:role/partner";
+        var rbac = LiveFixtures.Rbac(
+            plan,
+            LiveFixtures.Binding("partner-admin", null, "cluster-admin", null, ("User", partner)),
+            // A canonical role ARN has no path, and an unmapped account authenticates no one: neither binding reaches anyone.
+            LiveFixtures.Binding("partner-path-admin", null, "cluster-admin", null, ("User", "arn:aws:iam::210987654321:role/ops/partner")),
+            LiveFixtures.Binding("stranger-admin", null, "cluster-admin", null, ("User", "arn:aws:iam::999999999999:role/stranger")));
+
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: writer.ToString(), rbac: rbac), "--format", "json"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var bindings = JsonNode.Parse(result.Out)!["unmanagedBindings"]!.AsArray();
+        var reached = Assert.Single(bindings);
+        Assert.Equal("ClusterRoleBinding partner-admin", reached!["subject"]!.GetValue<string>());
+        Assert.True(reached["reachesClusterAdmin"]!.GetValue<bool>());
+        Assert.Contains($"reaches {partner}", reached["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Without the account the same binding names no one who can authenticate.
+        Assert.Equal(0, project.Run(AsCreated(project, "dev", rbac: rbac)).ExitCode);
+    }
+
     private const string HandEditedDevAwsAuth = """
         apiVersion: v1
         data:

@@ -114,7 +114,13 @@ public static class AccessAudit
 
         if (live.Rbac is { } liveRbac)
         {
-            CompareRbac(plan, liveRbac, model.Subjects.Concat(liveSubjects).ToList(), findings);
+            List<AccessSubject> principals = [.. model.Subjects, .. liveSubjects];
+            if (plan.AwsAuth is not null && live.AwsAuthAccounts is { Count: > 0 } accounts)
+            {
+                principals.AddRange(AccountPrincipals(liveRbac, accounts, [.. principals.Select(p => Canonical(p.Principal)), .. liveEntries.Keys]));
+            }
+
+            CompareRbac(plan, liveRbac, principals, findings);
         }
         else
         {
@@ -432,6 +438,23 @@ public static class AccessAudit
             }
         }
     }
+
+    /// <summary>
+    /// The principals of mapped accounts that a live binding names: the authenticator gives such a principal, when no
+    /// mapping or entry of its own answers, its canonical ARN as username and no groups (server.go, IsAccountAllowed),
+    /// so a User subject holding that ARN reaches it. A canonical role ARN has no path.
+    /// </summary>
+    private static IEnumerable<AccessSubject> AccountPrincipals(ClusterRbac live, IReadOnlyList<string> accounts, HashSet<string> answeredOtherwise) =>
+        live.Bindings.SelectMany(b => b.Subjects)
+            .Where(s => s.Kind == "User")
+            .Select(s => s.Name)
+            .Distinct(Ordinal)
+            .Order(Ordinal)
+            .Where(name => Arns.TryParse(name, out var arn, out _)
+                && accounts.Contains(arn.AccountId, Ordinal)
+                && !(arn.Kind == PrincipalKind.Role && arn.HasPath)
+                && !answeredOtherwise.Contains(Canonical(name)))
+            .Select(name => new AccessSubject(name, name.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", name, [], [], "aws-auth mapAccounts"));
 
     /// <summary>Whether the live rules of a role the stack binds cluster-wide allow everything where the model's do not.</summary>
     private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
