@@ -145,17 +145,23 @@ public sealed class AuditTests
     {
         using var project = new TestProject();
         var plan = LiveFixtures.Plan("dev");
-        var stream = new YamlDotNet.RepresentationModel.YamlStream();
-        stream.Load(new StringReader(LiveFixtures.AwsAuth(plan)));
-        var data = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode)["data"];
-        data.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("mapAccounts")] = new YamlDotNet.RepresentationModel.YamlScalarNode("- \"210987654321\"\n");
-        using var writer = new StringWriter();
-        stream.Save(writer, assignAnchors: false);
 
-        var result = project.Run([.. AsCreated(project, "dev", awsAuth: writer.ToString()), "--format", "json"]);
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: WithAccount(plan, "210987654321")), "--format", "json"]);
 
         var unmanaged = JsonNode.Parse(result.Out)!["unmanagedPrincipals"]!.AsArray().Select(f => f!["subject"]!.GetValue<string>());
         Assert.Contains("210987654321", unmanaged);
+    }
+
+    /// <summary>The stack's aws-auth, as created, with <paramref name="account"/> added under mapAccounts by hand.</summary>
+    private static string WithAccount(AccessPlan plan, string account)
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(LiveFixtures.AwsAuth(plan)));
+        var data = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode)["data"];
+        data.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("mapAccounts")] = new YamlDotNet.RepresentationModel.YamlScalarNode($"- \"{account}\"\n");
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        return writer.ToString();
     }
 
     /// <summary>The authenticator gives a principal of a mapped account its canonical ARN as username (server.go).</summary>
@@ -164,12 +170,6 @@ public sealed class AuditTests
     {
         using var project = new TestProject();
         var plan = LiveFixtures.Plan("dev");
-        var stream = new YamlDotNet.RepresentationModel.YamlStream();
-        stream.Load(new StringReader(LiveFixtures.AwsAuth(plan)));
-        var data = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode)["data"];
-        data.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("mapAccounts")] = new YamlDotNet.RepresentationModel.YamlScalarNode("- \"210987654321\"\n");
-        using var writer = new StringWriter();
-        stream.Save(writer, assignAnchors: false);
         const string partner = "arn:aws:iam::210987654321:role/partner";
         var rbac = LiveFixtures.Rbac(
             plan,
@@ -178,7 +178,7 @@ public sealed class AuditTests
             LiveFixtures.Binding("partner-path-admin", null, "cluster-admin", null, ("User", "arn:aws:iam::210987654321:role/ops/partner")),
             LiveFixtures.Binding("stranger-admin", null, "cluster-admin", null, ("User", "arn:aws:iam::999999999999:role/stranger")));
 
-        var result = project.Run([.. AsCreated(project, "dev", awsAuth: writer.ToString(), rbac: rbac), "--format", "json"]);
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: WithAccount(plan, "210987654321"), rbac: rbac), "--format", "json"]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var bindings = JsonNode.Parse(result.Out)!["unmanagedBindings"]!.AsArray();
