@@ -437,4 +437,35 @@ public class AuthenticatorReadingTests
         Assert.Empty(live.Mappings);
         Assert.Empty(live.Accounts);
     }
+
+    /// <summary>encoding/json's foldName reads U+017F as s and U+212A as k; the later key in byte order is decoded last.</summary>
+    [Fact]
+    public void A_key_that_folds_to_a_field_name_under_gos_rules_is_read_as_that_field()
+    {
+        var awsAuth = AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: ops
+                  groups: [viewers]
+                  groupſ: [system:masters]
+            """);
+
+        var report = Audit(awsAuth);
+        Assert.Contains(report.Blocking, f => f.Subject == "arn:aws:iam::123456789012:role/ops");
+
+        var imported = AwsAuthImporter.Import(awsAuth, "aws-auth.yaml");
+        var only = (YamlDotNet.RepresentationModel.YamlMappingNode)Assert.Single(((YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"]["mapRoles"]).Children);
+        Assert.Equal(["system:masters"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)only["groups"]).Children.Select(g => g.ToString()));
+        Assert.DoesNotContain(imported.Skipped, s => s.Why.Contains("keys the model does not carry", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("group\u017F", "groups", true)]
+    [InlineData("\u017Fso", "sso", true)]
+    [InlineData("ACCOUNTid", "accountID", true)]
+    [InlineData("ROLEARN", "rolearn", true)]
+    [InlineData("rolear\u0144", "rolearn", false)]
+    [InlineData("gro\u00FCps", "groups", false)]
+    [InlineData("userarn ", "userarn", false)]
+    public void Keys_match_field_names_as_encoding_json_folds_them(string key, string field, bool matches) =>
+        Assert.Equal(matches, AuthenticatorEntries.GoJsonNamesMatch(key, field));
 }

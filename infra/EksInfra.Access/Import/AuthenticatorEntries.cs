@@ -32,7 +32,7 @@ public static class AuthenticatorEntries
         ConfigNode? found = null;
         foreach (var (key, value) in entry.Entries)
         {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase) && (foundKey is null || string.CompareOrdinal(key, foundKey) > 0))
+            if (GoJsonNamesMatch(key, name) && (foundKey is null || string.CompareOrdinal(key, foundKey) > 0))
             {
                 foundKey = key;
                 found = value;
@@ -171,7 +171,34 @@ public static class AuthenticatorEntries
     public static List<string> Groups(ConfigMap entry) =>
         Field(entry, "groups") is ConfigList list ? [.. list.Items.OfType<ConfigScalar>().Select(s => s.Value)] : [];
 
-    public static bool IsField(string key) => Fields.Contains(key, StringComparer.OrdinalIgnoreCase);
+    public static bool IsField(string key) => Fields.Any(field => GoJsonNamesMatch(key, field));
+
+    /// <summary>
+    /// Whether encoding/json decodes object key <paramref name="key"/> into the field named <paramref name="field"/>
+    /// (ASCII): it compares names by foldName (encoding/json fold.go), ASCII letters ignoring case and any other letter
+    /// as the smallest letter of its Unicode simple-fold orbit, so U+017F (long s) reads as s and U+212A (Kelvin sign)
+    /// as k; no other non-ASCII letter folds to an ASCII one. .NET's OrdinalIgnoreCase folds neither.
+    /// </summary>
+    public static bool GoJsonNamesMatch(string key, string field)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(field);
+        if (key.Length != field.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i] switch { '\u017F' => 's', '\u212A' => 'k', var other => other };
+            if (!char.IsAscii(c) || char.ToUpperInvariant(c) != char.ToUpperInvariant(field[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>What the authenticator makes of one aws-auth mapping (<see cref="AuthenticatorEntries.Read{T}"/>).</summary>
