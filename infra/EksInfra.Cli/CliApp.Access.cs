@@ -104,6 +104,7 @@ public static partial class CliApp
                     Read(env, files.Rbac, "--rbac", LiveInputs.ReadRbac))
                 {
                     AwsAuthAccounts = awsAuth?.Accounts,
+                    AwsAuthDropped = awsAuth?.Dropped ?? [],
                 };
             }
             catch (AuditInputException e)

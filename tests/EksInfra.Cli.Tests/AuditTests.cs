@@ -430,7 +430,6 @@ public sealed class AuditTests
     [InlineData("aws-auth.yaml", "kind: Secret\nmetadata: {name: aws-auth}\n", "aws-auth.yaml: line 1: not a ConfigMap")]
     [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth}\n", "aws-auth.yaml: data (line 1, column 1): the ConfigMap has no data map")]
     [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles:\n    - rolearn: x\n", "aws-auth.yaml: data.mapRoles (line 5, column 5): expected a string holding YAML, found a list")]
-    [InlineData("aws-auth.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - username: no-arn\n", "aws-auth.yaml: data.mapRoles[0]: is not a mapping with a rolearn")]
     [InlineData("access-entries.json", "", "access-entries.json: line 1, column 1: not valid JSON (the file is empty)")]
     [InlineData("access-entries.json", "[]", "access-entries.json: (top level): expected an object with an accessEntries list")]
     [InlineData("access-entries.json", "{\"accessEntries\": [{\"type\": \"STANDARD\"}]}", "access-entries.json: accessEntries[0].principalArn: missing or not a string")]
@@ -448,6 +447,30 @@ public sealed class AuditTests
         Assert.Equal("", result.Out);
         Assert.Contains("eksinfra: " + error, result.Error, StringComparison.Ordinal);
         Assert.Contains("dev: nothing audited", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>ParseMap refuses an entry with no ARN and keeps the rest ("Only saving data that was good").</summary>
+    [Fact]
+    public void An_entry_without_an_arn_is_reported_as_dropped_and_the_rest_is_audited()
+    {
+        using var project = new TestProject();
+        var awsAuth = HandEditedDevAwsAuth.Replace(
+            "  mapRoles: |\n",
+            "  mapRoles: |\n    - username: no-arn\n      groups: [system:masters]\n    - just-a-string\n",
+            StringComparison.Ordinal);
+        Assert.NotEqual(HandEditedDevAwsAuth, awsAuth);
+
+        var result = project.Run([.. AsCreated(project, "dev", awsAuth: awsAuth), "--format", "json"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var json = JsonNode.Parse(result.Out)!;
+        var dropped = json["differences"]!.AsArray().Where(f => f!["finding"]!.GetValue<string>() == "an entry the authenticator drops").ToList();
+        Assert.Equal(["aws-auth data.mapRoles[0]", "aws-auth data.mapRoles[1]"], dropped.Select(f => f!["subject"]!.GetValue<string>()));
+        Assert.All(dropped, f => Assert.False(f!["reachesClusterAdmin"]!.GetValue<bool>()));
+        Assert.Contains("has no rolearn and no sso matcher", dropped[0]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("is a string, not a mapping", dropped[1]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The rest of the list is what the cluster reads: the hand-added break-glass admin still fails the audit.
+        Assert.True(UnmanagedAdmins(result.Out)["arn:aws:iam::123456789012:role/break-glass"]);
     }
 
     [Fact]

@@ -81,6 +81,11 @@ public static class AccessAudit
 
         if (live.AwsAuth is { } awsAuth)
         {
+            foreach (var dropped in plan.AwsAuth is null ? [] : live.AwsAuthDropped)
+            {
+                findings.Add(new AuditFinding(AuditSection.Differs, dropped.Where, "an entry the authenticator drops", $"it {dropped.Why}; it grants nothing: fix or remove it"));
+            }
+
             run.CompareAwsAuth(awsAuth);
             if (live.AwsAuthAccounts is { } accounts)
             {

@@ -47,14 +47,23 @@ public sealed record LiveMapping(PrincipalKind Kind, string Arn, string Username
 /// <summary>One live access entry with its associated policies, as describe-access-entry and list-associated-access-policies print them.</summary>
 public sealed record LiveAccessEntry(string PrincipalArn, string Type, string Username, IReadOnlyList<string> Groups, IReadOnlyList<PolicyAssociation> Policies, string Where);
 
-/// <summary>An aws-auth export: its mapRoles and mapUsers entries, and its mapAccounts.</summary>
-public sealed record LiveAwsAuth(IReadOnlyList<LiveMapping> Mappings, IReadOnlyList<string> Accounts);
+/// <summary>An aws-auth export: its mapRoles and mapUsers entries, its mapAccounts, and the entries the authenticator drops.</summary>
+public sealed record LiveAwsAuth(IReadOnlyList<LiveMapping> Mappings, IReadOnlyList<string> Accounts)
+{
+    public IReadOnlyList<DroppedMapping> Dropped { get; init; } = [];
+}
+
+/// <summary>An aws-auth list item the authenticator decodes to no ARN and drops, reading the rest of the list.</summary>
+public sealed record DroppedMapping(string Where, string Why);
 
 /// <summary>What a live cluster grants, from the files a user exported; a part not given is null (its comparison is skipped).</summary>
 public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyList<LiveAccessEntry>? AccessEntries, ClusterRbac? Rbac)
 {
     /// <summary>aws-auth's mapAccounts: every IAM principal of these accounts authenticates, as its own ARN.</summary>
     public IReadOnlyList<string>? AwsAuthAccounts { get; init; }
+
+    /// <summary>aws-auth entries the authenticator drops (ParseMap keeps "data that was good").</summary>
+    public IReadOnlyList<DroppedMapping> AwsAuthDropped { get; init; } = [];
 }
 
 /// <summary>Reads the three exports. Every reader takes the whole file or throws: a half-read input never reaches the report.</summary>
@@ -76,9 +85,10 @@ public static class LiveInputs
     {
         var data = AwsAuthData(bytes, file);
         var result = new List<LiveMapping>();
-        result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file));
-        result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file));
-        return new LiveAwsAuth(result, Accounts(data, file));
+        var dropped = new List<DroppedMapping>();
+        result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file, dropped));
+        result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file, dropped));
+        return new LiveAwsAuth(result, Accounts(data, file)) { Dropped = dropped };
     }
 
     private static IReadOnlyList<string> Accounts(ConfigMap data, string file)
@@ -109,7 +119,7 @@ public static class LiveInputs
         return data;
     }
 
-    private static List<LiveMapping> Mappings(ConfigMap data, string key, string arnKey, PrincipalKind kind, string file)
+    private static List<LiveMapping> Mappings(ConfigMap data, string key, string arnKey, PrincipalKind kind, string file, List<DroppedMapping> dropped)
     {
         if (data[key] is not { } node)
         {
@@ -158,9 +168,14 @@ public static class LiveInputs
                 continue;
             }
 
+            // encoding/json decodes such an item to a mapping with no ARN (a type error it records and decodes past), whose
+            // Validate fails; ParseMap drops it and keeps the rest ("Only saving data that was good").
             if (item is not ConfigMap entry || AuthenticatorEntries.Field(entry, arnKey) is not ConfigScalar { Value.Length: > 0 } arn)
             {
-                throw new AuditInputException(file, item.Path, $"is not a mapping with a {arnKey}");
+                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", item is ConfigMap
+                    ? $"has no {arnKey}{(kind == PrincipalKind.Role ? " and no sso matcher" : "")}, so the authenticator refuses the entry (RoleMapping and UserMapping Validate) and reads the rest of {key}"
+                    : $"is {item.KindName}, not a mapping, so the authenticator decodes it to an entry with no {arnKey}, refuses that, and reads the rest of {key}"));
+                continue;
             }
 
             var username = AuthenticatorEntries.Text(entry, "username");
