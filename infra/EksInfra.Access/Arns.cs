@@ -281,7 +281,7 @@ public static partial class Arns
             }
             else if (parts.Length > 5 && parts[5] == "root")
             {
-                error = $"'{text}' is an account root ARN, which is not a role or user; list the account under mapAccounts, or map the role its people assume";
+                error = $"'{text}' is an account root ARN, which is not a role or user: mapped in aws-auth it matches only the account's root user signing in with its own credentials, and mapAccounts is not the same thing (it lets every principal of the account in as its own ARN, with no groups); map the role the account's people assume instead";
             }
         }
 

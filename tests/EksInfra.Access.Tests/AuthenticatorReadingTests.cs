@@ -468,4 +468,20 @@ public class AuthenticatorReadingTests
     [InlineData("userarn ", "userarn", false)]
     public void Keys_match_field_names_as_encoding_json_folds_them(string key, string field, bool matches) =>
         Assert.Equal(matches, AuthenticatorEntries.GoJsonNamesMatch(key, field));
+
+    /// <summary>The authenticator matches the caller's canonical ARN, arn:...:root only for the root user's own credentials.</summary>
+    [Fact]
+    public void Import_says_a_root_mapping_is_the_root_user_and_not_an_account_mapping()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthOf("", """
+                - userarn: arn:aws:iam::123456789012:root
+                  username: admin
+                  groups: [system:masters]
+            """), "aws-auth.yaml");
+
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapUsers[0]");
+        Assert.Contains("matches only the account's root user", note.Why, StringComparison.Ordinal);
+        Assert.Contains("mapAccounts is not the same thing", note.Why, StringComparison.Ordinal);
+        Assert.DoesNotContain("list the account under mapAccounts", note.Why, StringComparison.Ordinal);
+    }
 }
