@@ -73,6 +73,20 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void A_karpenter_role_the_stack_starts_creating_blocks_and_exits_1()
+    {
+        // The role exists (Karpenter's): the stack's CreateRole of its name would fail with EntityAlreadyExists.
+        project.EditStack("staging", "      - rolearn: arn:aws:iam::123456789012:role/KarpenterNodeRole-staging-cluster\n        kind: linux\n", "");
+        project.EditStack("staging", "    nodeRoles: [staging-eks-workload-node-role]\n", "    nodeRoles: [staging-eks-workload-node-role, KarpenterNodeRole-staging-cluster]\n");
+        project.EditStack("staging", "    nodeGroups:\n", "    nodeGroups:\n      - name: karpenter-pool\n        instanceTypes: [m6i.large]\n        nodeRole: KarpenterNodeRole-staging-cluster\n");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(("error", "IAM role KarpenterNodeRole-staging-cluster was an existing role (eks-infra:access.nodeRoles[0]) and is now created by the stack (eks-infra:cluster.nodeRoles[1])"), Findings(result));
+    }
+
+    [Fact]
     public void Authentication_mode_moving_backwards_is_an_error_and_exits_1()
     {
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");

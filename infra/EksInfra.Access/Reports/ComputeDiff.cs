@@ -131,6 +131,8 @@ internal static class ComputeDiff
             }
         }
 
+        Ownership(before, after, findings);
+
         // EKS cannot change an access entry's type, so Pulumi replaces the entry; the program has it deleted first (created
         // first, the new one would be refused with HTTP 409), and the role's nodes cannot authenticate in between.
         var entriesNow = after.AccessEntries.ToDictionary(e => e.PrincipalArn, Arn);
@@ -141,6 +143,33 @@ internal static class ComputeDiff
                 findings.Add(new(FindingLevel.Error, was.PrincipalArn, $"the access entry's type changes: {was.Type} → {now.Type}",
                     "EKS cannot change an access entry's type: `pulumi up` deletes the entry and creates it again, and nodes or pods running with the role cannot authenticate in between (if the entry were created first, EKS would refuse it with HTTP 409). Keep its kind, or move what runs with the role off it, then remove the entry in one change and add it back in the next."));
             }
+        }
+    }
+
+    /// <summary>
+    /// A compute role that moves between existing (<c>access.nodeRoles</c>, made outside the stack) and created (a node role
+    /// or a Fargate profile's pod execution role). IAM role names are unique in an account, whatever the path (IAM User
+    /// Guide, "IAM object quotas and names"), so the stack's CreateRole of a name that exists fails with
+    /// EntityAlreadyExists part-way through `pulumi up`; the other way, Pulumi deletes the role it no longer declares while
+    /// the new config maps that ARN, so the mapping or entry names a deleted role and what runs with it cannot authenticate.
+    /// Matched by the ARN without its path, as the role's name is what IAM keeps unique.
+    /// </summary>
+    private static void Ownership(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var was = before.ComputeIdentities.ToDictionary(c => c.RoleArnWithoutPath, Arn);
+        foreach (var now in after.ComputeIdentities)
+        {
+            if (!was.TryGetValue(now.RoleArnWithoutPath, out var old) || (old.CreatedRoleName is null) == (now.CreatedRoleName is null))
+            {
+                continue;
+            }
+
+            var name = Arns.TryParse(now.RoleArn, out var arn, out _) ? arn.Name : now.RoleArn;
+            findings.Add(now.CreatedRoleName is not null
+                ? new(FindingLevel.Error, now.RoleArn, $"IAM role {name} was an existing role ({old.ConfigPath}) and is now created by the stack ({now.ConfigPath})",
+                    $"IAM role names are unique in an account, so the stack's CreateRole of '{name}' fails with EntityAlreadyExists and `pulumi up` stops part-way, after other changes have applied. Keep it under {old.ConfigPath}, with {(now.Kind == ComputeKind.Fargate ? "the profile's podExecutionRoleName set to a new name" : "the node group on a new role name")}; or bring the role into the stack first: `pulumi import aws:iam/role:Role` of '{name}' into this stack's state (its trust policy and policies then become the stack's), then apply this change.")
+                : new(FindingLevel.Error, now.RoleArn, $"IAM role {name} was created by the stack ({old.ConfigPath}) and is now listed as an existing role ({now.ConfigPath})",
+                    $"the stack no longer creates the role, so `pulumi up` deletes the role it created, while {now.ConfigPath} maps the same ARN: the mapping{(after.Mode.UsesAccessEntries() ? " and access entry point" : " points")} at a deleted role, and {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} running with it can no longer authenticate. Keep it where it is ({old.ConfigPath}); to hand the role to another owner, move in two steps: first remove it from the stack's state without deleting it (`pulumi state delete` of the role and its policy attachments; it stays in IAM), then apply this change."));
         }
     }
 
