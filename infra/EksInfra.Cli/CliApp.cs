@@ -242,7 +242,7 @@ public static partial class CliApp
                 if (before is null)
                 {
                     invalidBase = old;
-                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, and only the guards that need the config alone (mode, names, region, account, VPC, deployer, protection) can run");
+                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, only the guards that need the config alone (mode, names, region, account, VPC, deployer, protection) can run, and the diff blocks (exit 1) since the others need a plan of the base");
                 }
             }
 

@@ -167,6 +167,26 @@ public class ReplacementDiffTests
     }
 
     [Fact]
+    public void An_invalid_base_blocks_since_the_compute_guards_need_its_plan()
+    {
+        // The base's node group changes its instance types and is invalid elsewhere (desiredSize over maxSize): without a
+        // plan of the base, the replacement guard cannot run, so diff refuses instead of waving the replacement through.
+        var staging = File.ReadAllText(Repo.StackFile("staging"));
+        var broken = Stacks.EvaluateText(Stacks.Edit(Stacks.Edit(staging, "instanceTypes: [m6i.large, m6a.large, m5.large]", "instanceTypes: [m6i.large]"), "desiredSize: 3", "desiredSize: 300"));
+        Assert.Null(broken.Plan);
+
+        var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(staging), "main", broken);
+
+        Assert.True(report.HasErrors);
+        var refusal = Single(report.Findings, AccessDiff.BaseNotPlannedSubject, FindingLevel.Error);
+        Assert.Equal("the base version could not be planned, so the guards that compare plans did not run", refusal.Title);
+        Assert.Contains("eks-infra:cluster.nodeGroups[0].desiredSize", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("node group and Fargate profile replacements", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("--base", refusal.Detail, StringComparison.Ordinal);
+        Assert.Equal(refusal, report.Findings[0]);
+    }
+
+    [Fact]
     public void An_invalid_base_missing_its_region_or_name_is_not_read_as_a_change()
     {
         var broken = Stacks.EvaluateText(Stacks.Edit(Stacks.Edit(Prod, "aws:region:", "aws:regoin:"), "    name: prod-cluster", "    nmae: prod-cluster"));
@@ -197,7 +217,7 @@ public class ReplacementDiffTests
         var report = AccessDiff.Compare(null, head, "main", broken);
 
         Assert.DoesNotContain(report.Findings, f => f.Subject == "authenticationMode");
-        Assert.False(report.HasErrors, string.Join("\n", report.Findings));
+        Assert.Equal([AccessDiff.BaseNotPlannedSubject], report.Findings.Where(f => f.Level == FindingLevel.Error).Select(f => f.Subject));
         Assert.Contains(ModePath, report.UnreadInBase);
     }
 
@@ -242,7 +262,7 @@ public class ReplacementDiffTests
 
         var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(head), "main", broken);
 
-        Assert.DoesNotContain(report.Findings, f => f.Level <= FindingLevel.Danger && !f.Title.StartsWith("new cluster admin", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Findings, f => f.Level <= FindingLevel.Danger && !f.Title.StartsWith("new cluster admin", StringComparison.Ordinal) && f.Subject != AccessDiff.BaseNotPlannedSubject);
         Assert.Equal([path], report.UnreadInBase);
     }
 
@@ -254,7 +274,7 @@ public class ReplacementDiffTests
 
         var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(Prod), "main", broken);
 
-        Assert.DoesNotContain(report.Findings, f => f.Level <= FindingLevel.Danger && !f.Title.StartsWith("new cluster admin", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Findings, f => f.Level <= FindingLevel.Danger && !f.Title.StartsWith("new cluster admin", StringComparison.Ordinal) && f.Subject != AccessDiff.BaseNotPlannedSubject);
         Assert.Contains("eks-infra:cluster.serviceRoleName", report.UnreadInBase);
         Assert.Contains("aws:region", report.UnreadInBase);
         Assert.Contains(ModePath, report.UnreadInBase);

@@ -220,7 +220,7 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
-    public void A_base_whose_mode_cannot_be_read_does_not_block_the_change_that_spells_it_right()
+    public void A_base_whose_mode_cannot_be_read_is_not_read_as_a_backward_move_and_the_diff_refuses_the_base()
     {
         // main says CONFIGMAP, which is no mode: read as the default, API_AND_CONFIG_MAP, it made the fix a backward move.
         var shipped = File.ReadAllText(Path.Combine(TestProject.RepoRoot, "Pulumi.dev.yaml"));
@@ -229,18 +229,38 @@ public sealed class DiffTests : IDisposable
 
         var json = project.Run("diff", "dev", "--base", "base", "--format", "json");
 
-        Assert.Equal(0, json.ExitCode);
+        // An invalid base has no plan, so the guards that compare plans (node groups, Fargate profiles, compute roles,
+        // access entries) cannot run: diff exits 1 and says so, rather than pass a change it could not check.
+        Assert.Equal(1, json.ExitCode);
         Assert.Contains(json.ErrorLines, l => l.StartsWith("dev: the base version is invalid (1 error)", StringComparison.Ordinal));
         Assert.DoesNotContain(Findings(json), f => f.Title.StartsWith("authentication mode", StringComparison.Ordinal));
+        Assert.Equal([("error", "the base version could not be planned, so the guards that compare plans did not run")], Findings(json).Where(f => f.Level == "error"));
         using (var doc = JsonDocument.Parse(json.Out))
         {
-            Assert.False(doc.RootElement.GetProperty("hasErrors").GetBoolean());
+            Assert.True(doc.RootElement.GetProperty("hasErrors").GetBoolean());
             Assert.Equal(["eks-infra:access.authenticationMode"], doc.RootElement.GetProperty("unreadInBase").EnumerateArray().Select(p => p.GetString()));
+            var detail = doc.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("level").GetString() == "error").GetProperty("detail").GetString()!;
+            Assert.Contains("eks-infra:access.authenticationMode: ", detail, StringComparison.Ordinal);
         }
 
         var markdown = project.Run("diff", "dev", "--base", "base");
-        Assert.Equal(0, markdown.ExitCode);
+        Assert.Equal(1, markdown.ExitCode);
         Assert.Contains("> The base version is invalid and its `eks-infra:access.authenticationMode` could not be read", markdown.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_base_hides_no_node_group_replacement_behind_exit_0()
+    {
+        // The base is invalid elsewhere (a group with desiredSize over maxSize); the head changes a named group's
+        // instance types, which EKS can only apply by replacing the group delete-first.
+        var shipped = File.ReadAllText(Path.Combine(TestProject.RepoRoot, "Pulumi.staging.yaml"));
+        project.SetBase("staging", shipped.Replace("desiredSize: 3", "desiredSize: 300", StringComparison.Ordinal));
+        project.EditStack("staging", "instanceTypes: [t3.large]", "instanceTypes: [t3.xlarge]");
+
+        var result = project.Run("diff", "staging", "--base", "base", "--format", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(("error", "the base version could not be planned, so the guards that compare plans did not run"), Findings(result));
     }
 
     [Fact]

@@ -55,10 +55,15 @@ public static class AccessDiff
             ShapeGuards(Shape.Of(before), Shape.Of(after), findings);
             PlanGuards(before, after, findings);
         }
-        else if (invalidBase?.Config is { } config)
+        else if (invalidBase is not null)
         {
-            var now = Shape.Of(after);
-            ShapeGuards(Shape.Of(config, new BaseReading(config, invalidBase.ReadErrors), now, unread), now, findings);
+            if (invalidBase.Config is { } config)
+            {
+                var now = Shape.Of(after);
+                ShapeGuards(Shape.Of(config, new BaseReading(config, invalidBase.ReadErrors), now, unread), now, findings);
+            }
+
+            findings.Add(BaseNotPlanned(invalidBase));
         }
 
         Principals(before, after, findings);
@@ -70,6 +75,25 @@ public static class AccessDiff
         {
             UnreadInBase = unread,
         };
+    }
+
+    /// <summary>The subject of the finding that refuses an invalid base.</summary>
+    public const string BaseNotPlannedSubject = "base version";
+
+    /// <summary>
+    /// An invalid base has no plan, and the guards that compare plans (node group and Fargate profile replacements, compute
+    /// roles, access entries, created roles, namespaces, the last cluster admin) need one. Building one from a config that
+    /// did not validate would compare defaults for the values it could not read, inventing replacements, and skipping
+    /// those guards would pass the ones it hides with exit 0; so the diff blocks, says why, and names the way through:
+    /// compare against the last version that was valid, which is what `pulumi up` deployed.
+    /// </summary>
+    private static DiffFinding BaseNotPlanned(StackEvaluation invalidBase)
+    {
+        var errors = invalidBase.Errors.ToList();
+        const int Shown = 3;
+        var listed = string.Join("; ", errors.Take(Shown).Select(e => e.ToString()));
+        return new(FindingLevel.Error, BaseNotPlannedSubject, "the base version could not be planned, so the guards that compare plans did not run",
+            $"the base has {errors.Count} error{(errors.Count == 1 ? "" : "s")} ({listed}{(errors.Count > Shown ? $"; and {errors.Count - Shown} more" : "")}), so it has no plan to compare with: node group and Fargate profile replacements, compute role and access entry changes, created roles, namespaces and the last cluster admin were not checked, and only the config-level guards above ran. Run the diff with --base set to the last revision where the stack was valid (what is deployed), or fix the base first.");
     }
 
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
