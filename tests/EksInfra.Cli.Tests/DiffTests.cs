@@ -87,6 +87,28 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void Endpoint_changes_that_cut_callers_off_are_dangers_with_their_config_path()
+    {
+        project.EditStack("staging", "    version: \"1.35\"\n", "    version: \"1.35\"\n    publicAccessCidrs: [\"52.12.34.56/32\"]\n");
+
+        var narrowed = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(0, narrowed.ExitCode);
+        using (var doc = JsonDocument.Parse(narrowed.Out))
+        {
+            var finding = Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("subject").GetString() == "eks-infra:cluster.publicAccessCidrs");
+            Assert.Equal("danger", finding.GetProperty("level").GetString());
+            Assert.Equal("who may reach the public endpoint narrows: [0.0.0.0/0 (EKS's default)] → [52.12.34.56/32]", finding.GetProperty("title").GetString());
+        }
+
+        project.EditStack("staging", "    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "    endpointPublicAccess: false\n    endpointPrivateAccess: true\n");
+        var privateOnly = DiffAgainstShipped("staging");
+
+        Assert.Equal(0, privateOnly.ExitCode);
+        Assert.Contains("| ⚠️ **danger** | **the cluster's public endpoint is turned off: the API is reachable only from inside its VPC** | `eks-infra:cluster.endpointPublicAccess` |", privateOnly.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Authentication_mode_moving_backwards_is_an_error_and_exits_1()
     {
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");

@@ -97,9 +97,9 @@ public static class AccessDiff
     }
 
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
-    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect, string Region, string AccountId, string? VpcId, string? DeployerArn, string? Version)
+    private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect, string Region, string AccountId, string? VpcId, string? DeployerArn, string? Version, Endpoint Endpoint)
     {
-        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion);
+        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion, Endpoint.Of(plan.Cluster.Network));
 
         /// <summary>
         /// An invalid base's shape. A value it could not read is unknown, and unknown is not a change: it is taken as
@@ -132,7 +132,55 @@ public static class AccessDiff
                 Read(AwsSettings.AllowedAccountIdsPath, config.Aws.AccountId, after.AccountId),
                 Read(At("vpcId"), cluster.Network.VpcId, after.VpcId),
                 Read(At("deployerArn"), cluster.DeployerArn, after.DeployerArn),
-                Read(At("version"), cluster.Version, after.Version));
+                Read(At("version"), cluster.Version, after.Version),
+                new(
+                    Read(At("endpointPublicAccess"), cluster.Network.EndpointPublicAccess, after.Endpoint.Public),
+                    Read(At("endpointPrivateAccess"), cluster.Network.EndpointPrivateAccess, after.Endpoint.Private),
+                    Read(At("publicAccessCidrs"), [.. cluster.Network.PublicAccessCidrs.Order(StringComparer.Ordinal)], after.Endpoint.PublicCidrs)));
+        }
+    }
+
+    /// <summary>Who can reach the cluster's API server: the public endpoint (from <see cref="PublicCidrs"/>, empty for EKS's 0.0.0.0/0) and the private one.</summary>
+    private sealed record Endpoint(bool Public, bool Private, IReadOnlyList<string> PublicCidrs)
+    {
+        public static Endpoint Of(NetworkSettings network) => new(network.EndpointPublicAccess, network.EndpointPrivateAccess, network.PublicAccessCidrs);
+
+        public string Cidrs => PublicCidrs.Count == 0 ? "0.0.0.0/0 (EKS's default)" : string.Join(", ", PublicCidrs);
+    }
+
+    /// <summary>
+    /// Endpoint changes that cut callers off. EKS API (VpcConfigRequest): with public access off, the API server "can only
+    /// receive requests from within the cluster VPC"; publicAccessCidrs: "Communication to the endpoint from addresses
+    /// outside of the CIDR blocks that you specify is denied", and without private access they must include "every node
+    /// and Fargate Pod in the cluster". The stack's own Kubernetes provider is such a caller: `pulumi up` runs from one.
+    /// </summary>
+    private static void EndpointGuards(Endpoint before, Endpoint after, string? vpcId, List<DiffFinding> findings)
+    {
+        string At(string key) => ConfigPath.Child(StackBinder.ClusterKey, key);
+        var vpc = vpcId ?? "the region's default VPC";
+        if (before.Public && !after.Public)
+        {
+            findings.Add(new(FindingLevel.Danger, At("endpointPublicAccess"), "the cluster's public endpoint is turned off: the API is reachable only from inside its VPC",
+                $"{At("endpointPublicAccess")}: true → false. EKS then answers Kubernetes API requests only from within {vpc}: kubectl from laptops and CI runners outside it is cut off, and `pulumi preview` and `pulumi up` of this stack fail from anywhere else (its Kubernetes provider calls the API), so they must run on a runner inside the VPC (docs/environments.md, private endpoints). Set that runner up before this change, or keep public access with publicAccessCidrs naming your callers."));
+            return;
+        }
+
+        if (!after.Public)
+        {
+            return;
+        }
+
+        var lost = Validation.DeployRules.NoLongerCovered(before.Public ? before.PublicCidrs : [], after.PublicCidrs);
+        if (before.Public && lost.Count > 0)
+        {
+            findings.Add(new(FindingLevel.Danger, At("publicAccessCidrs"), $"who may reach the public endpoint narrows: [{before.Cidrs}] → [{after.Cidrs}]",
+                $"no longer covered: {string.Join(", ", lost)}. EKS denies the public endpoint to every address outside {At("publicAccessCidrs")}: kubectl and CI runners that leave from those addresses are cut off, `pulumi up` of this stack included{(after.Private ? "" : ", and with endpointPrivateAccess false nodes and Fargate pods reach the API through the public endpoint too, from their NAT gateway's address, so they stop joining unless it is listed")}. List the public egress address of every caller (and NAT gateway) before this change."));
+        }
+
+        if (before.Private && !after.Private && after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0)
+        {
+            findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned off while publicAccessCidrs restrict the public one",
+                $"{At("endpointPrivateAccess")}: true → false. Nodes, Fargate pods and callers inside the VPC then reach the API through the public endpoint, from their NAT gateway's public address, and EKS denies every address outside [{after.Cidrs}]: unless those addresses are listed there, nodes stop joining and pods lose the API. Keep endpointPrivateAccess true, or list the NAT gateways' addresses first."));
         }
     }
 
@@ -227,6 +275,7 @@ public static class AccessDiff
         }
 
         VpcGuard(before.VpcId, after.VpcId, findings);
+        EndpointGuards(before.Endpoint, after.Endpoint, after.VpcId, findings);
 
         if (!string.Equals(before.ServiceRoleName, after.ServiceRoleName, StringComparison.Ordinal))
         {

@@ -99,6 +99,38 @@ public static partial class DeployRules
     public static string? Ipv4CidrProblem(string text) => ParseIpv4Cidr(text, out _, out _);
 
     /// <summary>
+    /// The blocks of <paramref name="before"/> whose addresses <paramref name="after"/> no longer all covers (a block may be
+    /// covered by several adjacent ones); an empty list is EKS's default, 0.0.0.0/0 (CreateCluster, publicAccessCidrs). A
+    /// block that is no IPv4 CIDR (an invalid base) is skipped: the validator reports it, and its addresses are unknown.
+    /// </summary>
+    public static IReadOnlyList<string> NoLongerCovered(IReadOnlyList<string> before, IReadOnlyList<string> after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        static List<(string Block, ulong First, ulong Last)> Ranges(IReadOnlyList<string> blocks) =>
+            [.. (blocks.Count == 0 ? ["0.0.0.0/0"] : blocks)
+                .Select(b => (Block: b, Ok: ParseIpv4Cidr(b, out var network, out var prefix) is null, First: (ulong)network, Last: (ulong)network + (1UL << (32 - prefix)) - 1))
+                .Where(r => r.Ok)
+                .Select(r => (r.Block, r.First, r.Last))];
+
+        // Merge what stays reachable into disjoint runs, adjacent blocks joined, so /25 + /25 covers the /24.
+        var merged = new List<(ulong First, ulong Last)>();
+        foreach (var (_, first, last) in Ranges(after).OrderBy(r => r.First))
+        {
+            if (merged.Count > 0 && first <= merged[^1].Last + 1)
+            {
+                merged[^1] = (merged[^1].First, Math.Max(merged[^1].Last, last));
+            }
+            else
+            {
+                merged.Add((first, last));
+            }
+        }
+
+        return [.. Ranges(before).Where(b => !merged.Any(m => m.First <= b.First && b.Last <= m.Last)).Select(b => b.Block)];
+    }
+
+    /// <summary>
     /// The reserved block that holds the whole of <paramref name="network"/>/<paramref name="prefix"/>, or null.
     /// Only a block inside (or equal to) a reserved one counts: 0.0.0.0/0, EKS's own default, holds reserved blocks
     /// but is not inside one, and EKS takes it.

@@ -1,0 +1,78 @@
+using EksInfra.Access.Reports;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>
+/// Endpoint changes that cut callers off: EKS answers a cluster with public access off only from within its VPC, and a
+/// public endpoint only from its publicAccessCidrs (EKS API, VpcConfigRequest). `diff` calls them dangers.
+/// </summary>
+public class EndpointDiffTests
+{
+    private static string With(string network) =>
+        Stacks.Minimal().Replace("    name: my-cluster\n", $"    name: my-cluster\n    vpcId: vpc-0a1b2c3d4e5f60718\n    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n{network}", StringComparison.Ordinal);
+
+    private static DiffFinding Only(IReadOnlyList<DiffFinding> findings, string subject)
+    {
+        var finding = Assert.Single(findings, f => f.Subject == subject);
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        return finding;
+    }
+
+    [Fact]
+    public void Turning_public_access_off_is_a_danger_naming_the_vpc_and_its_config_path()
+    {
+        var finding = Only(Stacks.DiffFindings(With("    endpointPrivateAccess: true\n"), With("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n")), "eks-infra:cluster.endpointPublicAccess");
+
+        Assert.Equal("the cluster's public endpoint is turned off: the API is reachable only from inside its VPC", finding.Title);
+        Assert.Contains("kubectl", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("inside the VPC", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("vpc-0a1b2c3d4e5f60718", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "[0.0.0.0/0 (EKS's default)] → [52.12.34.56/32]", "0.0.0.0/0")]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.0/24\"]\n", "    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "[52.12.34.0/24] → [52.12.34.56/32]", "52.12.34.0/24")]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\", \"54.1.2.3/32\"]\n", "    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "[52.12.34.56/32, 54.1.2.3/32] → [52.12.34.56/32]", "54.1.2.3/32")]
+    public void Narrowing_who_may_reach_the_public_endpoint_is_a_danger(string from, string to, string change, string lost)
+    {
+        var finding = Only(Stacks.DiffFindings(With(from), With(to)), "eks-infra:cluster.publicAccessCidrs");
+
+        Assert.Contains(change, finding.Title, StringComparison.Ordinal);
+        Assert.Contains($"no longer covered: {lost}", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("CI runners", finding.Detail, StringComparison.Ordinal);
+        // With no private endpoint, nodes reach the API through the public one, from their NAT gateway's address.
+        Assert.Contains("nodes and Fargate pods", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "")]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "    publicAccessCidrs: [\"52.12.34.0/24\"]\n")]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.0/25\", \"52.12.34.128/25\"]\n", "    publicAccessCidrs: [\"52.12.34.0/24\"]\n")]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.0/24\"]\n", "    publicAccessCidrs: [\"52.12.34.0/25\", \"52.12.34.128/25\"]\n")]
+    public void Widening_or_keeping_the_same_addresses_is_no_danger(string from, string to)
+    {
+        Assert.DoesNotContain(Stacks.DiffFindings(With(from), With(to)), f => f.Subject.StartsWith("eks-infra:cluster.endpoint", StringComparison.Ordinal) || f.Subject == "eks-infra:cluster.publicAccessCidrs");
+    }
+
+    [Fact]
+    public void Turning_private_access_off_behind_narrowed_cidrs_is_a_danger_for_the_nodes()
+    {
+        const string Cidrs = "    publicAccessCidrs: [\"52.12.34.56/32\"]\n";
+        var finding = Only(Stacks.DiffFindings(With("    endpointPrivateAccess: true\n" + Cidrs), With(Cidrs)), "eks-infra:cluster.endpointPrivateAccess");
+
+        Assert.Contains("private endpoint is turned off", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("52.12.34.56/32", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("NAT gateway", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_base_still_has_its_endpoint_compared()
+    {
+        var broken = Stacks.EvaluateText(Stacks.Edit(With("    endpointPrivateAccess: true\n"), "clusterRole: edit", "clusterRole: [edit]"));
+        Assert.Null(broken.Plan);
+
+        var report = AccessDiff.Compare(null, Stacks.ValidPlanOf(With("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n")), "main", broken);
+
+        Only(report.Findings, "eks-infra:cluster.endpointPublicAccess");
+    }
+}
