@@ -109,6 +109,19 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void A_group_widened_to_every_namespace_is_a_danger_listed_first()
+    {
+        project.EditStack("staging", "        namespaces: [apps, apps-jobs]\n", "");
+
+        var result = DiffAgainstShipped("staging", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(("danger", "group app-deployers widens from namespaces apps, apps-jobs to every namespace (cluster-wide)"), Findings(result)[0]);
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Equal("eks-infra:access.groups.app-deployers.namespaces", doc.RootElement.GetProperty("findings")[0].GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public void Authentication_mode_moving_backwards_is_an_error_and_exits_1()
     {
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");

@@ -374,6 +374,7 @@ public static class AccessDiff
         ComputeDiff.Guards(before, after, findings);
         ClusterRoles(before, after, findings);
         BindingRoleRefs(before, after, findings);
+        GroupScopes(before, after, findings);
         MapAccounts(before, after, findings);
         NamespaceDiff.Compare(before, after, findings);
     }
@@ -486,6 +487,29 @@ public static class AccessDiff
             findings.Add(new(FindingLevel.Changed, $"binding {binding.Name}",
                 $"group {binding.Group} moves from ClusterRole {was.ClusterRole} to {binding.ClusterRole}",
                 $"a binding's roleRef cannot change, so pulumi up deletes the binding {binding.Name} and creates it again: for that moment the group's members hold neither role through it. `kubectl apply` of the rendered rbac.yaml would be refused; use `kubectl auth reconcile` or delete the binding first."));
+        }
+    }
+
+    /// <summary>
+    /// A group bound by RoleBindings in listed namespaces that is now bound by a ClusterRoleBinding: every member gets the
+    /// ClusterRole's rules in every namespace, present and future, and on the cluster-scoped resources it names (Kubernetes
+    /// RBAC: a ClusterRoleBinding grants "across the entire cluster"). A permission gain, as a ClusterRole's new wildcard is.
+    /// </summary>
+    private static void GroupScopes(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var wideBefore = before.Rbac.ClusterRoleBindings.Select(b => b.Group).ToHashSet(StringComparer.Ordinal);
+        var namespacesBefore = before.Rbac.RoleBindings.ToLookup(b => b.Group, b => b.Namespace, StringComparer.Ordinal);
+        foreach (var binding in after.Rbac.ClusterRoleBindings)
+        {
+            if (wideBefore.Contains(binding.Group) || !namespacesBefore.Contains(binding.Group))
+            {
+                continue;
+            }
+
+            var members = after.Principals.Where(p => p.Groups.Contains(binding.Group, StringComparer.Ordinal)).Select(p => p.Principal).ToList();
+            findings.Add(new(FindingLevel.Danger, ConfigPath.Child(ConfigPath.Child(ConfigPath.Child(StackBinder.AccessKey, "groups"), binding.Group), "namespaces"),
+                $"group {binding.Group} widens from namespaces {string.Join(", ", namespacesBefore[binding.Group].Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))} to every namespace (cluster-wide)",
+                $"without namespaces the group is bound by a ClusterRoleBinding to ClusterRole {binding.ClusterRole}: its members{(members.Count == 0 ? "" : $" ({string.Join(", ", members)})")} get its rules in every namespace, kube-system and namespaces made later included, and on the cluster-scoped resources it names. Keep the namespaces listed unless cluster-wide is meant."));
         }
     }
 
