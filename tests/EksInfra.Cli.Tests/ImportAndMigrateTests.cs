@@ -126,6 +126,33 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_and_diff_refuse_api_while_the_stacks_node_role_has_no_managed_node_group()
+    {
+        // A Karpenter-only staging: nodeRoleName is mapped in aws-auth, and in API nothing would give it an access entry.
+        var shipped = project.ReadStack("staging");
+        var groups = shipped[shipped.IndexOf("    nodeRoles: [staging-eks-workload-node-role]\n", StringComparison.Ordinal)..shipped.IndexOf("  eks-infra:access:\n", StringComparison.Ordinal)];
+        project.EditStack("staging", groups, "    nodeGroups: []\n");
+        var karpenterOnly = project.ReadStack("staging");
+        Assert.Equal(0, project.Run("check", "staging").ExitCode);
+
+        var migrate = project.Run("migrate", "staging", "--to", "API", "--write");
+
+        Assert.Equal(1, migrate.ExitCode);
+        Assert.Contains(migrate.ErrorLines, l => l.StartsWith("eks-infra:cluster.nodeRoleName: in API, EKS stops reading aws-auth", StringComparison.Ordinal) && l.Contains("can no longer join", StringComparison.Ordinal));
+        Assert.DoesNotContain("keep joining", migrate.Out, StringComparison.Ordinal);
+        Assert.Equal(karpenterOnly, project.ReadStack("staging"));
+
+        project.SetBase("staging", karpenterOnly);
+        project.EditStack("staging", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: API");
+        var diff = project.Run("diff", "staging", "--base", "base", "--format", "json");
+
+        Assert.Equal(1, diff.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(diff.Out);
+        var error = Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("level").GetString() == "error");
+        Assert.Equal("the node role (no node group uses it) (eks-infra:cluster.nodeRoleName) loses its only way to join in API", error.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public void Migrate_refuses_backward_moves_and_says_the_skipped_step_is_its_own_rule_not_ekss()
     {
         var backwards = project.Run("migrate", "prod", "--to", "API_AND_CONFIG_MAP");

@@ -87,7 +87,12 @@ public static partial class ModeMigration
 
         var carried = Carried(plan, next.Plan, target);
         var before = current.Warnings.Select(w => (w.Path, w.Message)).ToHashSet();
-        return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors])
+
+        // A node role with no access entry in API has lost its only way to join: the steps would say nodes keep joining.
+        var stranded = target == AuthenticationMode.Api && next.Plan is { } after
+            ? [.. ComputePlanner.WithoutAccessEntry(after).Select(c => new Diagnostic(Severity.Error, c.ConfigPath, ComputePlanner.NoWayToJoinInApi(c), current.Config!.LocationOf(c.ConfigPath)))]
+            : new List<Diagnostic>();
+        return new MigrationResult(newText, stranded.Count > 0 ? [] : Steps(plan, target, stackName), carried, [.. next.Errors, .. stranded])
         {
             NewWarnings = [.. next.Warnings.Where(w => !before.Contains((w.Path, w.Message)))],
         };
@@ -301,7 +306,7 @@ public static partial class ModeMigration
             [
                 $"Check that every principal works through its access entry: `aws eks list-access-entries --cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}`.",
                 $"Set eks-infra:access.authenticationMode to {to} (`eksinfra migrate {stack} --to {to} --write`); the preview shows aws-auth deleted and no access entry changed.",
-                $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through the node group's EC2_LINUX access entry.",
+                $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through their roles' access entries (EKS's for each managed node group's role, the stack's for each access.nodeRoles role of kind linux or windows).",
                 "Check: `kubectl get nodes` as an admin role, and `kubectl auth can-i --list` as each other role.",
             ];
     }

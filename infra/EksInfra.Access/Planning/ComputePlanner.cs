@@ -150,6 +150,25 @@ public static class ComputePlanner
         }
     }
 
+    /// <summary>
+    /// The compute identities with no access entry, neither EKS's (a managed node group's or a Fargate profile's role) nor
+    /// the stack's (an <c>access.nodeRoles</c> role of kind linux or windows): in API mode, where EKS reads access entries
+    /// only, nodes that use one cannot join. The validator leaves only the stack's <c>nodeRoleName</c> with no node group
+    /// here (a role of <c>cluster.nodeRoles</c> must be some group's).
+    /// </summary>
+    public static IReadOnlyList<ComputeIdentityPlan> WithoutAccessEntry(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return [.. plan.ComputeIdentities.Where(c => !c.EntryCreatedByEks && !plan.AccessEntries.Any(e => string.Equals(e.PrincipalArn, c.RoleArn, StringComparison.OrdinalIgnoreCase)))];
+    }
+
+    /// <summary>Why <paramref name="identity"/>, one of <see cref="WithoutAccessEntry"/>, cannot join once the mode is API, and what to do first.</summary>
+    public static string NoWayToJoinInApi(ComputeIdentityPlan identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return $"in API, EKS stops reading aws-auth, where {identity.RoleArnWithoutPath} is mapped today, and it makes EC2_LINUX access entries for managed node groups' roles only: no managed node group of this stack runs with this role, and the stack writes no entry for it, so nodes that use it (Karpenter or self-managed ones) can no longer join. Before moving to API, give it a managed node group under eks-infra:cluster.nodeGroups, or run those nodes with an existing role listed under eks-infra:access.nodeRoles (kind linux), for which the stack writes the EC2_LINUX entry";
+    }
+
     public static PrincipalAccess Principal(ComputeIdentityPlan identity)
     {
         ArgumentNullException.ThrowIfNull(identity);

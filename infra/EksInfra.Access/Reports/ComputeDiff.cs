@@ -133,6 +133,17 @@ internal static class ComputeDiff
 
         Ownership(before, after, findings);
 
+        // The move to API (EKS User Guide: API "disable[s] the ConfigMap method permanently") takes away every aws-auth
+        // mapping; a node role with no access entry then has no way in.
+        if (before.Mode.UsesConfigMap() && after.Mode == AuthenticationMode.Api)
+        {
+            foreach (var identity in ComputePlanner.WithoutAccessEntry(after))
+            {
+                findings.Add(new(FindingLevel.Error, identity.RoleArn, $"the {identity.Describe()} ({identity.ConfigPath}) loses its only way to join in API",
+                    ComputePlanner.NoWayToJoinInApi(identity) + "; then move the mode."));
+            }
+        }
+
         // EKS cannot change an access entry's type, so Pulumi replaces the entry; the program has it deleted first (created
         // first, the new one would be refused with HTTP 409), and the role's nodes cannot authenticate in between.
         var entriesNow = after.AccessEntries.ToDictionary(e => e.PrincipalArn, Arn);
