@@ -221,7 +221,8 @@ public static partial class CliApp
         var stack = StackArgument();
         var baseOption = new Option<string>("--base") { Description = "The stack file before the change: a file path, or a git revision such as origin/main", Required = true };
         var format = FormatOption("markdown", "markdown", "json");
-        var command = new Command("diff", "What a change grants and revokes, principal by principal, dangerous changes first. Exit 1 on a blocking finding.") { stack, baseOption, format };
+        var acceptInvalidBase = new Option<bool>("--accept-invalid-base") { Description = "Report an invalid base as a danger instead of blocking (the guards that compare plans cannot run); for a change that makes the base invalid on purpose" };
+        var command = new Command("diff", "What a change grants and revokes, principal by principal, dangerous changes first. Exit 1 on a blocking finding.") { stack, baseOption, format, acceptInvalidBase };
         command.SetAction(result =>
         {
             var (name, project, head) = LoadStack(env, result, dir, stack);
@@ -242,11 +243,11 @@ public static partial class CliApp
                 if (before is null)
                 {
                     invalidBase = old;
-                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, only the guards that need the config alone (mode, names, region, account, VPC, deployer, protection) can run, and the diff blocks (exit 1) since the others need a plan of the base");
+                    env.Error.WriteLine($"{name}: the base version is invalid ({Count(old.Errors.Count(), "error")}); every grant is shown as new, only the guards that need the config alone (mode, names, region, account, VPC, deployer, protection) can run, and {(result.GetValue(acceptInvalidBase) ? "the others are reported as not run (--accept-invalid-base)" : "the diff blocks (exit 1) since the others need a plan of the base")}");
                 }
             }
 
-            var report = AccessDiff.Compare(before, after, baseSpec, invalidBase);
+            var report = AccessDiff.Compare(before, after, baseSpec, invalidBase, result.GetValue(acceptInvalidBase));
             var text = AccessDiff.Render(report, ParseFormat(result.GetValue(format)!));
             env.Out.Write(text);
             return report.HasErrors ? Invalid : Ok;

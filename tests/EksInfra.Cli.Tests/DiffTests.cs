@@ -299,6 +299,24 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void An_invalid_base_accepted_by_flag_is_a_danger_that_names_what_was_not_checked()
+    {
+        var shipped = File.ReadAllText(Path.Combine(TestProject.RepoRoot, "Pulumi.staging.yaml"));
+        project.SetBase("staging", shipped.Replace("desiredSize: 3", "desiredSize: 300", StringComparison.Ordinal));
+        project.EditStack("staging", "desiredSize: 3", "desiredSize: 2");
+
+        var blocked = project.Run("diff", "staging", "--base", "base", "--format", "json");
+        var accepted = project.Run("diff", "staging", "--base", "base", "--format", "json", "--accept-invalid-base");
+
+        Assert.Equal(1, blocked.ExitCode);
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.DoesNotContain(Findings(accepted), f => f.Level == "error");
+        var danger = Assert.Single(Findings(accepted), f => f.Level == "danger" && f.Title.StartsWith("the base version could not be planned", StringComparison.Ordinal));
+        Assert.Contains("accepted with --accept-invalid-base", danger.Title, StringComparison.Ordinal);
+        Assert.Contains(accepted.ErrorLines, l => l.Contains("the others are reported as not run (--accept-invalid-base)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_valid_base_reads_every_value()
     {
         using var doc = JsonDocument.Parse(DiffAgainstShipped("staging", "json").Out);

@@ -45,7 +45,7 @@ public static class AccessDiff
     /// cluster and role names, protection) still run on what it could read, so a broken main cannot wave a backward
     /// move through.
     /// </param>
-    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel, StackEvaluation? invalidBase = null)
+    public static DiffReport Compare(AccessPlan? before, AccessPlan after, string baseLabel, StackEvaluation? invalidBase = null, bool acceptInvalidBase = false)
     {
         ArgumentNullException.ThrowIfNull(after);
         var findings = new List<DiffFinding>();
@@ -63,7 +63,7 @@ public static class AccessDiff
                 ShapeGuards(Shape.Of(config, new BaseReading(config, invalidBase.ReadErrors), now, unread), now, findings);
             }
 
-            findings.Add(BaseNotPlanned(invalidBase));
+            findings.Add(BaseNotPlanned(invalidBase, acceptInvalidBase));
         }
 
         Principals(before, after, findings);
@@ -85,15 +85,20 @@ public static class AccessDiff
     /// roles, access entries, created roles, namespaces, the last cluster admin) need one. Building one from a config that
     /// did not validate would compare defaults for the values it could not read, inventing replacements, and skipping
     /// those guards would pass the ones it hides with exit 0; so the diff blocks, says why, and names the way through:
-    /// compare against the last version that was valid, which is what `pulumi up` deployed.
+    /// compare against the last version that was valid, which is what `pulumi up` deployed. A change that makes the base
+    /// invalid on purpose (a new rule of this tool, with the stacks fixed in the same change) has no such version, so
+    /// <paramref name="accepted"/> (<c>--accept-invalid-base</c>) turns the refusal into a danger: said, never silent.
     /// </summary>
-    private static DiffFinding BaseNotPlanned(StackEvaluation invalidBase)
+    private static DiffFinding BaseNotPlanned(StackEvaluation invalidBase, bool accepted)
     {
         var errors = invalidBase.Errors.ToList();
         const int Shown = 3;
         var listed = string.Join("; ", errors.Take(Shown).Select(e => e.ToString()));
-        return new(FindingLevel.Error, BaseNotPlannedSubject, "the base version could not be planned, so the guards that compare plans did not run",
-            $"the base has {errors.Count} error{(errors.Count == 1 ? "" : "s")} ({listed}{(errors.Count > Shown ? $"; and {errors.Count - Shown} more" : "")}), so it has no plan to compare with: node group and Fargate profile replacements, compute role and access entry changes, created roles, namespaces and the last cluster admin were not checked, and only the config-level guards above ran. Run the diff with --base set to the last revision where the stack was valid (what is deployed), or fix the base first.");
+        var notChecked = $"the base has {errors.Count} error{(errors.Count == 1 ? "" : "s")} ({listed}{(errors.Count > Shown ? $"; and {errors.Count - Shown} more" : "")}), so it has no plan to compare with: node group and Fargate profile replacements, compute role and access entry changes, created roles, namespaces and the last cluster admin were not checked, and only the config-level guards above ran.";
+        return accepted
+            ? new(FindingLevel.Danger, BaseNotPlannedSubject, "the base version could not be planned; accepted with --accept-invalid-base, so the guards that compare plans did not run", $"{notChecked} Review those by hand before pulumi up.")
+            : new(FindingLevel.Error, BaseNotPlannedSubject, "the base version could not be planned, so the guards that compare plans did not run",
+                $"{notChecked} Run the diff with --base set to the last revision where the stack was valid (what is deployed), or fix the base first; where the change itself makes the base invalid (a new rule of this tool), no such revision exists: review the guards above by hand and pass --accept-invalid-base.");
     }
 
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
