@@ -44,15 +44,17 @@ public class ApiModeNodeJoinTests
     [Theory]
     [InlineData("API_AND_CONFIG_MAP")]
     [InlineData("CONFIG_MAP")]
-    public void Diff_blocks_moving_to_api_while_the_stacks_node_role_has_no_managed_node_group(string from)
+    public void Diff_calls_moving_to_api_a_danger_while_the_stacks_node_role_has_no_managed_node_group(string from)
     {
         var findings = Stacks.DiffFindings(NoGroups(from), NoGroups("API"));
 
-        var finding = Assert.Single(findings, f => f.Level == FindingLevel.Error && f.Subject == "arn:aws:iam::123456789012:role/eks-node-role");
+        // A danger, not a blocker: on a Fargate-only cluster nothing runs with the role.
+        var finding = Assert.Single(findings, f => f.Level == FindingLevel.Danger && f.Subject == "arn:aws:iam::123456789012:role/eks-node-role");
         Assert.Contains("eks-infra:cluster.nodeRoleName", finding.Title, StringComparison.Ordinal);
         Assert.Contains("loses its only way to join", finding.Title, StringComparison.Ordinal);
         Assert.Contains("managed node groups' roles only", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("eks-infra:access.nodeRoles", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("only Fargate profiles run pods", finding.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,15 +65,15 @@ public class ApiModeNodeJoinTests
     }
 
     [Fact]
-    public void Migrate_to_api_refuses_and_does_not_say_nodes_keep_joining()
+    public void Migrate_to_api_warns_that_the_unowned_node_role_can_no_longer_join()
     {
         var migration = ModeMigration.Plan("test", "Pulumi.test.yaml", NoGroups("API_AND_CONFIG_MAP"), AuthenticationMode.Api);
 
-        Assert.False(migration.CanWrite);
-        var blocker = Assert.Single(migration.Blockers);
-        Assert.Equal("eks-infra:cluster.nodeRoleName", blocker.Path);
-        Assert.Contains("can no longer join", blocker.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(migration.Steps, s => s.Contains("keep joining", StringComparison.Ordinal));
+        Assert.True(migration.CanWrite, string.Join("\n", migration.Blockers));
+        var warning = Assert.Single(migration.NewWarnings, w => w.Path == "eks-infra:cluster.nodeRoleName");
+        Assert.False(warning.IsError);
+        Assert.Contains("cannot join in API", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(migration.Steps, s => s.Contains("access.nodeRoles role of kind linux or windows", StringComparison.Ordinal));
 
         var fine = ModeMigration.Plan("test", "Pulumi.test.yaml", ComputeStacks.Full("API_AND_CONFIG_MAP"), AuthenticationMode.Api);
         Assert.True(fine.CanWrite, string.Join("\n", fine.Blockers));

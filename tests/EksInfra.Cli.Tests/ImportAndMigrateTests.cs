@@ -126,7 +126,7 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
-    public void Migrate_and_diff_refuse_api_while_the_stacks_node_role_has_no_managed_node_group()
+    public void Migrate_and_diff_warn_of_api_while_the_stacks_node_role_has_no_managed_node_group()
     {
         // A Karpenter-only staging: nodeRoleName is mapped in aws-auth, and in API nothing would give it an access entry.
         var shipped = project.ReadStack("staging");
@@ -135,21 +135,19 @@ public sealed class ImportAndMigrateTests : IDisposable
         var karpenterOnly = project.ReadStack("staging");
         Assert.Equal(0, project.Run("check", "staging").ExitCode);
 
-        var migrate = project.Run("migrate", "staging", "--to", "API", "--write");
+        var migrate = project.Run("migrate", "staging", "--to", "API");
 
-        Assert.Equal(1, migrate.ExitCode);
-        Assert.Contains(migrate.ErrorLines, l => l.StartsWith("eks-infra:cluster.nodeRoleName: in API, EKS stops reading aws-auth", StringComparison.Ordinal) && l.Contains("can no longer join", StringComparison.Ordinal));
-        Assert.DoesNotContain("keep joining", migrate.Out, StringComparison.Ordinal);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Contains(migrate.ErrorLines, l => l.Contains("eks-infra:cluster.nodeRoleName", StringComparison.Ordinal) && l.Contains("cannot join in API", StringComparison.Ordinal));
         Assert.Equal(karpenterOnly, project.ReadStack("staging"));
 
         project.SetBase("staging", karpenterOnly);
         project.EditStack("staging", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: API");
         var diff = project.Run("diff", "staging", "--base", "base", "--format", "json");
 
-        Assert.Equal(1, diff.ExitCode);
         using var doc = System.Text.Json.JsonDocument.Parse(diff.Out);
-        var error = Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("level").GetString() == "error");
-        Assert.Equal("the node role (no node group uses it) (eks-infra:cluster.nodeRoleName) loses its only way to join in API", error.GetProperty("title").GetString());
+        var danger = Assert.Single(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("level").GetString() == "danger" && f.GetProperty("title").GetString()!.Contains("loses its only way to join", StringComparison.Ordinal));
+        Assert.Equal("the node role (no node group uses it) (eks-infra:cluster.nodeRoleName) loses its only way to join in API", danger.GetProperty("title").GetString());
     }
 
     [Fact]

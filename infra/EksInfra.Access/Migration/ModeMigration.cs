@@ -88,11 +88,9 @@ public static partial class ModeMigration
         var carried = Carried(plan, next.Plan, target);
         var before = current.Warnings.Select(w => (w.Path, w.Message)).ToHashSet();
 
-        // A node role with no access entry in API has lost its only way to join: the steps would say nodes keep joining.
-        var stranded = target == AuthenticationMode.Api && next.Plan is { } after
-            ? [.. ComputePlanner.WithoutAccessEntry(after).Select(c => new Diagnostic(Severity.Error, c.ConfigPath, ComputePlanner.NoWayToJoinInApi(c), current.Config!.LocationOf(c.ConfigPath)))]
-            : new List<Diagnostic>();
-        return new MigrationResult(newText, stranded.Count > 0 ? [] : Steps(plan, target, stackName), carried, [.. next.Errors, .. stranded])
+        // A node role no managed node group owns is among these in API (check warns that its nodes cannot join): warned,
+        // not refused, since on a Fargate-only cluster nothing runs with it.
+        return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors])
         {
             NewWarnings = [.. next.Warnings.Where(w => !before.Contains((w.Path, w.Message)))],
         };

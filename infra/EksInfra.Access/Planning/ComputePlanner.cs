@@ -166,7 +166,7 @@ public static class ComputePlanner
     public static string NoWayToJoinInApi(ComputeIdentityPlan identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        return $"in API, EKS stops reading aws-auth, where {identity.RoleArnWithoutPath} is mapped today, and it makes EC2_LINUX access entries for managed node groups' roles only: no managed node group of this stack runs with this role, and the stack writes no entry for it, so nodes that use it (Karpenter or self-managed ones) can no longer join. Before moving to API, give it a managed node group under eks-infra:cluster.nodeGroups, or run those nodes with an existing role listed under eks-infra:access.nodeRoles (kind linux), for which the stack writes the EC2_LINUX entry";
+        return $"in API, EKS stops reading aws-auth, where {identity.RoleArnWithoutPath} is mapped today, and it makes EC2_LINUX access entries for managed node groups' roles only: no managed node group of this stack runs with this role, and the stack writes no entry for it, so nodes that use it (Karpenter or self-managed ones) can no longer join. Before moving to API, give it a managed node group under eks-infra:cluster.nodeGroups, or run those nodes with an existing role listed under eks-infra:access.nodeRoles (kind linux), for which the stack writes the EC2_LINUX entry; where nothing runs with this role (only Fargate profiles run pods), nothing is lost";
     }
 
     public static PrincipalAccess Principal(ComputeIdentityPlan identity)

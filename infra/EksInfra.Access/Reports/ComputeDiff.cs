@@ -134,12 +134,13 @@ internal static class ComputeDiff
         Ownership(before, after, findings);
 
         // The move to API (EKS User Guide: API "disable[s] the ConfigMap method permanently") takes away every aws-auth
-        // mapping; a node role with no access entry then has no way in.
+        // mapping; a node role with no access entry then has no way in. A danger, not a blocker: the config cannot say
+        // whether anything runs with the role, and on a Fargate-only cluster nothing does.
         if (before.Mode.UsesConfigMap() && after.Mode == AuthenticationMode.Api)
         {
             foreach (var identity in ComputePlanner.WithoutAccessEntry(after))
             {
-                findings.Add(new(FindingLevel.Error, identity.RoleArn, $"the {identity.Describe()} ({identity.ConfigPath}) loses its only way to join in API",
+                findings.Add(new(FindingLevel.Danger, identity.RoleArn, $"the {identity.Describe()} ({identity.ConfigPath}) loses its only way to join in API",
                     ComputePlanner.NoWayToJoinInApi(identity) + "; then move the mode."));
             }
         }
