@@ -395,8 +395,14 @@ public static class AccessDiff
         {
             if (scopes.TryGetValue(association.Key, out var was) && (was.Type != association.Scope.Type || !was.Namespaces.SequenceEqual(association.Scope.Namespaces, StringComparer.Ordinal)))
             {
-                findings.Add(new(FindingLevel.Changed, entry.PrincipalArn, $"the scope of {association.PolicyName} changes: {was} → {association.Scope}",
-                    $"EKS cannot change an association's scope: `pulumi up` removes the association and adds it again, and in between the principal holds {association.PolicyName} nowhere, in the namespaces it keeps too. Apply it when a short gap is acceptable."));
+                const string Gap = "EKS cannot change an association's scope: `pulumi up` removes the association and adds it again, and in between the principal holds {0} nowhere, in the namespaces it keeps too.";
+                // As a group's binding moving to a ClusterRoleBinding is: a namespaced grant becoming one on every namespace.
+                var widens = was.Type == "namespace" && association.Scope.Type == "cluster";
+                findings.Add(widens
+                    ? new(FindingLevel.Danger, entry.PrincipalArn, $"{association.PolicyName} widens from namespaces {string.Join(", ", was.Namespaces)} to the whole cluster",
+                        $"at cluster scope the principal gets {association.PolicyName} in every namespace, kube-system and namespaces made later included, and on the cluster-scoped resources the policy covers; keep the namespaces unless cluster-wide is meant. {string.Format(System.Globalization.CultureInfo.InvariantCulture, Gap, association.PolicyName)}")
+                    : new(FindingLevel.Changed, entry.PrincipalArn, $"the scope of {association.PolicyName} changes: {was} → {association.Scope}",
+                        $"{string.Format(System.Globalization.CultureInfo.InvariantCulture, Gap, association.PolicyName)} Apply it when a short gap is acceptable."));
             }
         }
     }
