@@ -73,4 +73,40 @@ public class ComputeOwnershipDiffTests
         Assert.DoesNotContain(Stacks.DiffFindings(Full, Full), f => f.Level == FindingLevel.Error);
         Assert.DoesNotContain(Stacks.DiffFindings(FargateExisting, FargateExisting), f => f.Level == FindingLevel.Error);
     }
+
+    /// <summary>Full without its Fargate profile, the profile's role name mapped for a person under mapRoles.</summary>
+    private static readonly string FargateRoleMappedForPeople = Stacks.Edit(
+        ComputeStacks.Full("API", mapRoles: "      - { rolearn: \"" + FargateArn + "\", username: batch-operator, groups: [deployers] }\n"), Profile, "");
+
+    /// <summary>Full without its Fargate profile, an access role of roles[] under the profile role's name.</summary>
+    private static readonly string FargateRoleCreatedForPeople = Stacks.Edit(
+        Stacks.Edit(Full, Profile, ""),
+        "      - { name: eks-admin-role, username: eks-admin, groups: [system:masters] }\n",
+        "      - { name: eks-admin-role, username: eks-admin, groups: [system:masters] }\n      - { name: my-cluster-fargate-batch, username: batch-operator, groups: [deployers] }\n");
+
+    [Theory]
+    [InlineData(true, "mapped as an existing role or user")]
+    [InlineData(false, "an access role of roles[]")]
+    public void A_persons_role_name_taken_for_a_created_compute_role_blocks(bool mapped, string was)
+    {
+        var before = mapped ? FargateRoleMappedForPeople : FargateRoleCreatedForPeople;
+        Assert.True(Stacks.EvaluateText(before).Plan is not null, Stacks.Describe(Stacks.EvaluateText(before)));
+
+        var finding = Assert.Single(Stacks.DiffFindings(before, Full), f => f.Level == FindingLevel.Error && f.Subject == FargateArn && f.Title.Contains("is now created by the stack for the", StringComparison.Ordinal));
+
+        Assert.Contains($"was {was}", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("eks-infra:cluster.fargateProfiles[0]", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("EntityAlreadyExists", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "the mapping points at a deleted role")]
+    [InlineData(false, "its CreateRole fails with EntityAlreadyExists")]
+    public void A_created_compute_role_handed_to_a_person_blocks(bool mapped, string why)
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(Full, mapped ? FargateRoleMappedForPeople : FargateRoleCreatedForPeople), f => f.Level == FindingLevel.Error && f.Subject == FargateArn);
+
+        Assert.Contains("created by the stack for the", finding.Title, StringComparison.Ordinal);
+        Assert.Contains(why, finding.Detail, StringComparison.Ordinal);
+    }
 }

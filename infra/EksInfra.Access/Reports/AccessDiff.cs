@@ -416,7 +416,9 @@ public static class AccessDiff
         // IAM role names are unique in an account, so CreateRole of one that exists fails with EntityAlreadyExists; a
         // `pulumi import` of it instead would give it the stack's trust policy, dropping whoever assumes it today.
         var createdBefore = before.AccessRoles.Select(r => r.Name).ToHashSet(Arn);
-        var mappedBefore = before.Principals.Select(p => Arns.StripPath(p.Principal)).ToHashSet(Arn);
+        // A compute role the stack created is not an existing one: ComputeDiff says what moving it to roles[] does.
+        var createdCompute = before.ComputeIdentities.Where(c => c.CreatedRoleName is not null).Select(c => c.RoleArnWithoutPath).ToHashSet(Arn);
+        var mappedBefore = before.Principals.Select(p => Arns.StripPath(p.Principal)).Where(a => !createdCompute.Contains(a)).ToHashSet(Arn);
         foreach (var role in after.AccessRoles.Where(r => !createdBefore.Contains(r.Name) && mappedBefore.Contains(r.ArnWithoutPath)))
         {
             findings.Add(new(FindingLevel.Error, role.Arn, $"IAM role {role.Name} was mapped as an existing role and is now created by the stack",

@@ -183,6 +183,58 @@ internal static class ComputeDiff
                 : new(FindingLevel.Error, now.RoleArn, $"IAM role {name} was created by the stack ({old.ConfigPath}) and is now listed as an existing role ({now.ConfigPath})",
                     $"the stack no longer creates the role, so `pulumi up` deletes the role it created, while {now.ConfigPath} maps the same ARN: the mapping{(after.Mode.UsesAccessEntries() ? " and access entry point" : " points")} at a deleted role, and {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} running with it can no longer authenticate. Keep it where it is ({old.ConfigPath}); to hand the role to another owner, move in two steps: first remove it from the stack's state without deleting it (`pulumi state delete` of the role and its policy attachments; it stays in IAM), then apply this change."));
         }
+
+        PersonRoleMoves(before, after, findings);
+    }
+
+    /// <summary>
+    /// A role that moves between a person's or CI's mapping (mapRoles, or an access role of roles[]) and a compute role
+    /// the stack creates. The new one is a resource of its own: Pulumi creates it before it deletes the old, and IAM
+    /// refuses CreateRole of a name that exists (EntityAlreadyExists), or, from a created compute role to a mapping of
+    /// an existing role, deletes the role the mapping names.
+    /// </summary>
+    private static void PersonRoleMoves(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var computeBefore = before.ComputeIdentities.ToDictionary(c => c.RoleArnWithoutPath, Arn);
+        var computeAfter = after.ComputeIdentities.ToDictionary(c => c.RoleArnWithoutPath, Arn);
+        var peopleBefore = People(before, computeBefore);
+        var peopleAfter = People(after, computeAfter);
+        foreach (var (arn, now) in computeAfter.Where(c => c.Value.CreatedRoleName is not null))
+        {
+            if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var was))
+            {
+                findings.Add(new(FindingLevel.Error, now.RoleArn, $"IAM role {now.CreatedRoleName} was {was} and is now created by the stack for the {now.Describe()} ({now.ConfigPath})",
+                    $"the role exists already, and IAM role names are unique in an account: the stack's CreateRole of '{now.CreatedRoleName}' fails with EntityAlreadyExists and `pulumi up` stops part-way. Give the {now.Describe()} a new role name, and a person's access a role of its own."));
+            }
+        }
+
+        foreach (var (arn, old) in computeBefore.Where(c => c.Value.CreatedRoleName is not null))
+        {
+            if (!computeAfter.ContainsKey(arn) && peopleAfter.TryGetValue(arn, out var becomes))
+            {
+                findings.Add(new(FindingLevel.Error, old.RoleArn, $"IAM role {old.CreatedRoleName}, created by the stack for the {old.Describe()} ({old.ConfigPath}), is now {becomes}",
+                    becomes.StartsWith("mapped", StringComparison.Ordinal)
+                        ? "the stack no longer creates the role, so `pulumi up` deletes it, while the mapping names it: the mapping points at a deleted role. Keep the compute role as it is, and map people with a role of their own."
+                        : "the access role is a new resource of the stack, created before the compute role is deleted, so its CreateRole fails with EntityAlreadyExists. Create the access role under another name."));
+            }
+        }
+    }
+
+    /// <summary>Each principal that is not a compute role, by its ARN without path: how the config holds it.</summary>
+    private static Dictionary<string, string> People(AccessPlan plan, Dictionary<string, ComputeIdentityPlan> compute)
+    {
+        var created = plan.AccessRoles.Select(r => r.ArnWithoutPath).ToHashSet(Arn);
+        var people = new Dictionary<string, string>(Arn);
+        foreach (var principal in plan.Principals)
+        {
+            var arn = Arns.StripPath(principal.Principal);
+            if (!compute.ContainsKey(arn))
+            {
+                people.TryAdd(arn, created.Contains(arn) ? "an access role of roles[]" : "mapped as an existing role or user");
+            }
+        }
+
+        return people;
     }
 
     /// <summary>
