@@ -1,6 +1,7 @@
 using System.Text;
 using EksInfra.Access.Audit;
 using EksInfra.Access.Import;
+using EksInfra.Access.Config;
 
 namespace EksInfra.Access.Tests;
 
@@ -484,4 +485,52 @@ public class AuthenticatorReadingTests
         Assert.Contains("mapAccounts is not the same thing", note.Why, StringComparison.Ordinal);
         Assert.DoesNotContain("list the account under mapAccounts", note.Why, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// go-yaml v2 resolves plain scalars by YAML 1.1 (resolve.go), so yes and on are booleans and 0x1F a number; encoding/json
+    /// then fails to decode them into RoleMapping's string fields, which stay empty.
+    /// </summary>
+    private static readonly byte[] YamlOneOneScalars = AwsAuth("""
+            - rolearn: arn:aws:iam::123456789012:role/ops
+              username: yes
+              groups: [viewers, on, "off", 0x1F]
+        """);
+
+    [Fact]
+    public void Audit_reads_yaml_1_1_booleans_and_numbers_as_the_authenticator_decodes_them()
+    {
+        var mapping = Assert.Single(LiveInputs.ReadAwsAuthExport(YamlOneOneScalars, "aws-auth.yaml").Mappings);
+
+        Assert.Equal("", mapping.Username);
+        Assert.Equal(["", "", "off", "viewers"], mapping.Groups);
+    }
+
+    [Fact]
+    public void Import_says_which_values_the_authenticator_reads_as_no_string_and_carries_none_of_them()
+    {
+        var imported = AwsAuthImporter.Import(YamlOneOneScalars, "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0].username" && s.Why.StartsWith("'yes' is a boolean to the authenticator", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0].groups[1]" && s.Why.StartsWith("'on' is a boolean", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0].groups[3]" && s.Why.StartsWith("'0x1F' is a number", StringComparison.Ordinal));
+        var only = (YamlDotNet.RepresentationModel.YamlMappingNode)Assert.Single(((YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"]["mapRoles"]).Children);
+        Assert.Equal(["viewers", "off"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)only["groups"]).Children.Select(g => g.ToString()));
+        Assert.Equal("", only["username"].ToString());
+    }
+
+    [Theory]
+    [InlineData("yes", ScalarKind.Boolean)]
+    [InlineData("Off", ScalarKind.Boolean)]
+    [InlineData("y", ScalarKind.Boolean)]
+    [InlineData("~", ScalarKind.Null)]
+    [InlineData("", ScalarKind.Null)]
+    [InlineData("-.Inf", ScalarKind.Number)]
+    [InlineData("0x1F", ScalarKind.Number)]
+    [InlineData("1_000", ScalarKind.Number)]
+    [InlineData("yess", ScalarKind.Text)]
+    [InlineData("2024-01-15", ScalarKind.Text)]
+    [InlineData("system:masters", ScalarKind.Text)]
+    public void Go_yaml_v2_resolves_plain_scalars_by_yaml_1_1(string plain, ScalarKind kind) =>
+        Assert.Equal(kind, EksInfra.Access.Rendering.Yaml.GoYamlV2Resolves(plain));
 }

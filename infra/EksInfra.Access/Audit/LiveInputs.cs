@@ -170,7 +170,7 @@ public static class LiveInputs
 
             // encoding/json decodes such an item to a mapping with no ARN (a type error it records and decodes past), whose
             // Validate fails; ParseMap drops it and keeps the rest ("Only saving data that was good").
-            if (item is not ConfigMap entry || AuthenticatorEntries.Field(entry, arnKey) is not ConfigScalar { Value.Length: > 0 } arn)
+            if (item is not ConfigMap entry || AuthenticatorEntries.Text(entry, arnKey) is not { Length: > 0 } arn)
             {
                 dropped.Add(new DroppedMapping($"aws-auth {item.Path}", item is ConfigMap
                     ? $"has no {arnKey}{(kind == PrincipalKind.Role ? " and no sso matcher" : "")}, so the authenticator refuses the entry (RoleMapping and UserMapping Validate) and reads the rest of {key}"
@@ -182,7 +182,7 @@ public static class LiveInputs
             var groups = AuthenticatorEntries.Groups(entry).Order(StringComparer.Ordinal).ToList();
             var repeated = parsed.Diagnostics.Where(d => d.Path.StartsWith(item.Path + ".", StringComparison.Ordinal)).Select(d => d.Path[(item.Path.Length + 1)..]).ToList();
             var where = repeated.Count == 0 ? $"aws-auth {item.Path}" : $"aws-auth {item.Path}, where {string.Join(", ", repeated)} {(repeated.Count == 1 ? "is" : "are")} given twice and the authenticator keeps the last";
-            result.Add(new LiveMapping(kind, arn.Value, username, groups, where));
+            result.Add(new LiveMapping(kind, arn, username, groups, where));
         }
 
         return result;

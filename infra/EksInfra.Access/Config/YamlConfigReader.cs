@@ -64,7 +64,9 @@ public static partial class YamlConfigReader
 
     /// <summary>
     /// Reads YAML as a Go program reading it with sigs.k8s.io/yaml would see its maps: a key given twice keeps its last
-    /// value (go-yaml v2, not strict, overwrites), and the repeat is a warning saying <paramref name="whoReads"/> keeps it.
+    /// value (go-yaml v2, not strict, overwrites), and the repeat is a warning saying <paramref name="whoReads"/> keeps it;
+    /// plain scalars resolve by go-yaml v2's YAML 1.1 rules (<see cref="Rendering.Yaml.GoYamlV2Resolves"/>), so
+    /// <c>yes</c> is a boolean and <c>0x1F</c> a number there.
     /// </summary>
     internal static ReadResult ReadTextLastKeyWins(string text, string fileName, string rootPath, string whoReads) =>
         ReadText(text, fileName, rootPath, transparentKey: null, lastKeyWins: whoReads);
@@ -72,7 +74,7 @@ public static partial class YamlConfigReader
     private static ReadResult ReadText(string text, string fileName, string rootPath, string? transparentKey, string? lastKeyWins)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null) { LastKeyWins = lastKeyWins };
+        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null) { LastKeyWins = lastKeyWins, GoYamlV2 = lastKeyWins is not null };
         ConfigNode? root = null;
         var failed = reader.Run(parser =>
         {
@@ -439,6 +441,9 @@ public static partial class YamlConfigReader
         /// <summary>Who reads the YAML keeping a repeated key's last value (see <see cref="ReadTextLastKeyWins"/>); null: a repeat is an error.</summary>
         public string? LastKeyWins { get; init; }
 
+        /// <summary>Whether plain scalars resolve as go-yaml v2 resolves them (YAML 1.1) rather than as Pulumi's reader does.</summary>
+        public bool GoYamlV2 { get; init; }
+
         public GuardedParser Parser => parser;
 
         public SourceLocation At(Mark mark) => new(fileName, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
@@ -512,7 +517,7 @@ public static partial class YamlConfigReader
             {
                 Count(1);
                 anchor = scalar.Anchor;
-                node = new ConfigScalar(At(place, scalar.Start), scalar.Value, Resolve(scalar));
+                node = new ConfigScalar(At(place, scalar.Start), scalar.Value, Resolve(scalar, GoYamlV2));
                 EndRow(StartRow(place, scalar.Start, rowParent));
             }
             else if (parser.TryConsume<SequenceStart>(out var seq))
@@ -702,14 +707,14 @@ public static partial class YamlConfigReader
                 at += 2;
                 if (value.Kind == ItemEventKind.Scalar)
                 {
-                    simpleMap.AddScalar(key!, value.Value!, ResolveUntagged(value.Value!, value.Style));
+                    simpleMap.AddScalar(key!, value.Value!, ResolveUntagged(value.Value!, value.Style, GoYamlV2));
                     continue;
                 }
 
                 simpleMap.StartList(key!);
                 for (; item[at].Kind == ItemEventKind.Scalar; at++)
                 {
-                    simpleMap.AddItem(item[at].Value!, ResolveUntagged(item[at].Value!, item[at].Style));
+                    simpleMap.AddItem(item[at].Value!, ResolveUntagged(item[at].Value!, item[at].Style, GoYamlV2));
                 }
 
                 at++;
@@ -914,7 +919,7 @@ public static partial class YamlConfigReader
         }
 
         /// <summary>Resolves plain scalars the way Pulumi's YAML reader does before it turns config into JSON.</summary>
-        private static ScalarKind Resolve(Scalar scalar)
+        private static ScalarKind Resolve(Scalar scalar, bool goYamlV2)
         {
             if (!scalar.Tag.IsEmpty)
             {
@@ -927,14 +932,19 @@ public static partial class YamlConfigReader
                 };
             }
 
-            return ResolveUntagged(scalar.Value, scalar.Style);
+            return ResolveUntagged(scalar.Value, scalar.Style, goYamlV2);
         }
 
-        private static ScalarKind ResolveUntagged(string v, ScalarStyle style)
+        private static ScalarKind ResolveUntagged(string v, ScalarStyle style, bool goYamlV2)
         {
             if (style != ScalarStyle.Plain)
             {
                 return ScalarKind.Text;
+            }
+
+            if (goYamlV2)
+            {
+                return Rendering.Yaml.GoYamlV2Resolves(v);
             }
 
             if (v is "" or "~" or "null" or "Null" or "NULL")

@@ -165,11 +165,21 @@ public static class AuthenticatorEntries
     public static YamlConfigReader.ReadResult Parse(string data, string file, string path) =>
         YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
 
-    public static string Text(ConfigMap entry, string name) => (Field(entry, name) as ConfigScalar)?.Value ?? "";
+    /// <summary>
+    /// A string field as encoding/json decodes it: a value go-yaml v2 resolved to something else (a boolean such as
+    /// <c>yes</c>, a number, null, a list) fails the decode into the string, which stays empty.
+    /// </summary>
+    public static string Text(ConfigMap entry, string name) => AsString(Field(entry, name));
 
-    /// <summary>The groups of an entry; a value that is not a list is skipped by the decoder, as if absent.</summary>
+    /// <summary>The field's value where encoding/json would not decode it into a string; null where it would, or is absent.</summary>
+    public static ConfigNode? NotAString(ConfigMap entry, string name) =>
+        Field(entry, name) is { } value and not ConfigScalar { Kind: ScalarKind.Text } ? value : null;
+
+    private static string AsString(ConfigNode? value) => value is ConfigScalar { Kind: ScalarKind.Text } text ? text.Value : "";
+
+    /// <summary>The groups of an entry; a value that is not a list is skipped by the decoder, as if absent, and an item that is not a string decodes to "".</summary>
     public static List<string> Groups(ConfigMap entry) =>
-        Field(entry, "groups") is ConfigList list ? [.. list.Items.OfType<ConfigScalar>().Select(s => s.Value)] : [];
+        Field(entry, "groups") is ConfigList list ? [.. list.Items.Select(AsString)] : [];
 
     public static bool IsField(string key) => Fields.Any(field => GoJsonNamesMatch(key, field));
 

@@ -94,6 +94,10 @@ public static class AwsAuthImporter
 
     private sealed record Imported(string Arn, string Username, IReadOnlyList<string> Groups);
 
+    /// <summary>Why the authenticator's decoder takes a plain scalar for no string: go-yaml v2 resolves it by YAML 1.1.</summary>
+    private static string NotTextToTheAuthenticator(ConfigScalar value) =>
+        $"'{value.Value}' is {value.KindName} to the authenticator (go-yaml v2 reads YAML 1.1, where yes, no, on, off and y are booleans, and 0x1F or 1_000 numbers), which encoding/json does not decode into a string";
+
     /// <summary>A node or Fargate mapping, carried into <c>access.nodeRoles</c> with its kind.</summary>
     private sealed record ImportedNode(string Arn, string Kind);
 
@@ -174,6 +178,20 @@ public static class AwsAuthImporter
 
             var username = AuthenticatorEntries.Text(entry, "username");
             var groups = AuthenticatorEntries.Groups(entry);
+            if (AuthenticatorEntries.NotAString(entry, "username") is ConfigScalar notText)
+            {
+                skipped.Add(new($"{item.Path}.username", $"{NotTextToTheAuthenticator(notText)}, so the cluster gives this principal no username today; carried over with none: quote it (\"{notText.Value}\") if that name is meant"));
+            }
+
+            if (AuthenticatorEntries.Field(entry, "groups") is ConfigList groupList && groupList.Items.Any(g => g is not ConfigScalar { Kind: ScalarKind.Text }))
+            {
+                foreach (var group in groupList.Items.Where(g => g is not ConfigScalar { Kind: ScalarKind.Text }))
+                {
+                    skipped.Add(new(group.Path, $"{(group is ConfigScalar s ? NotTextToTheAuthenticator(s) : $"is {group.KindName}, which does not decode into a group name")}, so it grants no group today; not carried over: quote it if that group is meant"));
+                }
+
+                groups = [.. groups.Where(g => g.Length > 0)];
+            }
             if (AuthenticatorEntries.Field(entry, "groups") is { } groupsValue and not ConfigList)
             {
                 skipped.Add(new(item.Path, $"its groups are {groupsValue.KindName}, not a list, which the authenticator skips: the entry grants no group today and is carried over with none"));

@@ -59,6 +59,25 @@ public static partial class Yaml
         [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c), '\u2028', '\u2029', '\uFEFF']);
 
     /// <summary>
+    /// What go-yaml v2 (sigs.k8s.io/yaml, as aws-iam-authenticator reads aws-auth) resolves a plain scalar to, by its
+    /// resolve.go table (YAML 1.1: y, yes, on and off are booleans; ~ and the empty scalar null; .inf and .nan floats)
+    /// and its number rules. A value that is not text there fails encoding/json's decode into a string field, which then
+    /// stays empty.
+    /// </summary>
+    public static Config.ScalarKind GoYamlV2Resolves(string plain)
+    {
+        ArgumentNullException.ThrowIfNull(plain);
+        return plain switch
+        {
+            "" or "~" or "null" or "Null" or "NULL" => Config.ScalarKind.Null,
+            "y" or "Y" or "yes" or "Yes" or "YES" or "true" or "True" or "TRUE" or "on" or "On" or "ON"
+                or "n" or "N" or "no" or "No" or "NO" or "false" or "False" or "FALSE" or "off" or "Off" or "OFF" => Config.ScalarKind.Boolean,
+            ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF" => Config.ScalarKind.Number,
+            _ => GoYamlReadsAsNumber(plain) ? Config.ScalarKind.Number : Config.ScalarKind.Text,
+        };
+    }
+
+    /// <summary>
     /// Whether go-yaml (v2, as kubectl's sigs.k8s.io/yaml and aws-iam-authenticator read YAML, and v3 alike) reads this
     /// plain scalar as a number. Its resolve.go takes every '_' out of a scalar that opens with a digit or a sign before
     /// it tries strconv.ParseInt (base 0: 0b, 0o, 0x and a leading 0), ParseUint and its float pattern, so '-_1', '1e_3'
