@@ -38,43 +38,55 @@ public class AuditPlatformRuleTests
     private static LiveAccessEntry NodeEntry(AccessPlan plan) => new(plan.NodeRole.Arn, "EC2_LINUX", "system:node:{{EC2PrivateDNSName}}", [], [], "access entry node");
 
     [Fact]
-    public void A_mapping_shadowed_by_the_principals_access_entry_does_not_fail_the_audit_but_is_listed()
+    public void A_mapping_shadowed_by_the_principals_access_entry_is_listed_and_fails_only_where_it_would_make_an_admin()
     {
         // "Access entries take precedence over ConfigMap entries for the same IAM principal": break-glass can view, not more.
         var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
         Assert.Equal(AuthenticationMode.ApiAndConfigMap, plan.Mode);
-        var mapping = new LiveMapping(PrincipalKind.Role, BreakGlass, "break-glass", [KubernetesNames.SystemMasters], "aws-auth data.mapRoles[9]");
+        var viewer = new LiveMapping(PrincipalKind.Role, BreakGlass, "break-glass", ["viewers-by-hand"], "aws-auth data.mapRoles[9]");
         var entry = new LiveAccessEntry(BreakGlass, "STANDARD", "break-glass", [], [new PolicyAssociation("AmazonEKSViewPolicy", AccessScopePlan.Cluster)], "access entry break-glass");
 
-        var report = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), mapping], [.. EntriesOf(plan), NodeEntry(plan), entry], null));
+        var report = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), viewer], [.. EntriesOf(plan), NodeEntry(plan), entry], null));
 
         Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => $"{f.Subject}: {f.Title}")));
         var shadowed = Assert.Single(report.Findings, f => f.Subject == BreakGlass && f.Title.Contains("does not read", StringComparison.Ordinal));
         Assert.Equal(AuditSection.Unmanaged, shadowed.Section);
-        Assert.Contains("access entry break-glass", shadowed.Title, StringComparison.Ordinal);
-        Assert.Contains("would read this mapping and make it cluster admin", shadowed.Detail, StringComparison.Ordinal);
+        Assert.Contains("entry: access entry break-glass", shadowed.Title, StringComparison.Ordinal);
         // The entry is what the principal has, and it is access the model does not grant either.
         Assert.Contains(report.Findings, f => f.Subject == BreakGlass && f.Section == AuditSection.Unmanaged && f.Detail.Contains("AmazonEKSViewPolicy", StringComparison.Ordinal));
 
-        // Without the entry the same mapping is what the cluster reads: cluster admin the model does not grant.
-        var unshadowed = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), mapping], [.. EntriesOf(plan), NodeEntry(plan)], null));
-        Assert.Contains(unshadowed.Blocking, f => f.Subject == BreakGlass);
+        // An entry left from a principal deleted and made again matches it no more, and EKS then reads the mapping; the
+        // exports hold no principal IDs, so a shadowed system:masters fails the audit as a read one does.
+        var master = viewer with { Groups = [KubernetesNames.SystemMasters] };
+        var dormant = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), master], [.. EntriesOf(plan), NodeEntry(plan), entry], null));
+        var blocking = Assert.Single(dormant.Blocking);
+        Assert.StartsWith("cluster admin once read, aws-auth mapping the cluster does not read while the principal's access entry matches it", blocking.Title, StringComparison.Ordinal);
+        Assert.Contains("no longer matches because the IAM principal was deleted and made again", blocking.Detail, StringComparison.Ordinal);
+
+        var unshadowed = AccessAudit.Compare(plan, new LiveCluster([.. MappingsOf(plan), master], [.. EntriesOf(plan), NodeEntry(plan)], null));
+        Assert.StartsWith("cluster admin, not granted by the model", Assert.Single(unshadowed.Blocking).Title, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_model_mapping_edited_to_system_masters_under_its_unchanged_access_entry_differs_without_failing()
+    public void A_model_mapping_edited_under_its_unchanged_access_entry_differs_and_fails_where_it_adds_system_masters()
     {
         var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
         var mappings = MappingsOf(plan);
         var index = mappings.FindIndex(m => !m.Groups.Contains(KubernetesNames.SystemMasters) && !m.Groups.Contains("system:nodes"));
         Assert.True(index >= 0, "dev maps a principal without system:masters");
-        var edited = mappings[index] with { Groups = [.. mappings[index].Groups, KubernetesNames.SystemMasters] };
+        var original = mappings[index];
+        mappings[index] = original with { Username = "renamed-by-hand" };
+        var renamed = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan), NodeEntry(plan)], null));
+        Assert.False(renamed.HasBlocking);
+        var rename = Assert.Single(renamed.Findings, f => f.Subject == original.Arn);
+        Assert.Equal(AuditSection.Differs, rename.Section);
+        Assert.Contains("does not read", rename.Title, StringComparison.Ordinal);
+
+        var edited = original with { Groups = [.. original.Groups, KubernetesNames.SystemMasters] };
         mappings[index] = edited;
-
         var report = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan), NodeEntry(plan)], null));
-
-        Assert.False(report.HasBlocking);
-        var differs = Assert.Single(report.Findings, f => f.Subject == edited.Arn);
+        var differs = Assert.Single(report.Blocking);
+        Assert.Equal(edited.Arn, differs.Subject);
         Assert.Equal(AuditSection.Differs, differs.Section);
         Assert.Contains("does not read", differs.Title, StringComparison.Ordinal);
         Assert.Contains("system:masters", differs.Detail, StringComparison.Ordinal);
@@ -97,5 +109,9 @@ public class AuditPlatformRuleTests
 
         var withoutEntry = AccessAudit.Compare(plan, new LiveCluster(mappings, EntriesOf(plan), null));
         Assert.Contains(withoutEntry.Findings, f => f.Section == AuditSection.Missing && f.Subject == plan.NodeRole.Arn && f.Title.Contains("nodes cannot join", StringComparison.Ordinal));
+
+        // A STANDARD entry gives no system:nodes: nodes cannot register through it.
+        var standard = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan), NodeEntry(plan) with { Type = "STANDARD" }], null));
+        Assert.Contains(standard.Findings, f => f.Section == AuditSection.Missing && f.Subject == plan.NodeRole.Arn && f.Title.Contains("nodes cannot join", StringComparison.Ordinal));
     }
 }

@@ -255,29 +255,32 @@ public static class AccessAudit
             foreach (var (key, m) in want.Where(w => !seen.Contains(w.Key)))
             {
                 var title = key != nodeRole ? "aws-auth mapping missing live"
-                    : liveEntries.TryGetValue(key, out var nodeEntry) ? $"the node role's aws-auth mapping is missing live: nodes join by its {nodeEntry.Type} access entry alone ({nodeEntry.Where})"
+                    : liveEntries.TryGetValue(key, out var nodeEntry) && nodeEntry.Type is "EC2_LINUX" or "EC2_WINDOWS" ? $"the node role's aws-auth mapping is missing live: nodes join by its {nodeEntry.Type} access entry alone ({nodeEntry.Where})"
                     : "the node role's aws-auth mapping is missing: nodes cannot join";
                 findings.Add(new AuditFinding(AuditSection.Missing, m.Arn, title, $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
             }
         }
 
         /// <summary>
-        /// A mapping whose principal has a live access entry grants nothing while the entry exists; it is listed only
-        /// where it is not the model's, since deleting the entry, or recreating the IAM principal (an entry holds the
-        /// principal's ID, not its ARN), would bring it back.
+        /// A mapping whose principal has a live access entry grants nothing while the entry matches the principal; it is
+        /// listed only where it is not the model's. An entry holds the principal's ID, so one left from a principal that
+        /// was deleted and made again no longer matches it ("the access entry won't work"), and EKS then reads this
+        /// mapping; the exports hold no IDs, so the audit cannot tell, and a mapping that would make the principal cluster
+        /// admin beyond the model fails it, as a live one would.
         /// </summary>
         private void NotRead(LiveMapping mapping, AccessSubject subject, LiveAccessEntry entry, ModelMapping? wanted)
         {
-            var title = $"aws-auth mapping the cluster does not read ({mapping.Where}): the principal's access entry takes precedence ({entry.Where})";
             var admin = judge.IsClusterAdmin(subject);
-            var dormant = $"were that entry deleted, or the IAM principal recreated (an entry holds the principal's ID), EKS would read this mapping{(admin ? " and make it cluster admin" : "")}";
+            var title = $"{(admin ? "cluster admin once read, " : "")}aws-auth mapping the cluster does not read while the principal's access entry matches it ({mapping.Where}; entry: {entry.Where})";
+            var dormant = $"EKS reads this mapping instead{(admin ? ", making the principal cluster admin," : "")} once that entry is deleted, or no longer matches because the IAM principal was deleted and made again (an entry holds the principal's ID, which the exports do not show)";
             if (wanted is not { } m)
             {
-                findings.Add(new AuditFinding(AuditSection.Unmanaged, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}, not granted by the model; {dormant}; it could do: {Describe(judge, subject)}"));
+                findings.Add(new AuditFinding(AuditSection.Unmanaged, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}, not granted by the model; {dormant}; it could do: {Describe(judge, subject)}. Remove the mapping", admin));
             }
             else if (m.Username != mapping.Username || !m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
             {
-                findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)} live; username {Show(m.Username)}, groups {Show(m.Groups)} in the model; {dormant}"));
+                var gains = admin && !modelAuthorizer.IsClusterAdmin(new AccessSubject(m.Arn, "role", m.Username, m.Groups, []));
+                findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)} live; username {Show(m.Username)}, groups {Show(m.Groups)} in the model; {dormant}", gains));
             }
         }
 
@@ -455,11 +458,28 @@ public static class AccessAudit
             .Select(s => s.Name)
             .Distinct(Ordinal)
             .Order(Ordinal)
-            .Where(name => Arns.TryParse(name, out var arn, out _)
-                && accounts.Contains(arn.AccountId, Ordinal)
-                && !(arn.Kind == PrincipalKind.Role && arn.HasPath)
+            .Where(name => AccountOfCanonicalArn(name) is { } account
+                && accounts.Contains(account, Ordinal)
                 && !answeredOtherwise.Contains(Canonical(name)))
-            .Select(name => new AccessSubject(name, name.Contains(":user/", StringComparison.Ordinal) ? "user" : "role", name, [], [], "aws-auth mapAccounts"));
+            .Select(name => new AccessSubject(name, name.Contains(":user/", StringComparison.Ordinal) ? "user" : name.Contains(":role/", StringComparison.Ordinal) ? "role" : "principal", name, [], [], "aws-auth mapAccounts"));
+
+    /// <summary>
+    /// The account of a caller's canonical ARN (pkg/arn Canonicalize): an IAM role without its path, an IAM user, the
+    /// account root, or an STS federated user, all of which a mapped account lets in; null for anything else.
+    /// </summary>
+    private static string? AccountOfCanonicalArn(string name)
+    {
+        if (Arns.TryParse(name, out var arn, out _))
+        {
+            return arn.Kind == PrincipalKind.Role && arn.HasPath ? null : arn.AccountId;
+        }
+
+        var parts = name.Split(':');
+        return parts.Length == 6 && parts[0] == "arn" && Arns.Partitions.Contains(parts[1]) && Arns.IsAccountId(parts[4]) && parts[3].Length == 0
+            && ((parts[2] == "iam" && parts[5] == "root") || (parts[2] == "sts" && parts[5].StartsWith("federated-user/", StringComparison.Ordinal) && parts[5].Length > "federated-user/".Length))
+                ? parts[4]
+                : null;
+    }
 
     /// <summary>Whether the live rules of a role the stack binds cluster-wide allow everything where the model's do not.</summary>
     private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
