@@ -385,7 +385,8 @@ public static class AccessDiff
     }
 
     /// <summary>
-    /// An association's scope is ForceNew (terraform-provider-aws aws_eks_access_policy_association), and the program
+    /// An association's scope is ForceNew (terraform-provider-aws aws_eks_access_policy_association), though EKS itself
+    /// takes a new scope on AssociateAccessPolicy ("run the previous command again with the new scope"), and the program
     /// replaces it delete-first: for a moment the principal holds the policy nowhere, in the namespaces it keeps too.
     /// </summary>
     private static void ScopeChanges(AccessEntryPlan old, AccessEntryPlan entry, List<DiffFinding> findings)
@@ -395,7 +396,7 @@ public static class AccessDiff
         {
             if (scopes.TryGetValue(association.Key, out var was) && (was.Type != association.Scope.Type || !was.Namespaces.SequenceEqual(association.Scope.Namespaces, StringComparer.Ordinal)))
             {
-                const string Gap = "EKS cannot change an association's scope: `pulumi up` removes the association and adds it again, and in between the principal holds {0} nowhere, in the namespaces it keeps too.";
+                const string Gap = "EKS changes a scope when the policy is associated again, but the AWS provider replaces an association whose scope changes, and the program has it deleted first (the old one's delete would remove a new one made first): `pulumi up` removes the association and adds it again, and in between the principal holds {0} nowhere, in the namespaces it keeps too.";
                 // As a group's binding moving to a ClusterRoleBinding is: a namespaced grant becoming one on every namespace.
                 var widens = was.Type == "namespace" && association.Scope.Type == "cluster";
                 findings.Add(widens
