@@ -205,6 +205,17 @@ public sealed record AccessSettings(
                 || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => Authorization.RbacRules.Allows(rule.AsRule(), Authorization.AccessRequest.Everything))));
     }
 
+    /// <summary>
+    /// Whether the group's ClusterRole, one of the stack's, lets its members raise their own access (RbacRules.Escalations
+    /// for every name: escalate or bind on roles, impersonate), which check warns to count as cluster admin.
+    /// </summary>
+    public bool BindsEscalation(GroupSettings group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return !BindsClusterAdmin(group)
+            && ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any()));
+    }
+
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
 
     /// <summary>The per-namespace settings (<c>namespaces.NAME</c>), in config order.</summary>

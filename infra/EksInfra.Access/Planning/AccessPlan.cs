@@ -330,6 +330,9 @@ public sealed record PrincipalAccess(
 {
     public bool IsClusterAdmin => Grants.Any(p => p.IsClusterAdmin);
 
+    /// <summary>Whether a grant lets the principal raise its own access (<see cref="Grant.RaisesOwnAccess"/>).</summary>
+    public bool RaisesOwnAccess => Grants.Any(p => p.RaisesOwnAccess);
+
     public bool BypassesRbac => Grants.Any(p => p.Via == GrantVia.SystemMasters);
 
     /// <summary>Admin by the model's system:masters: in aws-auth, or carried by its access entry as the cluster admin policy.</summary>
@@ -359,6 +362,9 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
 {
     public const string NamespacesScopePrefix = "namespaces ";
 
+    /// <summary>A stack ClusterRole whose rules let its holder grant itself more (escalate, bind, impersonate); not counted as admin.</summary>
+    public bool RaisesOwnAccess { get; init; }
+
     public const string ClusterWide = "cluster-wide";
 
     /// <summary>How a scope reads in grants and reports: cluster-wide when no namespace is given, else the namespaces as listed (the planner sorts them).</summary>
@@ -372,7 +378,7 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
     public override string ToString() => Via switch
     {
         GrantVia.SystemMasters => "system:masters: full admin that bypasses RBAC and cannot be trimmed later",
-        GrantVia.Rbac => $"ClusterRole {Target} ({Scope})",
+        GrantVia.Rbac => $"ClusterRole {Target} ({Scope}){(RaisesOwnAccess ? ", which lets it raise its own access (escalate, bind or impersonate)" : "")}",
         GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
         GrantVia.SystemMastersPolicy => $"access policy {Target} ({Scope}), the model's system:masters",
         GrantVia.NodeBootstrap => Target == KubernetesNames.KubeProxyWindows

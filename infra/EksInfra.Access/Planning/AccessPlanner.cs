@@ -353,7 +353,7 @@ public static class AccessPlanner
         // What each group grants is the same for every member: one Grant per group, shared.
         var rbacGrants = config.Access.Groups.ToDictionary(
             g => g.Name,
-            g => new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), config.Access.BindsClusterAdmin(g)),
+            g => new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), config.Access.BindsClusterAdmin(g)) { RaisesOwnAccess = config.Access.BindsEscalation(g) },
             Ordinal);
         var grants = new List<PrincipalAccess>(compute.Count + identities.Count);
         foreach (var identity in compute)

@@ -70,6 +70,12 @@ public static class WhoReport
             sb.Append($"{masters} principal{(masters == 1 ? "" : "s")} in system:masters: full admin that bypasses RBAC and cannot be trimmed by it.\n");
         }
 
+        var raising = plan.Principals.Count(p => p.RaisesOwnAccess && !p.IsClusterAdmin);
+        if (raising > 0)
+        {
+            sb.Append($"{raising} principal{(raising == 1 ? "" : "s")} can raise {(raising == 1 ? "its" : "their")} own access through a ClusterRole with escalate, bind or impersonate: count {(raising == 1 ? "it" : "them")} as cluster admin{(raising == 1 ? "" : "s")}.\n");
+        }
+
         if (plan.Namespaces.Count > 0)
         {
             sb.Append($"Namespaces this stack creates (kept in the cluster if dropped from the config): {string.Join(", ", plan.Namespaces.Select(n => n.Name))}.\n");
@@ -97,6 +103,7 @@ public static class WhoReport
             ["groups"] = Json.Strings(p.Groups),
             ["bypassesRbac"] = p.BypassesRbac,
             ["clusterAdmin"] = p.IsClusterAdmin,
+            ["raisesOwnAccess"] = p.RaisesOwnAccess,
             ["grants"] = new JsonArray([.. p.Grants.Select(g => (JsonNode)new JsonObject
             {
                 ["via"] = g.Via.ToString(),

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using EksInfra.Access.Reports;
+
+namespace EksInfra.Access.Tests;
+
+/// <summary>
+/// check warns that a ClusterRole with escalate, bind or impersonate lets its groups raise their own access ("count them
+/// as cluster admins"); `who` says the same of each member, so a reader of either sees it.
+/// </summary>
+public class EscalationInWhoTests
+{
+    private static string WithRole(string verbs, string resourceNames = "") => Stacks.Minimal(access: $$"""
+            clusterRoles:
+              role-binder:
+                rules:
+                  - { apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [{{verbs}}]{{resourceNames}} }
+        """).Replace("clusterRole: edit", "clusterRole: role-binder", StringComparison.Ordinal);
+
+    private static JsonNode Deployer(string stack)
+    {
+        var json = JsonNode.Parse(WhoReport.Render(Stacks.ValidPlanOf(stack), ReportFormat.Json))!;
+        return json["principals"]!.AsArray().Single(p => p!["username"]!.GetValue<string>() == "ci-deployer")!;
+    }
+
+    [Fact]
+    public void A_member_of_a_group_whose_cluster_role_can_bind_is_marked_as_raising_its_own_access()
+    {
+        var stack = WithRole("get, bind");
+        var deployer = Deployer(stack);
+
+        Assert.True(deployer["raisesOwnAccess"]!.GetValue<bool>());
+        Assert.False(deployer["clusterAdmin"]!.GetValue<bool>());
+        Assert.Contains("lets it raise its own access", deployer["grants"]![0]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var table = WhoReport.Render(Stacks.ValidPlanOf(stack), ReportFormat.Table);
+        Assert.Contains("1 principal can raise its own access through a ClusterRole with escalate, bind or impersonate: count it as cluster admin.", table, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("get, list", "")]
+    [InlineData("bind", ", resourceNames: [view]")]
+    public void A_cluster_role_without_an_unrestricted_escalation_is_not_marked(string verbs, string names)
+    {
+        var stack = WithRole(verbs, names);
+
+        Assert.False(Deployer(stack)["raisesOwnAccess"]!.GetValue<bool>());
+        Assert.DoesNotContain("raise", WhoReport.Render(Stacks.ValidPlanOf(stack), ReportFormat.Table), StringComparison.Ordinal);
+    }
+}
