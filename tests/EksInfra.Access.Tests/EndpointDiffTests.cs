@@ -3,7 +3,7 @@ using EksInfra.Access.Reports;
 namespace EksInfra.Access.Tests;
 
 /// <summary>
-/// Endpoint changes that cut callers off: EKS answers a cluster with public access off only from within its VPC, and a
+/// Endpoint changes that cut callers off: EKS answers a cluster with public access off only from within its VPC (or a network connected to it), and a
 /// public endpoint only from its publicAccessCidrs (EKS API, VpcConfigRequest). `diff` calls them dangers.
 /// </summary>
 public class EndpointDiffTests
@@ -23,9 +23,9 @@ public class EndpointDiffTests
     {
         var finding = Only(Stacks.DiffFindings(With("    endpointPrivateAccess: true\n"), With("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n")), "eks-infra:cluster.endpointPublicAccess");
 
-        Assert.Equal("the cluster's public endpoint is turned off: the API is reachable only from inside its VPC", finding.Title);
+        Assert.Equal("the cluster's public endpoint is turned off: the API is reachable only from inside its VPC or a network connected to it", finding.Title);
         Assert.Contains("kubectl", finding.Detail, StringComparison.Ordinal);
-        Assert.Contains("inside the VPC", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("a runner that reaches the VPC", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("vpc-0a1b2c3d4e5f60718", finding.Detail, StringComparison.Ordinal);
     }
 

@@ -105,7 +105,7 @@ public sealed class DiffTests : IDisposable
         var privateOnly = DiffAgainstShipped("staging");
 
         Assert.Equal(0, privateOnly.ExitCode);
-        Assert.Contains("| ⚠️ **danger** | **the cluster's public endpoint is turned off: the API is reachable only from inside its VPC** | `eks-infra:cluster.endpointPublicAccess` |", privateOnly.Out, StringComparison.Ordinal);
+        Assert.Contains("| ⚠️ **danger** | **the cluster's public endpoint is turned off: the API is reachable only from inside its VPC or a network connected to it** | `eks-infra:cluster.endpointPublicAccess` |", privateOnly.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -165,8 +165,8 @@ public static class AccessDiff
         var vpc = vpcId ?? "the region's default VPC";
         if (before.Public && !after.Public)
         {
-            findings.Add(new(FindingLevel.Danger, At("endpointPublicAccess"), "the cluster's public endpoint is turned off: the API is reachable only from inside its VPC",
-                $"{At("endpointPublicAccess")}: true → false. EKS then answers Kubernetes API requests only from within {vpc}: kubectl from laptops and CI runners outside it is cut off, and `pulumi preview` and `pulumi up` of this stack fail from anywhere else (its Kubernetes provider calls the API), so they must run on a runner inside the VPC (docs/environments.md, private endpoints). Set that runner up before this change, or keep public access with publicAccessCidrs naming your callers."));
+            findings.Add(new(FindingLevel.Danger, At("endpointPublicAccess"), "the cluster's public endpoint is turned off: the API is reachable only from inside its VPC or a network connected to it",
+                $"{At("endpointPublicAccess")}: true → false. EKS then answers Kubernetes API requests only from within {vpc} or a network connected to it (peering, a VPN, Direct Connect, a transit gateway): kubectl from laptops and CI runners elsewhere is cut off, and `pulumi preview` and `pulumi up` of this stack fail from anywhere else (its Kubernetes provider calls the API), so they must run on a runner that reaches the VPC (docs/environments.md, private endpoints). Set that runner up before this change, or keep public access with publicAccessCidrs naming your callers."));
             return;
         }
 
@@ -426,9 +426,16 @@ public static class AccessDiff
                 "IAM refuses to create a role whose name exists (EntityAlreadyExists), so `pulumi up` fails part-way; importing the role instead would replace its trust policy with the stack's and cut off whoever assumes it today (SSO, CI). Keep it under mapRoles, or create it under a new name and move its users over."));
         }
 
+        // A role name the stack now creates for nodes or Fargate is the same resource (one logical name per role name).
+        var createdForCompute = after.Roles.Where(r => r.Purpose != RolePurpose.Access).Select(r => r.Name).ToHashSet(Arn);
         foreach (var role in before.AccessRoles)
         {
-            if (!now.TryGetValue(role.Name, out var kept))
+            if (!now.TryGetValue(role.Name, out var kept) && createdForCompute.Contains(role.Name))
+            {
+                continue;
+            }
+
+            if (kept is null)
             {
                 findings.Add(mappedNow.Contains(role.ArnWithoutPath)
                     ? new(FindingLevel.Error, role.Arn, $"IAM role {role.Name} is deleted but stays mapped",

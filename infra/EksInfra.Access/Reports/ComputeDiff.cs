@@ -179,19 +179,25 @@ internal static class ComputeDiff
             var name = Arns.TryParse(now.RoleArn, out var arn, out _) ? arn.Name : now.RoleArn;
             findings.Add(now.CreatedRoleName is not null
                 ? new(FindingLevel.Error, now.RoleArn, $"IAM role {name} was an existing role ({old.ConfigPath}) and is now created by the stack ({now.ConfigPath})",
-                    $"IAM role names are unique in an account, so the stack's CreateRole of '{name}' fails with EntityAlreadyExists and `pulumi up` stops part-way, after other changes have applied. Keep it under {old.ConfigPath}, with {(now.Kind == ComputeKind.Fargate ? "the profile's podExecutionRoleName set to a new name" : "the node group on a new role name")}; or bring the role into the stack first: `pulumi import aws:iam/role:Role` of '{name}' into this stack's state (its trust policy and policies then become the stack's), then apply this change.")
+                    $"IAM role names are unique in an account, so the stack's CreateRole of '{name}' fails with EntityAlreadyExists and `pulumi up` stops part-way, after other changes have applied. Keep it under {old.ConfigPath}, with {(now.Kind == ComputeKind.Fargate ? "the profile's podExecutionRoleName set to a new name" : "the node group on a new role name")}; or bring the role into the stack first, as the child the program declares: `pulumi import aws:iam/role:Role {ImportedName(after, now)} {name} --parent 'iam=URN'` with the URN of the {after.Cluster.LogicalName}-iam component (`pulumi stack --show-urns`; its trust policy and policies then become the stack's, and the import protects it), then apply this change.")
                 : new(FindingLevel.Error, now.RoleArn, $"IAM role {name} was created by the stack ({old.ConfigPath}) and is now listed as an existing role ({now.ConfigPath})",
-                    $"the stack no longer creates the role, so `pulumi up` deletes the role it created, while {now.ConfigPath} maps the same ARN: the mapping{(after.Mode.UsesAccessEntries() ? " and access entry point" : " points")} at a deleted role, and {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} running with it can no longer authenticate. Keep it where it is ({old.ConfigPath}); to hand the role to another owner, move in two steps: first remove it from the stack's state without deleting it (`pulumi state delete` of the role and its policy attachments; it stays in IAM), then apply this change."));
+                    $"the stack no longer creates the role, so `pulumi up` deletes the role it created, while {now.ConfigPath} maps the same ARN: the mapping{(after.Mode.UsesAccessEntries() ? " and access entry point" : " points")} at a deleted role, and {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} running with it can no longer authenticate. Keep it where it is ({old.ConfigPath}). To run them with a role made outside the stack, give {(now.Kind == ComputeKind.Fargate ? "the profile" : "the node group")} that role under another name instead ({(now.Kind == ComputeKind.Fargate ? "EKS replaces a profile whose role changes" : "EKS replaces a node group whose role changes")}), and let the stack delete this one; `pulumi state delete` of the role is refused while the {(now.Kind == ComputeKind.Fargate ? "profile" : "node group")} and the policy attachments depend on it."));
         }
 
         PersonRoleMoves(before, after, findings);
     }
 
+    /// <summary>The logical name the program gives a created role's resource under its IamRoles component.</summary>
+    private static string ImportedName(AccessPlan plan, ComputeIdentityPlan identity) =>
+        plan.Roles.FirstOrDefault(r => string.Equals(r.Name, identity.CreatedRoleName, StringComparison.Ordinal)) is { } role
+            ? $"{plan.Cluster.LogicalName}-iam-{role.LogicalName}"
+            : $"{plan.Cluster.LogicalName}-iam-{LogicalNames.Role(identity.CreatedRoleName ?? "")}";
+
     /// <summary>
-    /// A role that moves between a person's or CI's mapping (mapRoles, or an access role of roles[]) and a compute role
-    /// the stack creates. The new one is a resource of its own: Pulumi creates it before it deletes the old, and IAM
-    /// refuses CreateRole of a name that exists (EntityAlreadyExists), or, from a created compute role to a mapping of
-    /// an existing role, deletes the role the mapping names.
+    /// A role that moves between a person's or CI's mapping of an existing role (mapRoles) and a compute role the stack
+    /// creates: IAM refuses CreateRole of a name that exists (EntityAlreadyExists), and a compute role the stack stops
+    /// creating is deleted while the mapping still names it. An access role of roles[] under the same name is the same
+    /// Pulumi resource (one logical name per role name), updated in place, so it is no such move.
     /// </summary>
     private static void PersonRoleMoves(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
     {
@@ -201,7 +207,7 @@ internal static class ComputeDiff
         var peopleAfter = People(after, computeAfter);
         foreach (var (arn, now) in computeAfter.Where(c => c.Value.CreatedRoleName is not null))
         {
-            if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var was))
+            if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var was) && was == MappedExisting)
             {
                 findings.Add(new(FindingLevel.Error, now.RoleArn, $"IAM role {now.CreatedRoleName} was {was} and is now created by the stack for the {now.Describe()} ({now.ConfigPath})",
                     $"the role exists already, and IAM role names are unique in an account: the stack's CreateRole of '{now.CreatedRoleName}' fails with EntityAlreadyExists and `pulumi up` stops part-way. Give the {now.Describe()} a new role name, and a person's access a role of its own."));
@@ -210,15 +216,15 @@ internal static class ComputeDiff
 
         foreach (var (arn, old) in computeBefore.Where(c => c.Value.CreatedRoleName is not null))
         {
-            if (!computeAfter.ContainsKey(arn) && peopleAfter.TryGetValue(arn, out var becomes))
+            if (!computeAfter.ContainsKey(arn) && peopleAfter.TryGetValue(arn, out var becomes) && becomes == MappedExisting)
             {
                 findings.Add(new(FindingLevel.Error, old.RoleArn, $"IAM role {old.CreatedRoleName}, created by the stack for the {old.Describe()} ({old.ConfigPath}), is now {becomes}",
-                    becomes.StartsWith("mapped", StringComparison.Ordinal)
-                        ? "the stack no longer creates the role, so `pulumi up` deletes it, while the mapping names it: the mapping points at a deleted role. Keep the compute role as it is, and map people with a role of their own."
-                        : "the access role is a new resource of the stack, created before the compute role is deleted, so its CreateRole fails with EntityAlreadyExists. Create the access role under another name."));
+                    "the stack no longer creates the role, so `pulumi up` deletes it, while the mapping names it: the mapping points at a deleted role. Keep the compute role as it is, and map people with a role of their own."));
             }
         }
     }
+
+    private const string MappedExisting = "mapped as an existing role or user";
 
     /// <summary>Each principal that is not a compute role, by its ARN without path: how the config holds it.</summary>
     private static Dictionary<string, string> People(AccessPlan plan, Dictionary<string, ComputeIdentityPlan> compute)
@@ -230,7 +236,7 @@ internal static class ComputeDiff
             var arn = Arns.StripPath(principal.Principal);
             if (!compute.ContainsKey(arn))
             {
-                people.TryAdd(arn, created.Contains(arn) ? "an access role of roles[]" : "mapped as an existing role or user");
+                people.TryAdd(arn, created.Contains(arn) ? "an access role of roles[]" : MappedExisting);
             }
         }
 
