@@ -54,6 +54,17 @@ public class EndpointDiffTests
         Assert.DoesNotContain(Stacks.DiffFindings(With(from), With(to)), f => f.Subject.StartsWith("eks-infra:cluster.endpoint", StringComparison.Ordinal) || f.Subject == "eks-infra:cluster.publicAccessCidrs");
     }
 
+    /// <summary>EKS guide, cluster endpoint: in-VPC callers then use the private endpoint, which the control plane security group must admit on 443.</summary>
+    [Fact]
+    public void Turning_private_access_on_is_a_danger_for_callers_inside_the_vpc()
+    {
+        var finding = Only(Stacks.DiffFindings(With("    endpointPrivateAccess: false\n"), With("    endpointPrivateAccess: true\n")), "eks-infra:cluster.endpointPrivateAccess");
+
+        Assert.Equal("the cluster's private endpoint is turned on: callers inside the VPC move to it", finding.Title);
+        Assert.Contains("security group must allow on port 443", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(With("    endpointPrivateAccess: true\n"), With("    endpointPrivateAccess: true\n")), f => f.Subject == "eks-infra:cluster.endpointPrivateAccess");
+    }
+
     [Fact]
     public void Turning_private_access_off_behind_narrowed_cidrs_is_a_danger_for_the_nodes()
     {

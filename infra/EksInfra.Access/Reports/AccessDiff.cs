@@ -182,6 +182,14 @@ public static class AccessDiff
                 $"no longer covered: {string.Join(", ", lost)}. EKS denies the public endpoint to every address outside {At("publicAccessCidrs")}: kubectl and CI runners that leave from those addresses are cut off, `pulumi up` of this stack included{(after.Private ? "" : ", and with endpointPrivateAccess false nodes and Fargate pods reach the API through the public endpoint too, from their NAT gateway's address, so they stop joining unless it is listed")}. List the public egress address of every caller (and NAT gateway) before this change."));
         }
 
+        // EKS guide, cluster endpoint: with private access on, requests from within the VPC go to the private endpoint, and
+        // "your Amazon EKS control plane security group [must contain] rules to allow ingress traffic on port 443" from them.
+        if (!before.Private && after.Private)
+        {
+            findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned on: callers inside the VPC move to it",
+                $"{At("endpointPrivateAccess")}: false → true. Kubernetes API requests from within the VPC then resolve to the private endpoint, which the cluster's control plane security group must allow on port 443 from each caller: the nodes are allowed, but a CI runner, bastion or `pulumi up` host inside the VPC or a connected network needs a rule of its own, or it is cut off. Add those rules before this change."));
+        }
+
         if (before.Private && !after.Private && after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0)
         {
             findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned off while publicAccessCidrs restrict the public one",
