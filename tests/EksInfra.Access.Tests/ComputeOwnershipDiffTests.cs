@@ -115,7 +115,12 @@ public class ComputeOwnershipDiffTests
             Stacks.ValidPlanOf(FargateRoleCreatedForPeople).Roles.Single(r => r.Name == "my-cluster-fargate-batch").LogicalName,
             Stacks.ValidPlanOf(Full).Roles.Single(r => r.Name == "my-cluster-fargate-batch").LogicalName);
 
-        Assert.DoesNotContain(Stacks.DiffFindings(FargateRoleCreatedForPeople, Full), f => f.Level == FindingLevel.Error && f.Subject == FargateArn);
+        var toCompute = Stacks.DiffFindings(FargateRoleCreatedForPeople, Full);
+        Assert.DoesNotContain(toCompute, f => f.Level == FindingLevel.Error && f.Subject == FargateArn);
+        // Its trust policy changes hands: whoever assumed the access role loses it.
+        var danger = Assert.Single(toCompute, f => f.Level == FindingLevel.Danger && f.Subject == FargateArn);
+        Assert.Contains("stops being an access role of roles[] and becomes the Fargate pod execution role", danger.Title, StringComparison.Ordinal);
+        Assert.Contains("everyone who assumes it today loses it", danger.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(Stacks.DiffFindings(Full, FargateRoleCreatedForPeople), f => f.Level == FindingLevel.Error && f.Subject == FargateArn);
     }
 }

@@ -207,6 +207,13 @@ internal static class ComputeDiff
         var peopleAfter = People(after, computeAfter);
         foreach (var (arn, now) in computeAfter.Where(c => c.Value.CreatedRoleName is not null))
         {
+            if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var accessRole) && accessRole != MappedExisting)
+            {
+                // The same resource, updated in place: its trust policy becomes the compute service's.
+                findings.Add(new(FindingLevel.Danger, now.RoleArn, $"IAM role {now.CreatedRoleName} stops being an access role of roles[] and becomes the {now.Describe()} ({now.ConfigPath})",
+                    $"the stack keeps the role and replaces its trust policy with the one {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} need, so everyone who assumes it today loses it and its Kubernetes access. Give the {now.Describe()} a role name of its own unless that is meant."));
+            }
+
             if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var was) && was == MappedExisting)
             {
                 findings.Add(new(FindingLevel.Error, now.RoleArn, $"IAM role {now.CreatedRoleName} was {was} and is now created by the stack for the {now.Describe()} ({now.ConfigPath})",
