@@ -533,4 +533,40 @@ public class AuthenticatorReadingTests
     [InlineData("system:masters", ScalarKind.Text)]
     public void Go_yaml_v2_resolves_plain_scalars_by_yaml_1_1(string plain, ScalarKind kind) =>
         Assert.Equal(kind, EksInfra.Access.Rendering.Yaml.GoYamlV2Resolves(plain));
+
+    /// <summary>
+    /// sigs.k8s.io/yaml's YAMLToJSON passes go-yaml's values to json.Marshal, which refuses NaN and the infinities, so
+    /// ParseMap drops the whole list: one such value anywhere takes every mapping of it away, node roles included.
+    /// </summary>
+    [Theory]
+    [InlineData(".nan")]
+    [InlineData("-.Inf")]
+    public void A_nan_or_infinity_anywhere_in_a_list_is_what_stops_the_authenticator_reading_all_of_it(string value)
+    {
+        var bytes = AwsAuth($$$"""
+                - rolearn: arn:aws:iam::123456789012:role/nodes
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes]
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: {{{value}}}
+                  groups: [viewers]
+            """);
+
+        var imported = AwsAuthImporter.Import(bytes, "aws-auth.yaml");
+        var error = Assert.Single(imported.Errors);
+        Assert.Equal("data.mapRoles", error.Path);
+        Assert.Contains("the cluster's authenticator is ignoring all of it", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}' is a float go-yaml reads as NaN or an infinity, which JSON cannot hold", error.Message, StringComparison.Ordinal);
+        Assert.Null(imported.AccessBlockYaml);
+
+        var refused = Assert.Throws<AuditInputException>(() => LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml"));
+        Assert.Contains("ignoring every entry of it", refused.Message, StringComparison.Ordinal);
+
+        // Quoted, it is a username like any other.
+        Assert.Empty(AwsAuthImporter.Import(AwsAuth($"""
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: "{value}"
+                  groups: [viewers]
+            """), "aws-auth.yaml").Errors);
+    }
 }

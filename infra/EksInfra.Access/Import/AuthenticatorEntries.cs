@@ -162,8 +162,23 @@ public static class AuthenticatorEntries
     /// A data value of aws-auth read as the authenticator reads it: pkg/mapper/configmap ParseMap turns it into JSON with
     /// sigs.k8s.io/yaml (go-yaml v2, not strict), which keeps the last of a key given twice in one entry.
     /// </summary>
-    public static YamlConfigReader.ReadResult Parse(string data, string file, string path) =>
-        YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
+    public static YamlConfigReader.ReadResult Parse(string data, string file, string path)
+    {
+        var read = YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
+        // sigs.k8s.io/yaml's YAMLToJSON keeps go-yaml's values as they are and hands them to json.Marshal, which
+        // refuses a NaN or an infinity ("unsupported value"): ParseMap then gets an error for the whole list.
+        return read.Root is { } root && FirstNotJsonEncodable(root) is { } bad
+            ? read with { Diagnostics = [.. read.Diagnostics, new Diagnostic(Severity.Error, bad.Path, $"'{bad.Value}' is a float go-yaml reads as NaN or an infinity, which JSON cannot hold: sigs.k8s.io/yaml fails to convert the list to JSON", bad.Location)] }
+            : read;
+    }
+
+    private static ConfigScalar? FirstNotJsonEncodable(ConfigNode node) => node switch
+    {
+        ConfigScalar { Kind: ScalarKind.Number } scalar when scalar.Value.TrimStart('+', '-') is ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF" => scalar,
+        ConfigList list => list.Items.Select(FirstNotJsonEncodable).FirstOrDefault(found => found is not null),
+        ConfigMap map => map.Entries.Select(e => FirstNotJsonEncodable(e.Value)).FirstOrDefault(found => found is not null),
+        _ => null,
+    };
 
     /// <summary>
     /// A string field as encoding/json decodes it: a value go-yaml v2 resolved to something else (a boolean such as
