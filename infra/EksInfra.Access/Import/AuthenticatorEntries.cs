@@ -129,7 +129,7 @@ public static class AuthenticatorEntries
             return ([], null);
         }
 
-        var parsed = Parse(text.Value, file, "data.mapAccounts");
+        var parsed = ReadAsGoYaml(text.Value, file, "data.mapAccounts");
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list || list.Items.Any(i => i is not ConfigScalar))
         {
             return ([], "is not a YAML list of account ids, so the cluster's authenticator maps no account from it");
@@ -164,13 +164,17 @@ public static class AuthenticatorEntries
     /// </summary>
     public static YamlConfigReader.ReadResult Parse(string data, string file, string path)
     {
-        var read = YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
+        var read = ReadAsGoYaml(data, file, path);
         // sigs.k8s.io/yaml's YAMLToJSON keeps go-yaml's values as they are and hands them to json.Marshal, which
         // refuses a NaN or an infinity ("unsupported value"): ParseMap then gets an error for the whole list.
         return read.Root is { } root && FirstNotJsonEncodable(root) is { } bad
             ? read with { Diagnostics = [.. read.Diagnostics, new Diagnostic(Severity.Error, bad.Path, $"'{bad.Value}' is a float go-yaml reads as NaN or an infinity, which JSON cannot hold: sigs.k8s.io/yaml fails to convert the list to JSON", bad.Location)] }
             : read;
     }
+
+    /// <summary>mapAccounts goes to yaml.Unmarshal into a list of strings directly (no JSON), which takes any scalar's text.</summary>
+    private static YamlConfigReader.ReadResult ReadAsGoYaml(string data, string file, string path) =>
+        YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
 
     private static ConfigScalar? FirstNotJsonEncodable(ConfigNode node) => node switch
     {
