@@ -34,11 +34,16 @@ public sealed partial class CliCommandLineTests
     [Fact]
     public void The_diff_is_markdown_against_the_pull_requests_base()
     {
-        var diff = Assert.Single(WorkflowInvocations(), i => i.Verb == "diff");
-        Assert.Contains("--base \"$BASE_SHA\"", diff.Line, StringComparison.Ordinal);
-        Assert.Contains("--format markdown", diff.Line, StringComparison.Ordinal);
+        var diffs = WorkflowInvocations().Where(i => i.Verb == "diff").ToList();
+        Assert.Equal(2, diffs.Count);
+        Assert.All(diffs, diff => Assert.Contains("--base \"$BASE_SHA\"", diff.Line, StringComparison.Ordinal));
+        Assert.All(diffs, diff => Assert.Contains("--format markdown", diff.Line, StringComparison.Ordinal));
+        // The refusal of an invalid base is lifted only by the pull request's label, never by default.
+        Assert.Single(diffs, diff => diff.Line.Contains("--accept-invalid-base", StringComparison.Ordinal));
         var step = Workflow.Load(Root, Workflow.PreviewPath).Steps("access-report").Single(s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true);
         Assert.Equal("${{ github.event.pull_request.base.sha }}", step.Node.At("env", "BASE_SHA").Text());
+        Assert.Equal("${{ contains(github.event.pull_request.labels.*.name, 'eksinfra-accept-invalid-base') }}", step.Node.At("env", "ACCEPT_INVALID_BASE").Text());
+        Assert.Contains("if [ \"$ACCEPT_INVALID_BASE\" = true ]; then", step.Run, StringComparison.Ordinal);
     }
 
     [Theory]
