@@ -529,6 +529,8 @@ public class AuthenticatorReadingTests
     [InlineData("0x1F", ScalarKind.Number)]
     [InlineData("1_000", ScalarKind.Number)]
     [InlineData("yess", ScalarKind.Text)]
+    [InlineData("1e400", ScalarKind.Text)]
+    [InlineData("1e300", ScalarKind.Number)]
     [InlineData("2024-01-15", ScalarKind.Text)]
     [InlineData("system:masters", ScalarKind.Text)]
     public void Go_yaml_v2_resolves_plain_scalars_by_yaml_1_1(string plain, ScalarKind kind) =>
@@ -568,5 +570,58 @@ public class AuthenticatorReadingTests
                   username: "{value}"
                   groups: [viewers]
             """), "aws-auth.yaml").Errors);
+    }
+
+    /// <summary>RoleMapping.Validate (pkg/config/mapper.go) refuses these, and ParseMap drops each: it grants nothing.</summary>
+    [Theory]
+    [InlineData("- sso: {permissionSetName: Admin, accountID: 123456789012}", "has an sso accountID written unquoted (123456789012)")]
+    [InlineData("- sso: {permissionSetName: Admin, accountID: \"12345\"}", "has an sso accountID '12345' that is not twelve digits")]
+    [InlineData("- sso: {permissionSetName: \"Admin Team\", accountID: \"123456789012\"}", "permissionSetName 'Admin Team' that is not 1 to 32")]
+    [InlineData("- rolearn: arn:aws:iam::123456789012:role/ops\n      sso: {permissionSetName: Admin, accountID: \"123456789012\"}", "has both a rolearn and an sso matcher")]
+    public void A_mapping_the_authenticators_validation_refuses_is_dropped_not_counted(string entry, string why)
+    {
+        var bytes = AwsAuth($"    {entry}\n      username: admin\n      groups: [system:masters]\n");
+
+        var live = LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml");
+        Assert.Empty(live.Mappings);
+        var dropped = Assert.Single(live.Dropped);
+        Assert.Contains(why, dropped.Why, StringComparison.Ordinal);
+        Assert.False(Audit(bytes).HasBlocking);
+
+        var imported = AwsAuthImporter.Import(bytes, "aws-auth.yaml");
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains(why, StringComparison.Ordinal) && s.Why.Contains("not carried over", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_valid_sso_matcher_is_still_counted_as_live()
+    {
+        var bytes = AwsAuth("    - sso: {permissionSetName: Admin, accountID: \"123456789012\"}\n      username: admin\n      groups: [system:masters]\n");
+
+        Assert.Equal("sso:Admin@123456789012", Assert.Single(LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml").Mappings).Arn);
+        Assert.True(Audit(bytes).HasBlocking);
+    }
+
+    /// <summary>sigs.k8s.io/yaml's convertToJSONableObject refuses a null map key ("unsupported map key"): ParseMap drops the list.</summary>
+    [Fact]
+    public void A_null_key_anywhere_in_a_list_stops_the_authenticator_reading_all_of_it()
+    {
+        var bytes = AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: ops
+                  groups: [viewers]
+                  ~: 1
+            """);
+
+        var error = Assert.Single(AwsAuthImporter.Import(bytes, "aws-auth.yaml").Errors);
+        Assert.Contains("the key '~' is null to go-yaml, which no JSON object key can be", error.Message, StringComparison.Ordinal);
+        Assert.Throws<AuditInputException>(() => LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml"));
+    }
+
+    [Fact]
+    public void Import_says_a_null_username_decodes_as_an_empty_one()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth("    - rolearn: arn:aws:iam::123456789012:role/ops\n      username: ~\n      groups: [viewers]\n"), "aws-auth.yaml");
+
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0].username" && s.Why.StartsWith("'~' is null to the authenticator (go-yaml v2), which encoding/json decodes into a string as an empty one", StringComparison.Ordinal));
     }
 }

@@ -35,6 +35,18 @@ public class EscalationInWhoTests
         Assert.Contains("1 principal can raise its own access through a ClusterRole with escalate, bind or impersonate: count it as cluster admin.", table, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_namespaced_binding_of_such_a_role_is_not_counted_as_cluster_admin()
+    {
+        var plain = WithRole("get, bind");
+        var line = plain.Split('\n').Single(l => l.TrimStart() == "clusterRole: role-binder");
+        var stack = plain.Replace(line + "\n", $"{line}\n{line[..line.IndexOf('c', StringComparison.Ordinal)]}namespaces: [team-a]\n", StringComparison.Ordinal);
+        Assert.Contains("namespaces: [team-a]", stack, StringComparison.Ordinal);
+
+        Assert.False(Deployer(stack)["raisesOwnAccess"]!.GetValue<bool>());
+        Assert.DoesNotContain("count it as cluster admin", WhoReport.Render(Stacks.ValidPlanOf(stack), ReportFormat.Table), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("get, list", "")]
     [InlineData("bind", ", resourceNames: [view]")]

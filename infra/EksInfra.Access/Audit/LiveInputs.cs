@@ -156,6 +156,12 @@ public static class LiveInputs
         var result = new List<LiveMapping>();
         foreach (var item in list.Items)
         {
+            if (item is ConfigMap candidate && kind == PrincipalKind.Role && AuthenticatorEntries.RoleMappingRefused(candidate) is { } refused)
+            {
+                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", $"{refused}, so the authenticator refuses the entry (RoleMapping Validate) and reads the rest of {key}"));
+                continue;
+            }
+
             if (item is ConfigMap ssoEntry && kind == PrincipalKind.Role && AuthenticatorEntries.SsoMatcher(ssoEntry, arnKey) is var (permissionSet, account))
             {
                 // The audit cannot see whether the cluster's authenticator matches sso entries, so it counts one as live.

@@ -13,7 +13,7 @@ namespace EksInfra.Access.Import;
 /// keys in byte order), so of two keys that differ only in case (<c>RoleArn</c>, <c>rolearn</c>) the decoder reads the
 /// one later in byte order last, and that one's value is the field's.
 /// </summary>
-public static class AuthenticatorEntries
+public static partial class AuthenticatorEntries
 {
     public static readonly IReadOnlyList<string> Fields = ["rolearn", "userarn", "username", "groups", "sso"];
 
@@ -142,6 +142,47 @@ public static class AuthenticatorEntries
     /// RoleMapping's <c>sso</c> matcher (pkg/config/types.go, SSOARNMatcher): an entry with no ARN that names an IAM
     /// Identity Center permission set and its account instead, standing for every role of that permission set.
     /// </summary>
+    /// <summary>
+    /// Why RoleMapping.Validate (pkg/config/mapper.go) refuses a mapRoles entry, which ParseMap then drops; null when it
+    /// passes: exactly one of rolearn and sso, and an sso matcher's accountID twelve digits (a plain one is a number to
+    /// go-yaml, which encoding/json leaves empty), its permissionSetName <c>[\w+=,.@-]{1,32}</c> and its partition, if
+    /// given, a known one.
+    /// </summary>
+    public static string? RoleMappingRefused(ConfigMap entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var arn = Text(entry, "rolearn");
+        if (Field(entry, "sso") is not ConfigMap sso)
+        {
+            return arn.Length == 0 ? "has no rolearn and no sso matcher" : null;
+        }
+
+        if (arn.Length > 0)
+        {
+            return "has both a rolearn and an sso matcher (\"only one of rolearn or SSO can be supplied\")";
+        }
+
+        var account = Text(sso, "accountID");
+        if (account.Length != 12 || !account.All(char.IsAsciiDigit))
+        {
+            return NotAString(sso, "accountID") is ConfigScalar { Kind: ScalarKind.Number } number
+                ? $"has an sso accountID written unquoted ({number.Value}), which go-yaml reads as a number and encoding/json leaves empty (\"AccountID '' is not a valid AWS Account ID\"): quote it"
+                : $"has an sso accountID '{account}' that is not twelve digits";
+        }
+
+        var permissionSet = Text(sso, "permissionSetName");
+        if (!PermissionSetName().IsMatch(permissionSet))
+        {
+            return $"has an sso permissionSetName '{permissionSet}' that is not 1 to 32 of letters, digits and _+=,.@-";
+        }
+
+        var partition = Text(sso, "partition");
+        return partition.Length > 0 && !Arns.Partitions.Contains(partition) ? $"has an sso partition '{partition}' that is not an AWS partition" : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z_+=,.@-]{1,32}\z")]
+    private static partial System.Text.RegularExpressions.Regex PermissionSetName();
+
     public static (string PermissionSet, string Account)? SsoMatcher(ConfigMap entry, string arnKey) =>
         Text(entry, arnKey).Length == 0 && Field(entry, "sso") is ConfigMap sso
             ? (Text(sso, "permissionSetName"), Text(sso, "accountID"))
@@ -166,23 +207,54 @@ public static class AuthenticatorEntries
     {
         var read = ReadAsGoYaml(data, file, path);
         // sigs.k8s.io/yaml's YAMLToJSON keeps go-yaml's values as they are and hands them to json.Marshal, which
-        // refuses a NaN or an infinity ("unsupported value"): ParseMap then gets an error for the whole list.
-        return read.Root is { } root && FirstNotJsonEncodable(root) is { } bad
-            ? read with { Diagnostics = [.. read.Diagnostics, new Diagnostic(Severity.Error, bad.Path, $"'{bad.Value}' is a float go-yaml reads as NaN or an infinity, which JSON cannot hold: sigs.k8s.io/yaml fails to convert the list to JSON", bad.Location)] }
+        // refuses a NaN or an infinity ("unsupported value"), and convertToJSONableObject refuses a null map key
+        // ("unsupported map key"): ParseMap then gets an error for the whole list.
+        return read.Root is { } root && FirstNotJsonEncodable(root) is var (bad, why)
+            ? read with { Diagnostics = [.. read.Diagnostics, new Diagnostic(Severity.Error, bad.Path, $"{why}: sigs.k8s.io/yaml fails to convert the list to JSON", bad.Location)] }
             : read;
+    }
+
+    private static (ConfigNode Node, string Why)? FirstNotJsonEncodable(ConfigNode node)
+    {
+        switch (node)
+        {
+            case ConfigScalar { Kind: ScalarKind.Number } scalar when scalar.Value.TrimStart('+', '-') is ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF":
+                return (scalar, $"'{scalar.Value}' is a float go-yaml reads as NaN or an infinity, which JSON cannot hold");
+            case ConfigList list:
+                foreach (var item in list.Items)
+                {
+                    if (FirstNotJsonEncodable(item) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case ConfigMap map:
+                foreach (var (key, value) in map.Entries)
+                {
+                    // The map keeps keys as text: a quoted "null" would pass, but no aws-auth has one.
+                    if (key is "" or "~" or "null" or "Null" or "NULL")
+                    {
+                        return (value, $"the key '{key}' is null to go-yaml, which no JSON object key can be");
+                    }
+
+                    if (FirstNotJsonEncodable(value) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>mapAccounts goes to yaml.Unmarshal into a list of strings directly (no JSON), which takes any scalar's text.</summary>
     private static YamlConfigReader.ReadResult ReadAsGoYaml(string data, string file, string path) =>
         YamlConfigReader.ReadTextLastKeyWins(data, file, path, "the cluster's authenticator (sigs.k8s.io/yaml)");
 
-    private static ConfigScalar? FirstNotJsonEncodable(ConfigNode node) => node switch
-    {
-        ConfigScalar { Kind: ScalarKind.Number } scalar when scalar.Value.TrimStart('+', '-') is ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF" => scalar,
-        ConfigList list => list.Items.Select(FirstNotJsonEncodable).FirstOrDefault(found => found is not null),
-        ConfigMap map => map.Entries.Select(e => FirstNotJsonEncodable(e.Value)).FirstOrDefault(found => found is not null),
-        _ => null,
-    };
 
     /// <summary>
     /// A string field as encoding/json decodes it: a value go-yaml v2 resolved to something else (a boolean such as

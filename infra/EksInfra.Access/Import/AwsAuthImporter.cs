@@ -95,8 +95,9 @@ public static class AwsAuthImporter
     private sealed record Imported(string Arn, string Username, IReadOnlyList<string> Groups);
 
     /// <summary>Why the authenticator's decoder takes a plain scalar for no string: go-yaml v2 resolves it by YAML 1.1.</summary>
-    private static string NotTextToTheAuthenticator(ConfigScalar value) =>
-        $"'{value.Value}' is {value.KindName} to the authenticator (go-yaml v2 reads YAML 1.1, where yes, no, on, off and y are booleans, and 0x1F or 1_000 numbers), which encoding/json does not decode into a string";
+    private static string NotTextToTheAuthenticator(ConfigScalar value) => value.Kind == ScalarKind.Null
+        ? $"'{value.Value}' is null to the authenticator (go-yaml v2), which encoding/json decodes into a string as an empty one"
+        : $"'{value.Value}' is {value.KindName} to the authenticator (go-yaml v2 reads YAML 1.1, where yes, no, on, off and y are booleans, and 0x1F or 1_000 numbers), which encoding/json does not decode into a string";
 
     /// <summary>A node or Fargate mapping, carried into <c>access.nodeRoles</c> with its kind.</summary>
     private sealed record ImportedNode(string Arn, string Kind);
@@ -138,8 +139,11 @@ public static class AwsAuthImporter
 
     private sealed record Item(ConfigNode Node, string Arn);
 
+    /// <summary>Each item with the ARN the authenticator stores it under; none for an entry RoleMapping.Validate refuses.</summary>
     private static List<Item> Items(YamlConfigReader.ReadResult? parsed, string arnKey) =>
-        parsed?.Root is ConfigList list ? [.. list.Items.Select(i => new Item(i, i is ConfigMap entry ? AuthenticatorEntries.Text(entry, arnKey) : ""))] : [];
+        parsed?.Root is ConfigList list
+            ? [.. list.Items.Select(i => new Item(i, i is ConfigMap entry && (arnKey != "rolearn" || AuthenticatorEntries.RoleMappingRefused(entry) is null) ? AuthenticatorEntries.Text(entry, arnKey) : ""))]
+            : [];
 
     private static List<Imported> Entries(YamlConfigReader.ReadResult? parsed, string arnKey, Dictionary<object, (MappingReading Reading, string? Other)> readings, List<SkippedEntry> skipped, List<ImportedNode>? nodeRoles)
     {
@@ -158,6 +162,12 @@ public static class AwsAuthImporter
             }
 
             var arn = AuthenticatorEntries.Text(entry, arnKey);
+            if (nodeRoles is not null && AuthenticatorEntries.Field(entry, "sso") is ConfigMap && AuthenticatorEntries.RoleMappingRefused(entry) is { } refused)
+            {
+                skipped.Add(new(item.Path, $"{refused}, so the authenticator refuses the entry (RoleMapping Validate) and it grants nothing today; not carried over"));
+                continue;
+            }
+
             var (reading, other) = readings[item];
             if (reading == MappingReading.MappedAgain)
             {

@@ -206,13 +206,15 @@ public sealed record AccessSettings(
     }
 
     /// <summary>
-    /// Whether the group's ClusterRole, one of the stack's, lets its members raise their own access (RbacRules.Escalations
-    /// for every name: escalate or bind on roles, impersonate), which check warns to count as cluster admin.
+    /// Whether the group's ClusterRole, one of the stack's and bound cluster-wide, lets its members raise their own access
+    /// (RbacRules.Escalations for every name: escalate or bind on roles, impersonate), which check warns to count as
+    /// cluster admin. Bound in namespaces it raises access there only (a RoleBinding reaches neither cluster roles nor
+    /// the cluster-scoped users and groups).
     /// </summary>
     public bool BindsEscalation(GroupSettings group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return !BindsClusterAdmin(group)
+        return group.Namespaces.Count == 0 && !BindsClusterAdmin(group)
             && ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any()));
     }
 
