@@ -70,7 +70,7 @@ public static class AccessAudit
         var unmanaged = new SortedDictionary<string, (AccessSubject Subject, string Where)>(Ordinal);
         var liveSubjects = new List<AccessSubject>();
         // "Access entries take precedence over ConfigMap entries for the same IAM principal" (EKS, Migrating existing
-        // aws-auth ConfigMap entries): where both exist, the cluster never reads the mapping.
+        // aws-auth ConfigMap entries): where both exist, the cluster reads the entry while it matches the principal (NotRead).
         var liveEntries = new Dictionary<string, LiveAccessEntry>(Ordinal);
         foreach (var entry in live.AccessEntries ?? [])
         {
