@@ -114,4 +114,23 @@ public class AuditPlatformRuleTests
         var standard = AccessAudit.Compare(plan, new LiveCluster(mappings, [.. EntriesOf(plan), NodeEntry(plan) with { Type = "STANDARD" }], null));
         Assert.Contains(standard.Findings, f => f.Section == AuditSection.Missing && f.Subject == plan.NodeRole.Arn && f.Title.Contains("nodes cannot join", StringComparison.Ordinal));
     }
+
+    /// <summary>EKS adds access entries only once the mode is API_AND_CONFIG_MAP or API, and the mode never moves back.</summary>
+    [Fact]
+    public void Live_access_entries_under_a_config_map_stack_say_the_cluster_left_config_map()
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var viewer = new LiveAccessEntry("arn:aws:iam::123456789012:role/viewer", "STANDARD", "viewer", [], [new PolicyAssociation("AmazonEKSViewPolicy", AccessScopePlan.Cluster)], "access entry viewer");
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(MappingsOf(plan), [viewer], null));
+
+        var mode = Assert.Single(report.Findings, f => f.Subject == "authenticationMode");
+        Assert.Equal(AuditSection.Differs, mode.Section);
+        Assert.Contains("so its mode is not the stack's CONFIG_MAP", mode.Title, StringComparison.Ordinal);
+        Assert.Contains("aws eks describe-cluster --name my-cluster --query cluster.accessConfig.authenticationMode", mode.Detail, StringComparison.Ordinal);
+
+        Assert.DoesNotContain(AccessAudit.Compare(plan, new LiveCluster(MappingsOf(plan), [], null)).Findings, f => f.Subject == "authenticationMode");
+        var entryMode = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        Assert.DoesNotContain(AccessAudit.Compare(entryMode, new LiveCluster(MappingsOf(entryMode), [.. EntriesOf(entryMode), NodeEntry(entryMode)], null)).Findings, f => f.Subject == "authenticationMode");
+    }
 }

@@ -99,6 +99,14 @@ public static class AccessAudit
 
         if (live.AccessEntries is { } entries)
         {
+            // EKS adds access entries only in the access-entry modes ("To begin using access entries, you must change the
+            // authentication mode of the cluster to either API_AND_CONFIG_MAP or API"), and the mode never moves back.
+            if (plan.Mode == AuthenticationMode.ConfigMap && entries.Count > 0)
+            {
+                findings.Add(new AuditFinding(AuditSection.Differs, "authenticationMode", "the cluster has access entries, so its mode is not the stack's CONFIG_MAP",
+                    $"EKS holds access entries only in API_AND_CONFIG_MAP or API, and a mode never moves back: the cluster left CONFIG_MAP outside this stack. Set eks-infra:access.authenticationMode to the cluster's mode (`aws eks describe-cluster --name {plan.Cluster.Name} --query cluster.accessConfig.authenticationMode`) before the next pulumi up; until then the model's access entries are not planned, so every live entry is listed as not granted by it"));
+            }
+
             run.CompareAccessEntries(entries);
         }
         else
