@@ -156,34 +156,28 @@ public static class LiveInputs
         var result = new List<LiveMapping>();
         foreach (var item in list.Items)
         {
-            if (item is ConfigMap candidate && kind == PrincipalKind.Role && AuthenticatorEntries.RoleMappingRefused(candidate) is { } refused)
+            // ParseMap drops an entry Validate refuses and keeps the rest ("Only saving data that was good").
+            if (AuthenticatorEntries.Refused(item, arnKey) is { } refused)
             {
-                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", $"{refused}, so the authenticator refuses the entry (RoleMapping Validate) and reads the rest of {key}"));
+                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", $"{refused}, so the authenticator refuses the entry ({(kind == PrincipalKind.Role ? "RoleMapping" : "UserMapping")} Validate) and reads the rest of {key}"));
                 continue;
             }
 
-            if (item is ConfigMap ssoEntry && kind == PrincipalKind.Role && AuthenticatorEntries.SsoMatcher(ssoEntry, arnKey) is var (permissionSet, account))
+            var entry = (ConfigMap)item; // Refused keeps maps only
+
+            if (kind == PrincipalKind.Role && AuthenticatorEntries.SsoMatcher(entry, arnKey) is var (permissionSet, account))
             {
                 // The audit cannot see whether the cluster's authenticator matches sso entries, so it counts one as live.
                 result.Add(new LiveMapping(
                     kind,
                     $"sso:{permissionSet}@{account}",
-                    AuthenticatorEntries.Text(ssoEntry, "username"),
-                    AuthenticatorEntries.Groups(ssoEntry).Order(StringComparer.Ordinal).ToList(),
+                    AuthenticatorEntries.Text(entry, "username"),
+                    AuthenticatorEntries.Groups(entry).Order(StringComparer.Ordinal).ToList(),
                     $"aws-auth {item.Path}: an IAM Identity Center matcher for every role of permission set {permissionSet} in account {account}, live where the cluster's authenticator matches sso entries"));
                 continue;
             }
 
-            // encoding/json decodes such an item to a mapping with no ARN (a type error it records and decodes past), whose
-            // Validate fails; ParseMap drops it and keeps the rest ("Only saving data that was good").
-            if (item is not ConfigMap entry || AuthenticatorEntries.Text(entry, arnKey) is not { Length: > 0 } arn)
-            {
-                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", item is ConfigMap
-                    ? $"has no {arnKey}{(kind == PrincipalKind.Role ? " and no sso matcher" : "")}, so the authenticator refuses the entry (RoleMapping and UserMapping Validate) and reads the rest of {key}"
-                    : $"is {item.KindName}, not a mapping, so the authenticator decodes it to an entry with no {arnKey}, refuses that, and reads the rest of {key}"));
-                continue;
-            }
-
+            var arn = AuthenticatorEntries.Text(entry, arnKey);
             var username = AuthenticatorEntries.Text(entry, "username");
             var groups = AuthenticatorEntries.Groups(entry).Order(StringComparer.Ordinal).ToList();
             var repeated = parsed.Diagnostics.Where(d => d.Path.StartsWith(item.Path + ".", StringComparison.Ordinal)).Select(d => d.Path[(item.Path.Length + 1)..]).ToList();

@@ -139,9 +139,21 @@ public static partial class AuthenticatorEntries
     }
 
     /// <summary>
-    /// RoleMapping's <c>sso</c> matcher (pkg/config/types.go, SSOARNMatcher): an entry with no ARN that names an IAM
-    /// Identity Center permission set and its account instead, standing for every role of that permission set.
+    /// Why the authenticator refuses a mapRoles (<paramref name="arnKey"/> <c>rolearn</c>) or mapUsers item, which
+    /// ParseMap then drops, reading the rest; null when it keeps it. An item that is not a map decodes to an entry with
+    /// no ARN (encoding/json records the type error and decodes past it).
     /// </summary>
+    public static string? Refused(ConfigNode item, string arnKey)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item switch
+        {
+            not ConfigMap => $"is {item.KindName}, not a mapping: it decodes to an entry with no {arnKey}",
+            ConfigMap entry when arnKey == "rolearn" => RoleMappingRefused(entry),
+            ConfigMap entry => Text(entry, arnKey).Length == 0 ? $"has no {arnKey}" : null,
+        };
+    }
+
     /// <summary>
     /// Why RoleMapping.Validate (pkg/config/mapper.go) refuses a mapRoles entry, which ParseMap then drops; null when it
     /// passes: exactly one of rolearn and sso, and an sso matcher's accountID twelve digits (a plain one is a number to
@@ -183,6 +195,10 @@ public static partial class AuthenticatorEntries
     [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z_+=,.@-]{1,32}\z")]
     private static partial System.Text.RegularExpressions.Regex PermissionSetName();
 
+    /// <summary>
+    /// RoleMapping's <c>sso</c> matcher (pkg/config/types.go, SSOARNMatcher): an entry with no ARN that names an IAM
+    /// Identity Center permission set and its account instead, standing for every role of that permission set.
+    /// </summary>
     public static (string PermissionSet, string Account)? SsoMatcher(ConfigMap entry, string arnKey) =>
         Text(entry, arnKey).Length == 0 && Field(entry, "sso") is ConfigMap sso
             ? (Text(sso, "permissionSetName"), Text(sso, "accountID"))

@@ -142,7 +142,7 @@ public static class AwsAuthImporter
     /// <summary>Each item with the ARN the authenticator stores it under; none for an entry RoleMapping.Validate refuses.</summary>
     private static List<Item> Items(YamlConfigReader.ReadResult? parsed, string arnKey) =>
         parsed?.Root is ConfigList list
-            ? [.. list.Items.Select(i => new Item(i, i is ConfigMap entry && (arnKey != "rolearn" || AuthenticatorEntries.RoleMappingRefused(entry) is null) ? AuthenticatorEntries.Text(entry, arnKey) : ""))]
+            ? [.. list.Items.Select(i => new Item(i, i is ConfigMap entry && AuthenticatorEntries.Refused(i, arnKey) is null ? AuthenticatorEntries.Text(entry, arnKey) : ""))]
             : [];
 
     private static List<Imported> Entries(YamlConfigReader.ReadResult? parsed, string arnKey, Dictionary<object, (MappingReading Reading, string? Other)> readings, List<SkippedEntry> skipped, List<ImportedNode>? nodeRoles)
@@ -193,15 +193,17 @@ public static class AwsAuthImporter
                 skipped.Add(new($"{item.Path}.username", $"{NotTextToTheAuthenticator(notText)}, so the cluster gives this principal no username today; carried over with none: quote it (\"{notText.Value}\") if that name is meant"));
             }
 
-            if (AuthenticatorEntries.Field(entry, "groups") is ConfigList groupList && groupList.Items.Any(g => g is not ConfigScalar { Kind: ScalarKind.Text }))
+            List<ConfigNode> notGroupNames = AuthenticatorEntries.Field(entry, "groups") is ConfigList groupList ? [.. groupList.Items.Where(g => g is not ConfigScalar { Kind: ScalarKind.Text })] : [];
+            foreach (var group in notGroupNames)
             {
-                foreach (var group in groupList.Items.Where(g => g is not ConfigScalar { Kind: ScalarKind.Text }))
-                {
-                    skipped.Add(new(group.Path, $"{(group is ConfigScalar s ? NotTextToTheAuthenticator(s) : $"is {group.KindName}, which does not decode into a group name")}, so it grants no group today; not carried over: quote it if that group is meant"));
-                }
+                skipped.Add(new(group.Path, $"{(group is ConfigScalar s ? NotTextToTheAuthenticator(s) : $"is {group.KindName}, which does not decode into a group name")}, so it grants no group today; not carried over: quote it if that group is meant"));
+            }
 
+            if (notGroupNames.Count > 0)
+            {
                 groups = [.. groups.Where(g => g.Length > 0)];
             }
+
             if (AuthenticatorEntries.Field(entry, "groups") is { } groupsValue and not ConfigList)
             {
                 skipped.Add(new(item.Path, $"its groups are {groupsValue.KindName}, not a list, which the authenticator skips: the entry grants no group today and is carried over with none"));
