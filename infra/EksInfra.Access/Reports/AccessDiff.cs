@@ -407,11 +407,12 @@ public static class AccessDiff
                 const string Gap = "EKS changes a scope when the policy is associated again, but the AWS provider replaces an association whose scope changes, and the program has it deleted first (the old one's delete would remove a new one made first): `pulumi up` removes the association and adds it again, and in between the principal holds {0} nowhere, in the namespaces it keeps too.";
                 // As a group's binding moving to a ClusterRoleBinding is: a namespaced grant becoming one on every namespace.
                 var widens = was.Type == "namespace" && association.Scope.Type == "cluster";
+                var gap = string.Format(System.Globalization.CultureInfo.InvariantCulture, Gap, association.PolicyName);
                 findings.Add(widens
                     ? new(FindingLevel.Danger, entry.PrincipalArn, $"{association.PolicyName} widens from namespaces {string.Join(", ", was.Namespaces)} to the whole cluster",
-                        $"at cluster scope the principal gets {association.PolicyName} in every namespace, kube-system and namespaces made later included, and on the cluster-scoped resources the policy covers; keep the namespaces unless cluster-wide is meant. {string.Format(System.Globalization.CultureInfo.InvariantCulture, Gap, association.PolicyName)}")
+                        $"at cluster scope the principal gets {association.PolicyName} in every namespace, kube-system and namespaces made later included, and on the cluster-scoped resources the policy covers; keep the namespaces unless cluster-wide is meant. {gap}")
                     : new(FindingLevel.Changed, entry.PrincipalArn, $"the scope of {association.PolicyName} changes: {was} → {association.Scope}",
-                        $"{string.Format(System.Globalization.CultureInfo.InvariantCulture, Gap, association.PolicyName)} Apply it when a short gap is acceptable."));
+                        $"{gap} Apply it when a short gap is acceptable."));
             }
         }
     }

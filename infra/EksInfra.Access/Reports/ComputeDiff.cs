@@ -160,8 +160,8 @@ internal static class ComputeDiff
 
     /// <summary>
     /// A compute role that moves between existing (<c>access.nodeRoles</c>, made outside the stack) and created (a node role
-    /// or a Fargate profile's pod execution role). IAM role names are unique in an account, whatever the path (IAM User
-    /// Guide, "IAM object quotas and names"), so the stack's CreateRole of a name that exists fails with
+    /// or a Fargate profile's pod execution role). IAM role names are unique in an account, whatever the path (IAM API,
+    /// CreateRole: "names must be unique within the account. Names are not distinguished by case"), so the stack's CreateRole of a name that exists fails with
     /// EntityAlreadyExists part-way through `pulumi up`; the other way, Pulumi deletes the role it no longer declares while
     /// the new config maps that ARN, so the mapping or entry names a deleted role and what runs with it cannot authenticate.
     /// Matched by the ARN without its path, as the role's name is what IAM keeps unique.
@@ -207,25 +207,24 @@ internal static class ComputeDiff
         var peopleAfter = People(after, computeAfter);
         foreach (var (arn, now) in computeAfter.Where(c => c.Value.CreatedRoleName is not null))
         {
-            if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var accessRole) && accessRole != MappedExisting)
+            if (computeBefore.ContainsKey(arn) || !peopleBefore.TryGetValue(arn, out var wasAccessRole))
             {
-                // The same resource, updated in place: its trust policy becomes the compute service's.
-                findings.Add(new(FindingLevel.Danger, now.RoleArn, $"IAM role {now.CreatedRoleName} stops being an access role of roles[] and becomes the {now.Describe()} ({now.ConfigPath})",
-                    $"the stack keeps the role and replaces its trust policy with the one {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} need, so everyone who assumes it today loses it and its Kubernetes access. Give the {now.Describe()} a role name of its own unless that is meant."));
+                continue;
             }
 
-            if (!computeBefore.ContainsKey(arn) && peopleBefore.TryGetValue(arn, out var was) && was == MappedExisting)
-            {
-                findings.Add(new(FindingLevel.Error, now.RoleArn, $"IAM role {now.CreatedRoleName} was {was} and is now created by the stack for the {now.Describe()} ({now.ConfigPath})",
+            findings.Add(wasAccessRole
+                // The same resource, updated in place: its trust policy becomes the compute service's.
+                ? new(FindingLevel.Danger, now.RoleArn, $"IAM role {now.CreatedRoleName} stops being an access role of roles[] and becomes the {now.Describe()} ({now.ConfigPath})",
+                    $"the stack keeps the role and replaces its trust policy with the one {(now.Kind == ComputeKind.Fargate ? "Fargate pods" : "nodes")} need, so everyone who assumes it today loses it and its Kubernetes access. Give the {now.Describe()} a role name of its own unless that is meant.")
+                : new(FindingLevel.Error, now.RoleArn, $"IAM role {now.CreatedRoleName} was {MappedExisting} and is now created by the stack for the {now.Describe()} ({now.ConfigPath})",
                     $"the role exists already, and IAM role names are unique in an account: the stack's CreateRole of '{now.CreatedRoleName}' fails with EntityAlreadyExists and `pulumi up` stops part-way. Give the {now.Describe()} a new role name, and a person's access a role of its own."));
-            }
         }
 
         foreach (var (arn, old) in computeBefore.Where(c => c.Value.CreatedRoleName is not null))
         {
-            if (!computeAfter.ContainsKey(arn) && peopleAfter.TryGetValue(arn, out var becomes) && becomes == MappedExisting)
+            if (!computeAfter.ContainsKey(arn) && peopleAfter.TryGetValue(arn, out var isAccessRole) && !isAccessRole)
             {
-                findings.Add(new(FindingLevel.Error, old.RoleArn, $"IAM role {old.CreatedRoleName}, created by the stack for the {old.Describe()} ({old.ConfigPath}), is now {becomes}",
+                findings.Add(new(FindingLevel.Error, old.RoleArn, $"IAM role {old.CreatedRoleName}, created by the stack for the {old.Describe()} ({old.ConfigPath}), is now {MappedExisting}",
                     "the stack no longer creates the role, so `pulumi up` deletes it, while the mapping names it: the mapping points at a deleted role. Keep the compute role as it is, and map people with a role of their own."));
             }
         }
@@ -233,17 +232,17 @@ internal static class ComputeDiff
 
     private const string MappedExisting = "mapped as an existing role or user";
 
-    /// <summary>Each principal that is not a compute role, by its ARN without path: how the config holds it.</summary>
-    private static Dictionary<string, string> People(AccessPlan plan, Dictionary<string, ComputeIdentityPlan> compute)
+    /// <summary>Each principal that is not a compute role, by its ARN without path, and whether the stack creates it under roles[].</summary>
+    private static Dictionary<string, bool> People(AccessPlan plan, Dictionary<string, ComputeIdentityPlan> compute)
     {
         var created = plan.AccessRoles.Select(r => r.ArnWithoutPath).ToHashSet(Arn);
-        var people = new Dictionary<string, string>(Arn);
+        var people = new Dictionary<string, bool>(Arn);
         foreach (var principal in plan.Principals)
         {
             var arn = Arns.StripPath(principal.Principal);
             if (!compute.ContainsKey(arn))
             {
-                people.TryAdd(arn, created.Contains(arn) ? "an access role of roles[]" : MappedExisting);
+                people.TryAdd(arn, created.Contains(arn));
             }
         }
 
