@@ -234,7 +234,7 @@ public static partial class AuthenticatorEntries
     {
         switch (node)
         {
-            case ConfigScalar { Kind: ScalarKind.Number } scalar when scalar.Value.TrimStart('+', '-') is ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF":
+            case ConfigScalar { Kind: ScalarKind.Number } scalar when Rendering.Yaml.GoYamlReadsAsNanOrInfinity(scalar.Value):
                 return (scalar, $"'{scalar.Value}' is a float go-yaml reads as NaN or an infinity, which JSON cannot hold");
             case ConfigList list:
                 foreach (var item in list.Items)

@@ -72,11 +72,19 @@ public static partial class Yaml
             "" or "~" or "null" or "Null" or "NULL" => Config.ScalarKind.Null,
             "y" or "Y" or "yes" or "Yes" or "YES" or "true" or "True" or "TRUE" or "on" or "On" or "ON"
                 or "n" or "N" or "no" or "No" or "NO" or "false" or "False" or "FALSE" or "off" or "Off" or "OFF" => Config.ScalarKind.Boolean,
-            ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF" => Config.ScalarKind.Number,
+            _ when GoYamlReadsAsNanOrInfinity(plain) => Config.ScalarKind.Number,
             // strconv.ParseFloat's range error leaves an out-of-range float (1e400) a string in resolve.go.
             _ => GoYamlReadsAsNumber(plain) && !OutOfFloatRange(plain) ? Config.ScalarKind.Number : Config.ScalarKind.Text,
         };
     }
+
+    /// <summary>resolve.go's table entries for NaN and the infinities, which JSON cannot hold.</summary>
+    public static bool GoYamlReadsAsNanOrInfinity(string plain) =>
+        plain is ".nan" or ".NaN" or ".NAN" or ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF";
+
+    private static bool OutOfFloatRange(string plain) =>
+        double.TryParse(plain.Replace("_", "", StringComparison.Ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+        && double.IsInfinity(value);
 
     /// <summary>
     /// Whether go-yaml (v2, as kubectl's sigs.k8s.io/yaml and aws-iam-authenticator read YAML, and v3 alike) reads this
@@ -84,10 +92,6 @@ public static partial class Yaml
     /// it tries strconv.ParseInt (base 0: 0b, 0o, 0x and a leading 0), ParseUint and its float pattern, so '-_1', '1e_3'
     /// and '1_' are numbers; one that opens with '.' goes to ParseFloat as written.
     /// </summary>
-    private static bool OutOfFloatRange(string plain) =>
-        double.TryParse(plain.Replace("_", "", StringComparison.Ordinal), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
-        && double.IsInfinity(value);
-
     public static bool GoYamlReadsAsNumber(string plain)
     {
         ArgumentNullException.ThrowIfNull(plain);
