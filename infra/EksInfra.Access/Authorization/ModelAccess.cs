@@ -31,7 +31,7 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     public static string HowEksMakesCreatorAdmin(AuthenticationMode mode) => mode.UsesAccessEntries() ? ByAccessEntry : OutsideAwsAuth;
 
     /// <summary>The Kubernetes version of Authorization/builtin-cluster-roles.json (see its source).</summary>
-    public const string RoleDataVersion = "Kubernetes 1.35";
+    public static string RoleDataVersion => $"Kubernetes 1.{RoleDataMinor}";
 
     private const int RoleDataMinor = 35;
 
