@@ -288,6 +288,25 @@ public static partial class Arns
         return error;
     }
 
+    /// <summary>
+    /// The account of a caller's canonical ARN (pkg/arn Canonicalize): an IAM role without its path, an IAM user, the
+    /// account root, or an STS federated user, all of which a mapped account lets in; null for anything else.
+    /// </summary>
+    public static string? CallerAccount(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (TryParse(name, out var arn, out _))
+        {
+            return arn.Kind == PrincipalKind.Role && arn.HasPath ? null : arn.AccountId;
+        }
+
+        var parts = name.Split(':');
+        return parts.Length == 6 && parts[0] == "arn" && Partitions.Contains(parts[1]) && IsAccountId(parts[4]) && parts[3].Length == 0
+            && ((parts[2] == "iam" && parts[5] == "root") || (parts[2] == "sts" && parts[5].StartsWith("federated-user/", StringComparison.Ordinal) && parts[5].Length > "federated-user/".Length))
+                ? parts[4]
+                : null;
+    }
+
     /// <summary>Parses a trust-policy principal: an IAM role or user ARN, or an account root.</summary>
     public static bool IsTrustPrincipal(string text, out string error)
     {

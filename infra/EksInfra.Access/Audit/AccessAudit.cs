@@ -466,28 +466,11 @@ public static class AccessAudit
             .Select(s => s.Name)
             .Distinct(Ordinal)
             .Order(Ordinal)
-            .Where(name => AccountOfCanonicalArn(name) is { } account
+            .Where(name => Arns.CallerAccount(name) is { } account
                 && accounts.Contains(account, Ordinal)
                 && !answeredOtherwise.Contains(Canonical(name)))
             .Select(name => new AccessSubject(name, name.Contains(":user/", StringComparison.Ordinal) ? "user" : name.Contains(":role/", StringComparison.Ordinal) ? "role" : "principal", name, [], [], "aws-auth mapAccounts"));
 
-    /// <summary>
-    /// The account of a caller's canonical ARN (pkg/arn Canonicalize): an IAM role without its path, an IAM user, the
-    /// account root, or an STS federated user, all of which a mapped account lets in; null for anything else.
-    /// </summary>
-    private static string? AccountOfCanonicalArn(string name)
-    {
-        if (Arns.TryParse(name, out var arn, out _))
-        {
-            return arn.Kind == PrincipalKind.Role && arn.HasPath ? null : arn.AccountId;
-        }
-
-        var parts = name.Split(':');
-        return parts.Length == 6 && parts[0] == "arn" && Arns.Partitions.Contains(parts[1]) && Arns.IsAccountId(parts[4]) && parts[3].Length == 0
-            && ((parts[2] == "iam" && parts[5] == "root") || (parts[2] == "sts" && parts[5].StartsWith("federated-user/", StringComparison.Ordinal) && parts[5].Length > "federated-user/".Length))
-                ? parts[4]
-                : null;
-    }
 
     /// <summary>Whether the live rules of a role the stack binds cluster-wide allow everything where the model's do not.</summary>
     private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
