@@ -248,6 +248,24 @@ public class BlockYamlParserTests
             .Order(StringComparer.Ordinal);
 
     /// <summary>A CONFIG_MAP model in the block style of the benchmarks' generated stacks, commented as people write them.</summary>
+    [Fact]
+    public void A_model_that_repeats_its_group_names_holds_each_about_once_not_once_per_mapping()
+    {
+        // 400 team groups, taken in turn as teams are in a large organisation's file, between unique names.
+        var sb = new StringBuilder(Access);
+        sb.Append("    authenticationMode: CONFIG_MAP\n    mapUsers:\n");
+        for (var i = 0; i < 8_000; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"      - userarn: arn:aws:iam::123456789012:user/u{i:D5}\n        username: \"u{i:D5}\"\n        groups: [t{i % 400:D3}]\n");
+        }
+
+        var config = StackFileReader.Read("s", "Pulumi.s.yaml", Encoding.UTF8.GetBytes(sb.ToString())).Bound!.Value.Config;
+        var groups = config.Access.MapUsers.Select(m => m.Groups.Single()).ToList();
+        Assert.Equal(400, groups.Distinct(StringComparer.Ordinal).Count());
+        var strings = groups.Distinct(ReferenceEqualityComparer.Instance).Count();
+        Assert.True(strings <= groups.Count / 4, $"{strings} strings hold the {groups.Count} group names of the model");
+    }
+
     private static string LargeModel(int identities)
     {
         var sb = new StringBuilder(Access);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -68,7 +69,7 @@ internal sealed class BlockYamlParser : IParser
     private Record[] records;
     private readonly int count;
     private int next;
-    private readonly string?[] recent = new string?[509];
+    private readonly string?[] recent;
     private Record currentRecord;
     private bool atEnd = true;
     private ParsingEvent? current;
@@ -78,7 +79,14 @@ internal sealed class BlockYamlParser : IParser
         this.bytes = bytes;
         this.records = records;
         this.count = count;
+        recent = new string?[SharedTextSlots(bytes.Length)];
     }
+
+    /// <summary>
+    /// Slots for shared short text, about one per 128 bytes of file (512 to 8,192): a model's distinct group names grow
+    /// with it, and its unique names (one or two per mapping) evict them from a table much smaller than that.
+    /// </summary>
+    private static int SharedTextSlots(int fileBytes) => (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(fileBytes, 1) / 128), 512u, 8192u);
 
     /// <summary>The current event, made when it is first asked for: a list item bound from its records is never made.</summary>
     public ParsingEvent? Current => atEnd ? null : current ??= Materialize(in currentRecord);
@@ -238,7 +246,14 @@ internal sealed class BlockYamlParser : IParser
             return Encoding.ASCII.GetString(span);
         }
 
-        var slot = (int)((uint)(span.Length * 31 + span[0] * 7 + span[^1] * 131 + span[span.Length / 2] * 17) % (uint)recent.Length);
+        // FNV-1a over every byte: names such as t012 and t112 differ in one place, which a hash of a few bytes misses.
+        var hash = 2166136261u;
+        foreach (var b in span)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        var slot = (int)(hash & (uint)(recent.Length - 1));
         if (recent[slot] is { } known && known.Length == span.Length && Ascii.Equals(span, known))
         {
             return known;
