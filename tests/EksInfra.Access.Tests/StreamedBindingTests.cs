@@ -223,6 +223,43 @@ public class StreamedBindingTests
     }
 
     [Fact]
+    public void Each_mapping_and_created_role_names_its_own_item_path_from_either_entry_point()
+    {
+        // Item 1 of each list is simple (bound without a node), item 2 is not (an access policy, a session length).
+        var yaml = Stack("""
+            authenticationMode: API_AND_CONFIG_MAP
+            roles:
+              - { name: r0, username: r0, groups: [g] }
+              - { name: r1, username: r1, groups: [g] }
+              - { name: r2, username: r2, maxSessionDuration: 7200 }
+            mapRoles:
+              - { rolearn: "arn:aws:iam::123456789012:role/a", username: a, groups: [g] }
+              - { rolearn: "arn:aws:iam::123456789012:role/b", username: b, groups: [g] }
+              - { rolearn: "arn:aws:iam::123456789012:role/c", username: c, accessPolicies: [{ policy: AmazonEKSViewPolicy }] }
+            mapUsers:
+              - { userarn: "arn:aws:iam::123456789012:user/d", username: d, groups: [g] }
+            groups:
+              g: { clusterRole: view }
+            """);
+        var fromYaml = StackFileReader.Read("s", "Pulumi.s.yaml", Encoding.UTF8.GetBytes(yaml)).Bound!.Value.Config.Access;
+        var fromJson = StackBinder.Bind(JsonConfigReader.FromPulumiValues("s", PulumiConfig.FromStackYaml(yaml))).Config.Access;
+        foreach (var access in new[] { fromYaml, fromJson })
+        {
+            Assert.Equal(["eks-infra:access.roles[0]", "eks-infra:access.roles[1]", "eks-infra:access.roles[2]"], access.Roles.Select(r => r.Path));
+            Assert.Equal(["eks-infra:access.mapRoles[0]", "eks-infra:access.mapRoles[1]", "eks-infra:access.mapRoles[2]"], access.MapRoles.Select(m => m.Path));
+            Assert.Equal(["eks-infra:access.mapUsers[0]"], access.MapUsers.Select(m => m.Path));
+
+            // One string for a list's path, shared by its items, rather than a path string per item.
+            Assert.Single(access.MapRoles.Select(m => m.Item.List).Distinct(ReferenceEqualityComparer.Instance));
+            Assert.Single(access.Roles.Select(r => r.Item.List).Distinct(ReferenceEqualityComparer.Instance));
+        }
+
+        Assert.Equal(fromJson.MapRoles.Select(m => m.Item), fromYaml.MapRoles.Select(m => m.Item));
+        Assert.Contains(StackEvaluator.Evaluate(StackFileReader.Read("s", "Pulumi.s.yaml", Encoding.UTF8.GetBytes(yaml.Replace("username: b,", "username: \"\",", StringComparison.Ordinal))), Stacks.Today).Errors,
+            d => d.Path == "eks-infra:access.mapRoles[1].username");
+    }
+
+    [Fact]
     public void A_stack_file_read_for_binding_keeps_no_value_tree()
     {
         var source = StackFileReader.Read("dev", "Pulumi.dev.yaml", File.ReadAllBytes(Repo.StackFile("dev")));

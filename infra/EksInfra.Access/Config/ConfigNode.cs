@@ -144,7 +144,11 @@ public static class ConfigPath
 {
     public static string Child(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
 
-    public static string Item(string parent, int index) => $"{parent}[{index}]";
+    public static string Item(string parent, int index) => new ItemPath(parent, index).ToString();
+
+    /// <summary>A list item's path as its list's (kept on the list's node) and its index; any other node's, whole.</summary>
+    internal static ItemPath ItemOf(ConfigNode node) =>
+        node.Place is { Parent: { } list, Segment: null, Index: >= 0 } place ? new ItemPath(list.Path, place.Index) : ItemPath.Whole(node.Path);
 
     internal static string Of(ConfigNode? parent, string? segment, int index) =>
         parent is null ? segment ?? "" : segment is null ? Item(parent.Path, index) : Child(parent.Path, segment);

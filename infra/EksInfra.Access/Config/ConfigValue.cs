@@ -1,3 +1,5 @@
+using EksInfra.Access.Model;
+
 namespace EksInfra.Access.Config;
 
 /// <summary>
@@ -84,8 +86,8 @@ public sealed class SimpleMap
     private readonly List<(string Key, int ValueStart, int ValueEnd)> entries = [];
     private readonly List<(string Text, ScalarKind Kind)> scalars = [];
 
-    /// <summary>The item's config path.</summary>
-    public string Path { get; private set; } = "";
+    /// <summary>The item's config path, as its list's path and its index.</summary>
+    public ItemPath Item { get; private set; }
 
     public int Count => entries.Count;
 
@@ -127,9 +129,9 @@ public sealed class SimpleMap
         return true;
     }
 
-    internal void Reset(string path)
+    internal void Reset(ItemPath item)
     {
-        Path = path;
+        Item = item;
         entries.Clear();
         scalars.Clear();
     }

@@ -338,7 +338,7 @@ public static class StackBinder
     {
         var map = ctx.Map(node, node.Path, CreatedRoleKeys);
         return new CreatedRoleSettings(
-            node.Path,
+            ConfigPath.ItemOf(node),
             map.RequiredString("name", "the IAM role name this stack creates, e.g. 'eks-admin-role'"),
             map.String("path") ?? "/",
             map.RequiredString("username", "the Kubernetes username the role maps to, e.g. 'eks-admin'"),
@@ -380,7 +380,7 @@ public static class StackBinder
             return false;
         }
 
-        mappings.Add(new MappingSettings(map.Path, kind, arn, username, groups, []));
+        mappings.Add(new MappingSettings(map.Item, kind, arn, username, groups, []));
         return true;
     }
 
@@ -415,7 +415,7 @@ public static class StackBinder
             return false;
         }
 
-        roles.Add(new CreatedRoleSettings(map.Path, name, iamPath ?? "/", username, groups, assumedBy, null, []));
+        roles.Add(new CreatedRoleSettings(map.Item, name, iamPath ?? "/", username, groups, assumedBy, null, []));
         return true;
     }
 
@@ -424,7 +424,7 @@ public static class StackBinder
         var arnKey = MappingSettings.ArnKeyOf(kind);
         var map = ctx.Map(node, node.Path, kind == PrincipalKind.Role ? RoleMappingKeys : UserMappingKeys);
         return new MappingSettings(
-            node.Path,
+            ConfigPath.ItemOf(node),
             kind,
             map.RequiredString(arnKey, kind == PrincipalKind.Role ? "the role's ARN as IAM shows it, e.g. 'arn:aws:iam::123456789012:role/ci-deployer'" : "the user's ARN, e.g. 'arn:aws:iam::123456789012:user/alice'"),
             map.RequiredString("username", "the Kubernetes username, e.g. 'alice'"),

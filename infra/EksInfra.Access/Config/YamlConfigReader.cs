@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using EksInfra.Access.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -685,7 +686,7 @@ public static partial class YamlConfigReader
         /// </summary>
         private bool IsSimple(ConfigPlace place)
         {
-            simpleMap.Reset(place.Path);
+            simpleMap.Reset(new ItemPath(place.Parent!.Path, place.Index));
             var at = 1;
             while (item[at].Kind != ItemEventKind.MapEnd)
             {

@@ -7,7 +7,7 @@ namespace EksInfra.Access.Model;
 /// walk this list, so a rule about principals is written once.
 /// </summary>
 public sealed record Identity(
-    string Path,
+    ItemPath Item,
     PrincipalKind Kind,
     IamArn? Arn,
     string Username,
@@ -17,6 +17,9 @@ public sealed record Identity(
     string? CreatedRoleName,
     string ArnText = "")
 {
+    /// <summary>The config path of the principal's list item, built when asked for.</summary>
+    public string Path => Item.ToString();
+
     /// <summary>Where the principal's ARN is set: built when a diagnostic names it, not once per identity.</summary>
     public string ArnPath => Source == MappingSource.CreatedRole ? $"{Path}.name" : $"{Path}.{MappingSettings.ArnKeyOf(Kind)}";
 
@@ -36,7 +39,7 @@ public sealed record Identity(
             IamArn? arn = Arns.IsValidRoleName(role.Name) && Arns.IsValidIamPath(role.IamPath)
                 ? new IamArn(partition, account, PrincipalKind.Role, role.IamPath, role.Name)
                 : null;
-            list.Add(new Identity(role.Path, PrincipalKind.Role, arn, role.Username, role.Groups, role.AccessPolicies, MappingSource.CreatedRole, role.Name));
+            list.Add(new Identity(role.Item, PrincipalKind.Role, arn, role.Username, role.Groups, role.AccessPolicies, MappingSource.CreatedRole, role.Name));
         }
 
         AddMappings(list, access.MapRoles, account);
@@ -58,7 +61,7 @@ public sealed record Identity(
                 arn = parsed.Kind == mapping.Kind ? parsed : null;
             }
 
-            list.Add(new Identity(mapping.Path, mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
+            list.Add(new Identity(mapping.Item, mapping.Kind, arn, mapping.Username, mapping.Groups, mapping.AccessPolicies, MappingSource.Existing, null, mapping.Arn));
         }
     }
 }

@@ -227,26 +227,47 @@ public sealed record AccessSettings(
     public IReadOnlyList<ExistingNodeRoleSettings> NodeRoles { get; init; } = [];
 }
 
+/// <summary>
+/// The config path of a list item, kept as its list's path (one string for the whole list) and its index: a model holds
+/// thousands of mappings, and only the few a diagnostic names need their path as text.
+/// </summary>
+/// <param name="List">The list's path; with <paramref name="Index"/> below zero, the item's whole path.</param>
+public readonly record struct ItemPath(string List, int Index)
+{
+    public static ItemPath Whole(string path) => new(path, -1);
+
+    public static implicit operator ItemPath(string path) => Whole(path);
+
+    public override string ToString() => Index < 0 ? List : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{List}[{Index}]");
+}
+
 /// <summary>An IAM role this stack creates and maps (<c>roles[]</c>).</summary>
 public sealed record CreatedRoleSettings(
-    string Path,
+    ItemPath Item,
     string Name,
     string IamPath,
     string Username,
     IReadOnlyList<string> Groups,
     IReadOnlyList<string> AssumedBy,
     int? MaxSessionDuration,
-    IReadOnlyList<AccessPolicySettings> AccessPolicies);
+    IReadOnlyList<AccessPolicySettings> AccessPolicies)
+{
+    /// <summary>The config path (<c>eks-infra:access.roles[3]</c>), built when asked for.</summary>
+    public string Path => Item.ToString();
+}
 
 /// <summary>An IAM role or user that exists already (<c>mapRoles[]</c>, <c>mapUsers[]</c>).</summary>
 public sealed record MappingSettings(
-    string Path,
+    ItemPath Item,
     PrincipalKind Kind,
     string Arn,
     string Username,
     IReadOnlyList<string> Groups,
     IReadOnlyList<AccessPolicySettings> AccessPolicies)
 {
+    /// <summary>The config path (<c>eks-infra:access.mapRoles[3]</c>), built when asked for.</summary>
+    public string Path => Item.ToString();
+
     public string ArnKey => ArnKeyOf(Kind);
 
     /// <summary>The config key that holds a mapping's ARN: <c>rolearn</c> in mapRoles, <c>userarn</c> in mapUsers.</summary>

@@ -227,7 +227,7 @@ public static partial class StackValidator
             var definedClusterRoles = access.ClusterRoles.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             var usedGroups = new HashSet<string>(StringComparer.Ordinal);
             // The config path that names each role, as owner and key: the path string is built only for a diagnostic.
-            var createdRoleNames = new Dictionary<string, (string Owner, string Key)>(access.Roles.Count + 2, StringComparer.OrdinalIgnoreCase)
+            var createdRoleNames = new Dictionary<string, (ItemPath Owner, string Key)>(access.Roles.Count + 2, StringComparer.OrdinalIgnoreCase)
             {
                 [config.Cluster.ServiceRoleName] = (config.Cluster.Path, "serviceRoleName"),
                 [config.Cluster.NodeRoleName] = (config.Cluster.Path, "nodeRoleName"),
@@ -236,9 +236,9 @@ public static partial class StackValidator
 
             foreach (var role in access.Roles)
             {
-                RoleName(role.Path, "name", role.Name);
+                RoleName(role.Item, "name", role.Name);
                 // IAM User Guide, "IAM identifiers": role names are unique in an account and not distinguished by case.
-                if (role.Name.Length > 0 && !createdRoleNames.TryAdd(role.Name, (role.Path, "name")))
+                if (role.Name.Length > 0 && !createdRoleNames.TryAdd(role.Name, (role.Item, "name")))
                 {
                     var (owner, key) = createdRoleNames[role.Name];
                     Error($"{role.Path}.name", $"the IAM role name '{role.Name}' is already used by {owner}.{key}; IAM role names are unique in an account (case-insensitively), so pick another");
@@ -282,7 +282,7 @@ public static partial class StackValidator
                     }
                 }
 
-                Duplicates(role.AssumedBy, new ListPath(role.Path, "assumedBy"), "principal");
+                Duplicates(role.AssumedBy, new ListPath(role.Item, "assumedBy"), "principal");
                 // IAM API Reference, CreateRole MaxSessionDuration: 3600 to 43200 seconds.
                 if (role.MaxSessionDuration is { } seconds and (< 3600 or > 43200))
                 {
@@ -387,7 +387,7 @@ public static partial class StackValidator
             AddRoleName(roles, new ConfigRef(c.Path, "nodeRoleName"), c.NodeRoleName);
             foreach (var role in access.Roles)
             {
-                AddRoleName(roles, new ConfigRef(role.Path, "name"), role.Name);
+                AddRoleName(roles, new ConfigRef(role.Item, "name"), role.Name);
             }
 
             var clusterRoles = new LogicalNameIndex(this, "ClusterRole", access.ClusterRoles.Count + 1);
@@ -803,7 +803,7 @@ public static partial class StackValidator
                 }
             }
 
-            Duplicates(identity.Groups, new ListPath(identity.Path, "groups"), "group");
+            Duplicates(identity.Groups, new ListPath(identity.Item, "groups"), "group");
         }
 
         private static string BinderSuggest(string key, IEnumerable<string> known) => Config.StackBinder.Suggest(key, known);
@@ -813,7 +813,7 @@ public static partial class StackValidator
 
         private void AccessPolicies(Identity identity)
         {
-            var policies = new ListPath(identity.Path, "accessPolicies");
+            var policies = new ListPath(identity.Item, "accessPolicies");
             for (var i = 0; i < identity.AccessPolicies.Count; i++)
             {
                 var policy = identity.AccessPolicies[i];
@@ -1190,7 +1190,7 @@ public static partial class StackValidator
         }
 
         /// <summary>The name at <c>owner.key</c>; the path is built only for a diagnostic.</summary>
-        private void RoleName(string owner, string key, string name)
+        private void RoleName(ItemPath owner, string key, string name)
         {
             if (name.Length > 0 && !Arns.IsValidRoleName(name))
             {
@@ -1235,9 +1235,9 @@ public static partial class StackValidator
     }
 
     /// <summary>A config path as its parts (<c>Owner</c>, <c>Owner.Key</c> or <c>Owner.Key[Index]</c>), built only when a diagnostic names it.</summary>
-    private readonly record struct ConfigRef(string Owner, string? Key = null, int Index = -1)
+    private readonly record struct ConfigRef(ItemPath Owner, string? Key = null, int Index = -1)
     {
-        public string Path => Key is null ? Owner : Index < 0 ? $"{Owner}.{Key}" : $"{Owner}.{Key}[{Index}]";
+        public string Path => Key is null ? Owner.ToString() : Index < 0 ? $"{Owner}.{Key}" : $"{Owner}.{Key}[{Index}]";
     }
 
     /// <summary>The config path of each item of a list, built only when a diagnostic names one.</summary>
@@ -1247,7 +1247,7 @@ public static partial class StackValidator
     }
 
     /// <summary>The items of the list at <c>Owner.Key</c>: <c>Owner.Key[i]</c>.</summary>
-    private readonly record struct ListPath(string Owner, string Key) : IItemPaths
+    private readonly record struct ListPath(ItemPath Owner, string Key) : IItemPaths
     {
         public string Of(int index) => $"{Owner}.{Key}[{index}]";
     }
