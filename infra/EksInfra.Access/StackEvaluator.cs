@@ -44,6 +44,12 @@ public static class StackEvaluator
     /// </summary>
     public const int RoleTrustPolicyLengthQuota = 2048;
 
+    /// <summary>
+    /// The highest the "Role trust policy length" quota is published to go (IAM User Guide tables give 4,096, newer copies
+    /// 8,192; which holds today is not confirmed): past it no quota request helps, so CreateRole always fails.
+    /// </summary>
+    public const int RoleTrustPolicyLengthCeiling = 8192;
+
     public static StackEvaluation Evaluate(StackSource source) => Evaluate(source, StackValidator.Today());
 
     /// <summary><paramref name="today"/> (UTC) decides which Kubernetes versions are still supported; tests fix it.</summary>
@@ -113,6 +119,12 @@ public static class StackEvaluator
             var accessRole = role.Purpose == RolePurpose.Access ? config.Access.Roles.FirstOrDefault(r => string.Equals(r.Name, role.Name, StringComparison.Ordinal)) : null;
             var path = accessRole is null ? config.Cluster.Path : $"{accessRole.Path}.assumedBy";
             var principals = role.TrustedPrincipals is { } trusted ? $" for its {trusted.Count:N0} principals" : "";
+            if (length > RoleTrustPolicyLengthCeiling)
+            {
+                bag.Error(path, $"the trust policy of IAM role '{role.Name}' is {length:N0} characters{principals} as IAM counts them (white space left out), over {RoleTrustPolicyLengthCeiling:N0}, the most IAM's quota \"Role trust policy length\" can be raised to: CreateRole would fail with LimitExceeded whatever the account's quota; let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
+                continue;
+            }
+
             bag.Warning(path, $"the trust policy of IAM role '{role.Name}' is {length:N0} characters{principals} as IAM counts them (white space left out), over IAM's default quota \"Role trust policy length\" of {RoleTrustPolicyLengthQuota:N0}: `pulumi up` fails creating or updating the role with LimitExceeded unless the account's quota was raised; raise it first (Service Quotas, AWS Identity and Access Management, \"Role trust policy length\", in us-east-1) or let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
         }
     }

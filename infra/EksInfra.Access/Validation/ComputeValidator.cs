@@ -46,6 +46,8 @@ public static partial class ComputeValidator
         return run.Bag.ToSortedList();
     }
 
+    private const int MaxNodeGroupNameLength = 63;
+
     /// <summary>EKS node group names (the AWS provider's NodeGroup docs): at most 63 characters, a letter or digit first, then also '-' and '_'.</summary>
     [GeneratedRegex(@"^[0-9A-Za-z][A-Za-z0-9_-]{0,62}\z")]
     private static partial Regex NodeGroupNamePattern();
@@ -77,6 +79,22 @@ public static partial class ComputeValidator
 
         private void Warning(string path, string message) => Bag.Warning(path, message, config.LocationOf(path));
 
+        /// <summary>
+        /// The shorthand (or default) group sends no nodeGroupName, so Pulumi names it after its resource, LOGICAL-XXXXXXX
+        /// (pulumi-aws: <c>AutoName("nodeGroupName", 255, "-")</c>, not cut to EKS's length), and EKS CreateNodegroup
+        /// refuses a node group name over 63 characters (EKS User Guide, "Create a managed node group").
+        /// </summary>
+        private void ShorthandGroupName()
+        {
+            const int RandomSuffix = 8;
+            var logicalName = LogicalNames.NodeGroup(cluster.Name);
+            if (logicalName.Length + RandomSuffix > MaxNodeGroupNameLength)
+            {
+                var longest = MaxNodeGroupNameLength - RandomSuffix - (logicalName.Length - KubernetesNames.Kebab(cluster.Name).Length);
+                Error($"{cluster.Path}.name", $"the cluster's node group gets its EKS name from Pulumi, '{logicalName}-' and 7 random characters ({logicalName.Length + RandomSuffix} in all), and EKS refuses a node group name over {MaxNodeGroupNameLength} characters; shorten the cluster name to at most {longest} characters, or declare the group under nodeGroups[] with a name of your own");
+            }
+        }
+
         private HashSet<string> CreatedNodeRoleNames =>
             [.. compute.ExtraNodeRoles.Select(r => r.Name).Append(cluster.NodeRoleName)];
 
@@ -104,6 +122,11 @@ public static partial class ComputeValidator
 
                     seen.TryAdd(g.Name, g);
                     logical.TryAdd(KubernetesNames.Kebab(g.Name), g);
+                }
+
+                if (g.IsShorthand)
+                {
+                    ShorthandGroupName();
                 }
 
                 Sizes(g);
