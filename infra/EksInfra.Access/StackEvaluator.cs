@@ -119,13 +119,14 @@ public static class StackEvaluator
             var accessRole = role.Purpose == RolePurpose.Access ? config.Access.Roles.FirstOrDefault(r => string.Equals(r.Name, role.Name, StringComparison.Ordinal)) : null;
             var path = accessRole is null ? config.Cluster.Path : $"{accessRole.Path}.assumedBy";
             var principals = role.TrustedPrincipals is { } trusted ? $" for its {trusted.Count:N0} principals" : "";
+            var measured = $"the trust policy of IAM role '{role.Name}' is {length:N0} characters{principals} as IAM counts them (white space left out)";
             if (length > RoleTrustPolicyLengthCeiling)
             {
-                bag.Error(path, $"the trust policy of IAM role '{role.Name}' is {length:N0} characters{principals} as IAM counts them (white space left out), over {RoleTrustPolicyLengthCeiling:N0}, the most IAM's quota \"Role trust policy length\" can be raised to: CreateRole would fail with LimitExceeded whatever the account's quota; let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
+                bag.Error(path, $"{measured}, over {RoleTrustPolicyLengthCeiling:N0}, the most IAM's quota \"Role trust policy length\" can be raised to: CreateRole would fail with LimitExceeded whatever the account's quota; let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
                 continue;
             }
 
-            bag.Warning(path, $"the trust policy of IAM role '{role.Name}' is {length:N0} characters{principals} as IAM counts them (white space left out), over IAM's default quota \"Role trust policy length\" of {RoleTrustPolicyLengthQuota:N0}: `pulumi up` fails creating or updating the role with LimitExceeded unless the account's quota was raised; raise it first (Service Quotas, AWS Identity and Access Management, \"Role trust policy length\", in us-east-1) or let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
+            bag.Warning(path, $"{measured}, over IAM's default quota \"Role trust policy length\" of {RoleTrustPolicyLengthQuota:N0}: `pulumi up` fails creating or updating the role with LimitExceeded unless the account's quota was raised; raise it first (Service Quotas, AWS Identity and Access Management, \"Role trust policy length\", in us-east-1) or let fewer principals assume the role, for example one role they reach first", config.LocationOf(path));
         }
     }
 }
