@@ -252,6 +252,52 @@ public class NamespaceTests
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
     }
 
+    // pod-security-admission (admission.go ValidateNamespace, api/helpers.go ParseLevel and ParseVersion) answers
+    // 422 Invalid to a namespace create whose PodSecurity labels do not parse.
+    [Theory]
+    [InlineData("pod-security.kubernetes.io/enforce", "strict", "privileged, baseline or restricted")]
+    [InlineData("pod-security.kubernetes.io/warn", "Restricted", "privileged, baseline or restricted")]
+    [InlineData("pod-security.kubernetes.io/audit", "none", "privileged, baseline or restricted")]
+    [InlineData("pod-security.kubernetes.io/enforce", "", "privileged, baseline or restricted")]
+    [InlineData("pod-security.kubernetes.io/enforce-version", "1.30", "'latest' or v1.N")]
+    [InlineData("pod-security.kubernetes.io/warn-version", "v1.030", "'latest' or v1.N")]
+    [InlineData("pod-security.kubernetes.io/audit-version", "v2.0", "'latest' or v1.N")]
+    [InlineData("pod-security.kubernetes.io/audit-version", "Latest", "'latest' or v1.N")]
+    [InlineData("pod-security.kubernetes.io/enforce-version", "v1.99999999999999999999", "'latest' or v1.N")]
+    public void A_pod_security_label_the_admission_plugin_cannot_parse_is_an_error(string key, string value, string gist)
+    {
+        var evaluation = WithApps($"labels: {{ {key}: \"{value}\" }}");
+
+        Assert.False(evaluation.IsValid, Stacks.Describe(evaluation));
+        var error = Assert.Single(evaluation.Errors, e => e.Path == $"eks-infra:access.namespaces.apps.labels.{key}");
+        Assert.Contains(gist, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pod-security.kubernetes.io/enforce", "restricted")]
+    [InlineData("pod-security.kubernetes.io/warn", "baseline")]
+    [InlineData("pod-security.kubernetes.io/audit", "privileged")]
+    [InlineData("pod-security.kubernetes.io/enforce-version", "v1.30")]
+    [InlineData("pod-security.kubernetes.io/audit-version", "v1.0")]
+    [InlineData("pod-security.kubernetes.io/warn-version", "latest")]
+    public void A_pod_security_label_the_admission_plugin_parses_is_valid(string key, string value)
+    {
+        var evaluation = WithApps($"labels: {{ {key}: \"{value}\" }}");
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Path.StartsWith("eks-infra:access.namespaces.apps.labels", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pod_security_label_the_admission_plugin_never_reads_is_a_warning()
+    {
+        var evaluation = WithApps("labels: { pod-security.kubernetes.io/enforced: restricted }");
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:access.namespaces.apps.labels.pod-security.kubernetes.io/enforced");
+        Assert.Contains("pod-security.kubernetes.io/enforce", warning.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_label_value_of_64_characters_is_an_error()
     {

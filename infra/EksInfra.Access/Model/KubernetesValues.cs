@@ -165,6 +165,49 @@ public static partial class KubernetesValues
         return value.Length == 0 || (value.Length <= 63 && QualifiedName().IsMatch(value));
     }
 
+    /// <summary>
+    /// The namespace labels PodSecurity admission reads (pod-security-admission api/constants.go): a level for each
+    /// mode, and the policy version each mode evaluates.
+    /// </summary>
+    public const string PodSecurityLabelPrefix = "pod-security.kubernetes.io/";
+
+    private static readonly string[] PodSecurityModes = ["enforce", "audit", "warn"];
+
+    public static readonly IReadOnlyList<string> PodSecurityLabels =
+        [.. PodSecurityModes.SelectMany(mode => new[] { PodSecurityLabelPrefix + mode, $"{PodSecurityLabelPrefix}{mode}-version" })];
+
+    /// <summary>
+    /// Why PodSecurity admission refuses <paramref name="value"/> for the label <paramref name="key"/>, or null.
+    /// ValidateNamespace (admission.go) answers 422 Invalid to a namespace created with a label that
+    /// PolicyToEvaluate cannot parse: a level is privileged, baseline or restricted (ParseLevel), a version is
+    /// latest or v1.N (ParseVersion: <c>^v1\.([0-9]|[1-9][0-9]*)$</c>, N read by strconv.Atoi into a 64-bit int).
+    /// A key under the prefix that PodSecurity never reads passes, and gets no answer here.
+    /// </summary>
+    public static string? PodSecurityLabelProblem(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!PodSecurityLabels.Contains(key, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        if (key.EndsWith("-version", StringComparison.Ordinal))
+        {
+            var match = PodSecurityVersion().Match(value);
+            return value == "latest" || (match.Success && long.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                ? null
+                : $"PodSecurity admission refuses a namespace whose {key} is '{value}': write 'latest' or v1.N for a Kubernetes minor version, such as v1.30";
+        }
+
+        return value is "privileged" or "baseline" or "restricted"
+            ? null
+            : $"PodSecurity admission refuses a namespace whose {key} is '{value}': write privileged, baseline or restricted (lower case)";
+    }
+
+    [GeneratedRegex(@"^v1\.(0|[1-9][0-9]*)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PodSecurityVersion();
+
     // The grammar of apimachinery's parseQuantityString and quantitySuffixer.interpret (resource/quantity.go, suffix.go).
     [GeneratedRegex(@"^(?<number>[+-]?[0-9]*\.?[0-9]*)(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+|)\z", RegexOptions.CultureInvariant)]
     private static partial Regex QuantityPattern();

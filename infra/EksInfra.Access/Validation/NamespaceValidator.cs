@@ -57,6 +57,14 @@ public static class NamespaceValidator
                 {
                     Error(path, $"'{key}' is not a Kubernetes label key: {problem}");
                 }
+                else if (KubernetesValues.PodSecurityLabelProblem(key, value) is { } podSecurityProblem)
+                {
+                    Error(path, podSecurityProblem);
+                }
+                else if (key.StartsWith(KubernetesValues.PodSecurityLabelPrefix, StringComparison.Ordinal) && !KubernetesValues.PodSecurityLabels.Contains(key, StringComparer.Ordinal))
+                {
+                    Warning(path, $"PodSecurity admission never reads '{key}', so it sets no policy for '{ns.Name}'; its labels are {string.Join(", ", KubernetesValues.PodSecurityLabels)}");
+                }
 
                 if (!KubernetesValues.IsValidLabelValue(value))
                 {
