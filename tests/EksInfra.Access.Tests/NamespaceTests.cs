@@ -189,19 +189,45 @@ public class NamespaceTests
     [InlineData("0.57e2", "57")]
     [InlineData("-0.5", "-0.5")]
     [InlineData("1Ei", "1152921504606846976")]
-    // ParseQuantity rounds up to a billionth (amount.Round(amount, Nano, inf.RoundUp)) and caps at 2^63 - 1.
+    // ParseQuantity rounds up to a billionth (amount.Round(amount, Nano, inf.RoundUp)).
     [InlineData("0.1n", "0.000000001")]
     [InlineData("1e-30", "0.000000001")]
     [InlineData("1.0000000001", "1.000000001")]
-    [InlineData("1e30", "9223372036854775807")]
+    // It caps at 2^63 - 1 only a binary-suffix value ("if format == BinarySI && amount.Cmp(maxAllowed.Dec) > 0").
     [InlineData("8Ei", "9223372036854775807")]
+    [InlineData("1e30", "1000000000000000000000000000000")]
+    [InlineData("10E", "10000000000000000000")]
+    [InlineData("9223372036854775808", "9223372036854775808")]
+    [InlineData("3e2000000000", "3e2000000000")]
     // suffix.go interpret returns the exponent as int32(parsed): 2^32 wraps to 0, 2^32 + 3 to 3.
     [InlineData("1e4294967296", "1")]
     [InlineData("2e4294967299", "2000")]
     public void Quantities_have_the_value_kubernetes_gives_them(string text, string value)
     {
         Assert.True(KubernetesValues.TryParseQuantity(text, out var parsed));
-        Assert.Equal(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture), parsed);
+        Assert.Equal(value, parsed.ToString());
+    }
+
+    [Theory]
+    [InlineData("-1", "0.5", -1)]
+    [InlineData("-2", "-1", -1)]
+    [InlineData("1.5Gi", "1610612736", 0)]
+    [InlineData("1n", "0.000000001", 0)]
+    [InlineData("1m", "1e-3", 0)]
+    // Rounded up to a billionth, 9.99999999999999999999 is 10; 9.999999999 is not.
+    [InlineData("999999999999999999999e-20", "10", 0)]
+    [InlineData("9.999999999", "10", -1)]
+    [InlineData("1e2000000000", "99999999999999999999999999999999999999", 1)]
+    [InlineData("-1e2000000000", "-1", -1)]
+    [InlineData("0", "-0", 0)]
+    public void Quantities_compare_by_the_value_kubernetes_gives_them(string left, string right, int order)
+    {
+        Assert.True(KubernetesValues.TryParseQuantity(left, out var leftValue));
+        Assert.True(KubernetesValues.TryParseQuantity(right, out var rightValue));
+
+        Assert.Equal(order, Math.Sign(leftValue.CompareTo(rightValue)));
+        Assert.Equal(-order, Math.Sign(rightValue.CompareTo(leftValue)));
+        Assert.Equal(order == 0, leftValue == rightValue);
     }
 
     [Theory]
@@ -218,6 +244,11 @@ public class NamespaceTests
     [InlineData("quota: { pods: 0x1F }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 31")]
     [InlineData("quota: { storage: 1Gi }", "eks-infra:access.namespaces.apps.quota.storage", "unknown key 'storage'")]
     [InlineData("limitRange: { defaultRequest: { cpu: 2 }, default: { cpu: 1500m } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the default cpu limit")]
+    // ValidateLimitRange compares exact values: decimal quantities past 2^63 - 1 keep theirs.
+    [InlineData("limitRange: { defaultRequest: { memory: 10E }, default: { memory: \"9223372036854775807\" } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.memory", "more than the default memory limit")]
+    [InlineData("limitRange: { defaultRequest: { memory: 2e30 }, default: { memory: 1e30 } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.memory", "more than the default memory limit")]
+    [InlineData("limitRange: { defaultRequest: { cpu: 1e2000000000 }, default: { cpu: 9e1999999999 } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the default cpu limit")]
+    [InlineData("limitRange: { defaultRequest: { memory: 8Ei }, default: { memory: 9e18 } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.memory", "more than the default memory limit")]
     [InlineData("labels: { \"-team\": x }", "eks-infra:access.namespaces.apps.labels.-team", "not a Kubernetes label key")]
     [InlineData("labels: { \"a/b/c\": x }", "eks-infra:access.namespaces.apps.labels.a/b/c", "at most one '/'")]
     [InlineData("labels: { \"Example.com/team\": x }", "eks-infra:access.namespaces.apps.labels.Example.com/team", "not a DNS subdomain")]
@@ -245,6 +276,13 @@ public class NamespaceTests
     [InlineData("quota: { pods: 1.005k }")]
     [InlineData("quota: { pods: \"010\", limits.cpu: 007 }")]
     [InlineData("limitRange: { defaultRequest: { cpu: 57 }, default: { cpu: 0.57e2 } }")]
+    // Both binary-suffix values are capped at 2^63 - 1, so Kubernetes holds them equal.
+    [InlineData("limitRange: { defaultRequest: { memory: 9Ei }, default: { memory: 8Ei } }")]
+    [InlineData("limitRange: { defaultRequest: { memory: 8Ei }, default: { memory: \"9223372036854775807\" } }")]
+    [InlineData("limitRange: { defaultRequest: { memory: 9e29 }, default: { memory: 1e30 } }")]
+    [InlineData("limitRange: { defaultRequest: { cpu: 1E }, default: { cpu: 1e2000000000 } }")]
+    // MilliValue rounds up, so 0.9999 is 1000 thousandths: a whole count to ValidateResourceQuantityValue.
+    [InlineData("quota: { pods: 0.9999 }")]
     public void Namespace_settings_just_inside_the_rules_are_valid(string body)
     {
         var evaluation = WithApps(body);

@@ -40,15 +40,16 @@ public static partial class KubernetesValues
     /// quantitySuffixer.interpret): an optional sign, decimal digits with at most one '.' (<c>1</c>, <c>1.5</c>,
     /// <c>1.</c>, <c>.5</c>), then one suffix: binary SI (Ki Mi Gi Ti Pi Ei), decimal SI (n u m "" k M G T P E) or a
     /// decimal exponent (<c>e3</c>, <c>E-2</c>). Case matters: <c>1ki</c>, <c>1KI</c> and <c>1mi</c> are errors; so
-    /// is any space. <paramref name="value"/> is the amount in base units (cores, bytes, pods), computed exactly and,
-    /// as ParseQuantity stores it, rounded up to a billionth and capped at 2^63 - 1.
+    /// is any space. <paramref name="value"/> is the amount in base units (cores, bytes, pods) as ParseQuantity
+    /// stores it: exact, rounded up to a billionth, and capped at 2^63 - 1 only when the suffix is binary
+    /// (<c>if format == BinarySI &amp;&amp; amount.Cmp(maxAllowed.Dec) &gt; 0</c>): 8Ei is 2^63 - 1, 10E and 1e30 keep their value.
     /// This tool's rule beside Kubernetes': a quantity has at least one digit. ParseQuantity reads some digitless
     /// texts as 0 (<c>Gi</c>, <c>-</c>, <c>.</c>) and refuses others (<c>Pi</c>, <c>Ei</c>), which no one means to write.
     /// </summary>
-    public static bool TryParseQuantity(string text, out decimal value)
+    public static bool TryParseQuantity(string text, out QuantityValue value)
     {
         ArgumentNullException.ThrowIfNull(text);
-        value = 0;
+        value = default;
         var match = QuantityPattern().Match(text);
         if (!match.Success)
         {
@@ -92,43 +93,27 @@ public static partial class KubernetesValues
             return false;
         }
 
-        // Past a million either way the value is the cap or one billionth, whatever the digits.
         var fractionDigits = point < 0 ? 0 : unsigned.Length - point - 1;
-        var nanos = Nanos(BigInteger.Parse(digits, CultureInfo.InvariantCulture) << binaryExponent, Math.Clamp(tens, -1_000_000, 1_000_000) - fractionDigits);
-        value = (decimal)nanos / Billion;
-        value = number.StartsWith('-') ? -value : value;
+        var mantissa = BigInteger.Parse(digits, CultureInfo.InvariantCulture) << binaryExponent;
+        var exponentOfTen = tens - fractionDigits;
+        if (!mantissa.IsZero && exponentOfTen < NanoExponent)
+        {
+            // ParseQuantity: amount.Round(amount, Nano, inf.RoundUp).
+            mantissa = QuantityValue.DivideRoundingUp(mantissa, NanoExponent - exponentOfTen);
+            exponentOfTen = NanoExponent;
+        }
+
+        value = QuantityValue.Of(mantissa, exponentOfTen);
+        if (binaryExponent > 0 && value > QuantityValue.MaxInt64)
+        {
+            value = QuantityValue.MaxInt64;
+        }
+
+        value = number.StartsWith('-') ? value.Negate() : value;
         return true;
     }
 
-    private const decimal Billion = 1_000_000_000m;
-
-    // ParseQuantity's cap ("The max is just a simple cap"): maxAllowed, (1 << 63) - 1, in billionths.
-    private static readonly BigInteger MaxNanos = new BigInteger(long.MaxValue) * 1_000_000_000;
-
-    /// <summary>mantissa × 10^exponent in billionths, rounded up (ParseQuantity: amount.Round(amount, Nano, inf.RoundUp)) and capped.</summary>
-    private static BigInteger Nanos(BigInteger mantissa, long exponent)
-    {
-        if (mantissa.IsZero)
-        {
-            return BigInteger.Zero;
-        }
-
-        var scale = exponent + 9;
-        if (scale >= 0)
-        {
-            // 10^40 billionths is past the cap whatever the mantissa.
-            return scale > 40 ? MaxNanos : BigInteger.Min(MaxNanos, mantissa * BigInteger.Pow(10, (int)scale));
-        }
-
-        // A divisor with more digits than the mantissa leaves less than one billionth: rounded up, one.
-        if (-scale > mantissa.GetBitLength())
-        {
-            return BigInteger.One;
-        }
-
-        var quotient = BigInteger.DivRem(mantissa, BigInteger.Pow(10, (int)-scale), out var remainder);
-        return BigInteger.Min(MaxNanos, remainder.IsZero ? quotient : quotient + 1);
-    }
+    private const long NanoExponent = -9;
 
     /// <summary>
     /// A label key, by apimachinery's validation.IsQualifiedName: an optional DNS-1123 subdomain prefix (at most

@@ -78,7 +78,7 @@ public static class NamespaceValidator
 
             // ResourceQuota validation: pods is a count (ValidateResourceQuantityValue: value.MilliValue()%1000 for
             // integer resources, MilliValue rounding up).
-            if (quota.TryGetValue("pods", out var pods) && decimal.Ceiling(pods.Value * 1000) % 1000 != 0)
+            if (quota.TryGetValue("pods", out var pods) && !pods.Value.IsWholeAtMilliScale())
             {
                 Error(pods.Path, $"'{pods.Text}' is not a whole number; pods is a count of pods");
             }
@@ -135,7 +135,7 @@ public static class NamespaceValidator
 
     private static readonly string[] BuiltInCompute = ["cpu", "memory"];
 
-    private sealed record Parsed(string Path, string Text, decimal Value);
+    private sealed record Parsed(string Path, string Text, QuantityValue Value);
 
     private static Dictionary<string, Parsed> Quantities(IReadOnlyList<QuantitySetting> settings, Action<string, string> error)
     {
@@ -151,7 +151,7 @@ public static class NamespaceValidator
             {
                 error(q.Path, $"'{q.Quantity}' is not a Kubernetes quantity; write a number with an optional suffix, such as 500m or 2 (cpu), 512Mi or 4Gi (memory), 20 (pods); suffixes are case-sensitive: Ki Mi Gi Ti Pi Ei, m k M G T P E");
             }
-            else if (value < 0)
+            else if (value.Sign < 0)
             {
                 error(q.Path, $"'{q.Quantity}' is negative; quota and default amounts must be 0 or more");
             }
