@@ -146,15 +146,16 @@ internal static class OutputWriter
 
     /// <summary>
     /// Holds <c>.NAME.eksinfra-lock</c> beside the output while a render writes it, so a second render into the same folder
-    /// is refused rather than clearing the first one's staging folder as a leftover. The file goes when the render ends;
-    /// a killed render's lock is released by the system with its process.
+    /// is refused rather than clearing the first one's staging folder as a leftover. The empty file stays when the render
+    /// ends: a lock file deleted on close lets a render that opened it just before the delete lock the unlinked file while a
+    /// third creates and locks a new one, and both write. A killed render's lock is released by the system with its process.
     /// </summary>
     private static FileStream Lock(string parent, string name, string outDir)
     {
         var path = Path.Combine(parent, $".{name}.eksinfra-lock");
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
         }
         catch (IOException e) when (File.Exists(path))
         {

@@ -128,10 +128,26 @@ public sealed class RenderOutputTests : IDisposable
             Assert.Equal(before, Snapshot(Out));
         }
 
-        File.Delete(lockFile);
         Assert.Equal(0, project.Run("render", "staging", "--out", "out").ExitCode);
         Assert.Equal(Listing(Rendered("staging")), Listing(Out));
-        Assert.False(File.Exists(lockFile));
+    }
+
+    [Fact]
+    public void A_render_keeps_its_lock_file_in_place_so_every_render_locks_the_same_file()
+    {
+        var lockFile = Path.Combine(project.Directory, ".out.eksinfra-lock");
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        Assert.True(File.Exists(lockFile));
+
+        // Held by an earlier open of the same file, the lock refuses the next render; released, it lets one through.
+        using (new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            Assert.Equal(1, project.Run("render", "staging", "--out", "out").ExitCode);
+        }
+
+        Assert.Equal(0, project.Run("render", "staging", "--out", "out").ExitCode);
+        Assert.Equal(0, new FileInfo(lockFile).Length);
+        Assert.Equal(Listing(Rendered("staging")), Listing(Out));
     }
 
     [Fact]
