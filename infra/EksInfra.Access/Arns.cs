@@ -78,7 +78,7 @@ public static partial class Arns
         TryParse(roleArn, out var arn, out _) ? arn.WithoutPath : roleArn;
 
     /// <summary>An STS assumed-role (session) ARN, which the authenticator never matches: it looks callers up by their role's ARN.</summary>
-    public static bool IsAssumedRoleArn(string text) => AssumedRolePattern().IsMatch(text);
+    public static bool IsAssumedRoleArn(string text) => AssumedRole(text) is not null;
 
     /// <summary>An account id: 12 digits (AWS Account Management Reference Guide, "View AWS account identifiers").</summary>
     public static bool IsAccountId(string text) => IsAccountId(text.AsSpan());
@@ -257,8 +257,7 @@ public static partial class Arns
     /// <summary>Why text that did not split is not an IAM role or user ARN, and what to write instead.</summary>
     private static string Diagnose(string text)
     {
-        var sts = AssumedRolePattern().Match(text);
-        if (sts.Success)
+        if (AssumedRole(text) is { } sts)
         {
             return $"'{text}' is an STS assumed-role (session) ARN, which changes every session; map the role itself: arn:{sts.Groups["partition"].Value}:iam::{sts.Groups["account"].Value}:role/{sts.Groups["name"].Value} (with its IAM path, as the IAM console shows the role's ARN)";
         }
@@ -310,7 +309,7 @@ public static partial class Arns
     /// <summary>Parses a trust-policy principal: an IAM role or user ARN, or an account root.</summary>
     public static bool IsTrustPrincipal(string text, out string error)
     {
-        if (AccountRootPattern().IsMatch(text))
+        if (AccountRootPattern().Match(text) is { Success: true } root && Partitions.Contains(root.Groups["partition"].Value))
         {
             error = "";
             return true;
@@ -324,9 +323,14 @@ public static partial class Arns
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-");
 
     // [0-9], not \d, and \z, not $: .NET's \d takes every script's digits and $ matches before a final newline.
-    [GeneratedRegex(@"^arn:(aws|aws-cn|aws-us-gov):iam::[0-9]{12}:root\z")]
+    /// <summary>An STS assumed-role ARN in one of <see cref="Partitions"/>, or null.</summary>
+    private static Match? AssumedRole(string text) =>
+        AssumedRolePattern().Match(text) is { Success: true } match && Partitions.Contains(match.Groups["partition"].Value) ? match : null;
+
+    // The patterns leave the partition to Partitions, the one list of them.
+    [GeneratedRegex(@"^arn:(?<partition>[a-z-]+):iam::[0-9]{12}:root\z")]
     private static partial Regex AccountRootPattern();
 
-    [GeneratedRegex(@"^arn:(?<partition>aws|aws-cn|aws-us-gov):sts::(?<account>[0-9]{12}):assumed-role/(?<name>[^/]+)/.*\z")]
+    [GeneratedRegex(@"^arn:(?<partition>[a-z-]+):sts::(?<account>[0-9]{12}):assumed-role/(?<name>[^/]+)/.*\z")]
     private static partial Regex AssumedRolePattern();
 }
