@@ -104,6 +104,26 @@ public partial class CoreNamingRuleTests
     }
 
     [Theory]
+    [InlineData("arn:aws:iam::123456789012:root", true)]
+    [InlineData("arn:aws-cn:iam::123456789012:root", true)]
+    [InlineData("arn:aws-us-gov:iam::123456789012:root", true)]
+    [InlineData("arn:aws-iso:iam::123456789012:root", false)]
+    [InlineData("arn:aws:iam::12345678901:root", false)]
+    public void An_account_root_is_a_trust_principal_in_the_partitions_the_tool_knows(string text, bool valid) =>
+        Assert.Equal(valid, Arns.IsTrustPrincipal(text, out _));
+
+    [Theory]
+    [InlineData("arn:aws-us-gov:sts::123456789012:assumed-role/Admin/alice", true, "map the role itself: arn:aws-us-gov:iam::123456789012:role/Admin")]
+    [InlineData("arn:aws-cn:sts::123456789012:assumed-role/Admin/alice", true, "map the role itself: arn:aws-cn:iam::123456789012:role/Admin")]
+    [InlineData("arn:aws-iso:sts::123456789012:assumed-role/Admin/alice", false, "has partition 'aws-iso'")]
+    public void A_session_arn_is_told_apart_in_the_partitions_the_tool_knows(string text, bool session, string gist)
+    {
+        Assert.Equal(session, Arns.IsAssumedRoleArn(text));
+        Assert.False(Arns.TryParse(text, out _, out var error));
+        Assert.Contains(gist, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("arn:aws:iam::123456789012:role/ci/deployer", "aws", "123456789012", PrincipalKind.Role, "/ci/", "deployer")]
     [InlineData("arn:aws-cn:iam::123456789012:user/alice", "aws-cn", "123456789012", PrincipalKind.User, "/", "alice")]
     [InlineData("arn:aws-us-gov:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123", "aws-us-gov", "123456789012", PrincipalKind.Role, "/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_Admin_0123")]
