@@ -278,6 +278,43 @@ public class AuthenticatorReadingTests
         Assert.Contains(report.Findings, f => f.Section == AuditSection.Missing && f.Subject == "210987654321");
     }
 
+    // ParseMap: yaml.Unmarshal([]byte(accountsData), &awsAccounts) with yaml.v2, whose decoder.sequence keeps every item
+    // that decodes into a string and drops the rest; ParseMap logs the error and saves the accounts it got.
+    private static readonly byte[] AccountsWithItemsYamlV2Drops = AwsAuthManifests.Bytes("""
+          mapAccounts: |
+            - "111122223333"
+            - {account: "444455556666"}
+            - 777788889999
+            - [555566667777]
+            - ~
+        """);
+
+    [Fact]
+    public void Audit_keeps_the_accounts_yaml_v2_decodes_and_lists_the_items_it_drops()
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP", "    mapAccounts: [\"111122223333\"]"));
+        var export = LiveInputs.ReadAwsAuthExport(AccountsWithItemsYamlV2Drops, "aws-auth.yaml");
+        var report = AccessAudit.Compare(plan, new LiveCluster(export.Mappings, null, null) { AwsAuthAccounts = export.Accounts, AwsAuthDropped = export.Dropped });
+
+        Assert.Equal(["111122223333", "777788889999"], export.Accounts);
+        Assert.Equal(["aws-auth data.mapAccounts[1]", "aws-auth data.mapAccounts[3]"], export.Dropped.Select(d => d.Where));
+        Assert.Contains(report.Findings, f => f.Section == AuditSection.Unmanaged && f.Subject == "777788889999");
+        Assert.DoesNotContain(report.Findings, f => f.Subject == "111122223333");
+        Assert.Contains(report.Findings, f => f.Subject == "aws-auth data.mapAccounts[1]" && f.Detail.Contains("not an account id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_carries_the_accounts_yaml_v2_decodes_and_says_which_items_it_drops()
+    {
+        var imported = AwsAuthImporter.Import(AccountsWithItemsYamlV2Drops, "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var accounts = (YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"]["mapAccounts"];
+        Assert.Equal(["111122223333", "777788889999"], accounts.Children.Select(c => ((YamlDotNet.RepresentationModel.YamlScalarNode)c).Value));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapAccounts[1]" && s.Why.Contains("not carried over", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapAccounts[3]");
+    }
+
     [Theory]
     [InlineData("RoleArn: arn:aws:iam::123456789012:role/upper", "rolearn: arn:aws:iam::123456789012:role/lower")]
     [InlineData("rolearn: arn:aws:iam::123456789012:role/lower", "RoleArn: arn:aws:iam::123456789012:role/upper")]

@@ -88,13 +88,19 @@ public static class LiveInputs
         var dropped = new List<DroppedMapping>();
         result.AddRange(Mappings(data, "mapRoles", "rolearn", PrincipalKind.Role, file, dropped));
         result.AddRange(Mappings(data, "mapUsers", "userarn", PrincipalKind.User, file, dropped));
-        return new LiveAwsAuth(result, Accounts(data, file)) { Dropped = dropped };
+        return new LiveAwsAuth(result, Accounts(data, file, dropped)) { Dropped = dropped };
     }
 
-    private static IReadOnlyList<string> Accounts(ConfigMap data, string file)
+    private static IReadOnlyList<string> Accounts(ConfigMap data, string file, List<DroppedMapping> dropped)
     {
-        var (accounts, problem) = AuthenticatorEntries.Accounts(data["mapAccounts"], file);
-        return problem is null ? accounts : throw new AuditInputException(file, Place("data.mapAccounts", data["mapAccounts"]!.Location), problem);
+        var (accounts, problem, droppedItems) = AuthenticatorEntries.Accounts(data["mapAccounts"], file);
+        if (problem is not null)
+        {
+            throw new AuditInputException(file, Place("data.mapAccounts", data["mapAccounts"]!.Location), problem);
+        }
+
+        dropped.AddRange(droppedItems.Select(item => new DroppedMapping($"aws-auth {item.Path}", AuthenticatorEntries.DroppedAccountWhy(item))));
+        return accounts;
     }
 
     private static ConfigMap AwsAuthData(byte[] bytes, string file)

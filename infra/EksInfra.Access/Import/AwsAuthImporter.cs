@@ -47,11 +47,13 @@ public static class AwsAuthImporter
             .ToDictionary(r => (object)r.Item.Node, r => (r.Reading, Other: r.Other?.Node.Path), ReferenceEqualityComparer.Instance);
         var mapRoles = Entries(rolesList, "rolearn", readings, skipped, nodeRoles);
         var mapUsers = Entries(usersList, "userarn", readings, skipped, null);
-        var (accounts, accountsProblem) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
+        var (accounts, accountsProblem, droppedAccounts) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
         if (accountsProblem is not null)
         {
             skipped.Add(new("data.mapAccounts", accountsProblem));
         }
+
+        skipped.AddRange(droppedAccounts.Select(item => new SkippedEntry(item.Path, AuthenticatorEntries.DroppedAccountWhy(item) + "; not carried over")));
 
         foreach (var (key, _) in data.Entries.Where(e => e.Key is not ("mapRoles" or "mapUsers" or "mapAccounts")))
         {
