@@ -278,6 +278,45 @@ public class AuthenticatorReadingTests
         Assert.Contains(report.Findings, f => f.Section == AuditSection.Missing && f.Subject == "210987654321");
     }
 
+    // server.go renderTemplates renders every group of a mapping as it renders the username, so a live group
+    // 'team-{{AccountID}}' reaches RBAC, and the API server's system:masters check, as 'team-123456789012'.
+    [Fact]
+    public void Audit_renders_the_templates_of_a_live_group_before_matching_rbac_group_subjects()
+    {
+        var rbac = new Authorization.ClusterRbac(
+            Authorization.RbacData.BuiltInClusterRoles,
+            new Dictionary<(string, string), IReadOnlyList<Planning.PolicyRulePlan>>(),
+            [new Authorization.RbacBinding("team-admins", "", "ClusterRole", "cluster-admin", [new Authorization.RbacSubject("Group", "team-123456789012")], new Dictionary<string, string>())]);
+        var mappings = LiveInputs.ReadAwsAuthExport(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/team
+                  username: team:{{SessionName}}
+                  groups: ["team-{{AccountID}}"]
+            """), "aws-auth.yaml").Mappings;
+
+        var report = AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster(mappings, null, rbac));
+
+        Assert.Contains(report.Blocking, f => f.Subject == "arn:aws:iam::123456789012:role/team");
+    }
+
+    [Theory]
+    [InlineData("system:master{{SessionName}}", true)]
+    [InlineData("system:{{AccountID}}", false)]
+    // The caller picks the session name when assuming the role: 'system' is one.
+    [InlineData("{{SessionNameRaw}}:masters", true)]
+    [InlineData("{{AccountID}}:masters", false)]
+    public void Audit_counts_a_live_group_template_that_can_render_as_system_masters_as_admin(string group, bool admin)
+    {
+        var mappings = LiveInputs.ReadAwsAuthExport(AwsAuth($$$"""
+                - rolearn: arn:aws:iam::123456789012:role/team
+                  username: team:{{SessionName}}
+                  groups: ["{{{group}}}"]
+            """), "aws-auth.yaml").Mappings;
+
+        var report = AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster(mappings, null, null));
+
+        Assert.Equal(admin, report.Blocking.Any(f => f.Subject == "arn:aws:iam::123456789012:role/team"));
+    }
+
     // ParseMap: yaml.Unmarshal([]byte(accountsData), &awsAccounts) with yaml.v2, whose decoder.sequence keeps every item
     // that decodes into a string and drops the rest; ParseMap logs the error and saves the accounts it got.
     private static readonly byte[] AccountsWithItemsYamlV2Drops = AwsAuthManifests.Bytes("""

@@ -430,7 +430,7 @@ public sealed class CanTests
     [InlineData("team:{{Unknown}}", "team:x", false)]
     [InlineData("plain", "plain", true)]
     public void A_username_template_matches_only_what_the_authenticator_can_render_from_it(string username, string name, bool matches) =>
-        Assert.Equal(matches, ClusterRbac.UsernameMatches(username, name));
+        Assert.Equal(matches, ClusterRbac.CanRenderAs(username, name));
 
     [Theory]
     [InlineData("get", "namespaces")]

@@ -523,7 +523,7 @@ public static class AccessAudit
         ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(subject);
         var parts = new List<string>();
-        if (subject.Groups.Contains(KubernetesNames.SystemMasters))
+        if (ClusterRbac.HasGroup(subject.Groups, KubernetesNames.SystemMasters))
         {
             parts.Add("everything (system:masters, bypasses RBAC)");
         }

@@ -53,7 +53,7 @@ public sealed class Authorizer(ClusterRbac rbac)
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(request);
         var paths = new List<GrantPath>();
-        if (subject.Groups.Contains(KubernetesNames.SystemMasters))
+        if (ClusterRbac.HasGroup(subject.Groups, KubernetesNames.SystemMasters))
         {
             // The API server's privileged group short-circuits authorization before any authorizer runs.
             paths.Add(new GrantPath(GrantPathKind.SystemMasters, "system:masters (bypasses RBAC)"));

@@ -307,7 +307,7 @@ public static class CanReport
         ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(subject);
         var rows = new List<string[]>();
-        if (subject.Groups.Contains(Model.KubernetesNames.SystemMasters))
+        if (ClusterRbac.HasGroup(subject.Groups, Model.KubernetesNames.SystemMasters))
         {
             rows.Add(["system:masters (bypasses RBAC)", "everywhere", "*", "*", "*"]);
         }

@@ -137,30 +137,41 @@ public sealed class ClusterRbac
         ArgumentNullException.ThrowIfNull(groups);
         return subject.Kind switch
         {
-            "User" => UsernameMatches(username, subject.Name),
-            "Group" => groups.Contains(subject.Name),
+            "User" => CanRenderAs(username, subject.Name),
+            "Group" => HasGroup(groups, subject.Name),
             // A ServiceAccount subject is the user system:serviceaccount:NS:NAME, NS defaulting to a RoleBinding's own
             // namespace (rbac/validation appliesToUser, serviceaccount.MatchesUsername), so an IAM principal mapped to
             // that username gets the account's permissions.
             "ServiceAccount" => (subject.Namespace.Length > 0 ? subject.Namespace : binding.Namespace) is { Length: > 0 } ns
-                && UsernameMatches(username, $"{ServiceAccountUsernamePrefix}{ns}:{subject.Name}"),
+                && CanRenderAs(username, $"{ServiceAccountUsernamePrefix}{ns}:{subject.Name}"),
             _ => false,
         };
     }
 
     public const string ServiceAccountUsernamePrefix = "system:serviceaccount:";
 
-    /// <summary>Whether <paramref name="username"/>, which may hold <c>{{...}}</c> templates, can be <paramref name="name"/>.</summary>
-    public static bool UsernameMatches(string username, string name)
+    /// <summary>
+    /// Whether a mapping's groups can hold <paramref name="group"/>: the authenticator renders every group of a mapping
+    /// with the username's templates (server.go renderTemplates), so a live <c>team-{{AccountID}}</c> is
+    /// <c>team-123456789012</c> to RBAC and to the API server's system:masters check.
+    /// </summary>
+    public static bool HasGroup(IReadOnlyCollection<string> groups, string group)
     {
-        ArgumentNullException.ThrowIfNull(username);
-        if (!username.Contains("{{", StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(groups);
+        return groups.Contains(group) || groups.Any(g => g.Contains("{{", StringComparison.Ordinal) && CanRenderAs(g, group));
+    }
+
+    /// <summary>Whether <paramref name="template"/> (a username or group, which may hold <c>{{...}}</c> templates) can render as <paramref name="name"/>.</summary>
+    public static bool CanRenderAs(string template, string name)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        if (!template.Contains("{{", StringComparison.Ordinal))
         {
-            return username == name;
+            return template == name;
         }
 
         var pattern = "^" + System.Text.RegularExpressions.Regex.Replace(
-            username,
+            template,
             @"\{\{[^}]*\}\}|[^{]+|\{",
             m => TemplateValues.GetValueOrDefault(m.Value) ?? System.Text.RegularExpressions.Regex.Escape(m.Value),
             System.Text.RegularExpressions.RegexOptions.None,
