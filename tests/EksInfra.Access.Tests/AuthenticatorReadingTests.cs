@@ -407,6 +407,30 @@ public class AuthenticatorReadingTests
         Assert.Contains("permission set Admins", finding.Title, StringComparison.Ordinal);
     }
 
+    // pkg/config/mapper.go SSOArnLike: `var partition string; if m.SSO.Partition == "" { partition = "aws" }`: a given
+    // partition, even aws, is never copied in, so the pattern is arn::iam::... and ArnLike matches no caller with it.
+    [Theory]
+    [InlineData("aws")]
+    [InlineData("aws-us-gov")]
+    public void Audit_reports_an_sso_matcher_with_a_partition_as_matching_no_caller_not_as_live_admin(string partition)
+    {
+        var bytes = AwsAuth($$$"""
+                - sso:
+                    permissionSetName: Admins
+                    accountID: "123456789012"
+                    partition: {{{partition}}}
+                  username: admin:{{SessionName}}
+                  groups: [system:masters]
+            """);
+        var export = LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml");
+        var report = AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster(export.Mappings, null, null) { AwsAuthDropped = export.Dropped });
+
+        Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => f.Title)));
+        var finding = Assert.Single(report.Findings, f => f.Subject == "aws-auth data.mapRoles[0]");
+        Assert.Equal("an entry that matches no caller", finding.Title);
+        Assert.Contains("remove partition", finding.Detail, StringComparison.Ordinal);
+    }
+
     private static byte[] AwsAuthOf(string mapRoles, string mapUsers) => AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles + "\n  mapUsers: |\n" + mapUsers);
 
     private const string Bob = "arn:aws:iam::123456789012:user/bob";

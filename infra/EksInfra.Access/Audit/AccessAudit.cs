@@ -83,7 +83,7 @@ public static class AccessAudit
         {
             foreach (var dropped in plan.AwsAuth is null ? [] : live.AwsAuthDropped)
             {
-                findings.Add(new AuditFinding(AuditSection.Differs, dropped.Where, "an entry the authenticator drops", $"it {dropped.Why}; it grants nothing: fix or remove it"));
+                findings.Add(new AuditFinding(AuditSection.Differs, dropped.Where, dropped.Title, $"it {dropped.Why}; it grants nothing: fix or remove it"));
             }
 
             run.CompareAwsAuth(awsAuth);

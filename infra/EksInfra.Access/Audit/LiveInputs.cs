@@ -53,8 +53,8 @@ public sealed record LiveAwsAuth(IReadOnlyList<LiveMapping> Mappings, IReadOnlyL
     public IReadOnlyList<DroppedMapping> Dropped { get; init; } = [];
 }
 
-/// <summary>An aws-auth list item the authenticator decodes to no ARN and drops, reading the rest of the list.</summary>
-public sealed record DroppedMapping(string Where, string Why);
+/// <summary>An aws-auth list item that grants nothing: one the authenticator decodes to no ARN and drops, reading the rest of the list, or one it keeps that matches no caller.</summary>
+public sealed record DroppedMapping(string Where, string Why, string Title = "an entry the authenticator drops");
 
 /// <summary>What a live cluster grants, from the files a user exported; a part not given is null (its comparison is skipped).</summary>
 public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyList<LiveAccessEntry>? AccessEntries, ClusterRbac? Rbac)
@@ -173,6 +173,12 @@ public static class LiveInputs
 
             if (kind == PrincipalKind.Role && AuthenticatorEntries.SsoMatcher(entry, arnKey) is var (permissionSet, account))
             {
+                if (AuthenticatorEntries.SsoNeverMatches(entry) is { } never)
+                {
+                    dropped.Add(new DroppedMapping($"aws-auth {item.Path}", never, "an entry that matches no caller"));
+                    continue;
+                }
+
                 // The audit cannot see whether the cluster's authenticator matches sso entries, so it counts one as live.
                 result.Add(new LiveMapping(
                     kind,

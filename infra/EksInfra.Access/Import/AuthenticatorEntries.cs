@@ -213,6 +213,16 @@ public static partial class AuthenticatorEntries
             : null;
 
     /// <summary>
+    /// Why an sso matcher that Validate passes still matches no caller, or null: SSOArnLike (pkg/config/mapper.go) sets
+    /// the pattern's partition only when none is given (<c>var partition string; if m.SSO.Partition == "" { partition =
+    /// "aws" }</c>), so a given one, even <c>aws</c>, leaves <c>arn::iam::...</c>, whose empty partition ArnLike never matches.
+    /// </summary>
+    public static string? SsoNeverMatches(ConfigMap entry) =>
+        Field(entry, "sso") is ConfigMap sso && Text(sso, "partition") is { Length: > 0 } partition
+            ? $"has an sso matcher with partition '{partition}', which the authenticator never puts into its pattern (SSOArnLike fills the partition in only when none is given, leaving arn::iam::...), so it matches no caller; remove partition (aws is the default)"
+            : null;
+
+    /// <summary>
     /// Why a mapRoles or mapUsers value was refused for passing one of the reader's limits (its nesting, its node count),
     /// with the place in it; null when it was not. Such a value may well be YAML to the authenticator, so the message
     /// says nothing of what the cluster makes of it.
