@@ -138,6 +138,26 @@ public static partial class Arns
     public static bool TryParse(string text, out IamArn arn, out string error) => TryParse(text, "", "/", out arn, out error);
 
     /// <summary>
+    /// Parses an ARN from a live aws-auth as the authenticator compares it: ignoring case (RoleMapping and UserMapping
+    /// Matches: <c>strings.EqualFold</c> against the lower-cased canonical ARN), so <c>arn:aws:iam::111122223333:Role/x</c>
+    /// is role x. The fixed parts (arn, partition, service, resource type) are read in lower case; account, path and name
+    /// keep theirs.
+    /// </summary>
+    public static bool TryParseIgnoringCase(string text, out IamArn arn)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(':', 6);
+        if (parts.Length == 6)
+        {
+            var slash = parts[5].IndexOf('/', StringComparison.Ordinal);
+            var type = slash < 0 ? parts[5] : parts[5][..slash];
+            text = string.Join(':', parts[0].ToLowerInvariant(), parts[1].ToLowerInvariant(), parts[2].ToLowerInvariant(), parts[3], parts[4], type.ToLowerInvariant() + (slash < 0 ? "" : parts[5][slash..]));
+        }
+
+        return TryParse(text, out arn, out _);
+    }
+
+    /// <summary>
     /// As <see cref="TryParse(string, out IamArn, out string)"/>; an ARN in <paramref name="usualAccount"/>, or under
     /// <paramref name="usualPath"/>, takes that string rather than a copy (a model's principals are mostly in its own
     /// account, and listed ones often share a path).

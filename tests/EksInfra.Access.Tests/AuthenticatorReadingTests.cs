@@ -431,6 +431,54 @@ public class AuthenticatorReadingTests
         Assert.Contains("remove partition", finding.Detail, StringComparison.Ordinal);
     }
 
+    // RoleMapping.Matches: strings.EqualFold(m.RoleARN, subject) against the lower-cased canonical ARN; the mapping's ARN
+    // is never parsed, so 'Role/' or 'ARN:' in aws-auth still matches, and a path in it still never matches.
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:Role/platform-viewer")]
+    [InlineData("ARN:AWS:IAM::123456789012:ROLE/platform-viewer")]
+    public void Import_carries_a_role_arn_the_authenticator_matches_ignoring_case_in_the_form_iam_shows(string arn)
+    {
+        var imported = AwsAuthImporter.Import(AwsAuth($"""
+                - rolearn: {arn}
+                  username: viewer
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var mapRoles = (YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"]["mapRoles"];
+        Assert.Equal("arn:aws:iam::123456789012:role/platform-viewer", Reparse.Str(mapRoles.Children[0], "rolearn"));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.Contains("ignoring case", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_takes_a_role_arn_with_a_path_in_another_case_for_the_entry_that_never_matches()
+    {
+        var report = Audit(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:ROLE/team/break-glass
+                  username: break-glass
+                  groups: [system:masters]
+            """));
+
+        Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => f.Title)));
+        Assert.Contains(report.Findings, f => f.Subject == "arn:aws:iam::123456789012:ROLE/team/break-glass" && f.Title.StartsWith("written with its IAM path", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_matches_a_live_role_arn_in_another_case_to_the_model_role_it_is()
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var admin = plan.AwsAuth!.MapRoles.First(m => m.Groups.Contains("system:masters"));
+        var bytes = AwsAuth($"""
+                - rolearn: {admin.RoleArn.Replace(":role/", ":Role/", StringComparison.Ordinal)}
+                  username: {admin.Username}
+                  groups: [system:masters]
+            """);
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml").Mappings, null, null));
+
+        Assert.DoesNotContain(report.Findings, f => f.Section == AuditSection.Unmanaged);
+    }
+
     private static byte[] AwsAuthOf(string mapRoles, string mapUsers) => AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles + "\n  mapUsers: |\n" + mapUsers);
 
     private const string Bob = "arn:aws:iam::123456789012:user/bob";

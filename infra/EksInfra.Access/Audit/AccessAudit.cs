@@ -52,7 +52,7 @@ public static class AccessAudit
     public static string Canonical(string arn)
     {
         ArgumentNullException.ThrowIfNull(arn);
-        return (Arns.TryParse(arn, out var parsed, out _) ? (parsed.Kind == PrincipalKind.Role ? parsed.WithoutPath : parsed.Full) : arn).ToUpperInvariant();
+        return (Arns.TryParseIgnoringCase(arn, out var parsed) ? (parsed.Kind == PrincipalKind.Role ? parsed.WithoutPath : parsed.Full) : arn).ToUpperInvariant();
     }
 
     public static AuditReport Compare(AccessPlan plan, LiveCluster live)
@@ -201,7 +201,7 @@ public static class AccessAudit
 
                 // The caller's canonical ARN keeps a user's path but drops a role's, whichever list the entry is in
                 // (pkg/arn Canonicalize): only a role ARN with a path never matches.
-                var hasPath = Arns.TryParse(mapping.Arn, out var parsed, out _) && parsed.Kind == PrincipalKind.Role && parsed.HasPath;
+                var hasPath = Arns.TryParseIgnoringCase(mapping.Arn, out var parsed) && parsed.Kind == PrincipalKind.Role && parsed.HasPath;
                 if (hasPath)
                 {
                     // aws-iam-authenticator matches the caller's assumed-role ARN, which has no path: this entry never matches.

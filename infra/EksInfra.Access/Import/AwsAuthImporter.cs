@@ -259,8 +259,15 @@ public static class AwsAuthImporter
 
             if (!Arns.TryParse(arn, out var parsedArn, out var error))
             {
-                skipped.Add(new(item.Path, error));
-                continue;
+                if (!Arns.TryParseIgnoringCase(arn, out parsedArn))
+                {
+                    skipped.Add(new(item.Path, error));
+                    continue;
+                }
+
+                // The authenticator compares ARNs ignoring case; the stack writes the form IAM shows.
+                skipped.Add(new(item.Path, $"'{arn}' has its fixed parts in another case, which the authenticator matches ignoring case; carried over as {parsedArn.Full}"));
+                arn = parsedArn.Full;
             }
 
             if (parsedArn.Kind == PrincipalKind.Role && parsedArn.HasPath)
