@@ -204,6 +204,25 @@ public class ComputeRenderTests
 /// <summary>Each compute validation rule, just inside and just outside.</summary>
 public class ComputeValidationTests
 {
+    // EKS User Guide, "Create access entries": "Access entries do not support service linked roles ... in the format
+    // arn:aws:iam::*:role/aws-service-role/*"; the stack writes an EC2_LINUX or EC2_WINDOWS entry for each node role.
+    [Theory]
+    [InlineData("API", true)]
+    [InlineData("API_AND_CONFIG_MAP", true)]
+    [InlineData("CONFIG_MAP", false)]
+    public void A_service_linked_node_role_is_refused_where_the_stack_writes_it_an_access_entry(string mode, bool error)
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full(mode, nodeRoles: """
+                nodeRoles:
+                  - { rolearn: "arn:aws:iam::123456789012:role/aws-service-role/karpenter.amazonaws.com/KarpenterNode", kind: linux }
+            """));
+
+        var found = (error ? evaluation.Errors : evaluation.Warnings).Where(d => d.Path == "eks-infra:access.nodeRoles[0].rolearn").ToList();
+        Assert.True(found.Count == 1, Stacks.Describe(evaluation));
+        Assert.Contains("service-linked role", found[0].Message, StringComparison.Ordinal);
+        Assert.Equal(!error, evaluation.IsValid);
+    }
+
     private static string Group(string body, string extraRoles = "") => $$"""
         {{extraRoles}}
             nodeGroups:

@@ -650,6 +650,20 @@ public static partial class ComputeValidator
                     continue;
                 }
 
+                // EKS User Guide, "Create access entries": "Access entries do not support service linked roles."
+                if (Arns.IsServiceLinkedRole(arn))
+                {
+                    var problem = $"'{node.RoleArn}' is a service-linked role (path {Arns.ServiceLinkedRolePath}), which EKS access entries do not support, so EKS refuses the node entry the stack writes for it; list the role the nodes' instance profile holds";
+                    if (mode.UsesAccessEntries())
+                    {
+                        Error(path, problem);
+                    }
+                    else
+                    {
+                        Warning(path, problem + " (this CONFIG_MAP stack maps it in aws-auth only, but its migration to access entries will not take it)");
+                    }
+                }
+
                 // EKS (Create access entries): an entry of any type but STANDARD must name a principal of the cluster's own account.
                 if (aws.AccountId.Length > 0 && arn.AccountId != aws.AccountId)
                 {
