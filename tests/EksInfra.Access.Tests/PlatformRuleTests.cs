@@ -273,6 +273,26 @@ public class PlatformRuleTests
     public void A_session_template_without_a_colon_before_it_fails_with_the_prefix_to_add(string username, string template) =>
         Fails(Eval(Stack(mode: "API", access: MapRole(username: username) + Deployers)), "eks-infra:access.mapRoles[0].username", $"uses {template} with no ':' before it", $"'sso:{username}'");
 
+    // EKS documents only {{SessionName}} in an access entry's username; the other templates are aws-iam-authenticator's.
+    [Theory]
+    [InlineData("API", "ci:{{AccountID}}", "{{AccountID}}")]
+    [InlineData("API_AND_CONFIG_MAP", "ci:{{AccessKeyID}}", "{{AccessKeyID}}")]
+    [InlineData("API", "sso:{{SessionNameRaw}}", "{{SessionNameRaw}}")]
+    public void An_aws_auth_template_in_an_access_entry_username_is_warned(string mode, string username, string template) =>
+        Warns(Eval(Stack(mode: mode, access: MapRole(username: username) + Deployers)), "eks-infra:access.mapRoles[0].username", $"{template} is an aws-auth template", "documents only {{SessionName}}");
+
+    [Theory]
+    [InlineData("API", "sso:{{SessionName}}")]
+    [InlineData("CONFIG_MAP", "ci:{{AccountID}}")]
+    [InlineData("CONFIG_MAP", "sso:{{SessionNameRaw}}")]
+    public void A_template_the_mode_documents_gets_no_warning(string mode, string username)
+    {
+        var evaluation = Eval(Stack(mode: mode, access: MapRole(username: username) + Deployers));
+
+        Passes(evaluation, "eks-infra:access.mapRoles[0].username");
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Path == "eks-infra:access.mapRoles[0].username");
+    }
+
     [Theory]
     [InlineData("iamdeployer", true)]
     [InlineData("iam:deployer", false)]

@@ -532,6 +532,12 @@ public static partial class StackValidator
                 {
                     Error(UsernamePath(), $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
                 }
+                // EKS User Guide, "Create access entries": an access entry's username takes {{SessionName}}; the guide names
+                // no other template, and EKS renders access-entry usernames itself, not through aws-iam-authenticator.
+                else if (mode.UsesAccessEntries() && !template.SequenceEqual("{{SessionName}}"))
+                {
+                    Warning(UsernamePath(), $"{template} is an aws-auth template; for access entries EKS documents only {{{{SessionName}}}} in a username, so the entry's username may keep {template} as written and RBAC bindings to the rendered name would not match; use {{{{SessionName}}}} or check the username EKS gives on a test cluster (kubectl auth whoami)");
+                }
             }
 
             List<string>? accessEntryProblems = null;
