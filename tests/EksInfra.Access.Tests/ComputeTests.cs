@@ -204,6 +204,32 @@ public class ComputeRenderTests
 /// <summary>Each compute validation rule, just inside and just outside.</summary>
 public class ComputeValidationTests
 {
+    // EKS User Guide, "EKS AL2 and AL2-Accelerated AMIs transition features guide": "Amazon EKS stopped publishing
+    // EKS-optimized Amazon Linux 2 (AL2) AMIs on November 26, 2025"; the AMIs published before still launch.
+    [Theory]
+    [InlineData("AL2_x86_64", "m6i.large", 2025, 11, 25, false)]
+    [InlineData("AL2_x86_64", "m6i.large", 2025, 11, 26, true)]
+    [InlineData("AL2_ARM_64", "m7g.large", 2026, 12, 1, true)]
+    [InlineData("AL2_x86_64_GPU", "g5.xlarge", 2026, 12, 1, true)]
+    [InlineData("AL2023_x86_64_STANDARD", "m6i.large", 2026, 12, 1, false)]
+    public void An_al2_node_group_is_warned_once_eks_stopped_publishing_al2_amis(string amiType, string instanceType, int year, int month, int day, bool warned)
+    {
+        var yaml = ComputeStacks.Full("API", $$"""
+                nodeGroups:
+                  - name: system
+                    instanceTypes: [{{instanceType}}]
+                    amiType: {{amiType}}
+                    desiredSize: 2
+                    minSize: 1
+                    maxSize: 3
+            """).Replace("    name: my-cluster\n", "    name: my-cluster\n    version: \"1.32\"\n", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(yaml, new DateOnly(year, month, day));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Equal(warned, evaluation.Warnings.Any(w => w.Path == "eks-infra:cluster.nodeGroups[0].amiType" && w.Message.Contains("stopped publishing", StringComparison.Ordinal)));
+    }
+
     // EKS User Guide, "Create access entries": "Access entries do not support service linked roles ... in the format
     // arn:aws:iam::*:role/aws-service-role/*"; the stack writes an EC2_LINUX or EC2_WINDOWS entry for each node role.
     [Theory]

@@ -95,6 +95,9 @@ public static class InstanceTypes
 /// </summary>
 public sealed record AmiTypeInfo(string Name, CpuArchitecture Architecture, Accelerator Needs, bool IsWindows, int? LastKubernetesMinor = null, Accelerator? AlsoServes = null)
 {
+    /// <summary>The last day EKS published AMIs of this type, for a type it no longer publishes; null while it does.</summary>
+    public DateOnly? PublishedUntil { get; init; }
+
     public bool Serves(Accelerator accelerator) => accelerator == Needs || accelerator == AlsoServes;
 }
 
@@ -116,6 +119,14 @@ public static class AmiTypes
     public const int LastAl2KubernetesMinor = 32;
 
     /// <summary>
+    /// EKS User Guide, "EKS AL2 and AL2-Accelerated AMIs transition features guide" (eks-ami-deprecation-faqs.html): "Amazon
+    /// EKS stopped publishing EKS-optimized Amazon Linux 2 (AL2) AMIs on November 26, 2025", and after that date "EKS will
+    /// not release any new Kubernetes versions or updates to AL2 AMIs, including minor releases, patches, and bug fixes".
+    /// Existing AL2 AMIs still launch.
+    /// </summary>
+    public static readonly DateOnly Al2PublishedUntil = new(2025, 11, 26);
+
+    /// <summary>
     /// EKS CreateNodegroup <c>diskSize</c> (botocore eks service-2.json): "The default disk size is 20 GiB for Linux and
     /// Bottlerocket. The default disk size is 50 GiB for Windows." With no amiType EKS picks a Linux one.
     /// </summary>
@@ -123,11 +134,11 @@ public static class AmiTypes
 
     public static readonly IReadOnlyList<AmiTypeInfo> All =
     [
-        new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false, LastAl2KubernetesMinor),
+        new("AL2_x86_64", CpuArchitecture.X86, Accelerator.None, false, LastAl2KubernetesMinor) { PublishedUntil = Al2PublishedUntil },
         // EKS User Guide, "Amazon EKS optimized accelerated Amazon Linux AMIs": NVIDIA drivers and the AWS Neuron driver,
         // for GPU, Inferentia and Trainium workloads.
-        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false, LastAl2KubernetesMinor, Accelerator.Neuron),
-        new("AL2_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false, LastAl2KubernetesMinor),
+        new("AL2_x86_64_GPU", CpuArchitecture.X86, Accelerator.NvidiaGpu, false, LastAl2KubernetesMinor, Accelerator.Neuron) { PublishedUntil = Al2PublishedUntil },
+        new("AL2_ARM_64", CpuArchitecture.Arm64, Accelerator.None, false, LastAl2KubernetesMinor) { PublishedUntil = Al2PublishedUntil },
         new("AL2023_x86_64_STANDARD", CpuArchitecture.X86, Accelerator.None, false),
         new("AL2023_ARM_64_STANDARD", CpuArchitecture.Arm64, Accelerator.None, false),
         new("AL2023_x86_64_NEURON", CpuArchitecture.X86, Accelerator.Neuron, false),

@@ -34,11 +34,12 @@ public static partial class ComputeValidator
     /// </summary>
     public const int MaxInstanceTypes = 20;
 
-    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities)
+    /// <summary>The compute rules; <paramref name="today"/> is the clock seam StackValidator passes (AMI support ends by date).</summary>
+    public static IReadOnlyList<Diagnostic> Validate(StackConfig config, IReadOnlyList<Identity> identities, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(identities);
-        var run = new Run(config, identities);
+        var run = new Run(config, identities, today);
         run.NodeGroups();
         run.CreatedRoleNames();
         run.FargateProfiles();
@@ -67,7 +68,7 @@ public static partial class ComputeValidator
     /// </summary>
     private static string FargateCriterion(string text) => text.Replace('*', 'a').Replace('?', 'a');
 
-    private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities)
+    private sealed class Run(StackConfig config, IReadOnlyList<Identity> identities, DateOnly today)
     {
         private readonly ClusterSettings cluster = config.Cluster;
         private readonly ComputeSettings compute = config.Cluster.Compute;
@@ -297,6 +298,10 @@ public static partial class ComputeValidator
             else if (EksVersions.MinorOf(cluster.Version) > last)
             {
                 Error(path, $"EKS publishes no {ami.Name} AMI for Kubernetes {cluster.Version} ({cluster.Path}.version): 1.{last} is the last version with one, so the node group cannot be created; use {instead}");
+            }
+            else if (ami.PublishedUntil is { } until && today >= until)
+            {
+                Warning(path, $"EKS stopped publishing {ami.Name} AMIs on {until:yyyy-MM-dd}: the group still launches, on the last AMI, which gets no more patches or bug fixes; use {instead}");
             }
         }
 

@@ -31,7 +31,7 @@ public static partial class StackValidator
         v.Access();
         v.Bag.AddRange(NamespaceValidator.Validate(config));
         v.Bag.AddRange(DeployRules.Validate(config));
-        v.Bag.AddRange(ComputeValidator.Validate(config, identities));
+        v.Bag.AddRange(ComputeValidator.Validate(config, identities, today));
         return v.Bag.ToSortedList();
     }
 
