@@ -288,7 +288,7 @@ public class ClusterRoleDiffTests
         Stacks.Minimal().Replace("    name: my-cluster\n", $"    name: my-cluster\n    version: \"{version}\"\n", StringComparison.Ordinal);
 
     [Theory]
-    [InlineData("1.34", "1.33", "goes down")]
+    [InlineData("1.34", "1.32", "goes down more than one minor version")]
     [InlineData("1.33", "1.35", "skips a minor version")]
     [InlineData("1.34", "1.35", null)]
     public void A_version_change_eks_cannot_make_is_an_error(string from, string to, string? gist)
@@ -303,6 +303,20 @@ public class ClusterRoleDiffTests
             Assert.Equal(FindingLevel.Error, finding!.Level);
             Assert.Contains(gist, finding.Title, StringComparison.Ordinal);
         }
+    }
+
+    // EKS User Guide, "Rollback cluster to previous Kubernetes version": one minor version back, within 7 days of an
+    // in-place upgrade; "Managed Node Groups. You must roll back these separately using the UpdateNodegroupVersion API."
+    [Fact]
+    public void One_minor_version_back_is_a_rollback_flagged_with_its_window_and_the_node_groups_first()
+    {
+        var finding = Stacks.DiffFindings(OnVersion("1.34"), OnVersion("1.33")).Single(f => f.Subject == "cluster.version");
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("rolled back", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("within 7 days", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("update-nodegroup-version", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("--kubernetes-version 1.33", finding.Detail, StringComparison.Ordinal);
     }
 
     private static string WithSecretReader(string rule) => Stacks.Minimal(access: $$"""

@@ -258,14 +258,23 @@ public static class AccessDiff
                 "the stack's resources live in the first allowed account and cannot move to another one: every ARN the plan names changes with it. Keep the account; for a cluster in another account, create a new stack."));
         }
 
-        // EKS User Guide, "Update existing cluster to new Kubernetes version": one minor version at a time, never down;
-        // UpdateClusterVersion refuses anything else, so pulumi up fails there.
-        if (Platform.EksVersions.MinorOf(before.Version) is { } was && Platform.EksVersions.MinorOf(after.Version) is { } now && now != was && (now < was || now > was + 1))
+        // EKS User Guide, "Update existing cluster to new Kubernetes version": one minor version at a time. "Rollback cluster
+        // to previous Kubernetes version": back to the previous minor version only, within 7 days of an in-place upgrade
+        // (UpdateClusterVersion with the lower version), and managed node groups are not rolled back with the control plane.
+        if (Platform.EksVersions.MinorOf(before.Version) is { } was && Platform.EksVersions.MinorOf(after.Version) is { } now && now != was)
         {
-            findings.Add(new(FindingLevel.Error, "cluster.version", $"the Kubernetes version {(now < was ? "goes down" : "skips a minor version")}: {before.Version} → {after.Version}",
-                now < was
-                    ? "EKS cannot downgrade a cluster; UpdateClusterVersion refuses it and `pulumi up` fails. Keep the version."
-                    : $"EKS updates a cluster one minor version at a time; UpdateClusterVersion refuses the jump and `pulumi up` fails. Go to 1.{was + 1} first, apply, then on."));
+            if (now == was - 1)
+            {
+                findings.Add(new(FindingLevel.Danger, "cluster.version", $"the Kubernetes version is rolled back: {before.Version} → {after.Version}",
+                    $"EKS rolls a control plane back one minor version only within 7 days of its in-place upgrade to {before.Version}; after that, or on a cluster created at {before.Version}, UpdateClusterVersion refuses it and `pulumi up` fails. EKS does not roll managed node groups back, and the stack's groups take the cluster's version only after the cluster moves, while a node newer than the API server is outside Kubernetes' version skew policy: roll each group back first (aws eks update-nodegroup-version --cluster-name CLUSTER --nodegroup-name GROUP --kubernetes-version {after.Version}), then apply."));
+            }
+            else if (now < was || now > was + 1)
+            {
+                findings.Add(new(FindingLevel.Error, "cluster.version", $"the Kubernetes version {(now < was ? "goes down more than one minor version" : "skips a minor version")}: {before.Version} → {after.Version}",
+                    now < was
+                        ? $"EKS rolls a cluster back to the previous minor version only (1.{was - 1}); UpdateClusterVersion refuses {after.Version} and `pulumi up` fails. Keep the version, or roll back to 1.{was - 1}."
+                        : $"EKS updates a cluster one minor version at a time; UpdateClusterVersion refuses the jump and `pulumi up` fails. Go to 1.{was + 1} first, apply, then on."));
+            }
         }
 
         if (after.Mode < before.Mode)
