@@ -169,15 +169,13 @@ internal sealed class EksCluster : ComponentResource
             EnableConfigMapMutable = true,
         };
 
-        if (cluster.Protect)
-        {
-            // EKS's own deletion protection: even outside Pulumi, DeleteCluster is refused until it is turned off.
-            args.DeletionProtection = true;
-        }
+        // EKS's own deletion protection: even outside Pulumi, DeleteCluster is refused until it is turned off. Sent either
+        // way: the AWS provider computes deletion_protection, so leaving it unset would keep a protected cluster protected.
+        args.DeletionProtection = cluster.Protect;
 
-        if (cluster.Network.PublicAccessCidrs.Count > 0)
+        if (cluster.Network.PublicAccessCidrsToSend is { Count: > 0 } cidrs)
         {
-            args.PublicAccessCidrs = cluster.Network.PublicAccessCidrs.ToList();
+            args.PublicAccessCidrs = cidrs.ToList();
         }
 
         if (cluster.KubernetesVersion is { } version)

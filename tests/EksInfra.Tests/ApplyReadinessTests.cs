@@ -101,7 +101,8 @@ public sealed class ApplyReadinessTests
         var eks = Assert.Single(run.Resources.OfType<EksCluster>());
 
         Assert.False(await ProtectsAsync(eks.ClusterOptions.ResourceTransforms, "aws:eks/cluster:Cluster"));
-        Assert.False(run.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("deletionProtection"));
+        // Sent as false, not left out: the AWS provider computes deletion_protection and would keep an earlier true.
+        Assert.False(Assert.IsType<bool>(run.Inputs("eks:index:Cluster", "my-cluster-eks")["deletionProtection"]));
         Assert.DoesNotContain(run.Resources, r => (bool?)ProtectField.GetValue(r) == true);
     }
 
@@ -156,7 +157,7 @@ public sealed class ApplyReadinessTests
     }
 
     [Fact]
-    public async Task Public_access_cidrs_reach_the_cluster_and_are_left_out_when_not_set()
+    public async Task Public_access_cidrs_reach_the_cluster_and_eks_default_is_sent_when_not_set()
     {
         var raw = StackFiles.RawValues("dev");
         var cluster = JsonNode.Parse(raw["eks-infra:cluster"]!)!.AsObject();
@@ -166,8 +167,30 @@ public sealed class ApplyReadinessTests
         var run = await PulumiHarness.RunAsync("dev", raw);
 
         Assert.Equal(["52.12.34.0/24", "54.240.197.0/24"], Strings(run.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicAccessCidrs"));
+        // vpc_config.public_access_cidrs is Optional and Computed: unsent, a list removed from the config would stay on the cluster.
         var shipped = await PulumiHarness.RunShippedAsync("dev");
-        Assert.False(shipped.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("publicAccessCidrs"));
+        Assert.Equal(["0.0.0.0/0"], Strings(shipped.Inputs("eks:index:Cluster", "my-cluster-eks"), "publicAccessCidrs"));
+
+        // With the public endpoint off there is no list to send: pulumi-eks refuses publicAccessCidrs then.
+        cluster.Remove("publicAccessCidrs");
+        cluster["endpointPublicAccess"] = false;
+        cluster["endpointPrivateAccess"] = true;
+        raw["eks-infra:cluster"] = cluster.ToJsonString();
+        var privateOnly = await PulumiHarness.RunAsync("dev", raw);
+        Assert.False(privateOnly.Inputs("eks:index:Cluster", "my-cluster-eks").ContainsKey("publicAccessCidrs"));
+    }
+
+    [Fact]
+    public async Task Turning_protect_off_sends_deletion_protection_false()
+    {
+        var raw = StackFiles.RawValues("prod");
+        var cluster = JsonNode.Parse(raw["eks-infra:cluster"]!)!.AsObject();
+        cluster["protect"] = false;
+        raw["eks-infra:cluster"] = cluster.ToJsonString();
+
+        var run = await PulumiHarness.RunAsync("prod", raw);
+
+        Assert.False(Assert.IsType<bool>(run.Inputs("eks:index:Cluster", "prod-cluster-eks")["deletionProtection"]));
     }
 
     [Fact]

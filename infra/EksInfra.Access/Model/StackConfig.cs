@@ -172,6 +172,18 @@ public sealed record NetworkSettings(
     /// <summary>Who may reach the public endpoint (<c>publicAccessCidrs</c>); empty means EKS's default, 0.0.0.0/0.</summary>
     public IReadOnlyList<string> PublicAccessCidrs { get; init; } = [];
 
+    /// <summary>EKS CreateCluster <c>publicAccessCidrs</c>: "The default value is 0.0.0.0/0".</summary>
+    public const string EksDefaultPublicAccessCidr = "0.0.0.0/0";
+
+    /// <summary>
+    /// The list the program sends while the public endpoint is on: the configured one, else EKS's default spelled out.
+    /// The AWS provider's <c>vpc_config.public_access_cidrs</c> is Optional and Computed, so a list left unsent keeps the
+    /// cluster's last one: removing a restricted list from the config would change nothing on the cluster. With the
+    /// public endpoint off nothing is sent (pulumi-eks refuses the list then).
+    /// </summary>
+    public IReadOnlyList<string> PublicAccessCidrsToSend =>
+        !EndpointPublicAccess ? [] : PublicAccessCidrs.Count > 0 ? PublicAccessCidrs : [EksDefaultPublicAccessCidr];
+
     /// <summary>Only reachable from inside the VPC: whoever runs <c>pulumi up</c> must run there.</summary>
     public bool IsPrivateOnly => !EndpointPublicAccess && EndpointPrivateAccess;
 }

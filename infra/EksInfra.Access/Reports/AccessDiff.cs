@@ -150,7 +150,7 @@ public static class AccessDiff
     {
         public static Endpoint Of(NetworkSettings network) => new(network.EndpointPublicAccess, network.EndpointPrivateAccess, network.PublicAccessCidrs);
 
-        public string Cidrs => PublicCidrs.Count == 0 ? "0.0.0.0/0 (EKS's default)" : string.Join(", ", PublicCidrs);
+        public string Cidrs => PublicCidrs.Count == 0 ? $"{NetworkSettings.EksDefaultPublicAccessCidr} (EKS's default)" : string.Join(", ", PublicCidrs);
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public static partial class DeployRules
         }
 
         // Nodes reach a public-only endpoint through their NAT's public address (Amazon EKS User Guide, "Cluster API server endpoint").
-        if (!c.Network.EndpointPrivateAccess && !cidrs.Contains("0.0.0.0/0"))
+        if (!c.Network.EndpointPrivateAccess && !cidrs.Contains(NetworkSettings.EksDefaultPublicAccessCidr))
         {
             warning(path, "with private access off, nodes reach the API server through the public endpoint: these CIDR blocks must include the public addresses your nodes leave from (NAT gateways), or they cannot join; consider endpointPrivateAccess: true");
         }
