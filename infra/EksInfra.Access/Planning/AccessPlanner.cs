@@ -95,12 +95,12 @@ public static class AccessPlanner
         var list = new List<IamRolePlan>(2 + c.Compute.ExtraNodeRoles.Count + cluster.FargateProfiles.Count + config.Access.Roles.Count)
         {
             Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), [ClusterManagedPolicy], null, null),
-            Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust("ec2.amazonaws.com"), NodeManagedPolicies, null, null),
+            Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust(IamPolicies.NodeServicePrincipals(partition)), NodeManagedPolicies, null, null),
         };
 
         foreach (var name in c.Compute.ExtraNodeRoles.Select(r => r.Name).Order(Ordinal))
         {
-            list.Add(Role(name, "/", RolePurpose.AdditionalNode, IamPolicies.ServiceTrust("ec2.amazonaws.com"), NodeManagedPolicies, null, null));
+            list.Add(Role(name, "/", RolePurpose.AdditionalNode, IamPolicies.ServiceTrust(IamPolicies.NodeServicePrincipals(partition)), NodeManagedPolicies, null, null));
         }
 
         foreach (var profile in cluster.FargateProfiles)

@@ -15,14 +15,41 @@ public static class IamPolicies
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
     /// <summary>The seed's trust policy for <c>eks-cluster-role</c>: EKS itself assumes the role.</summary>
-    public static string ServiceTrust(string service) => Document(service, static (json, service) =>
+    public static string ServiceTrust(string service) => ServiceTrust([service]);
+
+    /// <summary>A trust policy letting the AWS services <paramref name="services"/> assume the role: one as a string, several as a list.</summary>
+    public static string ServiceTrust(IReadOnlyList<string> services) => Document(services, static (json, services) =>
     {
         json.WriteString("Effect", "Allow");
         json.WriteStartObject("Principal");
-        json.WriteString("Service", service);
+        if (services.Count == 1)
+        {
+            json.WriteString("Service", services[0]);
+        }
+        else
+        {
+            json.WriteStartArray("Service");
+            foreach (var service in services)
+            {
+                json.WriteStringValue(service);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
         json.WriteString("Action", "sts:AssumeRole");
     });
+
+    /// <summary>
+    /// The EC2 service principals a node role trusts. In aws-cn EKS's CreateNodegroup refuses a node role without
+    /// ec2.amazonaws.com.cn ("Following required service principals [ec2.amazonaws.com.cn] were not found in the trust
+    /// relationships of nodeRole", InvalidParameterException, reported in awslabs/cdk-eks-blueprints#558 and
+    /// bottlerocket-update-operator#316), the partition's DNS suffix being amazonaws.com.cn (botocore partitions.json);
+    /// ec2.amazonaws.com is kept beside it, as terraform-aws-eks does there. EKS's own principal stays eks.amazonaws.com.
+    /// </summary>
+    public static IReadOnlyList<string> NodeServicePrincipals(string partition) =>
+        partition == Platform.EksRegions.China ? ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] : ["ec2.amazonaws.com"];
 
     /// <summary>
     /// A Fargate pod execution role's trust: EKS's Fargate service, only on behalf of this cluster's profiles. AWS,
