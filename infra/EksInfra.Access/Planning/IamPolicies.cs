@@ -17,29 +17,8 @@ public static class IamPolicies
     /// <summary>The seed's trust policy for <c>eks-cluster-role</c>: EKS itself assumes the role.</summary>
     public static string ServiceTrust(string service) => ServiceTrust([service]);
 
-    /// <summary>A trust policy letting the AWS services <paramref name="services"/> assume the role: one as a string, several as a list.</summary>
-    public static string ServiceTrust(IReadOnlyList<string> services) => Document(services, static (json, services) =>
-    {
-        json.WriteString("Effect", "Allow");
-        json.WriteStartObject("Principal");
-        if (services.Count == 1)
-        {
-            json.WriteString("Service", services[0]);
-        }
-        else
-        {
-            json.WriteStartArray("Service");
-            foreach (var service in services)
-            {
-                json.WriteStringValue(service);
-            }
-
-            json.WriteEndArray();
-        }
-
-        json.WriteEndObject();
-        json.WriteString("Action", "sts:AssumeRole");
-    });
+    /// <summary>A trust policy letting the AWS services <paramref name="services"/> assume the role.</summary>
+    public static string ServiceTrust(IReadOnlyList<string> services) => PrincipalTrust("Service", services);
 
     /// <summary>
     /// The EC2 service principals a node role trusts. In aws-cn EKS's CreateNodegroup refuses a node role without
@@ -70,21 +49,24 @@ public static class IamPolicies
     });
 
     /// <summary>Trust for people and CI: the listed principals may assume the role.</summary>
-    public static string AwsPrincipalTrust(IReadOnlyList<string> principals)
+    public static string AwsPrincipalTrust(IReadOnlyList<string> principals) => PrincipalTrust("AWS", principals);
+
+    /// <summary>Principals of one kind (AWS, Service) may assume the role: one written as a string, several as a list.</summary>
+    private static string PrincipalTrust(string kind, IReadOnlyList<string> principals)
     {
         ArgumentNullException.ThrowIfNull(principals);
-        return Document(principals, static (json, principals) =>
+        return Document((kind, principals), static (json, state) =>
         {
             json.WriteString("Effect", "Allow");
             json.WriteStartObject("Principal");
-            if (principals.Count == 1)
+            if (state.principals.Count == 1)
             {
-                json.WriteString("AWS", principals[0]);
+                json.WriteString(state.kind, state.principals[0]);
             }
             else
             {
-                json.WriteStartArray("AWS");
-                foreach (var principal in principals)
+                json.WriteStartArray(state.kind);
+                foreach (var principal in state.principals)
                 {
                     json.WriteStringValue(principal);
                 }
