@@ -487,7 +487,10 @@ public static class AccessAudit
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Order(Ordinal)
             .ToList();
-        var wildcard = binding.IsClusterRoleBinding && authorizer.Rbac.RulesOf(binding).Any(r => RbacRules.Allows(r, AccessRequest.Everything));
+        var rules = authorizer.Rbac.RulesOf(binding);
+        var wildcard = binding.IsClusterRoleBinding
+            && (rules.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
+                || RbacRules.GrantsItselfClusterAdmin(request => rules.Any(r => RbacRules.Allows(r, request)), binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []));
         var masters = binding.Subjects.Any(s => s is { Kind: "Group", Name: KubernetesNames.SystemMasters });
         return (reached, (reached.Count > 0 || binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated })) && (wildcard || masters));
     }

@@ -80,8 +80,13 @@ public sealed class Authorizer(ClusterRbac rbac)
         return paths;
     }
 
-    /// <summary>Whether the subject may do everything everywhere: system:masters, or a wildcard rule granted cluster-wide.</summary>
-    public bool IsClusterAdmin(AccessSubject subject) => Why(subject, AccessRequest.Everything).Count > 0;
+    /// <summary>
+    /// Whether the subject may do everything everywhere (system:masters, a wildcard rule granted cluster-wide), or can
+    /// make itself able to with what it holds cluster-wide (<see cref="RbacRules.GrantsItselfClusterAdmin"/>).
+    /// </summary>
+    public bool IsClusterAdmin(AccessSubject subject) =>
+        Why(subject, AccessRequest.Everything).Count > 0
+        || RbacRules.GrantsItselfClusterAdmin(request => Why(subject, request).Count > 0, BindingsOf(subject).Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName));
 
     /// <summary>
     /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,

@@ -44,6 +44,36 @@ public static class RbacRules
         new("impersonate", "", "serviceaccounts", "", "", ""),
     ];
 
+    /// <summary>
+    /// Whether a subject allowed, cluster-wide, the requests <paramref name="allowed"/> answers can make itself cluster
+    /// admin with them alone: Kubernetes lets it (a) create a ClusterRoleBinding to cluster-admin when it may bind that
+    /// ClusterRole (pkg/registry/rbac/escalation_check.go BindingAuthorized: verb bind on clusterroles named as the
+    /// roleRef), (b) act as system:masters when it may impersonate a user and that group (apiserver filters
+    /// impersonation.go: a group is impersonated only with a user), (c) add every permission to a ClusterRole it is bound
+    /// to cluster-wide (<paramref name="boundClusterRoles"/>) when it may escalate and update or patch that role.
+    /// </summary>
+    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        ArgumentNullException.ThrowIfNull(boundClusterRoles);
+        if (allowed(new("create", RbacGroup, "clusterrolebindings", "", "", "")) && allowed(new("bind", RbacGroup, "clusterroles", "", ClusterAdminRole, "")))
+        {
+            return true;
+        }
+
+        if (allowed(new("impersonate", "", "users", "", "", "")) && allowed(new("impersonate", "", "groups", "", Model.KubernetesNames.SystemMasters, "")))
+        {
+            return true;
+        }
+
+        return boundClusterRoles.Any(role => allowed(new("escalate", RbacGroup, "clusterroles", "", role, ""))
+            && (allowed(new("update", RbacGroup, "clusterroles", "", role, "")) || allowed(new("patch", RbacGroup, "clusterroles", "", role, ""))));
+    }
+
+    private const string RbacGroup = "rbac.authorization.k8s.io";
+
+    private const string ClusterAdminRole = "cluster-admin";
+
     /// <summary>The <see cref="Escalations"/> <paramref name="rule"/> allows, for every name or (with resourceNames) for the names it lists.</summary>
     public static IEnumerable<AccessRequest> EscalationsAllowed(PolicyRulePlan rule)
     {
