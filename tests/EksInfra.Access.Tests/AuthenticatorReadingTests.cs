@@ -405,6 +405,8 @@ public class AuthenticatorReadingTests
         var finding = Assert.Single(report.Blocking);
         Assert.Equal("sso:Admins@123456789012", finding.Subject);
         Assert.Contains("permission set Admins", finding.Title, StringComparison.Ordinal);
+        // SSOArnLike's pattern, AWSReservedSSO_Admins_*, also takes the roles of a permission set named Admins_ReadOnly.
+        Assert.Contains("every permission set named Admins_...", finding.Title, StringComparison.Ordinal);
     }
 
     // pkg/config/mapper.go SSOArnLike: `var partition string; if m.SSO.Partition == "" { partition = "aws" }`: a given

@@ -185,7 +185,7 @@ public static class LiveInputs
                     $"sso:{permissionSet}@{account}",
                     AuthenticatorEntries.Text(entry, "username"),
                     AuthenticatorEntries.Groups(entry).Order(StringComparer.Ordinal).ToList(),
-                    $"aws-auth {item.Path}: an IAM Identity Center matcher for every role of permission set {permissionSet} in account {account}, live where the cluster's authenticator matches sso entries"));
+                    $"aws-auth {item.Path}: an IAM Identity Center matcher for every role of permission set {permissionSet} in account {account}, and of every permission set named {permissionSet}_... (its pattern is AWSReservedSSO_{permissionSet}_*), live where the cluster's authenticator matches sso entries"));
                 continue;
             }
 
