@@ -65,3 +65,27 @@ public class RbacEscalationAdminTests
         Assert.False(IsAdmin(rbac));
     }
 }
+
+/// <summary>Grants that let a subject act as kube-system's service accounts are told in the audit, not judged as admin.</summary>
+public class SystemAccountReachTests
+{
+    private const string Team = "arn:aws:iam::123456789012:role/team";
+
+    [Theory]
+    [InlineData("kube-system", "edit", true)]
+    [InlineData("", "edit", true)]
+    [InlineData("apps", "edit", false)]
+    [InlineData("kube-system", "view", false)]
+    public void A_binding_that_reaches_kube_system_accounts_says_so(string ns, string role, bool told)
+    {
+        var binding = new RbacBinding("team-ops", ns, "ClusterRole", role, [new RbacSubject("Group", "team")], new Dictionary<string, string>());
+        var rbac = new ClusterRbac(RbacData.BuiltInClusterRoles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [binding]);
+        var mapping = new LiveMapping(PrincipalKind.Role, Team, "team", ["team"], "aws-auth data.mapRoles[9]");
+
+        var report = AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster([mapping], null, rbac));
+
+        var finding = Assert.Single(report.Findings, f => f.Section == AuditSection.UnmanagedBinding);
+        Assert.Equal(told, finding.Detail.Contains("act as the service accounts the cluster's controllers and add-ons run as", StringComparison.Ordinal));
+        Assert.False(finding.ReachesAdmin);
+    }
+}

@@ -439,7 +439,7 @@ public static class AccessAudit
                 continue;
             }
 
-            var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {(all ? "every authenticated principal" : string.Join(", ", reached))}";
+            var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {(all ? "every authenticated principal" : string.Join(", ", reached))}{ActsAsSystemAccounts(authorizer, binding)}";
             // The bootstrap policy's one admin binding is cluster-admin to system:masters; a "system" binding that makes
             // anyone else cluster admin is not what Kubernetes or EKS install, whatever its name or labels say.
             var masqueradesAsSystem = admin && binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups)));
@@ -494,6 +494,31 @@ public static class AccessAudit
         var masters = binding.Subjects.Any(s => s is { Kind: "Group", Name: KubernetesNames.SystemMasters });
         return (reached, (reached.Count > 0 || binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated })) && (wildcard || masters));
     }
+
+    /// <summary>
+    /// A note when the binding lets its subjects act as kube-system's service accounts, the ones the cluster's own
+    /// controllers and add-ons run as: creating pods there (which may name any of them), creating their tokens
+    /// (serviceaccounts/token) or impersonating them. Kubernetes' "RBAC good practices" counts each as an escalation path;
+    /// how far it reaches depends on which accounts the cluster has, so it is told, not judged as cluster admin.
+    /// </summary>
+    private static string ActsAsSystemAccounts(Authorizer authorizer, RbacBinding binding)
+    {
+        if (!binding.IsClusterRoleBinding && binding.Namespace != KubeSystem)
+        {
+            return "";
+        }
+
+        var rules = authorizer.Rbac.RulesOf(binding);
+        var ways = new (AccessRequest Request, string Way)[]
+        {
+            (new("create", "", "pods", "", "", KubeSystem), "create pods"),
+            (new("create", "", "serviceaccounts", "token", "", KubeSystem), "create service account tokens"),
+            (new("impersonate", "", "serviceaccounts", "", "", KubeSystem), "impersonate service accounts"),
+        }.Where(w => rules.Any(r => RbacRules.Allows(r, w.Request))).Select(w => w.Way).ToList();
+        return ways.Count == 0 ? "" : $"; it lets them {string.Join(", ", ways)} in {KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
+    }
+
+    private const string KubeSystem = "kube-system";
 
     /// <summary>Bootstrap RBAC (kubernetes.io/bootstrapping: rbac-defaults) and what EKS installs (eks: names, eks.amazonaws.com labels).</summary>
     public static bool IsSystemBinding(RbacBinding binding)
