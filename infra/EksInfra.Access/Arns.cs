@@ -342,11 +342,11 @@ public static partial class Arns
     private static readonly SearchValues<char> RoleNameCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-");
 
-    // [0-9], not \d, and \z, not $: .NET's \d takes every script's digits and $ matches before a final newline.
     /// <summary>An STS assumed-role ARN in one of <see cref="Partitions"/>, or null.</summary>
     private static Match? AssumedRole(string text) =>
         AssumedRolePattern().Match(text) is { Success: true } match && Partitions.Contains(match.Groups["partition"].Value) ? match : null;
 
+    // [0-9], not \d, and \z, not $: .NET's \d takes every script's digits and $ matches before a final newline.
     // The patterns leave the partition to Partitions, the one list of them.
     [GeneratedRegex(@"^arn:(?<partition>[a-z-]+):iam::[0-9]{12}:root\z")]
     private static partial Regex AccountRootPattern();

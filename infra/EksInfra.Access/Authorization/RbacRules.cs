@@ -35,10 +35,10 @@ public static class RbacRules
     /// </summary>
     public static readonly IReadOnlyList<AccessRequest> Escalations =
     [
-        new("escalate", "rbac.authorization.k8s.io", "roles", "", "", ""),
-        new("escalate", "rbac.authorization.k8s.io", "clusterroles", "", "", ""),
-        new("bind", "rbac.authorization.k8s.io", "roles", "", "", ""),
-        new("bind", "rbac.authorization.k8s.io", "clusterroles", "", "", ""),
+        new("escalate", RbacGroup, "roles", "", "", ""),
+        new("escalate", RbacGroup, "clusterroles", "", "", ""),
+        new("bind", RbacGroup, "roles", "", "", ""),
+        new("bind", RbacGroup, "clusterroles", "", "", ""),
         new("impersonate", "", "users", "", "", ""),
         new("impersonate", "", "groups", "", "", ""),
         new("impersonate", "", "serviceaccounts", "", "", ""),
@@ -70,7 +70,7 @@ public static class RbacRules
             && (allowed(new("update", RbacGroup, "clusterroles", "", role, "")) || allowed(new("patch", RbacGroup, "clusterroles", "", role, ""))));
     }
 
-    private const string RbacGroup = "rbac.authorization.k8s.io";
+    private const string RbacGroup = Rendering.RbacRenderer.ApiGroup;
 
     private const string ClusterAdminRole = "cluster-admin";
 
