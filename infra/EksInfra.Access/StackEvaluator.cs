@@ -34,8 +34,15 @@ public static class StackEvaluator
     /// <summary>EKS holds at most 3,000 access entries per cluster; the quota is not adjustable.</summary>
     public const int MaxAccessEntries = 3000;
 
-    /// <summary>Entries EKS makes itself: the managed node group's role and the cluster creator's admin entry.</summary>
-    public const int AccessEntriesCreatedByEks = 2;
+    /// <summary>
+    /// The entries EKS makes itself, which count against the same quota: the cluster creator's (pulumi-eks always sets
+    /// bootstrapClusterCreatorAdminPermissions) and one per managed node group or Fargate profile role, once per role.
+    /// </summary>
+    public static int AccessEntriesCreatedByEks(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return 1 + plan.ComputeIdentities.Where(c => c.EntryCreatedByEks).Select(c => c.RoleArn).Distinct(StringComparer.Ordinal).Count();
+    }
 
     /// <summary>
     /// IAM quota "Role trust policy length" (IAM User Guide, "IAM and AWS STS quotas"): 2,048 characters by default,
@@ -98,11 +105,10 @@ public static class StackEvaluator
         }
 
         var entries = plan.AccessEntries.Count;
-        // EKS's own: the cluster creator's, and one per managed node group role and Fargate pod execution role.
-        var byEks = Math.Max(AccessEntriesCreatedByEks, 1 + plan.ComputeIdentities.Count(c => c.EntryCreatedByEks));
+        var byEks = AccessEntriesCreatedByEks(plan);
         if (entries > 0 && entries + byEks > MaxAccessEntries)
         {
-            bag.Error(access, $"the stack needs {entries:N0} access entries, plus {byEks} that EKS creates itself (node and Fargate roles, and the cluster creator), over the {MaxAccessEntries:N0} a cluster can hold (not adjustable); map fewer principals, for example one role per team", config.LocationOf(access));
+            bag.Error(access, $"the stack needs {entries:N0} access entries, plus {byEks} that EKS creates itself (the cluster creator's{(byEks > 1 ? ", and one per managed node group or Fargate profile role" : "")}), over the {MaxAccessEntries:N0} a cluster can hold (not adjustable); map fewer principals, for example one role per team", config.LocationOf(access));
         }
 
         // Measured on the trust policy the plan hands to IAM, as IAM counts it. The quota is adjustable, so, as with

@@ -114,6 +114,39 @@ public partial class LimitTests
         Assert.Contains("3,000", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// EKS's own entries share the quota: the creator's always, and one per managed node group or Fargate profile role. A
+    /// cluster of Karpenter nodes only has just the creator's, so 2,999 of the stack's fit; with two node group roles and a
+    /// Fargate profile, 2,996 do.
+    /// </summary>
+    [Theory]
+    [InlineData("    nodeGroups: []", """
+            nodeRoles:
+              - { rolearn: "arn:aws:iam::123456789012:role/karpenter/KarpenterNodeRole", kind: linux }
+        """, 1)]
+    [InlineData(ComputeStacks.DefaultNodeGroups, ComputeStacks.DefaultNodeRoles, 4)]
+    public void The_access_entry_limit_counts_only_the_entries_eks_makes_for_this_cluster(string cluster, string nodeRoles, int byEks)
+    {
+        string Stack(int extra)
+        {
+            var roles = new StringBuilder();
+            for (var i = 0; i < extra; i++)
+            {
+                roles.Append(CultureInfo.InvariantCulture, $"      - {{ rolearn: \"arn:aws:iam::123456789012:role/t/r{i}\", username: u{i}, groups: [deployers] }}\n");
+            }
+
+            return ComputeStacks.Full("API", cluster, nodeRoles, roles.ToString().TrimEnd('\n'));
+        }
+
+        var ours = Stacks.ValidPlanOf(Stack(0)).AccessEntries.Count;
+        var fits = StackEvaluator.MaxAccessEntries - byEks;
+        Assert.Equal(fits, Stacks.ValidPlanOf(Stack(fits - ours)).AccessEntries.Count);
+
+        var over = Stacks.EvaluateText(Stack(fits - ours + 1));
+        var error = Assert.Single(over.Errors);
+        Assert.Contains($"needs {fits + 1:N0} access entries, plus {byEks} that EKS creates itself", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_access_entry_limit_does_not_apply_in_config_map_mode()
     {

@@ -147,7 +147,7 @@ public class PropertyTests
                 Assert.True(Encoding.UTF8.GetByteCount(result.Files[StackRenderer.AwsAuthFile]) <= StackEvaluator.MaxConfigMapBytes);
             }
 
-            Assert.True(plan.AccessEntries.Count + StackEvaluator.AccessEntriesCreatedByEks <= StackEvaluator.MaxAccessEntries);
+            Assert.True(plan.AccessEntries.Count + StackEvaluator.AccessEntriesCreatedByEks(plan) <= StackEvaluator.MaxAccessEntries);
             foreach (var entry in plan.AccessEntries)
             {
                 Assert.DoesNotContain(KubernetesNames.ReservedUsernamePrefixes, p => entry.Username.StartsWith(p, StringComparison.Ordinal));
