@@ -5,6 +5,7 @@ using YamlDotNet.Core.Events;
 using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
+using EksInfra.Access.Platform;
 
 namespace EksInfra.Access.Migration;
 
@@ -90,7 +91,7 @@ public static partial class ModeMigration
 
         // A node role no managed node group owns is among these in API (check warns that its nodes cannot join): warned,
         // not refused, since on a Fargate-only cluster nothing runs with it.
-        return new MigrationResult(newText, Steps(plan, target, stackName), carried, [.. next.Errors])
+        return new MigrationResult(newText, Steps(plan, next.Plan, target, stackName), carried, [.. next.Errors])
         {
             NewWarnings = [.. next.Warnings.Where(w => !before.Contains((w.Path, w.Message)))],
         };
@@ -281,33 +282,79 @@ public static partial class ModeMigration
                 ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS makes for a profile (the stack makes none): EKS makes it when the profile is created where access entries exist, and is said to when the mode leaves CONFIG_MAP; check it is there (`aws eks describe-access-entry --principal-arn {compute.RoleArn}`) and create it if not (`aws eks create-access-entry --type FARGATE_LINUX`) before aws-auth stops counting"
                 : compute.Kind == ComputeKind.Fargate
                 ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS creates for the Fargate profile"
-                : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the access entry EKS creates for the managed node group (EC2_LINUX, or EC2_WINDOWS for a Windows AMI)");
+                : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the {compute.AccessEntryType} access entry EKS creates for the managed node group");
         }
 
         return carried;
     }
 
-    private static List<string> Steps(AccessPlan plan, AuthenticationMode target, string stack)
+    private static List<string> Steps(AccessPlan plan, AccessPlan? next, AuthenticationMode target, string stack)
     {
         var from = plan.Mode.ToConfigValue();
         var to = target.ToConfigValue();
-        return target == AuthenticationMode.ApiAndConfigMap
-            ?
+        var cluster = $"--cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}";
+        var policyChecks = PolicyChecks(next ?? plan);
+        if (target == AuthenticationMode.ApiAndConfigMap)
+        {
+            return
             [
                 $"Set eks-infra:access.authenticationMode to {to} in Pulumi.{stack}.yaml (`eksinfra migrate {stack} --to {to} --write`).",
                 $"Open a pull request; the preview shows the mode change and one new access entry per mapping, with aws-auth unchanged.",
                 $"`pulumi up --stack {stack}`: EKS switches {from} → {to} in place (one-way); aws-auth keeps working, and an access entry wins where both exist.",
-                $"Check: `aws eks list-access-entries --cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}` lists every principal, and `kubectl auth can-i` as each role still answers as before.",
+                $"Check: `aws eks list-access-entries {cluster}` lists every principal, and `kubectl auth can-i` as each role still answers as before{AsItself}.",
+                .. policyChecks,
                 $"Later, when nothing relies on aws-auth alone: `eksinfra migrate {stack} --to API`.",
-            ]
-            :
-            [
-                $"Check that every principal works through its access entry: `aws eks list-access-entries --cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}`.",
-                $"Set eks-infra:access.authenticationMode to {to} (`eksinfra migrate {stack} --to {to} --write`); the preview shows aws-auth deleted and no access entry changed.",
-                $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through their roles' access entries (EKS's for each managed node group's role, the stack's for each access.nodeRoles role of kind linux or windows).",
-                "Check: `kubectl get nodes` as an admin role, and `kubectl auth can-i --list` as each other role.",
             ];
+        }
+
+        return
+        [
+            $"Check that every principal works through its access entry: `aws eks list-access-entries {cluster}`.",
+            .. EksMadeEntryChecks(plan, cluster),
+            $"Set eks-infra:access.authenticationMode to {to} (`eksinfra migrate {stack} --to {to} --write`); the preview shows aws-auth deleted and no access entry changed.",
+            $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through their roles' access entries (EKS's for each managed node group's role, the stack's for each access.nodeRoles role of kind linux or windows).",
+            $"Check: `kubectl get nodes` as an admin role, and `kubectl auth can-i --list` as each other role{AsItself}; it lists only what RBAC gives the entry's username and groups, not its access policies (EKS User Guide, \"Associate access policies with access entries\").",
+            .. policyChecks,
+        ];
     }
+
+    /// <summary>EKS drops an access entry's policies for a request made with --as or --as-group, which forces RBAC alone.</summary>
+    private const string AsItself = " (signed in as the principal itself: kubectl's --as and --as-group force RBAC alone, without access policies)";
+
+    /// <summary>
+    /// Once aws-auth is no longer read, nodes and Fargate pods join only through the entries EKS was to make for their
+    /// roles (EC2_LINUX: a Windows managed node group is refused before API, so none comes this way); the EKS User Guide has them checked before aws-auth's entries go ("Migrating existing aws-auth ConfigMap
+    /// entries to access entries": "double check if the correct access entries for those specific resources exist").
+    /// </summary>
+    private static IEnumerable<string> EksMadeEntryChecks(AccessPlan plan, string cluster) =>
+        plan.ComputeIdentities
+            .Where(c => c.EntryCreatedByEks)
+            .DistinctBy(c => c.RoleArn, StringComparer.Ordinal)
+            .Select(c => $"Check that EKS made the access entry of {c.RoleArn} ({c.Describe()}), since its {(c.Kind == ComputeKind.Fargate ? "pods" : "nodes")} join only through it once aws-auth is not read: `aws eks describe-access-entry {cluster} --principal-arn {c.RoleArn}` shows type {c.AccessEntryType}; if it is missing, create it (`aws eks create-access-entry {cluster} --principal-arn {c.RoleArn} --type {c.AccessEntryType}`).");
+
+    /// <summary>
+    /// One `kubectl auth can-i` per access policy and scope, with the principals that hold it: `can-i --list` cannot show
+    /// a policy's grants, a request it allows can.
+    /// </summary>
+    private static IEnumerable<string> PolicyChecks(AccessPlan plan) =>
+        plan.AccessEntries
+            .SelectMany(e => e.AccessPolicies.Select(p => (Principal: e.PrincipalArn, Policy: p)))
+            .GroupBy(x => (x.Policy.PolicyName, Scope: x.Policy.Scope.ToString()))
+            .OrderBy(g => g.Key.PolicyName, StringComparer.Ordinal).ThenBy(g => g.Key.Scope, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var scope = g.First().Policy.Scope;
+                var principals = g.Select(x => x.Principal).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var who = principals.Count <= 3 ? string.Join(", ", principals) : $"{string.Join(", ", principals.Take(3))} and {principals.Count - 3:N0} more";
+                var where = scope.Namespaces.Count == 0
+                    ? "--all-namespaces"
+                    : $"-n {(scope.Namespaces[0].Contains('*', StringComparison.Ordinal) ? $"<a namespace matching {scope.Namespaces[0]}>" : scope.Namespaces[0])}";
+                var others = scope.Namespaces.Count > 1 ? $", and likewise in {string.Join(", ", scope.Namespaces.Skip(1))}" : "";
+                var request = EksAccessPolicyTable.CanIProbes.TryGetValue(g.Key.PolicyName, out var probe)
+                    ? $"`kubectl auth can-i {probe} {where}` answers yes{others}"
+                    : $"`kubectl auth can-i VERB RESOURCE {where}` answers yes for a request the policy allows (EKS User Guide, \"Review access policy permissions\"){others}";
+                return $"Check {g.Key.PolicyName} ({scope}) as {who}: {request}.";
+            });
 
     [GeneratedRegex(@"^(""[^""]*""|'[^']*'|[^\s#,\]}]+)")]
     private static partial Regex ScalarToken();

@@ -66,4 +66,18 @@ public static class EksAccessPolicyTable
     };
 
     public static IReadOnlyList<string> ForPeople { get; } = [.. All.Where(p => p.Value == AccessPolicyUse.People).Select(p => p.Key)];
+
+    /// <summary>
+    /// For the policies for people whose table this tool has read, one request each allows that the next weaker one does not, as `kubectl auth can-i` takes
+    /// it (VERB RESOURCE): the way to see an access policy work, since `kubectl auth can-i --list` shows RBAC alone (EKS
+    /// User Guide, "Associate access policies with access entries"). Tables: "Review access policy permissions".
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> CanIProbes { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["AmazonEKSAdminPolicy"] = "create rolebindings.rbac.authorization.k8s.io",
+        ["AmazonEKSAdminViewPolicy"] = "list secrets",
+        ["AmazonEKSClusterAdminPolicy"] = "'*' '*'",
+        ["AmazonEKSEditPolicy"] = "create deployments.apps",
+        ["AmazonEKSViewPolicy"] = "list pods",
+    };
 }
