@@ -110,11 +110,16 @@ public static partial class CliApp
                 throw new UsageException($"no stack files (Pulumi.STACK.yaml) beside {Path.Combine(project.Directory, "Pulumi.yaml")}");
             }
 
+            // Every name is checked before any stack is, so a mistyped one is the only output, not a trailer after findings.
+            foreach (var stack in names)
+            {
+                RequireStack(project, stack);
+            }
+
             var failed = false;
             var plans = new List<Access.Planning.AccessPlan>();
             foreach (var stack in names.Distinct(StringComparer.Ordinal))
             {
-                RequireStack(project, stack);
                 StackEvaluation evaluation;
                 try
                 {
@@ -187,7 +192,16 @@ public static partial class CliApp
                 return Ok;
             }
 
-            OutputWriter.WriteAll(fullOut, files);
+            try
+            {
+                OutputWriter.WriteAll(fullOut, files);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not OutputBusyException)
+            {
+                // The system's message names a lock or staging path, not the folder the user asked for.
+                throw new IOException($"cannot render into --out '{outDir}': {e.Message}", e);
+            }
+
             foreach (var (path, _) in files)
             {
                 env.Out.WriteLine(Path.Combine(outDir!, path));
@@ -461,6 +475,9 @@ public static partial class CliApp
     private static string RequireStack(StackProject project, string stack) =>
         project.StackFiles.ContainsKey(stack)
             ? stack
+            : stack.StartsWith('-')
+            // A command that takes several stacks reads an option it does not know as one more stack name.
+            ? throw new UsageException($"'{stack}' is not an option of this command (see its --help), and no stack is named so")
             : throw new UsageException($"no stack '{stack}': there is no Pulumi.{stack}.yaml beside Pulumi.yaml (stacks: {string.Join(", ", project.StackNames)})");
 
     private static void PrintDiagnostics(CliEnvironment env, IEnumerable<Diagnostic> diagnostics)

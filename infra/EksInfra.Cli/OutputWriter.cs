@@ -33,6 +33,15 @@ internal static class OutputWriter
 
         if (!Directory.Exists(target))
         {
+            // The render would make the missing folders above it; a file among them would fail that halfway.
+            for (var above = Path.GetDirectoryName(target); above is not null && !Directory.Exists(above); above = Path.GetDirectoryName(above))
+            {
+                if (File.Exists(above))
+                {
+                    return $"--out '{outDir}' lies below '{above}', which is a file; name a folder that is not inside a file, such as out/STACK";
+                }
+            }
+
             return null;
         }
 
@@ -159,7 +168,7 @@ internal static class OutputWriter
         }
         catch (IOException e) when (File.Exists(path))
         {
-            throw new IOException($"another eksinfra render is writing '{outDir}' ({path} is held); wait for it to finish and run again", e);
+            throw new OutputBusyException($"another eksinfra render is writing '{outDir}' ({path} is held); wait for it to finish and run again", e);
         }
     }
 
@@ -188,3 +197,6 @@ internal static class OutputWriter
         return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 }
+
+/// <summary>Another render holds the output folder: its message already says what to do.</summary>
+public sealed class OutputBusyException(string message, Exception inner) : IOException(message, inner);

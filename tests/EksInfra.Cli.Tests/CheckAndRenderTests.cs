@@ -42,6 +42,19 @@ public sealed class CheckAndRenderTests : IDisposable
             Assert.Single(result.ErrorLines));
     }
 
+    [Theory]
+    [InlineData("nope", "no stack 'nope'")]
+    [InlineData("--format", "'--format' is not an option of this command")]
+    public void Check_refuses_an_unknown_stack_or_option_before_printing_any_findings(string wrong, string error)
+    {
+        var result = project.Run("check", "dev", wrong);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith($"eksinfra: {error}", line, StringComparison.Ordinal);
+        Assert.Empty(result.Out);
+    }
+
     [Fact]
     public void A_diagnostic_quoting_a_key_with_line_breaks_stays_one_line_of_stderr()
     {

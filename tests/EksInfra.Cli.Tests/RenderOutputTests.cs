@@ -75,6 +75,35 @@ public sealed class RenderOutputTests : IDisposable
     }
 
     [Fact]
+    public void An_out_below_a_file_is_refused_naming_the_file()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "notes"), "a file\n");
+
+        var result = project.Run("render", "dev", "--out", "notes/out/dev");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.EndsWith($"out/dev' lies below '{Path.Combine(project.Directory, "notes")}', which is a file; name a folder that is not inside a file, such as out/STACK; nothing written", result.ErrorLines[^1], StringComparison.Ordinal);
+        Assert.Equal("a file\n", File.ReadAllText(Path.Combine(project.Directory, "notes")));
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
+    public void A_write_the_system_refuses_fails_naming_the_out()
+    {
+        // /proc takes no new files: the one place every Linux machine refuses a write, whoever runs the test.
+        if (!Directory.Exists("/proc/self"))
+        {
+            return;
+        }
+
+        var result = project.Run("render", "dev", "--out", "/proc/eksinfra-out");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("eksinfra: cannot render into --out '/proc/eksinfra-out': ", result.ErrorLines[^1], StringComparison.Ordinal);
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
     public void An_empty_existing_folder_takes_a_render()
     {
         Directory.CreateDirectory(Out);
