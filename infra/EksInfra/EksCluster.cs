@@ -30,7 +30,9 @@ internal sealed class EksCluster : ComponentResource
             Parent = this,
             // Not `Protect`: on a component it reaches every child pulumi-eks creates, access entries
             // included, and then removing a principal fails. Only the AWS cluster itself is protected.
-            ResourceTransforms = cluster.Protect ? [AccessReplacement.DeleteFirst, Protection.ProtectEksCluster] : [AccessReplacement.DeleteFirst],
+            ResourceTransforms = cluster.Protect
+                ? [AccessReplacement.DeleteFirst(Deployment.Instance.IsDryRun), Protection.ProtectEksCluster(Deployment.Instance.IsDryRun)]
+                : [AccessReplacement.DeleteFirst(Deployment.Instance.IsDryRun)],
             // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
             DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
         };
@@ -291,16 +293,16 @@ internal static class Protection
 {
     public const string EksClusterType = "aws:eks/cluster:Cluster";
 
-    public static readonly ResourceTransform ProtectEksCluster = (args, _) =>
+    public static ResourceTransform ProtectEksCluster(bool dryRun) => ChildTransform.KeepingUnknowns(dryRun, args =>
     {
         if (args.Type != EksClusterType)
         {
-            return Task.FromResult<ResourceTransformResult?>(null);
+            return null;
         }
 
         args.Options.Protect = true;
-        return Task.FromResult<ResourceTransformResult?>(new ResourceTransformResult(args.Args, args.Options));
-    };
+        return new ResourceTransformResult(args.Args, args.Options);
+    });
 }
 
 /// <summary>
@@ -324,15 +326,39 @@ internal static class AccessReplacement
     public const string AccessEntryType = "aws:eks/accessEntry:AccessEntry";
     public const string AccessPolicyAssociationType = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation";
 
-    public static readonly ResourceTransform DeleteFirst = (args, _) =>
+    public static ResourceTransform DeleteFirst(bool dryRun) => ChildTransform.KeepingUnknowns(dryRun, args =>
     {
         if (args.Type is not (AccessEntryType or AccessPolicyAssociationType) || args.Options is not CustomResourceOptions options)
         {
-            return Task.FromResult<ResourceTransformResult?>(null);
+            return null;
         }
 
         options.DeleteBeforeReplace = true;
-        return Task.FromResult<ResourceTransformResult?>(new ResourceTransformResult(args.Args, args.Options));
+        return new ResourceTransformResult(args.Args, args.Options);
+    });
+}
+
+/// <summary>
+/// A transform's answer replaces the child's inputs with what the C# SDK sends back, and the SDK reads an unknown input
+/// as null and leaves null keys out (pulumi-dotnet v3.112 Deployment_Prepare.cs AllocateTransform; Deserializer:
+/// "always deserialize unknown as the null value"; Serializer: "we omit any keys with null values"). In a preview
+/// pulumi-eks registers an access entry whose role the same run creates with its principalArn unknown (and, on a new
+/// cluster, the cluster with its roleArn unknown): answered, the AWS provider would see a required argument missing and
+/// fail the preview. So in a preview a child with a null anywhere in its inputs gets no answer and keeps its own inputs;
+/// the run that applies has every value known, and that is where replacement order and protection act.
+/// </summary>
+internal static class ChildTransform
+{
+    public static ResourceTransform KeepingUnknowns(bool dryRun, Func<ResourceTransformArgs, ResourceTransformResult?> change) =>
+        (args, _) => Task.FromResult(dryRun && args.Args.Values.Any(HoldsNull) ? null : change(args));
+
+    private static bool HoldsNull(object? value) => value switch
+    {
+        null => true,
+        string => false,
+        System.Collections.IDictionary map => map.Values.Cast<object?>().Any(HoldsNull),
+        System.Collections.IEnumerable list => list.Cast<object?>().Any(HoldsNull),
+        _ => false,
     };
 }
 
