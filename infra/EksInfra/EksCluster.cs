@@ -152,8 +152,18 @@ internal sealed class EksCluster : ComponentResource
     /// <summary>The Kubernetes API server endpoint.</summary>
     public Output<string> Endpoint { get; }
 
-    /// <summary>The cluster's kubeconfig as JSON, for the Kubernetes provider and the stack output.</summary>
+    /// <summary>The cluster's kubeconfig as JSON, for the stack output: it names no AWS profile, so it works on any machine.</summary>
     public Output<string> KubeconfigJson => Cluster.KubeconfigJson;
+
+    /// <summary>
+    /// The kubeconfig the program's Kubernetes provider signs in with. pulumi-eks v4.3.0 gives the AWS profile of
+    /// <c>aws:profile</c> only to its own provider (cluster.ts: <c>providerCredentialOpts</c>, used by
+    /// <c>genKubeconfig(true)</c>); its <c>kubeconfigJson</c> has none, so RBAC would be applied with the machine's default
+    /// credentials, not the ones that created the cluster. AWS_PROFILE in the environment needs nothing: the exec plugin
+    /// inherits it, and a kubeconfig that varied with the machine would show a diff in every other one's preview.
+    /// </summary>
+    public Output<string> KubeconfigForProvider(string? awsProfile) =>
+        string.IsNullOrEmpty(awsProfile) ? Cluster.KubeconfigJson : Cluster.GetKubeconfig(new ClusterGetKubeconfigArgs { ProfileName = awsProfile });
 
     /// <summary>The arguments of the pulumi-eks cluster: every value comes from the plan or the created roles.</summary>
     public static ClusterArgs ClusterArgsFor(AccessPlan plan, IamRoles roles)

@@ -34,7 +34,7 @@ internal sealed class KubernetesAccess : ComponentResource
 
         Provider = new KubernetesProvider(
             $"{name}-provider",
-            new KubernetesProviderArgs { KubeConfig = cluster.KubeconfigJson, EnableServerSideApply = true },
+            new KubernetesProviderArgs { KubeConfig = cluster.KubeconfigForProvider(new Config("aws").Get("profile")), EnableServerSideApply = true },
             new CustomResourceOptions { Parent = this });
 
         foreach (var ns in plan.Namespaces)

@@ -301,6 +301,24 @@ public sealed class EksInfraStackTests
         Assert.Equal(3d, Assert.IsType<double>(Map(nodes["scalingConfig"])["desiredSize"]));
     }
 
+    /// <summary>
+    /// pulumi-eks's kubeconfigJson names no profile; with aws:profile the provider would sign in as the default
+    /// credentials, not the ones that made the cluster and its aws-auth.
+    /// </summary>
+    [Fact]
+    public async Task With_aws_profile_the_kubernetes_provider_signs_in_with_that_profile_and_the_output_stays_portable()
+    {
+        var raw = StackFiles.RawValues("dev");
+        raw["aws:profile"] = "platform-admin";
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        var call = Assert.Single(run.Mocks.Calls, c => c.Token == StackMocks.GetKubeconfigToken);
+        Assert.Equal("platform-admin", call.Args["profileName"]);
+        var provider = run.Inputs(ProviderType, $"{run.Prefix}-access-provider");
+        Assert.Equal(StackMocks.KubeconfigWithProfile("platform-admin"), Str(provider["kubeconfig"]));
+        Assert.Equal(StackMocks.KubeconfigJson, await OutputUtilities.GetValueAsync(Assert.IsType<Output<string>>(run.Outputs["kubeconfig"])));
+    }
+
     [Theory]
     [InlineData("dev")]
     [InlineData("staging")]
@@ -313,6 +331,7 @@ public sealed class EksInfraStackTests
 
         var provider = run.Inputs(ProviderType, $"{access}-provider");
         Assert.Equal(StackMocks.KubeconfigJson, Str(provider["kubeconfig"]));
+        Assert.DoesNotContain(run.Mocks.Calls, c => c.Token == StackMocks.GetKubeconfigToken);
 
         foreach (var role in rbac.ClusterRoles)
         {

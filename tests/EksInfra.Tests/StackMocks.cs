@@ -31,6 +31,11 @@ internal sealed class StackMocks
             .ReturnsAsync((MockCallArgs args) => (object)Call(args));
     }
 
+    public const string GetKubeconfigToken = "eks:index:Cluster/getKubeconfig";
+
+    /// <summary>What pulumi-eks's getKubeconfig answers here: the kubeconfig with the profile it was asked for.</summary>
+    public static string KubeconfigWithProfile(string profile) => $"{{\"kubeconfig\":\"with --profile {profile}\"}}";
+
     public const string GetRoleToken = "aws:iam/getRole:getRole";
     public const string GetUserToken = "aws:iam/getUser:getUser";
 
@@ -58,6 +63,8 @@ internal sealed class StackMocks
                 return ExistingUsers.TryGetValue(user, out var userArn)
                     ? ImmutableDictionary<string, object>.Empty.Add("arn", userArn).Add("userName", user).Add("id", user)
                     : throw new InvalidOperationException($"reading IAM User ({user}): operation error IAM: GetUser, NoSuchEntity: The user with name {user} cannot be found.");
+            case GetKubeconfigToken:
+                return ImmutableDictionary<string, object>.Empty.Add("result", KubeconfigWithProfile((string)args.Args["profileName"]));
             default:
                 return ImmutableDictionary<string, object>.Empty;
         }
