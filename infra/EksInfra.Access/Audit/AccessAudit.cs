@@ -49,11 +49,7 @@ public static class AccessAudit
     /// </summary>
     public static readonly IReadOnlyList<string> NodeEntryTypes = ["EC2", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "HYBRID_LINUX", "HYPERPOD_LINUX"];
 
-    public static string Canonical(string arn)
-    {
-        ArgumentNullException.ThrowIfNull(arn);
-        return (Arns.TryParseIgnoringCase(arn, out var parsed) ? (parsed.Kind == PrincipalKind.Role ? parsed.WithoutPath : parsed.Full) : arn).ToUpperInvariant();
-    }
+    public static string Canonical(string arn) => Arns.PrincipalKey(arn);
 
     public static AuditReport Compare(AccessPlan plan, LiveCluster live)
     {
@@ -356,7 +352,8 @@ public static class AccessAudit
 
                     if (differences.Count > 0)
                     {
-                        var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(modelByKey[key]);
+                        // A compute role's entry is not among the model's subjects: the model grants it no admin.
+                        var gains = judge.IsClusterAdmin(subject) && !(modelByKey.TryGetValue(key, out var modelSubject) && modelAuthorizer.IsClusterAdmin(modelSubject));
                         findings.Add(new AuditFinding(AuditSection.Differs, entry.PrincipalArn, $"access entry differs{(gains ? ": cluster admin the model does not grant" : "")}", string.Join("; ", differences), gains));
                     }
                 }
@@ -392,6 +389,7 @@ public static class AccessAudit
     private static void CompareRbac(AccessPlan plan, ClusterRbac live, List<AccessSubject> principals, List<AuditFinding> findings)
     {
         var authorizer = new Authorizer(live);
+        var modelAuthorizer = new Authorizer(ClusterRbac.OfPlan(plan));
         // Only the stack's own bindings are expected live: the bootstrap ones the model also holds are Kubernetes' to
         // make, and a live one is listed below as Kubernetes' own.
         var modelBindings = ClusterRbac.StackBindings(plan).ToDictionary(b => (b.Namespace, b.Name));
@@ -404,7 +402,14 @@ public static class AccessAudit
             }
             else if (got.RoleKind != want.RoleKind || got.RoleName != want.RoleName || Subjects(got) != Subjects(want))
             {
-                findings.Add(new AuditFinding(AuditSection.Differs, want.Display, "RBAC binding differs", $"live binds {Subjects(got)} to {got.RoleDisplay}; the model binds {Subjects(want)} to {want.RoleDisplay}", ReachesAdmin(authorizer, got, principals).Admin && !ClusterRbac.OfPlan(plan).RulesOf(want).Any(r => RbacRules.Allows(r, AccessRequest.Everything))));
+                // Blocking when the live binding makes cluster admin of anyone the model's binding does not: a hand edit that
+                // adds a subject to the stack's own cluster-admin binding counts, as any other would.
+                var (liveReached, liveAdmin) = ReachesAdmin(authorizer, got, principals);
+                var (modelReached, modelAdmin) = ReachesAdmin(modelAuthorizer, want, principals);
+                var gains = liveAdmin && (!modelAdmin
+                    || liveReached.Except(modelReached, StringComparer.OrdinalIgnoreCase).Any()
+                    || (BindsAllAuthenticated(got) && !BindsAllAuthenticated(want)));
+                findings.Add(new AuditFinding(AuditSection.Differs, want.Display, "RBAC binding differs", $"live binds {Subjects(got)} to {got.RoleDisplay}; the model binds {Subjects(want)} to {want.RoleDisplay}", gains));
             }
         }
 
@@ -491,9 +496,12 @@ public static class AccessAudit
         var wildcard = binding.IsClusterRoleBinding
             && (rules.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
                 || RbacRules.GrantsItselfClusterAdmin(request => rules.Any(r => RbacRules.Allows(r, request)), binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []));
-        var masters = binding.Subjects.Any(s => s is { Kind: "Group", Name: KubernetesNames.SystemMasters });
-        return (reached, (reached.Count > 0 || binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated })) && (wildcard || masters));
+        // A subject of Group system:masters gains nothing: a binding puts no one in a group, and its members bypass RBAC.
+        return (reached, (reached.Count > 0 || BindsAllAuthenticated(binding)) && wildcard);
     }
+
+    private static bool BindsAllAuthenticated(RbacBinding binding) =>
+        binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated });
 
     /// <summary>
     /// A note when the binding lets its subjects act as kube-system's service accounts, the ones the cluster's own

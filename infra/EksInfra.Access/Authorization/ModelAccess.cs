@@ -80,7 +80,7 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
                 .Where(p => !compute.Contains(p.Principal))
                 .Select(p => new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
             // Where aws-auth maps the creator too, its row stands; which of the two mappings EKS applies is not documented.
-            if (plan.Cluster.DeployerArn is { } deployer && !subjects.Any(s => string.Equals(s.Principal, deployer, StringComparison.OrdinalIgnoreCase)))
+            if (plan.Cluster.DeployerArn is { } deployer && !subjects.Any(s => Arns.PrincipalKey(s.Principal) == Arns.PrincipalKey(deployer)))
             {
                 subjects.Add(new AccessSubject(deployer, "cluster creator", ConfigMapCreatorUsername, [KubernetesNames.SystemMasters], [], ConfigMapCreatorNote));
             }
@@ -96,8 +96,14 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         // may be allowed more than the reports show, and saying "nothing" or leaving it out would be wrong.
         // The same holds for a binding to a ClusterRole the cluster has but whose rules the tool lacks.
         var authorizer = new Authorizer(ClusterRbac.OfPlan(plan));
+        var external = plan.Principals.SelectMany(p => p.Grants).Where(g => g.Via == GrantVia.ExternalBinding).Select(g => g.Target).ToHashSet(StringComparer.Ordinal);
         foreach (var subject in subjects.OrderBy(s => s.Principal, StringComparer.Ordinal))
         {
+            if (subject.Groups.Where(external.Contains).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } groups)
+            {
+                notes.Add($"{subject.Principal} is in {string.Join(", ", groups)}, which another tool binds (externalGroups), so what {(groups.Count == 1 ? "it allows" : "they allow")} is not evaluated here.");
+            }
+
             foreach (var policy in subject.Policies.Where(p => !RbacData.AccessPolicies.ContainsKey(p.PolicyName)).Select(p => p.PolicyName).Distinct(StringComparer.Ordinal))
             {
                 notes.Add($"{subject.Principal} holds {policy}, whose rules are not in this tool's table (Authorization/eks-access-policies.json holds those of the policies for people), so what it allows is not evaluated here.");
