@@ -621,7 +621,7 @@ public class PlatformRuleTests
         var noAdmin = Stack(admin: "groups: [viewers]", access: access);
         Fails(Eval(noAdmin), "eks-infra:access", "no principal gets cluster-admin rights", "this tool's rule", "deployerArn", "allowNoClusterAdmin: true");
 
-        var withDeployer = noAdmin.Replace("    name: my-cluster\n", "    name: my-cluster\n    deployerArn: arn:aws:iam::345678901234:role/ci/deploy\n", StringComparison.Ordinal);
+        var withDeployer = noAdmin.Replace("    name: my-cluster\n", "    name: my-cluster\n    deployerArn: arn:aws:iam::123456789012:role/ci/deploy\n", StringComparison.Ordinal);
         Passes(Eval(withDeployer), "eks-infra:access");
     }
 

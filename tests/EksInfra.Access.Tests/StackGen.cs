@@ -233,7 +233,11 @@ public static class StackGen
                 [.. existing.Select((e, i) => new ExistingNodeSpec($"NodeRole{i}", e.Item1, e.Item2))]));
 
     /// <summary>A valid stack with people and, in most samples, node groups, extra node roles, Fargate profiles and existing node roles.</summary>
-    public static Gen<StackSpec> Stack => Gen.Select(PeopleStack, Compute, (stack, compute) => stack with { Compute = compute });
+    public static Gen<StackSpec> Stack => Gen.Select(PeopleStack, Compute, (stack, compute) => stack with { Compute = WithoutFargateIn(stack.Partition, compute) });
+
+    /// <summary>EKS offers no Fargate in GovCloud, where a profile is an error and a fargate node role a warning.</summary>
+    private static ComputeSpec WithoutFargateIn(string partition, ComputeSpec compute) =>
+        partition != "aws-us-gov" ? compute : compute with { Profiles = [], Existing = [.. compute.Existing.Where(e => e.Kind != "fargate")] };
 
     public static Gen<StackSpec> PeopleStack { get; } =
         Gen.Select(Gen.OneOfConst("CONFIG_MAP", "API_AND_CONFIG_MAP", "API"), Gen.OneOfConst(Regions), Gen.Long[100_000_000_000, 999_999_999_999], Groups)

@@ -542,10 +542,23 @@ public static partial class ComputeValidator
 
         public void FargateProfiles()
         {
+            // EKS User Guide, "Simplify compute management with AWS Fargate": "AWS Fargate with Amazon EKS isn't available
+            // in AWS GovCloud (US-East) and AWS GovCloud (US-West)"; CreateFargateProfile would fail after the cluster exists.
+            var noFargate = config.Aws.Partition == Platform.EksRegions.GovCloud;
+            foreach (var node in config.Access.NodeRoles.Where(n => noFargate && n.Kind == NodeRoleKind.Fargate))
+            {
+                Warning($"{node.Path}.kind", $"is fargate, but EKS offers no Fargate in AWS GovCloud ({config.Aws.Region}), so no profile runs pods with this role; map it as the kind its nodes are, or remove it");
+            }
+
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             var logical = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var p in compute.FargateProfiles)
             {
+                if (noFargate)
+                {
+                    Error(p.Path, $"EKS offers no Fargate in AWS GovCloud ({config.Aws.Region}): CreateFargateProfile would fail after the cluster is made; run these pods on a managed node group instead, and remove the profile");
+                }
+
                 if (p.Name.Length > 0)
                 {
                     if (!FargateProfileNamePattern().IsMatch(p.Name))

@@ -880,6 +880,14 @@ public static partial class StackValidator
                 return;
             }
 
+            // CreateCluster is signed with credentials of the cluster's own account and partition, and EKS makes that caller
+            // admin: a principal elsewhere can never be the creator, and would stand in `who` for an admin that is not there.
+            if (config.Aws.AccountId.Length > 0 && (deployer.Partition != config.Aws.Partition || deployer.AccountId != config.Aws.AccountId))
+            {
+                Error(path, $"'{text}' is in {(deployer.Partition != config.Aws.Partition ? $"partition {deployer.Partition}" : $"account {deployer.AccountId}")}, but the cluster is created in account {config.Aws.AccountId} ({config.Aws.Partition}), whose principal calls CreateCluster and becomes its creator; name the role in {config.Aws.AccountId} that runs `pulumi up` (the one a cross-account CI assumes)");
+                return;
+            }
+
             if (!mode.UsesAccessEntries())
             {
                 return;
