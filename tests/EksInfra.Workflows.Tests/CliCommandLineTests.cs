@@ -82,6 +82,18 @@ public sealed partial class CliCommandLineTests
             : $"{invocation.Source}: `{invocation.Line}` does not parse as `eksinfra {string.Join(" ", invocation.Args)}`: {string.Join("; ", errors.Select(e => e.Message))}";
     }
 
+    /// <summary>The README shows the seed so a new user can copy it: it must be the shipped file, not an older copy.</summary>
+    [Fact]
+    public void The_readmes_seed_block_is_the_shipped_dev_stack()
+    {
+        var block = SeedBlock().Match(File.ReadAllText(Path.Combine(Root, "README.md")));
+        Assert.True(block.Success, "README.md has no 'The seed (Pulumi.dev.yaml):' yaml block");
+        Assert.Equal(File.ReadAllText(Path.Combine(Root, "Pulumi.dev.yaml")).ReplaceLineEndings("\n"), block.Groups[1].Value.ReplaceLineEndings("\n"));
+    }
+
+    [GeneratedRegex(@"The seed \(Pulumi\.dev\.yaml\):\s*```yaml\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex SeedBlock();
+
     [GeneratedRegex(@"```(?:bash|sh|shell)\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShellBlock();
 }

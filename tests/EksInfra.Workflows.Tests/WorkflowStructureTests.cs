@@ -60,11 +60,19 @@ public sealed class WorkflowStructureTests
             Assert.Equal("${{ steps.stacks.outputs.stacks }}", workflow.Job("build").At("outputs", "stacks").Text());
         }
 
-        foreach (var path in new[] { Workflow.PreviewPath, Workflow.DeployPath, Workflow.DeployStackPath })
+        foreach (var path in new[] { Workflow.PreviewPath, Workflow.DeployPath, Workflow.DeployStackPath, Workflow.AuditPath })
         {
             var text = File.ReadAllText(Path.Combine(Root, path));
             Assert.DoesNotContain("awk", text, StringComparison.Ordinal);
             Assert.DoesNotContain("aws:region", text, StringComparison.Ordinal);
+        }
+
+        // The audit asks for the one stack it audits: each key it reads is one `stacks --get` takes.
+        var read = Assert.Single(Workflow.Load(Root, Workflow.AuditPath).Steps(), s => s.Node.Child("id")?.Text() == "stack").Run!;
+        foreach (var key in new[] { "region", "clusterName" })
+        {
+            Assert.Contains($"eksinfra stacks \"$STACK\" --get {key})", read, StringComparison.Ordinal);
+            Assert.Contains(key, EksInfra.Access.Reports.StackSettings.Keys);
         }
 
         // The keys the expressions read are the keys the tool prints, for every stack.
