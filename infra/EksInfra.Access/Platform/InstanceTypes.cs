@@ -21,8 +21,10 @@ public sealed record InstanceFamily(string Name, CpuArchitecture Architecture, A
 /// <summary>
 /// The EC2 instance families EKS managed node groups can run, with their architecture and accelerator, and the size
 /// names EC2 uses. Source: "Amazon EC2 instance types" (docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html:
-/// current and previous generation families, and the accelerated-computing and Graviton pages), as of 2026-12-01.
-/// A family AWS launches later is refused until it is added here; that is one line, below.
+/// current and previous generation families, and the accelerated-computing and Graviton pages), as of 2026-12-01, checked
+/// against the EC2 API's own list (botocore ec2/2016-11-15 service-2.json, shape InstanceType, of 2026-08-07), whose
+/// newer families are added below; its Xen-era families (m1, c1, t1, ...) and the Mac ones are left out, since EKS
+/// runs no managed nodes on them. A family AWS launches later is refused until it is added here; that is one line, below.
 /// </summary>
 public static class InstanceTypes
 {
@@ -31,35 +33,42 @@ public static class InstanceTypes
         // General purpose, x86_64 (Intel and AMD).
         X("t2"), X("t3"), X("t3a"), X("m4"), X("m5"), X("m5a"), X("m5ad"), X("m5d"), X("m5dn"), X("m5n"), X("m5zn"),
         X("m6a"), X("m6i"), X("m6id"), X("m6idn"), X("m6in"), X("m7a"), X("m7i"), X("m7i-flex"), X("m8a"), X("m8i"), X("m8i-flex"),
+        X("m8azn"), X("m8ib"), X("m8id"), X("m8idb"), X("m8idn"), X("m8in"), X("m8ine"),
         // Compute optimised, x86_64.
         X("c4"), X("c5"), X("c5a"), X("c5ad"), X("c5d"), X("c5n"), X("c6a"), X("c6i"), X("c6id"), X("c6in"), X("c7a"), X("c7i"),
-        X("c7i-flex"), X("c8i"), X("c8i-flex"),
+        X("c7i-flex"), X("c8a"), X("c8i"), X("c8i-flex"), X("c8ib"), X("c8id"), X("c8in"), X("c8ine"),
         // Memory optimised, x86_64.
         X("r4"), X("r5"), X("r5a"), X("r5ad"), X("r5b"), X("r5d"), X("r5dn"), X("r5n"), X("r6a"), X("r6i"), X("r6id"), X("r6idn"),
         X("r6in"), X("r7a"), X("r7i"), X("r7iz"), X("r8a"), X("r8i"), X("r8i-flex"), X("x1"), X("x1e"), X("x2idn"), X("x2iedn"),
-        X("x2iezn"), X("x8i"), X("z1d"), X("u-3tb1"), X("u-6tb1"), X("u-9tb1"), X("u-12tb1"), X("u7i-6tb"), X("u7i-8tb"), X("u7i-12tb"),
+        X("r8ib"), X("r8id"), X("r8idb"), X("r8idn"), X("r8in"),
+        X("x2iezn"), X("x8aedz"), X("x8i"), X("z1d"), X("u-3tb1"), X("u-6tb1"), X("u-9tb1"), X("u-12tb1"), X("u-18tb1"), X("u-24tb1"),
+        X("u7i-6tb"), X("u7i-8tb"), X("u7i-12tb"), X("u7ib-12tb"), X("u7in-16tb"), X("u7in-24tb"), X("u7in-32tb"), X("u7inh-32tb"),
         // Storage optimised, x86_64.
         X("d2"), X("d3"), X("d3en"), X("h1"), X("i3"), X("i3en"), X("i4i"), X("i7i"), X("i7ie"),
         // High performance computing, x86_64.
-        X("hpc6a"), X("hpc6id"), X("hpc7a"),
+        X("hpc6a"), X("hpc6id"), X("hpc7a"), X("hpc8a"),
         // Accelerated computing, x86_64.
         X("p3", Accelerator.NvidiaGpu), X("p3dn", Accelerator.NvidiaGpu), X("p4d", Accelerator.NvidiaGpu), X("p4de", Accelerator.NvidiaGpu),
         X("p5", Accelerator.NvidiaGpu), X("p5e", Accelerator.NvidiaGpu), X("p5en", Accelerator.NvidiaGpu), X("p6-b200", Accelerator.NvidiaGpu),
+        X("p6-b300", Accelerator.NvidiaGpu), X("g7", Accelerator.NvidiaGpu), X("g7e", Accelerator.NvidiaGpu),
         X("g4dn", Accelerator.NvidiaGpu), X("g5", Accelerator.NvidiaGpu), X("g6", Accelerator.NvidiaGpu), X("g6e", Accelerator.NvidiaGpu),
         X("g6f", Accelerator.NvidiaGpu), X("gr6", Accelerator.NvidiaGpu), X("gr6f", Accelerator.NvidiaGpu), X("g4ad", Accelerator.AmdGpu),
         X("inf1", Accelerator.Neuron), X("inf2", Accelerator.Neuron), X("trn1", Accelerator.Neuron), X("trn1n", Accelerator.Neuron),
-        X("trn2", Accelerator.Neuron), X("dl1"), X("f1"), X("f2"), X("vt1"),
+        X("trn2", Accelerator.Neuron), X("dl1"), X("dl2q"), X("f1"), X("f2"), X("vt1"),
 
         // Graviton (arm64).
         A("a1"), A("t4g"), A("m6g"), A("m6gd"), A("m7g"), A("m7gd"), A("m8g"), A("m8gd"), A("c6g"), A("c6gd"), A("c6gn"), A("c7g"),
         A("c7gd"), A("c7gn"), A("c8g"), A("c8gd"), A("c8gn"), A("r6g"), A("r6gd"), A("r7g"), A("r7gd"), A("r8g"), A("r8gd"), A("x2gd"),
         A("x8g"), A("im4gn"), A("is4gen"), A("i4g"), A("i8g"), A("i8ge"), A("hpc7g"), A("g5g", Accelerator.NvidiaGpu),
+        A("c8gb"), A("c9g"), A("c9gd"), A("m8gb"), A("m8gn"), A("m9g"), A("m9gd"), A("r8gb"), A("r8gn"),
+        // NVIDIA GB200: Grace (arm64) CPUs beside Blackwell GPUs.
+        A("p6e-gb200", Accelerator.NvidiaGpu),
     ];
 
     /// <summary>EC2's size names: the fixed ones, <c>Nxlarge</c> for the multiples EC2 sells, and the bare-metal forms.</summary>
     private static readonly HashSet<string> Sizes = new(
-        new[] { "nano", "micro", "small", "medium", "large", "xlarge", "metal", "metal-16xl", "metal-24xl", "metal-32xl", "metal-48xl" }
-            .Concat(new[] { 2, 3, 4, 6, 8, 9, 10, 12, 16, 18, 24, 32, 48, 56, 64, 96, 112, 192, 224, 384, 480 }
+        new[] { "nano", "micro", "small", "medium", "large", "xlarge", "metal", "metal-12xl", "metal-16xl", "metal-24xl", "metal-32xl", "metal-48xl", "metal-96xl" }
+            .Concat(new[] { 2, 3, 4, 6, 8, 9, 10, 12, 16, 18, 24, 32, 36, 48, 56, 64, 96, 112, 192, 224, 384, 480 }
                 .Select(n => $"{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}xlarge")),
         StringComparer.Ordinal);
 

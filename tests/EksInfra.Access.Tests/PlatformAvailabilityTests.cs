@@ -1,10 +1,10 @@
 namespace EksInfra.Access.Tests;
 
 /// <summary>
-/// What a stack's partition and account allow: no Fargate in GovCloud, and a cluster creator of the cluster's own
-/// account and partition.
+/// What the platform offers where the stack runs: no Fargate in GovCloud, a cluster creator only of the cluster's own
+/// account and partition, and every current instance family EC2 sells.
 /// </summary>
-public sealed class PartitionRuleTests
+public sealed class PlatformAvailabilityTests
 {
     private static string Stack(string region = "us-west-2", string cluster = "", string access = "", string mode = "API") => $$"""
         config:
@@ -81,5 +81,33 @@ public sealed class PartitionRuleTests
 
         var error = Assert.Single(evaluation.Errors, d => d.Path == "eks-infra:cluster.deployerArn");
         Assert.Contains("name the role in 123456789012 that runs `pulumi up`", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// botocore ec2 2016-11-15 service-2.json, shape InstanceType (the EC2 API's enum of instance
+    /// types it sells) lists every one of these; none is refused as "EC2 has no instance family" or "not a size EC2 sells", and each runs with an AMI type of its architecture and accelerator.
+    /// </summary>
+    [Theory]
+    [InlineData("c8a.large", "AL2023_x86_64_STANDARD")]
+    [InlineData("u7in-16tb.224xlarge", "AL2023_x86_64_STANDARD")]
+    [InlineData("u7ib-12tb.224xlarge", "AL2023_x86_64_STANDARD")]
+    [InlineData("dl2q.24xlarge", "AL2023_x86_64_STANDARD")]
+    [InlineData("c8i.metal-96xl", "AL2023_x86_64_STANDARD")]
+    [InlineData("m8id.large", "AL2023_x86_64_STANDARD")]
+    [InlineData("m8gn.large", "AL2023_ARM_64_STANDARD")]
+    [InlineData("r8gb.large", "AL2023_ARM_64_STANDARD")]
+    [InlineData("x8aedz.3xlarge", "AL2023_x86_64_STANDARD")]
+    [InlineData("g7e.2xlarge", "AL2023_x86_64_NVIDIA")]
+    [InlineData("p6e-gb200.36xlarge", "AL2023_ARM_64_NVIDIA")]
+    public void An_instance_type_ec2_sells_is_not_refused(string type, string ami)
+    {
+        var evaluation = Stacks.EvaluateText(Stack(cluster: $$"""
+                nodeGroups:
+                  - name: ng
+                    instanceTypes: [{{type}}]
+                    amiType: {{ami}}
+            """));
+
+        Assert.DoesNotContain(evaluation.Diagnostics, d => d.Path.Contains("instanceTypes", StringComparison.Ordinal) || d.Path.Contains("amiType", StringComparison.Ordinal));
     }
 }
