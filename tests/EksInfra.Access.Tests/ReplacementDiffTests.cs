@@ -66,6 +66,21 @@ public class ReplacementDiffTests
         Assert.Contains("deletes the EC2_LINUX entry and creates it again", finding.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>Entry keys leave the IAM path out, so another path is the same entry resource with a new principal: replaced.</summary>
+    [Theory]
+    [InlineData("role/ci/github-actions-deployer", "role/cd/github-actions-deployer", FindingLevel.Danger, "the principal is without its access in between")]
+    [InlineData("role/KarpenterNodeRole-staging-cluster", "role/karpenter/KarpenterNodeRole-staging-cluster", FindingLevel.Error, "the nodes running with the role cannot authenticate in between")]
+    public void A_role_arn_on_another_path_is_flagged_since_its_entry_is_replaced(string from, string to, FindingLevel level, string consequence)
+    {
+        var findings = Stacks.DiffFindings(Staging, Stacks.Edit(Staging, from, to));
+
+        var finding = Assert.Single(findings, f => f.Title == "the access entry is replaced with another principal");
+        Assert.Equal($"arn:aws:iam::123456789012:{to}", finding.Subject);
+        Assert.Equal(level, finding.Level);
+        Assert.Contains($"'arn:aws:iam::123456789012:{from}' becomes '{finding.Subject}' under the same entry", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains(consequence, finding.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_mapped_role_moved_under_roles_blocks_since_iam_refuses_to_create_an_existing_name()
     {

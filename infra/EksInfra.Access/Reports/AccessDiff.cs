@@ -392,6 +392,18 @@ public static class AccessDiff
             }
         }
 
+        // The same entry key on another ARN (a role's path changed: keys leave paths out) is the same resource whose
+        // principal changes, which EKS cannot do in place.
+        var keysBefore = before.AccessEntries.ToDictionary(e => e.Key, StringComparer.Ordinal);
+        foreach (var entry in after.AccessEntries)
+        {
+            if (keysBefore.TryGetValue(entry.Key, out var old) && !Arn.Equals(old.PrincipalArn, entry.PrincipalArn))
+            {
+                findings.Add(new(entry.Type != AccessPlanner.AccessEntryTypeStandard ? FindingLevel.Error : FindingLevel.Danger, entry.PrincipalArn, "the access entry is replaced with another principal",
+                    $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and {(entry.Type != AccessPlanner.AccessEntryTypeStandard ? "the nodes running with the role cannot authenticate" : "the principal is without its access")} in between. IAM cannot move a role to another path, so the new ARN is another role (one made again under that path); keep the old ARN unless that is so."));
+            }
+        }
+
         CreatedRoles(before, after, findings);
         ComputeDiff.Guards(before, after, findings);
         ClusterRoles(before, after, findings);
