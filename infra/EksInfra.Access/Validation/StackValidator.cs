@@ -895,7 +895,7 @@ public static partial class StackValidator
 
             foreach (var identity in identities)
             {
-                if (identity.Arn is { } arn && arn.Kind == deployer.Kind && string.Equals(arn.WithoutPath, deployer.WithoutPath, StringComparison.OrdinalIgnoreCase))
+                if (identity.Arn is { } arn && Arns.PrincipalKey(arn.Full) == Arns.PrincipalKey(deployer.Full))
                 {
                     Error(identity.ArnPath, $"'{arn.Full}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; a second access entry for it fails with HTTP 409, so remove this entry");
                 }
