@@ -359,6 +359,7 @@ public static class AccessDiff
         }
 
         var entriesBefore = before.AccessEntries.ToLookup(e => e.PrincipalArn, Arn);
+        var keysBefore = before.AccessEntries.ToDictionary(e => e.Key, StringComparer.Ordinal);
         foreach (var entry in after.AccessEntries)
         {
             foreach (var old in entriesBefore[entry.PrincipalArn])
@@ -380,28 +381,26 @@ public static class AccessDiff
                     findings.Add(new(FindingLevel.Danger, entry.PrincipalArn, $"the access entry's last groups go, but `pulumi up` leaves them on it: {string.Join(", ", old.KubernetesGroups)}",
                         $"the AWS provider keeps an access entry's kubernetesGroups when the program sets none (Optional and Computed), so the principal keeps what those groups are bound to. Clear them yourself after the update (EKS UpdateAccessEntry of {entry.PrincipalArn} on cluster {after.Cluster.Name} with an empty kubernetesGroups), or keep one group of the stack on the mapping."));
                 }
-                if (old.PrincipalArn != entry.PrincipalArn)
-                {
-                    // A node's entry replaced leaves its nodes unable to authenticate, which the type-change guard blocks too.
-                    findings.Add(entry.Type != AccessPlanner.AccessEntryTypeStandard
-                        ? new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
-                            $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the {entry.Type} entry and creates it again, and the nodes running with the role cannot authenticate in between. Keep the ARN exactly as before; if the case really changed in IAM, move the nodes off the role, remove it in one change and add it back in the next.")
-                        : new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
-                            $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and the principal is without its access in between. Keep the ARN exactly as before unless the case really changed in IAM."));
-                }
             }
-        }
 
-        // The same entry key on another ARN (a role's path changed: keys leave paths out) is the same resource whose
-        // principal changes, which EKS cannot do in place.
-        var keysBefore = before.AccessEntries.ToDictionary(e => e.Key, StringComparer.Ordinal);
-        foreach (var entry in after.AccessEntries)
-        {
-            if (keysBefore.TryGetValue(entry.Key, out var old) && !Arn.Equals(old.PrincipalArn, entry.PrincipalArn))
+            // The same entry key on another ARN is the same resource with a new principal, which EKS cannot change in place:
+            // a change of case, or of the role's path (keys leave both out). A node's entry replaced leaves its nodes unable
+            // to authenticate, which the type-change guard blocks too.
+            if (!keysBefore.TryGetValue(entry.Key, out var previous) || previous.PrincipalArn == entry.PrincipalArn)
             {
-                findings.Add(new(entry.Type != AccessPlanner.AccessEntryTypeStandard ? FindingLevel.Error : FindingLevel.Danger, entry.PrincipalArn, "the access entry is replaced with another principal",
-                    $"'{old.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the entry and creates it again, and {(entry.Type != AccessPlanner.AccessEntryTypeStandard ? "the nodes running with the role cannot authenticate" : "the principal is without its access")} in between. IAM cannot move a role to another path, so the new ARN is another role (one made again under that path); keep the old ARN unless that is so."));
+                continue;
             }
+
+            var node = entry.Type != AccessPlanner.AccessEntryTypeStandard;
+            var replaced = $"'{previous.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the {(node ? $"{entry.Type} " : "")}entry and creates it again, and {(node ? "the nodes running with the role cannot authenticate" : "the principal is without its access")} in between.";
+            findings.Add(!Arn.Equals(previous.PrincipalArn, entry.PrincipalArn)
+                ? new(node ? FindingLevel.Error : FindingLevel.Danger, entry.PrincipalArn, "the access entry is replaced with another principal",
+                    $"{replaced} IAM cannot move a role to another path, so the new ARN is another role (one made again under that path); keep the old ARN unless that is so.")
+                : node
+                ? new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
+                    $"{replaced} Keep the ARN exactly as before; if the case really changed in IAM, move the nodes off the role, remove it in one change and add it back in the next.")
+                : new(FindingLevel.Danger, entry.PrincipalArn, "the principal's access entry is replaced",
+                    $"{replaced} Keep the ARN exactly as before unless the case really changed in IAM."));
         }
 
         CreatedRoles(before, after, findings);
