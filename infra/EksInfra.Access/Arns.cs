@@ -73,7 +73,6 @@ public static partial class Arns
 
     public static string AccountRoot(string partition, string accountId) => $"arn:{partition}:iam::{accountId}:root";
 
-    /// <summary>aws-auth's form of any role ARN (the Pulumi layer calls it on created roles' ARN outputs).</summary>
     /// <summary>
     /// One key per IAM principal, as aws-iam-authenticator and EKS tell them apart: case ignored (Matches uses
     /// strings.EqualFold), and a role's path left out, since a role's name is unique in its account whatever its path.
@@ -84,6 +83,7 @@ public static partial class Arns
         return (TryParseIgnoringCase(arn, out var parsed) ? (parsed.Kind == PrincipalKind.Role ? parsed.WithoutPath : parsed.Full) : arn).ToUpperInvariant();
     }
 
+    /// <summary>aws-auth's form of any role ARN (the Pulumi layer calls it on created roles' ARN outputs).</summary>
     public static string StripPath(string roleArn) =>
         TryParse(roleArn, out var arn, out _) ? arn.WithoutPath : roleArn;
 

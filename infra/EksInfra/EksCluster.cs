@@ -24,6 +24,7 @@ internal sealed class EksCluster : ComponentResource
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(roles);
         var cluster = plan.Cluster;
+        var dryRun = Deployment.Instance.IsDryRun;
 
         ClusterOptions = new ComponentResourceOptions
         {
@@ -31,8 +32,8 @@ internal sealed class EksCluster : ComponentResource
             // Not `Protect`: on a component it reaches every child pulumi-eks creates, access entries
             // included, and then removing a principal fails. Only the AWS cluster itself is protected.
             ResourceTransforms = cluster.Protect
-                ? [AccessReplacement.DeleteFirst(Deployment.Instance.IsDryRun), Protection.ProtectEksCluster(Deployment.Instance.IsDryRun)]
-                : [AccessReplacement.DeleteFirst(Deployment.Instance.IsDryRun)],
+                ? [AccessReplacement.DeleteFirst(dryRun), Protection.ProtectEksCluster(dryRun)]
+                : [AccessReplacement.DeleteFirst(dryRun)],
             // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
             DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
         };

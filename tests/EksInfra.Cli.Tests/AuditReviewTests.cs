@@ -86,26 +86,8 @@ config:
         groups: [gitops-admins]
 """;
 
-    private const string DeployerWithPathStack = """
-config:
-  aws:region: us-west-2
-  aws:allowedAccountIds: ["123456789012"]
-  eks-infra:cluster:
-    name: my-cluster
-    version: "1.35"
-    deployerArn: arn:aws:iam::123456789012:role/ci/admin
-  eks-infra:access:
-    authenticationMode: CONFIG_MAP
-    mapRoles:
-      - rolearn: arn:aws:iam::123456789012:role/admin
-        username: admin
-        groups: [system:masters]
-      - rolearn: arn:aws:iam::123456789012:role/dev
-        username: dev
-        groups: [devs]
-    groups:
-      devs: { clusterRole: view, namespaces: [apps] }
-""";
+    /// <summary>The CONFIG_MAP stack with its mapped admin role named as the deployer, as IAM shows it (under /ci/).</summary>
+    private static readonly string DeployerWithPathStack = ConfigMapStack.Replace("    version: \"1.35\"\n", "    version: \"1.35\"\n    deployerArn: arn:aws:iam::123456789012:role/ci/admin\n", StringComparison.Ordinal);
 
     private const string KarpenterEntries = """
 {"clusterName":"my-cluster","accessEntries":[

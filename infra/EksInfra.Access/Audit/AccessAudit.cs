@@ -129,7 +129,7 @@ public static class AccessAudit
                 principals.AddRange(AccountPrincipals(liveRbac, accounts, [.. principals.Select(p => Canonical(p.Principal)), .. liveEntries.Keys]));
             }
 
-            CompareRbac(plan, liveRbac, principals, findings);
+            CompareRbac(plan, model.Authorizer, liveRbac, principals, findings);
         }
         else
         {
@@ -386,10 +386,9 @@ public static class AccessAudit
         }
     }
 
-    private static void CompareRbac(AccessPlan plan, ClusterRbac live, List<AccessSubject> principals, List<AuditFinding> findings)
+    private static void CompareRbac(AccessPlan plan, Authorizer modelAuthorizer, ClusterRbac live, List<AccessSubject> principals, List<AuditFinding> findings)
     {
         var authorizer = new Authorizer(live);
-        var modelAuthorizer = new Authorizer(ClusterRbac.OfPlan(plan));
         // Only the stack's own bindings are expected live: the bootstrap ones the model also holds are Kubernetes' to
         // make, and a live one is listed below as Kubernetes' own.
         var modelBindings = ClusterRbac.StackBindings(plan).ToDictionary(b => (b.Namespace, b.Name));

@@ -323,8 +323,9 @@ public static partial class ModeMigration
 
     /// <summary>
     /// Once aws-auth is no longer read, nodes and Fargate pods join only through the entries EKS was to make for their
-    /// roles (EC2_LINUX: a Windows managed node group is refused before API, so none comes this way); the EKS User Guide has them checked before aws-auth's entries go ("Migrating existing aws-auth ConfigMap
-    /// entries to access entries": "double check if the correct access entries for those specific resources exist").
+    /// roles (EC2_LINUX: a Windows managed node group is refused before API, so none comes this way); the EKS User Guide
+    /// has them checked before aws-auth's entries go ("Migrating existing aws-auth ConfigMap entries to access entries":
+    /// "double check if the correct access entries for those specific resources exist").
     /// </summary>
     private static IEnumerable<string> EksMadeEntryChecks(AccessPlan plan, string cluster) =>
         plan.ComputeIdentities
