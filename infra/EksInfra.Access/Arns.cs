@@ -339,7 +339,8 @@ public static partial class Arns
     /// <summary>Parses a trust-policy principal: an IAM role or user ARN, or an account root.</summary>
     public static bool IsTrustPrincipal(string text, out string error)
     {
-        if (AccountRootPattern().Match(text) is { Success: true } root && Partitions.Contains(root.Groups["partition"].Value))
+        // IsMatch and a span, not Match and its groups: every created role's assumedBy passes here, and a Match allocates.
+        if (AccountRootPattern().IsMatch(text) && KnownPartition(text.AsSpan(4, text.IndexOf(':', 4) - 4)) is not null)
         {
             error = "";
             return true;
