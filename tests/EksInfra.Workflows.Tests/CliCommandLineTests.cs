@@ -41,10 +41,17 @@ public sealed partial class CliCommandLineTests
         // The refusal of an invalid base is lifted only by the pull request's label, never by default.
         Assert.Single(diffs, diff => diff.Line.Contains("--accept-invalid-base", StringComparison.Ordinal));
         var step = Workflow.Load(Root, Workflow.PreviewPath).Steps("access-report").Single(s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true);
-        Assert.Equal("${{ github.event.pull_request.base.sha }}", step.Node.At("env", "BASE_SHA").Text());
-        // Only the run that setting the label starts: a later push is a head nobody has checked.
-        Assert.Equal("${{ github.event.action == 'labeled' && github.event.label.name == 'eksinfra-accept-invalid-base' }}", step.Node.At("env", "ACCEPT_INVALID_BASE").Text());
-        Assert.Contains("if [ \"$INVALID_BASE_LABEL_SET\" = true ] && [ \"$ACCEPT_INVALID_BASE\" != true ]; then", step.Run, StringComparison.Ordinal);
+        // The base the merge commit was made on, not pull_request.base.sha, which lags behind main once it moves.
+        Assert.Null(step.Node.At("env").Child("BASE_SHA"));
+        Assert.Contains("BASE_SHA=\"$(git rev-parse --verify HEAD^1)\"", step.Run, StringComparison.Ordinal);
+        Assert.True(step.Run!.IndexOf("BASE_SHA=", StringComparison.Ordinal) < step.Run.IndexOf("git diff --name-only \"$BASE_SHA\" HEAD", StringComparison.Ordinal));
+        // Only the run that setting the label starts (a later push is a head nobody has checked), and only when
+        // someone other than the author set it.
+        Assert.Equal(
+            "${{ github.event.action == 'labeled' && github.event.label.name == 'eksinfra-accept-invalid-base' && github.event.sender.login != github.event.pull_request.user.login }}",
+            step.Node.At("env", "ACCEPT_INVALID_BASE").Text());
+        Assert.Contains("if [ \"$LABELED_BY_AUTHOR\" = true ]; then", step.Run, StringComparison.Ordinal);
+        Assert.Contains("elif [ \"$INVALID_BASE_LABEL_SET\" = true ] && [ \"$ACCEPT_INVALID_BASE\" != true ]; then", step.Run, StringComparison.Ordinal);
         Assert.Contains("if [ \"$ACCEPT_INVALID_BASE\" = true ]; then", step.Run, StringComparison.Ordinal);
     }
 
