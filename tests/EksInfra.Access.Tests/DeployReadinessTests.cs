@@ -50,6 +50,7 @@ public class DeployReadinessTests
         var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:cluster.endpointPublicAccess");
         Assert.Contains(where, warning.Message, StringComparison.Ordinal);
         Assert.Contains(DeployRules.PrivateRunnerVariable, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(DeployRules.PrivatePreviewRunnerVariable, warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

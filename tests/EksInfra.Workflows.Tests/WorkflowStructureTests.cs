@@ -13,7 +13,7 @@ public sealed class WorkflowStructureTests
     private static Workflow DeployStack => Workflow.Load(Root, Workflow.DeployStackPath);
 
     /// <summary>Where a stack job runs: the self-hosted runner in the VPC for a private-only endpoint, else GitHub's.</summary>
-    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
+    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
 
     private const string RunnerOfInputStack = "${{ fromJSON(inputs.stacks)[inputs.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
 
@@ -39,15 +39,22 @@ public sealed class WorkflowStructureTests
     {
         Assert.Equal(RunnerOfMatrixStack, Preview.Job("preview").Child("runs-on").Text());
         Assert.Equal(RunnerOfInputStack, DeployStack.Job("up").Child("runs-on").Text());
-        foreach (var (workflow, job) in new[] { (Preview, "preview"), (DeployStack, "up") })
+        var deployRunner = EksInfra.Access.Validation.DeployRules.PrivateRunnerVariable;
+        var previewRunner = EksInfra.Access.Validation.DeployRules.PrivatePreviewRunnerVariable;
+        foreach (var (workflow, job, variable) in new[] { (Preview, "preview", previewRunner), (DeployStack, "up", deployRunner) })
         {
             var guard = workflow.Steps(job)[0];
-            Assert.Contains("vars.EKS_INFRA_PRIVATE_RUNNER == ''", guard.Node.Child("if").Text(), StringComparison.Ordinal);
+            Assert.Contains($"vars.{variable} == ''", guard.Node.Child("if").Text(), StringComparison.Ordinal);
             Assert.Contains("exit 1", guard.Run, StringComparison.Ordinal);
         }
 
-        Assert.Contains(EksInfra.Access.Validation.DeployRules.PrivateRunnerVariable, RunnerOfInputStack, StringComparison.Ordinal);
-        Assert.Contains("EKS_INFRA_PRIVATE_RUNNER", File.ReadAllText(Path.Combine(Root, "docs", "environments.md")), StringComparison.Ordinal);
+        // Unreviewed pull-request code never runs on the machine that deploys: the preview fails when both name one runner.
+        Assert.Contains($"vars.{previewRunner} == vars.{deployRunner}", Preview.Steps("preview")[0].Node.Child("if").Text(), StringComparison.Ordinal);
+        Assert.Contains(deployRunner, RunnerOfInputStack, StringComparison.Ordinal);
+        Assert.Contains(previewRunner, RunnerOfMatrixStack, StringComparison.Ordinal);
+        var environments = File.ReadAllText(Path.Combine(Root, "docs", "environments.md"));
+        Assert.Contains($"`{deployRunner}`", environments, StringComparison.Ordinal);
+        Assert.Contains($"`{previewRunner}`", environments, StringComparison.Ordinal);
     }
 
     [Fact]

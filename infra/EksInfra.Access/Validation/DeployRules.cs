@@ -13,8 +13,14 @@ public static partial class DeployRules
     /// <summary>EKS service quota "Public endpoint access CIDR ranges per cluster": 40, not adjustable.</summary>
     public const int MaxPublicAccessCidrs = 40;
 
-    /// <summary>The repository variable naming the self-hosted runner (inside the VPC) that runs private-only stacks.</summary>
+    /// <summary>The repository variable naming the self-hosted runner (inside the VPC) that deploys private-only stacks.</summary>
     public const string PrivateRunnerVariable = "EKS_INFRA_PRIVATE_RUNNER";
+
+    /// <summary>
+    /// The one that previews them: pull requests run code nobody has reviewed, and a self-hosted runner keeps what a job
+    /// leaves behind, so it must never be the machine that runs the deploys.
+    /// </summary>
+    public const string PrivatePreviewRunnerVariable = "EKS_INFRA_PRIVATE_PREVIEW_RUNNER";
 
     public static IReadOnlyList<Diagnostic> Validate(StackConfig config)
     {
@@ -30,7 +36,7 @@ public static partial class DeployRules
         if (net.IsPrivateOnly)
         {
             var vpc = net.VpcId is { } id ? $"VPC {id}" : "the region's default VPC";
-            Warning($"{c.Path}.endpointPublicAccess", $"the API endpoint is private only, so `pulumi preview` and `pulumi up` must run inside {vpc} (or a network routed to it): from anywhere else the Kubernetes provider cannot reach the cluster and every RBAC change fails; CI runs this stack on the self-hosted runner named by the repository variable {PrivateRunnerVariable} (docs/environments.md)");
+            Warning($"{c.Path}.endpointPublicAccess", $"the API endpoint is private only, so `pulumi preview` and `pulumi up` must run inside {vpc} (or a network routed to it): from anywhere else the Kubernetes provider cannot reach the cluster and every RBAC change fails; CI deploys this stack on the self-hosted runner named by the repository variable {PrivateRunnerVariable} and previews it on the one named by {PrivatePreviewRunnerVariable}, two machines (docs/environments.md)");
         }
 
         PublicAccessCidrs(config, Error, Warning);
