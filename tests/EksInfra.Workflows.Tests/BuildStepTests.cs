@@ -64,3 +64,73 @@ public sealed partial class BuildStepTests
     [GeneratedRegex(@"\$\(dotnet (msbuild [^)]*-getProperty:TargetPath)\)")]
     private static partial Regex MsbuildQuery();
 }
+
+/// <summary>The deploy job's guard against re-running an older run, run against a real repository.</summary>
+public sealed class StaleDeployTests
+{
+    private static readonly string Root = RepoRoot.Find();
+
+    private static string Guard() =>
+        Assert.Single(Workflow.Load(Root, Workflow.DeployStackPath).Steps("up"), s => s.Name == "Deploy only what is at the tip of main").Run!;
+
+    private static (int ExitCode, string Error) RunGuard(bool atTip)
+    {
+        var dir = Directory.CreateTempSubdirectory("eksinfra-stale-").FullName;
+        try
+        {
+            var origin = Path.Combine(dir, "origin");
+            var clone = Path.Combine(dir, "clone");
+            Git(dir, "init", "-q", "-b", "main", origin);
+            Git(origin, "commit", "-q", "--allow-empty", "-m", "older merge");
+            var older = Git(origin, "rev-parse", "HEAD");
+            Git(dir, "clone", "-q", origin, clone);
+            Git(origin, "commit", "-q", "--allow-empty", "-m", "newer merge");
+            var newer = Git(origin, "rev-parse", "HEAD");
+
+            var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = clone };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(Guard());
+            start.Environment["GITHUB_SHA"] = atTip ? newer : older;
+            start.Environment["STACK"] = "staging";
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output.Result + error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Git(string directory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = directory };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "test";
+        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "test@example.com";
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error.Result}");
+        return output;
+    }
+
+    [Fact]
+    public void A_rerun_of_an_older_run_refuses_to_deploy_once_main_has_moved()
+    {
+        var (exitCode, error) = RunGuard(atTip: false);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("would roll staging back", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_run_of_mains_tip_deploys() => Assert.Equal(0, RunGuard(atTip: true).ExitCode);
+}
