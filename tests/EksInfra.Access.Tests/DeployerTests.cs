@@ -23,6 +23,21 @@ public class DeployerTests
         Assert.Contains("HTTP 409", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("linux", true)]
+    [InlineData("windows", true)]
+    [InlineData("fargate", false)]
+    public void The_deployer_as_a_node_role_the_stack_writes_an_entry_for_is_refused(string kind, bool refused)
+    {
+        var stack = Stacks.Minimal("API", $"    nodeRoles:\n      - rolearn: arn:aws:iam::123456789012:role/nodes/Karpenter-Node\n        kind: {kind}\n")
+            .Replace("    name: my-cluster\n", "    name: my-cluster\n    deployerArn: arn:aws:iam::123456789012:role/karpenter-node\n", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        // A Fargate role gets no entry from the stack (EKS makes one with its profile), so nothing clashes here.
+        Assert.Equal(refused, evaluation.Errors.Any(e => e.Path == "eks-infra:access.nodeRoles[0].rolearn" && e.Message.Contains("is the deployer (eks-infra:cluster.deployerArn)", StringComparison.Ordinal) && e.Message.Contains("HTTP 409", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void In_config_map_mode_there_is_no_access_entry_to_clash_with()
     {

@@ -900,6 +900,15 @@ public static partial class StackValidator
                     Error(identity.ArnPath, $"'{arn.Full}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; a second access entry for it fails with HTTP 409, so remove this entry");
                 }
             }
+
+            // A Fargate role gets its entry from EKS with its profile, not from the stack.
+            foreach (var node in config.Access.NodeRoles.Where(n => n.Kind != NodeRoleKind.Fargate))
+            {
+                if (Arns.PrincipalKey(node.RoleArn) == Arns.PrincipalKey(deployer.Full))
+                {
+                    Error($"{node.Path}.rolearn", $"'{node.RoleArn}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; the {(node.Kind == NodeRoleKind.Windows ? "EC2_WINDOWS" : "EC2_LINUX")} entry this stack writes for the node role fails with HTTP 409, and nodes running as the role that deploys the cluster would be its admins; give the nodes a role of their own");
+                }
+            }
         }
 
         /// <summary>
