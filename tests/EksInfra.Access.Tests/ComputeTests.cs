@@ -949,10 +949,13 @@ public class ComputeGuardTests
         Assert.Contains(migration.Carried, c => c.Contains("windows-nodes", StringComparison.Ordinal) && c.Contains("EC2_WINDOWS", StringComparison.Ordinal));
 
         // Leaving CONFIG_MAP, EKS makes the entries of managed node group and Fargate roles itself: a second one fails.
-        Assert.Contains(migration.Carried, c => c.Contains("AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal) && c.Contains("check it is there", StringComparison.Ordinal));
+        var fargate = Assert.Single(migration.Carried, c => c.Contains("AmazonEKSFargatePodExecutionRole", StringComparison.Ordinal) && c.Contains("check it is there", StringComparison.Ordinal));
+        // Both commands as the AWS CLI takes them: DescribeAccessEntry and CreateAccessEntry require the cluster and the principal.
+        Assert.Matches(@"`aws eks describe-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn arn:aws:iam::\d{12}:role/\S*AmazonEKSFargatePodExecutionRole\S*`", fargate);
+        Assert.Matches(@"`aws eks create-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn arn:aws:iam::\d{12}:role/\S*AmazonEKSFargatePodExecutionRole\S* --type FARGATE_LINUX`", fargate);
         Assert.All(migration.Carried.Where(c => c.Contains(": type EC2_", StringComparison.Ordinal) || c.Contains(": type FARGATE_", StringComparison.Ordinal)),
             c => Assert.Contains("EKS makes its access entry itself when the mode leaves CONFIG_MAP", c, StringComparison.Ordinal));
-        Assert.Contains(imported.Skipped, s => s.Why.Contains("is a node role", StringComparison.Ordinal) && s.Why.Contains("remove the role from access.nodeRoles first", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("is a node role", StringComparison.Ordinal) && s.Why.Contains("remove the role from access.nodeRoles in the same change that moves authenticationMode, never before", StringComparison.Ordinal));
     }
 
     [Fact]

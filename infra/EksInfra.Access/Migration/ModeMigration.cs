@@ -252,7 +252,7 @@ public static partial class ModeMigration
     /// MNG and Fargate will be automatically migrated to node type access entries").
     /// </summary>
     public const string NodeEntriesMadeByEks =
-        "if the role belongs to a managed node group that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: remove the role from access.nodeRoles first; keep it there only for Karpenter or self-managed nodes (a Fargate profile's role belongs there as kind fargate, for which the stack makes no entry)";
+        "if the role belongs to a managed node group that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: remove the role from access.nodeRoles in the same change that moves authenticationMode, never before (while the mode is CONFIG_MAP aws-auth is all EKS reads, and the stack writes aws-auth whole, so that node group would lose its mapping); keep it there only for Karpenter or self-managed nodes (a Fargate profile's role belongs there as kind fargate, for which the stack makes no entry)";
 
     private static List<string> Carried(AccessPlan before, AccessPlan? after, AuthenticationMode target)
     {
@@ -279,7 +279,7 @@ public static partial class ModeMigration
         foreach (var compute in before.ComputeIdentities.Where(c => c.EntryCreatedByEks && (target == AuthenticationMode.Api || c.Owners.Count == 0)))
         {
             carried.Add(compute.Kind == ComputeKind.Fargate && compute.Owners.Count == 0
-                ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS makes for a profile (the stack makes none): EKS makes it when the profile is created where access entries exist, and is said to when the mode leaves CONFIG_MAP; check it is there (`aws eks describe-access-entry --principal-arn {compute.RoleArn}`) and create it if not (`aws eks create-access-entry --type FARGATE_LINUX`) before aws-auth stops counting"
+                ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS makes for a profile (the stack makes none): EKS makes it when the profile is created where access entries exist, and is said to when the mode leaves CONFIG_MAP; check it is there (`{DescribeEntry(before, compute.RoleArn)}`) and create it if not (`{CreateEntry(before, compute.RoleArn, compute.AccessEntryType)}`) before aws-auth stops counting"
                 : compute.Kind == ComputeKind.Fargate
                 ? $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the FARGATE_LINUX access entry EKS creates for the Fargate profile"
                 : $"{compute.RoleArnWithoutPath} ({compute.Describe()}) → the {compute.AccessEntryType} access entry EKS creates for the managed node group");
@@ -292,7 +292,7 @@ public static partial class ModeMigration
     {
         var from = plan.Mode.ToConfigValue();
         var to = target.ToConfigValue();
-        var cluster = $"--cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}";
+        var cluster = ClusterOptions(plan);
         var policyChecks = PolicyChecks(next ?? plan);
         if (target == AuthenticationMode.ApiAndConfigMap)
         {
@@ -310,7 +310,7 @@ public static partial class ModeMigration
         return
         [
             $"Check that every principal works through its access entry: `aws eks list-access-entries {cluster}`.",
-            .. EksMadeEntryChecks(plan, cluster),
+            .. EksMadeEntryChecks(plan),
             $"Set eks-infra:access.authenticationMode to {to} (`eksinfra migrate {stack} --to {to} --write`); the preview shows aws-auth deleted and no access entry changed.",
             $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through their roles' access entries (EKS's for each managed node group's role, the stack's for each access.nodeRoles role of kind linux or windows).",
             $"Check: `kubectl get nodes` as an admin role, and `kubectl auth can-i --list` as each other role{AsItself}; it lists only what RBAC gives the entry's username and groups, not its access policies (EKS User Guide, \"Associate access policies with access entries\").",
@@ -327,11 +327,18 @@ public static partial class ModeMigration
     /// has them checked before aws-auth's entries go ("Migrating existing aws-auth ConfigMap entries to access entries":
     /// "double check if the correct access entries for those specific resources exist").
     /// </summary>
-    private static IEnumerable<string> EksMadeEntryChecks(AccessPlan plan, string cluster) =>
+    private static IEnumerable<string> EksMadeEntryChecks(AccessPlan plan) =>
         plan.ComputeIdentities
             .Where(c => c.EntryCreatedByEks)
             .DistinctBy(c => c.RoleArn, StringComparer.Ordinal)
-            .Select(c => $"Check that EKS made the access entry of {c.RoleArn} ({c.Describe()}), since its {(c.Kind == ComputeKind.Fargate ? "pods" : "nodes")} join only through it once aws-auth is not read: `aws eks describe-access-entry {cluster} --principal-arn {c.RoleArn}` shows type {c.AccessEntryType}; if it is missing, create it (`aws eks create-access-entry {cluster} --principal-arn {c.RoleArn} --type {c.AccessEntryType}`).");
+            .Select(c => $"Check that EKS made the access entry of {c.RoleArn} ({c.Describe()}), since its {(c.Kind == ComputeKind.Fargate ? "pods" : "nodes")} join only through it once aws-auth is not read: `{DescribeEntry(plan, c.RoleArn)}` shows type {c.AccessEntryType}; if it is missing, create it (`{CreateEntry(plan, c.RoleArn, c.AccessEntryType)}`).");
+
+    /// <summary>The options every AWS CLI command of the steps needs: DescribeAccessEntry and CreateAccessEntry require the cluster.</summary>
+    private static string ClusterOptions(AccessPlan plan) => $"--cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}";
+
+    private static string DescribeEntry(AccessPlan plan, string principalArn) => $"aws eks describe-access-entry {ClusterOptions(plan)} --principal-arn {principalArn}";
+
+    private static string CreateEntry(AccessPlan plan, string principalArn, string type) => $"aws eks create-access-entry {ClusterOptions(plan)} --principal-arn {principalArn} --type {type}";
 
     /// <summary>
     /// One `kubectl auth can-i` per access policy and scope, with the principals that hold it: `can-i --list` cannot show
