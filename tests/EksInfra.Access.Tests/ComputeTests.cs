@@ -966,3 +966,46 @@ public class ComputeGuardTests
         Assert.Equal(plan.ComputeIdentities.Count, plan.ComputeIdentities.Select(c => c.RoleArnWithoutPath).Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 }
+
+/// <summary>
+/// EKS User Guide, "Deploy Windows nodes on EKS clusters", "Enable Windows support": the cluster role carries
+/// AmazonEKSVPCResourceController once Windows nodes are in the cluster, whichever way they join.
+/// </summary>
+public class WindowsClusterRoleTests
+{
+    private const string LinuxOnlyNodeRoles = $$"""
+            nodeRoles:
+              - { rolearn: "{{ComputeStacks.KarpenterArn}}", kind: linux }
+        """;
+
+    private const string WindowsNodeGroup = """
+            nodeRoles: [windows-group-role]
+            nodeGroups:
+              - name: system
+                instanceTypes: [m6i.large]
+              - name: windows
+                instanceTypes: [m6i.large]
+                amiType: WINDOWS_CORE_2022_x86_64
+                nodeRole: windows-group-role
+        """;
+
+    private static IReadOnlyList<string?> ClusterRolePolicies(string stack)
+    {
+        var files = Stacks.Render(Stacks.ValidPlanOf(stack));
+        return [.. Reparse.Json(files["iam/eks-cluster-role.json"]).GetProperty("managedPolicyArns").EnumerateArray().Select(e => e.GetString())];
+    }
+
+    [Fact]
+    public void Windows_nodes_of_an_existing_role_give_the_cluster_role_the_vpc_resource_controller() =>
+        Assert.Equal(
+            ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController"],
+            ClusterRolePolicies(ComputeStacks.Full("API")).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void A_windows_managed_node_group_gives_the_cluster_role_the_vpc_resource_controller() =>
+        Assert.Contains("arn:aws:iam::aws:policy/AmazonEKSVPCResourceController", ClusterRolePolicies(ComputeStacks.Full("API", cluster: WindowsNodeGroup, nodeRoles: LinuxOnlyNodeRoles)));
+
+    [Fact]
+    public void A_linux_only_cluster_role_keeps_the_cluster_policy_alone() =>
+        Assert.Equal(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"], ClusterRolePolicies(ComputeStacks.Full("API", nodeRoles: LinuxOnlyNodeRoles)));
+}

@@ -49,6 +49,9 @@ public class IamPartitionTrustTests
         var plan = Stacks.ValidPlanOf(ChinaStack());
         var principals = ServicePrincipals(Reparse.Json(Stacks.Render(plan)[$"iam/{plan.ServiceRole.Name}.json"]));
         Assert.Equal(["eks.amazonaws.com"], principals);
-        Assert.Equal($"arn:aws-cn:iam::aws:policy/{AccessPlanner.ClusterManagedPolicy}", Assert.Single(plan.ServiceRole.ManagedPolicies).PolicyArn);
+        // The stack has Windows nodes, so the cluster role carries the VPC resource controller too, in the same partition.
+        Assert.Equal(
+            [$"arn:aws-cn:iam::aws:policy/{AccessPlanner.ClusterManagedPolicy}", $"arn:aws-cn:iam::aws:policy/{AccessPlanner.WindowsClusterManagedPolicy}"],
+            plan.ServiceRole.ManagedPolicies.Select(p => p.PolicyArn));
     }
 }

@@ -54,6 +54,12 @@ public sealed record StackConfig(
     Config.SourceLocations Locations)
 {
     public SourceLocation? LocationOf(string path) => Locations.Find(path);
+
+    /// <summary>The stack's managed node groups on a Windows AMI.</summary>
+    public IEnumerable<NodeGroupSettings> WindowsNodeGroups => Cluster.Compute.NodeGroups.Where(g => g.AmiType is { } a && Platform.AmiTypes.Find(a) is { IsWindows: true });
+
+    /// <summary>The existing roles of Windows nodes (<c>nodeRoles</c> of kind windows).</summary>
+    public IEnumerable<ExistingNodeRoleSettings> WindowsNodeRoles => Access.NodeRoles.Where(r => r.Kind == NodeRoleKind.Windows);
 }
 
 public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAccountIds)

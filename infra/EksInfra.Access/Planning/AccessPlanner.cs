@@ -18,6 +18,12 @@ public static class AccessPlanner
     public static readonly string[] NodeManagedPolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"];
     public const string ClusterManagedPolicy = "AmazonEKSClusterPolicy";
 
+    /// <summary>
+    /// EKS User Guide, "Deploy Windows nodes on EKS clusters", "Enable Windows support": "Attach the
+    /// AmazonEKSVPCResourceController managed policy to your Amazon EKS cluster IAM role" (with enable-windows-ipam).
+    /// </summary>
+    public const string WindowsClusterManagedPolicy = "AmazonEKSVPCResourceController";
+
     /// <summary>AWS, "Amazon EKS Pod execution IAM role": ECR read access for Fargate's image pulls.</summary>
     public const string FargateManagedPolicy = "AmazonEKSFargatePodExecutionRolePolicy";
     public const string AccessEntryTypeStandard = "STANDARD";
@@ -94,7 +100,7 @@ public static class AccessPlanner
         var c = config.Cluster;
         var list = new List<IamRolePlan>(2 + c.Compute.ExtraNodeRoles.Count + cluster.FargateProfiles.Count + config.Access.Roles.Count)
         {
-            Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), [ClusterManagedPolicy], null, null),
+            Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), config.WindowsNodeGroups.Any() || config.WindowsNodeRoles.Any() ? [ClusterManagedPolicy, WindowsClusterManagedPolicy] : [ClusterManagedPolicy], null, null),
             Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust(IamPolicies.NodeServicePrincipals(partition)), NodeManagedPolicies, null, null),
         };
 

@@ -179,15 +179,15 @@ public static partial class ComputeValidator
         /// </summary>
         private void WindowsSupport()
         {
-            var windowsGroups = compute.NodeGroups.Where(g => g.AmiType is { } a && AmiTypes.Find(a) is { IsWindows: true }).ToList();
-            var windowsRoles = config.Access.NodeRoles.Where(r => r.Kind == NodeRoleKind.Windows).ToList();
+            var windowsGroups = config.WindowsNodeGroups.ToList();
+            var windowsRoles = config.WindowsNodeRoles.ToList();
             var path = windowsGroups.Select(g => g.Path).Concat(windowsRoles.Select(r => r.Path)).FirstOrDefault();
             if (path is null)
             {
                 return;
             }
 
-            Warning(path, "Windows nodes need Windows support enabled in the cluster's VPC CNI (the amazon-vpc-cni ConfigMap's enable-windows-ipam: \"true\"), which this stack does not set; set it before the nodes join");
+            Warning(path, $"Windows nodes need Windows support enabled in the cluster's VPC CNI (the amazon-vpc-cni ConfigMap's enable-windows-ipam: \"true\"), which this stack does not set; set it before the nodes join (the other half of it, {AccessPlanner.WindowsClusterManagedPolicy} on the cluster role, the stack attaches)");
             SharedWindowsNodeRoles(windowsGroups);
             if (windowsGroups.Count == compute.NodeGroups.Count && compute.FargateProfiles.Count == 0 && !config.Access.NodeRoles.Any(r => r.Kind == NodeRoleKind.Linux))
             {
