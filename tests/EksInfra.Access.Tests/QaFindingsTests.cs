@@ -38,6 +38,36 @@ public class QaFindingsTests
         Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.roles[0].assumedBy[0]" && e.Message.Contains("partition", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Left out, assumedBy trusts the account root, which lets every principal of the account that IAM allows
+    /// sts:AssumeRole in (IAM User Guide, "AWS JSON policy elements: Principal", "Specific AWS accounts"): deleting the
+    /// last principal of the list must not widen the trust to that.
+    /// </summary>
+    [Theory]
+    [InlineData("        assumedBy: []\n")]
+    [InlineData("        assumedBy:\n")]
+    [InlineData("        assumedBy: [ ]\n        path: /teams/\n")]
+    public void An_emptied_assumedBy_is_refused_instead_of_trusting_the_whole_account(string assumedBy)
+    {
+        var stack = Stacks.Minimal().Replace("        groups: [system:masters]\n", "        groups: [system:masters]\n" + assumedBy, StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:access.roles[0].assumedBy", error.Path);
+        Assert.Contains("is empty, and would trust the account root", error.Message, StringComparison.Ordinal);
+        Assert.Contains("remove the key if the whole account is meant", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_created_role_without_assumedBy_trusts_the_account_root()
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal());
+
+        var trust = Reparse.Json(plan.Roles.Single(r => r.Name == "eks-admin-role").TrustPolicyJson);
+        Assert.Equal("arn:aws:iam::123456789012:root", trust.GetProperty("Statement")[0].GetProperty("Principal").GetProperty("AWS").GetString());
+    }
+
     [Fact]
     public void A_model_with_no_principals_at_all_is_refused_for_having_no_cluster_admin()
     {

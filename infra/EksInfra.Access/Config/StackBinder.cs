@@ -343,7 +343,7 @@ public static class StackBinder
             map.String("path") ?? "/",
             map.RequiredString("username", "the Kubernetes username the role maps to, e.g. 'eks-admin'"),
             map.StringList("groups"),
-            map.StringList("assumedBy"),
+            map.NarrowingList("assumedBy", "trust the account root, so that every principal of the account that IAM allows sts:AssumeRole may assume the role; list the roles or users that may, or remove the key if the whole account is meant"),
             map.Int("maxSessionDuration"),
             BindAccessPolicies(map, ctx));
     }
@@ -401,7 +401,8 @@ public static class StackBinder
                 "path" => map.TryText(i, out iamPath),
                 "username" => map.TryText(i, out username),
                 "groups" => map.TryTextList(i, out groups),
-                "assumedBy" => map.TryTextList(i, out assumedBy),
+                // An empty list is refused, and only BindCreatedRole says so.
+                "assumedBy" => map.TryTextList(i, out assumedBy) && assumedBy.Length > 0,
                 _ => false,
             };
             if (!ok)
@@ -796,24 +797,28 @@ public static class StackBinder
         public string[] StringList(string key) => Get(key) is { } node ? ctx.StringList(node) : [];
 
         /// <summary>
-        /// A list that narrows a grant to namespaces. Left out, the grant is cluster-wide; so a list that is there but empty
-        /// (the last namespace deleted, or the key left without a value) is refused instead of widening the grant.
+        /// A list that narrows a grant. Left out, the grant takes its widest reach; so a list that is there but empty (the
+        /// last item deleted, or the key left without a value) is refused instead of widening the grant.
         /// </summary>
-        public string[] NamespaceList(string key, string grant, string clusterWide)
+        public string[] NarrowingList(string key, string widened)
         {
             if (Get(key) is not { } node)
             {
                 return [];
             }
 
-            var namespaces = ctx.StringList(node);
-            if (namespaces.Length == 0 && node is ConfigList or ConfigScalar { Kind: ScalarKind.Null })
+            var items = ctx.StringList(node);
+            if (items.Length == 0 && node is ConfigList or ConfigScalar { Kind: ScalarKind.Null })
             {
-                ctx.Bag.Error(node, $"is empty, and would make {grant} cluster-wide; list the namespaces it is for, or remove the key if {clusterWide} is meant");
+                ctx.Bag.Error(node, $"is empty, and would {widened}");
             }
 
-            return namespaces;
+            return items;
         }
+
+        /// <summary>A list that narrows a grant to namespaces: left out, the grant is cluster-wide.</summary>
+        public string[] NamespaceList(string key, string grant, string clusterWide) =>
+            NarrowingList(key, $"make {grant} cluster-wide; list the namespaces it is for, or remove the key if {clusterWide} is meant");
 
         public IReadOnlyList<ConfigNode> Items(string key) => ctx.Items(Get(key));
 
