@@ -428,7 +428,8 @@ public class NamespaceTests
         Assert.Equal(FindingLevel.Changed, quota.Level);
         Assert.Contains("quota pods=40", quota.Detail, StringComparison.Ordinal);
         Assert.Contains("was: labels app.kubernetes.io/managed-by=eks-infra; quota pods=20", quota.Detail, StringComparison.Ordinal);
-        Assert.Contains(findings, f => f.Title == "namespace batch is created by the stack" && f.Detail.Contains("adopted", StringComparison.Ordinal));
+        // pulumi-kubernetes 4.29+ creates rather than applies: an existing namespace is refused, never adopted.
+        Assert.Contains(findings, f => f.Title == "namespace batch is created by the stack" && f.Detail.Contains("fails with AlreadyExists", StringComparison.Ordinal) && f.Detail.Contains("managedElsewhere", StringComparison.Ordinal));
         Assert.DoesNotContain(findings, f => f.Subject == "namespace apps-jobs");
     }
 

@@ -6,6 +6,9 @@ namespace EksInfra.Access.Reports;
 /// What a change does to the namespaces the stack creates. They are created with RetainOnDelete, so one that
 /// leaves the model stays in the cluster, unmanaged; a replacement would delete nothing but then fail to create a
 /// namespace that still exists (or, on a new cluster, leave the old one behind with every workload), so it blocks.
+/// pulumi-kubernetes 4.29 and later create a new object with a create, not a server-side apply (CHANGELOG, #2926:
+/// "the API server now returns an AlreadyExists error instead of silently updating the existing object"), so a
+/// namespace that exists already is not adopted.
 /// </summary>
 internal static class NamespaceDiff
 {
@@ -17,7 +20,7 @@ internal static class NamespaceDiff
             if (!now.TryGetValue(ns.Name, out var kept))
             {
                 findings.Add(new(FindingLevel.Danger, $"namespace {ns.Name}", $"namespace {ns.Name} leaves the model",
-                    $"the stack stops managing it: `pulumi up` forgets it but does not delete it (RetainOnDelete), so it stays in the cluster with its workloads, unmanaged{(ns.Quota is not null || ns.LimitRange is not null ? "; the quota and limit range the stack wrote into it are deleted" : "")}. Delete it with kubectl if that is what you want."));
+                    $"the stack stops managing it: `pulumi up` forgets it but does not delete it (RetainOnDelete), so it stays in the cluster with its workloads, unmanaged{(ns.Quota is not null || ns.LimitRange is not null ? "; the quota and limit range the stack wrote into it are deleted" : "")}. Delete it with kubectl if that is what you want; {AddedBackLater}."));
                 continue;
             }
 
@@ -39,9 +42,15 @@ internal static class NamespaceDiff
         foreach (var ns in after.Namespaces.Where(n => !was.Contains(n.Name)))
         {
             findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} is created by the stack",
-                $"{Settings(ns)}; a namespace of that name that exists already is adopted (server-side apply), and from then on kept if dropped from the config"));
+                $"{Settings(ns)}; kept in the cluster if later dropped from the config. {ExistingNamespace}"));
         }
     }
+
+    /// <summary>What `pulumi up` does with a namespace that exists already (one made by hand, or one this stack let go of).</summary>
+    internal const string ExistingNamespace =
+        "If a namespace of that name exists already, `pulumi up` fails with AlreadyExists (the Kubernetes provider creates it, it does not adopt it): mark it managedElsewhere, or `pulumi import` it first";
+
+    private const string AddedBackLater = "adding it back to the config later fails with AlreadyExists while it exists, unless it is marked managedElsewhere or imported with `pulumi import`";
 
     private static string Settings(NamespacePlan ns)
     {
