@@ -290,6 +290,33 @@ public class NamespaceTests
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
     }
 
+    /// <summary>
+    /// Kubernetes, "Resource Quotas": a pod whose requests or limits exceed the quota is refused (403), and LimitRanger's
+    /// defaults are what the quota counts for a container that states none; a default limit alone is the request too
+    /// (SetDefaults_LimitRangeItem).
+    /// </summary>
+    [Theory]
+    [InlineData("{ quota: { requests.cpu: \"1\" }, limitRange: { defaultRequest: { cpu: \"2\" }, default: { cpu: \"4\" } } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "sets no cpu request gets 2, more than the quota's requests.cpu of 1")]
+    [InlineData("{ quota: { requests.memory: 1Gi }, limitRange: { default: { memory: 2Gi } } }", "eks-infra:access.namespaces.apps.limitRange.default.memory", "sets no memory request gets 2Gi, more than the quota's requests.memory of 1Gi")]
+    [InlineData("{ quota: { requests.cpu: 500m }, limitRange: { defaultRequest: { cpu: 600m } } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the quota's requests.cpu of 500m")]
+    [InlineData("{ quota: { limits.memory: 1Gi, requests.memory: 4Gi }, limitRange: { defaultRequest: { memory: 512Mi }, default: { memory: 2Gi } } }", "eks-infra:access.namespaces.apps.limitRange.default.memory", "sets no memory limit gets 2Gi, more than the quota's limits.memory of 1Gi")]
+    public void A_limit_range_default_above_the_namespaces_quota_warns_that_every_pod_relying_on_it_is_refused(string body, string path, string gist)
+    {
+        var evaluation = WithApps(body);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == path && w.Message.Contains(gist, StringComparison.Ordinal) && w.Message.Contains("exceeded quota", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Limit_range_defaults_within_the_quota_do_not_warn()
+    {
+        var evaluation = WithApps("{ quota: { requests.cpu: \"4\", limits.cpu: \"8\" }, limitRange: { defaultRequest: { cpu: \"4\" }, default: { cpu: 8000m } } }");
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Path.StartsWith("eks-infra:access.namespaces.apps", StringComparison.Ordinal));
+    }
+
     // pod-security-admission (admission.go ValidateNamespace, api/helpers.go ParseLevel and ParseVersion) answers
     // 422 Invalid to a namespace create whose PodSecurity labels do not parse.
     [Theory]

@@ -105,6 +105,20 @@ public static class NamespaceValidator
                 {
                     Warning(cappedLimit.Path, $"the quota caps limits.{resource}, and Kubernetes then refuses every pod in '{ns.Name}' that sets no {resource} limit; give a default under {ns.Path}.limitRange.default.{resource}");
                 }
+
+                // A default fills in what a container leaves out, and the quota then counts it: a default above the whole
+                // namespace's cap refuses every pod that relies on it. A default limit with no default request is the
+                // request too (SetDefaults_LimitRangeItem).
+                if ((requests.GetValueOrDefault(resource) ?? limits.GetValueOrDefault(resource)) is { } defaultRequest
+                    && quota.TryGetValue($"requests.{resource}", out var requestCap) && defaultRequest.Value > requestCap.Value)
+                {
+                    Warning(defaultRequest.Path, $"a container that sets no {resource} request gets {defaultRequest.Text}, more than the quota's requests.{resource} of {requestCap.Text} for all of '{ns.Name}', so Kubernetes refuses every such pod (exceeded quota); lower the default or raise the quota");
+                }
+
+                if (limits.GetValueOrDefault(resource) is { } defaultLimit && quota.TryGetValue($"limits.{resource}", out var limitCap) && defaultLimit.Value > limitCap.Value)
+                {
+                    Warning(defaultLimit.Path, $"a container that sets no {resource} limit gets {defaultLimit.Text}, more than the quota's limits.{resource} of {limitCap.Text} for all of '{ns.Name}', so Kubernetes refuses every such pod (exceeded quota); lower the default or raise the quota");
+                }
             }
         }
 
