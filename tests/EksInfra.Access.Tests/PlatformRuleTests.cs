@@ -556,6 +556,36 @@ public class PlatformRuleTests
         Assert.Equal(!matches, evaluation.Warnings.Any(w => w.Path == "eks-infra:access.clusterRoles.custom.rules[0].nonResourceURLs[0]" && w.Message.Contains("matches no request", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// evaluation_helpers.go matches verbs, groups and resources as exact strings, with "*" and "*/SUBRESOURCE" the only
+    /// wildcards; the API server stores the rest, and `can` finds they allow nothing, so `check` says so.
+    /// </summary>
+    [Theory]
+    [InlineData("{ apiGroups: [\"\"], resources: [pods], verbs: [GET, list] }", "verbs[0]", "'GET' matches no request")]
+    [InlineData("{ apiGroups: [\"\"], resources: [pods], verbs: [\"\", list] }", "verbs[0]", "'' matches no request")]
+    [InlineData("{ apiGroups: [Apps], resources: [deployments], verbs: [get] }", "apiGroups[0]", "'Apps' matches no request")]
+    [InlineData("{ apiGroups: [apps], resources: [Deployments], verbs: [get] }", "resources[0]", "'Deployments' matches no request")]
+    [InlineData("{ apiGroups: [apps], resources: [deployments.apps], verbs: [get] }", "resources[0]", "without its API group")]
+    [InlineData("{ apiGroups: [\"\"], resources: [\"pods/*\"], verbs: [get] }", "resources[0]", "the only wildcards are * and */SUBRESOURCE")]
+    [InlineData("{ apiGroups: [\"\"], resources: [\"pod*\"], verbs: [get] }", "resources[0]", "matches no request")]
+    [InlineData("{ apiGroups: [\"\"], resources: [\"\"], verbs: [get] }", "resources[0]", "matches no request")]
+    [InlineData("{ apiGroups: [\"\"], resources: [configmaps], verbs: [get, create], resourceNames: [settings] }", "verbs[1]", "'create' is never allowed by a rule with resourceNames")]
+    public void A_rule_entry_kubernetes_stores_but_never_matches_is_warned(string rule, string entry, string gist)
+    {
+        var evaluation = Eval(WithRule(rule));
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == $"eks-infra:access.clusterRoles.custom.rules[0].{entry}" && w.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{ apiGroups: [\"\"], resources: [pods, pods/log, \"*/scale\"], verbs: [get, list, watch] }")]
+    [InlineData("{ apiGroups: [\"*\"], resources: [\"*\"], verbs: [\"*\"] }")]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, update], resourceNames: [view] }")]
+    [InlineData("{ apiGroups: [policy], resources: [podsecuritypolicies], verbs: [use] }")]
+    public void A_rule_kubernetes_can_match_gets_no_such_warning(string rule) =>
+        Assert.DoesNotContain(Eval(WithRule(rule)).Warnings, w => w.Message.Contains("matches no request", StringComparison.Ordinal) || w.Message.Contains("never allowed by a rule with resourceNames", StringComparison.Ordinal));
+
     [Fact]
     public void Non_resource_urls_bound_in_namespaces_are_a_warning()
     {

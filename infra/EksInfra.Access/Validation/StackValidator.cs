@@ -1197,6 +1197,61 @@ public static partial class StackValidator
             {
                 Error($"{rule.Path}.resources", "required: a rule needs resources (or nonResourceURLs)");
             }
+
+            UnmatchableRuleEntries(rule);
+        }
+
+        /// <summary>
+        /// Kubernetes pkg/apis/rbac/v1/evaluation_helpers.go compares verbs, API groups and resources exactly, with "*" and
+        /// "*/SUBRESOURCE" the only wildcards; the API server stores any string, so an entry of another shape is a grant that
+        /// never applies. Request verbs, API groups and resources are lower case, and a resource is named without its group.
+        /// </summary>
+        private void UnmatchableRuleEntries(PolicyRuleSettings rule)
+        {
+            static bool HasUpper(string text) => text.Any(char.IsUpper);
+            for (var i = 0; i < rule.Verbs.Count; i++)
+            {
+                if (rule.Verbs[i].Length == 0 || HasUpper(rule.Verbs[i]))
+                {
+                    Warning($"{rule.Path}.verbs[{i}]", $"'{rule.Verbs[i]}' matches no request: Kubernetes compares verbs exactly, and every request's verb is lower case (get, list, watch, create, update, patch, delete, deletecollection, or a verb such as bind or impersonate)");
+                }
+            }
+
+            for (var i = 0; i < rule.ApiGroups.Count; i++)
+            {
+                if (HasUpper(rule.ApiGroups[i]))
+                {
+                    Warning($"{rule.Path}.apiGroups[{i}]", $"'{rule.ApiGroups[i]}' matches no request: API group names are lower case (apps, batch, rbac.authorization.k8s.io; \"\" for the core group)");
+                }
+            }
+
+            for (var i = 0; i < rule.Resources.Count; i++)
+            {
+                var resource = rule.Resources[i];
+                static bool Name(string part) => part.Length > 0 && !part.Contains('*', StringComparison.Ordinal);
+                var parts = resource.Split('/');
+                var matchable = parts.Length switch
+                {
+                    1 => resource == "*" || Name(resource),
+                    2 => (parts[0] == "*" || Name(parts[0])) && Name(parts[1]),
+                    _ => false,
+                };
+                if (!matchable || HasUpper(resource) || resource.Contains('.', StringComparison.Ordinal))
+                {
+                    Warning($"{rule.Path}.resources[{i}]", $"'{resource}' matches no request: a resource is its lower-case plural without its API group (deployments, with apps under apiGroups), optionally with one subresource (pods/log); the only wildcards are * and */SUBRESOURCE");
+                }
+            }
+
+            if (rule.ResourceNames.Count > 0)
+            {
+                for (var i = 0; i < rule.Verbs.Count; i++)
+                {
+                    if (rule.Verbs[i] is "create" or "deletecollection")
+                    {
+                        Warning($"{rule.Path}.verbs[{i}]", $"'{rule.Verbs[i]}' is never allowed by a rule with resourceNames: a {rule.Verbs[i]} request names no object (Kubernetes docs, \"Using RBAC Authorization\": you cannot restrict create or deletecollection requests by their resource name); give it a rule without resourceNames");
+                    }
+                }
+            }
         }
 
         private void Namespaces(IReadOnlyList<string> namespaces, ListPath pathOf)
