@@ -4,16 +4,21 @@ public sealed class SecurityTests
 {
     private static readonly string Root = RepoRoot.Find();
 
-    /// <summary>The major version each action is pinned to.</summary>
-    private static readonly Dictionary<string, string> Pins = new()
+    /// <summary>
+    /// What each action is pinned to: GitHub's own to their major version, the two third-party ones, which get the OIDC
+    /// token and the state backend's secrets, to a full commit SHA with its release in a comment (GitHub, "Security
+    /// hardening for GitHub Actions": "Pinning an action to a full-length commit SHA is currently the only way to use an
+    /// action as an immutable release").
+    /// </summary>
+    private static readonly Dictionary<string, (string Ref, string? Release)> Pins = new()
     {
-        ["actions/checkout"] = "v4",
-        ["actions/setup-dotnet"] = "v4",
-        ["actions/upload-artifact"] = "v4",
-        ["actions/download-artifact"] = "v4",
-        ["actions/github-script"] = "v7",
-        ["aws-actions/configure-aws-credentials"] = "v4",
-        ["pulumi/actions"] = "v6",
+        ["actions/checkout"] = ("v4", null),
+        ["actions/setup-dotnet"] = ("v4", null),
+        ["actions/upload-artifact"] = ("v4", null),
+        ["actions/download-artifact"] = ("v4", null),
+        ["actions/github-script"] = ("v7", null),
+        ["aws-actions/configure-aws-credentials"] = ("7474bc4690e29a8392af63c5b98e7449536d5c3a", "v4.3.1"),
+        ["pulumi/actions"] = ("8582a9e8cc630786854029b4e09281acd6794b58", "v6.6.1"),
     };
 
     public static TheoryData<string> Workflows => [Workflow.PreviewPath, Workflow.DeployPath, Workflow.DeployStackPath, Workflow.AuditPath];
@@ -49,13 +54,20 @@ public sealed class SecurityTests
 
     [Theory]
     [MemberData(nameof(Workflows))]
-    public void Actions_are_pinned_to_their_major_versions(string path)
+    public void Actions_are_pinned_github_s_to_major_versions_and_third_party_ones_to_commits(string path)
     {
-        foreach (var step in Workflow.Load(Root, path).Steps().Where(s => s.Uses is not null))
+        var lines = File.ReadAllLines(Path.Combine(Root, path));
+        foreach (var step in Workflow.Load(Root, path).Steps().Where(s => s.Uses is not null && !s.Uses.StartsWith("./", StringComparison.Ordinal)))
         {
             var (action, version) = (step.Uses![..step.Uses!.IndexOf('@')], step.Uses[(step.Uses.IndexOf('@') + 1)..]);
             Assert.True(Pins.TryGetValue(action, out var pin), $"{path} {step.Label} uses {step.Uses}, which is not one of the pinned actions");
-            Assert.Equal(pin, version);
+            Assert.Equal(pin.Ref, version);
+            if (pin.Release is { } release)
+            {
+                Assert.Matches("^[0-9a-f]{40}$", version);
+                // The release beside the SHA is what a reader (and Dependabot) updates by.
+                Assert.Contains(lines, l => l.TrimEnd().EndsWith($"uses: {step.Uses} # {release}", StringComparison.Ordinal));
+            }
         }
     }
 
