@@ -744,6 +744,16 @@ public class ComputeValidationTests
     }
 
     [Fact]
+    public void Two_profiles_on_one_pod_execution_role_are_refused_as_this_tools_rule_not_iams()
+    {
+        var evaluation = WithProfile("{ name: batch, podExecutionRoleName: fargate-pods, selectors: [{ namespace: batch }] }\n      - { name: jobs, podExecutionRoleName: fargate-pods, selectors: [{ namespace: jobs }] }");
+
+        var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:cluster.fargateProfiles[1].podExecutionRoleName");
+        Assert.Contains("this tool creates one pod execution role per Fargate profile", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("IAM role names are unique", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_config_reaches_the_same_model_through_pulumi_json()
     {
         var yaml = ComputeStacks.Full("API_AND_CONFIG_MAP");

@@ -511,7 +511,13 @@ public static partial class ComputeValidator
                 }
 
                 var clash = all.FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
-                if (clash.Name is not null)
+                if (clash.Name is not null && IsPodExecutionRole(path) && IsPodExecutionRole(clash.Path))
+                {
+                    // The guide's trust policy names fargateprofile/CLUSTER/*, so one role could serve every profile: sharing
+                    // it is what the stack does not do, not what AWS refuses.
+                    Error(path, $"the pod execution role name '{name}' is already {clash.Path}'s; this tool creates one pod execution role per Fargate profile and does not share one between profiles, so give each profile its own podExecutionRoleName");
+                }
+                else if (clash.Name is not null)
                 {
                     Error(path, $"the IAM role name '{name}' is already used by {clash.Path}; IAM role names are unique in an account (case-insensitively), so pick another");
                 }
@@ -522,6 +528,8 @@ public static partial class ComputeValidator
 
                 all.Add((path, name));
             }
+
+            static bool IsPodExecutionRole(string path) => path.EndsWith(".podExecutionRoleName", StringComparison.Ordinal);
 
             foreach (var role in compute.ExtraNodeRoles.Where(r => r.Name.Length > 0))
             {
