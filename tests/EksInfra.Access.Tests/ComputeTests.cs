@@ -965,7 +965,7 @@ public class ComputeGuardTests
         Assert.Matches(@"`aws eks create-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn arn:aws:iam::\d{12}:role/\S*AmazonEKSFargatePodExecutionRole\S* --type FARGATE_LINUX`", fargate);
         Assert.All(migration.Carried.Where(c => c.Contains(": type EC2_", StringComparison.Ordinal) || c.Contains(": type FARGATE_", StringComparison.Ordinal)),
             c => Assert.Contains("EKS makes its access entry itself when the mode leaves CONFIG_MAP", c, StringComparison.Ordinal));
-        Assert.Contains(imported.Skipped, s => s.Why.Contains("is a node role", StringComparison.Ordinal) && s.Why.Contains("remove the role from access.nodeRoles in the same change that moves authenticationMode, never before", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("is a node role", StringComparison.Ordinal) && s.Why.Contains("set managedNodeGroup: true on its access.nodeRoles entry before the move", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -1018,4 +1018,79 @@ public class WindowsClusterRoleTests
     [Fact]
     public void A_linux_only_cluster_role_keeps_the_cluster_policy_alone() =>
         Assert.Equal(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"], ClusterRolePolicies(ComputeStacks.Full("API", nodeRoles: LinuxOnlyNodeRoles)));
+}
+
+/// <summary>
+/// A managed node group made outside the stack (eksctl, the console): EKS maps its role in aws-auth and, once the mode
+/// leaves CONFIG_MAP, makes its access entry itself (EKS User Guide, "Migrating existing aws-auth ConfigMap entries to
+/// access entries"), so the stack keeps the mapping and writes no entry of its own.
+/// </summary>
+public class OutsideManagedNodeGroupTests
+{
+    private const string EksctlRole = "arn:aws:iam::123456789012:role/eksctl-my-cluster-ng-NodeInstanceRole-1A2B3C";
+
+    private static string Stack(string mode, string managed = "true") => ComputeStacks.Full(mode, nodeRoles: $$"""
+            nodeRoles:
+              - { rolearn: "{{ComputeStacks.KarpenterArn}}", kind: linux }
+              - { rolearn: "{{EksctlRole}}", kind: linux, managedNodeGroup: {{managed}} }
+        """);
+
+    [Theory]
+    [InlineData("API_AND_CONFIG_MAP")]
+    [InlineData("API")]
+    public void The_stack_writes_no_access_entry_for_it_and_counts_the_one_eks_makes(string mode)
+    {
+        var plan = Stacks.ValidPlanOf(Stack(mode));
+
+        Assert.DoesNotContain(plan.AccessEntries, e => e.PrincipalArn == EksctlRole);
+        Assert.Contains(plan.AccessEntries, e => e.PrincipalArn == ComputeStacks.KarpenterArn && e.Type == "EC2_LINUX");
+        Assert.Equal(
+            StackEvaluator.AccessEntriesCreatedByEks(Stacks.ValidPlanOf(Stack(mode, managed: "false"))) + 1,
+            StackEvaluator.AccessEntriesCreatedByEks(plan));
+    }
+
+    [Fact]
+    public void While_aws_auth_counts_the_stack_keeps_its_mapping()
+    {
+        var awsAuth = Reparse.AwsAuth(Stacks.Render(Stacks.ValidPlanOf(Stack("API_AND_CONFIG_MAP")))[StackRenderer.AwsAuthFile]);
+
+        var mapping = Assert.Single(awsAuth.Roles, r => r.Arn == EksctlRole);
+        Assert.Equal("system:node:{{EC2PrivateDNSName}}", mapping.Username);
+        Assert.Equal(["system:bootstrappers", "system:nodes"], mapping.Groups.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Leaving_config_map_is_planned_without_a_second_entry_and_checked_before_api()
+    {
+        var toBoth = ModeMigration.Plan("test", "Pulumi.test.yaml", Stack("CONFIG_MAP"), AuthenticationMode.ApiAndConfigMap);
+        Assert.Empty(toBoth.Blockers);
+        Assert.Contains(toBoth.Carried, c => c.StartsWith(EksctlRole, StringComparison.Ordinal) && c.Contains("the EC2_LINUX access entry EKS creates for the managed node group", StringComparison.Ordinal));
+
+        var toApi = ModeMigration.Plan("test", "Pulumi.test.yaml", Stack("API_AND_CONFIG_MAP"), AuthenticationMode.Api);
+        Assert.Contains(toApi.Steps, s => s.Contains($"`aws eks describe-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn {EksctlRole}`", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_fargate_role_takes_no_managed_node_group_flag()
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full("API", nodeRoles: """
+                nodeRoles:
+                  - { rolearn: "arn:aws:iam::123456789012:role/other-fargate", kind: fargate, managedNodeGroup: true }
+            """));
+
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Equal("eks-infra:access.nodeRoles[0].managedNodeGroup", error.Path);
+        Assert.Contains("remove the key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_json_config_binds_the_flag_as_the_stack_file_does()
+    {
+        var yaml = Stack("API_AND_CONFIG_MAP");
+
+        var fromJson = PulumiConfig.Evaluate(yaml);
+
+        Assert.True(fromJson.IsValid, Stacks.Describe(fromJson));
+        Assert.Equal(Stacks.Render(Stacks.ValidPlanOf(yaml)), Stacks.Render(fromJson.Plan!));
+    }
 }

@@ -282,7 +282,7 @@ public static class StackBinder
 
     private static ExistingNodeRoleSettings BindExistingNodeRole(ConfigNode node, BindContext ctx)
     {
-        var map = ctx.Map(node, node.Path, ["rolearn", "kind"]);
+        var map = ctx.Map(node, node.Path, ["rolearn", "kind", "managedNodeGroup"]);
         var arn = map.RequiredString("rolearn", "the node role's ARN as IAM shows it, e.g. 'arn:aws:iam::123456789012:role/KarpenterNodeRole-my-cluster'");
         var kindText = map.RequiredString("kind", "linux (Karpenter or self-managed Linux nodes), windows (self-managed Windows nodes) or fargate (a Fargate pod execution role)");
         var kind = NodeRoleKind.Linux;
@@ -291,7 +291,13 @@ public static class StackBinder
             ctx.Bag.Error(map.Get("kind")!, $"'{kindText}' is not a node role kind; use linux, windows or fargate");
         }
 
-        return new ExistingNodeRoleSettings(node.Path, arn, kind);
+        var managed = map.Bool("managedNodeGroup") ?? false;
+        if (managed && kind == NodeRoleKind.Fargate)
+        {
+            ctx.Bag.Error(map.Get("managedNodeGroup")!, "is for the role of a managed node group; a Fargate profile's role gets its access entry from EKS already, so remove the key");
+        }
+
+        return new ExistingNodeRoleSettings(node.Path, arn, kind) { ManagedNodeGroup = managed };
     }
 
     private static bool TryNodeRoleKind(string text, out NodeRoleKind kind)

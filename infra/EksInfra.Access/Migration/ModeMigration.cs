@@ -252,7 +252,7 @@ public static partial class ModeMigration
     /// MNG and Fargate will be automatically migrated to node type access entries").
     /// </summary>
     public const string NodeEntriesMadeByEks =
-        "if the role belongs to a managed node group that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: remove the role from access.nodeRoles in the same change that moves authenticationMode, never before (while the mode is CONFIG_MAP aws-auth is all EKS reads, and the stack writes aws-auth whole, so that node group would lose its mapping); keep it there only for Karpenter or self-managed nodes (a Fargate profile's role belongs there as kind fargate, for which the stack makes no entry)";
+        "if the role belongs to a managed node group that this stack does not declare (made by eksctl, the console or another tool), EKS makes its access entry itself when the mode leaves CONFIG_MAP, and the stack's own entry would fail with HTTP 409: set managedNodeGroup: true on its access.nodeRoles entry before the move, so the stack keeps its aws-auth mapping and writes no entry (never remove it while the mode is CONFIG_MAP: aws-auth is all EKS reads then, and the stack writes aws-auth whole); leave Karpenter and self-managed nodes' roles as they are (a Fargate profile's role belongs there as kind fargate, for which the stack makes no entry)";
 
     private static List<string> Carried(AccessPlan before, AccessPlan? after, AuthenticationMode target)
     {

@@ -165,7 +165,14 @@ public enum NodeRoleKind
 /// An IAM role that exists already and that nodes no managed node group owns run with: Karpenter or self-managed
 /// nodes (<c>linux</c>, <c>windows</c>), or a Fargate profile made outside the stack (<c>fargate</c>).
 /// </summary>
-public sealed record ExistingNodeRoleSettings(string Path, string RoleArn, NodeRoleKind Kind);
+public sealed record ExistingNodeRoleSettings(string Path, string RoleArn, NodeRoleKind Kind)
+{
+    /// <summary>
+    /// The role of a managed node group this stack does not declare (<c>managedNodeGroup: true</c>): EKS maps it in aws-auth
+    /// and makes its access entry itself, so the stack keeps the mapping and writes no entry.
+    /// </summary>
+    public bool ManagedNodeGroup { get; init; }
+}
 
 public sealed record NetworkSettings(
     string Path,

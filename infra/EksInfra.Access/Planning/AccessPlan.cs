@@ -204,8 +204,8 @@ public sealed record ComputeIdentityPlan(
     public string Describe() => Kind switch
     {
         ComputeKind.NodeGroupRole => Owners.Count == 0 ? "node role (no node group uses it)" : $"node group role ({string.Join(", ", Owners)})",
-        ComputeKind.SelfManagedLinux => "Karpenter/self-managed node role (linux)",
-        ComputeKind.SelfManagedWindows => "Karpenter/self-managed node role (windows)",
+        ComputeKind.SelfManagedLinux => EntryCreatedByEks ? "managed node group role outside this stack (linux)" : "Karpenter/self-managed node role (linux)",
+        ComputeKind.SelfManagedWindows => EntryCreatedByEks ? "managed node group role outside this stack (windows)" : "Karpenter/self-managed node role (windows)",
         _ => Owners.Count == 0 ? "Fargate pod execution role (existing profile)" : $"Fargate pod execution role ({string.Join(", ", Owners)})",
     };
 }

@@ -114,10 +114,11 @@ public static class ComputePlanner
                 NodeRoleKind.Fargate => ComputeKind.Fargate,
                 _ => ComputeKind.SelfManagedLinux,
             };
-            // EKS makes the FARGATE_LINUX entry of every Fargate profile's role itself, when the profile is made in an access-entry
-            // mode or when the mode leaves CONFIG_MAP (EKS User Guide, "Create access entries": unnecessary "for an IAM role
-            // that's used for a managed node group or a Fargate profile"); one from the stack would fail with HTTP 409.
-            list.Add(new ComputeIdentityPlan(node.RoleArn, kind, null, [], node.Path, EntryCreatedByEks: node.Kind == NodeRoleKind.Fargate));
+            // EKS makes the entry of every Fargate profile's role, and of every managed node group's, itself, when the profile or
+            // group is made in an access-entry mode or when the mode leaves CONFIG_MAP (EKS User Guide, "Create access entries":
+            // unnecessary "for an IAM role that's used for a managed node group or a Fargate profile"); one from the stack
+            // would fail with HTTP 409.
+            list.Add(new ComputeIdentityPlan(node.RoleArn, kind, null, [], node.Path, EntryCreatedByEks: node.Kind == NodeRoleKind.Fargate || node.ManagedNodeGroup));
         }
 
         return [.. list.OrderBy(i => i.RoleArn, Ordinal)];

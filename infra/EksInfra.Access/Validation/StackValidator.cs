@@ -901,8 +901,8 @@ public static partial class StackValidator
                 }
             }
 
-            // A Fargate role gets its entry from EKS with its profile, not from the stack.
-            foreach (var node in config.Access.NodeRoles.Where(n => n.Kind != NodeRoleKind.Fargate))
+            // A Fargate role, or a managed node group's, gets its entry from EKS, not from the stack.
+            foreach (var node in config.Access.NodeRoles.Where(n => n.Kind != NodeRoleKind.Fargate && !n.ManagedNodeGroup))
             {
                 if (Arns.PrincipalKey(node.RoleArn) == Arns.PrincipalKey(deployer.Full))
                 {
