@@ -60,6 +60,8 @@ public sealed record StackConfig(
 
     /// <summary>The existing roles of Windows nodes (<c>nodeRoles</c> of kind windows).</summary>
     public IEnumerable<ExistingNodeRoleSettings> WindowsNodeRoles => Access.NodeRoles.Where(r => r.Kind == NodeRoleKind.Windows);
+
+    public bool HasWindowsNodes => WindowsNodeGroups.Any() || WindowsNodeRoles.Any();
 }
 
 public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAccountIds)

@@ -100,7 +100,7 @@ public static class AccessPlanner
         var c = config.Cluster;
         var list = new List<IamRolePlan>(2 + c.Compute.ExtraNodeRoles.Count + cluster.FargateProfiles.Count + config.Access.Roles.Count)
         {
-            Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), config.WindowsNodeGroups.Any() || config.WindowsNodeRoles.Any() ? [ClusterManagedPolicy, WindowsClusterManagedPolicy] : [ClusterManagedPolicy], null, null),
+            Role(c.ServiceRoleName, "/", RolePurpose.ClusterService, IamPolicies.ServiceTrust("eks.amazonaws.com"), config.HasWindowsNodes ? [ClusterManagedPolicy, WindowsClusterManagedPolicy] : [ClusterManagedPolicy], null, null),
             Role(c.NodeRoleName, "/", RolePurpose.Node, IamPolicies.ServiceTrust(IamPolicies.NodeServicePrincipals(partition)), NodeManagedPolicies, null, null),
         };
 

@@ -47,7 +47,7 @@ internal static class NamespaceDiff
     }
 
     /// <summary>What `pulumi up` does with a namespace that exists already (one made by hand, or one this stack let go of).</summary>
-    internal const string ExistingNamespace =
+    private const string ExistingNamespace =
         "If a namespace of that name exists already, `pulumi up` fails with AlreadyExists (the Kubernetes provider creates it, it does not adopt it): mark it managedElsewhere, or `pulumi import` it first";
 
     private const string AddedBackLater = "adding it back to the config later fails with AlreadyExists while it exists, unless it is marked managedElsewhere or imported with `pulumi import`";
