@@ -807,6 +807,64 @@ public class ComputeGuardTests
         Assert.Contains(back.Findings, f => f.Level == FindingLevel.Changed && f.Title == "node group workload-arm is added" && f.Detail.Contains("m7g.large, m6g.large (SPOT)", StringComparison.Ordinal));
     }
 
+    private const string ShorthandGroup = """
+            nodeGroup:
+              instanceType: t3.medium
+              desiredSize: 3
+              minSize: 3
+              maxSize: 6
+        """;
+
+    /// <summary>pulumi-terraform-bridge replaces delete-first only a resource whose auto-named input the program sets: the shorthand's name is generated.</summary>
+    [Fact]
+    public void Moving_the_shorthand_group_to_other_subnets_is_a_create_first_replacement_not_a_block()
+    {
+        var before = Plan(ComputeStacks.Full("API", cluster: ShorthandGroup));
+        var after = Plan(ComputeStacks.Full("API", cluster: ShorthandGroup).Replace("privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60003]", StringComparison.Ordinal));
+
+        var report = AccessDiff.Compare(before, after, "main");
+
+        var moved = Assert.Single(report.Findings, f => f.Title.StartsWith("node group node-group changes its subnets", StringComparison.Ordinal));
+        Assert.Equal(FindingLevel.Danger, moved.Level);
+        Assert.Contains("created first", moved.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// UpdateNodegroupConfig applies these in place, but a smaller desiredSize terminates nodes (NodegroupScalingConfig) and a
+    /// NoExecute taint evicts the pods that do not tolerate it: `diff` shows them, the ones that move pods as dangers.
+    /// </summary>
+    [Theory]
+    [InlineData("desiredSize: 3\n      minSize: 3", "desiredSize: 1\n      minSize: 1", FindingLevel.Danger, "scales: desired 3 → 1", "terminates 2 of the group's nodes")]
+    [InlineData("maxSize: 6", "maxSize: 9", FindingLevel.Changed, "scales: desired 3 → 3, min..max 3..6 → 3..9", "in place")]
+    public void Scaling_a_node_group_is_shown_and_scaling_it_in_is_a_danger(string from, string to, FindingLevel level, string title, string gist)
+    {
+        var before = Plan(ComputeStacks.Full("API", cluster: ShorthandGroup));
+        var after = Plan(ComputeStacks.Full("API", cluster: ShorthandGroup.Replace(from, to, StringComparison.Ordinal)));
+
+        var finding = Assert.Single(AccessDiff.Compare(before, after, "main").Findings, f => f.Subject == "node group node-group");
+
+        Assert.Equal(level, finding.Level);
+        Assert.Contains(title, finding.Title, StringComparison.Ordinal);
+        Assert.Contains(gist, finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("        taints: [{ key: dedicated, value: system, effect: NoExecute }]\n", FindingLevel.Danger, "changes its taints: [] → [dedicated=system:NO_EXECUTE]", "evicts every pod there that does not tolerate it")]
+    [InlineData("        taints: [{ key: dedicated, value: system, effect: NoSchedule }]\n", FindingLevel.Changed, "changes its taints: [] → [dedicated=system:NO_SCHEDULE]", "keeps running pods where they are")]
+    [InlineData("        labels: { node.example.com/pool: system }\n", FindingLevel.Changed, "changes its labels: {} → {node.example.com/pool=system}", "in place")]
+    public void Taint_and_label_changes_are_shown_and_a_no_execute_taint_is_a_danger(string added, FindingLevel level, string title, string gist)
+    {
+        const string end = "        maxSize: 3\n      - name: workload-arm";
+        var before = Plan(ComputeStacks.Full("API"));
+        var after = Plan(ComputeStacks.Full("API", cluster: ComputeStacks.DefaultNodeGroups.Replace(end, end.Replace("      - name", added + "      - name", StringComparison.Ordinal), StringComparison.Ordinal)));
+
+        var finding = Assert.Single(AccessDiff.Compare(before, after, "main").Findings, f => f.Subject == "node group system");
+
+        Assert.Equal(level, finding.Level);
+        Assert.Contains(title, finding.Title, StringComparison.Ordinal);
+        Assert.Contains(gist, finding.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Deleting_a_fargate_profile_is_dangerous()
     {

@@ -45,13 +45,26 @@ public class EndpointDiffTests
     }
 
     [Theory]
-    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "")]
-    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "    publicAccessCidrs: [\"52.12.34.0/24\"]\n")]
     [InlineData("    publicAccessCidrs: [\"52.12.34.0/25\", \"52.12.34.128/25\"]\n", "    publicAccessCidrs: [\"52.12.34.0/24\"]\n")]
     [InlineData("    publicAccessCidrs: [\"52.12.34.0/24\"]\n", "    publicAccessCidrs: [\"52.12.34.0/25\", \"52.12.34.128/25\"]\n")]
-    public void Widening_or_keeping_the_same_addresses_is_no_danger(string from, string to)
-    {
+    public void Keeping_the_same_addresses_in_other_blocks_is_no_finding(string from, string to) =>
         Assert.DoesNotContain(Stacks.DiffFindings(With(from), With(to)), f => f.Subject.StartsWith("eks-infra:cluster.endpoint", StringComparison.Ordinal) || f.Subject == "eks-infra:cluster.publicAccessCidrs");
+
+    /// <summary>
+    /// Widening cuts no one off, but it is who may reach the API server at all (VpcConfigRequest, publicAccessCidrs: "The
+    /// default value is 0.0.0.0/0"): listed for the reviewer, and a danger when it opens the endpoint to every address.
+    /// </summary>
+    [Theory]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "    publicAccessCidrs: [\"52.12.34.0/24\"]\n", "eks-infra:cluster.publicAccessCidrs", FindingLevel.Changed, "newly allowed: 52.12.34.0/24")]
+    [InlineData("    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "", "eks-infra:cluster.publicAccessCidrs", FindingLevel.Danger, "any address on the internet")]
+    [InlineData("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n", "    endpointPrivateAccess: true\n", "eks-infra:cluster.endpointPublicAccess", FindingLevel.Danger, "newly allowed: 0.0.0.0/0")]
+    [InlineData("    endpointPublicAccess: false\n    endpointPrivateAccess: true\n", "    endpointPrivateAccess: true\n    publicAccessCidrs: [\"52.12.34.56/32\"]\n", "eks-infra:cluster.endpointPublicAccess", FindingLevel.Changed, "newly allowed: 52.12.34.56/32")]
+    public void Widening_who_may_reach_the_public_endpoint_is_listed(string from, string to, string subject, FindingLevel level, string gist)
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(With(from), With(to)), f => f.Subject == subject);
+
+        Assert.Equal(level, finding.Level);
+        Assert.Contains(gist, finding.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>EKS guide, cluster endpoint: in-VPC callers then use the private endpoint, which the control plane security group must admit on 443.</summary>

@@ -305,19 +305,45 @@ public class ClusterRoleDiffTests
     [Theory]
     [InlineData("1.34", "1.32", "goes down more than one minor version")]
     [InlineData("1.33", "1.35", "skips a minor version")]
-    [InlineData("1.34", "1.35", null)]
-    public void A_version_change_eks_cannot_make_is_an_error(string from, string to, string? gist)
+    public void A_version_change_eks_cannot_make_is_an_error(string from, string to, string gist)
     {
-        var finding = Stacks.DiffFindings(OnVersion(from), OnVersion(to)).SingleOrDefault(f => f.Subject == "cluster.version");
-        if (gist is null)
-        {
-            Assert.Null(finding);
-        }
-        else
-        {
-            Assert.Equal(FindingLevel.Error, finding!.Level);
-            Assert.Contains(gist, finding.Title, StringComparison.Ordinal);
-        }
+        var finding = Assert.Single(Stacks.DiffFindings(OnVersion(from), OnVersion(to)), f => f.Subject == "cluster.version");
+        Assert.Equal(FindingLevel.Error, finding.Level);
+        Assert.Contains(gist, finding.Title, StringComparison.Ordinal);
+    }
+
+    /// <summary>pulumi-eks gives each managed node group the cluster's version, so the upgrade rolls every group's nodes.</summary>
+    [Fact]
+    public void A_one_minor_upgrade_is_listed_with_the_node_groups_it_rolls()
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(OnVersion("1.34"), OnVersion("1.35")), f => f.Subject == "cluster.version");
+
+        Assert.Equal(FindingLevel.Changed, finding.Level);
+        Assert.Equal("the Kubernetes version is upgraded: 1.34 → 1.35", finding.Title);
+        Assert.Contains("every managed node group of the stack follows it", finding.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>UpdateClusterVersion: "all of your node groups' Kubernetes versions must match the cluster's Kubernetes version".</summary>
+    [Fact]
+    public void An_upgrade_with_managed_node_groups_made_outside_the_stack_is_a_danger_naming_them()
+    {
+        const string outside = "    nodeRoles:\n      - { rolearn: \"arn:aws:iam::123456789012:role/eksctl-ng-role\", kind: linux, managedNodeGroup: true }\n";
+        string On(string version) => OnVersion(version).Replace("    groups:\n", outside + "    groups:\n", StringComparison.Ordinal);
+
+        var finding = Assert.Single(Stacks.DiffFindings(On("1.34"), On("1.35")), f => f.Subject == "cluster.version");
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("UpdateClusterVersion refuses the upgrade unless every managed node group is at the cluster's version, 1.34", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:iam::123456789012:role/eksctl-ng-role", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_set_for_the_first_time_is_a_danger_asking_for_the_live_one()
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(Stacks.Minimal(), OnVersion("1.35")), f => f.Subject == "cluster.version");
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("aws eks describe-cluster --name my-cluster --region us-west-2 --query cluster.version", finding.Detail, StringComparison.Ordinal);
     }
 
     // EKS User Guide, "Rollback cluster to previous Kubernetes version": one minor version back, within 7 days of an

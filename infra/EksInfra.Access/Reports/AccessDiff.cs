@@ -104,7 +104,13 @@ public static class AccessDiff
     /// <summary>What the config-level guards compare: the same from a plan or from a config that did not validate.</summary>
     private sealed record Shape(AuthenticationMode Mode, string ClusterName, string ServiceRoleName, string NodeRoleName, bool Protect, string Region, string AccountId, string? VpcId, string? DeployerArn, string? Version, Endpoint Endpoint)
     {
-        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion, Endpoint.Of(plan.Cluster.Network));
+        public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion, Endpoint.Of(plan.Cluster.Network))
+        {
+            OutsideManagedNodeGroupRoles = [.. plan.ComputeIdentities.Where(c => c.EntryCreatedByEks && c.Kind is ComputeKind.SelfManagedLinux or ComputeKind.SelfManagedWindows).Select(c => c.RoleArn)],
+        };
+
+        /// <summary>The roles of managed node groups made outside the stack (<c>nodeRoles</c> with managedNodeGroup): EKS's version rules bind them too.</summary>
+        public IReadOnlyList<string> OutsideManagedNodeGroupRoles { get; init; } = [];
 
         /// <summary>
         /// An invalid base's shape. A value it could not read is unknown, and unknown is not a change: it is taken as
@@ -173,6 +179,16 @@ public static class AccessDiff
         if (!after.Public)
         {
             return;
+        }
+
+        // Widening is no lockout, but it is who may reach the API server at all (authentication still applies).
+        IReadOnlyList<string> gained = before.Public ? Validation.DeployRules.NoLongerCovered(after.PublicCidrs, before.PublicCidrs) : [.. after.PublicCidrs.DefaultIfEmpty(NetworkSettings.EksDefaultPublicAccessCidr)];
+        if (gained.Count > 0)
+        {
+            var everyone = Validation.DeployRules.NoLongerCovered([NetworkSettings.EksDefaultPublicAccessCidr], after.PublicCidrs).Count == 0;
+            findings.Add(new(everyone ? FindingLevel.Danger : FindingLevel.Changed, At(before.Public ? "publicAccessCidrs" : "endpointPublicAccess"),
+                before.Public ? $"who may reach the public endpoint widens: [{before.Cidrs}] → [{after.Cidrs}]" : $"the cluster's public endpoint is turned on, for [{after.Cidrs}]",
+                $"newly allowed: {string.Join(", ", gained)}. The Kubernetes API server then answers requests from {(everyone ? "any address on the internet" : "those addresses")}; every request still has to authenticate, so what it exposes is the endpoint itself (its TLS, its version, unauthenticated paths such as /healthz).{(everyone ? $" Name your callers' public addresses under {At("publicAccessCidrs")} unless the whole internet is meant." : "")}"));
         }
 
         var lost = Validation.DeployRules.NoLongerCovered(before.Public ? before.PublicCidrs : [], after.PublicCidrs);
@@ -268,6 +284,12 @@ public static class AccessDiff
                 findings.Add(new(FindingLevel.Danger, "cluster.version", $"the Kubernetes version is rolled back: {before.Version} → {after.Version}",
                     $"EKS rolls a control plane back one minor version only within 7 days of its in-place upgrade to {before.Version}; after that, or on a cluster created at {before.Version}, UpdateClusterVersion refuses it and `pulumi up` fails. EKS does not roll managed node groups back, and the stack's groups take the cluster's version only after the cluster moves, while a node newer than the API server is outside Kubernetes' version skew policy: roll each group back first (aws eks update-nodegroup-version --cluster-name CLUSTER --nodegroup-name GROUP --kubernetes-version {after.Version}), then apply."));
             }
+            else if (now == was + 1)
+            {
+                var outside = after.OutsideManagedNodeGroupRoles;
+                findings.Add(new(outside.Count > 0 ? FindingLevel.Danger : FindingLevel.Changed, "cluster.version", $"the Kubernetes version is upgraded: {before.Version} → {after.Version}",
+                    $"EKS upgrades the control plane in place (it can be rolled back only within 7 days), then every managed node group of the stack follows it (pulumi-eks gives each group the cluster's version): EKS starts nodes of {after.Version} and drains and terminates the old ones, so every pod of every group is moved once.{(outside.Count > 0 ? $" UpdateClusterVersion refuses the upgrade unless every managed node group is at the cluster's version, {before.Version}, the groups made outside this stack included ({string.Join(", ", outside)}): check them with `aws eks describe-nodegroup`, update any behind first, and update them to {after.Version} after this, before the next upgrade." : "")}"));
+            }
             else if (now < was || now > was + 1)
             {
                 findings.Add(new(FindingLevel.Error, "cluster.version", $"the Kubernetes version {(now < was ? "goes down more than one minor version" : "skips a minor version")}: {before.Version} → {after.Version}",
@@ -275,6 +297,13 @@ public static class AccessDiff
                         ? $"EKS rolls a cluster back to the previous minor version only (1.{was - 1}); UpdateClusterVersion refuses {after.Version} and `pulumi up` fails. Keep the version, or roll back to 1.{was - 1}."
                         : $"EKS updates a cluster one minor version at a time; UpdateClusterVersion refuses the jump and `pulumi up` fails. Go to 1.{was + 1} first, apply, then on."));
             }
+        }
+
+        // Left out, the version is whatever EKS gave the cluster when it was made, or a later one set by hand.
+        if (before.Version is null && after.Version is not null)
+        {
+            findings.Add(new(FindingLevel.Danger, "cluster.version", $"the Kubernetes version is set for the first time: {after.Version}",
+                $"the stack named no version, so the live cluster runs the one EKS gave it at creation (or a later one set by hand); if that is above {after.Version}, or more than one minor version below it, UpdateClusterVersion refuses the change and `pulumi up` fails. Read it first: `aws eks describe-cluster --name {after.ClusterName} --region {after.Region} --query cluster.version`."));
         }
 
         if (after.Mode < before.Mode)

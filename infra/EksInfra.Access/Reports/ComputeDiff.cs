@@ -40,12 +40,18 @@ internal static class ComputeDiff
             }
 
             // subnet_ids is ForceNew (terraform-provider-aws aws_eks_node_group, a set: order does not count); a named
-            // group is deleted before its replacement is created, since the name cannot be held twice, so every node of it goes at once.
+            // group is deleted before its replacement is created, since the name cannot be held twice, so every node of it
+            // goes at once, while a group with a generated name (the one-group nodeGroup form) is replaced create-first.
             if (!was.SubnetIds.Order(Exact).SequenceEqual(now.SubnetIds.Order(Exact), Exact))
             {
-                findings.Add(new(FindingLevel.Error, $"node group {was.Name}", $"node group {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", now.SubnetIds)}]",
-                    $"EKS cannot move a node group to other subnets, so the group is replaced, and a named group is deleted before its replacement exists: its pods have nowhere to run meanwhile. Keep eks-infra:cluster.{ComputePlanner.NodeSubnetSource(before.Cluster.Network).ConfigKey} as they are; to move, add a node group under a new name first, move the workloads, then remove the old one."));
+                var named = was.NodeGroupName is not null;
+                findings.Add(new(named ? FindingLevel.Error : FindingLevel.Danger, $"node group {was.Name}", $"node group {was.Name} changes its subnets: [{string.Join(", ", was.SubnetIds)}] → [{string.Join(", ", now.SubnetIds)}]",
+                    named
+                        ? $"EKS cannot move a node group to other subnets, so the group is replaced, and a named group is deleted before its replacement exists: its pods have nowhere to run meanwhile. Keep eks-infra:cluster.{ComputePlanner.NodeSubnetSource(before.Cluster.Network).ConfigKey} as they are; to move, add a node group under a new name first, move the workloads, then remove the old one."
+                        : $"EKS cannot move a node group to other subnets, so the group is replaced: {CreatedFirst(was)}. Let it happen only where the other groups can take the pods, or keep eks-infra:cluster.{ComputePlanner.NodeSubnetSource(before.Cluster.Network).ConfigKey} as they are."));
             }
+
+            InPlaceChanges(was, now, findings);
         }
 
         // A node group cannot be renamed: a new resource is a new group, and the old one's nodes are drained and terminated.
@@ -297,7 +303,7 @@ internal static class ComputeDiff
             var named = was.NodeGroupName is not null;
             var replaced = named
                 ? $"a named group is deleted before its replacement exists, so all its {was.MinSize}..{was.MaxSize} nodes go at once and their pods have nowhere to run meanwhile"
-                : $"it is replaced by a new group, created first (its name is generated), then the old one's {was.MinSize}..{was.MaxSize} nodes are drained and terminated, so their pods move";
+                : CreatedFirst(was);
             var fix = named
                 ? $" Keep {input} {old}; to change it, add a node group under a new name with {input} {value}, move the workloads, then remove the old one."
                 : " Let it happen only where the other groups can take the pods (a PodDisruptionBudget makes the drain wait for them), or keep it as it was.";
@@ -306,6 +312,48 @@ internal static class ComputeDiff
                     $"EKS cannot change a node group's {input} in place, so `pulumi up` replaces the group: {replaced}.{fix}")
                 : new(FindingLevel.Danger, subject, $"node group {was.Name} sets its {input}: {old} → {value}",
                     $"EKS cannot change a node group's {input} in place: setting it replaces the group unless it equals what EKS chose ({unlessEksChose}), and then {replaced}. Read the group's {input} in `aws eks describe-nodegroup` first; if it differs, leave {input} out, or add a node group under a new name with {input} {value}, move the workloads, then remove the old one."));
+        }
+    }
+
+    private static string CreatedFirst(NodeGroupPlan was) =>
+        $"it is replaced by a new group, created first (its name is generated), then the old one's {was.MinSize}..{was.MaxSize} nodes are drained and terminated, so their pods move";
+
+    /// <summary>
+    /// What EKS changes in place (UpdateNodegroupConfig) but moves pods: a smaller desiredSize terminates nodes
+    /// (NodegroupScalingConfig: "the necessary number of worker nodes are terminated"; pulumi-eks sends it on every update,
+    /// since the stack sets no ignoreScalingChanges), and a NoExecute taint evicts every running pod that does not
+    /// tolerate it (Kubernetes, "Taints and Tolerations").
+    /// </summary>
+    private static void InPlaceChanges(NodeGroupPlan was, NodeGroupPlan now, List<DiffFinding> findings)
+    {
+        var subject = $"node group {was.Name}";
+        if (was.DesiredSize != now.DesiredSize || was.MinSize != now.MinSize || was.MaxSize != now.MaxSize)
+        {
+            var shrinks = now.DesiredSize < was.DesiredSize;
+            findings.Add(new(shrinks ? FindingLevel.Danger : FindingLevel.Changed, subject,
+                $"node group {was.Name} scales: desired {was.DesiredSize} → {now.DesiredSize}, min..max {was.MinSize}..{was.MaxSize} → {now.MinSize}..{now.MaxSize}",
+                shrinks
+                    ? $"EKS terminates {was.DesiredSize - now.DesiredSize} of the group's nodes (or as many as run above {now.DesiredSize}), and their pods must fit on the nodes left."
+                    : "EKS changes the group's scaling in place."));
+        }
+
+        static string Taint(TaintPlan t) => $"{t.Key}={t.Value}:{t.Effect}";
+        var added = now.Taints.Except(was.Taints).ToList();
+        var removed = was.Taints.Except(now.Taints).ToList();
+        if (added.Count > 0 || removed.Count > 0)
+        {
+            var evicts = added.Where(t => t.Effect == "NO_EXECUTE").Select(Taint).ToList();
+            findings.Add(new(evicts.Count > 0 ? FindingLevel.Danger : FindingLevel.Changed, subject,
+                $"node group {was.Name} changes its taints: [{string.Join(", ", was.Taints.Select(Taint))}] → [{string.Join(", ", now.Taints.Select(Taint))}]",
+                evicts.Count > 0
+                    ? $"EKS updates the group in place (UpdateNodegroupConfig), and a NoExecute taint ({string.Join(", ", evicts)}) on a node evicts every pod there that does not tolerate it, CoreDNS and the add-ons included unless another group can take them; add the toleration to the workloads first."
+                    : "EKS updates the group in place (UpdateNodegroupConfig); a NoSchedule or PreferNoSchedule taint keeps running pods where they are and steers new ones that do not tolerate it elsewhere."));
+        }
+
+        if (!was.Labels.SequenceEqual(now.Labels))
+        {
+            findings.Add(new(FindingLevel.Changed, subject, $"node group {was.Name} changes its labels: {{{string.Join(", ", was.Labels.Select(l => $"{l.Key}={l.Value}"))}}} → {{{string.Join(", ", now.Labels.Select(l => $"{l.Key}={l.Value}"))}}}",
+                "EKS updates the group in place (UpdateNodegroupConfig); pods whose node selectors or affinities no longer match keep running (Kubernetes checks them only when scheduling), but are not scheduled there again."));
         }
     }
 
