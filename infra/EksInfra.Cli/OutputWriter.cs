@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using EksInfra.Access.Rendering;
 
@@ -8,6 +9,14 @@ internal static class OutputWriter
 {
     private static readonly HashSet<string> OwnedFiles =
         new([StackRenderer.AwsAuthFile, StackRenderer.NamespacesFile, StackRenderer.RbacFile, StackRenderer.AccessEntriesFile], StringComparer.Ordinal);
+
+    /// <summary>
+    /// What a render wrote, file by file with its SHA-256, beside the files. A name alone proves nothing: the audit's live
+    /// exports are saved as aws-auth.yaml and access-entries.json too, and a render over them would replace them.
+    /// </summary>
+    public const string RecordFile = ".eksinfra-render";
+
+    private const string RecordHeader = "# Written by `eksinfra render`. The next render replaces this folder whole, and refuses to while a file here is not one it\n# wrote as it wrote it (SHA-256 and path below).\n";
 
     /// <summary>
     /// Why <paramref name="outDir"/> cannot take a render, or null. A render replaces the whole folder, so the folder must be
@@ -46,10 +55,70 @@ internal static class OutputWriter
         }
 
         var foreign = ForeignEntries(target).Take(4).ToList();
-        return foreign.Count == 0
+        if (foreign.Count > 0)
+        {
+            return $"--out '{outDir}' holds files eksinfra did not write ({string.Join(", ", foreign.Take(3))}{(foreign.Count > 3 ? ", ..." : "")}); a render replaces the whole folder, so render into a new or empty folder, or the folder of an earlier render";
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            return null;
+        }
+
+        if (Recorded(target) is not { } recorded)
+        {
+            return $"--out '{outDir}' holds files named as a render's, but no {RecordFile} saying a render wrote them (a live export saved there, or a render by an earlier eksinfra, which kept no record); a render replaces the whole folder, so render into a new folder, or delete this one if it is an old render";
+        }
+
+        var changed = Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(target, f).Replace('\\', '/'))
+            .Where(f => f != RecordFile && (!recorded.TryGetValue(f, out var hash) || hash != Hash(File.ReadAllBytes(Path.Combine(target, f)))))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return changed.Count == 0
             ? null
-            : $"--out '{outDir}' holds files eksinfra did not write ({string.Join(", ", foreign.Take(3))}{(foreign.Count > 3 ? ", ..." : "")}); a render replaces the whole folder, so render into a new or empty folder, or the folder of an earlier render";
+            : $"--out '{outDir}' holds files that differ from what the render recorded in {RecordFile} wrote ({string.Join(", ", changed.Take(3))}{(changed.Count > 3 ? ", ..." : "")}): edited, or saved over it (a live export); a render replaces the whole folder, so move them away, or render into a new folder";
     }
+
+    /// <summary>The files <see cref="RecordFile"/> lists, with their hashes; null when there is none or it does not read.</summary>
+    private static Dictionary<string, string>? Recorded(string folder)
+    {
+        var path = Path.Combine(folder, RecordFile);
+        if (!File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            return null;
+        }
+
+        var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadAllLines(path).Where(l => l.Length > 0 && l[0] != '#'))
+        {
+            var space = line.IndexOf("  ", StringComparison.Ordinal);
+            if (space != 64)
+            {
+                return null;
+            }
+
+            recorded[line[(space + 2)..]] = line[..space];
+        }
+
+        return recorded;
+    }
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The record of a render: a header, then one line per file, as `sha256sum` prints them, in path order.</summary>
+    private static string Record(IReadOnlyList<(string RelativePath, string Content)> files)
+    {
+        var record = new StringBuilder(RecordHeader);
+        foreach (var (relative, content) in files.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
+        {
+            record.Append(Hash(Utf8.GetBytes(content))).Append("  ").Append(relative.Replace('\\', '/')).Append('\n');
+        }
+
+        return record.ToString();
+    }
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
     /// Writes every file into a sibling folder, then swaps it for <paramref name="outDir"/> by two renames, so a reader sees the
@@ -71,8 +140,10 @@ internal static class OutputWriter
             {
                 var path = Path.Combine(staging, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, content);
+                File.WriteAllText(path, content, Utf8);
             }
+
+            File.WriteAllText(Path.Combine(staging, RecordFile), Record(files), Utf8);
 
             if (!Directory.Exists(target))
             {
@@ -143,7 +214,7 @@ internal static class OutputWriter
             {
                 DirectoryInfo iam when entry.Name == StackRenderer.IamFolder && entry.LinkTarget is null =>
                     iam.EnumerateFileSystemInfos().All(f => f is FileInfo { LinkTarget: null } && f.Extension == ".json"),
-                FileInfo { LinkTarget: null } => OwnedFiles.Contains(entry.Name),
+                FileInfo { LinkTarget: null } => OwnedFiles.Contains(entry.Name) || entry.Name == RecordFile,
                 _ => false,
             };
             if (!owned)

@@ -147,7 +147,7 @@ public sealed class CheckAndRenderTests : IDisposable
 
         var dir = Path.Combine(project.Directory, "out");
         var files = Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f)).Order(StringComparer.Ordinal);
-        Assert.Equal(["access-entries.json", "aws-auth.yaml", "iam/eks-admin-role.json", "iam/eks-cluster-role.json", "iam/eks-node-role.json", "iam/eks-readonly-role.json", "rbac.yaml"], files);
+        Assert.Equal([".eksinfra-render", "access-entries.json", "aws-auth.yaml", "iam/eks-admin-role.json", "iam/eks-cluster-role.json", "iam/eks-node-role.json", "iam/eks-readonly-role.json", "rbac.yaml"], files);
 
         var configMap = LoadYaml(File.ReadAllText(Path.Combine(dir, "aws-auth.yaml"))).Single();
         var data = (YamlMappingNode)configMap["data"];

@@ -62,6 +62,40 @@ public sealed class RenderOutputTests : IDisposable
         Assert.Equal("live export\n", File.ReadAllText(Path.Combine(Out, "aws-auth.yaml")));
     }
 
+    /// <summary>The audit's exports are saved as aws-auth.yaml and access-entries.json, a render's own names: names prove nothing.</summary>
+    [Fact]
+    public void Live_exports_named_as_a_renders_files_are_refused_untouched()
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, "aws-auth.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
+        File.WriteAllText(Path.Combine(Out, "access-entries.json"), "{\"clusterName\": \"my-cluster\", \"accessEntries\": []}\n");
+        var before = Snapshot(Out);
+
+        var result = project.Run("render", "dev", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("but no .eksinfra-render saying a render wrote them", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(Out));
+    }
+
+    [Fact]
+    public void A_render_is_recorded_and_replaced_by_the_next_but_not_once_a_file_is_saved_over()
+    {
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+        var record = File.ReadAllLines(Path.Combine(Out, ".eksinfra-render")).Where(l => !l.StartsWith('#')).ToList();
+        Assert.Equal(Directory.EnumerateFiles(Out, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Out, f)).Where(f => f != ".eksinfra-render").Order(StringComparer.Ordinal), record.Select(l => l[66..]));
+        Assert.All(record, l => Assert.Matches("^[0-9a-f]{64}  ", l));
+        Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);
+
+        File.WriteAllText(Path.Combine(Out, "aws-auth.yaml"), "a live export saved over the render\n");
+        var before = Snapshot(Out);
+        var result = project.Run("render", "dev", "--out", "out");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("holds files that differ from what the render recorded in .eksinfra-render wrote (aws-auth.yaml)", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(Out));
+    }
+
     [Fact]
     public void A_file_named_as_out_is_refused()
     {
