@@ -40,6 +40,19 @@ public class RegressionTests
         Assert.Contains(evaluation.Errors, e => e.Path == "(file)" && e.Message.Contains("not valid YAML", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("config:\n  eks-infra:access:\n    groups: [deployers\n    mapRoles: []\n", '[', 3, 13)]
+    [InlineData("config:\n  eks-infra:cluster:\n    nodeGroup: {minSize: 1\n    name: x\n", '{', 3, 16)]
+    public void An_unclosed_bracket_is_reported_where_it_opens(string yaml, char opener, int line, int column)
+    {
+        var error = Assert.Single(Stacks.EvaluateText(yaml).Errors);
+
+        Assert.Equal("(file)", error.Path);
+        Assert.Contains($"the '{opener}' at line {line}, column {column} is never closed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("current state of the object", error.Message, StringComparison.Ordinal);
+        Assert.Equal((line, column), (error.Location!.Line, error.Location.Column));
+    }
+
     [Fact]
     public void A_duplicate_key_error_names_the_config_path_without_the_config_prefix()
     {

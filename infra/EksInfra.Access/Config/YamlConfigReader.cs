@@ -186,7 +186,13 @@ public static partial class YamlConfigReader
         public SourceLocation? Location => location;
     }
 
-    private sealed class TruncatedFlowException(string message) : Exception(message);
+    /// <summary>A flow collection the parser gave up on, with the '[' or '{' that opened it when one is known.</summary>
+    private sealed class TruncatedFlowException(string message, Mark? openedAt, char opener) : Exception(message)
+    {
+        public Mark? OpenedAt => openedAt;
+
+        public char Opener => opener;
+    }
 
     /// <summary>
     /// YamlDotNet throws InvalidOperationException (not a YamlException) for some truncated flow collections; only
@@ -196,6 +202,10 @@ public static partial class YamlConfigReader
     {
         private List<ParsingEvent>? replay;
         private int replayAt;
+
+        // The collections YamlDotNet has opened and not closed, for the position of the one it gives up on. Only its events
+        // are followed: the block parser reads only block YAML, and a file it cannot read goes to YamlDotNet.
+        private readonly Stack<(Mark Start, char Opener)> open = new();
 
         public ParsingEvent? Current => replay is null ? inner.Current : replay[replayAt];
 
@@ -259,11 +269,34 @@ public static partial class YamlConfigReader
 
             try
             {
-                return inner.MoveNext();
+                var moved = inner.MoveNext();
+                if (moved && inner is not BlockYamlParser)
+                {
+                    Follow(inner.Current);
+                }
+
+                return moved;
             }
             catch (InvalidOperationException e)
             {
-                throw new TruncatedFlowException(e.Message);
+                var flow = open.FirstOrDefault(o => o.Opener != ' ');
+                throw new TruncatedFlowException(e.Message, flow.Opener == default ? null : flow.Start, flow.Opener);
+            }
+        }
+
+        private void Follow(ParsingEvent? current)
+        {
+            switch (current)
+            {
+                case SequenceStart s:
+                    open.Push((s.Start, s.Style == SequenceStyle.Flow ? '[' : ' '));
+                    break;
+                case MappingStart m:
+                    open.Push((m.Start, m.Style == MappingStyle.Flow ? '{' : ' '));
+                    break;
+                case SequenceEnd or MappingEnd when open.Count > 0:
+                    open.Pop();
+                    break;
             }
         }
     }
@@ -465,6 +498,10 @@ public static partial class YamlConfigReader
                     ? "; the file indents with a tab, and YAML allows only spaces"
                     : "";
                 return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", At(e.Start));
+            }
+            catch (TruncatedFlowException e) when (e.OpenedAt is { } opened)
+            {
+                return Fail(rootPath, $"the file is not valid YAML: the '{e.Opener}' at line {opened.Line}, column {opened.Column} is never closed; close it with '{(e.Opener == '[' ? ']' : '}')}'", At(opened));
             }
             catch (TruncatedFlowException e)
             {
