@@ -37,7 +37,9 @@ public static partial class CliApp
         {
             foreach (var error in parsed.Errors)
             {
-                env.Error.WriteLine($"eksinfra: {error.Message}");
+                // System.CommandLine lists the allowed values one per line ("Must be one of:\n\t'table'\n\t'json'"), which
+                // the printable writer would show as \n\t: one line reads the same.
+                env.Error.WriteLine($"eksinfra: {error.Message.Replace(":\n\t", ": ", StringComparison.Ordinal).Replace("\n\t", ", ", StringComparison.Ordinal)}");
             }
 
             env.Error.WriteLine("Run 'eksinfra --help' for usage.");

@@ -56,6 +56,19 @@ public sealed class CheckAndRenderTests : IDisposable
     }
 
     [Fact]
+    public void A_value_outside_an_options_choices_lists_them_on_one_readable_line()
+    {
+        var result = project.Run("who", "dev", "--format", "xml");
+
+        Assert.Equal(2, result.ExitCode);
+        var line = result.ErrorLines.First();
+        Assert.Contains("'xml'", line, StringComparison.Ordinal);
+        Assert.Contains("'table', 'markdown', 'json'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\n", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\t", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_diagnostic_quoting_a_key_with_line_breaks_stays_one_line_of_stderr()
     {
         // A pull request's stack file could otherwise print a workflow command, or close the code fence
