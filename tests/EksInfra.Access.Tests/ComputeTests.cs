@@ -116,7 +116,7 @@ public class ComputeRenderTests
         {
             Assert.False(entry.TryGetProperty("username", out _));
             Assert.False(entry.TryGetProperty("kubernetesGroups", out _));
-            Assert.False(entry.TryGetProperty("accessPolicies", out _));
+            Assert.Empty(entry.GetProperty("associatedAccessPolicies").EnumerateArray());
         }
 
         // EKS creates the entries of managed node group roles and of Fargate profiles' pod execution roles itself.

@@ -94,7 +94,7 @@ public class DeterminismTests
         Assert.Contains(awsAuth.Users, u => u.Arn == "arn:aws:iam::123456789012:user/people/amy");
         var entries = Reparse.Json(files["access-entries.json"]).GetProperty("accessEntries").EnumerateArray().ToList();
         var ci = entries.Single(e => e.GetProperty("principalArn").GetString() == "arn:aws:iam::123456789012:role/ci/zz-deployer");
-        var policies = ci.GetProperty("accessPolicies").EnumerateArray().ToDictionary(p => p.GetProperty("policyArn").GetString()!.Split('/')[^1]);
+        var policies = ci.GetProperty("associatedAccessPolicies").EnumerateArray().ToDictionary(p => p.GetProperty("policyArn").GetString()!.Split('/')[^1]);
         Assert.Equal("cluster", policies["AmazonEKSEditPolicy"].GetProperty("accessScope").GetProperty("type").GetString());
         var view = policies["AmazonEKSViewPolicy"].GetProperty("accessScope");
         Assert.Equal("namespace", view.GetProperty("type").GetString());

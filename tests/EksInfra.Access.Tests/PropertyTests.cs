@@ -90,7 +90,7 @@ public class PropertyTests
                 var groups = entry.GetProperty("kubernetesGroups").EnumerateArray().Select(g => g.GetString()!).ToList();
                 Assert.DoesNotContain(groups, g => g.StartsWith("system:", StringComparison.Ordinal));
                 Assert.Equal(identity.Groups.Where(g => !g.StartsWith("system:", StringComparison.Ordinal)).Order(StringComparer.Ordinal), groups.Order(StringComparer.Ordinal));
-                var policies = entry.GetProperty("accessPolicies").EnumerateArray()
+                var policies = entry.GetProperty("associatedAccessPolicies").EnumerateArray()
                     .Select(p => (Name: p.GetProperty("policyArn").GetString()!.Split('/')[^1], Scope: p.GetProperty("accessScope").GetProperty("type").GetString()))
                     .ToList();
                 Assert.Equal(identity.Groups.Contains("system:masters"), policies.Contains(("AmazonEKSClusterAdminPolicy", "cluster")));

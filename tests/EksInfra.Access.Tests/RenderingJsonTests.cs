@@ -74,14 +74,14 @@ public class RenderingJsonTests
         var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = 2, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         static JsonArray Strings(IEnumerable<string> values) => [.. values.Select(v => (JsonNode)v)];
         static JsonObject Entry(AccessEntryPlan entry) => entry.Type != AccessPlanner.AccessEntryTypeStandard
-            ? new JsonObject { ["principalArn"] = entry.PrincipalArn, ["type"] = entry.Type }
+            ? new JsonObject { ["principalArn"] = entry.PrincipalArn, ["type"] = entry.Type, ["associatedAccessPolicies"] = new JsonArray() }
             : new()
             {
                 ["principalArn"] = entry.PrincipalArn,
                 ["type"] = entry.Type,
                 ["username"] = entry.Username,
                 ["kubernetesGroups"] = Strings(entry.KubernetesGroups),
-                ["accessPolicies"] = new JsonArray([.. entry.AccessPolicies.Select(p => (JsonNode)new JsonObject
+                ["associatedAccessPolicies"] = new JsonArray([.. entry.AccessPolicies.Select(p => (JsonNode)new JsonObject
                 {
                     ["policyArn"] = p.PolicyArn,
                     ["accessScope"] = p.Scope.Type == "cluster"
@@ -121,5 +121,24 @@ public class RenderingJsonTests
         Assert.ThrowsAny<JsonException>(() => IamRenderer.Render(role with { TrustPolicyJson = "{ not json" }));
         Assert.Equal(first, IamRenderer.Render(role));
         Assert.Equal(ReferenceIamFile(role), first);
+    }
+}
+
+/// <summary>The planned access entries in the live export's shape: `audit --access-entries` reads the one as the other.</summary>
+public class AccessEntriesShapeTests
+{
+    [Fact]
+    public void The_rendered_access_entries_read_as_a_live_export_with_the_same_entries_and_policies()
+    {
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API", mapRoles: """
+                  - { rolearn: "arn:aws:iam::123456789012:role/viewer", username: viewer, accessPolicies: [{ policy: AmazonEKSViewPolicy, namespaces: [web, api] }] }
+            """.TrimEnd('\n')));
+
+        var live = EksInfra.Access.Audit.LiveInputs.ReadAccessEntries(System.Text.Encoding.UTF8.GetBytes(Stacks.Render(plan)[StackRenderer.AccessEntriesFile]), "access-entries.json");
+
+        Assert.Equal(plan.AccessEntries.Select(e => e.PrincipalArn), live.Select(e => e.PrincipalArn));
+        Assert.Equal(plan.AccessEntries.Select(e => e.Type), live.Select(e => e.Type));
+        Assert.Equal(["AmazonEKSViewPolicy (namespaces api, web)"], live.Single(e => e.PrincipalArn.EndsWith("/viewer", StringComparison.Ordinal)).Policies.Select(p => p.ToString()));
+        Assert.Contains(live, e => e.Type == "EC2_LINUX" && e.Policies.Count == 0);
     }
 }

@@ -145,7 +145,7 @@ public class SeedEndToEndTests
             entries.Keys.Order(StringComparer.Ordinal));
         foreach (var entry in entries.Values)
         {
-            Assert.Equal(["principalArn", "type", "username", "kubernetesGroups", "accessPolicies"], entry.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["principalArn", "type", "username", "kubernetesGroups", "associatedAccessPolicies"], entry.EnumerateObject().Select(p => p.Name));
             Assert.Equal("STANDARD", entry.GetProperty("type").GetString());
             Assert.DoesNotContain(entry.GetProperty("kubernetesGroups").EnumerateArray(), g => g.GetString()!.StartsWith("system:", StringComparison.Ordinal));
         }
@@ -155,7 +155,7 @@ public class SeedEndToEndTests
             var entry = entries[arn];
             Assert.Equal(username, entry.GetProperty("username").GetString());
             Assert.Empty(entry.GetProperty("kubernetesGroups").EnumerateArray());
-            var policy = Assert.Single(entry.GetProperty("accessPolicies").EnumerateArray());
+            var policy = Assert.Single(entry.GetProperty("associatedAccessPolicies").EnumerateArray());
             Assert.Equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", policy.GetProperty("policyArn").GetString());
             var scope = policy.GetProperty("accessScope");
             Assert.Equal("cluster", scope.GetProperty("type").GetString());
@@ -164,7 +164,7 @@ public class SeedEndToEndTests
 
         var readonlyEntry = entries["arn:aws:iam::123456789012:role/eks-readonly-role"];
         Assert.Equal(["read-only"], readonlyEntry.GetProperty("kubernetesGroups").EnumerateArray().Select(g => g.GetString()));
-        Assert.Empty(readonlyEntry.GetProperty("accessPolicies").EnumerateArray());
+        Assert.Empty(readonlyEntry.GetProperty("associatedAccessPolicies").EnumerateArray());
     }
 
     [Fact]
@@ -177,5 +177,34 @@ public class SeedEndToEndTests
             Assert.DoesNotContain("\r", content, StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty(path));
         }
+    }
+}
+
+/// <summary>kubectl refuses an empty manifest file ("no objects passed to apply"): a render leaves out what would be empty.</summary>
+public class EmptyManifestTests
+{
+    [Fact]
+    public void A_stack_with_no_rbac_objects_renders_no_rbac_file()
+    {
+        var plan = Stacks.ValidPlanOf("""
+            config:
+              aws:region: us-west-2
+              aws:allowedAccountIds: ["123456789012"]
+              eks-infra:cluster:
+                name: my-cluster
+                deployerArn: arn:aws:iam::123456789012:role/ci-deploy
+              eks-infra:access:
+                authenticationMode: API
+                mapRoles:
+                  - rolearn: arn:aws:iam::123456789012:role/admins
+                    username: admins
+                    accessPolicies: [{ policy: AmazonEKSClusterAdminPolicy }]
+            """);
+
+        var files = Stacks.Render(plan);
+
+        Assert.Empty(plan.Rbac.ClusterRoles.Concat<object>(plan.Rbac.ClusterRoleBindings).Concat(plan.Rbac.RoleBindings));
+        Assert.DoesNotContain(StackRenderer.RbacFile, files.Keys);
+        Assert.All(files.Values, content => Assert.NotEqual("", content));
     }
 }

@@ -4,7 +4,12 @@ using EksInfra.Access.Planning;
 
 namespace EksInfra.Access.Rendering;
 
-/// <summary>Renders the access entries with the EKS API's field names (CreateAccessEntry, AssociateAccessPolicy).</summary>
+/// <summary>
+/// Renders the planned access entries in the shape docs/export-access-entries.sh gives the live ones: each entry with
+/// DescribeAccessEntry's field names and, as <c>associatedAccessPolicies</c>, the list ListAssociatedAccessPolicies
+/// returns for it (policyArn, accessScope). So a planned file and a live one compare field by field, and
+/// <c>audit --access-entries</c> reads either.
+/// </summary>
 public static class AccessEntriesRenderer
 {
     public static string Render(AccessPlan plan)
@@ -26,7 +31,7 @@ public static class AccessEntriesRenderer
         });
     }
 
-    /// <summary>EKS refuses a username, groups or policies on an EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX entry, so none are written.</summary>
+    /// <summary>EKS refuses a username, groups or policies on an EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX entry, so none are written (its policy list is empty).</summary>
     private static void WriteEntry(Utf8JsonWriter json, AccessEntryPlan entry)
     {
         json.WriteStartObject();
@@ -36,25 +41,25 @@ public static class AccessEntriesRenderer
         {
             json.WriteString("username", entry.Username);
             WriteStrings(json, "kubernetesGroups", entry.KubernetesGroups);
-            json.WriteStartArray("accessPolicies");
-            foreach (var policy in entry.AccessPolicies)
-            {
-                json.WriteStartObject();
-                json.WriteString("policyArn", policy.PolicyArn);
-                json.WriteStartObject("accessScope");
-                json.WriteString("type", policy.Scope.Type);
-                if (policy.Scope.Type != "cluster")
-                {
-                    WriteStrings(json, "namespaces", policy.Scope.Namespaces);
-                }
-
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
         }
 
+        json.WriteStartArray("associatedAccessPolicies");
+        foreach (var policy in entry.AccessPolicies)
+        {
+            json.WriteStartObject();
+            json.WriteString("policyArn", policy.PolicyArn);
+            json.WriteStartObject("accessScope");
+            json.WriteString("type", policy.Scope.Type);
+            if (policy.Scope.Type != "cluster")
+            {
+                WriteStrings(json, "namespaces", policy.Scope.Namespaces);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

@@ -25,7 +25,12 @@ public static class StackRenderer
             files.Add((NamespacesFile, namespaces));
         }
 
-        files.Add((RbacFile, RbacRenderer.Render(plan)));
+        // An empty manifest file is one `kubectl apply -f` refuses ("no objects passed to apply").
+        if (RbacRenderer.Render(plan) is { Length: > 0 } rbac)
+        {
+            files.Add((RbacFile, rbac));
+        }
+
         files.Add((AccessEntriesFile, AccessEntriesRenderer.Render(plan)));
         files.AddRange(plan.Roles.Select(r => ($"{IamFolder}/{IamRenderer.FileName(r)}", IamRenderer.Render(r))));
         return files;
