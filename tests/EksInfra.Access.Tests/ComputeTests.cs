@@ -1128,6 +1128,23 @@ public class OutsideManagedNodeGroupTests
         Assert.Contains(toApi.Steps, s => s.Contains($"`aws eks describe-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn {EksctlRole}`", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("false", "true", "is left to EKS (managedNodeGroup set)", "create it then")]
+    [InlineData("true", "false", "the stack now writes the access entry", "refuses a second with HTTP 409")]
+    public void Turning_the_flag_on_or_off_moves_the_entry_and_is_a_danger(string from, string to, string title, string gist)
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(Stack("API_AND_CONFIG_MAP", managed: from), Stack("API_AND_CONFIG_MAP", managed: to)), f => f.Subject == EksctlRole && f.Level != FindingLevel.Changed);
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains(title, finding.Title, StringComparison.Ordinal);
+        Assert.Contains(gist, finding.Detail, StringComparison.Ordinal);
+        Assert.Contains($"aws eks describe-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn {EksctlRole}", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_config_map_the_flag_moves_no_entry_and_is_no_danger() =>
+        Assert.DoesNotContain(Stacks.DiffFindings(Stack("CONFIG_MAP", managed: "false"), Stack("CONFIG_MAP")), f => f.Subject == EksctlRole && f.Level != FindingLevel.Changed);
+
     [Fact]
     public void A_fargate_role_takes_no_managed_node_group_flag()
     {

@@ -162,6 +162,37 @@ internal static class ComputeDiff
                     "EKS cannot change an access entry's type: `pulumi up` deletes the entry and creates it again, and nodes or pods running with the role cannot authenticate in between (if the entry were created first, EKS would refuse it with HTTP 409). Keep its kind, or move what runs with the role off it, then remove the entry in one change and add it back in the next."));
             }
         }
+
+        ManagedNodeGroupFlag(before, after, findings);
+    }
+
+    /// <summary>
+    /// An access.nodeRoles entry whose managedNodeGroup changes moves its access entry between the stack and EKS: the stack then
+    /// creates one beside EKS's (CreateAccessEntry: "You can't specify the same ARN in more than one access entry"), or
+    /// deletes its own and leaves the nodes to an entry EKS made only if the role is a managed node group's.
+    /// </summary>
+    private static void ManagedNodeGroupFlag(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        if (!after.Mode.UsesAccessEntries())
+        {
+            return;
+        }
+
+        var was = before.ComputeIdentities.Where(c => c.Kind is ComputeKind.SelfManagedLinux or ComputeKind.SelfManagedWindows).ToDictionary(c => c.RoleArnWithoutPath, Arn);
+        foreach (var now in after.ComputeIdentities.Where(c => c.Kind is ComputeKind.SelfManagedLinux or ComputeKind.SelfManagedWindows))
+        {
+            if (!was.TryGetValue(now.RoleArnWithoutPath, out var old) || old.EntryCreatedByEks == now.EntryCreatedByEks)
+            {
+                continue;
+            }
+
+            var check = $"`aws eks describe-access-entry --cluster-name {after.Cluster.Name} --region {after.Cluster.Region} --principal-arn {now.RoleArn}`";
+            findings.Add(now.EntryCreatedByEks
+                ? new(FindingLevel.Danger, now.RoleArn, $"the access entry of {now.RoleArn} is left to EKS (managedNodeGroup set)",
+                    $"`pulumi up` deletes the {now.AccessEntryType} entry the stack made for it ({now.ConfigPath}). Only a managed node group's role gets one from EKS, and EKS made it when the group was created or the mode left CONFIG_MAP, not now: if {check} shows no other entry after the update, nodes running with the role cannot authenticate{(after.Mode == AuthenticationMode.Api ? "" : " once aws-auth is no longer read")}; create it then (`aws eks create-access-entry --cluster-name {after.Cluster.Name} --region {after.Cluster.Region} --principal-arn {now.RoleArn} --type {now.AccessEntryType}`).")
+                : new(FindingLevel.Danger, now.RoleArn, $"the stack now writes the access entry of {now.RoleArn} (managedNodeGroup no longer set)",
+                    $"`pulumi up` creates an {now.AccessEntryType} entry for it ({now.ConfigPath}); if the role is a managed node group's, EKS has one already and refuses a second with HTTP 409, part-way through the update. Check with {check} first: where it exists, keep managedNodeGroup: true."));
+        }
     }
 
     /// <summary>
