@@ -14,7 +14,7 @@ internal sealed record CreatedRole(IamRolePlan Plan, IamRole Resource, List<Role
 
 /// <summary>
 /// Every IAM role of the plan, in its order: <c>eks-cluster-role</c> (trusted by <c>eks.amazonaws.com</c>,
-/// <c>AmazonEKSClusterPolicy</c>), the node role (worker, CNI and ECR read-only policies), and one role per
+/// <c>AmazonEKSClusterPolicy</c>, and <c>AmazonEKSVPCResourceController</c> when Windows nodes exist), the node role (worker, CNI and ECR read-only policies), and one role per
 /// <c>roles[]</c> entry with its <c>eks:DescribeCluster</c> inline policy. Each role is created with the exact
 /// name and path the plan gives, so the ARNs the plan derived before apply are the ARNs AWS returns.
 /// </summary>

@@ -312,7 +312,7 @@ public static partial class ModeMigration
             $"Check that every principal works through its access entry: `aws eks list-access-entries {cluster}`.",
             .. EksMadeEntryChecks(plan),
             $"Set eks-infra:access.authenticationMode to {to} (`eksinfra migrate {stack} --to {to} --write`); the preview shows aws-auth deleted and no access entry changed.",
-            $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through their roles' access entries (EKS's for each managed node group's role, the stack's for each access.nodeRoles role of kind linux or windows).",
+            $"`pulumi up --stack {stack}`: EKS stops reading aws-auth (one-way); nodes keep joining through their roles' access entries (EKS's for each managed node group's role, the stack's for each access.nodeRoles role of kind linux or windows that is not managedNodeGroup).",
             $"Check: `kubectl get nodes` as an admin role, and `kubectl auth can-i --list` as each other role{AsItself}; it lists only what RBAC gives the entry's username and groups, not its access policies (EKS User Guide, \"Associate access policies with access entries\").",
             .. policyChecks,
         ];

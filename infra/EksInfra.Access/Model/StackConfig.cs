@@ -164,7 +164,7 @@ public enum NodeRoleKind
 }
 
 /// <summary>
-/// An IAM role that exists already and that nodes no managed node group owns run with: Karpenter or self-managed
+/// An IAM role that exists already and that nodes no managed node group of this stack owns run with: Karpenter or self-managed
 /// nodes (<c>linux</c>, <c>windows</c>), or a Fargate profile made outside the stack (<c>fargate</c>).
 /// </summary>
 public sealed record ExistingNodeRoleSettings(string Path, string RoleArn, NodeRoleKind Kind)
@@ -250,7 +250,7 @@ public sealed record AccessSettings(
     /// <summary>The per-namespace settings (<c>namespaces.NAME</c>), in config order.</summary>
     public IReadOnlyList<NamespaceSettings> Namespaces { get; init; } = [];
 
-    /// <summary>Existing roles of nodes no managed node group owns (<c>nodeRoles[]</c>): mapped as nodes, never as people.</summary>
+    /// <summary>Existing roles of nodes no managed node group of this stack owns (<c>nodeRoles[]</c>): mapped as nodes, never as people.</summary>
     public IReadOnlyList<ExistingNodeRoleSettings> NodeRoles { get; init; } = [];
 }
 

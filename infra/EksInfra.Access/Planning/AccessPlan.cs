@@ -156,10 +156,10 @@ public enum ComputeKind
     /// <summary>A node role the stack creates for its managed node groups.</summary>
     NodeGroupRole,
 
-    /// <summary>An existing role of Karpenter or self-managed Linux nodes.</summary>
+    /// <summary>An existing role of Karpenter or self-managed Linux nodes, or of a managed node group made outside the stack (its entry EKS's).</summary>
     SelfManagedLinux,
 
-    /// <summary>An existing role of self-managed Windows nodes.</summary>
+    /// <summary>An existing role of self-managed Windows nodes, or of a Windows managed node group made outside the stack.</summary>
     SelfManagedWindows,
 
     /// <summary>A Fargate pod execution role: the stack's own (<see cref="ComputeIdentityPlan.CreatedRoleName"/> set) or an existing one.</summary>
