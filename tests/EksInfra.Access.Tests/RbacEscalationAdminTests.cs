@@ -37,9 +37,17 @@ public class RbacEscalationAdminTests
         { "binder-of-cluster-admin", [Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["bind"], ["cluster-admin"]), Rule(["rbac.authorization.k8s.io"], ["clusterrolebindings"], ["create"])], true },
         { "binder-of-view", [Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["bind"], ["view"]), Rule(["rbac.authorization.k8s.io"], ["clusterrolebindings"], ["create"])], false },
         { "bind-only", [Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["bind"])], false },
+        // The registry's Update calls BindingAuthorized as Create does: adding oneself to the bootstrap's cluster-admin binding.
+        { "binding-editor", [Rule(["rbac.authorization.k8s.io"], ["clusterrolebindings"], ["get", "update", "patch"]), Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["bind"], ["cluster-admin"])], true },
+        { "admin-binding-patcher", [Rule(["rbac.authorization.k8s.io"], ["clusterrolebindings"], ["patch"], ["cluster-admin"]), Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["bind"], ["cluster-admin"])], true },
+        { "binding-editor-without-bind", [Rule(["rbac.authorization.k8s.io"], ["clusterrolebindings"], ["update", "patch"])], false },
         // impersonation.go: Impersonate-Group needs Impersonate-User, and system:masters bypasses authorization.
         { "impersonator", [Rule([""], ["users", "groups"], ["impersonate"])], true },
         { "group-impersonator", [Rule([""], ["groups"], ["impersonate"])], false },
+        // Each impersonated name is authorized on its own: any one user, or a service account, carries the group with it.
+        { "named-impersonator", [Rule([""], ["users"], ["impersonate"], ["nobody"]), Rule([""], ["groups"], ["impersonate"], ["system:masters"])], true },
+        { "service-account-impersonator", [Rule([""], ["serviceaccounts", "groups"], ["impersonate"])], true },
+        { "service-account-only", [Rule([""], ["serviceaccounts"], ["impersonate"])], false },
         // escalate lets a role it is bound to be given every permission.
         { "self-escalator", [Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["escalate", "patch"], ["self-escalator"])], true },
         { "other-escalator", [Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["escalate", "patch"], ["view"])], false },
@@ -55,6 +63,49 @@ public class RbacEscalationAdminTests
         var report = Audit(rbac);
         Assert.Equal(admin, report.Blocking.Any(f => f.Subject == Team));
         Assert.Equal(admin, report.Findings.Single(f => f.Subject == $"ClusterRoleBinding team-{role}").ReachesAdmin);
+    }
+
+    /// <summary>
+    /// Kubernetes, "Anonymous requests": a request no authenticator takes runs as system:anonymous in system:unauthenticated;
+    /// a live grant of cluster-admin to them is one to anyone who reaches the API server.
+    /// </summary>
+    [Theory]
+    [InlineData("Group", "system:unauthenticated")]
+    [InlineData("User", "system:anonymous")]
+    public void Cluster_admin_for_anonymous_requests_blocks_the_audit(string kind, string name)
+    {
+        var binding = new RbacBinding("open-door", "", "ClusterRole", "cluster-admin", [new RbacSubject(kind, name)], new Dictionary<string, string>());
+        var rbac = new ClusterRbac(RbacData.BuiltInClusterRoles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [binding]);
+
+        var report = AccessAudit.Compare(Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP")), new LiveCluster([], null, rbac));
+
+        var finding = Assert.Single(report.Findings, f => f.Subject == "ClusterRoleBinding open-door");
+        Assert.True(finding.ReachesAdmin);
+        Assert.Contains("with no credentials at all", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains(report.Blocking, f => f.Subject == "ClusterRoleBinding open-door");
+    }
+
+    /// <summary>
+    /// Kubernetes, "Using RBAC Authorization": a ClusterRole labelled to aggregate into edit has its rules added to edit;
+    /// one that lets edit's holders impersonate system:masters makes every group the stack binds to edit cluster admin.
+    /// </summary>
+    [Fact]
+    public void A_built_in_role_the_stack_binds_that_aggregates_an_escalation_blocks_the_audit()
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        Assert.Contains(plan.Rbac.ClusterRoleBindings, b => b.ClusterRole == "edit");
+        var model = ClusterRbac.OfPlan(plan);
+        var roles = new Dictionary<string, IReadOnlyList<PolicyRulePlan>>(model.ClusterRoles, StringComparer.Ordinal)
+        {
+            ["edit"] = [.. RbacData.BuiltInClusterRoles["edit"], Rule([""], ["users", "groups"], ["impersonate"])],
+        };
+        var live = new ClusterRbac(roles, model.Roles, model.Bindings);
+
+        var report = AccessAudit.Compare(plan, new LiveCluster([], null, live));
+
+        var finding = Assert.Single(report.Findings, f => f.Subject == "ClusterRole edit");
+        Assert.True(finding.ReachesAdmin);
+        Assert.Contains("aggregate-to-edit", finding.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -406,7 +406,7 @@ public sealed class AuditTests
         var result = project.Run(AsCreated(project, "dev", rbac: rbac));
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("error: ClusterRole read-only: stack-defined ClusterRole's rules differ: widened to every verb on every resource", result.Error, StringComparison.Ordinal);
+        Assert.Contains("error: ClusterRole read-only: stack-defined ClusterRole's rules differ: widened to reach cluster admin (every verb on every resource", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -428,7 +428,7 @@ public sealed class AuditTests
         Write(project, "rbac.json", rbac);
         var wide = project.Run(args);
         Assert.True(wide.ExitCode == 1, wide.ToString());
-        Assert.Contains("error: ClusterRole view: built-in ClusterRole widened to every verb on every resource", wide.Error, StringComparison.Ordinal);
+        Assert.Contains("error: ClusterRole view: built-in ClusterRole widened to reach cluster admin (every verb on every resource", wide.Error, StringComparison.Ordinal);
     }
 
     [Theory]

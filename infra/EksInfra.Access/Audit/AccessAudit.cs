@@ -421,29 +421,31 @@ public static class AccessAudit
             else if (!RuleSet(rules).SetEquals(RuleSet(role.Rules)))
             {
                 var widened = Widened(plan, role.Name, rules, role.Rules);
-                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {role.Name}", $"stack-defined ClusterRole's rules differ{(widened ? ": widened to every verb on every resource, and bound cluster-wide" : "")}", $"{rules.Count} rules live, {role.Rules.Count} in the model", widened));
+                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {role.Name}", $"stack-defined ClusterRole's rules differ{(widened ? $": widened to {AdminReach}, and bound cluster-wide" : "")}", $"{rules.Count} rules live, {role.Rules.Count} in the model", widened));
             }
         }
 
-        // Built-in roles take extra rules by aggregation (add-ons do that), so only a wildcard in them is flagged.
+        // Built-in roles take extra rules by aggregation (add-ons do that), so only rules that reach cluster admin are flagged.
         foreach (var (name, builtIn) in RbacData.BuiltInClusterRoles.Where(r => r.Key != "cluster-admin"))
         {
             if (live.ClusterRoles.TryGetValue(name, out var rules) && Widened(plan, name, rules, builtIn))
             {
-                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {name}", "built-in ClusterRole widened to every verb on every resource, and the stack binds it cluster-wide", "the bootstrap policy grants no wildcard in it: an aggregated ClusterRole or a hand edit added one", true));
+                findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {name}", $"built-in ClusterRole widened to {AdminReach}, and the stack binds it cluster-wide", "the bootstrap policy gives it no such rule: a ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-" + name + " (Kubernetes aggregates its rules into this one) or a hand edit added it", true));
             }
         }
 
         foreach (var binding in live.Bindings.Where(b => !modelBindings.ContainsKey((b.Namespace, b.Name))).OrderBy(b => b.Namespace, Ordinal).ThenBy(b => b.Name, Ordinal))
         {
             var (reached, admin) = ReachesAdmin(authorizer, binding, principals);
-            var all = binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated });
-            if (reached.Count == 0 && !all)
+            var all = BindsAllAuthenticated(binding);
+            var anonymous = BindsAnonymous(binding);
+            if (reached.Count == 0 && !all && !anonymous)
             {
                 continue;
             }
 
-            var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {(all ? "every authenticated principal" : string.Join(", ", reached))}{ActsAsSystemAccounts(authorizer, binding)}";
+            var whom = anonymous ? "anyone who reaches the API server, with no credentials at all (Kubernetes, \"Anonymous requests\")" : all ? "every authenticated principal" : string.Join(", ", reached);
+            var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {whom}{ActsAsSystemAccounts(authorizer, binding)}";
             // The bootstrap policy's one admin binding is cluster-admin to system:masters; a "system" binding that makes
             // anyone else cluster admin is not what Kubernetes or EKS install, whatever its name or labels say.
             var masqueradesAsSystem = admin && binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups)));
@@ -476,11 +478,16 @@ public static class AccessAudit
             .Select(name => new AccessSubject(name, name.Contains(":user/", StringComparison.Ordinal) ? "user" : name.Contains(":role/", StringComparison.Ordinal) ? "role" : "principal", name, [], [], "aws-auth mapAccounts"));
 
 
-    /// <summary>Whether the live rules of a role the stack binds cluster-wide allow everything where the model's do not.</summary>
+    private const string AdminReach = "reach cluster admin (every verb on every resource, or a way to make its holders admin: bind, escalate or impersonate)";
+
+    /// <summary>Whether the live rules of a role the stack binds cluster-wide reach cluster admin where the model's do not.</summary>
     private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
-        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role)
-        && live.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
-        && !model.Any(r => RbacRules.Allows(r, AccessRequest.Everything));
+        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role) && MakesAdmin(live, [role]) && !MakesAdmin(model, [role]);
+
+    /// <summary>Whether rules bound cluster-wide (under the ClusterRoles <paramref name="boundRoles"/>) make their holder cluster admin.</summary>
+    private static bool MakesAdmin(IReadOnlyList<PolicyRulePlan> rules, IEnumerable<string> boundRoles) =>
+        rules.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
+        || RbacRules.GrantsItselfClusterAdmin(request => rules.Any(r => RbacRules.Allows(r, request)), boundRoles, rules.SelectMany(r => r.ResourceNames));
 
     /// <summary>The principals a binding reaches, and whether it makes any of them cluster admin.</summary>
     private static (List<string> Reached, bool Admin) ReachesAdmin(Authorizer authorizer, RbacBinding binding, List<AccessSubject> principals)
@@ -492,15 +499,21 @@ public static class AccessAudit
             .Order(Ordinal)
             .ToList();
         var rules = authorizer.Rbac.RulesOf(binding);
-        var wildcard = binding.IsClusterRoleBinding
-            && (rules.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
-                || RbacRules.GrantsItselfClusterAdmin(request => rules.Any(r => RbacRules.Allows(r, request)), binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []));
+        var wildcard = binding.IsClusterRoleBinding && MakesAdmin(rules, binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []);
         // A subject of Group system:masters gains nothing: a binding puts no one in a group, and its members bypass RBAC.
-        return (reached, (reached.Count > 0 || BindsAllAuthenticated(binding)) && wildcard);
+        return (reached, (reached.Count > 0 || BindsAllAuthenticated(binding) || BindsAnonymous(binding)) && wildcard);
     }
 
     private static bool BindsAllAuthenticated(RbacBinding binding) =>
         binding.Subjects.Any(s => s is { Kind: "Group", Name: AccessSubject.AllAuthenticated });
+
+    /// <summary>
+    /// Kubernetes, "Anonymous requests": a request no authenticator takes is served as user system:anonymous in group
+    /// system:unauthenticated. Bootstrap binds them to system:public-info-viewer only; whether EKS answers them beyond its
+    /// health paths on newer versions is not confirmed here, so a grant to them is judged as one to everyone.
+    /// </summary>
+    private static bool BindsAnonymous(RbacBinding binding) =>
+        binding.Subjects.Any(s => s is { Kind: "Group", Name: KubernetesNames.AllUnauthenticated } or { Kind: "User", Name: KubernetesNames.Anonymous });
 
     /// <summary>
     /// A note when the binding lets its subjects act as kube-system's service accounts, the ones the cluster's own

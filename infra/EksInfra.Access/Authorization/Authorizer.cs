@@ -86,7 +86,10 @@ public sealed class Authorizer(ClusterRbac rbac)
     /// </summary>
     public bool IsClusterAdmin(AccessSubject subject) =>
         Why(subject, AccessRequest.Everything).Count > 0
-        || RbacRules.GrantsItselfClusterAdmin(request => Why(subject, request).Count > 0, BindingsOf(subject).Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName));
+        || RbacRules.GrantsItselfClusterAdmin(
+            request => Why(subject, request).Count > 0,
+            BindingsOf(subject).Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName),
+            BindingsOf(subject).Where(b => b.IsClusterRoleBinding).SelectMany(Rbac.RulesOf).SelectMany(r => r.ResourceNames));
 
     /// <summary>
     /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,

@@ -46,22 +46,31 @@ public static class RbacRules
 
     /// <summary>
     /// Whether a subject allowed, cluster-wide, the requests <paramref name="allowed"/> answers can make itself cluster
-    /// admin with them alone: Kubernetes lets it (a) create a ClusterRoleBinding to cluster-admin when it may bind that
-    /// ClusterRole (pkg/registry/rbac/escalation_check.go BindingAuthorized: verb bind on clusterroles named as the
-    /// roleRef), (b) act as system:masters when it may impersonate a user and that group (apiserver filters
-    /// impersonation.go: a group is impersonated only with a user), (c) add every permission to a ClusterRole it is bound
-    /// to cluster-wide (<paramref name="boundClusterRoles"/>) when it may escalate and update or patch that role.
+    /// admin with them alone: Kubernetes lets it (a) create a ClusterRoleBinding to cluster-admin, or update or patch one
+    /// that exists (the bootstrap's cluster-admin binding does), when it may bind that ClusterRole
+    /// (pkg/registry/rbac/escalation_check.go BindingAuthorized, which the registry's Create and Update both call: verb bind
+    /// on clusterroles named as the roleRef), (b) act as system:masters when it may impersonate some user or service
+    /// account, any name will do, and that group (apiserver filters impersonation.go: each is authorized by its name, a
+    /// service account as serviceaccounts, and a group only with a user), (c) add every permission to a ClusterRole it is
+    /// bound to cluster-wide (<paramref name="boundClusterRoles"/>) when it may escalate and update or patch that role.
+    /// <paramref name="namesInRules"/> are the resourceNames of the rules behind <paramref name="allowed"/>: a rule
+    /// restricted to names allows a request only by one of them.
     /// </summary>
-    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles)
+    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles, IEnumerable<string> namesInRules)
     {
         ArgumentNullException.ThrowIfNull(allowed);
         ArgumentNullException.ThrowIfNull(boundClusterRoles);
-        if (allowed(new("create", RbacGroup, "clusterrolebindings", "", "", "")) && allowed(new("bind", RbacGroup, "clusterroles", "", ClusterAdminRole, "")))
+        ArgumentNullException.ThrowIfNull(namesInRules);
+        string[] names = ["", ClusterAdminRole, .. namesInRules.Distinct(StringComparer.Ordinal)];
+        var changesAdminBinding = allowed(new("create", RbacGroup, "clusterrolebindings", "", "", ""))
+            || names.Any(n => n.Length > 0 && (allowed(new("update", RbacGroup, "clusterrolebindings", "", n, "")) || allowed(new("patch", RbacGroup, "clusterrolebindings", "", n, ""))));
+        if (changesAdminBinding && allowed(new("bind", RbacGroup, "clusterroles", "", ClusterAdminRole, "")))
         {
             return true;
         }
 
-        if (allowed(new("impersonate", "", "users", "", "", "")) && allowed(new("impersonate", "", "groups", "", Model.KubernetesNames.SystemMasters, "")))
+        var asSomeone = names.Any(n => allowed(new("impersonate", "", "users", "", n, "")) || allowed(new("impersonate", "", "serviceaccounts", "", n, "")));
+        if (asSomeone && allowed(new("impersonate", "", "groups", "", Model.KubernetesNames.SystemMasters, "")))
         {
             return true;
         }

@@ -7,6 +7,11 @@ public static partial class KubernetesNames
 {
     public const string SystemMasters = "system:masters";
 
+    /// <summary>The user and group Kubernetes gives a request no authenticator takes ("Anonymous requests").</summary>
+    public const string Anonymous = "system:anonymous";
+
+    public const string AllUnauthenticated = "system:unauthenticated";
+
     /// <summary>The label on every Kubernetes object the stack writes, so a reader of the cluster can tell where it came from.</summary>
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "eks-infra";
