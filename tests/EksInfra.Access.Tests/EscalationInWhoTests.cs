@@ -47,6 +47,26 @@ public class EscalationInWhoTests
         Assert.DoesNotContain("count it as cluster admin", WhoReport.Render(Stacks.ValidPlanOf(stack), ReportFormat.Table), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Named grants can be enough: bind on cluster-admin with the right to create or update a ClusterRoleBinding
+    /// (escalation_check.go BindingAuthorized), or impersonating one named user with the group system:masters.
+    /// </summary>
+    [Theory]
+    [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [cluster-admin] }", "{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [get, update] }")]
+    [InlineData("{ apiGroups: [\"\"], resources: [users], verbs: [impersonate], resourceNames: [nobody] }", "{ apiGroups: [\"\"], resources: [groups], verbs: [impersonate], resourceNames: [system:masters] }")]
+    public void Named_grants_that_make_a_member_cluster_admin_are_marked(string first, string second)
+    {
+        var stack = Stacks.Minimal(access: $$"""
+                clusterRoles:
+                  role-binder:
+                    rules:
+                      - {{first}}
+                      - {{second}}
+            """).Replace("clusterRole: edit", "clusterRole: role-binder", StringComparison.Ordinal);
+
+        Assert.True(Deployer(stack)["raisesOwnAccess"]!.GetValue<bool>());
+    }
+
     [Theory]
     [InlineData("get, list", "")]
     [InlineData("bind", ", resourceNames: [view]")]

@@ -234,7 +234,8 @@ public sealed record AccessSettings(
 
     /// <summary>
     /// Whether the group's ClusterRole, one of the stack's and bound cluster-wide, lets its members raise their own access
-    /// (RbacRules.Escalations for every name: escalate or bind on roles, impersonate), which check warns to count as
+    /// (RbacRules.Escalations for every name: escalate or bind on roles, impersonate; or the names that make them cluster
+    /// admin, such as bind on cluster-admin with a binding they may create or update), which check warns to count as
     /// cluster admin. Bound in namespaces it raises access there only (a RoleBinding reaches neither cluster roles nor
     /// the cluster-scoped users and groups).
     /// </summary>
@@ -242,7 +243,9 @@ public sealed record AccessSettings(
     {
         ArgumentNullException.ThrowIfNull(group);
         return group.Namespaces.Count == 0 && !BindsClusterAdmin(group)
-            && ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any()));
+            && ClusterRoles.Any(r => r.Name == group.ClusterRole
+                && (r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any())
+                    || Authorization.RbacRules.GrantsItselfClusterAdmin(request => r.Rules.Any(rule => Authorization.RbacRules.Allows(rule.AsRule(), request)), [r.Name], r.Rules.SelectMany(rule => rule.ResourceNames))));
     }
 
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
