@@ -523,6 +523,7 @@ public class PlatformRuleTests
     [InlineData("{ apiGroups: [\"\"], resources: [groups, users], verbs: [impersonate] }", "'impersonate' on users, groups lets the members", "system:masters included")]
     [InlineData("{ apiGroups: [\"\"], resources: [\"*\"], verbs: [\"*\"] }", "'impersonate' on users, groups, serviceaccounts lets the members", "count them as cluster admins")]
     [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [\"*\"], verbs: [create, bind] }", "'bind' on roles, clusterroles lets the members", "count them as cluster admins")]
+    [InlineData("{ apiGroups: [\"\"], resources: [serviceaccounts], verbs: [impersonate] }", "'impersonate' on serviceaccounts lets the members", "acting as another user or service account, with whatever it may do")]
     [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [view] }", "'bind' on clusterroles named view lets the members", "make sure none of them reaches more")]
     public void A_rule_with_an_escalation_verb_is_warned_as_a_way_to_admin(string rule, string gist, string why)
     {

@@ -1149,8 +1149,12 @@ public static partial class StackValidator
             {
                 var resources = string.Join(", ", verb.Select(e => e.Resource));
                 var impersonate = verb.Key == "impersonate";
+                // impersonation.go: a group (system:masters among them) is taken on only with impersonate on groups.
+                var how = !impersonate ? "granting permissions they do not hold"
+                    : verb.Any(e => e.Resource == "groups") ? "acting as another user, group or service account, system:masters included"
+                    : "acting as another user or service account, with whatever it may do";
                 Warning($"{rule.Path}.verbs", rule.ResourceNames.Count == 0
-                    ? $"'{verb.Key}' on {resources} lets the members of the groups bound to this ClusterRole raise their own access ({(impersonate ? "acting as another user, group or service account, system:masters included" : "granting permissions they do not hold")}): count them as cluster admins, or drop the verb"
+                    ? $"'{verb.Key}' on {resources} lets the members of the groups bound to this ClusterRole raise their own access ({how}): count them as cluster admins, or drop the verb"
                     : $"'{verb.Key}' on {resources} named {string.Join(", ", rule.ResourceNames)} lets the members of the groups bound to this ClusterRole {(impersonate ? "act as those subjects" : "grant what those roles hold without holding it")}: make sure none of them reaches more than these groups should");
             }
         }
