@@ -59,6 +59,11 @@ public static partial class Arns
     /// </summary>
     public const string ServiceLinkedRolePath = "/aws-service-role/";
 
+    /// <summary>IAM Identity Center's permission-set roles: named AWSReservedSSO_SET_SUFFIX, under this path and its home region.</summary>
+    public const string IdentityCenterRolePath = "/aws-reserved/sso.amazonaws.com/";
+
+    public const string IdentityCenterRolePrefix = "AWSReservedSSO_";
+
     /// <summary>The partition a region belongs to; the ARNs the plan names before apply depend on it.</summary>
     public static string PartitionOfRegion(string region) => Platform.EksRegions.PartitionOf(region);
 

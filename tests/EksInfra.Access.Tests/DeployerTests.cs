@@ -38,6 +38,29 @@ public class DeployerTests
         Assert.Equal(refused, evaluation.Errors.Any(e => e.Path == "eks-infra:access.nodeRoles[0].rolearn" && e.Message.Contains("is the deployer (eks-infra:cluster.deployerArn)", StringComparison.Ordinal) && e.Message.Contains("HTTP 409", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// EKS User Guide, "Create access entries": an access entry names an existing principal, with its path; aws-auth shows
+    /// an IAM Identity Center role without it, and that ARN names no role (CreateAccessEntry: "principalArn is invalid").
+    /// </summary>
+    [Theory]
+    [InlineData("API", "arn:aws:iam::123456789012:role/AWSReservedSSO_Admins_0123456789abcdef", true)]
+    [InlineData("CONFIG_MAP", "arn:aws:iam::123456789012:role/AWSReservedSSO_Admins_0123456789abcdef", false)]
+    [InlineData("API", "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admins_0123456789abcdef", null)]
+    public void An_identity_center_role_without_its_path_cannot_have_an_access_entry(string mode, string arn, bool? error)
+    {
+        var stack = Stacks.Minimal(mode).Replace("arn:aws:iam::123456789012:role/ci/deployer", arn, StringComparison.Ordinal)
+            .Replace("    name: my-cluster\n", "    name: my-cluster\n    deployerArn: arn:aws:iam::123456789012:role/github-deploy\n", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        var finding = evaluation.Diagnostics.SingleOrDefault(d => d.Path == "eks-infra:access.mapRoles[0].rolearn" && d.Message.Contains("IAM Identity Center role written without its path", StringComparison.Ordinal));
+        Assert.Equal(error, finding?.IsError);
+        if (finding is not null)
+        {
+            Assert.Contains("role/aws-reserved/sso.amazonaws.com/REGION/AWSReservedSSO_Admins_0123456789abcdef", finding.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void In_config_map_mode_there_is_no_access_entry_to_clash_with()
     {

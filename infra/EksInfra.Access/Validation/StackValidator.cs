@@ -360,6 +360,15 @@ public static partial class StackValidator
                     AccessEntryRule(identity.ArnPath, $"'{principal.Full}' is a service-linked role (path {Arns.ServiceLinkedRolePath}), which EKS access entries do not support; map the role people or CI assume instead");
                 }
 
+                // EKS User Guide, "Create access entries": an access entry names an existing principal, with its path, while
+                // aws-auth shows a role without one. IAM Identity Center's roles all live under its path, so the form aws-auth
+                // shows names no role, and CreateAccessEntry refuses it ("The specified principalArn is invalid").
+                if (identity.Arn is { Kind: PrincipalKind.Role } sso && identity.Source != MappingSource.CreatedRole
+                    && sso.Name.StartsWith(Arns.IdentityCenterRolePrefix, StringComparison.Ordinal) && !sso.IamPath.StartsWith(Arns.IdentityCenterRolePath, StringComparison.Ordinal))
+                {
+                    AccessEntryRule(identity.ArnPath, $"'{sso.Full}' is an IAM Identity Center role written without its path, as aws-auth shows it; the role is {Arns.IdentityCenterRolePath}REGION/{sso.Name} in IAM, and an access entry needs that ARN (arn:{sso.Partition}:iam::{sso.AccountId}:role{Arns.IdentityCenterRolePath}REGION/{sso.Name}, REGION being Identity Center's home region, as the IAM console shows the role); write it so, and aws-auth still gets it without the path");
+                }
+
                 Username(identity);
                 Groups(identity, declaredGroups, usedGroups);
                 AccessPolicies(identity);
