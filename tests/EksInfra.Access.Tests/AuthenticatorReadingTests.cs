@@ -512,8 +512,11 @@ public class AuthenticatorReadingTests
 
         Assert.Empty(imported.Errors);
         Assert.Contains(imported.Skipped, s => s.Where == "data.mapUsers[0]" && s.Why.Contains("is mapped in mapRoles too (data.mapRoles[0])", StringComparison.Ordinal));
-        var access = Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
-        Assert.False(((YamlDotNet.RepresentationModel.YamlMappingNode)access).Children.ContainsKey("mapUsers"));
+        // The mapRoles mapping, the one that answers, is carried; a user ARN, it goes under mapUsers.
+        var access = (YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
+        Assert.False(access.Children.ContainsKey("mapRoles"));
+        var bob = (YamlDotNet.RepresentationModel.YamlMappingNode)Assert.Single(((YamlDotNet.RepresentationModel.YamlSequenceNode)access["mapUsers"]).Children);
+        Assert.Equal(["viewers"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)bob["groups"]).Children.Select(g => g.ToString()));
     }
 
     /// <summary>
@@ -771,5 +774,56 @@ public class AuthenticatorReadingTests
         var imported = AwsAuthImporter.Import(AwsAuth("    - rolearn: arn:aws:iam::123456789012:role/ops\n      username: ~\n      groups: [viewers]\n"), "aws-auth.yaml");
 
         Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0].username" && s.Why.StartsWith("'~' is null to the authenticator (go-yaml v2), which encoding/json decodes into a string as an empty one", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>What import carries of mappings the authenticator matches though they are written unusually.</summary>
+public class ImportMatchingTests
+{
+    private static YamlDotNet.RepresentationModel.YamlMappingNode Access(ImportResult imported) =>
+        (YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
+
+    private static List<string> Arns(YamlDotNet.RepresentationModel.YamlMappingNode access, string list, string key) =>
+        access.Children.TryGetValue(list, out var items)
+            ? [.. ((YamlDotNet.RepresentationModel.YamlSequenceNode)items).Children.Select(i => ((YamlDotNet.RepresentationModel.YamlMappingNode)i)[key].ToString())]
+            : [];
+
+    /// <summary>mapper.go lower-cases the caller's canonical ARN and RoleMapping.Matches uses strings.EqualFold: `Role/` maps these nodes today.</summary>
+    [Fact]
+    public void A_node_role_written_in_another_case_is_carried_in_the_form_iam_shows()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:Role/KarpenterNodeRole-prod
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Equal(["arn:aws:iam::123456789012:role/KarpenterNodeRole-prod"], Arns(Access(imported), "nodeRoles", "rolearn"));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("has its fixed parts in another case", StringComparison.Ordinal));
+    }
+
+    /// <summary>ConfigMapMapper.Map looks a caller up in mapRoles, then mapUsers, whatever its kind: both of these grant today.</summary>
+    [Fact]
+    public void A_user_under_map_roles_and_a_role_under_map_users_are_carried_to_their_own_lists()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:user/ops-user
+                  username: ops-user
+                  groups: [system:masters]
+              mapUsers: |
+                - userarn: arn:aws:iam::123456789012:role/role-in-users
+                  username: role-in-users
+                  groups: [system:masters]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var access = Access(imported);
+        Assert.Equal(["arn:aws:iam::123456789012:user/ops-user"], Arns(access, "mapUsers", "userarn"));
+        Assert.Equal(["arn:aws:iam::123456789012:role/role-in-users"], Arns(access, "mapRoles", "rolearn"));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("is an IAM user listed under mapRoles", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("is an IAM role listed under mapUsers", StringComparison.Ordinal));
     }
 }

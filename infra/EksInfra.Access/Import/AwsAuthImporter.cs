@@ -47,6 +47,19 @@ public static class AwsAuthImporter
             .ToDictionary(r => (object)r.Item.Node, r => (r.Reading, Other: r.Other?.Node.Path), ReferenceEqualityComparer.Instance);
         var mapRoles = Entries(rolesList, "rolearn", readings, skipped, nodeRoles);
         var mapUsers = Entries(usersList, "userarn", readings, skipped, null);
+
+        // The authenticator looks a caller's ARN up in mapRoles, then mapUsers, whatever the ARN's kind (ConfigMapMapper.Map),
+        // so a user under mapRoles grants today; the model keeps each kind in its own list. A same ARN in the other list was
+        // skipped above as answered first here, so the move shadows nothing.
+        foreach (var (from, to, list) in new[] { (mapRoles, mapUsers, "mapUsers"), (mapUsers, mapRoles, "mapRoles") })
+        {
+            foreach (var misplaced in from.Where(m => m.Kind == (list == "mapUsers" ? PrincipalKind.User : PrincipalKind.Role)).ToList())
+            {
+                from.Remove(misplaced);
+                to.Add(misplaced);
+                skipped.Add(new(misplaced.Path, $"'{misplaced.Arn}' is an IAM {(misplaced.Kind == PrincipalKind.User ? "user" : "role")} listed under {(list == "mapUsers" ? "mapRoles" : "mapUsers")}, where the authenticator matches it all the same; carried over under {list}, where the model keeps {(misplaced.Kind == PrincipalKind.User ? "users" : "roles")}"));
+            }
+        }
         var (accounts, accountsProblem, droppedAccounts) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
         if (accountsProblem is not null)
         {
@@ -94,7 +107,11 @@ public static class AwsAuthImporter
         return new ImportResult(yaml, skipped, bag.ToSortedList());
     }
 
-    private sealed record Imported(string Arn, string Username, IReadOnlyList<string> Groups);
+    /// <summary>The authenticator compares ARNs ignoring case; the stack writes the form IAM shows.</summary>
+    private static string OtherCase(string arn, IamArn parsed) =>
+        $"'{arn}' has its fixed parts in another case, which the authenticator matches ignoring case; carried over as {parsed.Full}";
+
+    private sealed record Imported(string Path, string Arn, PrincipalKind Kind, string Username, IReadOnlyList<string> Groups);
 
     /// <summary>Why the authenticator's decoder takes a plain scalar for no string: go-yaml v2 resolves it by YAML 1.1.</summary>
     private static string NotTextToTheAuthenticator(ConfigScalar value) => value.Kind == ScalarKind.Null
@@ -230,10 +247,18 @@ public static class AwsAuthImporter
             if (fargate || username == KubernetesNames.NodeUsername || groups.Contains("system:nodes"))
             {
                 // Nodes and Fargate pods register through these mappings; dropping one strands them once pulumi-eks rewrites aws-auth.
-                if (nodeRoles is null || !Arns.TryParse(arn, out var nodeArn, out _) || nodeArn.Kind != PrincipalKind.Role)
+                // The authenticator compares ARNs ignoring case (strings.EqualFold), so `Role/` maps these nodes today too.
+                var nodeArn = Arns.TryParse(arn, out var exact, out _) ? exact : Arns.TryParseIgnoringCase(arn, out var folded) ? folded : null;
+                if (nodeRoles is null || nodeArn is null || nodeArn.Kind != PrincipalKind.Role)
                 {
                     skipped.Add(new(item.Path, $"'{arn}' is mapped as a node, but only an IAM role can be a node role; not carried over"));
                     continue;
+                }
+
+                if (exact is null)
+                {
+                    skipped.Add(new(item.Path, OtherCase(arn, nodeArn)));
+                    arn = nodeArn.Full;
                 }
 
                 var kind = fargate ? "fargate" : groups.Contains(KubernetesNames.KubeProxyWindows) ? "windows" : "linux";
@@ -265,8 +290,7 @@ public static class AwsAuthImporter
                     continue;
                 }
 
-                // The authenticator compares ARNs ignoring case; the stack writes the form IAM shows.
-                skipped.Add(new(item.Path, $"'{arn}' has its fixed parts in another case, which the authenticator matches ignoring case; carried over as {parsedArn.Full}"));
+                skipped.Add(new(item.Path, OtherCase(arn, parsedArn)));
                 arn = parsedArn.Full;
             }
 
@@ -277,13 +301,13 @@ public static class AwsAuthImporter
                 continue;
             }
 
-            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith("AWSReservedSSO_", StringComparison.Ordinal))
+            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith(Arns.IdentityCenterRolePrefix, StringComparison.Ordinal))
             {
                 skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
             }
 
             NoteRepeatedKeys(item);
-            result.Add(new Imported(arn, username, groups));
+            result.Add(new Imported(item.Path, arn, parsedArn.Kind, username, groups));
         }
 
         return result;
