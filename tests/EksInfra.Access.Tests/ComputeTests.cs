@@ -1073,6 +1073,18 @@ public class WindowsClusterRoleTests
     public void A_windows_managed_node_group_gives_the_cluster_role_the_vpc_resource_controller() =>
         Assert.Contains("arn:aws:iam::aws:policy/AmazonEKSVPCResourceController", ClusterRolePolicies(ComputeStacks.Full("API", cluster: WindowsNodeGroup, nodeRoles: LinuxOnlyNodeRoles)));
 
+    /// <summary>EKS guide, "Disable Windows support": the policy stays where the cluster uses security groups for Pods.</summary>
+    [Fact]
+    public void Removing_the_last_windows_nodes_warns_that_the_policy_is_detached()
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(ComputeStacks.Full("API"), ComputeStacks.Full("API", nodeRoles: LinuxOnlyNodeRoles)), f => f.Subject == "IAM role eks-cluster-role");
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Equal("IAM role eks-cluster-role loses the managed policy AmazonEKSVPCResourceController", finding.Title);
+        Assert.Contains("security groups for Pods need it too", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(ComputeStacks.Full("API"), ComputeStacks.Full("API")), f => f.Subject == "IAM role eks-cluster-role");
+    }
+
     [Fact]
     public void A_linux_only_cluster_role_keeps_the_cluster_policy_alone() =>
         Assert.Equal(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"], ClusterRolePolicies(ComputeStacks.Full("API", nodeRoles: LinuxOnlyNodeRoles)));

@@ -213,6 +213,34 @@ public static class AccessDiff
         }
     }
 
+    /// <summary>
+    /// A managed policy a kept role of the stack no longer carries: `pulumi up` deletes its RolePolicyAttachment, and
+    /// DetachRolePolicy takes it off the role whoever attached it (IAM keeps one attachment per policy). The cluster role's
+    /// AmazonEKSVPCResourceController, which the stack attaches for Windows nodes, also serves security groups for Pods
+    /// (EKS User Guide, "AWS managed policy: AmazonEKSVPCResourceController"; "Disable Windows support" keeps it for them).
+    /// </summary>
+    private static void DetachedPolicies(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        var now = after.Roles.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var role in before.Roles)
+        {
+            if (!now.TryGetValue(role.Name, out var kept))
+            {
+                continue;
+            }
+
+            foreach (var policy in role.ManagedPolicies.Where(p => !kept.ManagedPolicies.Any(k => k.PolicyArn == p.PolicyArn)))
+            {
+                var name = policy.PolicyArn.Split('/')[^1];
+                var why = name == AccessPlanner.WindowsClusterManagedPolicy
+                    ? $"; the stack attached it for Windows nodes, which are gone, but security groups for Pods need it too (EKS guide, \"Disable Windows support\": keep it if you use them): if the cluster uses them, attach it again right after the update (`aws iam attach-role-policy --role-name {role.Name} --policy-arn {policy.PolicyArn}`), or keep the Windows nodes"
+                    : "";
+                findings.Add(new(FindingLevel.Danger, $"IAM role {role.Name}", $"IAM role {role.Name} loses the managed policy {name}",
+                    $"`pulumi up` detaches {policy.PolicyArn} from the role, also where it was attached by hand before the stack attached it{why}."));
+            }
+        }
+    }
+
     /// <summary>Which values of an invalid base its reading (not its validation) failed on.</summary>
     private sealed class BaseReading(StackConfig config, IReadOnlyList<Diagnostic> readErrors)
     {
@@ -375,6 +403,8 @@ public static class AccessDiff
 
     private static void PlanGuards(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
     {
+        DetachedPolicies(before, after, findings);
+
         var adminsBefore = before.Principals.Where(p => p.IsClusterAdmin).Select(p => p.Principal).ToList();
         if (adminsBefore.Count > 0 && !after.Principals.Any(p => p.IsClusterAdmin))
         {
