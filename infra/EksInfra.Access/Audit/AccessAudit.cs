@@ -482,12 +482,7 @@ public static class AccessAudit
 
     /// <summary>Whether the live rules of a role the stack binds cluster-wide reach cluster admin where the model's do not.</summary>
     private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
-        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role) && MakesAdmin(live, [role]) && !MakesAdmin(model, [role]);
-
-    /// <summary>Whether rules bound cluster-wide (under the ClusterRoles <paramref name="boundRoles"/>) make their holder cluster admin.</summary>
-    private static bool MakesAdmin(IReadOnlyList<PolicyRulePlan> rules, IEnumerable<string> boundRoles) =>
-        rules.Any(r => RbacRules.Allows(r, AccessRequest.Everything))
-        || RbacRules.GrantsItselfClusterAdmin(request => rules.Any(r => RbacRules.Allows(r, request)), boundRoles, rules.SelectMany(r => r.ResourceNames));
+        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role) && RbacRules.MakeHolderAdmin(live, [role]) && !RbacRules.MakeHolderAdmin(model, [role]);
 
     /// <summary>The principals a binding reaches, and whether it makes any of them cluster admin.</summary>
     private static (List<string> Reached, bool Admin) ReachesAdmin(Authorizer authorizer, RbacBinding binding, List<AccessSubject> principals)
@@ -499,7 +494,7 @@ public static class AccessAudit
             .Order(Ordinal)
             .ToList();
         var rules = authorizer.Rbac.RulesOf(binding);
-        var wildcard = binding.IsClusterRoleBinding && MakesAdmin(rules, binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []);
+        var wildcard = binding.IsClusterRoleBinding && RbacRules.MakeHolderAdmin(rules, binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []);
         // A subject of Group system:masters gains nothing: a binding puts no one in a group, and its members bypass RBAC.
         return (reached, (reached.Count > 0 || BindsAllAuthenticated(binding) || BindsAnonymous(binding)) && wildcard);
     }

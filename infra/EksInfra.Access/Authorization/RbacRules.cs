@@ -79,6 +79,17 @@ public static class RbacRules
             && (allowed(new("update", RbacGroup, "clusterroles", "", role, "")) || allowed(new("patch", RbacGroup, "clusterroles", "", role, ""))));
     }
 
+    /// <summary>
+    /// Whether <paramref name="rules"/>, bound cluster-wide (under the ClusterRoles <paramref name="boundClusterRoles"/>),
+    /// make their holder cluster admin: every verb on every resource, or a way to grant itself that with them alone.
+    /// </summary>
+    public static bool MakeHolderAdmin(IReadOnlyList<PolicyRulePlan> rules, IEnumerable<string> boundClusterRoles)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules.Any(r => Allows(r, AccessRequest.Everything))
+            || GrantsItselfClusterAdmin(request => rules.Any(r => Allows(r, request)), boundClusterRoles, rules.SelectMany(r => r.ResourceNames));
+    }
+
     private const string RbacGroup = Rendering.RbacRenderer.ApiGroup;
 
     private const string ClusterAdminRole = "cluster-admin";

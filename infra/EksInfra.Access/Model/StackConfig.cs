@@ -245,7 +245,7 @@ public sealed record AccessSettings(
         return group.Namespaces.Count == 0 && !BindsClusterAdmin(group)
             && ClusterRoles.Any(r => r.Name == group.ClusterRole
                 && (r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any())
-                    || Authorization.RbacRules.GrantsItselfClusterAdmin(request => r.Rules.Any(rule => Authorization.RbacRules.Allows(rule.AsRule(), request)), [r.Name], r.Rules.SelectMany(rule => rule.ResourceNames))));
+                    || Authorization.RbacRules.MakeHolderAdmin([.. r.Rules.Select(rule => rule.AsRule())], [r.Name])));
     }
 
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;

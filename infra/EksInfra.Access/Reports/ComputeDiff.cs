@@ -186,10 +186,10 @@ internal static class ComputeDiff
                 continue;
             }
 
-            var check = $"`aws eks describe-access-entry --cluster-name {after.Cluster.Name} --region {after.Cluster.Region} --principal-arn {now.RoleArn}`";
+            var check = $"`{Migration.ModeMigration.DescribeEntry(after, now.RoleArn)}`";
             findings.Add(now.EntryCreatedByEks
                 ? new(FindingLevel.Danger, now.RoleArn, $"the access entry of {now.RoleArn} is left to EKS (managedNodeGroup set)",
-                    $"`pulumi up` deletes the {now.AccessEntryType} entry the stack made for it ({now.ConfigPath}). Only a managed node group's role gets one from EKS, and EKS made it when the group was created or the mode left CONFIG_MAP, not now: if {check} shows no other entry after the update, nodes running with the role cannot authenticate{(after.Mode == AuthenticationMode.Api ? "" : " once aws-auth is no longer read")}; create it then (`aws eks create-access-entry --cluster-name {after.Cluster.Name} --region {after.Cluster.Region} --principal-arn {now.RoleArn} --type {now.AccessEntryType}`).")
+                    $"`pulumi up` deletes the {now.AccessEntryType} entry the stack made for it ({now.ConfigPath}). Only a managed node group's role gets one from EKS, and EKS made it when the group was created or the mode left CONFIG_MAP, not now: if {check} shows no other entry after the update, nodes running with the role cannot authenticate{(after.Mode == AuthenticationMode.Api ? "" : " once aws-auth is no longer read")}; create it then (`{Migration.ModeMigration.CreateEntry(after, now.RoleArn, now.AccessEntryType)}`).")
                 : new(FindingLevel.Danger, now.RoleArn, $"the stack now writes the access entry of {now.RoleArn} (managedNodeGroup no longer set)",
                     $"`pulumi up` creates an {now.AccessEntryType} entry for it ({now.ConfigPath}); if the role is a managed node group's, EKS has one already and refuses a second with HTTP 409, part-way through the update. Check with {check} first: where it exists, keep managedNodeGroup: true."));
         }
