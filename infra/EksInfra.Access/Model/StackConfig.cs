@@ -220,16 +220,17 @@ public sealed record AccessSettings(
     public IReadOnlyList<string> ExternalGroupNames => ExternalGroups ?? [];
 
     /// <summary>
-    /// Whether <paramref name="group"/> is bound cluster-wide to cluster-admin, or to a ClusterRole of this stack with a rule
-    /// that allows every verb on every resource of every API group: cluster admin as `can` and `audit` judge it
-    /// (<see cref="Authorization.AccessRequest.Everything"/>), though cluster-admin also holds every non-resource URL.
+    /// Whether <paramref name="group"/> is bound cluster-wide to cluster-admin, or to a ClusterRole of this stack whose rules
+    /// make its holders cluster admin as `can` and `audit` judge it (<see cref="Authorization.RbacRules.MakeHolderAdmin"/>:
+    /// every verb on every resource of every API group, or a way to grant themselves that, such as bind on cluster-admin
+    /// with the right to create a ClusterRoleBinding), though cluster-admin also holds every non-resource URL.
     /// </summary>
     public bool BindsClusterAdmin(GroupSettings group)
     {
         ArgumentNullException.ThrowIfNull(group);
         return group.Namespaces.Count == 0
             && (group.ClusterRole == "cluster-admin"
-                || ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => Authorization.RbacRules.Allows(rule.AsRule(), Authorization.AccessRequest.Everything))));
+                || ClusterRoles.Any(r => r.Name == group.ClusterRole && Authorization.RbacRules.MakeHolderAdmin([.. r.Rules.Select(rule => rule.AsRule())], [r.Name])));
     }
 
     /// <summary>
@@ -243,9 +244,7 @@ public sealed record AccessSettings(
     {
         ArgumentNullException.ThrowIfNull(group);
         return group.Namespaces.Count == 0 && !BindsClusterAdmin(group)
-            && ClusterRoles.Any(r => r.Name == group.ClusterRole
-                && (r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any())
-                    || Authorization.RbacRules.MakeHolderAdmin([.. r.Rules.Select(rule => rule.AsRule())], [r.Name])));
+            && ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any()));
     }
 
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
