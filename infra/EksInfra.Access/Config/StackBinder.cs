@@ -806,7 +806,13 @@ public static class StackBinder
         /// A list that narrows a grant. Left out, the grant takes its widest reach; so a list that is there but empty (the
         /// last item deleted, or the key left without a value) is refused instead of widening the grant.
         /// </summary>
-        public string[] NarrowingList(string key, string widened)
+        public string[] NarrowingList(string key, string widened) => Narrowing(key, widened, "", "");
+
+        /// <summary>A list that narrows a grant to namespaces: left out, the grant is cluster-wide.</summary>
+        public string[] NamespaceList(string key, string grant, string clusterWide) => Narrowing(key, null, grant, clusterWide);
+
+        // The namespace message is built only for a finding: every group and access policy passes here.
+        private string[] Narrowing(string key, string? widened, string grant, string clusterWide)
         {
             if (Get(key) is not { } node)
             {
@@ -816,15 +822,11 @@ public static class StackBinder
             var items = ctx.StringList(node);
             if (items.Length == 0 && node is ConfigList or ConfigScalar { Kind: ScalarKind.Null })
             {
-                ctx.Bag.Error(node, $"is empty, and would {widened}");
+                ctx.Bag.Error(node, $"is empty, and would {widened ?? $"make {grant} cluster-wide; list the namespaces it is for, or remove the key if {clusterWide} is meant"}");
             }
 
             return items;
         }
-
-        /// <summary>A list that narrows a grant to namespaces: left out, the grant is cluster-wide.</summary>
-        public string[] NamespaceList(string key, string grant, string clusterWide) =>
-            NarrowingList(key, $"make {grant} cluster-wide; list the namespaces it is for, or remove the key if {clusterWide} is meant");
 
         public IReadOnlyList<ConfigNode> Items(string key) => ctx.Items(Get(key));
 
