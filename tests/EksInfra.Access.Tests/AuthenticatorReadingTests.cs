@@ -804,6 +804,20 @@ public class ImportMatchingTests
         Assert.Contains(imported.Skipped, s => s.Why.Contains("has its fixed parts in another case", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_mapping_without_groups_is_carried_with_a_note_that_check_refuses_it()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapUsers: |
+                - userarn: arn:aws:iam::123456789012:user/my-user
+                  username: my-user
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Equal(["arn:aws:iam::123456789012:user/my-user"], Arns(Access(imported), "mapUsers", "userarn"));
+        Assert.Contains(imported.Skipped, s => s.Why.Contains("has no groups in aws-auth", StringComparison.Ordinal) && s.Why.Contains("`eksinfra check` refuses", StringComparison.Ordinal));
+    }
+
     /// <summary>ConfigMapMapper.Map looks a caller up in mapRoles, then mapUsers, whatever its kind: both of these grant today.</summary>
     [Fact]
     public void A_user_under_map_roles_and_a_role_under_map_users_are_carried_to_their_own_lists()

@@ -306,6 +306,11 @@ public static class AwsAuthImporter
                 skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
             }
 
+            if (groups.Count == 0)
+            {
+                skipped.Add(new(item.Path, $"'{arn}' has no groups in aws-auth, so the cluster gives it only what RBAC binds to its username '{username}'; carried over with none, which `eksinfra check` refuses by this tool's rule (a mapping needs groups): give it a group declared under groups, bound to what it should do, or drop it"));
+            }
+
             NoteRepeatedKeys(item);
             result.Add(new Imported(item.Path, arn, parsedArn.Kind, username, groups));
         }
