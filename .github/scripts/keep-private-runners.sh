@@ -23,7 +23,7 @@ fi
 
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
-git ls-tree --name-only "$base" | grep -E '^Pulumi(\..+)?\.yaml$' | while read -r file; do
+git ls-tree --name-only "$base" | { grep -E '^Pulumi(\..+)?\.yaml$' || true; } | while read -r file; do
   git show "$base:$file" > "$dir/$file"
 done
 if ! before="$(eksinfra stacks --dir "$dir" --format json 2> /dev/null)"; then

@@ -103,11 +103,26 @@ public sealed class KeepPrivateRunnersTests
         Assert.False(Private(stacks, "prod"));
     }
 
+    /// <summary>grep exits 1 when it selects nothing, which under pipefail and set -e would end the script before its fallback.</summary>
+    [Fact]
+    public void A_base_with_no_stack_files_keeps_the_commits_own_settings()
+    {
+        using var repo = new Repo();
+        var emptyTree = repo.Run("git", "hash-object", "-t", "tree", "/dev/null").Out.Trim();
+        var bare = repo.Run("git", "commit-tree", emptyTree, "-m", "no stacks").Out.Trim();
+
+        var stacks = repo.Stacks(bare);
+
+        Assert.False(Private(stacks, "prod"));
+    }
+
     [Fact]
     public void Both_build_jobs_pass_their_base_to_the_script()
     {
         var preview = Assert.Single(Workflow.Load(Root, Workflow.PreviewPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks").Run!;
         Assert.Contains("keep-private-runners.sh \"$stacks\" HEAD^1", preview, StringComparison.Ordinal);
+        // A failure inside $(...) in echo's arguments does not stop a step: the output is assigned first.
+        Assert.Contains("echo \"stacks=$kept\" >> \"$GITHUB_OUTPUT\"", preview, StringComparison.Ordinal);
         Assert.Equal("2", Workflow.Load(Root, Workflow.PreviewPath).Steps("build")[0].With.Child("fetch-depth").Text());
         var deploy = Assert.Single(Workflow.Load(Root, Workflow.DeployPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
         Assert.Equal("${{ github.event.before }}", deploy.Node.At("env", "BEFORE").Text());
