@@ -60,7 +60,8 @@ internal static class OutputWriter
             return $"--out '{outDir}' holds files eksinfra did not write ({string.Join(", ", foreign.Take(3))}{(foreign.Count > 3 ? ", ..." : "")}); a render replaces the whole folder, so render into a new or empty folder, or the folder of an earlier render";
         }
 
-        if (!Directory.EnumerateFileSystemEntries(target).Any())
+        // Empty folders (an iam/ left empty) hold nothing a render could lose.
+        if (!Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories).Any())
         {
             return null;
         }

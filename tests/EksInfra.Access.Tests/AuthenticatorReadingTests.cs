@@ -805,6 +805,21 @@ public class ImportMatchingTests
     }
 
     [Fact]
+    public void A_node_role_listed_under_map_users_is_carried_as_a_node_role()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapUsers: |
+                - userarn: arn:aws:iam::123456789012:role/nodes
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Equal(["arn:aws:iam::123456789012:role/nodes"], Arns(Access(imported), "nodeRoles", "rolearn"));
+        Assert.DoesNotContain(imported.Skipped, s => s.Why.Contains("only an IAM role can be a node role", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_mapping_without_groups_is_carried_with_a_note_that_check_refuses_it()
     {
         var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""

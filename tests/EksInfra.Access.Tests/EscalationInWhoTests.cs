@@ -66,6 +66,8 @@ public class EscalationInWhoTests
             """).Replace("clusterRole: edit", "clusterRole: role-binder", StringComparison.Ordinal);
 
         Assert.True(Deployer(stack)["clusterAdmin"]!.GetValue<bool>());
+        Assert.Contains(Stacks.EvaluateText(stack).Warnings, w => w.Message.Contains("whose rules let its members make themselves cluster admin", StringComparison.Ordinal));
+        Assert.DoesNotContain(Stacks.EvaluateText(stack).Warnings, w => w.Message.Contains("allow every verb on every resource", StringComparison.Ordinal));
 
         // The only admin left: check's "some principal must be cluster admin" holds through it.
         var alone = Stacks.EvaluateText(stack.Replace("        groups: [system:masters]\n", "        groups: [deployers]\n", StringComparison.Ordinal));

@@ -79,6 +79,17 @@ public sealed class RenderOutputTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_holding_only_an_empty_iam_folder_takes_a_render()
+    {
+        Directory.CreateDirectory(Path.Combine(Out, "iam"));
+
+        var result = project.Run("render", "dev", "--out", "out");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(Path.Combine(Out, ".eksinfra-render")));
+    }
+
+    [Fact]
     public void A_render_is_recorded_and_replaced_by_the_next_but_not_once_a_file_is_saved_over()
     {
         Assert.Equal(0, project.Run("render", "dev", "--out", "out").ExitCode);

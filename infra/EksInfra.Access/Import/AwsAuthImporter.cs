@@ -46,7 +46,8 @@ public static class AwsAuthImporter
         var readings = AuthenticatorEntries.Read(Items(rolesList, "rolearn"), Items(usersList, "userarn"), i => i.Arn)
             .ToDictionary(r => (object)r.Item.Node, r => (r.Reading, Other: r.Other?.Node.Path), ReferenceEqualityComparer.Instance);
         var mapRoles = Entries(rolesList, "rolearn", readings, skipped, nodeRoles);
-        var mapUsers = Entries(usersList, "userarn", readings, skipped, null);
+        // A node role under mapUsers maps its nodes too: the authenticator looks each ARN up in both lists.
+        var mapUsers = Entries(usersList, "userarn", readings, skipped, nodeRoles);
 
         // The authenticator looks a caller's ARN up in mapRoles, then mapUsers, whatever the ARN's kind (ConfigMapMapper.Map),
         // so a user under mapRoles grants today; the model keeps each kind in its own list. A same ARN in the other list was

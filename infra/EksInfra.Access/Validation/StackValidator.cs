@@ -1084,7 +1084,10 @@ public static partial class StackValidator
                 }
                 else if (access.BindsClusterAdmin(group))
                 {
-                    Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as with cluster-admin");
+                    var wildcard = access.ClusterRoles.Any(r => r.Name == role && r.Rules.Any(rule => RbacRules.Allows(rule.AsRule(), AccessRequest.Everything)));
+                    Warning($"{group.Path}.clusterRole", wildcard
+                        ? $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as with cluster-admin"
+                        : $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules let its members make themselves cluster admin (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user with system:masters, or escalate on their own role): count them as cluster admins");
                 }
 
                 Namespaces(group.Namespaces, new ListPath(group.Path, "namespaces"));
