@@ -584,6 +584,8 @@ public class PlatformRuleTests
     [InlineData("{ apiGroups: [\"*\"], resources: [\"*\"], verbs: [\"*\"] }")]
     [InlineData("{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [get, update], resourceNames: [view] }")]
     [InlineData("{ apiGroups: [policy], resources: [podsecuritypolicies], verbs: [use] }")]
+    // requestinfo.go: resource/NAME/subresource, so a create of pods/exec names its pod.
+    [InlineData("{ apiGroups: [\"\"], resources: [pods/exec, serviceaccounts/token], resourceNames: [my-pod, my-sa], verbs: [create] }")]
     public void A_rule_kubernetes_can_match_gets_no_such_warning(string rule) =>
         Assert.DoesNotContain(Eval(WithRule(rule)).Warnings, w => w.Message.Contains("matches no request", StringComparison.Ordinal) || w.Message.Contains("never allowed by a rule with resourceNames", StringComparison.Ordinal));
 

@@ -142,7 +142,8 @@ public static class RbacRules
 
     /// <summary>
     /// A rule with resourceNames allows only requests that name one of them: list, watch (of the collection),
-    /// create and deletecollection carry no name, so such a rule never allows them.
+    /// deletecollection and the create of an object carry no name, so such a rule never allows them; the create of a
+    /// subresource names its object (pods/NAME/exec).
     /// </summary>
     public static bool ResourceNameMatches(PolicyRulePlan rule, string name) =>
         rule.ResourceNames.Count == 0 || rule.ResourceNames.Any(n => n == name);

@@ -1258,11 +1258,14 @@ public static partial class StackValidator
                 }
             }
 
+            // A create of a subresource names its object (apiserver requestinfo.go: resource/NAME/subresource), as pods/exec
+            // and serviceaccounts/token do; only a create of an object itself, or a deletecollection, carries no name.
             if (rule.ResourceNames.Count > 0)
             {
+                var createsObjects = rule.Resources.Any(r => !r.Contains('/', StringComparison.Ordinal));
                 for (var i = 0; i < rule.Verbs.Count; i++)
                 {
-                    if (rule.Verbs[i] is "create" or "deletecollection")
+                    if (rule.Verbs[i] is "deletecollection" || (rule.Verbs[i] is "create" && createsObjects))
                     {
                         Warning($"{rule.Path}.verbs[{i}]", $"'{rule.Verbs[i]}' is never allowed by a rule with resourceNames: a {rule.Verbs[i]} request names no object (Kubernetes docs, \"Using RBAC Authorization\": you cannot restrict create or deletecollection requests by their resource name); give it a rule without resourceNames");
                     }
