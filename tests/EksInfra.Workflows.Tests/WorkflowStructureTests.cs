@@ -13,7 +13,7 @@ public sealed class WorkflowStructureTests
     private static Workflow DeployStack => Workflow.Load(Root, Workflow.DeployStackPath);
 
     /// <summary>Where a stack job runs: the self-hosted runner in the VPC for a private-only endpoint, else GitHub's.</summary>
-    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
+    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER != vars.EKS_INFRA_PRIVATE_RUNNER && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
 
     private const string RunnerOfInputStack = "${{ fromJSON(inputs.stacks)[inputs.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
 
