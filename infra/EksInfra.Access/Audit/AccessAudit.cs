@@ -448,7 +448,7 @@ public static class AccessAudit
             var detail = $"binds {Subjects(binding)} to {binding.RoleDisplay}{(binding.IsClusterRoleBinding ? " cluster-wide" : $" in {binding.Namespace}")}; reaches {whom}{ActsAsSystemAccounts(authorizer, binding)}";
             // The bootstrap policy's one admin binding is cluster-admin to system:masters; a "system" binding that makes
             // anyone else cluster admin is not what Kubernetes or EKS install, whatever its name or labels say.
-            var masqueradesAsSystem = admin && binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups)));
+            var masqueradesAsSystem = admin && (all || anonymous || binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups))));
             if (IsSystemBinding(binding) && !masqueradesAsSystem)
             {
                 findings.Add(new AuditFinding(AuditSection.EksOwn, binding.Display, "Kubernetes' or EKS's own binding", detail));

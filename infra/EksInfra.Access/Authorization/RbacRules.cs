@@ -46,8 +46,8 @@ public static class RbacRules
 
     /// <summary>
     /// Whether a subject allowed, cluster-wide, the requests <paramref name="allowed"/> answers can make itself cluster
-    /// admin with them alone: Kubernetes lets it (a) create a ClusterRoleBinding to cluster-admin, or update or patch one
-    /// that exists (the bootstrap's cluster-admin binding does), when it may bind that ClusterRole
+    /// admin with them alone: Kubernetes lets it (a) create a ClusterRoleBinding to cluster-admin, or update or patch the
+    /// one that exists (the bootstrap's, named cluster-admin; a roleRef cannot change), when it may bind that ClusterRole
     /// (pkg/registry/rbac/escalation_check.go BindingAuthorized, which the registry's Create and Update both call: verb bind
     /// on clusterroles named as the roleRef), (b) act as system:masters when it may impersonate some user or service
     /// account, any name will do, and that group (apiserver filters impersonation.go: each is authorized by its name, a
@@ -62,8 +62,11 @@ public static class RbacRules
         ArgumentNullException.ThrowIfNull(boundClusterRoles);
         ArgumentNullException.ThrowIfNull(namesInRules);
         string[] names = ["", ClusterAdminRole, .. namesInRules.Distinct(StringComparer.Ordinal)];
+        // A binding's roleRef cannot change ("cannot change roleRef"), so an update reaches admin only on a binding that
+        // grants cluster-admin already: the bootstrap's, named cluster-admin.
         var changesAdminBinding = allowed(new("create", RbacGroup, "clusterrolebindings", "", "", ""))
-            || names.Any(n => n.Length > 0 && (allowed(new("update", RbacGroup, "clusterrolebindings", "", n, "")) || allowed(new("patch", RbacGroup, "clusterrolebindings", "", n, ""))));
+            || allowed(new("update", RbacGroup, "clusterrolebindings", "", ClusterAdminRole, ""))
+            || allowed(new("patch", RbacGroup, "clusterrolebindings", "", ClusterAdminRole, ""));
         if (changesAdminBinding && allowed(new("bind", RbacGroup, "clusterroles", "", ClusterAdminRole, "")))
         {
             return true;

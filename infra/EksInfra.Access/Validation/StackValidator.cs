@@ -1087,7 +1087,7 @@ public static partial class StackValidator
                     var wildcard = access.ClusterRoles.Any(r => r.Name == role && r.Rules.Any(rule => RbacRules.Allows(rule.AsRule(), AccessRequest.Everything)));
                     Warning($"{group.Path}.clusterRole", wildcard
                         ? $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as with cluster-admin"
-                        : $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules let its members make themselves cluster admin (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user with system:masters, or escalate on their own role): count them as cluster admins");
+                        : $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules let its members make themselves cluster admin (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user or service account with system:masters, or escalate with update on their own role): count them as cluster admins");
                 }
 
                 Namespaces(group.Namespaces, new ListPath(group.Path, "namespaces"));
