@@ -80,7 +80,7 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
                 .Where(p => !compute.Contains(p.Principal))
                 .Select(p => new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
             // Where aws-auth maps the creator too, its row stands; which of the two mappings EKS applies is not documented.
-            if (plan.Cluster.DeployerArn is { } deployer && !subjects.Any(s => Arns.PrincipalKey(s.Principal) == Arns.PrincipalKey(deployer)))
+            if (plan.Cluster.DeployerArn is { } deployer && Arns.PrincipalKey(deployer) is var deployerKey && !subjects.Any(s => Arns.PrincipalKey(s.Principal) == deployerKey))
             {
                 subjects.Add(new AccessSubject(deployer, "cluster creator", ConfigMapCreatorUsername, [KubernetesNames.SystemMasters], [], ConfigMapCreatorNote));
             }

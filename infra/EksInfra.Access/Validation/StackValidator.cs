@@ -902,9 +902,10 @@ public static partial class StackValidator
                 return;
             }
 
+            var deployerKey = Arns.PrincipalKey(deployer.Full);
             foreach (var identity in identities)
             {
-                if (identity.Arn is { } arn && Arns.PrincipalKey(arn.Full) == Arns.PrincipalKey(deployer.Full))
+                if (identity.Arn is { } arn && Arns.PrincipalKey(arn.Full) == deployerKey)
                 {
                     Error(identity.ArnPath, $"'{arn.Full}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; a second access entry for it fails with HTTP 409, so remove this entry");
                 }
@@ -913,7 +914,7 @@ public static partial class StackValidator
             // A Fargate role, or a managed node group's, gets its entry from EKS, not from the stack.
             foreach (var node in config.Access.NodeRoles.Where(n => n.Kind != NodeRoleKind.Fargate && !n.ManagedNodeGroup))
             {
-                if (Arns.PrincipalKey(node.RoleArn) == Arns.PrincipalKey(deployer.Full))
+                if (Arns.PrincipalKey(node.RoleArn) == deployerKey)
                 {
                     Error($"{node.Path}.rolearn", $"'{node.RoleArn}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; the {(node.Kind == NodeRoleKind.Windows ? "EC2_WINDOWS" : "EC2_LINUX")} entry this stack writes for the node role fails with HTTP 409, and nodes running as the role that deploys the cluster would be its admins; give the nodes a role of their own");
                 }
@@ -927,10 +928,12 @@ public static partial class StackValidator
         /// </summary>
         private void ClusterAdmins(IReadOnlyList<Identity> identities, Dictionary<string, GroupSettings> groups)
         {
+            // Judged once per group, not once per member: a ClusterRole's admin test probes its rules many times.
+            var adminGroups = groups.Values.Where(access.BindsClusterAdmin).Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
             var anyAdmin = false;
             foreach (var identity in identities)
             {
-                if (IsClusterAdmin(identity, groups))
+                if (IsClusterAdmin(identity, adminGroups))
                 {
                     anyAdmin = true;
                     break;
@@ -944,13 +947,12 @@ public static partial class StackValidator
             }
         }
 
-        private bool IsClusterAdmin(Identity identity, Dictionary<string, GroupSettings> groups)
+        private bool IsClusterAdmin(Identity identity, HashSet<string> adminGroups)
         {
             for (var i = 0; i < identity.Groups.Count; i++)
             {
                 var name = identity.Groups[i];
-                if (name == KubernetesNames.SystemMasters
-                    || (groups.TryGetValue(name, out var group) && access.BindsClusterAdmin(group)))
+                if (name == KubernetesNames.SystemMasters || adminGroups.Contains(name))
                 {
                     return true;
                 }
