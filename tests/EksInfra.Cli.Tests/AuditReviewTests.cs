@@ -25,26 +25,10 @@ config:
       devs: { clusterRole: view, namespaces: [apps] }
 """;
 
-    private const string ClusterAdminGroupStack = """
-config:
-  aws:region: us-west-2
-  aws:allowedAccountIds: ["123456789012"]
-  eks-infra:cluster:
-    name: my-cluster
-    version: "1.35"
-  eks-infra:access:
-    authenticationMode: CONFIG_MAP
-    mapRoles:
-      - rolearn: arn:aws:iam::123456789012:role/admin
-        username: admin
-        groups: [admins]
-      - rolearn: arn:aws:iam::123456789012:role/dev
-        username: dev
-        groups: [devs]
-    groups:
-      admins: { clusterRole: cluster-admin }
-      devs: { clusterRole: view, namespaces: [apps] }
-""";
+    /// <summary>The CONFIG_MAP stack with its admin role in a group bound to cluster-admin instead of in system:masters.</summary>
+    private static readonly string ClusterAdminGroupStack = ConfigMapStack
+        .Replace("groups: [system:masters]", "groups: [admins]", StringComparison.Ordinal)
+        .Replace("    groups:\n      devs:", "    groups:\n      admins: { clusterRole: cluster-admin }\n      devs:", StringComparison.Ordinal);
 
     private const string KarpenterStack = """
 config:
