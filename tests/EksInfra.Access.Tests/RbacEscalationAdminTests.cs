@@ -145,3 +145,78 @@ public class SystemAccountReachTests
         Assert.False(finding.ReachesAdmin);
     }
 }
+
+/// <summary>
+/// `check` tells the same reach where the stack grants it: a group's ClusterRole bound cluster-wide or in kube-system,
+/// or an access policy whose scope covers kube-system (Kubernetes' RBAC guide on edit: it "can be used to gain the API
+/// access levels of any ServiceAccount in the namespace").
+/// </summary>
+public class SystemAccountReachInCheckTests
+{
+    private const string Reach = "act as the service accounts the cluster's controllers and add-ons run as";
+
+    [Theory]
+    [InlineData("edit", "", true)]
+    [InlineData("admin", "[kube-system]", true)]
+    [InlineData("admin", "[team-a, kube-system]", true)]
+    [InlineData("edit", "[team-a]", false)]
+    [InlineData("view", "", false)]
+    [InlineData("token-maker", "", true)]
+    [InlineData("pod-reader", "", false)]
+    public void A_group_holding_kube_system_accounts_is_warned(string role, string namespaces, bool warned)
+    {
+        var scope = namespaces.Length == 0 ? "" : $"\n        namespaces: {namespaces}";
+        var stack = Stacks.Minimal(access: """
+                clusterRoles:
+                  token-maker:
+                    rules:
+                      - { apiGroups: [""], resources: [serviceaccounts/token], verbs: [create] }
+                  pod-reader:
+                    rules:
+                      - { apiGroups: [""], resources: [pods], verbs: [get, list] }
+            """).Replace("        clusterRole: edit", $"        clusterRole: {role}{scope}", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = evaluation.Warnings.SingleOrDefault(w => w.Message.Contains(Reach, StringComparison.Ordinal));
+        Assert.Equal(warned, warning is not null);
+        if (warning is not null)
+        {
+            Assert.Equal("eks-infra:access.groups.deployers.clusterRole", warning.Path);
+            Assert.Contains(namespaces.Length == 0 ? "bound cluster-wide" : "bound in kube-system", warning.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("AmazonEKSEditPolicy", "", "eks-infra:access.mapRoles[0].accessPolicies[0].policy")]
+    [InlineData("AmazonEKSAdminPolicy", "[kube-system]", "eks-infra:access.mapRoles[0].accessPolicies[0].namespaces")]
+    [InlineData("AmazonEKSAdminPolicy", "[team-a, \"kube-*\"]", "eks-infra:access.mapRoles[0].accessPolicies[0].namespaces")]
+    [InlineData("AmazonEKSEditPolicy", "[team-a, \"team-*\"]", null)]
+    [InlineData("AmazonEKSViewPolicy", "", null)]
+    public void An_access_policy_whose_scope_covers_kube_system_is_warned(string policy, string namespaces, string? path)
+    {
+        var scope = namespaces.Length == 0 ? "" : $", namespaces: {namespaces}";
+        var stack = Stacks.Minimal()
+            .Replace("        groups: [deployers]\n", $"        groups: [deployers]\n        accessPolicies: [{{ policy: {policy}{scope} }}]\n", StringComparison.Ordinal)
+            .Replace("        clusterRole: edit", "        clusterRole: view", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Equal(path, evaluation.Warnings.SingleOrDefault(w => w.Message.Contains(Reach, StringComparison.Ordinal))?.Path);
+    }
+
+    [Fact]
+    public void A_system_masters_principal_is_not_warned_of_its_policies()
+    {
+        var stack = Stacks.Minimal()
+            .Replace("        groups: [system:masters]\n", "        groups: [system:masters]\n        accessPolicies: [{ policy: AmazonEKSEditPolicy }]\n", StringComparison.Ordinal)
+            .Replace("        clusterRole: edit", "        clusterRole: view", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains(Reach, StringComparison.Ordinal));
+    }
+}

@@ -510,30 +510,16 @@ public static class AccessAudit
     private static bool BindsAnonymous(RbacBinding binding) =>
         binding.Subjects.Any(s => s is { Kind: "Group", Name: KubernetesNames.AllUnauthenticated } or { Kind: "User", Name: KubernetesNames.Anonymous });
 
-    /// <summary>
-    /// A note when the binding lets its subjects act as kube-system's service accounts, the ones the cluster's own
-    /// controllers and add-ons run as: creating pods there (which may name any of them), creating their tokens
-    /// (serviceaccounts/token) or impersonating them. Kubernetes' "RBAC good practices" counts each as an escalation path;
-    /// how far it reaches depends on which accounts the cluster has, so it is told, not judged as cluster admin.
-    /// </summary>
+    /// <summary>A note when the binding lets its subjects act as kube-system's service accounts (<see cref="RbacRules.SystemAccountTakeover"/>).</summary>
     private static string ActsAsSystemAccounts(Authorizer authorizer, RbacBinding binding)
     {
-        if (!binding.IsClusterRoleBinding && binding.Namespace != KubeSystem)
+        if (!binding.IsClusterRoleBinding && binding.Namespace != RbacRules.KubeSystem)
         {
             return "";
         }
 
-        var rules = authorizer.Rbac.RulesOf(binding);
-        var ways = new (AccessRequest Request, string Way)[]
-        {
-            (new("create", "", "pods", "", "", KubeSystem), "create pods"),
-            (new("create", "", "serviceaccounts", "token", "", KubeSystem), "create service account tokens"),
-            (new("impersonate", "", "serviceaccounts", "", "", KubeSystem), "impersonate service accounts"),
-        }.Where(w => rules.Any(r => RbacRules.Allows(r, w.Request))).Select(w => w.Way).ToList();
-        return ways.Count == 0 ? "" : $"; it lets them {string.Join(", ", ways)} in {KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
+        return RbacRules.SystemAccountTakeover(authorizer.Rbac.RulesOf(binding)) is { } takeover ? $"; it lets them {takeover}" : "";
     }
-
-    private const string KubeSystem = "kube-system";
 
     /// <summary>Bootstrap RBAC (kubernetes.io/bootstrapping: rbac-defaults) and what EKS installs (eks: names, eks.amazonaws.com labels).</summary>
     public static bool IsSystemBinding(RbacBinding binding)
@@ -545,7 +531,6 @@ public static class AccessAudit
             || binding.Labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal));
     }
 
-    /// <summary>A node or Fargate mapping as EKS and eksctl write it: only the node groups, so one with more is not hidden here.</summary>
     /// <summary>Every group EKS maps a Linux, Windows or Fargate node role with: a mapping holding only these is EKS's.</summary>
     internal static readonly HashSet<string> NodeRoleGroups =
         [.. KubernetesNames.NodeGroups, .. KubernetesNames.WindowsNodeGroups, .. KubernetesNames.FargateGroups];

@@ -93,6 +93,32 @@ public static class RbacRules
             || GrantsItselfClusterAdmin(request => rules.Any(r => Allows(r, request)), boundClusterRoles, rules.SelectMany(r => r.ResourceNames));
     }
 
+    public const string KubeSystem = "kube-system";
+
+    /// <summary>
+    /// The ways <paramref name="rules"/>, held in kube-system (bound there or cluster-wide), let their holder act as the
+    /// service accounts the cluster's own controllers and add-ons run as there: creating pods (a pod may name any account
+    /// of its namespace), creating the accounts' tokens (serviceaccounts/token) or impersonating them. Kubernetes' "RBAC
+    /// good practices" counts each as an escalation path, and its RBAC guide says of the built-in edit role that it "can
+    /// be used to gain the API access levels of any ServiceAccount in the namespace". How far that reaches depends on the
+    /// accounts the cluster has, so it is told, not judged as cluster admin.
+    /// </summary>
+    /// <returns>What the holder can do, as "create pods or impersonate service accounts in kube-system, and so act as ...", or null.</returns>
+    public static string? SystemAccountTakeover(IReadOnlyList<PolicyRulePlan> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var ways = SystemAccountWays.Where(w => rules.Any(r => Allows(r, w.Request))).Select(w => w.Way).ToList();
+        return ways.Count == 0 ? null
+            : $"{(ways.Count == 1 ? ways[0] : $"{string.Join(", ", ways[..^1])} or {ways[^1]}")} in {KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
+    }
+
+    private static readonly (AccessRequest Request, string Way)[] SystemAccountWays =
+    [
+        (new("create", "", "pods", "", "", KubeSystem), "create pods"),
+        (new("create", "", "serviceaccounts", "token", "", KubeSystem), "create service account tokens"),
+        (new("impersonate", "", "serviceaccounts", "", "", KubeSystem), "impersonate service accounts"),
+    ];
+
     private const string RbacGroup = Rendering.RbacRenderer.ApiGroup;
 
     private const string ClusterAdminRole = "cluster-admin";
