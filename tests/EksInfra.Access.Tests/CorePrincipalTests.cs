@@ -69,7 +69,7 @@ public class CorePrincipalTests
         Assert.Equal(["deployers", "readers"], awsAuth.Roles.Single(r => r.Username == "ci").Groups);
         var ci = plan.Principals.Single(p => p.Username == "ci");
         Assert.Equal(["deployers", "readers"], ci.Groups);
-        Assert.Equal(["ClusterRole edit (cluster-wide)", "ClusterRole view (cluster-wide)"], ci.Grants.Select(g => g.ToString()));
+        Assert.Equal(["ClusterRole edit (cluster-wide), which lets it act as kube-system's service accounts (create pods or tokens there, or impersonate them)", "ClusterRole view (cluster-wide)"], ci.Grants.Select(g => g.ToString()));
         foreach (var reader in plan.Principals.Where(p => p.Username is "cd" or "qa"))
         {
             Assert.Equal("ClusterRole view (cluster-wide)", Assert.Single(reader.Grants).ToString());

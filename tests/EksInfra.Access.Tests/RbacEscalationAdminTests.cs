@@ -207,6 +207,42 @@ public class SystemAccountReachInCheckTests
         Assert.Equal(path, evaluation.Warnings.SingleOrDefault(w => w.Message.Contains(Reach, StringComparison.Ordinal))?.Path);
     }
 
+    [Theory]
+    [InlineData("clusterRole: edit", true)]
+    [InlineData("clusterRole: edit\n        namespaces: [team-a]", false)]
+    [InlineData("clusterRole: view", false)]
+    public void Who_marks_a_member_that_can_act_as_kube_system_accounts(string binding, bool marked)
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal().Replace("clusterRole: edit", binding, StringComparison.Ordinal));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Reports.WhoReport.Render(plan, Reports.ReportFormat.Json))!;
+        var deployer = json["principals"]!.AsArray().Single(p => p!["username"]!.GetValue<string>() == "ci-deployer")!;
+        Assert.Equal(marked, deployer["actsAsSystemAccounts"]!.GetValue<bool>());
+        Assert.False(deployer["clusterAdmin"]!.GetValue<bool>());
+        Assert.Equal(marked, deployer["grants"]![0]!["description"]!.GetValue<string>().Contains("act as kube-system's service accounts", StringComparison.Ordinal));
+        var table = Reports.WhoReport.Render(plan, Reports.ReportFormat.Table);
+        Assert.Equal(marked, table.Contains("1 principal can act as kube-system's service accounts", StringComparison.Ordinal));
+
+        // The admin, in system:masters, is admin already: never counted as merely reaching the accounts.
+        var admin = json["principals"]!.AsArray().Single(p => p!["username"]!.GetValue<string>() == "eks-admin")!;
+        Assert.False(admin["actsAsSystemAccounts"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Who_marks_an_access_policy_scoped_over_kube_system()
+    {
+        var stack = Stacks.Minimal()
+            .Replace("        groups: [deployers]\n", "        groups: [deployers]\n        accessPolicies: [{ policy: AmazonEKSEditPolicy, namespaces: [\"kube-*\"] }]\n", StringComparison.Ordinal)
+            .Replace("        clusterRole: edit", "        clusterRole: view", StringComparison.Ordinal);
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Reports.WhoReport.Render(Stacks.ValidPlanOf(stack), Reports.ReportFormat.Json))!;
+        var deployer = json["principals"]!.AsArray().Single(p => p!["username"]!.GetValue<string>() == "ci-deployer")!;
+
+        Assert.True(deployer["actsAsSystemAccounts"]!.GetValue<bool>());
+        var policy = deployer["grants"]!.AsArray().Single(g => g!["via"]!.GetValue<string>() == "AccessPolicy")!;
+        Assert.Contains("act as kube-system's service accounts", policy["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_system_masters_principal_is_not_warned_of_its_policies()
     {

@@ -112,6 +112,35 @@ public static class RbacRules
             : $"{(ways.Count == 1 ? ways[0] : $"{string.Join(", ", ways[..^1])} or {ways[^1]}")} in {KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
     }
 
+    /// <summary><see cref="SystemAccountTakeover"/> of an EKS access policy's Kubernetes rules (RbacData), where it holds in kube-system.</summary>
+    public static string? AccessPolicyTakeover(string policy) => AccessPolicyTakeovers.Value.GetValueOrDefault(policy);
+
+    private static readonly Lazy<Dictionary<string, string?>> AccessPolicyTakeovers =
+        new(() => RbacData.AccessPolicies.ToDictionary(p => p.Key, p => SystemAccountTakeover(p.Value), StringComparer.Ordinal));
+
+    /// <summary>
+    /// How an access scope reaches kube-system: "" at cluster scope (no namespaces), else the first entry covering it
+    /// (<c>kube-system</c>, or a pattern such as <c>kube-*</c>); null when it does not.
+    /// </summary>
+    public static string? KubeSystemCoverage(IReadOnlyList<string> namespaces)
+    {
+        ArgumentNullException.ThrowIfNull(namespaces);
+        if (namespaces.Count == 0)
+        {
+            return "";
+        }
+
+        foreach (var ns in namespaces)
+        {
+            if (Model.KubernetesValues.ScopeCovers(ns, KubeSystem))
+            {
+                return ns;
+            }
+        }
+
+        return null;
+    }
+
     private static readonly (AccessRequest Request, string Way)[] SystemAccountWays =
     [
         (new("create", "", "pods", "", "", KubeSystem), "create pods"),

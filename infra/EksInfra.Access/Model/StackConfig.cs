@@ -247,6 +247,25 @@ public sealed record AccessSettings(
             && ClusterRoles.Any(r => r.Name == group.ClusterRole && r.Rules.Any(rule => rule.ResourceNames.Count == 0 && Authorization.RbacRules.EscalationsAllowed(rule.AsRule()).Any()));
     }
 
+    /// <summary>
+    /// What the group's ClusterRole lets its members do as kube-system's service accounts
+    /// (<see cref="Authorization.RbacRules.SystemAccountTakeover"/>), where the group holds it there: bound cluster-wide or in
+    /// kube-system. Null when it does not, or when the group is cluster admin anyway.
+    /// </summary>
+    public string? SystemAccountTakeover(GroupSettings group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if ((group.Namespaces.Count > 0 && !group.Namespaces.Contains(Authorization.RbacRules.KubeSystem, StringComparer.Ordinal)) || BindsClusterAdmin(group))
+        {
+            return null;
+        }
+
+        IReadOnlyList<Planning.PolicyRulePlan> rules = ClusterRoles.FirstOrDefault(r => r.Name == group.ClusterRole) is { } defined
+            ? [.. defined.Rules.Select(r => r.AsRule())]
+            : Authorization.RbacData.BuiltInClusterRoles.GetValueOrDefault(group.ClusterRole) ?? [];
+        return Authorization.RbacRules.SystemAccountTakeover(rules);
+    }
+
     public const AuthenticationMode DefaultMode = AuthenticationMode.ApiAndConfigMap;
 
     /// <summary>The per-namespace settings (<c>namespaces.NAME</c>), in config order.</summary>

@@ -333,6 +333,9 @@ public sealed record PrincipalAccess(
     /// <summary>Whether a grant lets the principal raise its own access (<see cref="Grant.RaisesOwnAccess"/>).</summary>
     public bool RaisesOwnAccess => Grants.Any(p => p.RaisesOwnAccess);
 
+    /// <summary>Whether a grant lets the principal act as kube-system's service accounts (<see cref="Grant.ActsAsSystemAccounts"/>).</summary>
+    public bool ActsAsSystemAccounts => Grants.Any(p => p.ActsAsSystemAccounts);
+
     public bool BypassesRbac => Grants.Any(p => p.Via == GrantVia.SystemMasters);
 
     /// <summary>Admin by the model's system:masters: in aws-auth, or carried by its access entry as the cluster admin policy.</summary>
@@ -365,6 +368,12 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
     /// <summary>A stack ClusterRole whose rules let its holder grant itself more (escalate, bind, impersonate); not counted as admin.</summary>
     public bool RaisesOwnAccess { get; init; }
 
+    /// <summary>
+    /// A ClusterRole or access policy, held cluster-wide or in kube-system, that lets its holder act as kube-system's service
+    /// accounts (<see cref="Authorization.RbacRules.SystemAccountTakeover"/>); told, not counted as admin.
+    /// </summary>
+    public bool ActsAsSystemAccounts { get; init; }
+
     public const string ClusterWide = "cluster-wide";
 
     /// <summary>How a scope reads in grants and reports: cluster-wide when no namespace is given, else the namespaces as listed (the planner sorts them).</summary>
@@ -375,11 +384,23 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
     public IReadOnlyList<string> Namespaces =>
         Scope.StartsWith(NamespacesScopePrefix, StringComparison.Ordinal) ? Scope[NamespacesScopePrefix.Length..].Split(", ") : [];
 
+    private string Reach => (RaisesOwnAccess, ActsAsSystemAccounts) switch
+    {
+        (true, true) => $", which lets it {RaisesOwnAccessText} and {ActsAsSystemAccountsText}",
+        (true, false) => $", which lets it {RaisesOwnAccessText}",
+        (false, true) => $", which lets it {ActsAsSystemAccountsText}",
+        _ => "",
+    };
+
+    private const string RaisesOwnAccessText = "raise its own access (escalate, bind or impersonate)";
+
+    private const string ActsAsSystemAccountsText = "act as kube-system's service accounts (create pods or tokens there, or impersonate them)";
+
     public override string ToString() => Via switch
     {
         GrantVia.SystemMasters => "system:masters: full admin that bypasses RBAC and cannot be trimmed later",
-        GrantVia.Rbac => $"ClusterRole {Target} ({Scope}){(RaisesOwnAccess ? ", which lets it raise its own access (escalate, bind or impersonate)" : "")}",
-        GrantVia.AccessPolicy => $"access policy {Target} ({Scope})",
+        GrantVia.Rbac => $"ClusterRole {Target} ({Scope}){Reach}",
+        GrantVia.AccessPolicy => $"access policy {Target} ({Scope}){Reach}",
         GrantVia.SystemMastersPolicy => $"access policy {Target} ({Scope}), the model's system:masters",
         GrantVia.NodeBootstrap => Target == KubernetesNames.KubeProxyWindows
             ? $"node bootstrap (system:bootstrappers, system:nodes, {KubernetesNames.KubeProxyWindows})"

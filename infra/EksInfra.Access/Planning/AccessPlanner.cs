@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EksInfra.Access.Authorization;
 using EksInfra.Access.Model;
 
 namespace EksInfra.Access.Planning;
@@ -359,7 +360,7 @@ public static class AccessPlanner
         // What each group grants is the same for every member: one Grant per group, shared.
         var rbacGrants = config.Access.Groups.ToDictionary(
             g => g.Name,
-            g => new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), config.Access.BindsClusterAdmin(g)) { RaisesOwnAccess = config.Access.BindsEscalation(g) },
+            g => new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), config.Access.BindsClusterAdmin(g)) { RaisesOwnAccess = config.Access.BindsEscalation(g), ActsAsSystemAccounts = config.Access.SystemAccountTakeover(g) is not null },
             Ordinal);
         var grants = new List<PrincipalAccess>(compute.Count + identities.Count);
         foreach (var identity in compute)
@@ -416,7 +417,11 @@ public static class AccessPlanner
             for (var k = 0; k < orderedPolicies.Count; k++)
             {
                 var p = orderedPolicies[k];
-                permissions.Add(new Grant(GrantVia.AccessPolicy, p.Policy, Grant.ScopeText(Sorted(p.Namespaces)), EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0));
+                var admin = EksAccessPolicies.GrantsClusterAdmin(p.Policy) && p.Namespaces.Count == 0;
+                permissions.Add(new Grant(GrantVia.AccessPolicy, p.Policy, Grant.ScopeText(Sorted(p.Namespaces)), admin)
+                {
+                    ActsAsSystemAccounts = !admin && RbacRules.AccessPolicyTakeover(p.Policy) is not null && RbacRules.KubeSystemCoverage(p.Namespaces) is not null,
+                });
             }
 
             IReadOnlyList<Grant>? granted = null;

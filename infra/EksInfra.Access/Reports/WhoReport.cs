@@ -76,6 +76,12 @@ public static class WhoReport
             sb.Append($"{raising} principal{(raising == 1 ? "" : "s")} can raise {(raising == 1 ? "its" : "their")} own access through a ClusterRole with escalate, bind or impersonate: count {(raising == 1 ? "it" : "them")} as cluster admin{(raising == 1 ? "" : "s")}.\n");
         }
 
+        var systemAccounts = plan.Principals.Count(p => p.ActsAsSystemAccounts && !p.IsClusterAdmin);
+        if (systemAccounts > 0)
+        {
+            sb.Append($"{systemAccounts} principal{(systemAccounts == 1 ? "" : "s")} can act as kube-system's service accounts (create pods or tokens there, or impersonate them), which the cluster's controllers and add-ons run as: count {(systemAccounts == 1 ? "it" : "them")} as holding what those accounts hold.\n");
+        }
+
         if (plan.Namespaces.Count > 0)
         {
             sb.Append($"Namespaces this stack creates (kept in the cluster if dropped from the config): {string.Join(", ", plan.Namespaces.Select(n => n.Name))}.\n");
@@ -104,6 +110,7 @@ public static class WhoReport
             ["bypassesRbac"] = p.BypassesRbac,
             ["clusterAdmin"] = p.IsClusterAdmin,
             ["raisesOwnAccess"] = p.RaisesOwnAccess,
+            ["actsAsSystemAccounts"] = p.ActsAsSystemAccounts,
             ["grants"] = new JsonArray([.. p.Grants.Select(g => (JsonNode)new JsonObject
             {
                 ["via"] = g.Via.ToString(),

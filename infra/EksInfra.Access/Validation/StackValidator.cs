@@ -861,8 +861,9 @@ public static partial class StackValidator
                 AccessScopeNamespaces(policy.Namespaces, new ListPath(path, "namespaces"));
                 // A system:masters principal is cluster admin already; its policies add nothing to warn of.
                 if (use == AccessPolicyUse.People && !identity.Groups.Contains(KubernetesNames.SystemMasters)
-                    && PolicyTakeover(policy.Policy) is { } takeover && KubeSystemScope(policy.Namespaces) is { } scope)
+                    && RbacRules.AccessPolicyTakeover(policy.Policy) is { } takeover && RbacRules.KubeSystemCoverage(policy.Namespaces) is { } covering)
                 {
+                    var scope = covering.Length == 0 ? "at cluster scope" : covering == RbacRules.KubeSystem ? $"in {RbacRules.KubeSystem}" : $"in '{covering}', which covers {RbacRules.KubeSystem},";
                     Warning(policy.Namespaces.Count == 0 ? $"{path}.policy" : $"{path}.namespaces", $"{policy.Policy} {scope} lets the principal {takeover} (Kubernetes, \"RBAC good practices\"); list only the namespaces it works in{(policy.Namespaces.Count == 0 ? "" : $", not {RbacRules.KubeSystem}")}, or count it as holding what those accounts hold");
                 }
             }
@@ -1097,7 +1098,7 @@ public static partial class StackValidator
                         ? $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules allow every verb on every resource: full admin through RBAC, as with cluster-admin"
                         : $"group '{group.Name}' is bound cluster-wide to '{role}', whose rules let its members make themselves cluster admin (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user or service account with system:masters, or escalate with update on their own role): count them as cluster admins");
                 }
-                else if (SystemAccountTakeover(group) is { } takeover)
+                else if (access.SystemAccountTakeover(group) is { } takeover)
                 {
                     Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound {(group.Namespaces.Count == 0 ? "cluster-wide" : $"in {RbacRules.KubeSystem}")} to '{role}', which lets its members {takeover} (Kubernetes, \"RBAC good practices\"); bind it in the namespaces the group works in{(group.Namespaces.Count == 0 ? "" : $", not {RbacRules.KubeSystem}")}, or count its members as holding what those accounts hold");
                 }
@@ -1111,50 +1112,6 @@ public static partial class StackValidator
         }
 
         /// <summary>What the group's ClusterRole lets it do as kube-system's service accounts, where it holds it there (cluster-wide, or bound in kube-system).</summary>
-        private string? PolicyTakeover(string policy)
-        {
-            if (!takeoverByPolicy.TryGetValue(policy, out var takeover))
-            {
-                takeoverByPolicy[policy] = takeover = RbacData.AccessPolicies.TryGetValue(policy, out var rules) ? RbacRules.SystemAccountTakeover(rules) : null;
-            }
-
-            return takeover;
-        }
-
-        private readonly Dictionary<string, string?> takeoverByPolicy = new(StringComparer.Ordinal);
-
-        /// <summary>How an access scope reaches kube-system, as a warning says it; null when it does not.</summary>
-        private static string? KubeSystemScope(IReadOnlyList<string> namespaces)
-        {
-            if (namespaces.Count == 0)
-            {
-                return "at cluster scope";
-            }
-
-            foreach (var ns in namespaces)
-            {
-                if (KubernetesValues.ScopeCovers(ns, RbacRules.KubeSystem))
-                {
-                    return ns == RbacRules.KubeSystem ? $"in {RbacRules.KubeSystem}" : $"in '{ns}', which covers {RbacRules.KubeSystem},";
-                }
-            }
-
-            return null;
-        }
-
-        private string? SystemAccountTakeover(GroupSettings group)
-        {
-            if (group.Namespaces.Count > 0 && !group.Namespaces.Contains(RbacRules.KubeSystem, StringComparer.Ordinal))
-            {
-                return null;
-            }
-
-            IReadOnlyList<PolicyRulePlan> rules = access.ClusterRoles.FirstOrDefault(r => r.Name == group.ClusterRole) is { } defined
-                ? [.. defined.Rules.Select(r => r.AsRule())]
-                : RbacData.BuiltInClusterRoles.GetValueOrDefault(group.ClusterRole) ?? [];
-            return RbacRules.SystemAccountTakeover(rules);
-        }
-
         private void ClusterRoleDefinitions(IEnumerable<GroupSettings> groups)
         {
             var referenced = groups.Select(g => g.ClusterRole).ToHashSet(StringComparer.Ordinal);
