@@ -1181,3 +1181,60 @@ public class OutsideManagedNodeGroupTests
         Assert.Equal(Stacks.Render(Stacks.ValidPlanOf(yaml)), Stacks.Render(fromJson.Plan!));
     }
 }
+
+/// <summary>
+/// EKS removes a node role's aws-auth mapping with its last managed node group, and the stack's unchanged aws-auth
+/// inputs never write it back in that update: diff says so where aws-auth is read.
+/// </summary>
+public class LastManagedNodeGroupTests
+{
+    private const string Title = "loses its last managed node group";
+
+    private const string OneGroup = """
+            nodeGroups:
+              - { name: system, instanceTypes: [m6i.large], desiredSize: 2, minSize: 1, maxSize: 3 }
+        """;
+
+    private const string Karpenter = """
+            nodeRoles:
+              - { rolearn: "arn:aws:iam::123456789012:role/karpenter/KarpenterNodeRole", kind: linux }
+        """;
+
+    [Theory]
+    [InlineData("CONFIG_MAP")]
+    [InlineData("API_AND_CONFIG_MAP")]
+    public void Removing_the_last_group_of_a_mapped_role_is_a_danger(string mode)
+    {
+        var findings = Stacks.DiffFindings(ComputeStacks.Full(mode, cluster: OneGroup, nodeRoles: Karpenter), ComputeStacks.Full(mode, cluster: "    nodeGroups: []", nodeRoles: Karpenter));
+
+        var finding = Assert.Single(findings, f => f.Title.Contains(Title, StringComparison.Ordinal));
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Equal("arn:aws:iam::123456789012:role/eks-node-role", finding.Subject);
+        Assert.Contains("pulumi up --refresh", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_group_left_on_the_role_keeps_the_mapping()
+    {
+        var two = """
+                nodeGroups:
+                  - { name: system, instanceTypes: [m6i.large], desiredSize: 2, minSize: 1, maxSize: 3 }
+                  - { name: batch, instanceTypes: [m6i.large], desiredSize: 1, minSize: 1, maxSize: 3 }
+            """;
+
+        var findings = Stacks.DiffFindings(ComputeStacks.Full("CONFIG_MAP", cluster: two, nodeRoles: Karpenter), ComputeStacks.Full("CONFIG_MAP", cluster: OneGroup, nodeRoles: Karpenter));
+
+        Assert.Contains(findings, f => f.Title.Contains("node group batch is deleted", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.Title.Contains(Title, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_last_group_of_a_role_that_moves_to_another_group_keeps_the_mapping()
+    {
+        var renamed = OneGroup.Replace("name: system", "name: general", StringComparison.Ordinal);
+
+        var findings = Stacks.DiffFindings(ComputeStacks.Full("CONFIG_MAP", cluster: OneGroup, nodeRoles: Karpenter), ComputeStacks.Full("CONFIG_MAP", cluster: renamed, nodeRoles: Karpenter));
+
+        Assert.DoesNotContain(findings, f => f.Title.Contains(Title, StringComparison.Ordinal));
+    }
+}

@@ -62,6 +62,8 @@ internal static class ComputeDiff
                 $"EKS drains and terminates its {gone.MinSize}..{gone.MaxSize} nodes; their pods must fit on the other groups{(after.Cluster.NodeGroups.Any(g => !groupsBefore.Contains(g.LogicalName)) ? " (the new groups are created first, in the same update)" : "")}."));
         }
 
+        LastManagedGroupsGone(before, after, findings);
+
         foreach (var added in after.Cluster.NodeGroups.Where(g => !groupsBefore.Contains(g.LogicalName)))
         {
             findings.Add(new(FindingLevel.Changed, $"node group {added.Name}", $"node group {added.Name} is added",
@@ -393,6 +395,37 @@ internal static class ComputeDiff
 
     private static string Selectors(IReadOnlyList<FargateSelectorPlan> selectors) =>
         $"[{string.Join(", ", selectors.Select(s => s.Labels.Count == 0 ? s.Namespace : $"{s.Namespace} {{{string.Join(", ", s.Labels.Select(l => $"{l.Key}={l.Value}"))}}}"))}]";
+
+    /// <summary>
+    /// EKS User Guide, "Delete a managed node group": "If you delete a managed node group that uses a node IAM role that
+    /// isn't used by any other managed node group in the cluster, the role is removed from the aws-auth ConfigMap."
+    /// The stack keeps mapping the role, so pulumi-eks's aws-auth inputs do not change and nothing writes the mapping back
+    /// in that update: nodes still running with the role outside managed node groups (Karpenter, self-managed) stop
+    /// authenticating while aws-auth is what EKS reads for them.
+    /// </summary>
+    private static void LastManagedGroupsGone(AccessPlan before, AccessPlan after, List<DiffFinding> findings)
+    {
+        if (!after.Mode.UsesConfigMap())
+        {
+            return;
+        }
+
+        // A managed node group made outside the stack (nodeRoles[].managedNodeGroup) keeps the role in use for EKS.
+        var inUseAfter = after.ComputeIdentities
+            .Where(c => c.Kind == ComputeKind.NodeGroupRole ? c.Owners.Count > 0 : c.EntryCreatedByEks && c.Kind != ComputeKind.Fargate)
+            .Select(c => c.RoleArnWithoutPath)
+            .ToHashSet(Arn);
+        foreach (var was in before.ComputeIdentities.Where(c => c.Kind == ComputeKind.NodeGroupRole && c.Owners.Count > 0))
+        {
+            if (inUseAfter.Contains(was.RoleArnWithoutPath) || !StillMapped(after, was.RoleArn))
+            {
+                continue;
+            }
+
+            findings.Add(new(FindingLevel.Danger, was.RoleArn, $"node role {was.CreatedRoleName} loses its last managed node group ({string.Join(", ", was.Owners)}), and EKS then removes its aws-auth mapping",
+                "EKS deletes the mapping of a node role no managed node group uses any more; the stack still maps it, but pulumi-eks's aws-auth has no change to apply, so the mapping stays gone after this update, and nodes that run with the role outside managed node groups (Karpenter, self-managed) stop joining. Run `pulumi up --refresh` once this update is done (the deploy workflow refreshes on every run): the refresh finds the mapping gone and writes it again. Nothing is lost if no other node uses the role."));
+        }
+    }
 
     private static bool StillMapped(AccessPlan plan, string roleArn) =>
         plan.ComputeIdentities.Any(c => Arn.Equals(c.RoleArnWithoutPath, Arns.StripPath(roleArn)));
