@@ -1238,3 +1238,49 @@ public class LastManagedNodeGroupTests
         Assert.DoesNotContain(findings, f => f.Title.Contains(Title, StringComparison.Ordinal));
     }
 }
+
+/// <summary>
+/// EKS runs CoreDNS on EC2 nodes by default ("Get started with AWS Fargate"): a stack with Fargate as its only Linux
+/// compute is warned that cluster DNS stays Pending, and told what is left to do.
+/// </summary>
+public class FargateOnlyCoreDnsTests
+{
+    private const string Gist = "CoreDNS runs on EC2 nodes by default";
+
+    private static StackEvaluation Evaluate(string selectors, string nodeGroups = "    nodeGroups: []", string nodeRoles = "") =>
+        Stacks.EvaluateText(ComputeStacks.Full("CONFIG_MAP", cluster: $$"""
+            {{nodeGroups}}
+                fargateProfiles:
+                  - name: apps
+                    selectors: {{selectors}}
+            """, nodeRoles: nodeRoles));
+
+    [Theory]
+    [InlineData("[{ namespace: apps }]", "add a profile selecting namespace kube-system")]
+    [InlineData("[{ namespace: apps }, { namespace: kube-system, labels: { k8s-app: other } }]", "add a profile selecting namespace kube-system")]
+    [InlineData("[{ namespace: apps }, { namespace: kube-system, labels: { k8s-app: kube-dns } }]", "a profile here selects its pods")]
+    [InlineData("[{ namespace: \"kube-*\" }]", "a profile here selects its pods")]
+    [InlineData("[{ namespace: \"k?be-s*m\", labels: { \"*\": \"kube-d?s\" } }]", "a profile here selects its pods")]
+    [InlineData("[{ namespace: \"**********************************x\" }]", "add a profile selecting namespace kube-system")]
+    public void Fargate_as_the_only_linux_compute_is_warned(string selectors, string advice)
+    {
+        var evaluation = Evaluate(selectors);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = Assert.Single(evaluation.Warnings, w => w.Message.Contains(Gist, StringComparison.Ordinal));
+        Assert.Equal("eks-infra:cluster.fargateProfiles", warning.Path);
+        Assert.Contains(advice, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("eks.amazonaws.com/compute-type: ec2", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("    nodeGroups:\n      - { name: system, instanceTypes: [m6i.large], desiredSize: 2, minSize: 1, maxSize: 3 }", "")]
+    [InlineData("    nodeGroups: []", "    nodeRoles:\n      - { rolearn: \"arn:aws:iam::123456789012:role/KarpenterNodeRole\", kind: linux }")]
+    public void Linux_ec2_capacity_is_not_warned(string nodeGroups, string nodeRoles)
+    {
+        var evaluation = Evaluate("[{ namespace: apps }]", nodeGroups, nodeRoles);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains(Gist, StringComparison.Ordinal));
+    }
+}

@@ -423,7 +423,7 @@ internal static class ComputeDiff
             }
 
             findings.Add(new(FindingLevel.Danger, was.RoleArn, $"node role {was.CreatedRoleName} loses its last managed node group ({string.Join(", ", was.Owners)}), and EKS then removes its aws-auth mapping",
-                "EKS deletes the mapping of a node role no managed node group uses any more; the stack still maps it, but pulumi-eks's aws-auth has no change to apply, so the mapping stays gone after this update, and nodes that run with the role outside managed node groups (Karpenter, self-managed) stop joining. Run `pulumi up --refresh` once this update is done (the deploy workflow refreshes on every run): the refresh finds the mapping gone and writes it again. Nothing is lost if no other node uses the role."));
+                $"EKS deletes the mapping of a node role no managed node group uses any more; the stack still maps it, but pulumi-eks's aws-auth has no change to apply, so the mapping stays gone after this update, and nodes that run with the role outside managed node groups (Karpenter, self-managed) stop joining{(after.Mode == AuthenticationMode.ApiAndConfigMap ? " unless the access entry EKS made for the group outlives it (not documented)" : "")}. Run `pulumi up --refresh` once this update is done (the deploy workflow refreshes on every run): the refresh finds the mapping gone and writes it again. Nothing is lost if no other node uses the role."));
         }
     }
 

@@ -167,10 +167,73 @@ public static partial class ComputeValidator
             }
 
             WindowsSupport();
+            FargateOnlyCoreDns();
             if (compute.NodeGroups.Count > NodeGroupsQuota)
             {
                 Warning($"{cluster.Path}.nodeGroups", $"{compute.NodeGroups.Count} managed node groups, over EKS's default quota of {NodeGroupsQuota} per cluster; ask AWS to raise it before applying");
             }
+        }
+
+        /// <summary>
+        /// EKS User Guide, "Get started with AWS Fargate" (fargate-getting-started.adoc, "Update CoreDNS"): "By default,
+        /// CoreDNS is configured to run on Amazon EC2 infrastructure on Amazon EKS clusters. If you want to only run your
+        /// Pods on Fargate", it needs a Fargate profile for its pods (namespace kube-system, label k8s-app: kube-dns) and
+        /// the annotation eks.amazonaws.com/compute-type: ec2 removed from its Deployment. With no Linux EC2 capacity the
+        /// stack knows of, cluster DNS stays Pending until both are done; the stack does neither.
+        /// </summary>
+        private void FargateOnlyCoreDns()
+        {
+            if (compute.FargateProfiles.Count == 0 || config.WindowsNodeGroups.Count() < compute.NodeGroups.Count
+                || config.Access.NodeRoles.Any(r => r.Kind is NodeRoleKind.Linux or NodeRoleKind.Fargate))
+            {
+                return;
+            }
+
+            var selected = compute.FargateProfiles.SelectMany(p => p.Selectors).Any(SelectsCoreDns);
+            Warning($"{cluster.Path}.fargateProfiles", $"no Linux node group or node role, only Fargate, and CoreDNS runs on EC2 nodes by default (EKS User Guide, \"Get started with AWS Fargate\"), so cluster DNS stays Pending; {(selected ? "a profile here selects its pods, so" : "add a profile selecting namespace kube-system with label k8s-app: kube-dns, and")} remove the annotation eks.amazonaws.com/compute-type: ec2 from the kube-system coredns Deployment, which this stack does not do; or add a Linux node group");
+        }
+
+        /// <summary>Whether a Fargate selector takes CoreDNS's pods (kube-system; labels k8s-app: kube-dns, eks.amazonaws.com/component: coredns).</summary>
+        private static bool SelectsCoreDns(FargateSelectorSettings selector) =>
+            FargateMatches(selector.Namespace, "kube-system")
+            && selector.Labels.All(l => CoreDnsLabels.Any(pod => FargateMatches(l.Key, pod.Key) && FargateMatches(l.Value, pod.Value)));
+
+        private static readonly KeyValuePair<string, string>[] CoreDnsLabels = [new("k8s-app", "kube-dns"), new("eks.amazonaws.com/component", "coredns")];
+
+        /// <summary>A Fargate criterion against a name: '*' is any run of characters, '?' one character (fargate-profile.adoc, "Fargate profile wildcards").</summary>
+        private static bool FargateMatches(string pattern, string text)
+        {
+            // Greedy with one backtrack point, the last '*': linear in practice, and never exponential on many stars.
+            int p = 0, t = 0, star = -1, resume = 0;
+            while (t < text.Length)
+            {
+                if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
+                {
+                    p++;
+                    t++;
+                }
+                else if (p < pattern.Length && pattern[p] == '*')
+                {
+                    star = p++;
+                    resume = t;
+                }
+                else if (star >= 0)
+                {
+                    p = star + 1;
+                    t = ++resume;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            while (p < pattern.Length && pattern[p] == '*')
+            {
+                p++;
+            }
+
+            return p == pattern.Length;
         }
 
         /// <summary>
