@@ -357,10 +357,32 @@ public class ComputeValidationTests
     [InlineData("BOTTLEROCKET_x86_64_NVIDIA_FIPS", "[m6i.large]", "has no NVIDIA GPU")]
     [InlineData("BOTTLEROCKET_ARM_64_NVIDIA_FIPS", "[g5g.xlarge]", null)]
     [InlineData("BOTTLEROCKET_ARM_64_NVIDIA_FIPS", "[g5.xlarge]", "is an x86_64 instance type, but amiType BOTTLEROCKET_ARM_64_NVIDIA_FIPS runs on arm64")]
+    // EKS User Guide, choosing an instance type: "AL2023 doesn't support A1 instances."
+    [InlineData("AL2023_ARM_64_STANDARD", "[m6g.large, a1.large]", "AL2023 doesn't support A1 instances")]
+    [InlineData("BOTTLEROCKET_ARM_64", "[a1.large]", null)]
     public void Instance_types_fit_the_ami_architecture_and_accelerator(string ami, string types, string? gist)
     {
         var evaluation = WithGroup($"        amiType: {ami}\n        instanceTypes: {types}", mode: "API");
         Outcome(evaluation, "eks-infra:cluster.nodeGroups[0].instanceTypes[", gist);
+    }
+
+    /// <summary>
+    /// EKS User Guide, choosing an instance type: "Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf,
+    /// and p families"; no EKS AMI type carries AMD's drivers.
+    /// </summary>
+    [Theory]
+    [InlineData("        amiType: AL2023_x86_64_STANDARD\n        instanceTypes: [g4dn.xlarge]", "don't support the g3, g4, inf, and p families")]
+    [InlineData("        amiType: BOTTLEROCKET_x86_64\n        instanceTypes: [p5.48xlarge]", "don't support the g3, g4, inf, and p families")]
+    [InlineData("        instanceTypes: [inf2.xlarge]", "don't support the g3, g4, inf, and p families")]
+    [InlineData("        amiType: AL2023_x86_64_STANDARD\n        instanceTypes: [g6.xlarge]", "has no drivers for it")]
+    [InlineData("        amiType: AL2023_x86_64_STANDARD\n        instanceTypes: [g4ad.xlarge]", "no EKS AMI type has drivers for it")]
+    [InlineData("        instanceTypes: [g4ad.xlarge]", "no EKS AMI type has drivers for it")]
+    public void An_accelerated_instance_without_its_ami_says_what_eks_supports(string group, string gist)
+    {
+        var evaluation = WithGroup(group);
+        Valid(evaluation);
+        var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes[0]");
+        Assert.Contains(gist, warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

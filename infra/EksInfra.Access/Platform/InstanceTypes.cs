@@ -16,7 +16,21 @@ public enum Accelerator
     Neuron,
 }
 
-public sealed record InstanceFamily(string Name, CpuArchitecture Architecture, Accelerator Accelerator = Accelerator.None);
+public sealed record InstanceFamily(string Name, CpuArchitecture Architecture, Accelerator Accelerator = Accelerator.None)
+{
+    /// <summary>
+    /// EKS User Guide, "Choose an optimal Amazon EC2 node instance type" (choosing-instance-type.adoc): "For Arm-based
+    /// instances, Amazon Linux 2023 (AL2023) only supports instance types that use Graviton2 or later processors. AL2023
+    /// doesn't support A1 instances."
+    /// </summary>
+    public bool RunsAl2023 => Name != "a1";
+
+    /// <summary>
+    /// The same page: "Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf, and p families." (g3 is a
+    /// Xen family this table leaves out.)
+    /// </summary>
+    public bool NeedsAcceleratedAmi => Name.StartsWith("g4", StringComparison.Ordinal) || Name.StartsWith("inf", StringComparison.Ordinal) || Name.StartsWith('p');
+}
 
 /// <summary>
 /// The EC2 instance families EKS managed node groups can run, with their architecture and accelerator, and the size

@@ -418,9 +418,9 @@ public static partial class ComputeValidator
                     // ("is not a valid instance type for requested amiType AL2023_x86_64_STANDARD"); the stack sends none.
                     Error(path, $"'{type}' is an {Arch(family.Architecture)} instance type, but without amiType EKS gives the group an x86_64 AMI type whatever its instance types, and CreateNodegroup fails; set amiType: AL2023_ARM_64_STANDARD (or BOTTLEROCKET_ARM_64)");
                 }
-                else if (family.Accelerator is Accelerator.NvidiaGpu or Accelerator.Neuron)
+                else if (family.Accelerator != Accelerator.None)
                 {
-                    Warning(path, $"'{type}' carries a {Describe(family.Accelerator)}, but without amiType EKS gives the group its standard x86_64 AMI type, which has no drivers for it; set amiType to {(family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON" : "AL2023_x86_64_NVIDIA")} (CreateNodegroup: a GPU instance type needs a GPU AMI type)");
+                    Warning(path, UnservedAccelerator(type, family, "the standard x86_64 AMI type EKS gives a group without amiType"));
                 }
 
                 firstArch ??= (type, family.Architecture);
@@ -439,11 +439,25 @@ public static partial class ComputeValidator
             {
                 Error(path, $"'{type}' has no {Describe(ami.Needs)}, which amiType {ami.Name} is built for; use a {Describe(ami.Needs)} instance type (e.g. {(ami.Needs == Accelerator.Neuron ? "inf2.xlarge" : ami.Architecture == CpuArchitecture.Arm64 ? "g5g.xlarge" : "g5.xlarge")}) or a standard AMI type");
             }
-            else if (ami.Needs == Accelerator.None && family.Accelerator is Accelerator.NvidiaGpu or Accelerator.Neuron)
+            else if (!family.RunsAl2023 && ami.Name.StartsWith("AL2023_", StringComparison.Ordinal))
             {
-                Warning(path, $"'{type}' carries a {Describe(family.Accelerator)}, but amiType {ami.Name} has no drivers for it; pods cannot use it unless you install them (or use an {(family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON" : "*_NVIDIA")} AMI type)");
+                Error(path, $"'{type}' is an A1 (first Graviton) instance type, and AL2023 runs on Graviton2 or later only (EKS User Guide, \"Choose an optimal Amazon EC2 node instance type\": \"AL2023 doesn't support A1 instances\"); use a Graviton2 or later type such as m6g, c6g, t4g or m7g");
+            }
+            else if (ami.Needs == Accelerator.None && family.Accelerator != Accelerator.None)
+            {
+                Warning(path, UnservedAccelerator(type, family, $"amiType {ami.Name}"));
             }
         }
+
+        /// <summary>An accelerated instance type on an AMI without its drivers: for some families EKS says its AMIs do not support them at all.</summary>
+        private static string UnservedAccelerator(string type, InstanceFamily family, string ami) => family.Accelerator switch
+        {
+            Accelerator.AmdGpu => $"'{type}' carries an AMD GPU, and no EKS AMI type has drivers for it, {ami} included; pods cannot use the GPU unless you build an AMI with them (or pick an NVIDIA type with an *_NVIDIA AMI type)",
+            _ when family.NeedsAcceleratedAmi => $"'{type}' carries a {Describe(family.Accelerator)}, and EKS's non-accelerated AMIs, which {ami} is, do not support its family (EKS User Guide, \"Choose an optimal Amazon EC2 node instance type\": \"Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf, and p families\"); set amiType to {AcceleratedAmi(family)}",
+            _ => $"'{type}' carries a {Describe(family.Accelerator)}, but {ami} has no drivers for it; pods cannot use it unless you install them (or set amiType to {AcceleratedAmi(family)})",
+        };
+
+        private static string AcceleratedAmi(InstanceFamily family) => family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON" : "AL2023_x86_64_NVIDIA";
 
         private static string Arch(CpuArchitecture arch) => arch == CpuArchitecture.Arm64 ? "arm64 (Graviton)" : "x86_64";
 
