@@ -59,10 +59,22 @@ public static partial class Arns
     /// </summary>
     public const string ServiceLinkedRolePath = "/aws-service-role/";
 
-    /// <summary>IAM Identity Center's permission-set roles: named AWSReservedSSO_SET_SUFFIX, under this path and its home region.</summary>
+    /// <summary>
+    /// IAM Identity Center's permission-set roles: named AWSReservedSSO_SET_SUFFIX, under this path and its home region,
+    /// which is left out when that is us-east-1 (AWS Containers blog, "A quick path to Amazon EKS single sign-on using AWS
+    /// SSO": "If you configure SSO in a Region other than us-east-1, add the Region after sso.amazonaws.com").
+    /// </summary>
     public const string IdentityCenterRolePath = "/aws-reserved/sso.amazonaws.com/";
 
     public const string IdentityCenterRolePrefix = "AWSReservedSSO_";
+
+    /// <summary>An Identity Center role written without its path, as aws-auth shows it: an ARN that names no role in IAM.</summary>
+    public static bool IsIdentityCenterRoleWithoutPath(IamArn arn) =>
+        arn.Kind == PrincipalKind.Role && arn.Name.StartsWith(IdentityCenterRolePrefix, StringComparison.Ordinal) && !arn.IamPath.StartsWith(IdentityCenterRolePath, StringComparison.Ordinal);
+
+    /// <summary>The ARN IAM gives an Identity Center role, told for a message about <see cref="IsIdentityCenterRoleWithoutPath"/>.</summary>
+    public static string IdentityCenterRoleArnText(IamArn arn) =>
+        $"arn:{arn.Partition}:iam::{arn.AccountId}:role{IdentityCenterRolePath}REGION/{arn.Name}, REGION being Identity Center's home region, with no REGION/ when that is us-east-1; the IAM console shows the role's ARN";
 
     /// <summary>The partition a region belongs to; the ARNs the plan names before apply depend on it.</summary>
     public static string PartitionOfRegion(string region) => Platform.EksRegions.PartitionOf(region);

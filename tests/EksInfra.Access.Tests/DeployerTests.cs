@@ -58,6 +58,32 @@ public class DeployerTests
         if (finding is not null)
         {
             Assert.Contains("role/aws-reserved/sso.amazonaws.com/REGION/AWSReservedSSO_Admins_0123456789abcdef", finding.Message, StringComparison.Ordinal);
+            Assert.Contains("no REGION/ when that is us-east-1", finding.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// A trust policy has no aws-auth form: IAM turns each principal into its unique id and refuses one that names no role
+    /// ("Invalid principal in policy"), so an Identity Center role without its path is an error in assumedBy in every mode.
+    /// </summary>
+    [Theory]
+    [InlineData("CONFIG_MAP", "arn:aws:iam::123456789012:role/AWSReservedSSO_Admins_0123456789abcdef", true)]
+    [InlineData("API", "arn:aws:iam::123456789012:role/AWSReservedSSO_Admins_0123456789abcdef", true)]
+    [InlineData("CONFIG_MAP", "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admins_0123456789abcdef", false)]
+    [InlineData("API", "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admins_0123456789abcdef", false)]
+    public void An_identity_center_role_without_its_path_cannot_be_trusted(string mode, string arn, bool refused)
+    {
+        var stack = Stacks.Minimal(mode).Replace("        groups: [system:masters]\n", $"        groups: [system:masters]\n        assumedBy: [\"{arn}\"]\n", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        var error = evaluation.Errors.SingleOrDefault(e => e.Path == "eks-infra:access.roles[0].assumedBy[0]");
+        Assert.Equal(refused, error is not null);
+        Assert.Equal(!refused, evaluation.IsValid);
+        if (error is not null)
+        {
+            Assert.Contains("Invalid principal in policy", error.Message, StringComparison.Ordinal);
+            Assert.Contains("arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/REGION/AWSReservedSSO_Admins_0123456789abcdef", error.Message, StringComparison.Ordinal);
         }
     }
 

@@ -34,7 +34,7 @@ public class DeterminismTests
                   - policy: AmazonEKSViewPolicy
                     namespaces: [web, apps]
                   - policy: AmazonEKSEditPolicy
-              - rolearn: arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_Dev_0123456789abcdef
+              - rolearn: arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0123456789abcdef
                 username: "sso:{{SessionName}}"
                 groups: [readers]
               - rolearn: arn:aws:iam::123456789012:role/aa-auditor

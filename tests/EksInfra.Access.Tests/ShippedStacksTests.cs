@@ -113,11 +113,11 @@ public class ShippedStacksTests
         Assert.Equal("API", doc.GetProperty("authenticationMode").GetString());
         var entries = doc.GetProperty("accessEntries").EnumerateArray().ToDictionary(e => e.GetProperty("username").GetString()!);
         Assert.Equal(
-            "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_PaymentsDevelopers_9d8c7b6a5f4e3d21",
+            "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PaymentsDevelopers_9d8c7b6a5f4e3d21",
             entries["sso:{{SessionName}}"].GetProperty("principalArn").GetString());
         Assert.Equal(["team-payments"], entries["sso:{{SessionName}}"].GetProperty("kubernetesGroups").EnumerateArray().Select(g => g.GetString()));
         Assert.Equal(
-            "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_SupportReadOnly_1a2b3c4d5e6f7a8b",
+            "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SupportReadOnly_1a2b3c4d5e6f7a8b",
             entries["support:{{SessionName}}"].GetProperty("principalArn").GetString());
         Assert.Equal(4, entries.Count);
         Assert.All(entries.Values, e => Assert.Equal("STANDARD", e.GetProperty("type").GetString()));
@@ -130,7 +130,7 @@ public class ShippedStacksTests
         var doc = Reparse.Json(files["iam/prod-eks-admin-role.json"]);
         var statement = Assert.Single(doc.GetProperty("assumeRolePolicy").GetProperty("Statement").EnumerateArray());
         Assert.Equal(
-            "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_PlatformAdmins_4f2a9c1e7b3d5a60",
+            "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmins_4f2a9c1e7b3d5a60",
             statement.GetProperty("Principal").GetProperty("AWS").GetString());
         Assert.Equal(3600, doc.GetProperty("maxSessionDuration").GetInt32());
         Assert.Equal("arn:aws:iam::345678901234:role/prod-eks-admin-role", doc.GetProperty("arn").GetString());

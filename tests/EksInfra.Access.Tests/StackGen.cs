@@ -182,7 +182,7 @@ public static class StackGen
     private static Gen<string> IamPath(IdentityKind kind) => kind switch
     {
         IdentityKind.Created => Gen.OneOfConst("/", "/teams/"),
-        IdentityKind.Role => Gen.OneOfConst("/", "/ci/", "/aws-reserved/sso.amazonaws.com/us-east-1/"),
+        IdentityKind.Role => Gen.OneOfConst("/", "/ci/", "/aws-reserved/sso.amazonaws.com/eu-west-1/"),
         _ => Gen.OneOfConst("/", "/people/"),
     };
 

@@ -232,7 +232,7 @@ public sealed class EksInfraStackTests
         var cluster = run.Inputs(ClusterType, "prod-cluster-eks");
         var principals = MapOrEmpty(cluster, "accessEntries").Values.Select(Map).Select(e => Str(e["principalArn"])).ToList();
 
-        Assert.Contains("arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_PaymentsDevelopers_9d8c7b6a5f4e3d21", principals);
+        Assert.Contains("arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PaymentsDevelopers_9d8c7b6a5f4e3d21", principals);
         Assert.Contains("arn:aws:iam::345678901234:role/prod-eks-admin-role", principals);
     }
 

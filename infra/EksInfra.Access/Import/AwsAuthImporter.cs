@@ -302,9 +302,9 @@ public static class AwsAuthImporter
                 continue;
             }
 
-            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.Name.StartsWith(Arns.IdentityCenterRolePrefix, StringComparison.Ordinal))
+            if (Arns.IsIdentityCenterRoleWithoutPath(parsedArn))
             {
-                skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it (arn:...:role/aws-reserved/sso.amazonaws.com/REGION/{parsedArn.Name}) before access entries are used"));
+                skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it ({Arns.IdentityCenterRoleArnText(parsedArn)}) before access entries are used"));
             }
 
             if (groups.Count == 0)

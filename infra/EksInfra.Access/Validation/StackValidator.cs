@@ -272,6 +272,12 @@ public static partial class StackValidator
                     {
                         Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in another partition than region {aws.Region} ({partition}), and IAM refuses such a trust policy; use arn:{partition}:iam::...");
                     }
+                    else if (Arns.TryParse(principal, out var trusted, out _) && Arns.IsIdentityCenterRoleWithoutPath(trusted))
+                    {
+                        // IAM turns a trust policy's principal into its unique id, so one that names no role is refused
+                        // ("Invalid principal in policy"), in every mode: a trust policy has no aws-auth form.
+                        Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is an IAM Identity Center role written without its path, as aws-auth shows it, which names no role, and IAM refuses the trust policy (\"Invalid principal in policy\"); write the ARN IAM has ({Arns.IdentityCenterRoleArnText(trusted)})");
+                    }
                     else if (Arns.TryGetAccount(principal, out var account) && !IsAllowedAccount(account))
                     {
                         Warning($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in account {account}, outside {AwsSettings.AllowedAccountIdsPath}: principals of that account may assume '{role.Name}' and get its Kubernetes access");
@@ -363,10 +369,9 @@ public static partial class StackValidator
                 // EKS User Guide, "Create access entries": an access entry names an existing principal, with its path, while
                 // aws-auth shows a role without one. IAM Identity Center's roles all live under its path, so the form aws-auth
                 // shows names no role, and CreateAccessEntry refuses it ("The specified principalArn is invalid").
-                if (identity.Arn is { Kind: PrincipalKind.Role } sso && identity.Source != MappingSource.CreatedRole
-                    && sso.Name.StartsWith(Arns.IdentityCenterRolePrefix, StringComparison.Ordinal) && !sso.IamPath.StartsWith(Arns.IdentityCenterRolePath, StringComparison.Ordinal))
+                if (identity.Arn is { } sso && identity.Source != MappingSource.CreatedRole && Arns.IsIdentityCenterRoleWithoutPath(sso))
                 {
-                    AccessEntryRule(identity.ArnPath, $"'{sso.Full}' is an IAM Identity Center role written without its path, as aws-auth shows it; the role is {Arns.IdentityCenterRolePath}REGION/{sso.Name} in IAM, and an access entry needs that ARN (arn:{sso.Partition}:iam::{sso.AccountId}:role{Arns.IdentityCenterRolePath}REGION/{sso.Name}, REGION being Identity Center's home region, as the IAM console shows the role); write it so, and aws-auth still gets it without the path");
+                    AccessEntryRule(identity.ArnPath, $"'{sso.Full}' is an IAM Identity Center role written without its path, as aws-auth shows it; an access entry needs the ARN IAM has ({Arns.IdentityCenterRoleArnText(sso)}); write it so, and aws-auth still gets it without the path");
                 }
 
                 Username(identity);
