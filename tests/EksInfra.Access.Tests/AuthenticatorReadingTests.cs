@@ -856,3 +856,36 @@ public class ImportMatchingTests
         Assert.Contains(imported.Skipped, s => s.Why.Contains("is an IAM role listed under mapUsers", StringComparison.Ordinal));
     }
 }
+
+/// <summary>
+/// A value whose YAML is null (every entry commented out, <c>null</c>, <c>~</c>): YAMLToJSON makes it null, which
+/// encoding/json decodes into the slice as no mappings, with no error. The rest of aws-auth is read.
+/// </summary>
+public class NullAwsAuthValueTests
+{
+    private const string NodeRole = """
+          mapRoles: |
+            - rolearn: arn:aws:iam::123456789012:role/eks-node-role
+              username: system:node:{{EC2PrivateDNSName}}
+              groups: [system:bootstrappers, system:nodes]
+        """;
+
+    [Theory]
+    [InlineData("  mapUsers: |\n    # - userarn: arn:aws:iam::123456789012:user/alice\n    #   username: alice\n    #   groups: [system:masters]\n")]
+    [InlineData("  mapUsers: |\n    null\n")]
+    [InlineData("  mapUsers: |\n    ~\n")]
+    [InlineData("  mapUsers: |\n    ---\n")]
+    [InlineData("  mapUsers: \"\"\n  mapAccounts: |\n    # - \"111122223333\"\n")]
+    public void A_null_value_holds_no_mappings_and_the_rest_is_read(string other)
+    {
+        var bytes = AwsAuthManifests.Bytes(NodeRole + "\n" + other);
+
+        var imported = AwsAuthImporter.Import(bytes, "aws-auth.yaml");
+        Assert.Empty(imported.Errors);
+        Assert.Contains("arn:aws:iam::123456789012:role/eks-node-role", imported.AccessBlockYaml, StringComparison.Ordinal);
+
+        var live = LiveInputs.ReadAwsAuthExport(bytes, "aws-auth.yaml");
+        Assert.Equal(["arn:aws:iam::123456789012:role/eks-node-role"], live.Mappings.Select(m => m.Arn));
+        Assert.Empty(live.Accounts);
+    }
+}

@@ -143,20 +143,20 @@ public static class LiveInputs
         }
 
         var parsed = AuthenticatorEntries.Parse(text.Value, file, $"data.{key}");
+        if (AuthenticatorEntries.HoldsNoMappings(parsed))
+        {
+            return [];
+        }
+
         if (parsed.Diagnostics.FirstOrDefault(d => d.IsError) is { } bad)
         {
             // The authenticator drops every mapping of a key that does not parse; the audit cannot guess either.
             throw new AuditInputException(file, Place($"data.{key}", node.Location), AuthenticatorEntries.OverLimit(parsed) ?? $"does not parse as YAML ({bad.Message}), so the cluster's authenticator is ignoring every entry of it");
         }
 
-        if (parsed.Root is null or ConfigScalar { Value: "" })
-        {
-            return [];
-        }
-
         if (parsed.Root is not ConfigList list)
         {
-            throw new AuditInputException(file, Place($"data.{key}", node.Location), $"is {parsed.Root.KindName}, not a YAML list of mappings");
+            throw new AuditInputException(file, Place($"data.{key}", node.Location), $"is {parsed.Root?.KindName}, not a YAML list of mappings");
         }
 
         var result = new List<LiveMapping>();

@@ -17,6 +17,16 @@ public static partial class AuthenticatorEntries
 {
     public static readonly IReadOnlyList<string> Fields = ["rolearn", "userarn", "username", "groups", "sso"];
 
+    /// <summary>
+    /// A value whose YAML is null: a comment-only value (every entry commented out), <c>null</c> or <c>~</c>. YAMLToJSON
+    /// makes it <c>null</c>, and encoding/json decodes that into a slice as no mappings, with no error.
+    /// </summary>
+    public static bool HoldsNoMappings(YamlConfigReader.ReadResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        return !parsed.Diagnostics.Any(d => d.IsError) && parsed.Root is null or ConfigScalar { Kind: ScalarKind.Null } or ConfigScalar { Value: "" };
+    }
+
     public static bool IsSkippable(string data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -133,6 +143,11 @@ public static partial class AuthenticatorEntries
         }
 
         var parsed = ReadAsGoYaml(text.Value, file, "data.mapAccounts");
+        if (HoldsNoMappings(parsed))
+        {
+            return ([], null, []);
+        }
+
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
         {
             return ([], "is not a YAML list of account ids, so the cluster's authenticator maps no account from it", []);

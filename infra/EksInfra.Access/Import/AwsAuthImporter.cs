@@ -147,6 +147,11 @@ public static class AwsAuthImporter
         }
 
         var parsed = AuthenticatorEntries.Parse(text.Value, fileName, $"data.{key}");
+        if (AuthenticatorEntries.HoldsNoMappings(parsed))
+        {
+            return null;
+        }
+
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList)
         {
             // This is exactly the failure that makes the authenticator drop every mapping; say so.
