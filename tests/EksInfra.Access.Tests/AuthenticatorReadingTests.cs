@@ -889,3 +889,55 @@ public class NullAwsAuthValueTests
         Assert.Empty(live.Accounts);
     }
 }
+
+/// <summary>go-yaml v2's Unmarshal reads one document and stops: a value's later documents grant nothing today.</summary>
+public class MultiDocumentAwsAuthValueTests
+{
+    private const string Data = """
+          mapRoles: |
+            ---
+            - rolearn: arn:aws:iam::123456789012:role/eks-node-role
+              username: system:node:{{EC2PrivateDNSName}}
+              groups: [system:bootstrappers, system:nodes]
+            ---
+            - rolearn: arn:aws:iam::123456789012:role/later
+              username: later
+              groups: [system:masters]
+          mapAccounts: |
+            - "210987654321"
+            ---
+            - "444455556666"
+        """;
+
+    [Fact]
+    public void Import_carries_the_first_document_and_says_the_rest_is_never_read()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes(Data), "aws-auth.yaml");
+
+        Assert.DoesNotContain(imported.Errors, d => d.IsError);
+        var access = Reparse.Root(imported.AccessBlockYaml!);
+        var block = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)access["config"])["eks-infra:access"];
+        Assert.Equal(["arn:aws:iam::123456789012:role/eks-node-role"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)block["nodeRoles"]).Select(n => Reparse.Str(n, "rolearn")));
+        Assert.Equal(["210987654321"], Reparse.Strings(Reparse.Get(block, "mapAccounts")));
+        Assert.DoesNotContain("role/later", imported.AccessBlockYaml, StringComparison.Ordinal);
+        Assert.Contains(imported.Errors, d => d.Path == "data.mapRoles" && d.Message.Contains("reads the first only", StringComparison.Ordinal));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapAccounts" && s.Why.Contains("reads the first only", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_reads_the_first_document_as_the_authenticator_does()
+    {
+        var live = LiveInputs.ReadAwsAuthExport(AwsAuthManifests.Bytes(Data), "aws-auth.yaml");
+
+        Assert.Equal(["arn:aws:iam::123456789012:role/eks-node-role"], live.Mappings.Select(m => m.Arn));
+        Assert.Equal(["210987654321"], live.Accounts);
+    }
+
+    [Fact]
+    public void A_stack_file_of_two_documents_is_still_an_error()
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal() + "\n---\nconfig: {}\n");
+
+        Assert.Contains(evaluation.Errors, e => e.Message.Contains("more than one YAML document", StringComparison.Ordinal));
+    }
+}

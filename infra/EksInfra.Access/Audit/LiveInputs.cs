@@ -93,7 +93,7 @@ public static class LiveInputs
 
     private static IReadOnlyList<string> Accounts(ConfigMap data, string file, List<DroppedMapping> dropped)
     {
-        var (accounts, problem, droppedItems) = AuthenticatorEntries.Accounts(data["mapAccounts"], file);
+        var (accounts, problem, droppedItems, _) = AuthenticatorEntries.Accounts(data["mapAccounts"], file);
         if (problem is not null)
         {
             throw new AuditInputException(file, Place("data.mapAccounts", data["mapAccounts"]!.Location), problem);

@@ -516,9 +516,20 @@ public static partial class YamlConfigReader
         public void EndDocument()
         {
             parser.Consume<DocumentEnd>();
-            if (!parser.Accept<StreamEnd>(out _))
+            if (parser.Accept<StreamEnd>(out _))
             {
-                Diagnostics.Error(rootPath.Length == 0 ? "(file)" : rootPath, "the file holds more than one YAML document; a stack file is one document", At(parser.Current?.Start ?? Mark.Empty));
+                return;
+            }
+
+            var where = rootPath.Length == 0 ? "(file)" : rootPath;
+            if (GoYamlV2)
+            {
+                // go-yaml v2's Unmarshal parses one document and stops (parser.parse, document): the rest is never read.
+                Diagnostics.Warning(where, $"holds more than one YAML document, and {LastKeyWins} reads the first only: what follows it grants nothing today", At(parser.Current?.Start ?? Mark.Empty));
+            }
+            else
+            {
+                Diagnostics.Error(where, "the file holds more than one YAML document; a stack file is one document", At(parser.Current?.Start ?? Mark.Empty));
             }
         }
 

@@ -120,41 +120,42 @@ public static partial class AuthenticatorEntries
 
     /// <summary>
     /// The accounts of a mapAccounts value as ParseMap reads it (yaml.v2 into a list of strings), sorted and distinct, and
-    /// the items it drops; or, as Problem, why the authenticator maps no account from it. yaml.v2's decoder keeps every
+    /// the items it drops, and a Note on what it never reads (a second YAML document); or, as Problem, why the
+    /// authenticator maps no account from it. yaml.v2's decoder keeps every
     /// item that decodes into a string (any scalar, as written) and drops the others (<c>if ok := d.unmarshal(...); ok</c>
     /// in decoder.sequence), and ParseMap saves the accounts it got beside the error. A null item is an empty account,
     /// which no caller has, so it is left out.
     /// </summary>
-    public static (IReadOnlyList<string> Accounts, string? Problem, IReadOnlyList<ConfigNode> DroppedItems) Accounts(ConfigNode? value, string file)
+    public static (IReadOnlyList<string> Accounts, string? Problem, IReadOnlyList<ConfigNode> DroppedItems, string? Note) Accounts(ConfigNode? value, string file)
     {
         if (value is null)
         {
-            return ([], null, []);
+            return ([], null, [], null);
         }
 
         if (value is not ConfigScalar { Kind: ScalarKind.Text } text)
         {
-            return ([], $"expected a string holding YAML, found {value.KindName}", []);
+            return ([], $"expected a string holding YAML, found {value.KindName}", [], null);
         }
 
         if (IsSkippable(text.Value))
         {
-            return ([], null, []);
+            return ([], null, [], null);
         }
 
         var parsed = ReadAsGoYaml(text.Value, file, "data.mapAccounts");
         if (HoldsNoMappings(parsed))
         {
-            return ([], null, []);
+            return ([], null, [], null);
         }
 
         if (parsed.Diagnostics.Any(d => d.IsError) || parsed.Root is not ConfigList list)
         {
-            return ([], "is not a YAML list of account ids, so the cluster's authenticator maps no account from it", []);
+            return ([], "is not a YAML list of account ids, so the cluster's authenticator maps no account from it", [], null);
         }
 
         var accounts = list.Items.OfType<ConfigScalar>().Where(s => s.Kind != ScalarKind.Null).Select(s => s.Value).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return (accounts, null, [.. list.Items.Where(i => i is not ConfigScalar)]);
+        return (accounts, null, [.. list.Items.Where(i => i is not ConfigScalar)], parsed.Diagnostics.FirstOrDefault(d => !d.IsError && d.Path == "data.mapAccounts")?.Message);
     }
 
     /// <summary>Why yaml.v2 drops a mapAccounts item, in the words the audit and the import both use.</summary>

@@ -61,10 +61,10 @@ public static class AwsAuthImporter
                 skipped.Add(new(misplaced.Path, $"'{misplaced.Arn}' is an IAM {(misplaced.Kind == PrincipalKind.User ? "user" : "role")} listed under {(list == "mapUsers" ? "mapRoles" : "mapUsers")}, where the authenticator matches it all the same; carried over under {list}, where the model keeps {(misplaced.Kind == PrincipalKind.User ? "users" : "roles")}"));
             }
         }
-        var (accounts, accountsProblem, droppedAccounts) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
-        if (accountsProblem is not null)
+        var (accounts, accountsProblem, droppedAccounts, accountsNote) = AuthenticatorEntries.Accounts(data["mapAccounts"], fileName);
+        if ((accountsProblem ?? accountsNote) is { } accountsWhy)
         {
-            skipped.Add(new("data.mapAccounts", accountsProblem));
+            skipped.Add(new("data.mapAccounts", accountsWhy));
         }
 
         skipped.AddRange(droppedAccounts.Select(item => new SkippedEntry(item.Path, AuthenticatorEntries.DroppedAccountWhy(item) + "; not carried over")));
@@ -157,6 +157,12 @@ public static class AwsAuthImporter
             // This is exactly the failure that makes the authenticator drop every mapping; say so.
             bag.Error($"data.{key}", AuthenticatorEntries.OverLimit(parsed) ?? $"does not parse as a YAML list, so the cluster's authenticator is ignoring all of it right now: {string.Join("; ", parsed.Diagnostics.Select(d => d.Message))}", node.Location);
             return null;
+        }
+
+        // A second document, which the authenticator never reads, is told where the value starts.
+        foreach (var warning in parsed.Diagnostics.Where(d => !d.IsError && d.Path == $"data.{key}"))
+        {
+            bag.Warning(warning.Path, warning.Message, node.Location);
         }
 
         return parsed;
