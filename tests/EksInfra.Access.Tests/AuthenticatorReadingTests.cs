@@ -941,3 +941,65 @@ public class MultiDocumentAwsAuthValueTests
         Assert.Contains(evaluation.Errors, e => e.Message.Contains("more than one YAML document", StringComparison.Ordinal));
     }
 }
+
+/// <summary>
+/// go-yaml v2 applies a merge key where it stands (decode.go, decoder.mapping and merge): it overwrites the keys set
+/// before it, keys after it win, and of a list of sources the earlier wins. import and audit read aws-auth so.
+/// </summary>
+public class GoYamlMergeTests
+{
+    private static IReadOnlyList<LiveMapping> Live(string mapRoles) =>
+        LiveInputs.ReadAwsAuthExport(AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles), "aws-auth.yaml").Mappings;
+
+    [Fact]
+    public void A_merge_after_the_entrys_own_keys_overwrites_them()
+    {
+        const string mapRoles = """
+                - &base
+                  rolearn: arn:aws:iam::123456789012:role/readonly
+                  username: ro
+                  groups: [viewers]
+                - rolearn: arn:aws:iam::123456789012:role/admin
+                  username: admin
+                  groups: [system:masters]
+                  <<: *base
+            """;
+
+        var live = Live(mapRoles);
+        Assert.DoesNotContain(live, m => m.Arn.EndsWith("role/admin", StringComparison.Ordinal));
+        Assert.All(live, m => Assert.Equal(["viewers"], m.Groups));
+
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("  mapRoles: |\n" + mapRoles), "aws-auth.yaml");
+        Assert.DoesNotContain("role/admin", imported.AccessBlockYaml ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("system:masters", imported.AccessBlockYaml ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_after_a_merge_win_and_the_earlier_of_two_sources_wins()
+    {
+        var live = Live("""
+                - &a { rolearn: "arn:aws:iam::123456789012:role/a", username: a, groups: [from-a] }
+                - &b { rolearn: "arn:aws:iam::123456789012:role/b", username: b, groups: [from-b] }
+                - <<: [*a, *b]
+                  rolearn: arn:aws:iam::123456789012:role/c
+            """);
+
+        var c = Assert.Single(live, m => m.Arn.EndsWith("role/c", StringComparison.Ordinal));
+        Assert.Equal("a", c.Username);
+        Assert.Equal(["from-a"], c.Groups);
+    }
+
+    [Fact]
+    public void A_stack_file_keeps_its_own_keys_over_a_merge()
+    {
+        var stack = Stacks.Minimal().Replace(
+            "    groups:\n      deployers:\n        clusterRole: edit\n",
+            "    groups:\n      base: &base { clusterRole: view }\n      deployers:\n        clusterRole: edit\n        <<: *base\n",
+            StringComparison.Ordinal);
+        Assert.Contains("<<: *base", stack, StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        Assert.Contains(Stacks.ValidPlan(evaluation).Rbac.ClusterRoleBindings, b => b.Group == "deployers" && b.ClusterRole == "edit");
+    }
+}

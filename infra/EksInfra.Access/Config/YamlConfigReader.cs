@@ -776,7 +776,8 @@ public static partial class YamlConfigReader
         /// Reads a map's entries up to its end (its start already consumed), in file order, into <paramref name="map"/>
         /// or, when <paramref name="entry"/> is given, to it one value at a time. Duplicate keys and flow-map keys become
         /// diagnostics, and <c>&lt;&lt;: *anchor</c> entries follow the map's own, as Pulumi's YAML reader merges them:
-        /// keys the map sets itself win, then earlier sources over later ones.
+        /// keys the map sets itself win, then earlier sources over later ones; read as go-yaml v2 reads, a merge applies
+        /// where it stands (<see cref="MergeInPlace"/>).
         /// </summary>
         public void ReadMap(ConfigMap map, MappingStart mapStart, ConfigPlace place, int rowParent, Action<string, ConfigValue>? entry)
         {
@@ -794,6 +795,7 @@ public static partial class YamlConfigReader
             var keyLineBase = keyLines.Count;
             Dictionary<string, int>? index = null;
             List<ConfigNode>? merges = null;
+            HashSet<string>? merged = null;
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 if (!parser.TryConsume<Scalar>(out var key))
@@ -824,11 +826,28 @@ public static partial class YamlConfigReader
                 var childPlace = transparent ? ConfigPlace.Root("") : ConfigPlace.Entry(map, key.Value);
                 if (key.Value == MergeKey && key.Style == ScalarStyle.Plain)
                 {
-                    (merges ??= []).Add(ReadNode(childPlace, NoRow));
+                    var source = ReadNode(childPlace, NoRow);
+                    if (GoYamlV2 && entry is null)
+                    {
+                        MergeInPlace(map, source, ref index, keyLineBase, Line(key.Start), childRowParent, merged ??= new(StringComparer.Ordinal));
+                    }
+                    else
+                    {
+                        (merges ??= []).Add(source);
+                    }
+
                     continue;
                 }
 
                 var first = IndexOfKey(keys, map, ref index, key.Value);
+                if (first >= 0 && merged?.Remove(key.Value) == true)
+                {
+                    // go-yaml v2 sets a key written after a merge over the merged value, as any later write.
+                    map.Replace(key.Value, ReadNode(childPlace, NoRow));
+                    keyLines[keyLineBase + first] = Line(key.Start);
+                    continue;
+                }
+
                 if (first >= 0 && LastKeyWins is { } reader && entry is null)
                 {
                     map.Replace(key.Value, ReadNode(childPlace, NoRow));
@@ -863,6 +882,42 @@ public static partial class YamlConfigReader
             depth--;
             Merge(map, merges, keys, childRowParent, entry);
             EndRow(row);
+        }
+
+        /// <summary>
+        /// A merge as go-yaml v2 decodes it (decode.go, decoder.mapping and merge), for a Go program's reading: where the
+        /// <c>&lt;&lt;</c> stands, its source's entries are written over the map, so keys set before it are overwritten and
+        /// keys after it win; of a list of sources it steps backwards ("earlier nodes take precedence").
+        /// </summary>
+        private void MergeInPlace(ConfigMap map, ConfigNode source, ref Dictionary<string, int>? index, int keyLineBase, int line, int childRowParent, HashSet<string> merged)
+        {
+            IEnumerable<ConfigNode> sources = source is ConfigList list ? Enumerable.Reverse(list.Items) : [source];
+            foreach (var from in sources)
+            {
+                if (from is not ConfigMap fromMap)
+                {
+                    Diagnostics.Error(ConfigPath.Child(map.Path, MergeKey), $"a merge key takes a map (or a list of maps) to merge, not {from.KindName}", from.Location);
+                    continue;
+                }
+
+                foreach (var (key, value) in fromMap.Entries)
+                {
+                    var copy = ConfigPath.Rebase(value, ConfigPlace.Entry(map, key));
+                    Record(copy, childRowParent);
+                    if (IndexOfKey(null, map, ref index, key) >= 0)
+                    {
+                        map.Replace(key, copy);
+                    }
+                    else
+                    {
+                        index?.Add(key, keyLines.Count - keyLineBase);
+                        keyLines.Add(line);
+                        map.Add(key, copy);
+                    }
+
+                    merged.Add(key);
+                }
+            }
         }
 
         private void Merge(ConfigMap map, List<ConfigNode>? merges, List<string>? keys, int childRowParent, Action<string, ConfigValue>? entry)
