@@ -347,11 +347,25 @@ public static partial class Arns
         }
 
         var parts = name.Split(':');
-        return parts.Length == 6 && parts[0] == "arn" && Partitions.Contains(parts[1]) && IsAccountId(parts[4]) && parts[3].Length == 0
-            && ((parts[2] == "iam" && parts[5] == "root") || (parts[2] == "sts" && parts[5].StartsWith("federated-user/", StringComparison.Ordinal) && parts[5].Length > "federated-user/".Length))
-                ? parts[4]
-                : null;
+        return IsCallerOfAccount(parts) && ((parts[2] == "iam" && parts[5] == "root") || IsFederatedUser(parts)) ? parts[4] : null;
     }
+
+    /// <summary>
+    /// An STS federated user's ARN (GetFederationToken): <c>arn:PARTITION:sts::ACCOUNT:federated-user/NAME</c>, which
+    /// aws-iam-authenticator's Canonicalize keeps as written and a mapUsers entry matches.
+    /// </summary>
+    public static bool IsFederatedUser(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var parts = name.Split(':');
+        return IsCallerOfAccount(parts) && IsFederatedUser(parts);
+    }
+
+    private static bool IsCallerOfAccount(string[] parts) =>
+        parts.Length == 6 && parts[0] == "arn" && Partitions.Contains(parts[1]) && IsAccountId(parts[4]) && parts[3].Length == 0;
+
+    private static bool IsFederatedUser(string[] parts) =>
+        parts[2] == "sts" && parts[5].StartsWith("federated-user/", StringComparison.Ordinal) && parts[5].Length > "federated-user/".Length;
 
     /// <summary>Parses a trust-policy principal: an IAM role or user ARN, or an account root.</summary>
     public static bool IsTrustPrincipal(string text, out string error)

@@ -1003,3 +1003,37 @@ public class GoYamlMergeTests
         Assert.Contains(Stacks.ValidPlan(evaluation).Rbac.ClusterRoleBindings, b => b.Group == "deployers" && b.ClusterRole == "edit");
     }
 }
+
+/// <summary>aws-iam-authenticator's Canonicalize keeps an STS federated user's ARN as written, so a mapUsers entry of one grants today.</summary>
+public class FederatedUserImportTests
+{
+    [Fact]
+    public void A_federated_user_is_named_as_one_that_has_access_today_and_loses_it()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapUsers: |
+                - userarn: arn:aws:sts::123456789012:federated-user/bob
+                  username: bob
+                  groups: [viewers]
+                - userarn: arn:aws:iam::123456789012:user/alice
+                  username: alice
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapUsers[0]");
+        Assert.Contains("STS federated user", note.Why, StringComparison.Ordinal);
+        Assert.Contains("has this access today", note.Why, StringComparison.Ordinal);
+        Assert.DoesNotContain("federated-user/bob", imported.AccessBlockYaml, StringComparison.Ordinal);
+        Assert.Contains("user/alice", imported.AccessBlockYaml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:sts::123456789012:federated-user/bob", true)]
+    [InlineData("arn:aws-cn:sts::123456789012:federated-user/bob", true)]
+    [InlineData("arn:aws:sts::123456789012:federated-user/", false)]
+    [InlineData("arn:aws:sts::123456789012:assumed-role/r/s", false)]
+    [InlineData("arn:aws:iam::123456789012:user/bob", false)]
+    public void Federated_user_arns_are_told_apart(string arn, bool federated) =>
+        Assert.Equal(federated, Arns.IsFederatedUser(arn));
+}

@@ -294,6 +294,12 @@ public static class AwsAuthImporter
                 continue;
             }
 
+            if (Arns.IsFederatedUser(arn))
+            {
+                skipped.Add(new(item.Path, $"'{arn}' is an STS federated user (GetFederationToken), which the authenticator matches as written, so it has this access today; the model maps IAM roles and users only, so it is not carried over, and it loses the access when the stack writes aws-auth: grant that access to a role the federated users assume instead (the stack writes aws-auth whole, so a mapping added by hand does not last)"));
+                continue;
+            }
+
             if (!Arns.TryParse(arn, out var parsedArn, out var error))
             {
                 if (!Arns.TryParseIgnoringCase(arn, out parsedArn))
