@@ -265,6 +265,38 @@ public class NamespaceTests
         Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// What the API server takes but nobody means: a memory amount in fractions of a byte ("If you request 400m of
+    /// memory, this is a request for 0.4 bytes"), and a label under kubernetes.io or k8s.io, which Kubernetes reserves.
+    /// </summary>
+    [Theory]
+    [InlineData("limitRange: { default: { memory: 512m } }", "eks-infra:access.namespaces.apps.limitRange.default.memory", "512Mi")]
+    [InlineData("limitRange: { defaultRequest: { memory: \"1.5\" } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.memory", "not a whole number of bytes")]
+    [InlineData("quota: { requests.memory: 64m }", "eks-infra:access.namespaces.apps.quota.requests.memory", "64Mi")]
+    [InlineData("quota: { limits.memory: 0.5 }", "eks-infra:access.namespaces.apps.quota.limits.memory", "not a whole number of bytes")]
+    [InlineData("labels: { kubernetes.io/team: b }", "eks-infra:access.namespaces.apps.labels.kubernetes.io/team", "reserves for its core components")]
+    [InlineData("labels: { node.kubernetes.io/pool: b }", "eks-infra:access.namespaces.apps.labels.node.kubernetes.io/pool", "example.com/pool")]
+    [InlineData("labels: { k8s.io/owner: x }", "eks-infra:access.namespaces.apps.labels.k8s.io/owner", "reserves for its core components")]
+    public void Namespace_settings_kubernetes_takes_but_nobody_means_are_warnings(string body, string path, string gist)
+    {
+        var evaluation = WithApps(body);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(evaluation.Warnings, w => w.Path == path && w.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("limitRange: { default: { memory: 512Mi, cpu: 500m } }")]
+    [InlineData("quota: { requests.memory: \"1.5Ki\", requests.cpu: \"0.5\" }")]
+    [InlineData("labels: { app.kubernetes.io/part-of: shop, pod-security.kubernetes.io/enforce: baseline, example.com/team: a }")]
+    public void Whole_bytes_and_labels_kubernetes_gives_users_are_not_warned(string body)
+    {
+        var evaluation = WithApps(body);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains("whole number of bytes", StringComparison.Ordinal) || w.Message.Contains("reserves for its core components", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("quota: { pods: 0 }")]
     [InlineData("quota: { pods: 1e3 }")]

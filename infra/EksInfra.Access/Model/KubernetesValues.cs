@@ -21,6 +21,25 @@ public static partial class KubernetesValues
     /// </summary>
     public const string ReservedNamespacePrefix = "kube-";
 
+    /// <summary>Whether a key prefix is <paramref name="domain"/> or one of its subdomains (<c>node.kubernetes.io</c> is under kubernetes.io).</summary>
+    public static bool IsUnderDomain(string prefix, string domain)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return prefix == domain || prefix.EndsWith("." + domain, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The prefix of a label key under kubernetes.io or k8s.io, else null. Kubernetes docs, "Well-Known Labels,
+    /// Annotations and Taints": "Kubernetes reserves all labels, annotations and taints in the kubernetes.io and k8s.io
+    /// namespaces."
+    /// </summary>
+    public static string? KubernetesReservedPrefix(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && (IsUnderDomain(key[..slash], "kubernetes.io") || IsUnderDomain(key[..slash], "k8s.io")) ? key[..slash] : null;
+    }
+
     /// <summary>The label the API server puts on every namespace, with the namespace's name as its value.</summary>
     public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
 

@@ -543,14 +543,12 @@ public static partial class ComputeValidator
             }
 
             var prefix = key[..slash];
-            static bool Under(string prefix, string domain) => prefix == domain || prefix.EndsWith("." + domain, StringComparison.Ordinal);
-            var kubernetes = Under(prefix, "kubernetes.io") || Under(prefix, "k8s.io");
-            if (!kubernetes && !Under(prefix, "eks.amazonaws.com"))
+            if (KubernetesValues.KubernetesReservedPrefix(key) is null && !KubernetesValues.IsUnderDomain(prefix, "eks.amazonaws.com"))
             {
                 return;
             }
 
-            if (Under(prefix, "node.kubernetes.io") || Under(prefix, "kubelet.kubernetes.io"))
+            if (KubernetesValues.IsUnderDomain(prefix, "node.kubernetes.io") || KubernetesValues.IsUnderDomain(prefix, "kubelet.kubernetes.io"))
             {
                 Warning(path, $"'{key}' is under {prefix}/, which the kubelet takes in --node-labels, but EKS has refused node group labels under kubernetes.io/ (\"Label cannot contain reserved prefixes\"); if CreateNodegroup refuses it, use a prefix of your own (example.com/{key[(slash + 1)..]})");
                 return;

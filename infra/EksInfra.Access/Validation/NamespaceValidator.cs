@@ -65,6 +65,12 @@ public static class NamespaceValidator
                 {
                     Warning(path, $"PodSecurity admission never reads '{key}', so it sets no policy for '{ns.Name}'; its labels are {string.Join(", ", KubernetesValues.PodSecurityLabels)}");
                 }
+                else if (!key.StartsWith(KubernetesValues.PodSecurityLabelPrefix, StringComparison.Ordinal) && KubernetesValues.KubernetesReservedPrefix(key) is { } reserved
+                    && !KubernetesValues.IsUnderDomain(reserved, "app.kubernetes.io") && key != KubernetesValues.NamespaceNameLabel)
+                {
+                    // The recommended labels (app.kubernetes.io/) and PodSecurity's are Kubernetes' own, given for users to set.
+                    Warning(path, $"'{key}' is under {reserved}/, which Kubernetes reserves for its core components (\"Well-Known Labels, Annotations and Taints\": \"Kubernetes reserves all labels, annotations and taints in the kubernetes.io and k8s.io namespaces\"); the API server takes it, but a component may read or set it: use a prefix of your own (example.com/{key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]})");
+                }
 
                 if (!KubernetesValues.IsValidLabelValue(value))
                 {
@@ -75,6 +81,18 @@ public static class NamespaceValidator
             var quota = Quantities(ns.Quota, Error);
             var requests = Quantities(ns.DefaultRequest, Error);
             var limits = Quantities(ns.DefaultLimit, Error);
+
+            // Kubernetes docs, "Resource Management for Pods and Containers": memory takes "whole numbers of bytes"; "If you
+            // request 400m of memory, this is a request for 0.4 bytes". The API server warns of it on a pod
+            // (pkg/api/pod/warnings.go: "fractional byte value ... is invalid, must be an integer"), never on a quota or a
+            // LimitRange, and pods that take such a default come from controllers, whose warnings nobody reads.
+            foreach (var memory in new[] { quota.GetValueOrDefault("requests.memory"), quota.GetValueOrDefault("limits.memory"), requests.GetValueOrDefault("memory"), limits.GetValueOrDefault("memory") })
+            {
+                if (memory is not null && !memory.Value.IsWholeAtMilliScale())
+                {
+                    Warning(memory.Path, $"'{memory.Text}' is not a whole number of bytes{(memory.Text.EndsWith('m') ? $" ('m' is a thousandth: {memory.Text} is {memory.Text[..^1]} thousandths of a byte)" : "")}; Kubernetes takes it and rounds it up to whole bytes, so write the unit you mean: Mi for mebibytes ({(memory.Text.EndsWith('m') ? memory.Text[..^1] : "512")}Mi) or M for megabytes");
+                }
+            }
 
             // ResourceQuota validation: pods is a count (ValidateResourceQuantityValue: value.MilliValue()%1000 for
             // integer resources, MilliValue rounding up).
