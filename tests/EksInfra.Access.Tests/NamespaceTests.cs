@@ -297,6 +297,22 @@ public class NamespaceTests
         Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains("whole number of bytes", StringComparison.Ordinal) || w.Message.Contains("reserves for its core components", StringComparison.Ordinal));
     }
 
+    /// <summary>apimachinery re-emits a quantity in canonical form and pulumi-kubernetes normalizes before it diffs, so only a new value is a change.</summary>
+    [Theory]
+    [InlineData("{ quota: { requests.cpu: \"1000m\", requests.memory: 1024Mi }, limitRange: { default: { cpu: \"0.5\", memory: 0.5Gi } } }", false)]
+    [InlineData("{ quota: { requests.cpu: \"2\", requests.memory: 1Gi }, limitRange: { default: { cpu: 500m, memory: 512Mi } } }", true)]
+    [InlineData("{ quota: { requests.cpu: \"1\" }, limitRange: { default: { cpu: 500m, memory: 512Mi } } }", true)]
+    [InlineData("{ labels: { team: a }, quota: { requests.cpu: \"1\", requests.memory: 1Gi }, limitRange: { default: { cpu: 500m, memory: 512Mi } } }", true)]
+    public void Diff_calls_a_namespace_changed_only_when_a_value_changes(string head, bool changed)
+    {
+        var before = Stack(Block("      apps: { quota: { requests.cpu: \"1\", requests.memory: 1Gi }, limitRange: { default: { cpu: 500m, memory: 512Mi } } }\n"));
+        var after = Stack(Block($"      apps: {head}\n"));
+
+        var findings = Stacks.DiffFindings(before, after);
+
+        Assert.Equal(changed, findings.Any(f => f.Title == "namespace apps changes its labels, quota or limit range"));
+    }
+
     [Theory]
     [InlineData("quota: { pods: 0 }")]
     [InlineData("quota: { pods: 1e3 }")]

@@ -24,7 +24,7 @@ internal static class NamespaceDiff
                 continue;
             }
 
-            if (Settings(ns) != Settings(kept))
+            if (!SameSettings(ns, kept))
             {
                 findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} changes its labels, quota or limit range", $"now: {Settings(kept)} (was: {Settings(ns)})"));
             }
@@ -51,6 +51,22 @@ internal static class NamespaceDiff
         "If a namespace of that name exists already, `pulumi up` fails with AlreadyExists (the Kubernetes provider creates it, it does not adopt it): mark it managedElsewhere, or `pulumi import` it first";
 
     private const string AddedBackLater = "adding it back to the config later fails with AlreadyExists while it exists, unless it is marked managedElsewhere or imported with `pulumi import`";
+
+    /// <summary>
+    /// Labels compared as text; quantities by value. apimachinery's Quantity: "Non-canonical values will still parse as long
+    /// as they are well formed, but will be re-emitted in their canonical form", and pulumi-kubernetes normalizes inputs
+    /// before it diffs them, so `1000m` for `1` changes nothing a preview or the cluster shows.
+    /// </summary>
+    private static bool SameSettings(NamespacePlan a, NamespacePlan b) =>
+        a.Labels.SequenceEqual(b.Labels)
+        && SameQuantities(a.Quota?.Hard, b.Quota?.Hard)
+        && SameQuantities(a.LimitRange?.DefaultRequest, b.LimitRange?.DefaultRequest)
+        && SameQuantities(a.LimitRange?.Default, b.LimitRange?.Default);
+
+    private static bool SameQuantities(IReadOnlyList<KeyValuePair<string, string>>? a, IReadOnlyList<KeyValuePair<string, string>>? b) =>
+        (a ?? []).Count == (b ?? []).Count
+        && (a ?? []).Zip(b ?? []).All(p => p.First.Key == p.Second.Key && (p.First.Value == p.Second.Value
+            || (Model.KubernetesValues.TryParseQuantity(p.First.Value, out var x) && Model.KubernetesValues.TryParseQuantity(p.Second.Value, out var y) && x == y)));
 
     private static string Settings(NamespacePlan ns)
     {
