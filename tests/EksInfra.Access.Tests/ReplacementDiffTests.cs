@@ -323,6 +323,40 @@ public class ClusterRoleDiffTests
         Assert.Contains("every managed node group of the stack follows it", finding.Detail, StringComparison.Ordinal);
     }
 
+    private static string WithCompute(string version, string compute) =>
+        OnVersion(version).Replace($"    version: \"{version}\"\n", $"    version: \"{version}\"\n{compute}", StringComparison.Ordinal);
+
+    /// <summary>
+    /// EKS gave a managed node group without amiType AL2 before 1.30 ("Previously, new node groups would default to Amazon
+    /// Linux 2") and publishes no AL2 AMI after 1.32, so the upgrade to 1.33 names the groups that may be on AL2.
+    /// </summary>
+    [Theory]
+    [InlineData("1.32", "1.33", "", true)]
+    [InlineData("1.32", "1.33", "      amiType: AL2023_x86_64_STANDARD\n", false)]
+    [InlineData("1.33", "1.34", "", false)]
+    public void An_upgrade_past_the_last_al2_version_names_the_groups_without_an_ami_type(string from, string to, string ami, bool named)
+    {
+        var compute = $"    nodeGroups:\n    - name: system\n      instanceTypes: [m6i.large]\n{ami}      desiredSize: 2\n      minSize: 1\n      maxSize: 3\n";
+
+        var finding = Assert.Single(Stacks.DiffFindings(WithCompute(from, compute), WithCompute(to, compute)), f => f.Subject == "cluster.version");
+
+        Assert.Equal(named ? FindingLevel.Danger : FindingLevel.Changed, finding.Level);
+        Assert.Equal(named, finding.Detail.Contains("The groups without amiType (system) run Amazon Linux 2 if they were made while the cluster ran 1.29 or earlier", StringComparison.Ordinal));
+    }
+
+    /// <summary>EKS: "Existing Fargate Pods aren't changed", and Fargate nodes behind the control plane block the next upgrade.</summary>
+    [Fact]
+    public void An_upgrade_says_fargate_pods_keep_their_version_until_restarted()
+    {
+        var compute = "    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n    vpcId: vpc-0a1b2c3d4e5f60718\n    fargateProfiles:\n    - name: batch\n      selectors: [{ namespace: batch }]\n";
+
+        var finding = Assert.Single(Stacks.DiffFindings(WithCompute("1.34", compute), WithCompute("1.35", compute)), f => f.Subject == "cluster.version");
+
+        Assert.Contains("Fargate pods are not moved", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("restart the workloads of batch", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fargate", Assert.Single(Stacks.DiffFindings(OnVersion("1.34"), OnVersion("1.35")), f => f.Subject == "cluster.version").Detail, StringComparison.Ordinal);
+    }
+
     /// <summary>UpdateClusterVersion: "all of your node groups' Kubernetes versions must match the cluster's Kubernetes version".</summary>
     [Fact]
     public void An_upgrade_with_managed_node_groups_made_outside_the_stack_is_a_danger_naming_them()

@@ -107,10 +107,17 @@ public static class AccessDiff
         public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion, Endpoint.Of(plan.Cluster.Network))
         {
             OutsideManagedNodeGroupRoles = [.. plan.ComputeIdentities.Where(c => c.EntryCreatedByEks && c.Kind is ComputeKind.SelfManagedLinux or ComputeKind.SelfManagedWindows).Select(c => c.RoleArn)],
+            NodeGroups = [.. plan.Cluster.NodeGroups.Select(g => new NodeGroupShape(g.LogicalName, g.Name, g.AmiType is not null))],
+            FargateProfiles = [.. plan.Cluster.FargateProfiles.Select(p => p.Name)],
         };
 
         /// <summary>The roles of managed node groups made outside the stack (<c>nodeRoles</c> with managedNodeGroup): EKS's version rules bind them too.</summary>
         public IReadOnlyList<string> OutsideManagedNodeGroupRoles { get; init; } = [];
+
+        /// <summary>The stack's managed node groups, as an upgrade meets them.</summary>
+        public IReadOnlyList<NodeGroupShape> NodeGroups { get; init; } = [];
+
+        public IReadOnlyList<string> FargateProfiles { get; init; } = [];
 
         /// <summary>
         /// An invalid base's shape. A value it could not read is unknown, and unknown is not a change: it is taken as
@@ -147,9 +154,16 @@ public static class AccessDiff
                 new(
                     Read(At("endpointPublicAccess"), cluster.Network.EndpointPublicAccess, after.Endpoint.Public),
                     Read(At("endpointPrivateAccess"), cluster.Network.EndpointPrivateAccess, after.Endpoint.Private),
-                    Read(At("publicAccessCidrs"), [.. cluster.Network.PublicAccessCidrs.Order(StringComparer.Ordinal)], after.Endpoint.PublicCidrs)));
+                    Read(At("publicAccessCidrs"), [.. cluster.Network.PublicAccessCidrs.Order(StringComparer.Ordinal)], after.Endpoint.PublicCidrs)))
+            {
+                // An unread base's groups are taken as the head's: each is then kept.
+                NodeGroups = after.NodeGroups,
+                FargateProfiles = after.FargateProfiles,
+            };
         }
     }
+
+    private sealed record NodeGroupShape(string LogicalName, string Name, bool AmiTypeSet);
 
     /// <summary>Who can reach the cluster's API server: the public endpoint (from <see cref="PublicCidrs"/>, empty for EKS's 0.0.0.0/0) and the private one.</summary>
     private sealed record Endpoint(bool Public, bool Private, IReadOnlyList<string> PublicCidrs)
@@ -315,8 +329,21 @@ public static class AccessDiff
             else if (now == was + 1)
             {
                 var outside = after.OutsideManagedNodeGroupRoles;
-                findings.Add(new(outside.Count > 0 ? FindingLevel.Danger : FindingLevel.Changed, "cluster.version", $"the Kubernetes version is upgraded: {before.Version} → {after.Version}",
-                    $"EKS upgrades the control plane in place (it can be rolled back only within 7 days), then every managed node group of the stack follows it (pulumi-eks gives each group the cluster's version): EKS starts nodes of {after.Version} and drains and terminates the old ones, so every pod of every group is moved once.{(outside.Count > 0 ? $" UpdateClusterVersion refuses the upgrade unless every managed node group is at the cluster's version, {before.Version}, the groups made outside this stack included ({string.Join(", ", outside)}): check them with `aws eks describe-nodegroup`, update any behind first, and update them to {after.Version} after this, before the next upgrade." : "")}"));
+                // EKS User Guide, Kubernetes versions: "Starting with Amazon EKS version 1.30 or newer, any newly created
+                // managed node groups will automatically default to using Amazon Linux 2023 ... Previously, new node groups
+                // would default to Amazon Linux 2"; and EKS publishes no AL2 AMI after 1.32.
+                var maybeAl2 = now > Platform.AmiTypes.LastAl2KubernetesMinor && was <= Platform.AmiTypes.LastAl2KubernetesMinor
+                    ? after.NodeGroups.Where(g => !g.AmiTypeSet && before.NodeGroups.Any(b => b.LogicalName == g.LogicalName)).Select(g => g.Name).ToList()
+                    : [];
+                // "Any new Pods that are launched on Fargate have a kubelet version that matches your cluster version.
+                // Existing Fargate Pods aren't changed", and a Fargate node behind the control plane blocks the next upgrade.
+                var fargate = after.FargateProfiles;
+                var danger = outside.Count > 0 || maybeAl2.Count > 0;
+                findings.Add(new(danger ? FindingLevel.Danger : FindingLevel.Changed, "cluster.version", $"the Kubernetes version is upgraded: {before.Version} → {after.Version}",
+                    $"EKS upgrades the control plane in place (it can be rolled back only within 7 days), then every managed node group of the stack follows it (pulumi-eks gives each group the cluster's version): EKS starts nodes of {after.Version} and drains and terminates the old ones, so every pod of every group is moved once."
+                    + (outside.Count > 0 ? $" UpdateClusterVersion refuses the upgrade unless every managed node group is at the cluster's version, {before.Version}, the groups made outside this stack included ({string.Join(", ", outside)}): check them with `aws eks describe-nodegroup`, update any behind first, and update them to {after.Version} after this, before the next upgrade." : "")
+                    + (maybeAl2.Count > 0 ? $" The groups without amiType ({string.Join(", ", maybeAl2)}) run Amazon Linux 2 if they were made while the cluster ran 1.29 or earlier (EKS's default then), and EKS publishes no AL2 AMI for {after.Version}: the control plane moves, then their update fails. Check each with `aws eks describe-nodegroup --cluster-name {after.ClusterName} --nodegroup-name GROUP --query nodegroup.amiType`; for an AL2_* one, add a group with an AL2023 amiType first and move the workloads." : "")
+                    + (fargate.Count > 0 ? $" Fargate pods are not moved: each keeps the kubelet of {before.Version} until it is started again, and EKS refuses the next upgrade while a Fargate node is behind the control plane, so restart the workloads of {string.Join(", ", fargate)} after this update." : "")));
             }
             else if (now < was || now > was + 1)
             {
