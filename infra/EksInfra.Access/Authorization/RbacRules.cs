@@ -115,8 +115,14 @@ public static class RbacRules
     /// <summary><see cref="SystemAccountTakeover"/> of an EKS access policy's Kubernetes rules (RbacData), where it holds in kube-system.</summary>
     public static string? AccessPolicyTakeover(string policy) => AccessPolicyTakeovers.Value.GetValueOrDefault(policy);
 
+    /// <summary><see cref="SystemAccountTakeover"/> of a built-in ClusterRole's rules (RbacData), judged once: groups bound to view or edit are many.</summary>
+    public static string? BuiltInRoleTakeover(string role) => BuiltInRoleTakeovers.Value.GetValueOrDefault(role);
+
     private static readonly Lazy<Dictionary<string, string?>> AccessPolicyTakeovers =
         new(() => RbacData.AccessPolicies.ToDictionary(p => p.Key, p => SystemAccountTakeover(p.Value), StringComparer.Ordinal));
+
+    private static readonly Lazy<Dictionary<string, string?>> BuiltInRoleTakeovers =
+        new(() => RbacData.BuiltInClusterRoles.ToDictionary(p => p.Key, p => SystemAccountTakeover(p.Value), StringComparer.Ordinal));
 
     /// <summary>
     /// How an access scope reaches kube-system: "" at cluster scope (no namespaces), else the first entry covering it

@@ -272,7 +272,7 @@ public static partial class StackValidator
                     {
                         Error($"{role.Path}.assumedBy[{i}]", $"'{principal}' is in another partition than region {aws.Region} ({partition}), and IAM refuses such a trust policy; use arn:{partition}:iam::...");
                     }
-                    else if (Arns.TryParse(principal, out var trusted, out _) && Arns.IsIdentityCenterRoleWithoutPath(trusted))
+                    else if (principal.Contains(Arns.IdentityCenterRolePrefix, StringComparison.Ordinal) && Arns.TryParse(principal, out var trusted, out _) && Arns.IsIdentityCenterRoleWithoutPath(trusted))
                     {
                         // IAM turns a trust policy's principal into its unique id, so one that names no role is refused
                         // ("Invalid principal in policy"), in every mode: a trust policy has no aws-auth form.
