@@ -256,3 +256,73 @@ public class SystemAccountReachInCheckTests
         Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains(Reach, StringComparison.Ordinal));
     }
 }
+
+/// <summary>
+/// RBAC grants a principal the union of its bindings (rbac.go), so two groups' ClusterRoles can together make their
+/// member cluster admin where neither does alone. who, check and the admin test of can and audit judge the set.
+/// </summary>
+public class CombinedGroupsAdminTests
+{
+    private static string Stack(string firstRole, string secondRole, string secondNamespaces = "", string adminGroups = "[system:masters]") => Stacks.Minimal(access: $$"""
+            clusterRoles:
+              creator:
+                rules:
+                  - {{firstRole}}
+              finisher:
+                rules:
+                  - {{secondRole}}
+        """)
+        .Replace("        groups: [deployers]\n", "        groups: [deployers, first, second]\n", StringComparison.Ordinal)
+        .Replace("        groups: [system:masters]\n", $"        groups: {adminGroups}\n", StringComparison.Ordinal)
+        .Replace("      deployers:\n        clusterRole: edit\n", $"      deployers:\n        clusterRole: view\n      first:\n        clusterRole: creator\n      second:\n        clusterRole: finisher\n{secondNamespaces}", StringComparison.Ordinal);
+
+    private const string CreateBindings = "{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create] }";
+    private const string BindAdmin = "{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [cluster-admin] }";
+    private const string ImpersonateMasters = "{ apiGroups: [\"\"], resources: [groups], verbs: [impersonate], resourceNames: [system:masters] }";
+    private const string ImpersonateAccounts = "{ apiGroups: [\"\"], resources: [serviceaccounts], verbs: [impersonate] }";
+
+    private static System.Text.Json.Nodes.JsonNode Deployer(string stack)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Reports.WhoReport.Render(Stacks.ValidPlanOf(stack), Reports.ReportFormat.Json))!;
+        return json["principals"]!.AsArray().Single(p => p!["username"]!.GetValue<string>() == "ci-deployer")!;
+    }
+
+    [Theory]
+    [InlineData(CreateBindings, BindAdmin, "", true)]
+    // A service account's impersonation is authorized in its namespace: a RoleBinding there supplies it.
+    [InlineData(ImpersonateMasters, ImpersonateAccounts, "        namespaces: [apps]\n", true)]
+    [InlineData(CreateBindings, ImpersonateAccounts, "", false)]
+    [InlineData(ImpersonateMasters, CreateBindings, "", false)]
+    public void Two_groups_that_complete_each_other_make_their_member_admin(string first, string second, string namespaces, bool admin)
+    {
+        var stack = Stack(first, second, namespaces);
+        Assert.Contains("clusterRole: finisher", stack, StringComparison.Ordinal);
+
+        var deployer = Deployer(stack);
+        Assert.Equal(admin, deployer["clusterAdmin"]!.GetValue<bool>());
+        Assert.Equal(admin, deployer["grants"]!.AsArray().Any(g => g!["via"]!.GetValue<string>() == "CombinedRbac" && g["grant"]!.GetValue<string>() == "first, second"));
+
+        var evaluation = Stacks.EvaluateText(stack);
+        var warnings = evaluation.Warnings.Where(w => w.Message.Contains("together let their members make themselves cluster admin", StringComparison.Ordinal)).ToList();
+        Assert.Equal(admin ? 1 : 0, warnings.Count);
+        if (admin)
+        {
+            Assert.Equal("eks-infra:access.mapRoles[0].groups", warnings[0].Path);
+            Assert.Contains("'first' and 'second'", warnings[0].Message, StringComparison.Ordinal);
+        }
+
+        var access = ModelAccess.Of(Stacks.ValidPlanOf(stack));
+        Assert.Equal(admin, access.Authorizer.IsClusterAdmin(access.Subjects.Single(s => s.Username == "ci-deployer")));
+    }
+
+    [Fact]
+    public void The_combination_counts_as_the_stacks_cluster_admin()
+    {
+        var stack = Stack(CreateBindings, BindAdmin, adminGroups: "[deployers]");
+
+        var evaluation = Stacks.EvaluateText(stack);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Contains(Stacks.EvaluateText(Stack(CreateBindings, ImpersonateAccounts, adminGroups: "[deployers]")).Errors, e => e.Message.Contains("no principal gets cluster-admin rights", StringComparison.Ordinal));
+    }
+}

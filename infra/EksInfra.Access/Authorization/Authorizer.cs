@@ -82,14 +82,16 @@ public sealed class Authorizer(ClusterRbac rbac)
 
     /// <summary>
     /// Whether the subject may do everything everywhere (system:masters, a wildcard rule granted cluster-wide), or can
-    /// make itself able to with what it holds cluster-wide (<see cref="RbacRules.GrantsItselfClusterAdmin"/>).
+    /// make itself able to with what it holds (<see cref="RbacRules.GrantsItselfClusterAdmin"/>): cluster-wide, and a
+    /// service account's impersonation in the namespaces it holds grants in.
     /// </summary>
     public bool IsClusterAdmin(AccessSubject subject) =>
         Why(subject, AccessRequest.Everything).Count > 0
         || RbacRules.GrantsItselfClusterAdmin(
             request => Why(subject, request).Count > 0,
             BindingsOf(subject).Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName),
-            BindingsOf(subject).Where(b => b.IsClusterRoleBinding).SelectMany(Rbac.RulesOf).SelectMany(r => r.ResourceNames));
+            BindingsOf(subject).SelectMany(Rbac.RulesOf).SelectMany(r => r.ResourceNames),
+            BindingsOf(subject).Where(b => !b.IsClusterRoleBinding).Select(b => b.Namespace).Concat(subject.Policies.SelectMany(p => p.Scope.Namespaces)).Where(ns => !KubernetesValues.IsNamespacePattern(ns)).Distinct(StringComparer.Ordinal));
 
     /// <summary>
     /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,

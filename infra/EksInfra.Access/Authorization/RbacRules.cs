@@ -56,7 +56,9 @@ public static class RbacRules
     /// <paramref name="namesInRules"/> are the resourceNames of the rules behind <paramref name="allowed"/>: a rule
     /// restricted to names allows a request only by one of them.
     /// </summary>
-    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles, IEnumerable<string> namesInRules)
+    /// <param name="serviceAccountNamespaces">Namespaces where the subject holds namespaced grants: impersonating a service
+    /// account is authorized in the account's namespace (impersonation.go), so a RoleBinding there can supply it.</param>
+    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles, IEnumerable<string> namesInRules, IEnumerable<string>? serviceAccountNamespaces = null)
     {
         ArgumentNullException.ThrowIfNull(allowed);
         ArgumentNullException.ThrowIfNull(boundClusterRoles);
@@ -72,7 +74,9 @@ public static class RbacRules
             return true;
         }
 
-        var asSomeone = names.Any(n => allowed(new("impersonate", "", "users", "", n, "")) || allowed(new("impersonate", "", "serviceaccounts", "", n, "")));
+        string[] accountNamespaces = ["", .. serviceAccountNamespaces ?? []];
+        var asSomeone = names.Any(n => allowed(new("impersonate", "", "users", "", n, ""))
+            || accountNamespaces.Any(ns => allowed(new("impersonate", "", "serviceaccounts", "", n, ns))));
         if (asSomeone && allowed(new("impersonate", "", "groups", "", Model.KubernetesNames.SystemMasters, "")))
         {
             return true;

@@ -358,6 +358,9 @@ public enum GrantVia
 
     /// <summary>Fargate's kubelet: system:bootstrappers, system:nodes and system:node-proxier.</summary>
     FargateBootstrap,
+
+    /// <summary>Groups whose ClusterRoles together, none alone, let the principal make itself cluster admin (<see cref="Authorization.CombinedGroups"/>).</summary>
+    CombinedRbac,
 }
 
 /// <summary>One thing a principal may do, with what grants it and where.</summary>
@@ -407,6 +410,7 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
             : "node bootstrap (system:bootstrappers, system:nodes)",
         GrantVia.FargateBootstrap => "Fargate pod bootstrap (system:bootstrappers, system:nodes, system:node-proxier)",
         GrantVia.ExternalBinding => $"group {Target}: bound by another tool (externalGroups), not by this stack",
+        GrantVia.CombinedRbac => $"groups {Target} together: their ClusterRoles let it make itself cluster admin (bind, escalate or impersonate, one group's rules completing another's), though none does alone",
         _ => $"Kubernetes system group {Target}",
     };
 }

@@ -358,9 +358,9 @@ public static class AccessPlanner
     {
         var mode = config.Access.Mode;
         // What each group grants is the same for every member: one Grant per group, shared.
-        var rbacGrants = config.Access.Groups.ToDictionary(
+        var groupsByName = config.Access.Groups.ToDictionary(
             g => g.Name,
-            g => new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), config.Access.BindsClusterAdmin(g)) { RaisesOwnAccess = config.Access.BindsEscalation(g), ActsAsSystemAccounts = config.Access.SystemAccountTakeover(g) is not null },
+            g => (Settings: g, Grant: new Grant(GrantVia.Rbac, g.ClusterRole, Grant.ScopeText(Sorted(g.Namespaces)), config.Access.BindsClusterAdmin(g)) { RaisesOwnAccess = config.Access.BindsEscalation(g), ActsAsSystemAccounts = config.Access.SystemAccountTakeover(g) is not null }),
             Ordinal);
         var grants = new List<PrincipalAccess>(compute.Count + identities.Count);
         foreach (var identity in compute)
@@ -371,6 +371,7 @@ public static class AccessPlanner
         // One list collects each principal's grants, which it keeps as an array of their number; a principal whose one
         // grant is its one group's binding (most are) shares that group's read-only list of it.
         var permissions = new List<Grant>();
+        var combined = new CombinedGroups(config.Access, name => groupsByName.TryGetValue(name, out var found) ? found.Settings : null);
         var onlyGrantOfGroup = new Dictionary<string, IReadOnlyList<Grant>>(Ordinal);
         for (var i = 0; i < identities.Count; i++)
         {
@@ -403,9 +404,9 @@ public static class AccessPlanner
                 {
                     permissions.Add(new Grant(GrantVia.SystemGroup, group, Grant.ClusterWide, false));
                 }
-                else if (rbacGrants.TryGetValue(group, out var grant))
+                else if (groupsByName.TryGetValue(group, out var declared))
                 {
-                    permissions.Add(grant);
+                    permissions.Add(declared.Grant);
                 }
                 else if (config.Access.ExternalGroupNames.Contains(group))
                 {
@@ -424,11 +425,16 @@ public static class AccessPlanner
                 });
             }
 
+            if (sortedGroups.Count > 1 && !AnyClusterAdmin(permissions) && combined.MakeAdmin(sortedGroups) is { } together)
+            {
+                permissions.Add(new Grant(GrantVia.CombinedRbac, string.Join(", ", together), Grant.ClusterWide, true));
+            }
+
             IReadOnlyList<Grant>? granted = null;
-            if (permissions.Count == 1 && sortedGroups.Count == 1 && rbacGrants.TryGetValue(sortedGroups[0], out var only) && ReferenceEquals(only, permissions[0])
+            if (permissions.Count == 1 && sortedGroups.Count == 1 && groupsByName.TryGetValue(sortedGroups[0], out var only) && ReferenceEquals(only.Grant, permissions[0])
                 && !onlyGrantOfGroup.TryGetValue(sortedGroups[0], out granted))
             {
-                granted = Array.AsReadOnly([only]);
+                granted = Array.AsReadOnly([only.Grant]);
                 onlyGrantOfGroup.Add(sortedGroups[0], granted);
             }
 
@@ -438,6 +444,19 @@ public static class AccessPlanner
         }
 
         return grants;
+    }
+
+    private static bool AnyClusterAdmin(List<Grant> grants)
+    {
+        foreach (var grant in grants)
+        {
+            if (grant.IsClusterAdmin)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Distinct and in ordinal order. Config lists usually are already, and then are used as they are.</summary>

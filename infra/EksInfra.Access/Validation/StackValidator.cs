@@ -943,12 +943,22 @@ public static partial class StackValidator
             // Judged once per group, not once per member: a ClusterRole's admin test probes its rules many times.
             var adminGroups = groups.Values.Where(access.BindsClusterAdmin).Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
             var anyAdmin = false;
+            var combined = new CombinedGroups(access, name => groups.GetValueOrDefault(name));
+            HashSet<string>? told = null;
             foreach (var identity in identities)
             {
                 if (IsClusterAdmin(identity, adminGroups))
                 {
                     anyAdmin = true;
-                    break;
+                }
+                else if (identity.Groups.Count > 1 && combined.MakeAdmin(identity.Groups) is { } together)
+                {
+                    anyAdmin = true;
+                    // Told once for each set of groups, at the first principal that holds it.
+                    if ((told ??= new(StringComparer.Ordinal)).Add(string.Join('\n', together)))
+                    {
+                        Warning($"{identity.Path}.groups", $"the groups {string.Join(" and ", together.Select(g => $"'{g}'"))} together let their members make themselves cluster admin, though none does alone: Kubernetes RBAC grants a principal the union of its bindings, and one group's rules complete another's way up (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user or service account with system:masters, or escalate with update on a bound role); count the principals in all of them as cluster admins, or split the grants");
+                    }
                 }
             }
 
