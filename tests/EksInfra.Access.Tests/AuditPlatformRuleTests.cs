@@ -29,6 +29,29 @@ public class AuditPlatformRuleTests
         Assert.DoesNotContain(report.Findings, f => f.Section == AuditSection.EksOwn && f.Subject == plan.NodeRole.Arn);
     }
 
+    /// <summary>
+    /// EKS User Guide, "Create access entries": EKS sets an EC2_LINUX or EC2_WINDOWS entry's username
+    /// (system:node:{{EC2PrivateDNSName}}) and groups itself, and the stack sends neither: the live values differ from the
+    /// model's empty ones by EKS's doing, not a hand edit.
+    /// </summary>
+    [Fact]
+    public void The_stacks_own_node_entries_match_with_the_username_and_groups_eks_gives_them()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("staging"));
+        var nodeEntries = plan.AccessEntries.Where(e => e.Type is "EC2_LINUX" or "EC2_WINDOWS").ToList();
+        Assert.NotEmpty(nodeEntries);
+        var live = EntriesOf(plan).Select(e => e.Type is "EC2_LINUX" or "EC2_WINDOWS" ? e with { Username = "system:node:{{EC2PrivateDNSName}}", Groups = ["system:nodes"] } : e).ToList();
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(null, live, null));
+
+        Assert.DoesNotContain(report.Findings, f => f.Section == AuditSection.Differs && nodeEntries.Any(n => n.PrincipalArn == f.Subject));
+
+        // A STANDARD entry's username is still the model's to compare.
+        var standard = plan.AccessEntries.First(e => e.Type == "STANDARD");
+        var edited = live.Select(e => e.PrincipalArn == standard.PrincipalArn ? e with { Username = "someone-else" } : e).ToList();
+        Assert.Contains(AccessAudit.Compare(plan, new LiveCluster(null, edited, null)).Findings, f => f.Section == AuditSection.Differs && f.Subject == standard.PrincipalArn && f.Detail.Contains("username", StringComparison.Ordinal));
+    }
+
     private const string BreakGlass = "arn:aws:iam::123456789012:role/break-glass";
 
     /// <summary>The plan's aws-auth as the renderer writes it, read back as an export.</summary>

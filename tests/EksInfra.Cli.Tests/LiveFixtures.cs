@@ -68,7 +68,10 @@ internal static class LiveFixtures
     public static JsonObject AccessEntries(AccessPlan plan, params JsonObject[] extra)
     {
         var entries = plan.AccessEntries
-            .Select(e => Entry(plan, e.PrincipalArn, e.Type, e.Username, e.KubernetesGroups, [.. e.AccessPolicies.Select(p => (p.PolicyName, p.Scope.Namespaces.ToArray()))]))
+            // EKS sets a node entry's username and groups itself, which the plan leaves out (EKS User Guide, "Create access entries").
+            .Select(e => e.Type is "EC2_LINUX" or "EC2_WINDOWS"
+                ? Entry(plan, e.PrincipalArn, e.Type, "system:node:{{EC2PrivateDNSName}}", ["system:nodes"])
+                : Entry(plan, e.PrincipalArn, e.Type, e.Username, e.KubernetesGroups, [.. e.AccessPolicies.Select(p => (p.PolicyName, p.Scope.Namespaces.ToArray()))]))
             .Append(Entry(plan, plan.NodeRole.Arn, "EC2_LINUX", "system:node:{{EC2PrivateDNSName}}", ["system:nodes"]))
             .ToList();
         if (plan.Cluster.DeployerArn is { } deployer && Arns.TryParse(deployer, out var arn, out _))

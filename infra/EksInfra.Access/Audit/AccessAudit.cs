@@ -328,12 +328,16 @@ public static class AccessAudit
                         differences.Add($"type {entry.Type} live, {e.Type} in the model");
                     }
 
-                    if (e.Username != entry.Username)
+                    // EKS User Guide, "Create access entries": EKS sets the username of an EC2_LINUX or EC2_WINDOWS entry
+                    // itself (system:node:{{EC2PrivateDNSName}}), and its groups; the stack sends neither, so only a
+                    // STANDARD entry's are the model's to compare.
+                    var standard = e.Type == AccessPlanner.AccessEntryTypeStandard && entry.Type == AccessPlanner.AccessEntryTypeStandard;
+                    if (standard && e.Username != entry.Username)
                     {
                         differences.Add($"username {Show(entry.Username)} live, {Show(e.Username)} in the model");
                     }
 
-                    if (!e.KubernetesGroups.Order(Ordinal).SequenceEqual(entry.Groups, Ordinal))
+                    if (standard && !e.KubernetesGroups.Order(Ordinal).SequenceEqual(entry.Groups, Ordinal))
                     {
                         differences.Add($"kubernetesGroups {Show(entry.Groups)} live, {Show(e.KubernetesGroups)} in the model");
                     }
