@@ -11,11 +11,17 @@
 # (policyArn, accessScope {type, namespaces}, associatedAt, modifiedAt); empty when it has none.
 #
 # Usage: bash docs/export-access-entries.sh CLUSTER [REGION] > access-entries.json
-# Needs: the AWS CLI v2, jq, and eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies.
+# Needs: bash 4.4 or later (for inherit_errexit; macOS's /bin/bash is 3.2), the AWS CLI v2, jq, and
+# eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies.
 #
 # All or nothing: the file is printed once, whole, after every entry and its policies were read. When a
 # call fails (throttled, denied, the cluster in CONFIG_MAP mode) nothing reaches stdout, the exit status is
 # non-zero and stderr names the call and the principal: a partial file would audit as entries missing live.
+if [ "${BASH_VERSINFO[0]}" -lt 4 ] || { [ "${BASH_VERSINFO[0]}" -eq 4 ] && [ "${BASH_VERSINFO[1]}" -lt 4 ]; }; then
+  echo "export-access-entries.sh: needs bash 4.4 or later, and this is bash $BASH_VERSION (macOS's /bin/bash is 3.2: install a newer bash and run it with that); nothing was written" >&2
+  exit 1
+fi
+
 set -euo pipefail
 shopt -s inherit_errexit
 

@@ -100,7 +100,7 @@ public static partial class CliApp
                 var awsAuth = Read(env, files.AwsAuth, "--aws-auth", LiveInputs.ReadAwsAuthExport);
                 live = new LiveCluster(
                     awsAuth?.Mappings,
-                    Read(env, files.Entries, "--access-entries", LiveInputs.ReadAccessEntries),
+                    Read(env, files.Entries, "--access-entries", (bytes, file) => LiveInputs.ReadAccessEntries(bytes, file, plan.Cluster.Name)),
                     Read(env, files.Rbac, "--rbac", LiveInputs.ReadRbac))
                 {
                     AwsAuthAccounts = awsAuth?.Accounts,

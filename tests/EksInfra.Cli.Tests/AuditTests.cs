@@ -439,6 +439,9 @@ public sealed class AuditTests
     [InlineData("access-entries.json", "[]", "access-entries.json: (top level): expected an object with an accessEntries list")]
     [InlineData("access-entries.json", "{\"accessEntries\": [{\"type\": \"STANDARD\"}]}", "access-entries.json: accessEntries[0].principalArn: missing or not a string")]
     [InlineData("access-entries.json", "{\"accessEntries\": [{\"principalArn\": \"arn:aws:iam::123456789012:role/x\", \"type\": \"STANDARD\", \"associatedAccessPolicies\": [{\"policyArn\": \"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"accessScope\": {\"type\": \"cluster\"}}]}]}", "access-entries.json: accessEntries[0].associatedAccessPolicies[0].policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' is not an EKS access policy ARN")]
+    // The export of another cluster: its principals are not this cluster's (DescribeAccessEntry gives each entry's clusterName).
+    [InlineData("access-entries.json", "{\"clusterName\": \"staging-cluster\", \"accessEntries\": []}", "access-entries.json: clusterName: the entries are cluster 'staging-cluster's, and the stack's cluster is 'my-cluster'")]
+    [InlineData("access-entries.json", "{\"accessEntries\": [{\"clusterName\": \"other\", \"principalArn\": \"arn:aws:iam::123456789012:role/x\", \"type\": \"STANDARD\"}]}", "access-entries.json: accessEntries[0].clusterName: the entries are cluster 'other's")]
     [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}]}", "rbac.json: items[0].kind: 'Pod' is not an RBAC object")]
     [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"RoleBinding\", \"metadata\": {\"name\": \"b\"}, \"roleRef\": {\"kind\": \"Role\", \"name\": \"r\"}}]}", "rbac.json: items[0].metadata.namespace: missing")]
     public void Each_malformed_input_is_an_error_naming_the_file_and_the_place(string file, string content, string error)

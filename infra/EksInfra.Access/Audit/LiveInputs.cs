@@ -200,18 +200,36 @@ public static class LiveInputs
         return result;
     }
 
+    private static void OfCluster(JsonElement element, string place, string? cluster, string file)
+    {
+        if (cluster is not null && element.ValueKind == JsonValueKind.Object && element.TryGetProperty("clusterName", out var name)
+            && name.ValueKind == JsonValueKind.String && name.GetString() != cluster)
+        {
+            throw new AuditInputException(file, place, $"the entries are cluster '{name.GetString()}'s, and the stack's cluster is '{cluster}'; export this cluster's: bash docs/export-access-entries.sh {cluster} > access-entries.json");
+        }
+    }
+
     /// <summary>
     /// The access-entries file docs/export-access-entries.sh writes: <c>{"clusterName", "accessEntries": [ENTRY]}</c>,
     /// each ENTRY the <c>accessEntry</c> object of <c>aws eks describe-access-entry</c> with the
     /// <c>associatedAccessPolicies</c> list of <c>aws eks list-associated-access-policies</c> added.
     /// </summary>
-    public static IReadOnlyList<LiveAccessEntry> ReadAccessEntries(byte[] bytes, string file)
+    /// <param name="cluster">The stack's cluster: a file whose clusterName (the script's, or an entry's, as DescribeAccessEntry
+    /// gives it) names another cluster is refused, rather than audited as that cluster's principals.</param>
+    public static IReadOnlyList<LiveAccessEntry> ReadAccessEntries(byte[] bytes, string file, string? cluster = null)
     {
         using var doc = ParseJson(bytes, file, AccessEntriesExport, ExportEntriesAgain);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("accessEntries", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
             throw new AuditInputException(file, "(top level)", "expected an object with an accessEntries list, as docs/export-access-entries.sh writes it");
+        }
+
+        OfCluster(root, "clusterName", cluster, file);
+        var index = 0;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            OfCluster(entry, $"accessEntries[{index++}].clusterName", cluster, file);
         }
 
         var result = new List<LiveAccessEntry>();
