@@ -442,6 +442,9 @@ public sealed class AuditTests
     // The export of another cluster: its principals are not this cluster's (DescribeAccessEntry gives each entry's clusterName).
     [InlineData("access-entries.json", "{\"clusterName\": \"staging-cluster\", \"accessEntries\": []}", "access-entries.json: clusterName: the entries are cluster 'staging-cluster's, and the stack's cluster is 'my-cluster'")]
     [InlineData("access-entries.json", "{\"accessEntries\": [{\"clusterName\": \"other\", \"principalArn\": \"arn:aws:iam::123456789012:role/x\", \"type\": \"STANDARD\"}]}", "access-entries.json: accessEntries[0].clusterName: the entries are cluster 'other's")]
+    // kubectl prints what it could read and exits 1 when one kind is refused: a List without the bootstrap policy is partial.
+    [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"ClusterRoleBinding\", \"metadata\": {\"name\": \"cluster-admin\"}, \"roleRef\": {\"kind\": \"ClusterRole\", \"name\": \"cluster-admin\"}, \"subjects\": [{\"kind\": \"Group\", \"name\": \"system:masters\"}]}]}", "rbac.json: (top level): holds no ClusterRole cluster-admin, which Kubernetes' bootstrap policy puts in every cluster, so the export is partial")]
+    [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": []}", "rbac.json: (top level): holds no ClusterRole and no ClusterRoleBinding cluster-admin")]
     [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}]}", "rbac.json: items[0].kind: 'Pod' is not an RBAC object")]
     [InlineData("rbac.json", "{\"kind\": \"List\", \"items\": [{\"kind\": \"RoleBinding\", \"metadata\": {\"name\": \"b\"}, \"roleRef\": {\"kind\": \"Role\", \"name\": \"r\"}}]}", "rbac.json: items[0].metadata.namespace: missing")]
     public void Each_malformed_input_is_an_error_naming_the_file_and_the_place(string file, string content, string error)

@@ -353,8 +353,20 @@ public static class LiveInputs
             }
         }
 
+        // kubectl get prints what it read and exits 1 when one kind fails (get.go collects the errors and prints the List
+        // first), so an export missing a kind is well-formed; the bootstrap policy's cluster-admin ClusterRole and its
+        // binding are in every cluster, so a file without them is partial, and would audit as no grant at all.
+        var missing = new[] { ("ClusterRole", clusterRoles.ContainsKey(ClusterAdmin)), ("ClusterRoleBinding", bindings.Any(b => b.IsClusterRoleBinding && b.Name == ClusterAdmin)) }
+            .Where(k => !k.Item2).Select(k => k.Item1).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AuditInputException(file, "(top level)", $"holds no {string.Join(" and no ", missing)} {ClusterAdmin}, which Kubernetes' bootstrap policy puts in every cluster, so the export is partial (kubectl prints what it could read and exits 1 when one kind is refused); export again with `{RbacExport}` and keep the file only when kubectl exits 0");
+        }
+
         return new ClusterRbac(clusterRoles, roles, bindings);
     }
+
+    private const string ClusterAdmin = "cluster-admin";
 
     private static List<PolicyRulePlan> Rules(JsonElement item, string place, string file) =>
         [.. List(item, "rules", place, file).Select((rule, k) => RbacData.ParseRule(rule, (at, problem) =>
