@@ -550,6 +550,13 @@ public class PlatformRuleTests
     [InlineData("**", true)]
     [InlineData("*healthz", false)]
     [InlineData("", false)]
+    // requestinfo.go: /api/VERSION/... (three parts or more) and /apis/GROUP/VERSION/... (four) are resource requests.
+    [InlineData("/api/v1/namespaces/*", false)]
+    [InlineData("/api/v1/pods", false)]
+    [InlineData("/apis/apps/v1/deployments", false)]
+    [InlineData("/apis/apps/v1", true)]
+    [InlineData("/api/v1/*", true)]
+    [InlineData("/apis/*", true)]
     public void A_non_resource_url_matches_requests_only_as_a_path_with_a_final_star(string url, bool matches)
     {
         var evaluation = Eval(WithRule($"{{ nonResourceURLs: [\"{url}\"], verbs: [get] }}"));
@@ -571,6 +578,13 @@ public class PlatformRuleTests
     [InlineData("{ apiGroups: [\"\"], resources: [\"pod*\"], verbs: [get] }", "resources[0]", "matches no request")]
     [InlineData("{ apiGroups: [\"\"], resources: [\"\"], verbs: [get] }", "resources[0]", "matches no request")]
     [InlineData("{ apiGroups: [\"\"], resources: [configmaps], verbs: [get, create], resourceNames: [settings] }", "verbs[1]", "'create' is never allowed by a rule with resourceNames")]
+    [InlineData("{ apiGroups: [\"\"], resources: [configmaps], verbs: [get], resourceNames: [\"app-*\"] }", "resourceNames[0]", "RBAC compares resourceNames exactly, with no wildcards")]
+    [InlineData("{ apiGroups: [\"apps/v1\"], resources: [deployments], verbs: [get] }", "apiGroups[0]", "so write 'apps'")]
+    [InlineData("{ apiGroups: [core], resources: [pods], verbs: [get] }", "apiGroups[0]", "the core API group (pods, services, secrets, ...) is \"\" in a rule")]
+    [InlineData("{ apiGroups: [v1], resources: [pods], verbs: [get] }", "apiGroups[0]", "is \"\" in a rule")]
+    [InlineData("{ apiGroups: [\"\"], resources: [pods], verbs: [\"get,list\"] }", "verbs[0]", "compares verbs exactly")]
+    [InlineData("{ nonResourceURLs: [\"/metrics\"], verbs: [GET] }", "verbs[0]", "matches no non-resource request: their verb is the HTTP method in lower case")]
+    [InlineData("{ nonResourceURLs: [\"/metrics\"], verbs: [get, list] }", "verbs[1]", "matches no non-resource request")]
     public void A_rule_entry_kubernetes_stores_but_never_matches_is_warned(string rule, string entry, string gist)
     {
         var evaluation = Eval(WithRule(rule));
@@ -586,8 +600,10 @@ public class PlatformRuleTests
     [InlineData("{ apiGroups: [policy], resources: [podsecuritypolicies], verbs: [use] }")]
     // requestinfo.go: resource/NAME/subresource, so a create of pods/exec names its pod.
     [InlineData("{ apiGroups: [\"\"], resources: [pods/exec, serviceaccounts/token], resourceNames: [my-pod, my-sa], verbs: [create] }")]
+    [InlineData("{ nonResourceURLs: [\"/healthz\", \"/api/*\"], verbs: [get, head, options, post, put, patch, delete] }")]
+    [InlineData("{ nonResourceURLs: [\"/metrics\"], verbs: [\"*\"] }")]
     public void A_rule_kubernetes_can_match_gets_no_such_warning(string rule) =>
-        Assert.DoesNotContain(Eval(WithRule(rule)).Warnings, w => w.Message.Contains("matches no request", StringComparison.Ordinal) || w.Message.Contains("never allowed by a rule with resourceNames", StringComparison.Ordinal));
+        Assert.DoesNotContain(Eval(WithRule(rule)).Warnings, w => w.Message.Contains("matches no", StringComparison.Ordinal) || w.Message.Contains("never allowed by a rule with resourceNames", StringComparison.Ordinal));
 
     [Fact]
     public void Non_resource_urls_bound_in_namespaces_are_a_warning()

@@ -1228,6 +1228,19 @@ public static partial class StackValidator
                     {
                         Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: a non-resource URL is a path starting with '/', with '*' only at its end (e.g. /healthz, /metrics, /api/*)");
                     }
+                    else if (IsResourcePath(prefix))
+                    {
+                        Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: the API server takes /api/VERSION/... and /apis/GROUP/VERSION/... paths as resource requests (apiserver requestinfo.go), which nonResourceURLs never match; grant them with apiGroups, resources and verbs");
+                    }
+                }
+
+                // requestinfo.go: a non-resource request's verb is its HTTP method in lower case.
+                for (var i = 0; i < rule.Verbs.Count; i++)
+                {
+                    if (rule.Verbs[i] is not (RbacRules.All or "get" or "put" or "post" or "patch" or "delete" or "head" or "options"))
+                    {
+                        Warning($"{rule.Path}.verbs[{i}]", $"'{rule.Verbs[i]}' matches no non-resource request: their verb is the HTTP method in lower case (get, post, put, patch, delete, head, options), as apiserver requestinfo.go gives it");
+                    }
                 }
 
                 return;
@@ -1256,7 +1269,7 @@ public static partial class StackValidator
             static bool HasUpper(string text) => text.Any(char.IsUpper);
             for (var i = 0; i < rule.Verbs.Count; i++)
             {
-                if (rule.Verbs[i].Length == 0 || HasUpper(rule.Verbs[i]))
+                if (rule.Verbs[i].Length == 0 || HasUpper(rule.Verbs[i]) || rule.Verbs[i].Contains(',', StringComparison.Ordinal) || rule.Verbs[i].Contains(' ', StringComparison.Ordinal))
                 {
                     Warning($"{rule.Path}.verbs[{i}]", $"'{rule.Verbs[i]}' matches no request: Kubernetes compares verbs exactly, and every request's verb is lower case (get, list, watch, create, update, patch, delete, deletecollection, or a verb such as bind or impersonate)");
                 }
@@ -1264,9 +1277,20 @@ public static partial class StackValidator
 
             for (var i = 0; i < rule.ApiGroups.Count; i++)
             {
-                if (HasUpper(rule.ApiGroups[i]))
+                var group = rule.ApiGroups[i];
+                if (HasUpper(group))
                 {
-                    Warning($"{rule.Path}.apiGroups[{i}]", $"'{rule.ApiGroups[i]}' matches no request: API group names are lower case (apps, batch, rbac.authorization.k8s.io; \"\" for the core group)");
+                    Warning($"{rule.Path}.apiGroups[{i}]", $"'{group}' matches no request: API group names are lower case (apps, batch, rbac.authorization.k8s.io; \"\" for the core group)");
+                }
+                else if (group.Contains('/', StringComparison.Ordinal))
+                {
+                    // requestinfo.go: the group is one path segment; apiVersion's version is not part of it.
+                    Warning($"{rule.Path}.apiGroups[{i}]", $"'{group}' matches no request: an API group has no version (an apiVersion is GROUP/VERSION), so write '{group[..group.IndexOf('/', StringComparison.Ordinal)]}'{(group.StartsWith("v1", StringComparison.Ordinal) ? ", or \"\" for the core group" : "")}");
+                }
+                else if (group is "core" or "v1")
+                {
+                    // k8s.io/api rbac/v1 PolicyRule.APIGroups: "\"\" represents the core API group".
+                    Warning($"{rule.Path}.apiGroups[{i}]", $"'{group}' matches no request: the core API group (pods, services, secrets, ...) is \"\" in a rule");
                 }
             }
 
@@ -1287,6 +1311,15 @@ public static partial class StackValidator
                 }
             }
 
+            // evaluation_helpers.go ResourceNameMatches: `if ruleName == requestedName`, no patterns; object names hold no '*'.
+            for (var i = 0; i < rule.ResourceNames.Count; i++)
+            {
+                if (rule.ResourceNames[i].Contains('*', StringComparison.Ordinal))
+                {
+                    Warning($"{rule.Path}.resourceNames[{i}]", $"'{rule.ResourceNames[i]}' matches no object: RBAC compares resourceNames exactly, with no wildcards (evaluation_helpers.go, ResourceNameMatches); list each name, or leave resourceNames out for every object");
+                }
+            }
+
             // A create of a subresource names its object (apiserver requestinfo.go: resource/NAME/subresource), as pods/exec
             // and serviceaccounts/token do; only a create of an object itself, or a deletecollection, carries no name.
             if (rule.ResourceNames.Count > 0)
@@ -1300,6 +1333,16 @@ public static partial class StackValidator
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether every path a nonResourceURLs prefix (or exact URL) matches is a resource request to the API server
+        /// (apiserver requestinfo.go NewRequestInfo: /api/VERSION/... with three parts or more, /apis/GROUP/VERSION/... with four).
+        /// </summary>
+        private static bool IsResourcePath(string prefix)
+        {
+            var parts = prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length > 0 && ((parts[0] == "api" && parts.Length >= 3) || (parts[0] == "apis" && parts.Length >= 4));
         }
 
         private void Namespaces(IReadOnlyList<string> namespaces, ListPath pathOf)
