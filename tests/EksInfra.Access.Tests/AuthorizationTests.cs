@@ -546,3 +546,47 @@ public sealed class CanTests
         Assert.NotNull(CanQuestion.Parse("delete", "pods", "a1-" + new string('b', 60), null, out _));
     }
 }
+
+/// <summary>
+/// apiserver requestinfo.go: /api/VERSION/... (three parts or more) and /apis/GROUP/VERSION/... (four) are resource
+/// requests, which no nonResourceURLs rule matches: `can` refuses to ask them as URLs, where system:discovery's /api/*
+/// would have answered for everyone.
+/// </summary>
+public class ResourcePathQuestionTests
+{
+    [Theory]
+    [InlineData("/api/v1/namespaces/kube-system/secrets", true)]
+    [InlineData("/apis/apps/v1/deployments", true)]
+    [InlineData("/api/v1/pods", true)]
+    [InlineData("/api/v1", false)]
+    [InlineData("/apis/apps/v1", false)]
+    [InlineData("/api", false)]
+    [InlineData("/healthz", false)]
+    public void A_resource_path_is_refused_with_the_resource_to_ask_for(string path, bool refused)
+    {
+        var question = CanQuestion.Parse("get", path, null, null, out var error);
+
+        Assert.Equal(refused, question is null);
+        Assert.Equal(refused, error.Contains("is a resource path", StringComparison.Ordinal));
+        Assert.Equal(refused, RbacRules.IsResourcePath(path));
+    }
+}
+
+/// <summary>apiserver impersonation.go authorizes users and groups in the core group, a user's extras and UID in authentication.k8s.io.</summary>
+public class ImpersonationQuestionTests
+{
+    [Theory]
+    [InlineData("userextras/scopes", "authentication.k8s.io")]
+    [InlineData("uids", "authentication.k8s.io")]
+    [InlineData("users", "")]
+    [InlineData("groups", "")]
+    public void Impersonation_is_asked_in_the_group_the_api_server_authorizes_it_in(string resource, string group)
+    {
+        var question = CanQuestion.Parse("impersonate", resource, null, "someone", out var error);
+
+        Assert.True(question is not null, error);
+        Assert.Equal(group, question.Request.ApiGroup);
+        Assert.Equal("", question.Request.Namespace);
+        Assert.DoesNotContain(question.Notes, n => n.Contains("not a built-in resource", StringComparison.Ordinal));
+    }
+}

@@ -56,6 +56,12 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
                 return null;
             }
 
+            if (RbacRules.IsResourcePath(resource))
+            {
+                error = $"RESOURCE '{resource}' is a resource path: the API server serves /api/VERSION/... and /apis/GROUP/VERSION/... as requests on resources (apiserver requestinfo.go), which no non-resource rule matches; ask for the resource instead, as RESOURCE[.GROUP] with --namespace (e.g. `secrets --namespace kube-system` for /api/v1/namespaces/kube-system/secrets)";
+                return null;
+            }
+
             if (ns is not null)
             {
                 notes.Add($"{resource} is a non-resource URL, which has no namespace: --namespace {ns} is ignored");

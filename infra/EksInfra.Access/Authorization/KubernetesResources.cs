@@ -10,7 +10,7 @@ namespace EksInfra.Access.Authorization;
 /// resourceslices), events.k8s.io/v1@31d0821ab4dd748338e302f34a750a2f8cf7ff98, certificates.k8s.io/v1beta1@7448f3e457265eec980b780625c4a5cc40407a79
 /// (clustertrustbundles), coordination.k8s.io/v1beta1@9d2a8fb7c431f0cf55f9671ca9502e5b1fc151ff (leasecandidates),
 /// storagemigration.k8s.io/v1beta1@9d2a8fb7c431f0cf55f9671ca9502e5b1fc151ff (storageversionmigrations). Alpha-only
-/// resources are left out. A RoleBinding grants only namespaced resources, in its own namespace; cluster-scoped ones
+/// resources are left out; the resources impersonation is authorized on are added. A RoleBinding grants only namespaced resources, in its own namespace; cluster-scoped ones
 /// (nodes) need a ClusterRoleBinding.
 /// </summary>
 public static class KubernetesResources
@@ -54,6 +54,11 @@ public static class KubernetesResources
         ("storage.k8s.io", "storageclasses", false), ("storage.k8s.io", "volumeattachments", false),
         ("storage.k8s.io", "volumeattributesclasses", false),
         ("storagemigration.k8s.io", "storageversionmigrations", false),
+        // What impersonation is authorized on (apiserver filters impersonation.go): no API objects, but the resources
+        // an impersonate rule names; users and groups in the core group, cluster-scoped, and a user's extras and UID in
+        // authentication.k8s.io (`APIGroup: gvk.Group` of UserExtra and UID). Service accounts are above.
+        ("", "users", false), ("", "groups", false),
+        ("authentication.k8s.io", "userextras", false), ("authentication.k8s.io", "uids", false),
     ];
 
     /// <summary>The group serving a resource named without one, as kubectl resolves it (the core group first).</summary>

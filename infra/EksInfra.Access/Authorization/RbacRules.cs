@@ -97,6 +97,18 @@ public static class RbacRules
             || GrantsItselfClusterAdmin(request => rules.Any(r => Allows(r, request)), boundClusterRoles, rules.SelectMany(r => r.ResourceNames));
     }
 
+    /// <summary>
+    /// Whether a URL path (or every path starting with it) is a resource request to the API server, which no
+    /// nonResourceURLs entry matches: apiserver requestinfo.go NewRequestInfo takes /api/VERSION/... with three parts or
+    /// more and /apis/GROUP/VERSION/... with four as resource paths; /api, /api/VERSION, /apis/GROUP/VERSION are not.
+    /// </summary>
+    public static bool IsResourcePath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length > 0 && ((parts[0] == "api" && parts.Length >= 3) || (parts[0] == "apis" && parts.Length >= 4));
+    }
+
     public const string KubeSystem = "kube-system";
 
     /// <summary>

@@ -1228,7 +1228,7 @@ public static partial class StackValidator
                     {
                         Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: a non-resource URL is a path starting with '/', with '*' only at its end (e.g. /healthz, /metrics, /api/*)");
                     }
-                    else if (IsResourcePath(prefix))
+                    else if (RbacRules.IsResourcePath(prefix))
                     {
                         Warning($"{rule.Path}.nonResourceURLs[{i}]", $"'{url}' matches no request: the API server takes /api/VERSION/... and /apis/GROUP/VERSION/... paths as resource requests (apiserver requestinfo.go), which nonResourceURLs never match; grant them with apiGroups, resources and verbs");
                     }
@@ -1333,16 +1333,6 @@ public static partial class StackValidator
                     }
                 }
             }
-        }
-
-        /// <summary>
-        /// Whether every path a nonResourceURLs prefix (or exact URL) matches is a resource request to the API server
-        /// (apiserver requestinfo.go NewRequestInfo: /api/VERSION/... with three parts or more, /apis/GROUP/VERSION/... with four).
-        /// </summary>
-        private static bool IsResourcePath(string prefix)
-        {
-            var parts = prefix.Split('/', StringSplitOptions.RemoveEmptyEntries);
-            return parts.Length > 0 && ((parts[0] == "api" && parts.Length >= 3) || (parts[0] == "apis" && parts.Length >= 4));
         }
 
         private void Namespaces(IReadOnlyList<string> namespaces, ListPath pathOf)
