@@ -605,6 +605,38 @@ public class PlatformRuleTests
     public void A_rule_kubernetes_can_match_gets_no_such_warning(string rule) =>
         Assert.DoesNotContain(Eval(WithRule(rule)).Warnings, w => w.Message.Contains("matches no", StringComparison.Ordinal) || w.Message.Contains("never allowed by a rule with resourceNames", StringComparison.Ordinal));
 
+    /// <summary>rule.go VisitRulesFor reads RoleBindings only for a request in their namespace: cluster-scoped resources need a ClusterRoleBinding.</summary>
+    [Theory]
+    [InlineData("{ apiGroups: [\"\"], resources: [nodes, persistentvolumes], verbs: [get] }", true)]
+    [InlineData("{ apiGroups: [storage.k8s.io], resources: [storageclasses], verbs: [get] }", true)]
+    [InlineData("{ apiGroups: [\"\"], resources: [nodes, pods], verbs: [get] }", false)]
+    [InlineData("{ apiGroups: [\"*\"], resources: [nodes], verbs: [get] }", false)]
+    [InlineData("{ apiGroups: [example.com], resources: [widgets], verbs: [get] }", false)]
+    public void A_role_of_cluster_scoped_resources_bound_in_namespaces_is_a_warning(string rule, bool warned)
+    {
+        var yaml = WithRule(rule).Replace("{ clusterRole: custom }", "{ clusterRole: custom, namespaces: [apps] }", StringComparison.Ordinal);
+        Assert.Contains("namespaces: [apps]", yaml, StringComparison.Ordinal);
+
+        var evaluation = Eval(yaml);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.Equal(warned, evaluation.Warnings.Any(w => w.Path == "eks-infra:access.groups.deployers.namespaces" && w.Message.Contains("which a RoleBinding never grants", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_cluster_role_with_no_rules_is_an_error()
+    {
+        var evaluation = Eval(Stack(access: MapRole() + """
+                groups:
+                  deployers: { clusterRole: custom }
+                clusterRoles:
+                  custom:
+                    rules: []
+            """));
+
+        Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.clusterRoles.custom.rules" && e.Message.Contains("grants nothing", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Non_resource_urls_bound_in_namespaces_are_a_warning()
     {

@@ -354,7 +354,7 @@ public static class CanReport
         }
 
         var resources = string.Join(",", rule.Resources) + (rule.ResourceNames.Count > 0 ? $" named {string.Join(",", rule.ResourceNames)}" : "");
-        if (scope != Grant.ClusterWide && ClusterScoped(rule) is { Count: > 0 } unreachable)
+        if (scope != Grant.ClusterWide && KubernetesResources.ClusterScoped(rule) is { Count: > 0 } unreachable)
         {
             // rbac.go VisitRulesFor: a request on a cluster-scoped resource has no namespace, so no namespaced grant reaches it.
             resources += $" ({string.Join(",", unreachable)} cluster-scoped: nothing in a namespace)";
@@ -362,16 +362,6 @@ public static class CanReport
 
         return [via, scope, string.Join(",", rule.ApiGroups.Select(g => g.Length == 0 ? "core" : g)), resources, string.Join(",", rule.Verbs)];
     }
-
-    /// <summary>
-    /// The rule's resources that are cluster-scoped in every API group it names; <c>namespaces</c> is not among them,
-    /// since a request on one namespace is made in that namespace.
-    /// </summary>
-    private static List<string> ClusterScoped(PolicyRulePlan rule) =>
-        rule.ApiGroups.Contains(RbacRules.All)
-            ? []
-            : [.. rule.Resources.Where(r => r != RbacRules.All && !r.StartsWith("namespaces", StringComparison.Ordinal)
-                && rule.ApiGroups.All(g => KubernetesResources.IsNamespaced(g, r.Split('/')[0]) == false))];
 
     public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, ReportFormat format)
     {

@@ -65,6 +65,19 @@ public static class KubernetesResources
     public static string? GroupOf(string resource) =>
         Table.Where(r => r.Resource == resource).Select(r => r.Group).Cast<string?>().FirstOrDefault();
 
+    /// <summary>
+    /// The rule's resources that are cluster-scoped in every API group it names, which a RoleBinding never grants;
+    /// <c>namespaces</c> is not among them, since a request on one namespace is made in that namespace.
+    /// </summary>
+    public static List<string> ClusterScoped(Planning.PolicyRulePlan rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.ApiGroups.Contains(RbacRules.All)
+            ? []
+            : [.. rule.Resources.Where(r => r != RbacRules.All && !r.StartsWith("namespaces", StringComparison.Ordinal)
+                && rule.ApiGroups.All(g => IsNamespaced(g, r.Split('/')[0]) == false))];
+    }
+
     /// <summary>True or false for a built-in resource; null for one this table does not know (a custom resource).</summary>
     public static bool? IsNamespaced(string group, string resource) =>
         Table.Where(r => r.Group == group && r.Resource == resource).Select(r => (bool?)r.Namespaced).FirstOrDefault();

@@ -473,6 +473,11 @@ public static class StackBinder
         {
             ctx.Bag.Error(ConfigPath.Child(node.Path, "rules"), "required: a ClusterRole needs at least one rule ({ apiGroups, resources, verbs })", node.Location);
         }
+        else if (map.Get("rules") is ConfigList { Items.Count: 0 } empty)
+        {
+            // The stack's ClusterRoles take no aggregationRule, so one without rules grants nothing to the groups bound to it.
+            ctx.Bag.Error(empty.Path, "is empty: a ClusterRole with no rules grants nothing to the groups bound to it; give it at least one rule ({ apiGroups, resources, verbs }), or bind the groups to another role", empty.Location);
+        }
 
         return new ClusterRoleSettings(node.Path, name, rules);
     }

@@ -1050,6 +1050,11 @@ public static partial class StackValidator
         private void GroupDeclarations(HashSet<string> definedClusterRoles, HashSet<string> used)
         {
             var rolesWithUrls = access.ClusterRoles.Where(r => r.Rules.Any(rule => rule.NonResourceUrls.Count > 0)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            // rule.go VisitRulesFor reads RoleBindings only for a request with a namespace: a role of cluster-scoped
+            // resources and URLs alone grants nothing through one.
+            var rolesOutsideNamespaces = access.ClusterRoles
+                .Where(r => r.Rules.Any(rule => rule.Resources.Count > 0) && r.Rules.All(rule => rule.NonResourceUrls.Count > 0 || (rule.Resources.Count > 0 && KubernetesResources.ClusterScoped(rule.AsRule()).Count == rule.Resources.Count)))
+                .Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var group in access.Groups)
             {
                 // This tool's rule: Kubernetes lets a binding name system:authenticated or system:serviceaccounts, which
@@ -1097,7 +1102,11 @@ public static partial class StackValidator
                 }
 
                 // Kubernetes API reference, PolicyRule.nonResourceURLs: "only applicable for ClusterRoles referenced from a ClusterRoleBinding".
-                if (group.Namespaces.Count > 0 && rolesWithUrls.Contains(role))
+                if (group.Namespaces.Count > 0 && rolesOutsideNamespaces.Contains(role))
+                {
+                    Warning($"{group.Path}.namespaces", $"the ClusterRole '{role}' names only cluster-scoped resources (such as nodes or persistentvolumes) and non-resource URLs, which a RoleBinding never grants (Kubernetes reads RoleBindings only for requests in their namespace): bound in namespaces, the group gets nothing from it; bind it cluster-wide if it needs them");
+                }
+                else if (group.Namespaces.Count > 0 && rolesWithUrls.Contains(role))
                 {
                     Warning($"{group.Path}.namespaces", $"the ClusterRole '{role}' has nonResourceURLs rules, which grant nothing through a RoleBinding; bind the group cluster-wide if it needs them");
                 }
