@@ -243,6 +243,8 @@ public class NamespaceTests
     [InlineData("quota: { pods: 010 }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 8")]
     [InlineData("quota: { pods: 0x1F }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 31")]
     [InlineData("quota: { storage: 1Gi }", "eks-infra:access.namespaces.apps.quota.storage", "unknown key 'storage'")]
+    [InlineData("quota: { cpu: \"2\" }", "eks-infra:access.namespaces.apps.quota.cpu", "Kubernetes reads a quota's 'cpu' as requests.cpu, which is how this stack writes it: use requests.cpu")]
+    [InlineData("quota: { memory: 2Gi }", "eks-infra:access.namespaces.apps.quota.memory", "use requests.memory")]
     [InlineData("limitRange: { defaultRequest: { cpu: 2 }, default: { cpu: 1500m } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.cpu", "more than the default cpu limit")]
     // ValidateLimitRange compares exact values: decimal quantities past 2^63 - 1 keep theirs.
     [InlineData("limitRange: { defaultRequest: { memory: 10E }, default: { memory: \"9223372036854775807\" } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.memory", "more than the default memory limit")]

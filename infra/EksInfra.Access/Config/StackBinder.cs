@@ -585,7 +585,10 @@ public static class StackBinder
 
         /// <summary>A key that is not one of <paramref name="keys"/>: an error, with the closest known key.</summary>
         public void UnknownKey(string path, SourceLocation? location, string key, string[] keys) =>
-            Bag.Error(path, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{Suggest(key, keys)}", location);
+            Bag.Error(path, $"unknown key '{key}'; the keys here are {string.Join(", ", keys)}{(keys.Contains($"requests.{key}") ? QuotaShorthand(key) : Suggest(key, keys))}", location);
+
+        /// <summary>Kubernetes docs, "Resource Quotas": cpu is "Same as requests.cpu", memory "Same as requests.memory".</summary>
+        private static string QuotaShorthand(string key) => $"; Kubernetes reads a quota's '{key}' as requests.{key}, which is how this stack writes it: use requests.{key}";
 
         /// <summary>As <see cref="EachItem(ConfigValue, Action{ConfigNode})"/>, offering each simple map item to <paramref name="simple"/> first.</summary>
         public void EachItem(ConfigValue value, Func<SimpleMap, bool> simple, Action<ConfigNode> item)
