@@ -89,6 +89,32 @@ public class EndpointDiffTests
         Assert.Contains("NAT gateway", finding.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>EKS guide: with the private endpoint off, "Kubernetes API requests that originate from within your cluster's VPC ... leave the VPC".</summary>
+    [Fact]
+    public void Turning_private_access_off_with_an_open_public_endpoint_is_a_danger_for_the_nodes()
+    {
+        var finding = Only(Stacks.DiffFindings(With("    endpointPrivateAccess: true\n"), With("    endpointPrivateAccess: false\n")), "eks-infra:cluster.endpointPrivateAccess");
+
+        Assert.Equal("the cluster's private endpoint is turned off: nodes and pods inside the VPC must reach the public one", finding.Title);
+        Assert.Contains("no NAT gateway or other outbound route stop joining", finding.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>EKS networking requirements: subnets change in place, within "the same set of AZs as originally provided".</summary>
+    [Fact]
+    public void A_change_of_the_clusters_subnets_is_listed_with_the_zone_rule()
+    {
+        var before = With("");
+        var after = before.Replace("privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60009]", StringComparison.Ordinal);
+        Assert.NotEqual(before, after);
+
+        var finding = Assert.Single(Stacks.DiffFindings(before, after), f => f.Subject == "cluster subnets");
+
+        Assert.Equal(FindingLevel.Changed, finding.Level);
+        Assert.Contains("subnet-0a1b2c3d4e5f60002] → [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60009]", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("aws ec2 describe-subnets", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(before, before.Replace("[subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]", "[subnet-0a1b2c3d4e5f60002, subnet-0a1b2c3d4e5f60001]", StringComparison.Ordinal)), f => f.Subject == "cluster subnets");
+    }
+
     [Fact]
     public void An_invalid_base_still_has_its_endpoint_compared()
     {

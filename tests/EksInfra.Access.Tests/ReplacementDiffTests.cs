@@ -13,6 +13,21 @@ public class ReplacementDiffTests
 
     private static readonly string Prod = File.ReadAllText(Repo.StackFile("prod"));
 
+    /// <summary>Pulumi: "it will be an error to do a Pulumi deployment which tries to delete a protected resource for any reason".</summary>
+    [Fact]
+    public void Renaming_the_protected_node_role_in_api_mode_is_an_error()
+    {
+        var renamed = Prod.Replace("nodeRoleName: prod-eks-node-role\n", "nodeRoleName: prod-eks-node-role-v2\n", StringComparison.Ordinal);
+        Assert.NotEqual(Prod, renamed);
+
+        var finding = Assert.Single(Stacks.DiffFindings(Prod, renamed), f => f.Subject == "cluster.nodeRoleName");
+
+        Assert.Equal(FindingLevel.Error, finding.Level);
+        Assert.Contains("Set protect: false and apply first", finding.Detail, StringComparison.Ordinal);
+        var unprotected = Prod.Replace("    protect: true\n", "", StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(unprotected, unprotected.Replace("nodeRoleName: prod-eks-node-role\n", "nodeRoleName: prod-eks-node-role-v2\n", StringComparison.Ordinal)), f => f.Subject == "cluster.nodeRoleName");
+    }
+
     private static DiffFinding Single(IReadOnlyList<DiffFinding> findings, string subject, FindingLevel level)
     {
         var finding = Assert.Single(findings, f => f.Subject == subject);

@@ -108,6 +108,7 @@ public static class AccessDiff
         {
             OutsideManagedNodeGroupRoles = [.. plan.ComputeIdentities.Where(c => c.EntryCreatedByEks && c.Kind is ComputeKind.SelfManagedLinux or ComputeKind.SelfManagedWindows).Select(c => c.RoleArn)],
             NodeGroups = [.. plan.Cluster.NodeGroups.Select(g => new NodeGroupShape(g.LogicalName, g.Name, g.AmiType is not null))],
+            ClusterSubnets = ClusterSubnetsOf(plan.Cluster.Network),
             FargateProfiles = [.. plan.Cluster.FargateProfiles.Select(p => p.Name)],
         };
 
@@ -118,6 +119,12 @@ public static class AccessDiff
         public IReadOnlyList<NodeGroupShape> NodeGroups { get; init; } = [];
 
         public IReadOnlyList<string> FargateProfiles { get; init; } = [];
+
+        /// <summary>The subnets pulumi-eks gives the cluster (its private and public ones together), sorted.</summary>
+        public IReadOnlyList<string> ClusterSubnets { get; init; } = [];
+
+        public static IReadOnlyList<string> ClusterSubnetsOf(NetworkSettings network) =>
+            [.. network.PrivateSubnetIds.Concat(network.PublicSubnetIds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
         /// <summary>
         /// An invalid base's shape. A value it could not read is unknown, and unknown is not a change: it is taken as
@@ -159,6 +166,7 @@ public static class AccessDiff
                 // An unread base's groups are taken as the head's: each is then kept.
                 NodeGroups = after.NodeGroups,
                 FargateProfiles = after.FargateProfiles,
+                ClusterSubnets = Read(At("privateSubnetIds"), Read(At("publicSubnetIds"), ClusterSubnetsOf(cluster.Network), after.ClusterSubnets), after.ClusterSubnets),
             };
         }
     }
@@ -220,7 +228,15 @@ public static class AccessDiff
                 $"{At("endpointPrivateAccess")}: false → true. Kubernetes API requests from within the VPC then resolve to the private endpoint, which the cluster's control plane security group must allow on port 443 from each caller: the nodes are allowed, but a CI runner, bastion or `pulumi up` host inside the VPC or a connected network needs a rule of its own, or it is cut off. Add those rules before this change."));
         }
 
-        if (before.Private && !after.Private && after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0)
+        if (before.Private && !after.Private && after.Public && !(after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0))
+        {
+            // EKS User Guide, cluster endpoint: with the private endpoint off, "Kubernetes API requests that originate from
+            // within your cluster's VPC (such as node to control plane communication) leave the VPC"; managed node groups:
+            // nodes join only with the private endpoint on "or ... in a private subnet with outbound internet access".
+            findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned off: nodes and pods inside the VPC must reach the public one",
+                $"{At("endpointPrivateAccess")}: true → false. Nodes, Fargate pods and callers inside the VPC then reach the API through the public endpoint, over the internet: nodes in subnets with no NAT gateway or other outbound route stop joining, and pods lose the API. Check every node subnet's route to the internet first, or keep endpointPrivateAccess true."));
+        }
+        else if (before.Private && !after.Private && after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0)
         {
             findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned off while publicAccessCidrs restrict the public one",
                 $"{At("endpointPrivateAccess")}: true → false. Nodes, Fargate pods and callers inside the VPC then reach the API through the public endpoint, from their NAT gateway's public address, and EKS denies every address outside [{after.Cidrs}]: unless those addresses are listed there, nodes stop joining and pods lose the API. Keep endpointPrivateAccess true, or list the NAT gateways' addresses first."));
@@ -400,6 +416,23 @@ public static class AccessDiff
                     $"nodes running with the role {before.NodeRoleName} can no longer authenticate and leave the cluster. Keep cluster.nodeRoleName '{before.NodeRoleName}'; to move nodes to a new role, add the new node group first."));
         }
 
+        else if (before.Protect && !string.Equals(before.NodeRoleName, after.NodeRoleName, StringComparison.Ordinal))
+        {
+            // Pulumi, "Resource option: protect": "it will be an error to do a Pulumi deployment which tries to delete a
+            // protected resource for any reason"; the role's resource is named for the role, so a new name deletes the old.
+            findings.Add(new(FindingLevel.Error, "cluster.nodeRoleName", $"the protected node role would be deleted: {before.NodeRoleName} → {after.NodeRoleName}{CaseOnly(before.NodeRoleName, after.NodeRoleName)}",
+                $"with protect on, the stack's node role is protected, and the new name is a new role: `pulumi up` creates {after.NodeRoleName}, then fails deleting {before.NodeRoleName}. Turning protect off in the same change does not help, since a resource that leaves the program keeps the protect flag of its last update. Set protect: false and apply first, then rename, then turn protect back on."));
+        }
+
+        // EKS User Guide, "View Amazon EKS networking requirements": the cluster's subnets change in place
+        // (UpdateClusterConfig), but "All subnets that you add must be in the same set of AZs as originally provided when
+        // you created the cluster", and "the subnets must be in the same VPC as the original subnets".
+        if (before.VpcId == after.VpcId && !before.ClusterSubnets.SequenceEqual(after.ClusterSubnets, StringComparer.Ordinal))
+        {
+            findings.Add(new(FindingLevel.Changed, "cluster subnets", $"the cluster's subnets change: [{string.Join(", ", before.ClusterSubnets)}] → [{string.Join(", ", after.ClusterSubnets)}]",
+                $"EKS moves the control plane's network interfaces in place, and refuses subnets outside the Availability Zones the cluster was created in, failing `pulumi up` part-way; check the zones first: aws ec2 describe-subnets --subnet-ids {string.Join(" ", after.ClusterSubnets.Concat(before.ClusterSubnets).Distinct(StringComparer.Ordinal))} --query 'Subnets[].[SubnetId,AvailabilityZone]'."));
+        }
+
         if (before.DeployerArn is { } deployer && !Arn.Equals(deployer, after.DeployerArn))
         {
             findings.Add(new(FindingLevel.Danger, "cluster.deployerArn", $"the named cluster creator changes: {deployer} → {after.DeployerArn ?? "(none)"}",
@@ -408,7 +441,7 @@ public static class AccessDiff
 
         if (before.Protect && !after.Protect)
         {
-            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "the EKS cluster, its service role and its node role can now be deleted by `pulumi destroy` or a replacing change (EKS deletion protection is turned off too)."));
+            findings.Add(new(FindingLevel.Danger, "cluster.protect", "protection is turned off", "once this update has applied, the EKS cluster, its service role and its node role can be deleted by `pulumi destroy` or a replacing change (EKS deletion protection is turned off too); in this update they are still protected, so a change that would delete one of them fails."));
         }
     }
 
