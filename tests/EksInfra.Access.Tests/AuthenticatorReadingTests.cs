@@ -1024,6 +1024,7 @@ public class FederatedUserImportTests
         var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapUsers[0]");
         Assert.Contains("STS federated user", note.Why, StringComparison.Ordinal);
         Assert.Contains("has this access today", note.Why, StringComparison.Ordinal);
+        Assert.Contains("a federation session cannot call AssumeRole", note.Why, StringComparison.Ordinal);
         Assert.DoesNotContain("federated-user/bob", imported.AccessBlockYaml, StringComparison.Ordinal);
         Assert.Contains("user/alice", imported.AccessBlockYaml, StringComparison.Ordinal);
     }

@@ -377,6 +377,7 @@ public class ComputeValidationTests
     [InlineData("        amiType: AL2023_x86_64_STANDARD\n        instanceTypes: [g6.xlarge]", "has no drivers for it")]
     [InlineData("        amiType: AL2023_x86_64_STANDARD\n        instanceTypes: [g4ad.xlarge]", "no EKS AMI type has drivers for it")]
     [InlineData("        instanceTypes: [g4ad.xlarge]", "no EKS AMI type has drivers for it")]
+    [InlineData("        amiType: AL2023_ARM_64_STANDARD\n        instanceTypes: [g5g.xlarge]", "set amiType to AL2023_ARM_64_NVIDIA")]
     public void An_accelerated_instance_without_its_ami_says_what_eks_supports(string group, string gist)
     {
         var evaluation = WithGroup(group);

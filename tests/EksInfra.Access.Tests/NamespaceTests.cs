@@ -275,7 +275,7 @@ public class NamespaceTests
     [InlineData("limitRange: { default: { memory: 512m } }", "eks-infra:access.namespaces.apps.limitRange.default.memory", "512Mi")]
     [InlineData("limitRange: { defaultRequest: { memory: \"1.5\" } }", "eks-infra:access.namespaces.apps.limitRange.defaultRequest.memory", "not a whole number of bytes")]
     [InlineData("quota: { requests.memory: 64m }", "eks-infra:access.namespaces.apps.quota.requests.memory", "64Mi")]
-    [InlineData("quota: { limits.memory: 0.5 }", "eks-infra:access.namespaces.apps.quota.limits.memory", "not a whole number of bytes")]
+    [InlineData("quota: { limits.memory: 0.5 }", "eks-infra:access.namespaces.apps.quota.limits.memory", "without a fraction of a byte")]
     [InlineData("labels: { kubernetes.io/team: b }", "eks-infra:access.namespaces.apps.labels.kubernetes.io/team", "reserves for its core components")]
     [InlineData("labels: { node.kubernetes.io/pool: b }", "eks-infra:access.namespaces.apps.labels.node.kubernetes.io/pool", "example.com/pool")]
     [InlineData("labels: { k8s.io/owner: x }", "eks-infra:access.namespaces.apps.labels.k8s.io/owner", "reserves for its core components")]

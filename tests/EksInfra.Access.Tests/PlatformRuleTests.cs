@@ -621,6 +621,7 @@ public class PlatformRuleTests
 
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
         Assert.Equal(warned, evaluation.Warnings.Any(w => w.Path == "eks-infra:access.groups.deployers.namespaces" && w.Message.Contains("which a RoleBinding never grants", StringComparison.Ordinal)));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains("and non-resource URLs, which a RoleBinding never grants", StringComparison.Ordinal));
     }
 
     [Fact]

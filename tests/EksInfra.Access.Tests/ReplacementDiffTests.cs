@@ -370,6 +370,20 @@ public class ClusterRoleDiffTests
         Assert.Contains("Fargate pods are not moved", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("restart the workloads of batch", finding.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("Fargate", Assert.Single(Stacks.DiffFindings(OnVersion("1.34"), OnVersion("1.35")), f => f.Subject == "cluster.version").Detail, StringComparison.Ordinal);
+
+        // A profile added in the same change has no pods yet.
+        var added = Assert.Single(Stacks.DiffFindings(WithCompute("1.34", "    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n    vpcId: vpc-0a1b2c3d4e5f60718\n"), WithCompute("1.35", compute)), f => f.Subject == "cluster.version");
+        Assert.DoesNotContain("Fargate pods are not moved", added.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>The one-group nodeGroup form's EKS name is generated, so the AL2 note points to list-nodegroups for it.</summary>
+    [Fact]
+    public void The_al2_note_names_a_generated_group_by_how_to_find_it()
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(OnVersion("1.32"), OnVersion("1.33")), f => f.Subject == "cluster.version");
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("aws eks list-nodegroups --cluster-name my-cluster", finding.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>UpdateClusterVersion: "all of your node groups' Kubernetes versions must match the cluster's Kubernetes version".</summary>

@@ -296,7 +296,7 @@ public static class AwsAuthImporter
 
             if (Arns.IsFederatedUser(arn))
             {
-                skipped.Add(new(item.Path, $"'{arn}' is an STS federated user (GetFederationToken), which the authenticator matches as written, so it has this access today; the model maps IAM roles and users only, so it is not carried over, and it loses the access when the stack writes aws-auth: grant that access to a role the federated users assume instead (the stack writes aws-auth whole, so a mapping added by hand does not last)"));
+                skipped.Add(new(item.Path, $"'{arn}' is an STS federated user (GetFederationToken), which the authenticator matches as written, so it has this access today; the model maps IAM roles and users only, so it is not carried over, and it loses the access when the stack writes aws-auth: map the people behind it by an IAM or Identity Center role they assume with their own credentials (a federation session cannot call AssumeRole: STS GetFederationToken, \"You cannot call any STS operations except GetCallerIdentity\"), since the stack writes aws-auth whole and a mapping added by hand does not last"));
                 continue;
             }
 

@@ -107,7 +107,7 @@ public static class AccessDiff
         public static Shape Of(AccessPlan plan) => new(plan.Mode, plan.Cluster.Name, plan.ServiceRole.Name, plan.NodeRole.Name, plan.Cluster.Protect, plan.Cluster.Region, plan.Cluster.AccountId, plan.Cluster.Network.VpcId, plan.Cluster.DeployerArn, plan.Cluster.KubernetesVersion, Endpoint.Of(plan.Cluster.Network))
         {
             OutsideManagedNodeGroupRoles = [.. plan.ComputeIdentities.Where(c => c.EntryCreatedByEks && c.Kind is ComputeKind.SelfManagedLinux or ComputeKind.SelfManagedWindows).Select(c => c.RoleArn)],
-            NodeGroups = [.. plan.Cluster.NodeGroups.Select(g => new NodeGroupShape(g.LogicalName, g.Name, g.AmiType is not null))],
+            NodeGroups = [.. plan.Cluster.NodeGroups.Select(g => new NodeGroupShape(g.LogicalName, g.Name, g.NodeGroupName, g.AmiType is not null))],
             ClusterSubnets = ClusterSubnetsOf(plan.Cluster.Network),
             FargateProfiles = [.. plan.Cluster.FargateProfiles.Select(p => p.Name)],
         };
@@ -171,7 +171,8 @@ public static class AccessDiff
         }
     }
 
-    private sealed record NodeGroupShape(string LogicalName, string Name, bool AmiTypeSet);
+    /// <param name="NodeGroupName">EKS's name of the group; null for the one-group form, whose name EKS generates.</param>
+    private sealed record NodeGroupShape(string LogicalName, string Name, string? NodeGroupName, bool AmiTypeSet);
 
     /// <summary>Who can reach the cluster's API server: the public endpoint (from <see cref="PublicCidrs"/>, empty for EKS's 0.0.0.0/0) and the private one.</summary>
     private sealed record Endpoint(bool Public, bool Private, IReadOnlyList<string> PublicCidrs)
@@ -349,16 +350,16 @@ public static class AccessDiff
                 // managed node groups will automatically default to using Amazon Linux 2023 ... Previously, new node groups
                 // would default to Amazon Linux 2"; and EKS publishes no AL2 AMI after 1.32.
                 var maybeAl2 = now > Platform.AmiTypes.LastAl2KubernetesMinor && was <= Platform.AmiTypes.LastAl2KubernetesMinor
-                    ? after.NodeGroups.Where(g => !g.AmiTypeSet && before.NodeGroups.Any(b => b.LogicalName == g.LogicalName)).Select(g => g.Name).ToList()
+                    ? after.NodeGroups.Where(g => !g.AmiTypeSet && before.NodeGroups.Any(b => b.LogicalName == g.LogicalName)).ToList()
                     : [];
                 // "Any new Pods that are launched on Fargate have a kubelet version that matches your cluster version.
                 // Existing Fargate Pods aren't changed", and a Fargate node behind the control plane blocks the next upgrade.
-                var fargate = after.FargateProfiles;
+                var fargate = after.FargateProfiles.Intersect(before.FargateProfiles, StringComparer.Ordinal).ToList();
                 var danger = outside.Count > 0 || maybeAl2.Count > 0;
                 findings.Add(new(danger ? FindingLevel.Danger : FindingLevel.Changed, "cluster.version", $"the Kubernetes version is upgraded: {before.Version} → {after.Version}",
                     $"EKS upgrades the control plane in place (it can be rolled back only within 7 days), then every managed node group of the stack follows it (pulumi-eks gives each group the cluster's version): EKS starts nodes of {after.Version} and drains and terminates the old ones, so every pod of every group is moved once."
                     + (outside.Count > 0 ? $" UpdateClusterVersion refuses the upgrade unless every managed node group is at the cluster's version, {before.Version}, the groups made outside this stack included ({string.Join(", ", outside)}): check them with `aws eks describe-nodegroup`, update any behind first, and update them to {after.Version} after this, before the next upgrade." : "")
-                    + (maybeAl2.Count > 0 ? $" The groups without amiType ({string.Join(", ", maybeAl2)}) run Amazon Linux 2 if they were made while the cluster ran 1.29 or earlier (EKS's default then), and EKS publishes no AL2 AMI for {after.Version}: the control plane moves, then their update fails. Check each with `aws eks describe-nodegroup --cluster-name {after.ClusterName} --nodegroup-name GROUP --query nodegroup.amiType`; for an AL2_* one, add a group with an AL2023 amiType first and move the workloads." : "")
+                    + (maybeAl2.Count > 0 ? $" The groups without amiType ({string.Join(", ", maybeAl2.Select(g => g.Name))}) run Amazon Linux 2 if they were made while the cluster ran 1.29 or earlier (EKS's default then), and EKS publishes no AL2 AMI for {after.Version}: the control plane moves, then their update fails. Check each with `aws eks describe-nodegroup --cluster-name {after.ClusterName} --nodegroup-name NAME --query nodegroup.amiType`, NAME being {string.Join(", ", maybeAl2.Select(g => g.NodeGroupName ?? $"the generated one `aws eks list-nodegroups --cluster-name {after.ClusterName}` shows for {g.Name} ({after.ClusterName}-{g.Name}-...)"))}; for an AL2_* one, add a group with an AL2023 amiType first and move the workloads." : "")
                     + (fargate.Count > 0 ? $" Fargate pods are not moved: each keeps the kubelet of {before.Version} until it is started again, and EKS refuses the next upgrade while a Fargate node is behind the control plane, so restart the workloads of {string.Join(", ", fargate)} after this update." : "")));
             }
             else if (now < was || now > was + 1)

@@ -457,7 +457,8 @@ public static partial class ComputeValidator
             _ => $"'{type}' carries a {Describe(family.Accelerator)}, but {ami} has no drivers for it; pods cannot use it unless you install them (or set amiType to {AcceleratedAmi(family)})",
         };
 
-        private static string AcceleratedAmi(InstanceFamily family) => family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON" : "AL2023_x86_64_NVIDIA";
+        private static string AcceleratedAmi(InstanceFamily family) => family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON"
+            : family.Architecture == CpuArchitecture.Arm64 ? "AL2023_ARM_64_NVIDIA" : "AL2023_x86_64_NVIDIA";
 
         private static string Arch(CpuArchitecture arch) => arch == CpuArchitecture.Arm64 ? "arm64 (Graviton)" : "x86_64";
 

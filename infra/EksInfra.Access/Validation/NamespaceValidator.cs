@@ -90,7 +90,7 @@ public static class NamespaceValidator
             {
                 if (memory is not null && !memory.Value.IsWholeAtMilliScale())
                 {
-                    Warning(memory.Path, $"'{memory.Text}' is not a whole number of bytes{(memory.Text.EndsWith('m') ? $" ('m' is a thousandth: {memory.Text} is {memory.Text[..^1]} thousandths of a byte)" : "")}; Kubernetes takes it and rounds it up to whole bytes, so write the unit you mean: Mi for mebibytes ({(memory.Text.EndsWith('m') ? memory.Text[..^1] : "512")}Mi) or M for megabytes");
+                    Warning(memory.Path, $"'{memory.Text}' is not a whole number of bytes{(memory.Text.EndsWith('m') ? $" ('m' is a thousandth: {memory.Text} is {memory.Text[..^1]} thousandths of a byte)" : "")}; Kubernetes takes it, but a container's memory is whole bytes, so write the unit you mean{(memory.Text.EndsWith('m') ? $": Mi for mebibytes ({memory.Text[..^1]}Mi) or M for megabytes" : ", without a fraction of a byte (in Mi, Gi or bytes)")}");
                 }
             }
 

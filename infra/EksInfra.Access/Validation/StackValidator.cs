@@ -1104,7 +1104,7 @@ public static partial class StackValidator
                 // Kubernetes API reference, PolicyRule.nonResourceURLs: "only applicable for ClusterRoles referenced from a ClusterRoleBinding".
                 if (group.Namespaces.Count > 0 && rolesOutsideNamespaces.Contains(role))
                 {
-                    Warning($"{group.Path}.namespaces", $"the ClusterRole '{role}' names only cluster-scoped resources (such as nodes or persistentvolumes) and non-resource URLs, which a RoleBinding never grants (Kubernetes reads RoleBindings only for requests in their namespace): bound in namespaces, the group gets nothing from it; bind it cluster-wide if it needs them");
+                    Warning($"{group.Path}.namespaces", $"the ClusterRole '{role}' names only cluster-scoped resources (such as nodes or persistentvolumes){(rolesWithUrls.Contains(role) ? " and non-resource URLs" : "")}, which a RoleBinding never grants (Kubernetes reads RoleBindings only for requests in their namespace): bound in namespaces, the group gets nothing from it; bind it cluster-wide if it needs them");
                 }
                 else if (group.Namespaces.Count > 0 && rolesWithUrls.Contains(role))
                 {
