@@ -163,6 +163,8 @@ public class SystemAccountReachInCheckTests
     [InlineData("view", "", false)]
     [InlineData("token-maker", "", true)]
     [InlineData("pod-reader", "", false)]
+    // A workload's pod template names a service account as a pod does.
+    [InlineData("workload-maker", "", true)]
     public void A_group_holding_kube_system_accounts_is_warned(string role, string namespaces, bool warned)
     {
         var scope = namespaces.Length == 0 ? "" : $"\n        namespaces: {namespaces}";
@@ -174,6 +176,9 @@ public class SystemAccountReachInCheckTests
                   pod-reader:
                     rules:
                       - { apiGroups: [""], resources: [pods], verbs: [get, list] }
+                  workload-maker:
+                    rules:
+                      - { apiGroups: [apps], resources: [deployments, daemonsets], verbs: [create, update, patch] }
             """).Replace("        clusterRole: edit", $"        clusterRole: {role}{scope}", StringComparison.Ordinal);
 
         var evaluation = Stacks.EvaluateText(stack);

@@ -114,7 +114,7 @@ public static class RbacRules
     /// <summary>
     /// The ways <paramref name="rules"/>, held in kube-system (bound there or cluster-wide), let their holder act as the
     /// service accounts the cluster's own controllers and add-ons run as there: creating pods (a pod may name any account
-    /// of its namespace), creating the accounts' tokens (serviceaccounts/token) or impersonating them. Kubernetes' "RBAC
+    /// of its namespace) or workloads that create them, creating the accounts' tokens (serviceaccounts/token) or impersonating them. Kubernetes' "RBAC
     /// good practices" counts each as an escalation path, and its RBAC guide says of the built-in edit role that it "can
     /// be used to gain the API access levels of any ServiceAccount in the namespace". How far that reaches depends on the
     /// accounts the cluster has, so it is told, not judged as cluster admin.
@@ -124,6 +124,12 @@ public static class RbacRules
     {
         ArgumentNullException.ThrowIfNull(rules);
         var ways = SystemAccountWays.Where(w => rules.Any(r => Allows(r, w.Request))).Select(w => w.Way).ToList();
+        // A workload's pod template names a service account as a pod does ("RBAC good practices", workload creation).
+        if (!ways.Contains(CreatePods) && WorkloadCreations.Any(request => rules.Any(r => Allows(r, request))))
+        {
+            ways.Insert(0, "create workloads that run pods (deployments, daemonsets, jobs, ...)");
+        }
+
         return ways.Count == 0 ? null
             : $"{(ways.Count == 1 ? ways[0] : $"{string.Join(", ", ways[..^1])} or {ways[^1]}")} in {KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
     }
@@ -163,9 +169,19 @@ public static class RbacRules
         return null;
     }
 
+    private const string CreatePods = "create pods";
+
+    private static readonly AccessRequest[] WorkloadCreations =
+    [
+        .. new[] { "deployments", "daemonsets", "statefulsets", "replicasets" }.Select(r => new AccessRequest("create", "apps", r, "", "", KubeSystem)),
+        new("create", "batch", "jobs", "", "", KubeSystem),
+        new("create", "batch", "cronjobs", "", "", KubeSystem),
+        new("create", "", "replicationcontrollers", "", "", KubeSystem),
+    ];
+
     private static readonly (AccessRequest Request, string Way)[] SystemAccountWays =
     [
-        (new("create", "", "pods", "", "", KubeSystem), "create pods"),
+        (new("create", "", "pods", "", "", KubeSystem), CreatePods),
         (new("create", "", "serviceaccounts", "token", "", KubeSystem), "create service account tokens"),
         (new("impersonate", "", "serviceaccounts", "", "", KubeSystem), "impersonate service accounts"),
     ];
