@@ -308,16 +308,60 @@ public class CombinedGroupsAdminTests
         Assert.Equal(admin, deployer["grants"]!.AsArray().Any(g => g!["via"]!.GetValue<string>() == "CombinedRbac" && g["grant"]!.GetValue<string>() == "first, second"));
 
         var evaluation = Stacks.EvaluateText(stack);
-        var warnings = evaluation.Warnings.Where(w => w.Message.Contains("together let their members make themselves cluster admin", StringComparison.Ordinal)).ToList();
+        var warnings = evaluation.Warnings.Where(w => w.Message.Contains("together let their holders make themselves cluster admin", StringComparison.Ordinal)).ToList();
         Assert.Equal(admin ? 1 : 0, warnings.Count);
         if (admin)
         {
             Assert.Equal("eks-infra:access.mapRoles[0].groups", warnings[0].Path);
-            Assert.Contains("'first' and 'second'", warnings[0].Message, StringComparison.Ordinal);
+            Assert.Contains("group 'first' and group 'second' together", warnings[0].Message, StringComparison.Ordinal);
         }
 
         var access = ModelAccess.Of(Stacks.ValidPlanOf(stack));
         Assert.Equal(admin, access.Authorizer.IsClusterAdmin(access.Subjects.Single(s => s.Username == "ci-deployer")));
+    }
+
+    /// <summary>Escalate with update on a ClusterRole another group binds the principal to cluster-wide: it can add every permission to it.</summary>
+    [Fact]
+    public void Escalating_a_role_another_group_binds_makes_admin()
+    {
+        const string Basic = "{ apiGroups: [\"\"], resources: [pods], verbs: [get, list] }";
+        const string Escalate = "{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update], resourceNames: [creator] }";
+
+        var stack = Stack(Basic, Escalate);
+
+        var deployer = Deployer(stack);
+        Assert.True(deployer["clusterAdmin"]!.GetValue<bool>());
+        var access = ModelAccess.Of(Stacks.ValidPlanOf(stack));
+        Assert.True(access.Authorizer.IsClusterAdmin(access.Subjects.Single(s => s.Username == "ci-deployer")));
+    }
+
+    /// <summary>
+    /// EKS's authorizer adds the access entry's policies to RBAC: AmazonEKSEditPolicy holds impersonate on service accounts,
+    /// which with a group's impersonation of system:masters makes admin; a pattern scope covers kube-system, whose
+    /// accounts every cluster has.
+    /// </summary>
+    [Theory]
+    [InlineData("[apps]", true)]
+    [InlineData("[\"kube-*\"]", true)]
+    [InlineData("[\"team-*\"]", false)]
+    public void A_group_and_an_access_policy_together_make_admin(string namespaces, bool admin)
+    {
+        var stack = Stacks.Minimal("API", access: $$"""
+                clusterRoles:
+                  masters-impersonator:
+                    rules:
+                      - {{ImpersonateMasters}}
+            """)
+            .Replace("        groups: [deployers]\n", $"        groups: [imp]\n        accessPolicies: [{{ policy: AmazonEKSEditPolicy, namespaces: {namespaces} }}]\n", StringComparison.Ordinal)
+            .Replace("      deployers:\n        clusterRole: edit\n", "      imp:\n        clusterRole: masters-impersonator\n", StringComparison.Ordinal);
+        Assert.Contains("clusterRole: masters-impersonator", stack, StringComparison.Ordinal);
+
+        var deployer = Deployer(stack);
+        Assert.Equal(admin, deployer["clusterAdmin"]!.GetValue<bool>());
+        Assert.Equal(admin, deployer["grants"]!.AsArray().Any(g => g!["grant"]!.GetValue<string>() == "imp, access policy AmazonEKSEditPolicy"));
+        var access = ModelAccess.Of(Stacks.ValidPlanOf(stack));
+        Assert.Equal(admin, access.Authorizer.IsClusterAdmin(access.Subjects.Single(s => s.Username == "ci-deployer")));
+        Assert.Equal(admin, Stacks.EvaluateText(stack).Warnings.Any(w => w.Message.Contains("group 'imp' and access policy AmazonEKSEditPolicy together", StringComparison.Ordinal)));
     }
 
     [Fact]

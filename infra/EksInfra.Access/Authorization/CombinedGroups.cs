@@ -4,85 +4,126 @@ using EksInfra.Access.Planning;
 namespace EksInfra.Access.Authorization;
 
 /// <summary>
-/// Cluster admin reached only by holding several of the model's groups at once. Kubernetes' RBAC authorizer allows a
-/// request when any rule of any binding naming the subject allows it (rbac.go, RulesFor over every binding), so what a
-/// principal may do is the union of its groups' grants, and two ClusterRoles can together make their holder admin where
-/// neither does alone: create on clusterrolebindings from one and bind on cluster-admin from the other, or impersonating
-/// a service account in a namespace the principal's edit binding covers with impersonating system:masters from another
-/// (<see cref="RbacRules.GrantsItselfClusterAdmin"/>). Each group alone is judged by <see cref="AccessSettings.BindsClusterAdmin"/>;
-/// this judges a set of them, once per set.
+/// Cluster admin reached only by holding several grants at once. Kubernetes' RBAC authorizer allows a request when any
+/// rule of any binding naming the subject allows it (rbac.go, RulesFor over every binding), and EKS's authorizer adds the
+/// access entry's policies, so what a principal may do is the union of its groups' and policies' grants: create on
+/// clusterrolebindings from one and bind on cluster-admin from another, impersonating a service account in a namespace
+/// an edit binding or policy covers with impersonating system:masters from another, or escalate with update on a role
+/// another group binds it to (<see cref="RbacRules.GrantsItselfClusterAdmin"/>). Each group alone is judged by
+/// <see cref="AccessSettings.BindsClusterAdmin"/>; this judges the set, once per set, as <see cref="Authorizer.IsClusterAdmin"/>
+/// judges a live subject.
 /// </summary>
 /// <param name="group">The declared group of a name, or null: the caller's own index of them.</param>
 public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSettings?> group)
 {
-    private readonly Dictionary<string, (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise)> roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates)> roles = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, bool> adminBySet = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>?> adminBySet = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Whether the groups together, none of them admin alone, make their member cluster admin; the names of the groups
-    /// that do it when so, in ordinal order.
+    /// Whether the groups and access policies together, none admin alone, make their holder cluster admin; what does it
+    /// when so (the groups' names, then "access policy NAME"), in order.
     /// </summary>
-    public IReadOnlyList<string>? MakeAdmin(IReadOnlyList<string> groupNames)
+    public IReadOnlyList<string>? MakeAdmin(IReadOnlyList<string> groupNames, IReadOnlyList<AccessPolicySettings> policies)
     {
         ArgumentNullException.ThrowIfNull(groupNames);
-        if (groupNames.Count < 2)
+        ArgumentNullException.ThrowIfNull(policies);
+        if (groupNames.Count + policies.Count < 2)
         {
             return null;
         }
 
-        // Only a group whose rules touch bindings, roles or impersonation can add to a way up; most principals' groups
-        // (view, read-only, a team's edit in its namespaces and nothing else) leave fewer than two, and stop here.
-        var count = 0;
+        // Only a grant that touches bindings, roles or impersonation can add to a way up, and two are needed, unless one
+        // escalates a role another group binds cluster-wide; most principals (view, read-only, a team's edit in its
+        // namespaces and nothing else) stop here, at a lookup per grant.
+        int raising = 0, clusterWide = 0;
+        var escalates = false;
         for (var i = 0; i < groupNames.Count; i++)
         {
-            if (group(groupNames[i]) is { } declared && Role(declared.ClusterRole).MayRaise)
+            if (group(groupNames[i]) is { } declared && Role(declared.ClusterRole) is { Rules: not null } role)
             {
-                count++;
+                raising += role.MayRaise ? 1 : 0;
+                escalates |= role.Escalates && declared.Namespaces.Count == 0;
+                clusterWide += declared.Namespaces.Count == 0 ? 1 : 0;
             }
         }
 
-        if (count < 2)
+        for (var i = 0; i < policies.Count; i++)
+        {
+            raising += Role(PolicyKey(policies[i].Policy)).MayRaise ? 1 : 0;
+        }
+
+        if (raising < 2 && !(escalates && clusterWide >= 2))
         {
             return null;
         }
 
-        var candidates = groupNames.Select(group).OfType<GroupSettings>().Where(g => Role(g.ClusterRole).MayRaise).DistinctBy(g => g.Name, StringComparer.Ordinal).ToList();
-
-        candidates.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var key = string.Join('\n', candidates.Select(g => g.Name));
-        if (!adminBySet.TryGetValue(key, out var admin))
+        var groups = groupNames.Select(group).OfType<GroupSettings>().Where(g => Role(g.ClusterRole).Rules is not null).DistinctBy(g => g.Name, StringComparer.Ordinal).OrderBy(g => g.Name, StringComparer.Ordinal).ToList();
+        var grants = policies.Where(p => Role(PolicyKey(p.Policy)).Rules is not null).OrderBy(p => p.Policy, StringComparer.Ordinal).ToList();
+        var key = string.Join('\n', groups.Select(g => g.Name).Concat(grants.Select(p => $"{p.Policy}@{string.Join(',', p.Namespaces)}")));
+        if (!adminBySet.TryGetValue(key, out var together))
         {
-            adminBySet[key] = admin = Judge(candidates);
+            adminBySet[key] = together = Judge(groups, grants) ? Fewest(groups, grants) : null;
         }
 
-        return admin ? [.. candidates.Select(g => g.Name)] : null;
+        return together;
     }
 
-    private bool Judge(List<GroupSettings> candidates)
+    /// <summary>The grants the way up needs: each one without which the rest still make admin is left out, in order.</summary>
+    private List<string> Fewest(List<GroupSettings> groups, List<AccessPolicySettings> policies)
     {
-        // A RoleBinding grants namespaced requests in its namespace only; a ClusterRoleBinding every request.
-        bool Allowed(AccessRequest request) => candidates.Any(g =>
-            (g.Namespaces.Count == 0 || (request.Namespace.Length > 0 && g.Namespaces.Contains(request.Namespace, StringComparer.Ordinal)))
-            && Role(g.ClusterRole).Rules!.Any(r => RbacRules.Allows(r, request)));
+        for (var i = groups.Count - 1; i >= 0; i--)
+        {
+            var without = groups.Where((_, k) => k != i).ToList();
+            if (without.Count + policies.Count > 0 && Judge(without, policies))
+            {
+                groups = without;
+            }
+        }
+
+        for (var i = policies.Count - 1; i >= 0; i--)
+        {
+            var without = policies.Where((_, k) => k != i).ToList();
+            if (groups.Count + without.Count > 0 && Judge(groups, without))
+            {
+                policies = without;
+            }
+        }
+
+        return [.. groups.Select(g => g.Name), .. policies.Select(p => $"access policy {p.Policy}")];
+    }
+
+    private bool Judge(List<GroupSettings> groups, List<AccessPolicySettings> policies)
+    {
+        // A RoleBinding grants namespaced requests in its namespace only; a namespace-scoped association likewise
+        // (Authorizer.PolicyApplies); a ClusterRoleBinding or a cluster-scoped association every request.
+        bool Allowed(AccessRequest request) =>
+            groups.Any(g => (g.Namespaces.Count == 0 || (request.Namespace.Length > 0 && g.Namespaces.Contains(request.Namespace, StringComparer.Ordinal)))
+                && Role(g.ClusterRole).Rules!.Any(r => RbacRules.Allows(r, request)))
+            || policies.Any(p => (p.Namespaces.Count == 0 || (request.Namespace.Length > 0 && p.Namespaces.Any(n => KubernetesValues.ScopeCovers(n, request.Namespace))))
+                && Role(PolicyKey(p.Policy)).Rules!.Any(r => RbacRules.Allows(r, request)));
 
         return RbacRules.GrantsItselfClusterAdmin(
             Allowed,
-            candidates.Where(g => g.Namespaces.Count == 0).Select(g => g.ClusterRole),
-            candidates.SelectMany(g => Role(g.ClusterRole).Rules!).SelectMany(r => r.ResourceNames),
-            candidates.SelectMany(g => g.Namespaces));
+            groups.Where(g => g.Namespaces.Count == 0).Select(g => g.ClusterRole),
+            groups.SelectMany(g => Role(g.ClusterRole).Rules!).Concat(policies.SelectMany(p => Role(PolicyKey(p.Policy)).Rules!)).SelectMany(r => r.ResourceNames),
+            groups.SelectMany(g => g.Namespaces).Concat(policies.SelectMany(p => p.Namespaces).SelectMany(KubernetesValues.NamespacesNamedBy)).Distinct(StringComparer.Ordinal));
     }
 
+    /// <summary>Access policies share the role cache under a key no ClusterRole name can take ('/' is refused in one).</summary>
+    private static string PolicyKey(string policy) => "policy/" + policy;
+
     /// <summary>
-    /// The rules of a ClusterRole the model binds (the stack's own, read-only, or a built-in one; null for one it cannot
-    /// know, such as an eks: role), and whether they could raise access at all.
+    /// The rules of a ClusterRole the model binds (the stack's own, read-only, or a built-in one) or of an EKS access
+    /// policy; null for one it cannot know, such as an eks: role. And whether they could raise access at all, and
+    /// escalate a ClusterRole.
     /// </summary>
-    private (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise) Role(string role)
+    private (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates) Role(string role)
     {
         if (!roles.TryGetValue(role, out var known))
         {
             var rules = RulesOf(role);
-            roles[role] = known = (rules, rules is not null && MayRaise(rules));
+            roles[role] = known = (rules, rules is not null && MayRaise(rules), rules is not null && rules.Any(r => RbacRules.VerbMatches(r, "escalate") && RbacRules.ApiGroupMatches(r, RbacRules.RbacGroup) && RbacRules.ResourceMatches(r, "clusterroles", "")));
         }
 
         return known;
@@ -90,7 +131,8 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
 
     // Apart from Role, whose every call would otherwise allocate this lookup's closure.
     private IReadOnlyList<PolicyRulePlan>? RulesOf(string role) =>
-        access.ClusterRoles.FirstOrDefault(r => r.Name == role) is { } defined ? [.. defined.Rules.Select(r => r.AsRule())]
+        role.StartsWith("policy/", StringComparison.Ordinal) ? RbacData.AccessPolicies.GetValueOrDefault(role["policy/".Length..])
+            : access.ClusterRoles.FirstOrDefault(r => r.Name == role) is { } defined ? [.. defined.Rules.Select(r => r.AsRule())]
             : role == BuiltInRoles.ReadOnlyName ? BuiltInRoles.ReadOnly.Rules
             : RbacData.BuiltInClusterRoles.GetValueOrDefault(role);
 

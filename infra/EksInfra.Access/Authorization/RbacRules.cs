@@ -186,7 +186,7 @@ public static class RbacRules
         (new("impersonate", "", "serviceaccounts", "", "", KubeSystem), "impersonate service accounts"),
     ];
 
-    private const string RbacGroup = Rendering.RbacRenderer.ApiGroup;
+    public const string RbacGroup = Rendering.RbacRenderer.ApiGroup;
 
     private const string ClusterAdminRole = "cluster-admin";
 

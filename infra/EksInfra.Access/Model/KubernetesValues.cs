@@ -50,6 +50,16 @@ public static partial class KubernetesValues
     /// </summary>
     public static bool IsNamespacePattern(string name) => name.Contains('*', StringComparison.Ordinal);
 
+    /// <summary>
+    /// The namespaces an access scope entry is known to name: itself, or for a pattern (<c>kube-*</c>) the system namespaces
+    /// it covers, which every cluster has; the others it may cover are not known offline.
+    /// </summary>
+    public static IEnumerable<string> NamespacesNamedBy(string scopeEntry)
+    {
+        ArgumentNullException.ThrowIfNull(scopeEntry);
+        return IsNamespacePattern(scopeEntry) ? SystemNamespaces.Where(ns => ScopeCovers(scopeEntry, ns)) : [scopeEntry];
+    }
+
     /// <summary>Whether an access policy's scope entry (a namespace, or a prefix and a trailing '*') covers <paramref name="ns"/>.</summary>
     public static bool ScopeCovers(string scopeEntry, string ns) =>
         scopeEntry.EndsWith('*') ? ns.StartsWith(scopeEntry.AsSpan(0, scopeEntry.Length - 1), StringComparison.Ordinal) : scopeEntry == ns;

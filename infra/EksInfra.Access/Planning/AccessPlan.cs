@@ -359,7 +359,7 @@ public enum GrantVia
     /// <summary>Fargate's kubelet: system:bootstrappers, system:nodes and system:node-proxier.</summary>
     FargateBootstrap,
 
-    /// <summary>Groups whose ClusterRoles together, none alone, let the principal make itself cluster admin (<see cref="Authorization.CombinedGroups"/>).</summary>
+    /// <summary>Groups and access policies whose rules together, none alone, let the principal make itself cluster admin (<see cref="Authorization.CombinedGroups"/>).</summary>
     CombinedRbac,
 }
 
@@ -410,7 +410,7 @@ public sealed record Grant(GrantVia Via, string Target, string Scope, bool IsClu
             : "node bootstrap (system:bootstrappers, system:nodes)",
         GrantVia.FargateBootstrap => "Fargate pod bootstrap (system:bootstrappers, system:nodes, system:node-proxier)",
         GrantVia.ExternalBinding => $"group {Target}: bound by another tool (externalGroups), not by this stack",
-        GrantVia.CombinedRbac => $"groups {Target} together: their ClusterRoles let it make itself cluster admin (bind, escalate or impersonate, one group's rules completing another's), though none does alone",
+        GrantVia.CombinedRbac => $"{Target} together: their rules let it make itself cluster admin (bind, escalate or impersonate, one grant's rules completing another's), though none does alone",
         _ => $"Kubernetes system group {Target}",
     };
 }

@@ -425,7 +425,7 @@ public static class AccessPlanner
                 });
             }
 
-            if (sortedGroups.Count > 1 && !AnyClusterAdmin(permissions) && combined.MakeAdmin(sortedGroups) is { } together)
+            if (sortedGroups.Count + policies.Count > 1 && !AnyClusterAdmin(permissions) && combined.MakeAdmin(sortedGroups, policies) is { } together)
             {
                 permissions.Add(new Grant(GrantVia.CombinedRbac, string.Join(", ", together), Grant.ClusterWide, true));
             }

@@ -951,13 +951,14 @@ public static partial class StackValidator
                 {
                     anyAdmin = true;
                 }
-                else if (identity.Groups.Count > 1 && combined.MakeAdmin(identity.Groups) is { } together)
+                else if (identity.Groups.Count + (mode.UsesAccessEntries() ? identity.AccessPolicies.Count : 0) > 1
+                    && combined.MakeAdmin(identity.Groups, mode.UsesAccessEntries() ? identity.AccessPolicies : []) is { } together)
                 {
                     anyAdmin = true;
                     // Told once for each set of groups, at the first principal that holds it.
                     if ((told ??= new(StringComparer.Ordinal)).Add(string.Join('\n', together)))
                     {
-                        Warning($"{identity.Path}.groups", $"the groups {string.Join(" and ", together.Select(g => $"'{g}'"))} together let their members make themselves cluster admin, though none does alone: Kubernetes RBAC grants a principal the union of its bindings, and one group's rules complete another's way up (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user or service account with system:masters, or escalate with update on a bound role); count the principals in all of them as cluster admins, or split the grants");
+                        Warning($"{identity.Path}.groups", $"{string.Join(" and ", together.Select(g => g.StartsWith("access policy ", StringComparison.Ordinal) ? g : $"group '{g}'"))} together let their holders make themselves cluster admin, though none does alone: Kubernetes RBAC, with EKS's access policies, grants a principal the union of its grants, and one grant's rules complete another's way up (bind on cluster-admin with the right to create or update a ClusterRoleBinding, impersonating a user or service account with system:masters, or escalate with update on a bound role); count the principals in all of them as cluster admins, or split the grants");
                     }
                 }
             }
