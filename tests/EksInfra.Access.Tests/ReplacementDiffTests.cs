@@ -229,6 +229,21 @@ public class ReplacementDiffTests
 
     private static readonly string Dev = File.ReadAllText(Repo.StackFile("dev"));
 
+    /// <summary>Each binding is named for its group, so a rename deletes and creates them while the members move.</summary>
+    [Fact]
+    public void A_renamed_group_is_listed_with_its_bindings()
+    {
+        var renamed = Dev.Replace("groups: [read-only]", "groups: [readers]", StringComparison.Ordinal).Replace("      read-only:\n", "      readers:\n", StringComparison.Ordinal);
+        Assert.Contains("readers:", renamed, StringComparison.Ordinal);
+
+        var finding = Assert.Single(Stacks.DiffFindings(Dev, renamed), f => f.Subject == "group read-only");
+
+        Assert.Equal(FindingLevel.Changed, finding.Level);
+        Assert.Equal("group read-only is renamed readers: its bindings are deleted and created again under the new name", finding.Title);
+        Assert.Contains("eks-infra:read-only go", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("add readers beside read-only in one change", finding.Detail, StringComparison.Ordinal);
+    }
+
     private const string ModePath = "eks-infra:access.authenticationMode";
 
     [Theory]

@@ -658,6 +658,24 @@ public static class AccessDiff
                 $"group {binding.Group} moves from ClusterRole {was.ClusterRole} to {binding.ClusterRole}",
                 $"a binding's roleRef cannot change, so pulumi up deletes the binding {binding.Name} and creates it again: for that moment the group's members hold neither role through it. `kubectl apply` of the rendered rbac.yaml would be refused; use `kubectl auth reconcile` or delete the binding first."));
         }
+
+        // A group renamed with its members: each binding is named for its group (eks-infra:GROUP), so the old ones are
+        // deleted and new ones created, while aws-auth and the access entries move the members to the new name. The
+        // grants compare equal, so no principal's finding says it.
+        var now = Bindings(after.Rbac).ToDictionary(b => b.Name, StringComparer.Ordinal);
+        var gone = old.Values.Where(b => !now.ContainsKey(b.Name)).ToList();
+        foreach (var renamed in gone.Select(b => b.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var members = after.Principals.Where(p => before.Principals.Any(w => w.Principal == p.Principal && w.Groups.Contains(renamed, StringComparer.Ordinal)) && !p.Groups.Contains(renamed, StringComparer.Ordinal)).ToList();
+            var to = members.SelectMany(p => p.Groups).Where(g => !before.Principals.Any(w => w.Groups.Contains(g, StringComparer.Ordinal)) && now.Values.Any(b => b.Group == g)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (members.Count == 0 || to.Count != 1)
+            {
+                continue;
+            }
+
+            findings.Add(new(FindingLevel.Changed, $"group {renamed}", $"group {renamed} is renamed {to[0]}: its bindings are deleted and created again under the new name",
+                $"{string.Join(", ", gone.Where(b => b.Group == renamed).Select(b => b.Name))} go and the bindings of {to[0]} come, while aws-auth and the access entries move {string.Join(", ", members.Select(m => m.Principal))} to the new group; between the two, Pulumi does not promise which comes first, so the members may hold the new group before its binding exists. Where that moment matters, add {to[0]} beside {renamed} in one change and remove {renamed} in the next."));
+        }
     }
 
     /// <summary>
