@@ -517,7 +517,7 @@ public static class AccessAudit
     /// <summary>A note when the binding lets its subjects act as kube-system's service accounts (<see cref="RbacRules.SystemAccountTakeover"/>).</summary>
     private static string ActsAsSystemAccounts(Authorizer authorizer, RbacBinding binding)
     {
-        if (!binding.IsClusterRoleBinding && binding.Namespace != RbacRules.KubeSystem)
+        if (!binding.IsClusterRoleBinding && binding.Namespace != KubernetesValues.KubeSystem)
         {
             return "";
         }

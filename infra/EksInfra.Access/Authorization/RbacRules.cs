@@ -109,8 +109,6 @@ public static class RbacRules
         return parts.Length > 0 && ((parts[0] == "api" && parts.Length >= 3) || (parts[0] == "apis" && parts.Length >= 4));
     }
 
-    public const string KubeSystem = "kube-system";
-
     /// <summary>
     /// The ways <paramref name="rules"/>, held in kube-system (bound there or cluster-wide), let their holder act as the
     /// service accounts the cluster's own controllers and add-ons run as there: creating pods (a pod may name any account
@@ -131,7 +129,7 @@ public static class RbacRules
         }
 
         return ways.Count == 0 ? null
-            : $"{(ways.Count == 1 ? ways[0] : $"{string.Join(", ", ways[..^1])} or {ways[^1]}")} in {KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
+            : $"{(ways.Count == 1 ? ways[0] : $"{string.Join(", ", ways[..^1])} or {ways[^1]}")} in {Model.KubernetesValues.KubeSystem}, and so act as the service accounts the cluster's controllers and add-ons run as there";
     }
 
     /// <summary><see cref="SystemAccountTakeover"/> of an EKS access policy's Kubernetes rules (RbacData), where it holds in kube-system.</summary>
@@ -160,7 +158,7 @@ public static class RbacRules
 
         foreach (var ns in namespaces)
         {
-            if (Model.KubernetesValues.ScopeCovers(ns, KubeSystem))
+            if (Model.KubernetesValues.ScopeCovers(ns, Model.KubernetesValues.KubeSystem))
             {
                 return ns;
             }
@@ -173,17 +171,17 @@ public static class RbacRules
 
     private static readonly AccessRequest[] WorkloadCreations =
     [
-        .. new[] { "deployments", "daemonsets", "statefulsets", "replicasets" }.Select(r => new AccessRequest("create", "apps", r, "", "", KubeSystem)),
-        new("create", "batch", "jobs", "", "", KubeSystem),
-        new("create", "batch", "cronjobs", "", "", KubeSystem),
-        new("create", "", "replicationcontrollers", "", "", KubeSystem),
+        .. new[] { "deployments", "daemonsets", "statefulsets", "replicasets" }.Select(r => new AccessRequest("create", "apps", r, "", "", Model.KubernetesValues.KubeSystem)),
+        new("create", "batch", "jobs", "", "", Model.KubernetesValues.KubeSystem),
+        new("create", "batch", "cronjobs", "", "", Model.KubernetesValues.KubeSystem),
+        new("create", "", "replicationcontrollers", "", "", Model.KubernetesValues.KubeSystem),
     ];
 
     private static readonly (AccessRequest Request, string Way)[] SystemAccountWays =
     [
-        (new("create", "", "pods", "", "", KubeSystem), CreatePods),
-        (new("create", "", "serviceaccounts", "token", "", KubeSystem), "create service account tokens"),
-        (new("impersonate", "", "serviceaccounts", "", "", KubeSystem), "impersonate service accounts"),
+        (new("create", "", "pods", "", "", Model.KubernetesValues.KubeSystem), CreatePods),
+        (new("create", "", "serviceaccounts", "token", "", Model.KubernetesValues.KubeSystem), "create service account tokens"),
+        (new("impersonate", "", "serviceaccounts", "", "", Model.KubernetesValues.KubeSystem), "impersonate service accounts"),
     ];
 
     public const string RbacGroup = Rendering.RbacRenderer.ApiGroup;

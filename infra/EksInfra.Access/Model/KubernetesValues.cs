@@ -11,7 +11,10 @@ namespace EksInfra.Access.Model;
 public static partial class KubernetesValues
 {
     /// <summary>Namespaces every cluster has from its first minute; the stack never creates or adopts them.</summary>
-    public static readonly IReadOnlyList<string> SystemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"];
+    public static readonly IReadOnlyList<string> SystemNamespaces = ["default", "kube-node-lease", "kube-public", KubeSystem];
+
+    /// <summary>Where aws-auth and the cluster's own controllers and add-ons live.</summary>
+    public const string KubeSystem = "kube-system";
 
     public static bool IsSystemNamespace(string name) => SystemNamespaces.Contains(name, StringComparer.Ordinal);
 

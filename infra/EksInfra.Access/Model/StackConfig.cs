@@ -255,7 +255,7 @@ public sealed record AccessSettings(
     public string? SystemAccountTakeover(GroupSettings group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        if (group.Namespaces.Count > 0 && !Contains(group.Namespaces, Authorization.RbacRules.KubeSystem))
+        if (group.Namespaces.Count > 0 && !Contains(group.Namespaces, KubernetesValues.KubeSystem))
         {
             return null;
         }

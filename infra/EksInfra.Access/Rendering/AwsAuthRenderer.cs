@@ -8,7 +8,7 @@ namespace EksInfra.Access.Rendering;
 public static class AwsAuthRenderer
 {
     public const string Name = "aws-auth";
-    public const string Namespace = "kube-system";
+    public const string Namespace = Model.KubernetesValues.KubeSystem;
     public const string MapAccountsKey = "mapAccounts";
 
     /// <summary>The YAML text of <c>data.mapRoles</c>.</summary>

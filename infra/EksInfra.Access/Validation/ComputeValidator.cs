@@ -195,7 +195,7 @@ public static partial class ComputeValidator
 
         /// <summary>Whether a Fargate selector takes CoreDNS's pods (kube-system; labels k8s-app: kube-dns, eks.amazonaws.com/component: coredns).</summary>
         private static bool SelectsCoreDns(FargateSelectorSettings selector) =>
-            FargateMatches(selector.Namespace, "kube-system")
+            FargateMatches(selector.Namespace, KubernetesValues.KubeSystem)
             && selector.Labels.All(l => CoreDnsLabels.Any(pod => FargateMatches(l.Key, pod.Key) && FargateMatches(l.Value, pod.Value)));
 
         private static readonly KeyValuePair<string, string>[] CoreDnsLabels = [new("k8s-app", "kube-dns"), new("eks.amazonaws.com/component", "coredns")];

@@ -868,8 +868,8 @@ public static partial class StackValidator
                 if (use == AccessPolicyUse.People && !identity.Groups.Contains(KubernetesNames.SystemMasters)
                     && RbacRules.AccessPolicyTakeover(policy.Policy) is { } takeover && RbacRules.KubeSystemCoverage(policy.Namespaces) is { } covering)
                 {
-                    var scope = covering.Length == 0 ? "at cluster scope" : covering == RbacRules.KubeSystem ? $"in {RbacRules.KubeSystem}" : $"in '{covering}', which covers {RbacRules.KubeSystem},";
-                    Warning(policy.Namespaces.Count == 0 ? $"{path}.policy" : $"{path}.namespaces", $"{policy.Policy} {scope} lets the principal {takeover} (Kubernetes, \"RBAC good practices\"); list only the namespaces it works in{(policy.Namespaces.Count == 0 ? "" : $", not {RbacRules.KubeSystem}")}, or count it as holding what those accounts hold");
+                    var scope = covering.Length == 0 ? "at cluster scope" : covering == KubernetesValues.KubeSystem ? $"in {KubernetesValues.KubeSystem}" : $"in '{covering}', which covers {KubernetesValues.KubeSystem},";
+                    Warning(policy.Namespaces.Count == 0 ? $"{path}.policy" : $"{path}.namespaces", $"{policy.Policy} {scope} lets the principal {takeover} (Kubernetes, \"RBAC good practices\"); list only the namespaces it works in{(policy.Namespaces.Count == 0 ? "" : $", not {KubernetesValues.KubeSystem}")}, or count it as holding what those accounts hold");
                 }
             }
 
@@ -1125,7 +1125,7 @@ public static partial class StackValidator
                 }
                 else if (access.SystemAccountTakeover(group) is { } takeover)
                 {
-                    Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound {(group.Namespaces.Count == 0 ? "cluster-wide" : $"in {RbacRules.KubeSystem}")} to '{role}', which lets its members {takeover} (Kubernetes, \"RBAC good practices\"); bind it in the namespaces the group works in{(group.Namespaces.Count == 0 ? "" : $", not {RbacRules.KubeSystem}")}, or count its members as holding what those accounts hold");
+                    Warning($"{group.Path}.clusterRole", $"group '{group.Name}' is bound {(group.Namespaces.Count == 0 ? "cluster-wide" : $"in {KubernetesValues.KubeSystem}")} to '{role}', which lets its members {takeover} (Kubernetes, \"RBAC good practices\"); bind it in the namespaces the group works in{(group.Namespaces.Count == 0 ? "" : $", not {KubernetesValues.KubeSystem}")}, or count its members as holding what those accounts hold");
                 }
 
                 Namespaces(group.Namespaces, new ListPath(group.Path, "namespaces"));
