@@ -165,6 +165,7 @@ public class SystemAccountReachInCheckTests
     [InlineData("pod-reader", "", false)]
     // A workload's pod template names a service account as a pod does.
     [InlineData("workload-maker", "", true)]
+    [InlineData("workload-patcher", "[kube-system]", true)]
     public void A_group_holding_kube_system_accounts_is_warned(string role, string namespaces, bool warned)
     {
         var scope = namespaces.Length == 0 ? "" : $"\n        namespaces: {namespaces}";
@@ -179,6 +180,9 @@ public class SystemAccountReachInCheckTests
                   workload-maker:
                     rules:
                       - { apiGroups: [apps], resources: [deployments, daemonsets], verbs: [create, update, patch] }
+                  workload-patcher:
+                    rules:
+                      - { apiGroups: [apps], resources: [deployments, daemonsets], verbs: [get, list, patch] }
             """).Replace("        clusterRole: edit", $"        clusterRole: {role}{scope}", StringComparison.Ordinal);
 
         var evaluation = Stacks.EvaluateText(stack);

@@ -244,6 +244,42 @@ public class ReplacementDiffTests
         Assert.Contains("add readers beside read-only in one change", finding.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>Only a new group that takes over the old one's bindings exactly, and did not exist, is a rename.</summary>
+    [Fact]
+    public void A_swap_to_another_role_or_to_an_existing_group_is_no_rename()
+    {
+        var swapped = Dev.Replace("groups: [read-only]", "groups: [viewers]", StringComparison.Ordinal).Replace("      read-only:\n        clusterRole: read-only\n", "      viewers:\n        clusterRole: view\n", StringComparison.Ordinal);
+        Assert.Contains("clusterRole: view", swapped, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(Dev, swapped), f => f.Title.Contains("is renamed", StringComparison.Ordinal));
+
+        var both = Dev.Replace("      read-only:\n        clusterRole: read-only\n", "      read-only:\n        clusterRole: read-only\n      readers:\n        clusterRole: read-only\n", StringComparison.Ordinal);
+        var moved = both.Replace("groups: [read-only]", "groups: [readers]", StringComparison.Ordinal).Replace("      read-only:\n        clusterRole: read-only\n", "", StringComparison.Ordinal);
+        Assert.DoesNotContain(Stacks.DiffFindings(both, moved), f => f.Title.Contains("is renamed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_groups_renamed_at_once_are_both_listed()
+    {
+        var two = Dev.Replace("groups: [read-only]", "groups: [read-only, ops]", StringComparison.Ordinal).Replace("      read-only:\n        clusterRole: read-only\n", "      read-only:\n        clusterRole: read-only\n      ops:\n        clusterRole: view\n        namespaces: [apps]\n", StringComparison.Ordinal);
+        var renamed = two.Replace("groups: [read-only, ops]", "groups: [readers, operators]", StringComparison.Ordinal).Replace("      read-only:\n", "      readers:\n", StringComparison.Ordinal).Replace("      ops:\n", "      operators:\n", StringComparison.Ordinal);
+        Assert.Contains("operators:", renamed, StringComparison.Ordinal);
+
+        var titles = Stacks.DiffFindings(two, renamed).Select(f => f.Title).ToList();
+
+        Assert.Contains("group read-only is renamed readers: its bindings are deleted and created again under the new name", titles);
+        Assert.Contains("group ops is renamed operators: its bindings are deleted and created again under the new name", titles);
+    }
+
+    [Fact]
+    public void A_case_only_rename_of_the_protected_node_role_says_to_keep_the_spelling()
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(Prod, Prod.Replace("nodeRoleName: prod-eks-node-role\n", "nodeRoleName: Prod-eks-node-role\n", StringComparison.Ordinal)), f => f.Subject == "cluster.nodeRoleName");
+
+        Assert.Equal(FindingLevel.Error, finding.Level);
+        Assert.Contains("exactly as it is spelled", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Set protect: false", finding.Detail, StringComparison.Ordinal);
+    }
+
     private const string ModePath = "eks-infra:access.authenticationMode";
 
     [Theory]

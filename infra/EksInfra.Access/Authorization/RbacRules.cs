@@ -125,7 +125,7 @@ public static class RbacRules
         // A workload's pod template names a service account as a pod does ("RBAC good practices", workload creation).
         if (!ways.Contains(CreatePods) && WorkloadCreations.Any(request => rules.Any(r => Allows(r, request))))
         {
-            ways.Insert(0, "create workloads that run pods (deployments, daemonsets, jobs, ...)");
+            ways.Insert(0, "create or change workloads that run pods (deployments, daemonsets, jobs, ...)");
         }
 
         return ways.Count == 0 ? null
@@ -169,12 +169,11 @@ public static class RbacRules
 
     private const string CreatePods = "create pods";
 
+    // Changing an existing workload's pod template (coredns, aws-node) runs code under its account as creating one does.
     private static readonly AccessRequest[] WorkloadCreations =
     [
-        .. new[] { "deployments", "daemonsets", "statefulsets", "replicasets" }.Select(r => new AccessRequest("create", "apps", r, "", "", Model.KubernetesValues.KubeSystem)),
-        new("create", "batch", "jobs", "", "", Model.KubernetesValues.KubeSystem),
-        new("create", "batch", "cronjobs", "", "", Model.KubernetesValues.KubeSystem),
-        new("create", "", "replicationcontrollers", "", "", Model.KubernetesValues.KubeSystem),
+        .. new[] { "create", "update", "patch" }.SelectMany(verb => new[] { ("apps", "deployments"), ("apps", "daemonsets"), ("apps", "statefulsets"), ("apps", "replicasets"), ("batch", "jobs"), ("batch", "cronjobs"), ("", "replicationcontrollers") }
+            .Select(w => new AccessRequest(verb, w.Item1, w.Item2, "", "", Model.KubernetesValues.KubeSystem))),
     ];
 
     private static readonly (AccessRequest Request, string Way)[] SystemAccountWays =

@@ -421,8 +421,13 @@ public static class AccessDiff
         {
             // Pulumi, "Resource option: protect": "it will be an error to do a Pulumi deployment which tries to delete a
             // protected resource for any reason"; the role's resource is named for the role, so a new name deletes the old.
-            findings.Add(new(FindingLevel.Error, "cluster.nodeRoleName", $"the protected node role would be deleted: {before.NodeRoleName} → {after.NodeRoleName}{CaseOnly(before.NodeRoleName, after.NodeRoleName)}",
-                $"with protect on, the stack's node role is protected, and the new name is a new role: `pulumi up` creates {after.NodeRoleName}, then fails deleting {before.NodeRoleName}. Turning protect off in the same change does not help, since a resource that leaves the program keeps the protect flag of its last update. Set protect: false and apply first, then rename, then turn protect back on."));
+            findings.Add(Arn.Equals(before.NodeRoleName, after.NodeRoleName)
+                // IAM names ignore case, and the role's Pulumi name is its name in lower case: the same resource, replaced,
+                // whose new spelling IAM refuses beside the old (EntityAlreadyExists).
+                ? new(FindingLevel.Error, "cluster.nodeRoleName", $"the protected node role would be replaced: {before.NodeRoleName} → {after.NodeRoleName}{CaseOnly(before.NodeRoleName, after.NodeRoleName)}",
+                    $"Pulumi refuses to replace a protected resource, and IAM role names ignore case, so the new spelling names the role that exists. Keep cluster.nodeRoleName '{before.NodeRoleName}' exactly as it is spelled.")
+                : new(FindingLevel.Error, "cluster.nodeRoleName", $"the protected node role would be deleted: {before.NodeRoleName} → {after.NodeRoleName}",
+                    $"with protect on, the stack's node role is protected, and the new name is a new role: `pulumi up` creates {after.NodeRoleName}, then fails deleting {before.NodeRoleName}. Turning protect off in the same change does not help, since a resource that leaves the program keeps the protect flag of its last update. Set protect: false and apply first, then rename, then turn protect back on."));
         }
 
         // EKS User Guide, "View Amazon EKS networking requirements": the cluster's subnets change in place
@@ -660,21 +665,33 @@ public static class AccessDiff
         }
 
         // A group renamed with its members: each binding is named for its group (eks-infra:GROUP), so the old ones are
-        // deleted and new ones created, while aws-auth and the access entries move the members to the new name. The
-        // grants compare equal, so no principal's finding says it.
+        // deleted and new ones created while the members move to the new name. The grants compare equal, so no principal's
+        // finding says it. A rename is a group whose bindings (ClusterRole and scope) a new group takes over exactly.
         var now = Bindings(after.Rbac).ToDictionary(b => b.Name, StringComparer.Ordinal);
-        var gone = old.Values.Where(b => !now.ContainsKey(b.Name)).ToList();
-        foreach (var renamed in gone.Select(b => b.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        static string Shape(IEnumerable<(string Name, string ClusterRole, string Group)> bindings, string group) =>
+            string.Join("\n", bindings.Where(b => b.Group == group).Select(b => $"{b.ClusterRole} {(b.Name.Contains('/', StringComparison.Ordinal) ? b.Name[..b.Name.IndexOf('/', StringComparison.Ordinal)] : "")}").Order(StringComparer.Ordinal));
+        var goneGroups = old.Values.Where(b => !now.ContainsKey(b.Name)).Select(b => b.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var newGroups = now.Values.Where(b => !old.ContainsKey(b.Name)).Select(b => b.Group).Distinct(StringComparer.Ordinal)
+            .Where(g => !old.Values.Any(b => b.Group == g)).ToList();
+        var carries = (after.Mode.UsesConfigMap(), after.Mode.UsesAccessEntries()) switch
         {
-            var members = after.Principals.Where(p => before.Principals.Any(w => w.Principal == p.Principal && w.Groups.Contains(renamed, StringComparer.Ordinal)) && !p.Groups.Contains(renamed, StringComparer.Ordinal)).ToList();
-            var to = members.SelectMany(p => p.Groups).Where(g => !before.Principals.Any(w => w.Groups.Contains(g, StringComparer.Ordinal)) && now.Values.Any(b => b.Group == g)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            (true, true) => "aws-auth and the access entries move",
+            (true, false) => "aws-auth moves",
+            _ => "the access entries move",
+        };
+        foreach (var renamed in goneGroups)
+        {
+            var members = before.Principals.Where(p => p.Groups.Contains(renamed, StringComparer.Ordinal)).Select(p => p.Principal).ToHashSet(StringComparer.Ordinal);
+            var to = newGroups.Where(g => Shape(now.Values, g) == Shape(old.Values, renamed)
+                && after.Principals.Where(p => p.Groups.Contains(g, StringComparer.Ordinal)).Select(p => p.Principal).ToHashSet(StringComparer.Ordinal).SetEquals(members)).ToList();
             if (members.Count == 0 || to.Count != 1)
             {
                 continue;
             }
 
+            newGroups.Remove(to[0]);
             findings.Add(new(FindingLevel.Changed, $"group {renamed}", $"group {renamed} is renamed {to[0]}: its bindings are deleted and created again under the new name",
-                $"{string.Join(", ", gone.Where(b => b.Group == renamed).Select(b => b.Name))} go and the bindings of {to[0]} come, while aws-auth and the access entries move {string.Join(", ", members.Select(m => m.Principal))} to the new group; between the two, Pulumi does not promise which comes first, so the members may hold the new group before its binding exists. Where that moment matters, add {to[0]} beside {renamed} in one change and remove {renamed} in the next."));
+                $"{string.Join(", ", old.Values.Where(b => b.Group == renamed).Select(b => b.Name).Order(StringComparer.Ordinal))} go and the bindings of {to[0]} come, while {carries} {string.Join(", ", members.Order(StringComparer.Ordinal))} to the new group; between the two, Pulumi does not promise which comes first, so the members may hold the new group before its binding exists. Where that moment matters, add {to[0]} beside {renamed} in one change and remove {renamed} in the next."));
         }
     }
 
