@@ -780,10 +780,10 @@ public class AuthenticatorReadingTests
 /// <summary>What import carries of mappings the authenticator matches though they are written unusually.</summary>
 public class ImportMatchingTests
 {
-    private static YamlDotNet.RepresentationModel.YamlMappingNode Access(ImportResult imported) =>
+    internal static YamlDotNet.RepresentationModel.YamlMappingNode Access(ImportResult imported) =>
         (YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
 
-    private static List<string> Arns(YamlDotNet.RepresentationModel.YamlMappingNode access, string list, string key) =>
+    internal static List<string> Arns(YamlDotNet.RepresentationModel.YamlMappingNode access, string list, string key) =>
         access.Children.TryGetValue(list, out var items)
             ? [.. ((YamlDotNet.RepresentationModel.YamlSequenceNode)items).Children.Select(i => ((YamlDotNet.RepresentationModel.YamlMappingNode)i)[key].ToString())]
             : [];
@@ -915,9 +915,8 @@ public class MultiDocumentAwsAuthValueTests
         var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes(Data), "aws-auth.yaml");
 
         Assert.DoesNotContain(imported.Errors, d => d.IsError);
-        var access = Reparse.Root(imported.AccessBlockYaml!);
-        var block = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)access["config"])["eks-infra:access"];
-        Assert.Equal(["arn:aws:iam::123456789012:role/eks-node-role"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)block["nodeRoles"]).Select(n => Reparse.Str(n, "rolearn")));
+        var block = ImportMatchingTests.Access(imported);
+        Assert.Equal(["arn:aws:iam::123456789012:role/eks-node-role"], ImportMatchingTests.Arns(block, "nodeRoles", "rolearn"));
         Assert.Equal(["210987654321"], Reparse.Strings(Reparse.Get(block, "mapAccounts")));
         Assert.DoesNotContain("role/later", imported.AccessBlockYaml, StringComparison.Ordinal);
         Assert.Contains(imported.Errors, d => d.Path == "data.mapRoles" && d.Message.Contains("reads the first only", StringComparison.Ordinal));

@@ -16,7 +16,7 @@ namespace EksInfra.Access.Authorization;
 /// <param name="group">The declared group of a name, or null: the caller's own index of them.</param>
 public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSettings?> group)
 {
-    private readonly Dictionary<string, (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates)> roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<(bool IsPolicy, string Name), (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates)> roles = [];
 
     private readonly Dictionary<string, IReadOnlyList<string>?> adminBySet = new(StringComparer.Ordinal);
 
@@ -50,7 +50,7 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
 
         for (var i = 0; i < policies.Count; i++)
         {
-            raising += Role(PolicyKey(policies[i].Policy)).MayRaise ? 1 : 0;
+            raising += Policy(policies[i].Policy).MayRaise ? 1 : 0;
         }
 
         if (raising < 2 && !(escalates && clusterWide >= 2))
@@ -59,7 +59,7 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
         }
 
         var groups = groupNames.Select(group).OfType<GroupSettings>().Where(g => Role(g.ClusterRole).Rules is not null).DistinctBy(g => g.Name, StringComparer.Ordinal).OrderBy(g => g.Name, StringComparer.Ordinal).ToList();
-        var grants = policies.Where(p => Role(PolicyKey(p.Policy)).Rules is not null).OrderBy(p => p.Policy, StringComparer.Ordinal).ToList();
+        var grants = policies.Where(p => Policy(p.Policy).Rules is not null).OrderBy(p => p.Policy, StringComparer.Ordinal).ToList();
         var key = string.Join('\n', groups.Select(g => g.Name).Concat(grants.Select(p => $"{p.Policy}@{string.Join(',', p.Namespaces)}")));
         if (!adminBySet.TryGetValue(key, out var together))
         {
@@ -101,40 +101,41 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
             groups.Any(g => (g.Namespaces.Count == 0 || (request.Namespace.Length > 0 && g.Namespaces.Contains(request.Namespace, StringComparer.Ordinal)))
                 && Role(g.ClusterRole).Rules!.Any(r => RbacRules.Allows(r, request)))
             || policies.Any(p => (p.Namespaces.Count == 0 || (request.Namespace.Length > 0 && p.Namespaces.Any(n => KubernetesValues.ScopeCovers(n, request.Namespace))))
-                && Role(PolicyKey(p.Policy)).Rules!.Any(r => RbacRules.Allows(r, request)));
+                && Policy(p.Policy).Rules!.Any(r => RbacRules.Allows(r, request)));
 
         return RbacRules.GrantsItselfClusterAdmin(
             Allowed,
             groups.Where(g => g.Namespaces.Count == 0).Select(g => g.ClusterRole),
-            groups.SelectMany(g => Role(g.ClusterRole).Rules!).Concat(policies.SelectMany(p => Role(PolicyKey(p.Policy)).Rules!)).SelectMany(r => r.ResourceNames),
+            groups.SelectMany(g => Role(g.ClusterRole).Rules!).Concat(policies.SelectMany(p => Policy(p.Policy).Rules!)).SelectMany(r => r.ResourceNames),
             groups.SelectMany(g => g.Namespaces).Concat(policies.SelectMany(p => p.Namespaces).SelectMany(KubernetesValues.NamespacesNamedBy)).Distinct(StringComparer.Ordinal));
     }
 
-    /// <summary>Access policies share the role cache under a key no ClusterRole name can take ('/' is refused in one).</summary>
-    private static string PolicyKey(string policy) => "policy/" + policy;
-
     /// <summary>
-    /// The rules of a ClusterRole the model binds (the stack's own, read-only, or a built-in one) or of an EKS access
-    /// policy; null for one it cannot know, such as an eks: role. And whether they could raise access at all, and
-    /// escalate a ClusterRole.
+    /// The rules of a ClusterRole the model binds (the stack's own, read-only, or a built-in one); null for one it cannot
+    /// know, such as an eks: role. And whether they could raise access at all, and escalate a ClusterRole.
     /// </summary>
-    private (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates) Role(string role)
+    private (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates) Role(string role) => Known((false, role));
+
+    /// <summary>As <see cref="Role"/>, for an EKS access policy's Kubernetes rules.</summary>
+    private (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates) Policy(string policy) => Known((true, policy));
+
+    private (IReadOnlyList<PolicyRulePlan>? Rules, bool MayRaise, bool Escalates) Known((bool IsPolicy, string Name) key)
     {
-        if (!roles.TryGetValue(role, out var known))
+        if (!roles.TryGetValue(key, out var known))
         {
-            var rules = RulesOf(role);
-            roles[role] = known = (rules, rules is not null && MayRaise(rules), rules is not null && rules.Any(r => RbacRules.VerbMatches(r, "escalate") && RbacRules.ApiGroupMatches(r, RbacRules.RbacGroup) && RbacRules.ResourceMatches(r, "clusterroles", "")));
+            var rules = RulesOf(key);
+            roles[key] = known = (rules, rules is not null && MayRaise(rules), rules is not null && rules.Any(r => RbacRules.VerbMatches(r, "escalate") && RbacRules.ApiGroupMatches(r, RbacRules.RbacGroup) && RbacRules.ResourceMatches(r, "clusterroles", "")));
         }
 
         return known;
     }
 
-    // Apart from Role, whose every call would otherwise allocate this lookup's closure.
-    private IReadOnlyList<PolicyRulePlan>? RulesOf(string role) =>
-        role.StartsWith("policy/", StringComparison.Ordinal) ? RbacData.AccessPolicies.GetValueOrDefault(role["policy/".Length..])
-            : access.ClusterRoles.FirstOrDefault(r => r.Name == role) is { } defined ? [.. defined.Rules.Select(r => r.AsRule())]
-            : role == BuiltInRoles.ReadOnlyName ? BuiltInRoles.ReadOnly.Rules
-            : RbacData.BuiltInClusterRoles.GetValueOrDefault(role);
+    // Apart from Known, whose every call would otherwise allocate this lookup's closure.
+    private IReadOnlyList<PolicyRulePlan>? RulesOf((bool IsPolicy, string Name) key) =>
+        key.IsPolicy ? RbacData.AccessPolicies.GetValueOrDefault(key.Name)
+            : access.ClusterRoles.FirstOrDefault(r => r.Name == key.Name) is { } defined ? [.. defined.Rules.Select(r => r.AsRule())]
+            : key.Name == BuiltInRoles.ReadOnlyName ? BuiltInRoles.ReadOnly.Rules
+            : RbacData.BuiltInClusterRoles.GetValueOrDefault(key.Name);
 
     /// <summary>Whether any rule could allow a request the admin test probes: a write of bindings or roles, bind, escalate or impersonate.</summary>
     private static bool MayRaise(IReadOnlyList<PolicyRulePlan> rules)

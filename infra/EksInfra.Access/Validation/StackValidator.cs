@@ -947,12 +947,12 @@ public static partial class StackValidator
             HashSet<string>? told = null;
             foreach (var identity in identities)
             {
+                var policies = mode.UsesAccessEntries() ? identity.AccessPolicies : [];
                 if (IsClusterAdmin(identity, adminGroups))
                 {
                     anyAdmin = true;
                 }
-                else if (identity.Groups.Count + (mode.UsesAccessEntries() ? identity.AccessPolicies.Count : 0) > 1
-                    && combined.MakeAdmin(identity.Groups, mode.UsesAccessEntries() ? identity.AccessPolicies : []) is { } together)
+                else if (identity.Groups.Count + policies.Count > 1 && combined.MakeAdmin(identity.Groups, policies) is { } together)
                 {
                     anyAdmin = true;
                     // Told once for each set of groups, at the first principal that holds it.
