@@ -1177,6 +1177,30 @@ public class OutsideManagedNodeGroupTests
     }
 
     [Fact]
+    public void Dropping_the_flag_as_the_mode_leaves_config_map_checks_the_node_groups_roles_not_an_entry_that_cannot_exist_yet()
+    {
+        // EKS makes a managed node group role's entry at the mode change itself, so before the move there is no entry to describe.
+        var finding = Assert.Single(Stacks.DiffFindings(Stack("CONFIG_MAP", managed: "true"), Stack("API_AND_CONFIG_MAP", managed: "false")), f => f.Subject == EksctlRole && f.Level != FindingLevel.Changed);
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("the stack now writes the access entry", finding.Title, StringComparison.Ordinal);
+        Assert.Contains("EKS makes its own entry at that mode change", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("aws eks list-nodegroups --cluster-name my-cluster --region us-west-2", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("describe-access-entry", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Setting_the_flag_as_the_mode_leaves_config_map_deletes_nothing_and_says_to_check_eks_entry_afterwards()
+    {
+        var finding = Assert.Single(Stacks.DiffFindings(Stack("CONFIG_MAP", managed: "false"), Stack("API_AND_CONFIG_MAP", managed: "true")), f => f.Subject == EksctlRole && f.Level != FindingLevel.Changed);
+
+        Assert.Equal(FindingLevel.Danger, finding.Level);
+        Assert.Contains("the stack makes none", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("deletes", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains($"aws eks describe-access-entry --cluster-name my-cluster --region us-west-2 --principal-arn {EksctlRole}` shows no entry after the update", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void In_config_map_the_flag_moves_no_entry_and_is_no_danger() =>
         Assert.DoesNotContain(Stacks.DiffFindings(Stack("CONFIG_MAP", managed: "false"), Stack("CONFIG_MAP")), f => f.Subject == EksctlRole && f.Level != FindingLevel.Changed);
 

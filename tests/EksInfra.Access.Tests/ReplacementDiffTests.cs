@@ -303,6 +303,23 @@ public class ReplacementDiffTests
     }
 
     [Fact]
+    public void Config_map_straight_to_api_is_blocked_as_migrate_refuses_it_and_the_two_steps_are_not()
+    {
+        var configMap = Stacks.ValidPlanOf(Stacks.Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP"));
+        var both = Stacks.ValidPlanOf(Staging);
+        var api = Stacks.ValidPlanOf(Stacks.Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: API"));
+
+        var straight = Single(AccessDiff.Compare(configMap, api, "main").Findings, "authenticationMode", FindingLevel.Error);
+        Assert.Equal("authentication mode moves from CONFIG_MAP straight to API", straight.Title);
+        Assert.Contains($"eksinfra migrate {api.StackName} --to API_AND_CONFIG_MAP --write", straight.Detail, StringComparison.Ordinal);
+        var refusal = Assert.Single(EksInfra.Access.Migration.ModeMigration.Plan(api.StackName, "Pulumi.staging.yaml", Stacks.Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP"), EksInfra.Access.Model.AuthenticationMode.Api).Blockers);
+        Assert.StartsWith(refusal.Message, straight.Detail, StringComparison.Ordinal);
+
+        Assert.Equal(FindingLevel.Danger, Single(AccessDiff.Compare(configMap, both, "main").Findings, "authenticationMode", FindingLevel.Danger).Level);
+        Assert.Equal(FindingLevel.Danger, Single(AccessDiff.Compare(both, api, "main").Findings, "authenticationMode", FindingLevel.Danger).Level);
+    }
+
+    [Fact]
     public void An_invalid_base_whose_mode_cannot_be_read_is_not_a_forward_move_either()
     {
         var broken = Stacks.EvaluateText(Stacks.Edit(Prod, "authenticationMode: API\n", "authenticationMode: Api\n"));

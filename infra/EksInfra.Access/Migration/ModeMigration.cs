@@ -62,7 +62,7 @@ public static partial class ModeMigration
         // see the entries work before the mappings they replace are gone.
         if (from == AuthenticationMode.ConfigMap && target == AuthenticationMode.Api)
         {
-            return Refuse(path, $"CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together, and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API");
+            return Refuse(path, OneStepToApi(stackName));
         }
 
         var byHand = $"; set 'authenticationMode: {target.ToConfigValue()}' under {StackBinder.AccessKey} by hand";
@@ -152,6 +152,14 @@ public static partial class ModeMigration
 
     private static StackEvaluation Evaluate(string stackName, string fileName, string text) =>
         StackEvaluator.Evaluate(StackFileReader.Read(stackName, fileName, Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// Why CONFIG_MAP → API in one update is refused, by `migrate` and by `diff` alike. pulumi-eks v4.3.0 creates every
+    /// access entry with <c>dependsOn: [eksCluster]</c> (cluster.ts), so the entries come only after the cluster update that
+    /// stops EKS reading aws-auth.
+    /// </summary>
+    public static string OneStepToApi(string stackName) =>
+        $"CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together (pulumi-eks creates each entry only after the cluster's update, so a mapped principal has no access between the two), and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API";
 
     private static MigrationResult Refuse(string path, string message) =>
         new(null, [], [], [new Diagnostic(Severity.Error, path, message)]);
@@ -337,6 +345,9 @@ public static partial class ModeMigration
     private static string ClusterOptions(AccessPlan plan) => $"--cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}";
 
     internal static string DescribeEntry(AccessPlan plan, string principalArn) => $"aws eks describe-access-entry {ClusterOptions(plan)} --principal-arn {principalArn}";
+
+    internal static string NodeGroupRoles(AccessPlan plan) =>
+        $"for g in $(aws eks list-nodegroups {ClusterOptions(plan)} --query 'nodegroups[]' --output text); do aws eks describe-nodegroup {ClusterOptions(plan)} --nodegroup-name \"$g\" --query nodegroup.nodeRole --output text; done";
 
     internal static string CreateEntry(AccessPlan plan, string principalArn, string type) => $"aws eks create-access-entry {ClusterOptions(plan)} --principal-arn {principalArn} --type {type}";
 

@@ -189,6 +189,17 @@ internal static class ComputeDiff
             }
 
             var check = $"`{Migration.ModeMigration.DescribeEntry(after, now.RoleArn)}`";
+            if (!before.Mode.UsesAccessEntries())
+            {
+                // The base had no access entries to move: EKS makes a managed node group role's entry at this very update.
+                findings.Add(now.EntryCreatedByEks
+                    ? new(FindingLevel.Danger, now.RoleArn, $"the access entry of {now.RoleArn} is left to EKS (managedNodeGroup set)",
+                        $"the mode leaves CONFIG_MAP in this update, and EKS then makes an entry for the role only if a managed node group runs with it; the stack makes none ({now.ConfigPath}). If {check} shows no entry after the update, nodes running with the role cannot authenticate once aws-auth is no longer read; create it then (`{Migration.ModeMigration.CreateEntry(after, now.RoleArn, now.AccessEntryType)}`).")
+                    : new(FindingLevel.Danger, now.RoleArn, $"the stack now writes the access entry of {now.RoleArn} (managedNodeGroup no longer set)",
+                        $"`pulumi up` creates an {now.AccessEntryType} entry for it ({now.ConfigPath}) in the update that leaves CONFIG_MAP; if a managed node group runs with the role, EKS makes its own entry at that mode change and refuses the stack's second with HTTP 409, part-way through the update. No entry exists to check before the move: list the node groups' roles (`{Migration.ModeMigration.NodeGroupRoles(after)}`) and, where this role is one, keep managedNodeGroup: true."));
+                continue;
+            }
+
             findings.Add(now.EntryCreatedByEks
                 ? new(FindingLevel.Danger, now.RoleArn, $"the access entry of {now.RoleArn} is left to EKS (managedNodeGroup set)",
                     $"`pulumi up` deletes the {now.AccessEntryType} entry the stack made for it ({now.ConfigPath}). Only a managed node group's role gets one from EKS, and EKS made it when the group was created or the mode left CONFIG_MAP, not now: if {check} shows no other entry after the update, nodes running with the role cannot authenticate{(after.Mode == AuthenticationMode.Api ? "" : " once aws-auth is no longer read")}; create it then (`{Migration.ModeMigration.CreateEntry(after, now.RoleArn, now.AccessEntryType)}`).")
