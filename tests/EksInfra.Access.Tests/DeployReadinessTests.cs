@@ -1,3 +1,4 @@
+using EksInfra.Access.Reports;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EksInfra.Access.Model;
@@ -342,6 +343,55 @@ public class DeployReadinessTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Verify_command_passes_a_role_path_with_shell_characters_as_one_word_and_runs_none_of_it()
+    {
+        // IAM takes any of ! through ~ in a path; a quote in it used to end the command's quoting and run the rest.
+        const string path = "/a';touch${IFS}pwned;'`id`$(id)\\\"x/";
+        var plan = Stacks.ValidPlanOf(Stacks.Edit(File.ReadAllText(Repo.StackFile("dev")), "      - name: eks-readonly-role\n", $"      - name: eks-readonly-role\n        path: \"{path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"\n"));
+        var arn = plan.AccessRoles.Single(r => r.Name == "eks-readonly-role").Arn;
+        Assert.Contains(path, arn, StringComparison.Ordinal);
+        var dir = Directory.CreateTempSubdirectory("eksinfra-verify-").FullName;
+        try
+        {
+            var log = Path.Combine(dir, "log");
+            FakeTools(dir, "#!/bin/sh\nif [ \"$1\" = sts ]; then printf '%s\\n' \"$4\" >> \"$LOG\"; printf 'K\\tS\\tT\\n'; fi\n", "#!/bin/sh\n");
+
+            var run = Shell(null, $"cd {ShellWord.Of(dir)} && {plan.Cluster.VerifyCommand(arn)}", dir, log);
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal([arn], File.ReadAllLines(log));
+            Assert.False(File.Exists(Path.Combine(dir, "pwned")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/ci/deploy", "arn:aws:iam::123456789012:role/ci/deploy")]
+    [InlineData("arn:aws:iam::123456789012:role/a'b/x", "'arn:aws:iam::123456789012:role/a'\\''b/x'")]
+    [InlineData("arn:aws:iam::123456789012:role/a;b$c/x", "'arn:aws:iam::123456789012:role/a;b$c/x'")]
+    public void Printed_commands_quote_an_arn_only_where_the_shell_would_split_or_run_it(string arn, string word)
+    {
+        Assert.Equal(word, ShellWord.Of(arn));
+        var (code, output) = Echo(ShellWord.Of(arn));
+        Assert.Equal(0, code);
+        Assert.Equal(arn, output);
+    }
+
+    private static (int ExitCode, string Output) Echo(string word)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("printf '%s' " + word);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
     }
 
     [Fact]

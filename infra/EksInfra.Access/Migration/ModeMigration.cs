@@ -344,12 +344,12 @@ public static partial class ModeMigration
     /// <summary>The options every AWS CLI command of the steps needs: DescribeAccessEntry and CreateAccessEntry require the cluster.</summary>
     private static string ClusterOptions(AccessPlan plan) => $"--cluster-name {plan.Cluster.Name} --region {plan.Cluster.Region}";
 
-    internal static string DescribeEntry(AccessPlan plan, string principalArn) => $"aws eks describe-access-entry {ClusterOptions(plan)} --principal-arn {principalArn}";
+    internal static string DescribeEntry(AccessPlan plan, string principalArn) => $"aws eks describe-access-entry {ClusterOptions(plan)} --principal-arn {Reports.ShellWord.Of(principalArn)}";
 
     internal static string NodeGroupRoles(AccessPlan plan) =>
         $"for g in $(aws eks list-nodegroups {ClusterOptions(plan)} --query 'nodegroups[]' --output text); do aws eks describe-nodegroup {ClusterOptions(plan)} --nodegroup-name \"$g\" --query nodegroup.nodeRole --output text; done";
 
-    internal static string CreateEntry(AccessPlan plan, string principalArn, string type) => $"aws eks create-access-entry {ClusterOptions(plan)} --principal-arn {principalArn} --type {type}";
+    internal static string CreateEntry(AccessPlan plan, string principalArn, string type) => $"aws eks create-access-entry {ClusterOptions(plan)} --principal-arn {Reports.ShellWord.Of(principalArn)} --type {type}";
 
     /// <summary>
     /// One `kubectl auth can-i` per access policy and scope, with the principals that hold it: `can-i --list` cannot show

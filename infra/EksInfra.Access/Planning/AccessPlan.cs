@@ -80,7 +80,7 @@ public sealed record ClusterPlan(
     public string VerifyCommand(string roleArn)
     {
         ArgumentNullException.ThrowIfNull(roleArn);
-        return $"(creds=\"$(aws sts assume-role --role-arn '{roleArn}' --role-session-name {VerifySessionName} --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)\" && set -- $creds"
+        return $"(creds=\"$(aws sts assume-role --role-arn {Reports.ShellWord.Quoted(roleArn)} --role-session-name {VerifySessionName} --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)\" && set -- $creds"
             + " && export AWS_ACCESS_KEY_ID=\"$1\" AWS_SECRET_ACCESS_KEY=\"$2\" AWS_SESSION_TOKEN=\"$3\""
             + $" && aws eks update-kubeconfig --name {Name} --region {Region} && kubectl get nodes)";
     }

@@ -132,3 +132,27 @@ public static class Markdown
         return spanSafe ? $"`{text}`" : $"<code>{Cell(text)}</code>";
     }
 }
+
+/// <summary>
+/// A value written into a shell command the tool prints. IAM takes any of ! through ~ in a path (CreateRole, Path:
+/// "any ASCII character from the ! (\u0021) through the DEL character"), so an ARN can hold ', ;, $ or a backquote, and
+/// POSIX sh has no escape inside single quotes: a quote is closed, escaped and opened again.
+/// </summary>
+public static class ShellWord
+{
+    private static readonly SearchValues<char> Plain = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-");
+
+    /// <summary>The value as one word, quoted only where the shell would read it otherwise.</summary>
+    public static string Of(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length > 0 && !value.AsSpan().ContainsAnyExcept(Plain) ? value : Quoted(value);
+    }
+
+    /// <summary>The value in single quotes, whatever it holds.</summary>
+    public static string Quoted(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+}
