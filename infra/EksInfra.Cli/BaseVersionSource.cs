@@ -32,15 +32,33 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
             return File.ReadAllBytes(baseSpec);
         }
 
-        var (verifyCode, _, _) = Git(projectDirectory, "rev-parse", "--verify", "--quiet", baseSpec + "^{commit}");
+        var (verifyCode, _, verifyError) = Git(projectDirectory, "rev-parse", "--verify", "--quiet", baseSpec + "^{commit}");
         if (verifyCode != 0)
         {
-            throw new BaseVersionException($"--base '{baseSpec}' is neither a file nor a git revision of {projectDirectory}; pass a stack file path or a revision such as origin/main (in CI, fetch it first: fetch-depth: 0)");
+            // --quiet keeps "not a revision" silent (exit 1); anything git does say (not a repository, dubious ownership) is the reason.
+            throw new BaseVersionException(verifyError.Trim().Length == 0
+                ? $"--base '{baseSpec}' is neither a file nor a git revision of {projectDirectory}; pass a stack file path or a revision such as origin/main (in CI, fetch it first: fetch-depth: 0)"
+                : $"--base '{baseSpec}' is not a file, and git could not read it as a revision of {projectDirectory}: {GitSaid(verifyError)}");
         }
 
-        var (code, output, _) = Git(projectDirectory, "show", $"{baseSpec}:./{stackFileName}");
-        return code == 0 ? output : null;
+        // Absent only when git lists no such path in the revision's tree: any failure to read the tree or the file is the
+        // base not being readable (a missing object in a partial or shallow clone), not a new stack, whose grants would all pass.
+        var (listCode, listed, listError) = Git(projectDirectory, "ls-tree", "--name-only", baseSpec, "--", stackFileName);
+        if (listCode != 0)
+        {
+            throw new BaseVersionException($"--base '{baseSpec}': git could not read the revision's tree: {GitSaid(listError)}");
+        }
+
+        if (listed.Length == 0)
+        {
+            return null;
+        }
+
+        var (code, output, showError) = Git(projectDirectory, "show", $"{baseSpec}:./{stackFileName}");
+        return code == 0 ? output : throw new BaseVersionException($"--base '{baseSpec}': git lists {stackFileName} there but could not read it: {GitSaid(showError)}");
     }
+
+    private static string GitSaid(string error) => string.Join("; ", error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static (int Code, byte[] Output, string Error) Git(string directory, params string[] args)
     {

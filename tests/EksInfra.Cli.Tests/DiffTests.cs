@@ -243,6 +243,48 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void A_base_revision_whose_stack_file_git_cannot_read_is_an_error_not_a_new_stack()
+    {
+        project.Git("init", "-q", "-b", "main");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        var blob = project.Git("rev-parse", "HEAD:./Pulumi.dev.yaml").Trim();
+        File.Delete(Path.Combine(project.Directory, ".git", "objects", blob[..2], blob[2..]));
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD");
+
+        // Read as "no base", the backward mode move passed as a new stack's grants, exit 0.
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("New stack", result.Out, StringComparison.Ordinal);
+        Assert.True(result.Error.Contains("git lists Pulumi.dev.yaml there but could not read it", StringComparison.Ordinal), result.Error);
+        Assert.Contains(result.ErrorLines, l => l.Contains("could not read it: ", StringComparison.Ordinal) && l.Contains("fatal", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_stack_file_that_a_base_revision_lacks_is_a_new_stack()
+    {
+        project.Git("init", "-q", "-b", "main");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", "Pulumi.yaml");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("New stack", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_base_revision_outside_any_repository_passes_on_what_git_says()
+    {
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("git could not read it as a revision", result.Error, StringComparison.Ordinal);
+        Assert.Contains("not a git repository", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Base_as_a_file_path()
     {
         var basePath = Path.Combine(project.Directory, "base.yaml");

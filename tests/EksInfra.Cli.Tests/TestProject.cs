@@ -57,7 +57,8 @@ internal sealed class TestProject : IDisposable
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
-    public void Git(params string[] args)
+    /// <summary>Runs git in the project and returns what it printed; fails the test when git fails.</summary>
+    public string Git(params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
@@ -66,10 +67,11 @@ internal sealed class TestProject : IDisposable
         }
 
         using var p = Process.Start(start)!;
-        var err = p.StandardError.ReadToEnd();
-        p.StandardOutput.ReadToEnd();
+        var errorTask = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)} failed: {err}");
+        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)} failed: {errorTask.Result}");
+        return output;
     }
 
     public void Dispose()
