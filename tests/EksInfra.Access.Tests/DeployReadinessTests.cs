@@ -41,6 +41,35 @@ public class DeployReadinessTests
         """;
 
     [Theory]
+    [InlineData("CONFIG_MAP", "    nodeRoleName: ci-deploy\n", "", "eks-infra:cluster.nodeRoleName")]
+    [InlineData("API", "    serviceRoleName: CI-Deploy\n", "", "eks-infra:cluster.serviceRoleName")]
+    [InlineData("API_AND_CONFIG_MAP", "", "  - name: ci-deploy\n    username: ci\n    groups: [read-only]\n", "eks-infra:access.roles[2].name")]
+    [InlineData("CONFIG_MAP", "    fargateProfiles:\n      - name: batch\n        podExecutionRoleName: ci-deploy\n        selectors: [{ namespace: batch }]\n    vpcId: vpc-0a1b2c3d4e5f60718\n    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n", "", "eks-infra:cluster.fargateProfiles[0].podExecutionRoleName")]
+    public void A_created_role_named_like_the_deployers_role_is_refused_in_every_mode(string mode, string cluster, string role, string path)
+    {
+        var yaml = Stack(cluster, mode);
+        if (role.Length > 0)
+        {
+            yaml = Stacks.Edit(yaml, "    mapRoles:\n", string.Concat(role.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "    " + l + "\n")) + "    mapRoles:\n");
+        }
+
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        var error = Assert.Single(evaluation.Errors, e => e.Path == path);
+        Assert.Contains("is the name of the deployer's role (eks-infra:cluster.deployerArn), which exists already", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EntityAlreadyExists", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deployer_user_of_a_created_roles_name_is_no_clash()
+    {
+        // Users and roles are named apart in IAM.
+        var evaluation = Stacks.EvaluateText(Stack("    nodeRoleName: ci-deploy\n", "CONFIG_MAP", "    deployerArn: arn:aws:iam::123456789012:user/ci-deploy\n"));
+
+        Assert.DoesNotContain(evaluation.Errors, e => e.Message.Contains("deployer's role", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("    vpcId: vpc-0a1b2c3d4e5f60718\n    privateSubnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]\n", "VPC vpc-0a1b2c3d4e5f60718")]
     [InlineData("", "the region's default VPC")]
     public void A_private_only_endpoint_warns_whatever_the_vpc(string network, string where)

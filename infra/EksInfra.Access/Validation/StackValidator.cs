@@ -909,13 +909,30 @@ public static partial class StackValidator
                 return;
             }
 
+            // The deployer exists before the stack does (it runs `pulumi up`), and IAM CreateRole: "names must be unique
+            // within the account. Names are not distinguished by case", so a created role of its name fails with
+            // EntityAlreadyExists part-way through the first update, in every mode.
+            if (deployer.Kind == PrincipalKind.Role)
+            {
+                var c = config.Cluster;
+                var created = new[] { ($"{c.Path}.serviceRoleName", c.ServiceRoleName), ($"{c.Path}.nodeRoleName", c.NodeRoleName) }
+                    .Concat(c.Compute.ExtraNodeRoles.Select(r => (r.Path, r.Name)))
+                    .Concat(c.Compute.FargateProfiles.Select(p => ($"{p.Path}.podExecutionRoleName", p.PodExecutionRoleName)))
+                    .Concat(access.Roles.Select(r => ($"{r.Path}.name", r.Name)));
+                foreach (var (rolePath, name) in created.Where(r => string.Equals(r.Item2, deployer.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    Error(rolePath, $"'{name}' is the name of the deployer's role ({path}), which exists already: IAM role names are unique in an account whatever the path or case, so the stack's CreateRole fails with EntityAlreadyExists part-way through `pulumi up`; give the stack's role another name");
+                }
+            }
+
             if (!mode.UsesAccessEntries())
             {
                 return;
             }
 
             var deployerKey = Arns.PrincipalKey(deployer.Full);
-            foreach (var identity in identities)
+            // A created role of the deployer's name is refused above, before its entry could be.
+            foreach (var identity in identities.Where(i => i.Source != MappingSource.CreatedRole))
             {
                 if (identity.Arn is { } arn && Arns.PrincipalKey(arn.Full) == deployerKey)
                 {
