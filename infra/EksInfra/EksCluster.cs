@@ -18,7 +18,7 @@ internal sealed class EksCluster : ComponentResource
 {
     public const string TypeToken = "eks-infra:cluster:EksCluster";
 
-    public EksCluster(string name, AccessPlan plan, IamRoles roles, ComponentResourceOptions? options = null)
+    public EksCluster(string name, AccessPlan plan, IamRoles roles, string? awsProfile = null, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -37,7 +37,7 @@ internal sealed class EksCluster : ComponentResource
             // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
             DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
         };
-        Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles), ClusterOptions);
+        Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles, awsProfile), ClusterOptions);
 
         NodeGroups = [.. cluster.NodeGroups.Select(g => NodeGroup(g, roles))];
         FargateProfiles = [.. cluster.FargateProfiles.Select(p => FargateProfile(p, plan, roles))];
@@ -163,11 +163,30 @@ internal sealed class EksCluster : ComponentResource
     /// credentials, not the ones that created the cluster. AWS_PROFILE in the environment needs nothing: the exec plugin
     /// inherits it, and a kubeconfig that varied with the machine would show a diff in every other one's preview.
     /// </summary>
-    public Output<string> KubeconfigForProvider(string? awsProfile) =>
-        string.IsNullOrEmpty(awsProfile) ? Cluster.KubeconfigJson : Cluster.GetKubeconfig(new ClusterGetKubeconfigArgs { ProfileName = awsProfile });
+    /// <remarks>
+    /// With <c>aws:assumeRoles</c>, the role it names created the cluster: <see cref="ClusterArgsFor"/> gives it to
+    /// pulumi-eks as <c>providerCredentialOpts.roleArn</c>, which puts <c>--role</c> in both of pulumi-eks's kubeconfigs
+    /// (cluster.ts, generateKubeconfig), and it is asked for here beside the profile.
+    /// </remarks>
+    public Output<string> KubeconfigForProvider(string? awsProfile, string? providerRoleArn)
+    {
+        if (string.IsNullOrEmpty(awsProfile))
+        {
+            return Cluster.KubeconfigJson;
+        }
+
+        var args = new ClusterGetKubeconfigArgs { ProfileName = awsProfile };
+        if (providerRoleArn is not null)
+        {
+            args.RoleArn = providerRoleArn;
+        }
+
+        return Cluster.GetKubeconfig(args);
+    }
 
     /// <summary>The arguments of the pulumi-eks cluster: every value comes from the plan or the created roles.</summary>
-    public static ClusterArgs ClusterArgsFor(AccessPlan plan, IamRoles roles)
+    /// <param name="awsProfile"><c>aws:profile</c>: pulumi-eks reads it itself only when providerCredentialOpts is not set.</param>
+    public static ClusterArgs ClusterArgsFor(AccessPlan plan, IamRoles roles, string? awsProfile = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(roles);
@@ -181,6 +200,19 @@ internal sealed class EksCluster : ComponentResource
             // Without it every aws-auth change is a delete-then-create: a window in which nobody maps.
             EnableConfigMapMutable = true,
         };
+
+        // The role the AWS provider assumes creates the cluster and is its only admin until the stack's access exists;
+        // pulumi-eks's own provider (aws-auth) signs in as it only when told. Unset, nothing changes for other stacks.
+        if (cluster.ProviderRoleArn is { } providerRole)
+        {
+            var credentials = new EksInputs.KubeconfigOptionsArgs { RoleArn = providerRole };
+            if (!string.IsNullOrEmpty(awsProfile))
+            {
+                credentials.ProfileName = awsProfile;
+            }
+
+            args.ProviderCredentialOpts = credentials;
+        }
 
         // EKS's own deletion protection: even outside Pulumi, DeleteCluster is refused until it is turned off. Sent either
         // way: the AWS provider computes deletion_protection, so leaving it unset would keep a protected cluster protected.

@@ -16,6 +16,8 @@ internal static class EksInfraProgram
     [
         ("aws", "region"),
         ("aws", "allowedAccountIds"),
+        ("aws", "assumeRoles"),
+        ("aws", "assumeRoleWithWebIdentity"),
         (StackBinder.Namespace, "cluster"),
         (StackBinder.Namespace, "access"),
     ];

@@ -26,8 +26,9 @@ internal static class EksInfraStack
         ArgumentNullException.ThrowIfNull(plan);
         var prefix = plan.Cluster.LogicalName;
         var roles = new IamRoles($"{prefix}-iam", plan);
-        var cluster = new EksCluster(prefix, plan, roles);
-        _ = new KubernetesAccess($"{prefix}-access", plan, cluster);
+        var awsProfile = new Config("aws").Get("profile");
+        var cluster = new EksCluster(prefix, plan, roles, awsProfile);
+        _ = new KubernetesAccess($"{prefix}-access", plan, cluster, awsProfile);
         return Outputs(plan, roles, cluster);
     }
 

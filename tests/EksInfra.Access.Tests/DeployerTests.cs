@@ -9,6 +9,54 @@ public class DeployerTests
     private static string WithDeployer(string mode, string deployerArn) =>
         Stacks.Minimal(mode).Replace("    name: my-cluster\n", $"    name: my-cluster\n    deployerArn: {deployerArn}\n", StringComparison.Ordinal);
 
+    private static string WithAssumeRoles(string roles, string deployer = "") =>
+        Stacks.Minimal("API").Replace("  aws:allowedAccountIds: [\"123456789012\"]\n", $"  aws:allowedAccountIds: [\"123456789012\"]\n{roles}", StringComparison.Ordinal)
+            .Replace("    name: my-cluster\n", $"    name: my-cluster\n{deployer}", StringComparison.Ordinal);
+
+    /// <summary>The stack file and Pulumi's JSON view of it give the same diagnostics.</summary>
+    private static List<Diagnostic> Errors(string yaml)
+    {
+        var fromFile = Stacks.EvaluateText(yaml).Errors.ToList();
+        Assert.Equal(fromFile.Select(e => (e.Path, e.Message)), PulumiConfig.Evaluate(yaml).Errors.Select(e => (e.Path, e.Message)));
+        return fromFile;
+    }
+
+    [Fact]
+    public void The_one_role_of_aws_assume_roles_is_planned_as_the_role_the_kubernetes_providers_sign_in_as()
+    {
+        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deploy\n      sessionName: pulumi\n", "    deployerArn: arn:aws:iam::123456789012:role/ci/deploy\n");
+
+        Assert.Empty(Errors(yaml));
+        Assert.Equal("arn:aws:iam::123456789012:role/ci/deploy", Stacks.ValidPlanOf(yaml).Cluster.ProviderRoleArn);
+        Assert.Null(Stacks.ValidPlanOf(Stacks.Minimal("API")).Cluster.ProviderRoleArn);
+    }
+
+    [Theory]
+    [InlineData("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/hop\n    - roleArn: arn:aws:iam::123456789012:role/deploy\n", "aws:assumeRoles", "lists 2 roles, a chain")]
+    [InlineData("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/deploy\n      externalId: s3cret\n", "aws:assumeRoles[0].externalId", "cannot pass an external ID")]
+    [InlineData("  aws:assumeRoleWithWebIdentity:\n    roleArn: arn:aws:iam::123456789012:role/deploy\n    webIdentityTokenFile: /var/token\n", "aws:assumeRoleWithWebIdentity", "set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE in the environment")]
+    [InlineData("  aws:assumeRoles:\n    - rolearn: arn:aws:iam::123456789012:role/deploy\n", "aws:assumeRoles[0].rolearn", "did you mean 'roleArn'")]
+    [InlineData("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:user/deploy\n", "aws:assumeRoles[0].roleArn", "is a user; name the IAM role the AWS provider assumes")]
+    [InlineData("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::210987654321:role/deploy\n", "aws:assumeRoles[0].roleArn", "is in account 210987654321, but the AWS provider works in the account of the role it assumes")]
+    public void A_provider_identity_the_kubernetes_providers_cannot_take_is_refused_with_its_config_path(string roles, string path, string gist)
+    {
+        var errors = Errors(WithAssumeRoles(roles));
+
+        // A misspelt roleArn is also reported as the missing roleArn; every other case is one error.
+        var error = Assert.Single(errors, e => e.Path == path);
+        Assert.Contains(gist, error.Message, StringComparison.Ordinal);
+        Assert.Equal(path.EndsWith(".rolearn", StringComparison.Ordinal) ? 2 : 1, errors.Count);
+    }
+
+    [Fact]
+    public void A_deployer_other_than_the_assumed_role_is_refused_since_the_assumed_role_creates_the_cluster()
+    {
+        var error = Assert.Single(Errors(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/deploy\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n")));
+
+        Assert.Equal("eks-infra:cluster.deployerArn", error.Path);
+        Assert.Contains("set deployerArn to 'arn:aws:iam::123456789012:role/deploy'", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("API_AND_CONFIG_MAP")]
     [InlineData("API")]

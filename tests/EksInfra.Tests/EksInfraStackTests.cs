@@ -319,6 +319,64 @@ public sealed class EksInfraStackTests
         Assert.Equal(StackMocks.KubeconfigJson, await OutputUtilities.GetValueAsync(Assert.IsType<Output<string>>(run.Outputs["kubeconfig"])));
     }
 
+    private const string DevDeployer = "arn:aws:iam::123456789012:role/eks-infra-ci-deploy-dev";
+
+    /// <summary>
+    /// With aws:assumeRoles the AWS provider creates the cluster as that role, its only admin at first; pulumi-eks's
+    /// kubeconfigs then sign in as it only through providerCredentialOpts.roleArn (cluster.ts: `--role`).
+    /// </summary>
+    [Fact]
+    public async Task With_aws_assume_roles_both_kubernetes_providers_sign_in_as_the_role_that_created_the_cluster()
+    {
+        var raw = StackFiles.RawValues("dev");
+        raw["aws:assumeRoles"] = $$"""[{"roleArn":"{{DevDeployer}}","sessionName":"deploy"}]""";
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        Assert.Equal(DevDeployer, run.Plan.Cluster.ProviderRoleArn);
+        var credentials = Map(run.Inputs(ClusterType, "my-cluster-eks")["providerCredentialOpts"]);
+        Assert.Equal(DevDeployer, Str(credentials["roleArn"]));
+        Assert.False(credentials.ContainsKey("profileName"));
+        Assert.DoesNotContain(run.Mocks.Calls, c => c.Token == StackMocks.GetKubeconfigToken);
+    }
+
+    [Fact]
+    public async Task With_aws_assume_roles_and_a_profile_the_provider_asks_for_both()
+    {
+        var raw = StackFiles.RawValues("dev");
+        raw["aws:assumeRoles"] = $$"""[{"roleArn":"{{DevDeployer}}"}]""";
+        raw["aws:profile"] = "platform-admin";
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        var credentials = Map(run.Inputs(ClusterType, "my-cluster-eks")["providerCredentialOpts"]);
+        Assert.Equal((DevDeployer, "platform-admin"), (Str(credentials["roleArn"]), Str(credentials["profileName"])));
+        var call = Assert.Single(run.Mocks.Calls, c => c.Token == StackMocks.GetKubeconfigToken);
+        Assert.Equal((DevDeployer, "platform-admin"), ((string)call.Args["roleArn"], (string)call.Args["profileName"]));
+        Assert.Equal(StackMocks.KubeconfigWithProfile("platform-admin", DevDeployer), Str(run.Inputs(ProviderType, $"{run.Prefix}-access-provider")["kubeconfig"]));
+    }
+
+    [Fact]
+    public async Task Without_aws_assume_roles_the_cluster_gets_no_credential_options_and_pulumi_eks_keeps_its_own_profile_rule()
+    {
+        var run = await PulumiHarness.RunShippedAsync("dev");
+
+        Assert.Null(run.Plan.Cluster.ProviderRoleArn);
+        Assert.False(run.Inputs(ClusterType, "my-cluster-eks").ContainsKey("providerCredentialOpts"));
+    }
+
+    [Fact]
+    public async Task A_chain_of_assumed_roles_fails_the_run_before_anything_is_registered()
+    {
+        var raw = StackFiles.RawValues("dev");
+        raw["aws:assumeRoles"] = $$"""[{"roleArn":"arn:aws:iam::123456789012:role/hop"},{"roleArn":"{{DevDeployer}}"}]""";
+        var mocks = StackMocks.ForStack("dev", raw);
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Deployment.TestAsync(mocks.Mock.Object, PulumiHarness.Options("dev"), EksInfraProgram.Run));
+
+        Assert.Contains("aws:assumeRoles: lists 2 roles, a chain", error.Message, StringComparison.Ordinal);
+        Assert.Empty(mocks.Registrations);
+    }
+
     [Theory]
     [InlineData("dev")]
     [InlineData("staging")]

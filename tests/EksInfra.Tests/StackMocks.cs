@@ -33,8 +33,8 @@ internal sealed class StackMocks
 
     public const string GetKubeconfigToken = "eks:index:Cluster/getKubeconfig";
 
-    /// <summary>What pulumi-eks's getKubeconfig answers here: the kubeconfig with the profile it was asked for.</summary>
-    public static string KubeconfigWithProfile(string profile) => $"{{\"kubeconfig\":\"with --profile {profile}\"}}";
+    /// <summary>What pulumi-eks's getKubeconfig answers here: the kubeconfig with the profile (and role) it was asked for.</summary>
+    public static string KubeconfigWithProfile(string profile, string? role = null) => $"{{\"kubeconfig\":\"with --profile {profile}{(role is null ? "" : $" --role {role}")}\"}}";
 
     public const string GetRoleToken = "aws:iam/getRole:getRole";
     public const string GetUserToken = "aws:iam/getUser:getUser";
@@ -64,7 +64,7 @@ internal sealed class StackMocks
                     ? ImmutableDictionary<string, object>.Empty.Add("arn", userArn).Add("userName", user).Add("id", user)
                     : throw new InvalidOperationException($"reading IAM User ({user}): operation error IAM: GetUser, NoSuchEntity: The user with name {user} cannot be found.");
             case GetKubeconfigToken:
-                return ImmutableDictionary<string, object>.Empty.Add("result", KubeconfigWithProfile((string)args.Args["profileName"]));
+                return ImmutableDictionary<string, object>.Empty.Add("result", KubeconfigWithProfile((string)args.Args["profileName"], args.Args.TryGetValue("roleArn", out var asRole) ? (string)asRole : null));
             default:
                 return ImmutableDictionary<string, object>.Empty;
         }

@@ -57,7 +57,7 @@ public static class StackBinder
             {
                 access = BindAccess(value, ctx, AccessKey);
             }
-            else if (key is ClusterKey or AwsSettings.RegionPath or AwsSettings.AllowedAccountIdsPath)
+            else if (key is ClusterKey or AwsSettings.RegionPath or AwsSettings.AllowedAccountIdsPath or AwsSettings.AssumeRolesPath or AwsSettings.AssumeRoleWithWebIdentityPath)
             {
                 values[key] = value.ReadWhole();
             }
@@ -97,7 +97,46 @@ public static class StackBinder
             ctx.Bag.Error(AwsSettings.AllowedAccountIdsPath, "required: set the one AWS account this stack deploys into, e.g. 'aws:allowedAccountIds: [\"123456789012\"]'; the plan names role ARNs in it before apply, and the provider refuses any other account");
         }
 
-        return new AwsSettings(region, accounts);
+        return new AwsSettings(region, accounts, BindAssumedRole(source, ctx));
+    }
+
+    /// <summary>
+    /// The role the AWS provider assumes, which creates the cluster and so is its first admin. The Kubernetes providers
+    /// must sign in as it, and pulumi-eks v4.3.0 gives them only <c>aws eks get-token --role ARN</c> (cluster.ts,
+    /// generateKubeconfig): one role, assumed from the machine's own credentials, with no external ID.
+    /// </summary>
+    private static string? BindAssumedRole(Dictionary<string, ConfigNode> source, BindContext ctx)
+    {
+        const string signIn = "the program's Kubernetes provider, and pulumi-eks's, sign in with `aws eks get-token` from the machine's own credentials";
+        if (source.GetValueOrDefault(AwsSettings.AssumeRoleWithWebIdentityPath) is { } web and not ConfigScalar { Kind: ScalarKind.Null })
+        {
+            ctx.Bag.Error(web, $"{signIn}, which do not read this setting, so they would reach the cluster as another principal than its creator, the only admin until the stack's access exists; set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE in the environment instead (the AWS provider and the AWS CLI both read them)");
+        }
+
+        if (source.GetValueOrDefault(AwsSettings.AssumeRolesPath) is not { } node)
+        {
+            return null;
+        }
+
+        var items = ctx.Items(node);
+        if (items.Count > 1)
+        {
+            ctx.Bag.Error(node, $"lists {items.Count} roles, a chain: {signIn} and `--role ARN`, which assumes one role from them, so they would reach the cluster as another principal than its creator, the only admin until the stack's access exists; give one role here, or set the chain up as an AWS profile (role_arn with source_profile) and use aws:profile or AWS_PROFILE");
+            return null;
+        }
+
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var role = ctx.Map(items[0], items[0].Path, AwsSettings.AssumeRoleKeys);
+        if (role.Get("externalId") is { } externalId and not ConfigScalar { Kind: ScalarKind.Null })
+        {
+            ctx.Bag.Error(externalId, $"{signIn} and `--role ARN`, which cannot pass an external ID, so they could not assume the role that creates the cluster; use an AWS profile with external_id (aws:profile) instead, or a role that does not require one");
+        }
+
+        return role.IsMap ? role.RequiredString("roleArn", "the ARN of the role the AWS provider assumes") : null;
     }
 
     private static ClusterSettings BindCluster(ConfigNode? node, BindContext ctx, string path)

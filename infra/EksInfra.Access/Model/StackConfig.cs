@@ -64,10 +64,16 @@ public sealed record StackConfig(
     public bool HasWindowsNodes => WindowsNodeGroups.Any() || WindowsNodeRoles.Any();
 }
 
-public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAccountIds)
+/// <param name="AssumedRoleArn">The one role of <c>aws:assumeRoles</c>: the AWS provider works as it, so it creates the cluster.</param>
+public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAccountIds, string? AssumedRoleArn = null)
 {
     public const string RegionPath = "aws:region";
     public const string AllowedAccountIdsPath = "aws:allowedAccountIds";
+    public const string AssumeRolesPath = "aws:assumeRoles";
+    public const string AssumeRoleWithWebIdentityPath = "aws:assumeRoleWithWebIdentity";
+
+    /// <summary>The keys of one <c>aws:assumeRoles</c> item, as pulumi-aws 7.48.0 names them (ProviderAssumeRoleArgs).</summary>
+    public static readonly string[] AssumeRoleKeys = ["duration", "externalId", "policy", "policyArns", "roleArn", "sessionName", "sourceIdentity", "tags", "transitiveTagKeys"];
 
     /// <summary>The one account the stack deploys into; the plan names ARNs in it before apply.</summary>
     public string AccountId => AllowedAccountIds.Count > 0 ? AllowedAccountIds[0] : "";

@@ -85,6 +85,12 @@ public sealed record ClusterPlan(
             + $" && aws eks update-kubeconfig --name {Name} --region {Region} && kubectl get nodes)";
     }
 
+    /// <summary>
+    /// The role the AWS provider assumes (<c>aws:assumeRoles</c>), which creates the cluster: the Kubernetes providers
+    /// sign in as it. Null when the provider works with the machine's own credentials.
+    /// </summary>
+    public string? ProviderRoleArn { get; init; }
+
     /// <summary>Kebab-case prefix of every logical resource name the Pulumi program registers.</summary>
     public string LogicalName => Name;
 

@@ -49,7 +49,7 @@ public static class AccessPlanner
             c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds), PublicAccessCidrs = Sorted(c.Network.PublicAccessCidrs) },
             c.Protect,
             c.DeployerArn);
-        cluster = cluster with { NodeGroups = ComputePlanner.NodeGroups(c, cluster), FargateProfiles = ComputePlanner.FargateProfiles(c, cluster) };
+        cluster = cluster with { NodeGroups = ComputePlanner.NodeGroups(c, cluster), FargateProfiles = ComputePlanner.FargateProfiles(c, cluster), ProviderRoleArn = aws.AssumedRoleArn };
 
         var identities = InPlanOrder(allIdentities);
         // Each identity's groups, sorted once: aws-auth, access entries and the principals list all name them.

@@ -383,6 +383,7 @@ public static partial class StackValidator
                 }
             }
 
+            AssumedRole();
             Deployer();
             ExternalGroups(usedGroups);
             MapAccounts();
@@ -880,6 +881,38 @@ public static partial class StackValidator
                 {
                     Error($"{identity.Path}.accessPolicies[{i}].policy", $"'{identity.AccessPolicies[i].Policy}' is associated twice; an access entry holds one association per policy, so merge their namespaces");
                 }
+            }
+        }
+
+        /// <summary>
+        /// The role of <c>aws:assumeRoles</c> makes every AWS call of the stack, CreateCluster included, so it is the
+        /// cluster's creator, and the Kubernetes providers sign in as it (<c>--role</c>): it must be a role of the account.
+        /// </summary>
+        private void AssumedRole()
+        {
+            const string path = AwsSettings.AssumeRolesPath + "[0].roleArn";
+            if (config.Aws.AssumedRoleArn is not { Length: > 0 } text)
+            {
+                return;
+            }
+
+            var parsed = Arns.TryParse(text, out var role, out var error);
+            if (!parsed || role.Kind != PrincipalKind.Role)
+            {
+                Error(path, (parsed ? $"'{text}' is a user" : error) + "; name the IAM role the AWS provider assumes, as IAM shows it (arn:aws:iam::ACCOUNT:role/NAME)");
+                return;
+            }
+
+            if (config.Aws.AccountId.Length > 0 && (role.Partition != config.Aws.Partition || role.AccountId != config.Aws.AccountId))
+            {
+                Error(path, $"'{text}' is in {(role.Partition != config.Aws.Partition ? $"partition {role.Partition}" : $"account {role.AccountId}")}, but the AWS provider works in the account of the role it assumes, and {AwsSettings.AllowedAccountIdsPath} allows only {config.Aws.AccountId} ({config.Aws.Partition}); name the role in {config.Aws.AccountId} that deploys the stack");
+                return;
+            }
+
+            if (config.Cluster.DeployerArn is { Length: > 0 } deployer && Arns.TryParse(deployer, out var named, out _)
+                && Arns.PrincipalKey(named.Full) != Arns.PrincipalKey(role.Full))
+            {
+                Error($"{config.Cluster.Path}.deployerArn", $"'{deployer}' is not the role {path} names ('{text}'), which calls CreateCluster and so is the cluster's creator; set deployerArn to '{text}'");
             }
         }
 
