@@ -138,4 +138,99 @@ public sealed class AuditWorkflowTests
         Assert.Contains("Rate exceeded", error, StringComparison.Ordinal);
         Assert.Contains($"export-access-entries.sh: {message}; nothing was written", error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Stand-ins for the export step's aws and kubectl: the script's one list-access-entries call answers an empty list or
+    /// fails as $ENTRIES says; kubectl fails the RBAC read when $RBAC is "fail", and answers the aws-auth read as the
+    /// ConfigMap ($AWS_AUTH "present"), as --ignore-not-found does for a missing one ("missing"), or with Forbidden ("fail").
+    /// </summary>
+    private const string ExportAws = """
+        #!/bin/sh
+        case "$2" in
+          update-kubeconfig) exit 0 ;;
+          list-access-entries) [ "$ENTRIES" = fail ] && { echo "AccessDeniedException" >&2; exit 254; }; echo '[]' ;;
+          *) echo "unexpected: $*" >&2; exit 2 ;;
+        esac
+        """;
+
+    private const string ExportKubectl = """
+        #!/bin/sh
+        case "$*" in
+          *configmap*)
+            case "$AWS_AUTH" in
+              present) printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata: {mapRoles: ""}\n' ;;
+              missing) ;;
+              *) echo 'Error from server (Forbidden): configmaps "aws-auth" is forbidden' >&2; exit 1 ;;
+            esac ;;
+          *) [ "$RBAC" = fail ] && { echo "Unable to connect to the server: i/o timeout" >&2; exit 1; }; echo '{"items":[]}' ;;
+        esac
+        """;
+
+    /// <summary>Runs the workflow's export step as the runner would, and returns the outputs it set.</summary>
+    private static Dictionary<string, string> RunExport(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth)
+    {
+        var step = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("id")?.Text() == "export");
+        var dir = Directory.CreateTempSubdirectory("eksinfra-audit-step-").FullName;
+        try
+        {
+            foreach (var (name, text) in new[] { ("aws", ExportAws), ("kubectl", ExportKubectl) })
+            {
+                var path = Path.Combine(dir, name);
+                File.WriteAllText(path, text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+
+            var outputs = Path.Combine(dir, "outputs");
+            var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Root };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(step.Run!);
+            start.Environment["PATH"] = dir + ":" + Environment.GetEnvironmentVariable("PATH");
+            start.Environment["RUNNER_TEMP"] = dir;
+            start.Environment["GITHUB_OUTPUT"] = outputs;
+            start.Environment["STACK"] = "dev";
+            start.Environment["CLUSTER"] = "my-cluster";
+            start.Environment["REGION"] = "us-west-2";
+            start.Environment["MODE"] = mode;
+            start.Environment["PRIVATE"] = privateEndpoint ? "true" : "false";
+            start.Environment["ENTRIES"] = entries;
+            start.Environment["RBAC"] = rbac;
+            start.Environment["AWS_AUTH"] = awsAuth;
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, output + error.Result);
+            return File.ReadAllLines(outputs).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    // Every part the mode makes EKS read was read: nothing missing.
+    [InlineData("API_AND_CONFIG_MAP", false, "ok", "ok", "present", "true-true-true", "")]
+    [InlineData("CONFIG_MAP", false, "fail", "ok", "present", "true-false-true", "")]
+    [InlineData("API", false, "ok", "ok", "missing", "false-true-true", "")]
+    // A private-only endpoint cannot be reached from a hosted runner: the entries alone, with a warning.
+    [InlineData("API", true, "ok", "fail", "present", "false-true-false", "")]
+    // A part that could not be read is missing, and the job fails on it; it used to be skipped with a notice.
+    [InlineData("API_AND_CONFIG_MAP", false, "fail", "ok", "present", "true-false-true", "access-entries")]
+    [InlineData("API_AND_CONFIG_MAP", false, "ok", "fail", "present", "false-true-false", "rbac")]
+    [InlineData("API_AND_CONFIG_MAP", false, "ok", "ok", "fail", "false-true-true", "aws-auth")]
+    [InlineData("API_AND_CONFIG_MAP", false, "ok", "ok", "missing", "false-true-true", "aws-auth")]
+    [InlineData("API", false, "ok", "ok", "fail", "false-true-true", "aws-auth")]
+    public void The_export_step_fails_the_audit_on_any_part_the_mode_makes_eks_read_that_it_could_not_read(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth, string inputs, string missing)
+    {
+        var outputs = RunExport(mode, privateEndpoint, entries, rbac, awsAuth);
+
+        Assert.Equal(inputs, $"{outputs["aws-auth"]}-{outputs["entries"]}-{outputs["rbac"]}");
+        Assert.Equal(missing, outputs["missing"]);
+        var fail = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("if")?.Text() == "steps.export.outputs.missing != ''");
+        Assert.Contains("exit 1", fail.Run, StringComparison.Ordinal);
+    }
 }
