@@ -70,8 +70,21 @@ public sealed class StaleDeployTests
 {
     private static readonly string Root = RepoRoot.Find();
 
-    private static string Guard() =>
-        Assert.Single(Workflow.Load(Root, Workflow.DeployStackPath).Steps("up"), s => s.Name == "Deploy only what is at the tip of main").Run!;
+    private const string GuardScript = ".github/scripts/check-tip-of-main.sh";
+
+    /// <summary>The guard runs twice: before the stack's concurrency group is joined, and again in the deploy job.</summary>
+    private static string Guard()
+    {
+        var deployStack = Workflow.Load(Root, Workflow.DeployStackPath);
+        foreach (var job in new[] { "current", "up" })
+        {
+            Assert.Equal($"bash {GuardScript}", Assert.Single(deployStack.Steps(job), s => s.Name == "Deploy only what is at the tip of main").Run!.Trim());
+        }
+
+        Assert.Equal(["current"], deployStack.Job("up").Child("needs").Items().Select(i => i.Text()));
+        Assert.Null(deployStack.Job("current").Child("concurrency"));
+        return $"bash {Path.Combine(Root, GuardScript)}";
+    }
 
     private static (int ExitCode, string Error) RunGuard(bool atTip)
     {
@@ -133,4 +146,13 @@ public sealed class StaleDeployTests
 
     [Fact]
     public void The_run_of_mains_tip_deploys() => Assert.Equal(0, RunGuard(atTip: true).ExitCode);
+
+    [Fact]
+    public void Builds_run_one_at_a_time_so_runs_reach_the_stack_groups_in_push_order()
+    {
+        var build = Workflow.Load(Root, Workflow.DeployPath).Job("build");
+
+        Assert.Equal("eks-infra-build", build.At("concurrency", "group").Text());
+        Assert.Equal("false", build.At("concurrency", "cancel-in-progress").Text());
+    }
 }

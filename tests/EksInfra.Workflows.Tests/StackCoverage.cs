@@ -213,13 +213,13 @@ internal static class StackCoverage
     {
         const string Stack = "${{ inputs.stack }}";
         var jobs = deployStack.Jobs.Entries().ToList();
-        if (jobs.Count != 1)
+        if (!jobs.Select(j => j.Key).SequenceEqual(["current", "up"]))
         {
-            yield return $"{deployStack.Path} has {jobs.Count} jobs: keep the one that deploys the stack";
+            yield return $"{deployStack.Path} has the jobs {string.Join(", ", jobs.Select(j => j.Key))}: keep `current` (the tip-of-main check, before the stack's concurrency group) and `up`, which deploys the stack";
             yield break;
         }
 
-        var (id, job) = jobs[0];
+        var (id, job) = jobs[1];
         var where = $"{deployStack.Path} jobs.{id}";
         if (deployStack.Root.At("on", "workflow_call", "inputs", "stack") is null)
         {
