@@ -124,4 +124,39 @@ public class TrustPolicyTests
             Assert.Contains("IAM keeps for service-linked roles and refuses in CreateRole", error.Message, StringComparison.Ordinal);
         }
     }
+
+    private static string Chain(string jumpTrust) => $$"""
+        config:
+          aws:region: us-west-2
+          aws:allowedAccountIds: ["123456789012"]
+          eks-infra:cluster:
+            name: c
+          eks-infra:access:
+            authenticationMode: API_AND_CONFIG_MAP
+            roles:
+              - { name: c-admin, path: /platform/, username: eks-admin, groups: [system:masters], assumedBy: ["arn:aws:iam::123456789012:role/c-hop"] }
+              - { name: c-hop, username: hop, groups: [readers], assumedBy: ["arn:aws:iam::123456789012:role/c-jump"] }
+              - { name: c-jump, username: jump, groups: [readers], assumedBy: [{{jumpTrust}}] }
+              - { name: c-other, username: other, groups: [readers], assumedBy: [{{jumpTrust}}] }
+            groups:
+              readers: { clusterRole: view }
+        """;
+
+    [Fact]
+    public void Diff_calls_a_wider_trust_on_a_role_that_chains_to_a_cluster_admin_role_a_danger()
+    {
+        // c-jump may assume c-hop, which may assume c-admin: opening c-jump to the account opens cluster admin to it.
+        var before = Chain("\"arn:aws:iam::123456789012:role/sre/oncall\"");
+        var after = Chain("\"arn:aws:iam::123456789012:role/sre/oncall\", \"arn:aws:iam::123456789012:root\"");
+
+        var findings = Stacks.DiffFindings(before, after);
+
+        var jump = Assert.Single(findings, f => f.Subject == "arn:aws:iam::123456789012:role/c-jump");
+        Assert.Equal(Reports.FindingLevel.Danger, jump.Level);
+        Assert.Equal("who may assume c-jump widens (whoever assumes it may then assume the cluster admin role c-admin)", jump.Title);
+        Assert.Contains("+ arn:aws:iam::123456789012:root", jump.Detail, StringComparison.Ordinal);
+        // The same widening on a role nothing chains from stays a change.
+        var other = Assert.Single(findings, f => f.Subject == "arn:aws:iam::123456789012:role/c-other");
+        Assert.Equal((Reports.FindingLevel.Changed, "who may assume c-other widens"), (other.Level, other.Title));
+    }
 }

@@ -591,6 +591,7 @@ public static class AccessDiff
 
         // A role name the stack now creates for nodes or Fargate is the same resource (one logical name per role name).
         var createdForCompute = after.Roles.Where(r => r.Purpose != RolePurpose.Access).Select(r => r.Name).ToHashSet(Arn);
+        Dictionary<string, string>? chained = null;
         foreach (var role in before.AccessRoles)
         {
             if (!now.TryGetValue(role.Name, out var kept) && createdForCompute.Contains(role.Name))
@@ -622,11 +623,41 @@ public static class AccessDiff
             }
 
             var admin = after.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, kept.Arn));
+            var opens = admin || added.Count == 0 ? null : (chained ??= AdminRolesReachableFrom(after)).GetValueOrDefault(kept.Arn);
             var detail = string.Join("; ", added.Select(a => "+ " + a).Concat(removed.Select(r => "- " + r)));
             findings.Add(added.Count > 0
-                ? new(admin ? FindingLevel.Danger : FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} widens{(admin ? " (a cluster admin role)" : "")}", detail)
+                ? new(admin || opens is not null ? FindingLevel.Danger : FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} widens{(admin ? " (a cluster admin role)" : opens is not null ? $" (whoever assumes it may then assume the cluster admin role {opens})" : "")}", detail)
                 : new(FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} narrows", detail));
         }
+    }
+
+    /// <summary>
+    /// The stack's roles from which one of its cluster admin roles can be assumed, directly or through others in turn
+    /// (STS AssumeRole from a role session, role chaining: each role's trust policy names the one before), with the
+    /// admin role each opens. Widening who may assume any of them widens who may become cluster admin.
+    /// </summary>
+    private static Dictionary<string, string> AdminRolesReachableFrom(AccessPlan plan)
+    {
+        var byArn = plan.AccessRoles.ToDictionary(r => r.Arn, Arn);
+        var opens = new Dictionary<string, string>(Arn);
+        foreach (var admin in plan.AccessRoles.Where(r => plan.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, r.Arn))))
+        {
+            var seen = new HashSet<string>(Arn) { admin.Arn };
+            var next = new Queue<IamRolePlan>([admin]);
+            while (next.TryDequeue(out var role))
+            {
+                foreach (var trusted in role.TrustedPrincipals ?? [])
+                {
+                    if (byArn.TryGetValue(trusted, out var hop) && seen.Add(hop.Arn))
+                    {
+                        opens.TryAdd(hop.Arn, admin.Name);
+                        next.Enqueue(hop);
+                    }
+                }
+            }
+        }
+
+        return opens;
     }
 
     /// <summary>A ClusterRole the stack defines changes what every member of its groups may do, under the same name.</summary>
