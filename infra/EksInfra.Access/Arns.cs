@@ -107,6 +107,13 @@ public static partial class Arns
     /// <summary>An STS assumed-role (session) ARN, which the authenticator never matches: it looks callers up by their role's ARN.</summary>
     public static bool IsAssumedRoleArn(string text) => AssumedRole(text) is not null;
 
+    /// <summary>
+    /// The role ARN, without its path, of an STS assumed-role (session) ARN, as the authenticator turns a caller into one
+    /// (aws-iam-authenticator pkg/arn, Canonicalize: "IAM Assumed role: ... (converted to IAM role)"); null for any other text.
+    /// </summary>
+    public static string? RoleOfSession(string text) =>
+        AssumedRole(text) is { } sts ? $"arn:{sts.Groups["partition"].Value}:iam::{sts.Groups["account"].Value}:role/{sts.Groups["name"].Value}" : null;
+
     /// <summary>An account id: 12 digits (AWS Account Management Reference Guide, "View AWS account identifiers").</summary>
     public static bool IsAccountId(string text) => IsAccountId(text.AsSpan());
 
@@ -304,9 +311,9 @@ public static partial class Arns
     /// <summary>Why text that did not split is not an IAM role or user ARN, and what to write instead.</summary>
     private static string Diagnose(string text)
     {
-        if (AssumedRole(text) is { } sts)
+        if (AssumedRole(text) is not null)
         {
-            return $"'{text}' is an STS assumed-role (session) ARN, which changes every session; map the role itself: arn:{sts.Groups["partition"].Value}:iam::{sts.Groups["account"].Value}:role/{sts.Groups["name"].Value} (with its IAM path, as the IAM console shows the role's ARN)";
+            return $"'{text}' is an STS assumed-role (session) ARN, which changes every session; map the role itself: {RoleOfSession(text)} (with its IAM path, as the IAM console shows the role's ARN)";
         }
 
         var error = $"'{text}' is not an IAM role or user ARN; expected arn:PARTITION:iam::ACCOUNT:role/NAME or arn:PARTITION:iam::ACCOUNT:user/NAME";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EksInfra.Access;
 using EksInfra.Access.Audit;
 using EksInfra.Access.Authorization;
 
@@ -57,10 +58,13 @@ public static partial class CliApp
                 return Ok;
             }
 
-            var key = AccessAudit.Canonical(principalArn!);
+            // `aws sts get-caller-identity` prints the session's ARN; EKS and the authenticator look its role up.
+            var key = AccessAudit.Canonical(Arns.RoleOfSession(principalArn!) ?? principalArn!);
             if (access.Subjects.FirstOrDefault(s => AccessAudit.Canonical(s.Principal) == key) is not { } subject)
             {
-                env.Error.WriteLine($"{plan.StackName}: '{principalArn}' is not a principal of this stack; its principals: {string.Join(", ", access.Subjects.Select(s => s.Principal))}");
+                env.Error.WriteLine(plan.ComputeIdentities.FirstOrDefault(c => AccessAudit.Canonical(c.RoleArn) == key) is { } compute
+                    ? $"{plan.StackName}: '{principalArn}' is the stack's {compute.Describe()}, which is not evaluated: nodes are authorized by the Node authorizer and system:nodes, not by the model"
+                    : $"{plan.StackName}: '{principalArn}' is not a principal of this stack; its principals: {string.Join(", ", access.Subjects.Select(s => s.Principal))}");
                 return Invalid;
             }
 

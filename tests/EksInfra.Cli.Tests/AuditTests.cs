@@ -586,6 +586,31 @@ public sealed class AuditTests
         Assert.Contains("| ClusterRole read-only via ClusterRoleBinding eks-infra:read-only | cluster-wide | core |", principal.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Can_principal_takes_the_session_arn_get_caller_identity_prints_as_its_role()
+    {
+        using var project = new TestProject();
+
+        var session = project.Run("can", "dev", "--principal", "arn:aws:sts::123456789012:assumed-role/eks-readonly-role/alice", "--format", "json");
+        var role = project.Run("can", "dev", "--principal", "arn:aws:iam::123456789012:role/eks-readonly-role", "--format", "json");
+
+        Assert.True(session.ExitCode == 0, session.ToString());
+        Assert.Equal(role.Out, session.Out);
+        Assert.Equal("arn:aws:iam::123456789012:role/eks-readonly-role", JsonNode.Parse(session.Out)!["principal"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Can_principal_names_the_stacks_own_node_role_as_not_evaluated_instead_of_not_a_principal()
+    {
+        using var project = new TestProject();
+
+        var result = project.Run("can", "dev", "--principal", "arn:aws:iam::123456789012:role/eks-node-role");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains(result.ErrorLines, l => l == "dev: 'arn:aws:iam::123456789012:role/eks-node-role' is the stack's node group role (node-group), which is not evaluated: nodes are authorized by the Node authorizer and system:nodes, not by the model");
+    }
+
     [Theory]
     [InlineData("VERB 'delet' is not a Kubernetes verb; did you mean 'delete'?", "delet", "pods", "--namespace", "payments")]
     [InlineData("--namespace 'Bad_NS' is not a namespace name; a namespace is a DNS-1123 label", "delete", "pods", "-n", "Bad_NS")]
