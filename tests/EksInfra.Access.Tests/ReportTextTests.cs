@@ -169,6 +169,30 @@ public sealed partial class ReportTextTests
     }
 
     [Fact]
+    public void Names_in_who_and_can_markdown_are_code_so_an_at_name_mentions_nobody_on_github()
+    {
+        // GitHub turns an '@' name outside code into a mention, which notifies that user or team.
+        var yaml = Stacks.Edit(Stacks.Minimal(), "        username: ci-deployer\n        groups: [deployers]\n", "        username: \"@ops\"\n        groups: [deployers, \"@octocat\"]\n")
+            .Replace("        clusterRole: edit\n", "        clusterRole: edit\n      \"@octocat\": { clusterRole: view }\n", StringComparison.Ordinal);
+        var plan = Stacks.ValidPlanOf(yaml);
+        var access = ModelAccess.Of(plan);
+        var question = CanQuestion.Parse("get", "pods", "apps", null, out var error) ?? throw new InvalidOperationException(error);
+        var subject = access.Subjects.Single(s => s.Principal == "arn:aws:iam::123456789012:role/ci/deployer");
+
+        var who = Rows(CommonMark.ToHtml(WhoReport.Render(plan, ReportFormat.Markdown), GitHubLike)).Single(r => r[0].Contains("ci/deployer", StringComparison.Ordinal));
+        var can = Rows(CommonMark.ToHtml(CanReport.RenderWho(plan, question, CanReport.Who(access, question), access.Notes, ReportFormat.Markdown), GitHubLike)).Single(r => r[0].Contains("ci/deployer", StringComparison.Ordinal));
+        var everything = CommonMark.ToHtml(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject), ReportFormat.Markdown), GitHubLike);
+
+        Assert.Equal("<code>@ops</code>", who[2]);
+        Assert.Equal("<code>@octocat</code>, <code>deployers</code>", who[3]);
+        Assert.Equal("<code>@ops</code>", can[2]);
+        Assert.Contains("groups <code>@octocat</code>, <code>deployers</code>.", everything, StringComparison.Ordinal);
+    }
+
+    private static List<string[]> Rows(string html) =>
+        [.. Regex.Matches(html, "<tr>(.*?)</tr>", RegexOptions.Singleline).Select(r => TableCells().Matches(r.Groups[1].Value).Select(c => c.Groups[1].Value).ToArray()).Where(r => r.Length > 0)];
+
+    [Fact]
     public void A_non_resource_url_with_control_characters_is_refused_with_it_escaped()
     {
         Assert.Null(CanQuestion.Parse("get", "/healthz\n::error::forged\u001b[2J", null, null, out var error));

@@ -283,7 +283,7 @@ public static class CanReport
             sb.Append($"### Who can {Markdown.Code(question.Text)} ({question.Scope}) in {Markdown.Code(plan.StackName)}\n\n");
             if (rows.Count > 0)
             {
-                TextTable.Markdown(sb, ["Principal", "Kind", "Username", "Granted by"], rows);
+                TextTable.Markdown(sb, ["Principal", "Kind", "Username", "Granted by"], rows, 0, 2);
             }
             else
             {
@@ -393,7 +393,7 @@ public static class CanReport
         var who = $"{subject.Principal} (username {subject.Username}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))})";
         if (format == ReportFormat.Markdown)
         {
-            sb.Append($"### What {Markdown.Code(subject.Principal)} can do in {Markdown.Code(plan.StackName)}\n\nUsername {Markdown.Code(subject.Username)}, groups {Markdown.Cell(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
+            sb.Append($"### What {Markdown.Code(subject.Principal)} can do in {Markdown.Code(plan.StackName)}\n\nUsername {Markdown.Code(subject.Username)}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups.Select(Markdown.Code)))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
             TextTable.Markdown(sb, ["Via", "Scope", "API groups", "Resources", "Verbs"], rows);
         }
         else

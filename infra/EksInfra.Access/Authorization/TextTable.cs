@@ -16,12 +16,13 @@ internal static class TextTable
         }
     }
 
-    public static void Markdown(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows)
+    /// <param name="names">The columns that hold names (principals, usernames), shown as code: GitHub mentions an '@' name outside it.</param>
+    public static void Markdown(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows, params int[] names)
     {
         sb.Append("| ").Append(string.Join(" | ", header)).Append(" |\n|").Append(string.Concat(header.Select(_ => "---|"))).Append('\n');
         foreach (var row in rows)
         {
-            sb.Append("| ").Append(string.Join(" | ", row.Select(Reports.Markdown.Cell))).Append(" |\n");
+            sb.Append("| ").Append(string.Join(" | ", row.Select((cell, i) => names.Contains(i) ? Reports.Markdown.Code(cell) : Reports.Markdown.Cell(cell)))).Append(" |\n");
         }
     }
 }

@@ -53,7 +53,7 @@ public static class WhoReport
         foreach (var p in plan.Principals)
         {
             var grants = Markdown.Cell(Describe(p));
-            sb.Append($"| {Markdown.Code(p.Principal)} | {p.Kind} | {Markdown.Code(p.Username)} | {Markdown.Cell(string.Join(", ", p.Groups))} | {(p.FromSystemMasters ? "**" + grants + "**" : grants)} |\n");
+            sb.Append($"| {Markdown.Code(p.Principal)} | {p.Kind} | {Markdown.Code(p.Username)} | {string.Join(", ", p.Groups.Select(Markdown.Code))} | {(p.FromSystemMasters ? "**" + grants + "**" : grants)} |\n");
         }
 
         sb.Append('\n').Append(Footer(plan, Markdown.Code));
