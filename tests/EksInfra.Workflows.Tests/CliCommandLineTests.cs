@@ -55,6 +55,49 @@ public sealed partial class CliCommandLineTests
         Assert.Contains("if [ \"$ACCEPT_INVALID_BASE\" = true ]; then", step.Run, StringComparison.Ordinal);
     }
 
+    /// <summary>The report step's check of who set the label, run with a stand-in gh that answers the permission API.</summary>
+    [Theory]
+    [InlineData("write", "true", "")]
+    [InlineData("admin", "true", "")]
+    [InlineData("read", "false", "read")]
+    [InlineData("none", "false", "none")]
+    [InlineData("fail", "false", "unknown (the permission API call failed)")]
+    public void The_label_counts_only_from_someone_with_write_access(string permission, string accepted, string without)
+    {
+        var run = Workflow.Load(Root, Workflow.PreviewPath).Steps("access-report").Single(s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true).Run!;
+        var start = run.IndexOf("LABELED_WITHOUT_WRITE=\"\"", StringComparison.Ordinal);
+        var end = run.IndexOf("\nfi\n", start, StringComparison.Ordinal) + "\nfi\n".Length;
+        Assert.True(start >= 0 && end > start);
+        var dir = Directory.CreateTempSubdirectory("eksinfra-label-").FullName;
+        try
+        {
+            var gh = Path.Combine(dir, "gh");
+            File.WriteAllText(gh, "#!/bin/sh\n[ \"$2\" = \"repos/o/r/collaborators/reviewer/permission\" ] || exit 3\n[ \"$PERMISSION\" = fail ] && exit 1\necho \"$PERMISSION\"\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(gh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var start2 = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start2.ArgumentList.Add("-c");
+            start2.ArgumentList.Add(run[start..end] + "echo \"$ACCEPT_INVALID_BASE|$LABELED_WITHOUT_WRITE\"\n");
+            start2.Environment["PATH"] = dir + ":" + Environment.GetEnvironmentVariable("PATH");
+            start2.Environment["ACCEPT_INVALID_BASE"] = "true";
+            start2.Environment["LABEL_SENDER"] = "reviewer";
+            start2.Environment["GITHUB_REPOSITORY"] = "o/r";
+            start2.Environment["PERMISSION"] = permission;
+            using var process = System.Diagnostics.Process.Start(start2)!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+
+            Assert.Equal($"{accepted}|{without}", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("docs/environments.md")]
     [InlineData("README.md")]
