@@ -17,6 +17,49 @@ public sealed class WorkflowStructureTests
 
     private const string RunnerOfInputStack = "${{ fromJSON(inputs.stacks)[inputs.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
 
+    [Fact]
+    public void A_failed_preview_says_so_on_the_pull_request_since_pulumi_actions_comments_only_on_success()
+    {
+        var steps = Preview.Steps("preview");
+        var preview = steps.FindIndex(s => s.Node.Child("id")?.Text() == "preview");
+        var say = steps.FindIndex(s => s.Node.Child("if")?.Text() == "failure() && steps.preview.outcome == 'failure'");
+        Assert.True(preview >= 0 && say > preview);
+        Assert.Equal("true", steps[preview].With.Child("edit-pr-comment").Text());
+
+        var dir = Directory.CreateTempSubdirectory("eksinfra-preview-failed-").FullName;
+        try
+        {
+            var gh = Path.Combine(dir, "gh");
+            File.WriteAllText(gh, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(gh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(steps[say].Run!);
+            start.Environment["PATH"] = dir + ":" + Environment.GetEnvironmentVariable("PATH");
+            foreach (var (name, value) in new[] { ("PR", "7"), ("GITHUB_REPOSITORY", "o/r"), ("STACK", "staging"), ("HEAD_SHA", "0123456789abcdef0123"), ("RUN_URL", "https://github.com/o/r/actions/runs/1") })
+            {
+                start.Environment[name] = value;
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var args = process.StandardOutput.ReadToEnd().Split('\n');
+            process.WaitForExit();
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(["pr", "comment", "7", "--repo", "o/r", "--body"], args[..6]);
+            Assert.StartsWith("**`pulumi preview` of `staging` failed for head `0123456789ab`**", args[6], StringComparison.Ordinal);
+            Assert.EndsWith("https://github.com/o/r/actions/runs/1", args[6], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(Workflow.PreviewPath)]
     [InlineData(Workflow.DeployPath)]
