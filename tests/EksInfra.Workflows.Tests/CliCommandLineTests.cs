@@ -98,6 +98,33 @@ public sealed partial class CliCommandLineTests
         }
     }
 
+    /// <summary>The report's header, run as the step runs it: a change of the shared code says what the report cannot show.</summary>
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void The_access_report_says_when_the_code_changed_that_its_own_effect_is_in_the_previews(string shared, bool said)
+    {
+        var run = Workflow.Load(Root, Workflow.PreviewPath).Steps("access-report").Single(s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true).Run!;
+        var start = run.IndexOf("{\n  echo '<!-- eksinfra-access-report -->'", StringComparison.Ordinal);
+        var end = run.IndexOf("} > \"$report\"\n", start, StringComparison.Ordinal) + "} > \"$report\"\n".Length;
+        Assert.True(start >= 0 && end > start);
+        var start2 = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start2.ArgumentList.Add("-c");
+        start2.ArgumentList.Add("report=/dev/stdout\n" + run[start..end]);
+        foreach (var (name, value) in new[] { ("HEAD_SHA", "0123456789abcdef"), ("BASE_SHA", "fedcba9876543210"), ("LABELED_BY_AUTHOR", "false"), ("LABELED_WITHOUT_WRITE", ""), ("INVALID_BASE_LABEL_SET", "false"), ("ACCEPT_INVALID_BASE", "false"), ("shared", shared) })
+        {
+            start2.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start2)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("Head `0123456789ab` against base `fedcba987654`.", output, StringComparison.Ordinal);
+        Assert.Equal(said, output.Contains("does not show here: read each stack's `pulumi preview`", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("docs/environments.md")]
     [InlineData("README.md")]
