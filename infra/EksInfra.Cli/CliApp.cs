@@ -119,7 +119,7 @@ public static partial class CliApp
             }
 
             var failed = false;
-            var plans = new List<Access.Planning.AccessPlan>();
+            var valid = new List<Access.Model.StackConfig>();
             foreach (var stack in names.Distinct(StringComparer.Ordinal))
             {
                 StackEvaluation evaluation;
@@ -142,13 +142,13 @@ public static partial class CliApp
                 var bad = errors > 0 || (result.GetValue(strict) && warnings > 0);
                 failed |= bad;
                 env.Out.WriteLine($"{stack}: {(errors > 0 ? "invalid" : bad ? "fails --strict" : "valid")} ({Count(errors, "error")}, {Count(warnings, "warning")})");
-                if (evaluation.Plan is { } plan)
+                if (evaluation.Plan is not null)
                 {
-                    plans.Add(plan);
+                    valid.Add(evaluation.Config!);
                 }
             }
 
-            var clashes = StackSetValidator.Validate(plans);
+            var clashes = StackSetValidator.Validate(valid);
             PrintDiagnostics(env, clashes);
             if (clashes.Count > 0)
             {

@@ -153,6 +153,24 @@ public sealed class CheckAndRenderTests : IDisposable
     }
 
     [Fact]
+    public void A_clash_between_stacks_names_each_roles_item_and_position_and_leaves_dev_its_names()
+    {
+        var line = project.ReadStack("staging").Split('\n').ToList().FindIndex(l => l.Contains("- name: staging-eks-admin-role", StringComparison.Ordinal)) + 1;
+        project.EditStack("staging", "- name: staging-eks-admin-role", "- name: eks-admin-role");
+
+        var result = project.Run("check");
+
+        Assert.Equal(1, result.ExitCode);
+        var staging = Assert.Single(result.ErrorLines, l => l.Contains("stack staging creates IAM role 'eks-admin-role'", StringComparison.Ordinal));
+        Assert.StartsWith("eks-infra:access.roles[0].name: ", staging, StringComparison.Ordinal);
+        Assert.Contains("so give this stack's role its own name (e.g. 'staging-eks-admin-role')", staging, StringComparison.Ordinal);
+        Assert.EndsWith($"(Pulumi.staging.yaml:{line}:15)", staging, StringComparison.Ordinal);
+        var dev = Assert.Single(result.ErrorLines, l => l.Contains("stack dev creates IAM role 'eks-admin-role'", StringComparison.Ordinal));
+        Assert.Contains("dev keeps the names people already assume, so give the role of staging its own name there (e.g. 'staging-eks-admin-role')", dev, StringComparison.Ordinal);
+        Assert.Matches(@"\(Pulumi\.dev\.yaml:\d+:\d+\)$", dev);
+    }
+
+    [Fact]
     public void Render_dev_writes_the_seed_mappings_plus_the_node_role()
     {
         var result = project.Run("render", "dev", "--out", "out");

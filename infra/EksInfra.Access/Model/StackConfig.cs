@@ -55,6 +55,28 @@ public sealed record StackConfig(
 {
     public SourceLocation? LocationOf(string path) => Locations.Find(path);
 
+    /// <summary>Every IAM role the stack creates, with the config path that names it (a defaulted name: its key's path).</summary>
+    public IEnumerable<(string Path, string Name)> CreatedRoles()
+    {
+        var c = Cluster;
+        yield return ($"{c.Path}.serviceRoleName", c.ServiceRoleName);
+        yield return ($"{c.Path}.nodeRoleName", c.NodeRoleName);
+        foreach (var role in c.Compute.ExtraNodeRoles)
+        {
+            yield return (role.Path, role.Name);
+        }
+
+        foreach (var profile in c.Compute.FargateProfiles)
+        {
+            yield return ($"{profile.Path}.podExecutionRoleName", profile.PodExecutionRoleName);
+        }
+
+        foreach (var role in Access.Roles)
+        {
+            yield return ($"{role.Path}.name", role.Name);
+        }
+    }
+
     /// <summary>The stack's managed node groups on a Windows AMI.</summary>
     public IEnumerable<NodeGroupSettings> WindowsNodeGroups => Cluster.Compute.NodeGroups.Where(g => g.AmiType is { } a && Platform.AmiTypes.Find(a) is { IsWindows: true });
 

@@ -1,4 +1,5 @@
-using EksInfra.Access.Planning;
+using EksInfra.Access.Model;
+using EksInfra.Access.Reports;
 
 namespace EksInfra.Access.Validation;
 
@@ -8,40 +9,52 @@ namespace EksInfra.Access.Validation;
 /// </summary>
 public static class StackSetValidator
 {
-    public static IReadOnlyList<Diagnostic> Validate(IReadOnlyList<AccessPlan> plans)
+    /// <param name="stacks">The stacks that are valid on their own: their config, with the positions of its values.</param>
+    public static IReadOnlyList<Diagnostic> Validate(IReadOnlyList<StackConfig> stacks)
     {
-        ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(stacks);
         var bag = new DiagnosticBag();
-        var roles = plans
-            .SelectMany(p => p.Roles.Select(r => (Plan: p, Role: r)))
-            .GroupBy(x => (x.Plan.Cluster.AccountId, Name: x.Role.Name.ToUpperInvariant()));
-        foreach (var group in roles.Where(g => g.Select(x => x.Plan.StackName).Distinct().Count() > 1))
+        var roles = stacks
+            .SelectMany(s => s.CreatedRoles().Select(r => (Stack: s, r.Path, r.Name)))
+            .GroupBy(x => (x.Stack.Aws.AccountId, Name: x.Name.ToUpperInvariant()));
+        foreach (var group in roles.Where(g => g.Select(x => x.Stack.StackName).Distinct().Count() > 1))
         {
-            var stacks = group.Select(x => x.Plan.StackName).Distinct().Order(StringComparer.Ordinal).ToList();
-            foreach (var (plan, role) in group)
+            var names = group.Select(x => x.Stack.StackName).Distinct().Order(StringComparer.Ordinal).ToList();
+            foreach (var (stack, path, name) in group)
             {
-                bag.Error(RolePath(role), $"stack {plan.StackName} creates IAM role '{role.Name}' in account {group.Key.AccountId}, and so do {string.Join(", ", stacks.Where(s => s != plan.StackName))}; IAM role names are unique in an account, so give this stack's role its own name (e.g. '{plan.StackName}-{role.Name}')");
+                var others = names.Where(s => s != stack.StackName).ToList();
+                // DESIGN: dev may keep the seed's role names, which people already assume; the other stacks rename.
+                var fix = stack.StackName == StackSettingsReport.First
+                    ? $"; dev keeps the names people already assume, so give the role of {string.Join(", ", others)} its own name there (e.g. '{others[0]}-{name}')"
+                    : $", so give this stack's role its own name (e.g. '{stack.StackName}-{name}')";
+                bag.Error(path, $"stack {stack.StackName} creates IAM role '{name}' in account {group.Key.AccountId}, and so do {string.Join(", ", others)}; IAM role names are unique in an account{fix}", Located(stack, path));
             }
         }
 
-        var clusters = plans.GroupBy(p => (p.Cluster.AccountId, p.Cluster.Region, Name: p.Cluster.Name.ToUpperInvariant()));
+        var clusters = stacks.GroupBy(s => (s.Aws.AccountId, s.Aws.Region, Name: s.Cluster.Name.ToUpperInvariant()));
         foreach (var group in clusters.Where(g => g.Count() > 1))
         {
-            foreach (var plan in group)
+            foreach (var stack in group)
             {
-                bag.Error("eks-infra:cluster.name", $"stack {plan.StackName} names its cluster '{plan.Cluster.Name}' in account {group.Key.AccountId}, region {group.Key.Region}, and so do {string.Join(", ", group.Where(p => p != plan).Select(p => p.StackName))}; give each stack's cluster its own name");
+                var path = $"{stack.Cluster.Path}.name";
+                bag.Error(path, $"stack {stack.StackName} names its cluster '{stack.Cluster.Name}' in account {group.Key.AccountId}, region {group.Key.Region}, and so do {string.Join(", ", group.Where(s => s != stack).Select(s => s.StackName))}; give each stack's cluster its own name", Located(stack, path));
             }
         }
 
         return bag.ToSortedList();
     }
 
-    private static string RolePath(IamRolePlan role) => role.Purpose switch
+    /// <summary>Where the value stands in its stack's file; a defaulted name stands nowhere, so its map's position.</summary>
+    private static SourceLocation? Located(StackConfig stack, string path)
     {
-        RolePurpose.ClusterService => "eks-infra:cluster.serviceRoleName",
-        RolePurpose.Node => "eks-infra:cluster.nodeRoleName",
-        RolePurpose.AdditionalNode => $"eks-infra:cluster.nodeRoles (name {role.Name})",
-        RolePurpose.FargatePodExecution => $"eks-infra:cluster.fargateProfiles (podExecutionRoleName {role.Name})",
-        _ => $"eks-infra:access.roles (name {role.Name})",
-    };
+        for (var at = path; at.Length > 0; at = at[..Math.Max(0, at.LastIndexOfAny(['.', '[']))])
+        {
+            if (stack.LocationOf(at) is { } location)
+            {
+                return location;
+            }
+        }
+
+        return null;
+    }
 }

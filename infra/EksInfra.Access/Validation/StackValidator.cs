@@ -947,12 +947,7 @@ public static partial class StackValidator
             // EntityAlreadyExists part-way through the first update, in every mode.
             if (deployer.Kind == PrincipalKind.Role)
             {
-                var c = config.Cluster;
-                var created = new[] { ($"{c.Path}.serviceRoleName", c.ServiceRoleName), ($"{c.Path}.nodeRoleName", c.NodeRoleName) }
-                    .Concat(c.Compute.ExtraNodeRoles.Select(r => (r.Path, r.Name)))
-                    .Concat(c.Compute.FargateProfiles.Select(p => ($"{p.Path}.podExecutionRoleName", p.PodExecutionRoleName)))
-                    .Concat(access.Roles.Select(r => ($"{r.Path}.name", r.Name)));
-                foreach (var (rolePath, name) in created.Where(r => string.Equals(r.Item2, deployer.Name, StringComparison.OrdinalIgnoreCase)))
+                foreach (var (rolePath, name) in config.CreatedRoles().Where(r => string.Equals(r.Name, deployer.Name, StringComparison.OrdinalIgnoreCase)))
                 {
                     Error(rolePath, $"'{name}' is the name of the deployer's role ({path}), which exists already: IAM role names are unique in an account whatever the path or case, so the stack's CreateRole fails with EntityAlreadyExists part-way through `pulumi up`; give the stack's role another name");
                 }
