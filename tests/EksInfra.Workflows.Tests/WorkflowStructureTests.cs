@@ -13,7 +13,10 @@ public sealed class WorkflowStructureTests
     private static Workflow DeployStack => Workflow.Load(Root, Workflow.DeployStackPath);
 
     /// <summary>Where a stack job runs: the self-hosted runner in the VPC for a private-only endpoint, else GitHub's.</summary>
-    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER != vars.EKS_INFRA_PRIVATE_RUNNER && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
+    /// <summary>GitHub gives every self-hosted runner these labels (self-hosted, its OS, its architecture): the deploy runner too.</summary>
+    private const string DefaultRunnerLabel = "contains(fromJSON('[\"self-hosted\",\"linux\",\"windows\",\"macos\",\"x64\",\"arm\",\"arm64\"]'), vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER)";
+
+    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER != vars.EKS_INFRA_PRIVATE_RUNNER && !" + DefaultRunnerLabel + " && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
 
     private const string RunnerOfInputStack = "${{ fromJSON(inputs.stacks)[inputs.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
 
@@ -93,6 +96,8 @@ public sealed class WorkflowStructureTests
 
         // Unreviewed pull-request code never runs on the machine that deploys: the preview fails when both name one runner.
         Assert.Contains($"vars.{previewRunner} == vars.{deployRunner}", Preview.Steps("preview")[0].Node.Child("if").Text(), StringComparison.Ordinal);
+        // Nor when the preview's label is one every self-hosted runner has, the deploy runner included.
+        Assert.Contains(DefaultRunnerLabel, Preview.Steps("preview")[0].Node.Child("if").Text(), StringComparison.Ordinal);
         Assert.Contains(deployRunner, RunnerOfInputStack, StringComparison.Ordinal);
         Assert.Contains(previewRunner, RunnerOfMatrixStack, StringComparison.Ordinal);
         var environments = File.ReadAllText(Path.Combine(Root, "docs", "environments.md"));
