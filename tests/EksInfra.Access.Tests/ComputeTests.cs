@@ -439,6 +439,20 @@ public class ComputeValidationTests
         Assert.Contains(more.Warnings, w => w.Path == "eks-infra:cluster.nodeGroups[0].instanceTypes" && w.Message.Contains("lists 21 instance types; EKS documents at most 20", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("m6g.large", true, "move the group into nodeGroups with amiType: AL2023_ARM_64_STANDARD")]
+    [InlineData("g5.xlarge", false, "move the group into nodeGroups with amiType: AL2023_x86_64_NVIDIA")]
+    [InlineData("g4dn.xlarge", false, "move the group into nodeGroups with amiType: AL2023_x86_64_NVIDIA")]
+    public void The_shorthand_group_is_told_to_move_into_node_groups_since_it_takes_no_ami_type(string type, bool error, string gist)
+    {
+        var evaluation = Stacks.EvaluateText(ComputeStacks.Full("API", cluster: $"    nodeGroup: {{ instanceType: {type} }}", nodeRoles: ""));
+
+        var finding = Assert.Single(error ? evaluation.Errors : evaluation.Warnings, d => d.Path == "eks-infra:cluster.nodeGroup.instanceType");
+        Assert.Contains(gist, finding.Message, StringComparison.Ordinal);
+        Assert.Contains("the one-group nodeGroup form takes no amiType", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("set amiType", finding.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_shorthand_instance_type_is_checked_against_the_table_at_its_own_path()
     {

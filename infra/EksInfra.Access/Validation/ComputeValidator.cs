@@ -416,11 +416,11 @@ public static partial class ComputeValidator
                 {
                     // CreateNodegroup without amiType takes an x86_64 AMI type whatever the instance types, and refuses
                     // ("is not a valid instance type for requested amiType AL2023_x86_64_STANDARD"); the stack sends none.
-                    Error(path, $"'{type}' is an {Arch(family.Architecture)} instance type, but without amiType EKS gives the group an x86_64 AMI type whatever its instance types, and CreateNodegroup fails; set amiType: AL2023_ARM_64_STANDARD (or BOTTLEROCKET_ARM_64)");
+                    Error(path, $"'{type}' is an {Arch(family.Architecture)} instance type, but without amiType EKS gives the group an x86_64 AMI type whatever its instance types, and CreateNodegroup fails; {SetAmiType(g, "AL2023_ARM_64_STANDARD")} (or BOTTLEROCKET_ARM_64)");
                 }
                 else if (family.Accelerator != Accelerator.None)
                 {
-                    Warning(path, UnservedAccelerator(type, family, "the standard x86_64 AMI type EKS gives a group without amiType"));
+                    Warning(path, UnservedAccelerator(type, family, "the standard x86_64 AMI type EKS gives a group without amiType", g));
                 }
 
                 firstArch ??= (type, family.Architecture);
@@ -445,17 +445,23 @@ public static partial class ComputeValidator
             }
             else if (ami.Needs == Accelerator.None && family.Accelerator != Accelerator.None)
             {
-                Warning(path, UnservedAccelerator(type, family, $"amiType {ami.Name}"));
+                Warning(path, UnservedAccelerator(type, family, $"amiType {ami.Name}", null));
             }
         }
 
         /// <summary>An accelerated instance type on an AMI without its drivers: for some families EKS says its AMIs do not support them at all.</summary>
-        private static string UnservedAccelerator(string type, InstanceFamily family, string ami) => family.Accelerator switch
+        /// <param name="unset">The group when its amiType is left to EKS: the advice then says how to set one.</param>
+        private static string UnservedAccelerator(string type, InstanceFamily family, string ami, NodeGroupSettings? unset) => family.Accelerator switch
         {
             Accelerator.AmdGpu => $"'{type}' carries an AMD GPU, and no EKS AMI type has drivers for it, {ami} included; pods cannot use the GPU unless you build an AMI with them (or pick an NVIDIA type with an *_NVIDIA AMI type)",
-            _ when family.NeedsAcceleratedAmi => $"'{type}' carries a {Describe(family.Accelerator)}, and EKS's non-accelerated AMIs, which {ami} is, do not support its family (EKS User Guide, \"Choose an optimal Amazon EC2 node instance type\": \"Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf, and p families\"); set amiType to {AcceleratedAmi(family)}",
-            _ => $"'{type}' carries a {Describe(family.Accelerator)}, but {ami} has no drivers for it; pods cannot use it unless you install them (or set amiType to {AcceleratedAmi(family)})",
+            _ when family.NeedsAcceleratedAmi => $"'{type}' carries a {Describe(family.Accelerator)}, and EKS's non-accelerated AMIs, which {ami} is, do not support its family (EKS User Guide, \"Choose an optimal Amazon EC2 node instance type\": \"Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf, and p families\"); {(unset is { IsShorthand: true } ? SetAmiType(unset, AcceleratedAmi(family)) : $"set amiType to {AcceleratedAmi(family)}")}",
+            _ => $"'{type}' carries a {Describe(family.Accelerator)}, but {ami} has no drivers for it; pods cannot use it unless you install them (or {(unset is { IsShorthand: true } ? SetAmiType(unset, AcceleratedAmi(family)) : $"set amiType to {AcceleratedAmi(family)}")})",
         };
+
+        /// <summary>How to give a group an AMI type: the one-group nodeGroup form has no amiType key, so there it is a move.</summary>
+        private static string SetAmiType(NodeGroupSettings g, string ami) => g.IsShorthand
+            ? $"the one-group nodeGroup form takes no amiType, so move the group into nodeGroups with amiType: {ami} (a new name makes EKS create a new group: add it before removing the old one)"
+            : $"set amiType: {ami}";
 
         private static string AcceleratedAmi(InstanceFamily family) => family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON"
             : family.Architecture == CpuArchitecture.Arm64 ? "AL2023_ARM_64_NVIDIA" : "AL2023_x86_64_NVIDIA";
