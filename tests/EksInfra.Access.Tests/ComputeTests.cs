@@ -1345,3 +1345,41 @@ public class FargateOnlyCoreDnsTests
         Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains(Gist, StringComparison.Ordinal));
     }
 }
+
+public class TaintedOnlyCoreDnsTests
+{
+    private const string Gist = "every Linux node group has a NoSchedule or NoExecute taint that EKS's CoreDNS does not tolerate";
+
+    private static StackEvaluation Evaluate(string groups, string nodeRoles = "", string fargate = "") =>
+        Stacks.EvaluateText(ComputeStacks.Full("API", cluster: $"    nodeGroups:\n{groups}{fargate}", nodeRoles: nodeRoles));
+
+    private const string Gpu = "      - { name: gpu, instanceTypes: [g5.xlarge], amiType: AL2023_x86_64_NVIDIA, taints: [{ key: nvidia.com/gpu, effect: NoSchedule }] }\n";
+
+    [Theory]
+    [InlineData(Gpu)]
+    [InlineData(Gpu + "      - { name: batch, instanceTypes: [m6i.large], taints: [{ key: team, value: batch, effect: NoExecute }, { key: CriticalAddonsOnly, effect: NoSchedule }] }\n")]
+    public void Every_linux_group_tainted_against_coredns_is_warned(string groups)
+    {
+        var evaluation = Evaluate(groups);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = Assert.Single(evaluation.Warnings, w => w.Message.Contains(Gist, StringComparison.Ordinal));
+        Assert.Equal("eks-infra:cluster.nodeGroups", warning.Path);
+    }
+
+    [Theory]
+    // One group takes CoreDNS: untainted, tainted only with what CoreDNS tolerates, or only PreferNoSchedule.
+    [InlineData(Gpu + "      - { name: system, instanceTypes: [m6i.large] }\n", "", "")]
+    [InlineData("      - { name: system, instanceTypes: [m6i.large], taints: [{ key: CriticalAddonsOnly, effect: NoSchedule }] }\n", "", "")]
+    [InlineData("      - { name: system, instanceTypes: [m6i.large], taints: [{ key: team, effect: PreferNoSchedule }] }\n", "", "")]
+    // Karpenter's nodes, or a Fargate profile that selects CoreDNS.
+    [InlineData(Gpu, "    nodeRoles:\n      - { rolearn: \"arn:aws:iam::123456789012:role/KarpenterNodeRole\", kind: linux }", "")]
+    [InlineData(Gpu, "", "    fargateProfiles:\n      - name: dns\n        selectors: [{ namespace: kube-system, labels: { k8s-app: kube-dns } }]\n")]
+    public void A_place_coredns_can_run_is_not_warned(string groups, string nodeRoles, string fargate)
+    {
+        var evaluation = Evaluate(groups, nodeRoles, fargate);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Message.Contains(Gist, StringComparison.Ordinal));
+    }
+}

@@ -168,6 +168,7 @@ public static partial class ComputeValidator
 
             WindowsSupport();
             FargateOnlyCoreDns();
+            TaintedOnlyCoreDns();
             if (compute.NodeGroups.Count > NodeGroupsQuota)
             {
                 Warning($"{cluster.Path}.nodeGroups", $"{compute.NodeGroups.Count} managed node groups, over EKS's default quota of {NodeGroupsQuota} per cluster; ask AWS to raise it before applying");
@@ -191,6 +192,25 @@ public static partial class ComputeValidator
 
             var selected = compute.FargateProfiles.SelectMany(p => p.Selectors).Any(SelectsCoreDns);
             Warning($"{cluster.Path}.fargateProfiles", $"no Linux node group or node role, only Fargate, and CoreDNS runs on EC2 nodes by default (EKS User Guide, \"Get started with AWS Fargate\"), so cluster DNS stays Pending; {(selected ? "a profile here selects its pods, so" : "add a profile selecting namespace kube-system with label k8s-app: kube-dns, and")} remove the annotation eks.amazonaws.com/compute-type: ec2 from the kube-system coredns Deployment, which this stack does not do; or add a Linux node group");
+        }
+
+        /// <summary>
+        /// A taint keeps off every pod that does not tolerate it (Kubernetes, "Taints and Tolerations"), and EKS's CoreDNS
+        /// tolerates CriticalAddonsOnly and the control-plane taint only (aws/containers-roadmap#2167, AWS's answer; #1930,
+        /// a fully tainted cluster: "coreDNS addon pods can not be scheduled because of node taints"). pulumi-eks makes no
+        /// CoreDNS add-on of its own here (skipDefaultNodeGroup), so EKS's Deployment is the one that must land.
+        /// </summary>
+        private void TaintedOnlyCoreDns()
+        {
+            var linux = compute.NodeGroups.Except(config.WindowsNodeGroups).ToList();
+            if (linux.Count == 0 || config.Access.NodeRoles.Any(r => r.Kind == NodeRoleKind.Linux)
+                || compute.FargateProfiles.SelectMany(p => p.Selectors).Any(SelectsCoreDns)
+                || !linux.All(g => g.Taints.Any(t => t.Effect is "NoSchedule" or "NoExecute" && t.Key is not ("CriticalAddonsOnly" or "node-role.kubernetes.io/control-plane"))))
+            {
+                return;
+            }
+
+            Warning($"{cluster.Path}.nodeGroups", "every Linux node group has a NoSchedule or NoExecute taint that EKS's CoreDNS does not tolerate (it tolerates CriticalAddonsOnly and node-role.kubernetes.io/control-plane only), so cluster DNS stays Pending; leave one Linux group untainted, taint it CriticalAddonsOnly instead, or add a toleration to the kube-system coredns Deployment, which this stack does not do");
         }
 
         /// <summary>Whether a Fargate selector takes CoreDNS's pods (kube-system; labels k8s-app: kube-dns, eks.amazonaws.com/component: coredns).</summary>
