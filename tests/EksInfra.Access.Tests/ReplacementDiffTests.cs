@@ -311,9 +311,13 @@ public class ReplacementDiffTests
 
         var straight = Single(AccessDiff.Compare(configMap, api, "main").Findings, "authenticationMode", FindingLevel.Error);
         Assert.Equal("authentication mode moves from CONFIG_MAP straight to API", straight.Title);
-        Assert.Contains($"eksinfra migrate {api.StackName} --to API_AND_CONFIG_MAP --write", straight.Detail, StringComparison.Ordinal);
+        // The head already says API, where migrate refuses any move: diff's advice is a change of this file, not a command.
+        Assert.DoesNotContain("eksinfra migrate", straight.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("set authenticationMode: API_AND_CONFIG_MAP in this change, apply it and check every principal's access entry, then move to API in a later change.", straight.Detail, StringComparison.Ordinal);
         var refusal = Assert.Single(EksInfra.Access.Migration.ModeMigration.Plan(api.StackName, "Pulumi.staging.yaml", Stacks.Edit(Staging, "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP"), EksInfra.Access.Model.AuthenticationMode.Api).Blockers);
-        Assert.StartsWith(refusal.Message, straight.Detail, StringComparison.Ordinal);
+        Assert.StartsWith(EksInfra.Access.Migration.ModeMigration.OneStepToApi, refusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith(EksInfra.Access.Migration.ModeMigration.OneStepToApi, straight.Detail, StringComparison.Ordinal);
+        Assert.Contains($"eksinfra migrate {api.StackName} --to API_AND_CONFIG_MAP --write", refusal.Message, StringComparison.Ordinal);
 
         Assert.Equal(FindingLevel.Danger, Single(AccessDiff.Compare(configMap, both, "main").Findings, "authenticationMode", FindingLevel.Danger).Level);
         Assert.Equal(FindingLevel.Danger, Single(AccessDiff.Compare(both, api, "main").Findings, "authenticationMode", FindingLevel.Danger).Level);

@@ -62,7 +62,7 @@ public static partial class ModeMigration
         // see the entries work before the mappings they replace are gone.
         if (from == AuthenticationMode.ConfigMap && target == AuthenticationMode.Api)
         {
-            return Refuse(path, OneStepToApi(stackName));
+            return Refuse(path, $"{OneStepToApi}; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API");
         }
 
         var byHand = $"; set 'authenticationMode: {target.ToConfigValue()}' under {StackBinder.AccessKey} by hand";
@@ -158,8 +158,8 @@ public static partial class ModeMigration
     /// access entry with <c>dependsOn: [eksCluster]</c> (cluster.ts), so the entries come only after the cluster update that
     /// stops EKS reading aws-auth.
     /// </summary>
-    public static string OneStepToApi(string stackName) =>
-        $"CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together (pulumi-eks creates each entry only after the cluster's update, so a mapped principal has no access between the two), and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API";
+    public const string OneStepToApi =
+        "CONFIG_MAP → API in one step is refused by this tool's own safety rule, not by EKS (EKS allows it): that one `pulumi up` would create the access entries and stop EKS reading aws-auth together (pulumi-eks creates each entry only after the cluster's update, so a mapped principal has no access between the two), and the mode never moves back, so a principal whose entry is missing or wrong loses access with no aws-auth to fall back on";
 
     private static MigrationResult Refuse(string path, string message) =>
         new(null, [], [], [new Diagnostic(Severity.Error, path, message)]);

@@ -110,11 +110,7 @@ public static class AccessDiff
             NodeGroups = [.. plan.Cluster.NodeGroups.Select(g => new NodeGroupShape(g.LogicalName, g.Name, g.NodeGroupName, g.AmiType is not null))],
             ClusterSubnets = ClusterSubnetsOf(plan.Cluster.Network),
             FargateProfiles = [.. plan.Cluster.FargateProfiles.Select(p => p.Name)],
-            StackName = plan.StackName,
         };
-
-        /// <summary>The stack's name, for the commands a finding names; only the head's shape needs it.</summary>
-        public string StackName { get; init; } = "";
 
         /// <summary>The roles of managed node groups made outside the stack (<c>nodeRoles</c> with managedNodeGroup): EKS's version rules bind them too.</summary>
         public IReadOnlyList<string> OutsideManagedNodeGroupRoles { get; init; } = [];
@@ -390,7 +386,7 @@ public static class AccessDiff
         else if (before.Mode == AuthenticationMode.ConfigMap && after.Mode == AuthenticationMode.Api)
         {
             findings.Add(new(FindingLevel.Error, "authenticationMode", "authentication mode moves from CONFIG_MAP straight to API",
-                $"{Migration.ModeMigration.OneStepToApi(after.StackName)}. Set authenticationMode: API_AND_CONFIG_MAP in this change instead."));
+                $"{Migration.ModeMigration.OneStepToApi}; set authenticationMode: API_AND_CONFIG_MAP in this change, apply it and check every principal's access entry, then move to API in a later change."));
         }
         else if (after.Mode > before.Mode)
         {
