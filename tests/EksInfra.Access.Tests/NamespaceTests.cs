@@ -39,6 +39,31 @@ public class NamespaceTests
     private static StackEvaluation WithApps(string body) =>
         Stacks.EvaluateText(Stack(Block(body.StartsWith('{') ? $"      apps: {body}\n" : $"      apps:\n        {body}\n")));
 
+    [Theory]
+    // Pulumi formats a map key YAML reads as a number with %v (0x1f is 31), or yaml.v3 cannot hand it to encoding/json.
+    [InlineData("      0x1f: {}\n", "eks-infra:access.namespaces.0x1f", "a number")]
+    [InlineData("      1e3: {}\n", "eks-infra:access.namespaces.1e3", "a number")]
+    [InlineData("      010: {}\n", "eks-infra:access.namespaces.010", "a number")]
+    [InlineData("      apps:\n        labels: { 0o17: a }\n", "eks-infra:access.namespaces.apps.labels.0o17", "a number")]
+    [InlineData("      true: {}\n", "eks-infra:access.namespaces.true", "a boolean")]
+    public void A_map_key_yaml_reads_as_a_number_or_boolean_is_refused_with_how_to_quote_it(string body, string path, string kind)
+    {
+        var evaluation = Stacks.EvaluateText(Stack(Block(body)));
+
+        var error = Assert.Single(evaluation.Errors, e => e.Path == path);
+        Assert.Contains($"is read by YAML as {kind}, not text", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("quote it: \"" + path[(path.LastIndexOf('.') + 1)..] + "\"", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Location);
+    }
+
+    [Fact]
+    public void A_quoted_key_that_looks_like_a_number_is_text()
+    {
+        var evaluation = Stacks.EvaluateText(Stack(Block("      apps:\n        labels: { \"0o17\": a, '1e3': b }\n")));
+
+        Assert.DoesNotContain(evaluation.Errors, e => e.Message.Contains("is read by YAML as", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Every_namespace_a_group_binds_into_is_created_with_the_managed_by_label()
     {

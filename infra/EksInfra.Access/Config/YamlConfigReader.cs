@@ -839,6 +839,14 @@ public static partial class YamlConfigReader
                     continue;
                 }
 
+                // Pulumi's config reader turns a map key YAML resolves to a number or boolean into other text (0x1f
+                // becomes 31: config/value.go formats each key with %v) or cannot load the file (yaml.v3 gives such keys
+                // to encoding/json, which refuses them): either way not the name this file shows.
+                if (!GoYamlV2 && Resolve(key, goYamlV2: false) is var keyKind and not ScalarKind.Text)
+                {
+                    Diagnostics.Error(childPlace.Path, $"the key {key.Value} is read by YAML as {(keyKind == ScalarKind.Number ? "a number" : keyKind == ScalarKind.Boolean ? "a boolean" : "null")}, not text, and Pulumi would not give the program the name written here; quote it: \"{key.Value}\"", At(key.Start));
+                }
+
                 var first = IndexOfKey(keys, map, ref index, key.Value);
                 if (first >= 0 && merged?.Remove(key.Value) == true)
                 {
