@@ -57,6 +57,9 @@ public sealed class ApplyReadinessCliTests : IDisposable
 
         Assert.Equal("eu-central-1\n", project.Run("stacks", "dev", "--get", "region").Out);
         Assert.Equal("true\n", project.Run("stacks", "prod", "--get", "privateEndpoint").Out);
+        Assert.Equal("false\n", project.Run("stacks", "dev", "--get", "publicAccessRestricted").Out);
+        project.EditStack("dev", "    name: my-cluster\n", "    name: my-cluster\n    publicAccessCidrs: [\"52.12.34.56/32\"]\n");
+        Assert.Equal("true\n", project.Run("stacks", "dev", "--get", "publicAccessRestricted").Out);
         Assert.Equal(2, project.Run("stacks", "--get", "region").ExitCode);
         Assert.Equal(2, project.Run("stacks", "dev", "--get", "colour").ExitCode);
     }

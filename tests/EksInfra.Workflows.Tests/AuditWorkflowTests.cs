@@ -167,7 +167,7 @@ public sealed class AuditWorkflowTests
         """;
 
     /// <summary>Runs the workflow's export step as the runner would, and returns the outputs it set.</summary>
-    private static Dictionary<string, string> RunExport(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth)
+    private static Dictionary<string, string> RunExport(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth, bool restricted = false)
     {
         var step = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("id")?.Text() == "export");
         var dir = Directory.CreateTempSubdirectory("eksinfra-audit-step-").FullName;
@@ -195,6 +195,7 @@ public sealed class AuditWorkflowTests
             start.Environment["REGION"] = "us-west-2";
             start.Environment["MODE"] = mode;
             start.Environment["PRIVATE"] = privateEndpoint ? "true" : "false";
+            start.Environment["RESTRICTED"] = restricted ? "true" : "false";
             start.Environment["ENTRIES"] = entries;
             start.Environment["RBAC"] = rbac;
             start.Environment["AWS_AUTH"] = awsAuth;
@@ -232,5 +233,17 @@ public sealed class AuditWorkflowTests
         Assert.Equal(missing, outputs["missing"]);
         var fail = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("if")?.Text() == "steps.export.outputs.missing != ''");
         Assert.Contains("exit 1", fail.Run, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_public_endpoint_open_to_its_cidrs_only_is_audited_like_a_private_one_when_unreachable()
+    {
+        // publicAccessCidrs that leave out GitHub's runners, as docs/environments.md suggests for narrowing a public endpoint.
+        var outputs = RunExport("API_AND_CONFIG_MAP", privateEndpoint: false, "ok", "fail", "present", restricted: true);
+
+        Assert.Equal("false-true-false", $"{outputs["aws-auth"]}-{outputs["entries"]}-{outputs["rbac"]}");
+        Assert.Equal("", outputs["missing"]);
+        var read = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("id")?.Text() == "stack").Run!;
+        Assert.Contains("eksinfra stacks \"$STACK\" --get publicAccessRestricted)", read, StringComparison.Ordinal);
     }
 }

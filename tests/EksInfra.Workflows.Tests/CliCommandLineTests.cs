@@ -98,6 +98,18 @@ public sealed partial class CliCommandLineTests
         }
     }
 
+    [Fact]
+    public void The_access_report_calls_a_stack_new_only_when_git_lists_no_such_file_at_the_base()
+    {
+        // `git cat-file -e` also fails for a file git lists but cannot read, which made a backward mode move a new stack.
+        var run = Workflow.Load(Root, Workflow.PreviewPath).Steps("access-report").Single(s => s.Run?.Contains("eksinfra diff", StringComparison.Ordinal) == true).Run!;
+
+        Assert.DoesNotContain("cat-file", run, StringComparison.Ordinal);
+        Assert.Contains("if ! listed=\"$(git ls-tree --name-only \"$BASE_SHA\" -- \"$file\")\"; then", run, StringComparison.Ordinal);
+        Assert.True(run.IndexOf("if [ -n \"$listed\" ]; then", StringComparison.Ordinal) < run.IndexOf("eksinfra diff \"$stack\"", StringComparison.Ordinal));
+        Assert.True(run.IndexOf("eksinfra diff \"$stack\"", StringComparison.Ordinal) < run.IndexOf("_New stack", StringComparison.Ordinal));
+    }
+
     /// <summary>The report's header, run as the step runs it: a change of the shared code says what the report cannot show.</summary>
     [Theory]
     [InlineData("true", true)]

@@ -229,6 +229,9 @@ public sealed record NetworkSettings(
 
     /// <summary>Only reachable from inside the VPC: whoever runs <c>pulumi up</c> must run there.</summary>
     public bool IsPrivateOnly => !EndpointPublicAccess && EndpointPrivateAccess;
+
+    /// <summary>Public, but only from the listed blocks: a machine elsewhere (a GitHub-hosted runner) cannot reach it.</summary>
+    public bool IsPublicAccessRestricted => EndpointPublicAccess && PublicAccessCidrs.Count > 0 && !PublicAccessCidrs.Contains(EksDefaultPublicAccessCidr);
 }
 
 public sealed record AccessSettings(

@@ -5,15 +5,15 @@ using EksInfra.Access.Model;
 namespace EksInfra.Access.Reports;
 
 /// <summary>The settings CI needs to run a stack (region, account, whether the endpoint is private only), read by the one binder.</summary>
-public sealed record StackSettings(string Stack, string Region, string AccountId, string AuthenticationMode, bool PrivateEndpoint, string ClusterName)
+public sealed record StackSettings(string Stack, string Region, string AccountId, string AuthenticationMode, bool PrivateEndpoint, string ClusterName, bool PublicAccessRestricted = false)
 {
     /// <summary>The names <c>eksinfra stacks --get</c> takes, as the JSON spells them.</summary>
-    public static readonly IReadOnlyList<string> Keys = ["accountId", "authenticationMode", "clusterName", "privateEndpoint", "region"];
+    public static readonly IReadOnlyList<string> Keys = ["accountId", "authenticationMode", "clusterName", "privateEndpoint", "publicAccessRestricted", "region"];
 
     public static StackSettings Of(StackConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new(config.StackName, config.Aws.Region, config.Aws.AccountId, config.Access.Mode.ToConfigValue(), config.Cluster.Network.IsPrivateOnly, config.Cluster.Name);
+        return new(config.StackName, config.Aws.Region, config.Aws.AccountId, config.Access.Mode.ToConfigValue(), config.Cluster.Network.IsPrivateOnly, config.Cluster.Name, config.Cluster.Network.IsPublicAccessRestricted);
     }
 
     public string Get(string key) => key switch
@@ -22,6 +22,7 @@ public sealed record StackSettings(string Stack, string Region, string AccountId
         "accountId" => AccountId,
         "authenticationMode" => AuthenticationMode,
         "privateEndpoint" => PrivateEndpoint ? "true" : "false",
+        "publicAccessRestricted" => PublicAccessRestricted ? "true" : "false",
         "clusterName" => ClusterName,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, $"no stack setting '{key}'; the settings are {string.Join(", ", Keys)}"),
     };
@@ -56,6 +57,7 @@ public static class StackSettingsReport
                     ["accountId"] = s.AccountId,
                     ["authenticationMode"] = s.AuthenticationMode,
                     ["privateEndpoint"] = s.PrivateEndpoint,
+                    ["publicAccessRestricted"] = s.PublicAccessRestricted,
                     ["clusterName"] = s.ClusterName,
                 };
             }
@@ -64,7 +66,7 @@ public static class StackSettingsReport
             return root.ToJsonString() + "\n";
         }
 
-        var rows = ordered.Select(s => new[] { s.Stack, s.Region, s.AccountId, s.AuthenticationMode, s.PrivateEndpoint ? "private only" : "public", s.ClusterName })
+        var rows = ordered.Select(s => new[] { s.Stack, s.Region, s.AccountId, s.AuthenticationMode, s.PrivateEndpoint ? "private only" : s.PublicAccessRestricted ? "public, restricted" : "public", s.ClusterName })
             .Prepend(["STACK", "REGION", "ACCOUNT", "MODE", "ENDPOINT", "CLUSTER"])
             .ToList();
         var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
