@@ -264,6 +264,9 @@ public class NamespaceTests
     [InlineData("quota: { pods: 2.5 }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
     [InlineData("quota: { pods: 1500m }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
     [InlineData("quota: { pods: \"1.0000000001\" }", "eks-infra:access.namespaces.apps.quota.pods", "not a whole number")]
+    // Past long.MaxValue / 1000 Kubernetes' MilliValue wraps and the API server refuses most values as not an integer.
+    [InlineData("quota: { pods: \"10000000000000000\" }", "eks-infra:access.namespaces.apps.quota.pods", "is more than 9223372036854775")]
+    [InlineData("quota: { pods: 8Ei }", "eks-infra:access.namespaces.apps.quota.pods", "is more than 9223372036854775")]
     [InlineData("quota: { requests.memory: Gi }", "eks-infra:access.namespaces.apps.quota.requests.memory", "not a Kubernetes quantity")]
     [InlineData("quota: { pods: 010 }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 8")]
     [InlineData("quota: { pods: 0x1F }", "eks-infra:access.namespaces.apps.quota.pods", "reaches the Pulumi program as 31")]
@@ -290,6 +293,14 @@ public class NamespaceTests
 
         Assert.False(evaluation.IsValid);
         Assert.Contains(evaluation.Errors, e => e.Path == path && e.Message.Contains(gist, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pods_quota_up_to_the_largest_whole_thousandths_count_is_valid()
+    {
+        var evaluation = WithApps("quota: { pods: \"9223372036854775\" }");
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
     }
 
     /// <summary>

@@ -8,6 +8,9 @@ namespace EksInfra.Access.Validation;
 /// </summary>
 public static class NamespaceValidator
 {
+    /// <summary>long.MaxValue / 1000: the largest count whose thousandths fit Kubernetes' int64 MilliValue.</summary>
+    private static readonly QuantityValue MaxPodsQuota = QuantityValue.Of(long.MaxValue / 1000, 0);
+
     public static IReadOnlyList<Diagnostic> Validate(StackConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -99,6 +102,12 @@ public static class NamespaceValidator
             if (quota.TryGetValue("pods", out var pods) && !pods.Value.IsWholeAtMilliScale())
             {
                 Error(pods.Path, $"'{pods.Text}' is not a whole number; pods is a count of pods");
+            }
+            else if (pods is not null && pods.Value > MaxPodsQuota)
+            {
+                // MilliValue is an int64 and wraps past MaxInt64 / 1000, so the API server's % 1000 test then fails
+                // for most such values (1e16 is refused, 8Ei passes): this tool's rule, refusing all of them.
+                Error(pods.Path, $"'{pods.Text}' is more than {MaxPodsQuota}, past which Kubernetes' integer check of a quota (MilliValue, an int64 of thousandths) overflows and the API server may refuse it as not an integer; no cluster runs that many pods, so write a smaller count");
             }
 
             // LimitRange validation: a container's default request may not exceed its default limit.
