@@ -380,7 +380,7 @@ public static partial class CliApp
         var format = FormatOption("table", "table", "json");
         var get = new Option<string?>("--get") { Description = $"Print one setting of one stack: {string.Join(", ", StackSettings.Keys)}" };
         get.AcceptOnlyFromAmong([.. StackSettings.Keys]);
-        var command = new Command("stacks", "List the stacks in promotion order (dev, the others by name, prod) with the settings CI reads: region, account, mode, private endpoint.") { stacks, format, get };
+        var command = new Command("stacks", "List the stacks in promotion order (dev, the others by name, prod) with the settings CI reads: region, account, mode, private endpoint, restricted public endpoint, cluster name.") { stacks, format, get };
         command.SetAction(result =>
         {
             var project = Project(env, result.GetValue(dir));
