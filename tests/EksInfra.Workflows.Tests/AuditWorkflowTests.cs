@@ -79,12 +79,7 @@ public sealed class AuditWorkflowTests
         var dir = Directory.CreateTempSubdirectory("eksinfra-export-").FullName;
         try
         {
-            var aws = Path.Combine(dir, "aws");
-            File.WriteAllText(aws, FakeAws.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(aws, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            StandIns.Write(dir, "aws", FakeAws);
 
             var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir };
             start.ArgumentList.Add(Path.Combine(Root, "docs", "export-access-entries.sh"));
@@ -173,15 +168,8 @@ public sealed class AuditWorkflowTests
         var dir = Directory.CreateTempSubdirectory("eksinfra-audit-step-").FullName;
         try
         {
-            foreach (var (name, text) in new[] { ("aws", ExportAws), ("kubectl", ExportKubectl) })
-            {
-                var path = Path.Combine(dir, name);
-                File.WriteAllText(path, text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-            }
+            StandIns.Write(dir, "aws", ExportAws);
+            StandIns.Write(dir, "kubectl", ExportKubectl);
 
             var outputs = Path.Combine(dir, "outputs");
             var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Root };

@@ -71,12 +71,7 @@ public sealed partial class CliCommandLineTests
         var dir = Directory.CreateTempSubdirectory("eksinfra-label-").FullName;
         try
         {
-            var gh = Path.Combine(dir, "gh");
-            File.WriteAllText(gh, "#!/bin/sh\n[ \"$2\" = \"repos/o/r/collaborators/reviewer/permission\" ] || exit 3\n[ \"$PERMISSION\" = fail ] && exit 1\necho \"$PERMISSION\"\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(gh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            StandIns.Write(dir, "gh", "#!/bin/sh\n[ \"$2\" = \"repos/o/r/collaborators/reviewer/permission\" ] || exit 3\n[ \"$PERMISSION\" = fail ] && exit 1\necho \"$PERMISSION\"\n");
 
             var start2 = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
             start2.ArgumentList.Add("-c");

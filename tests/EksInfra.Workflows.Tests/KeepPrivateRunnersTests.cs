@@ -20,12 +20,7 @@ public sealed class KeepPrivateRunnersTests
             Work = Path.Combine(Dir, "work");
             Directory.CreateDirectory(Bin);
             Directory.CreateDirectory(Work);
-            var eksinfra = Path.Combine(Bin, "eksinfra");
-            File.WriteAllText(eksinfra, $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "eksinfra.dll")}\" \"$@\"\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(eksinfra, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            StandIns.Write(Bin, "eksinfra", $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "eksinfra.dll")}\" \"$@\"\n");
 
             foreach (var file in new[] { "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml" })
             {

@@ -32,12 +32,7 @@ public sealed class WorkflowStructureTests
         var dir = Directory.CreateTempSubdirectory("eksinfra-preview-failed-").FullName;
         try
         {
-            var gh = Path.Combine(dir, "gh");
-            File.WriteAllText(gh, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(gh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            StandIns.Write(dir, "gh", "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
 
             var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add("-c");
