@@ -79,6 +79,23 @@ public class AuthenticatorReadingTests
     }
 
     [Fact]
+    public void Import_takes_an_export_whose_map_keys_yaml_reads_as_numbers()
+    {
+        // The rule against such keys is of stack files, which Pulumi reads; an aws-auth export is read by the tool alone.
+        var export = System.Text.Encoding.UTF8.GetString(AwsAuth("""
+                - rolearn: arn:aws:iam::123456789012:role/ops
+                  username: ops
+                  groups: [viewers]
+            """)).Replace("metadata:\n", "metadata:\n  labels: { 2024: x, 0x1f: y }\n", StringComparison.Ordinal);
+        Assert.Contains("0x1f: y", export, StringComparison.Ordinal);
+
+        var imported = AwsAuthImporter.Import(System.Text.Encoding.UTF8.GetBytes(export), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.NotNull(imported.AccessBlockYaml);
+    }
+
+    [Fact]
     public void Import_carries_a_key_given_twice_as_its_last_value_and_says_so()
     {
         var imported = AwsAuthImporter.Import(AwsAuth(KeyGivenTwice), "aws-auth.yaml");

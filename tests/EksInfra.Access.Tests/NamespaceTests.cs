@@ -40,28 +40,49 @@ public class NamespaceTests
         Stacks.EvaluateText(Stack(Block(body.StartsWith('{') ? $"      apps: {body}\n" : $"      apps:\n        {body}\n")));
 
     [Theory]
-    // Pulumi formats a map key YAML reads as a number with %v (0x1f is 31), or yaml.v3 cannot hand it to encoding/json.
+    // Pulumi formats a map key YAML reads as a number or boolean with %v (config/object.go): 0x1f reaches the program as 31.
     [InlineData("      0x1f: {}\n", "eks-infra:access.namespaces.0x1f", "a number")]
+    [InlineData("      0X1F: {}\n", "eks-infra:access.namespaces.0X1F", "a number")]
+    [InlineData("      0b101: {}\n", "eks-infra:access.namespaces.0b101", "a number")]
     [InlineData("      1e3: {}\n", "eks-infra:access.namespaces.1e3", "a number")]
     [InlineData("      010: {}\n", "eks-infra:access.namespaces.010", "a number")]
+    [InlineData("      1_000: {}\n", "eks-infra:access.namespaces.1_000", "a number")]
     [InlineData("      apps:\n        labels: { 0o17: a }\n", "eks-infra:access.namespaces.apps.labels.0o17", "a number")]
-    [InlineData("      true: {}\n", "eks-infra:access.namespaces.true", "a boolean")]
-    public void A_map_key_yaml_reads_as_a_number_or_boolean_is_refused_with_how_to_quote_it(string body, string path, string kind)
+    [InlineData("      apps:\n        labels: { True: a }\n", "eks-infra:access.namespaces.apps.labels.True", "a boolean")]
+    public void A_map_key_pulumi_would_rename_is_refused_with_how_to_quote_it(string body, string path, string kind)
     {
         var evaluation = Stacks.EvaluateText(Stack(Block(body)));
 
-        var error = Assert.Single(evaluation.Errors, e => e.Path == path);
-        Assert.Contains($"is read by YAML as {kind}, not text", error.Message, StringComparison.Ordinal);
+        var error = Assert.Single(evaluation.Errors, e => e.Path == path && e.Message.Contains("is read by YAML as", StringComparison.Ordinal));
+        Assert.Contains($"is read by YAML as {kind}, and Pulumi's config reader gives the program that value's own text", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("quote it: \"" + path[(path.LastIndexOf('.') + 1)..] + "\"", error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.Location);
     }
 
-    [Fact]
-    public void A_quoted_key_that_looks_like_a_number_is_text()
+    [Theory]
+    // Quoted, or a key whose %v text is what is written: a decimal integer in its shortest form, true, false.
+    [InlineData("labels: { \"0o17\": a, '1e3': b }")]
+    [InlineData("labels: { 2024: a, -1: b, 0: c }")]
+    [InlineData("labels: { true: a, false: b }")]
+    [InlineData("labels: { 0xFFFFFFFFFFFFFFFFFFFF: a }")]
+    public void A_key_that_reaches_the_program_as_written_is_not_refused(string labels)
     {
-        var evaluation = Stacks.EvaluateText(Stack(Block("      apps:\n        labels: { \"0o17\": a, '1e3': b }\n")));
+        var evaluation = WithApps(labels);
 
         Assert.DoesNotContain(evaluation.Errors, e => e.Message.Contains("is read by YAML as", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // go-yaml v3 (resolve.go) drops underscores and parses with Go's base 0; Pulumi's JSON then carries a number.
+    [InlineData("0b101")]
+    [InlineData("0X1F")]
+    [InlineData("0O17")]
+    [InlineData("1_0.5")]
+    public void A_value_go_yaml_v3_reads_as_a_number_is_not_taken_as_text(string value)
+    {
+        var evaluation = WithApps($"labels: {{ team: {value} }}");
+
+        Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.namespaces.apps.labels.team" && e.Message.Contains("quote it", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using EksInfra.Access.Model;
@@ -57,11 +58,11 @@ public static partial class YamlConfigReader
     public static ReadResult ReadBytes(byte[] bytes, string fileName, YamlFileKind kind, string rootPath = "", string? transparentKey = null)
     {
         var text = Decode(bytes, fileName, rootPath, kind, out var failure);
-        return text is null ? failure! : ReadText(text, fileName, rootPath, transparentKey);
+        return text is null ? failure! : ReadText(text, fileName, rootPath, transparentKey, lastKeyWins: null, readByPulumi: kind == YamlFileKind.StackFile);
     }
 
     public static ReadResult ReadText(string text, string fileName, string rootPath = "", string? transparentKey = null) =>
-        ReadText(text, fileName, rootPath, transparentKey, lastKeyWins: null);
+        ReadText(text, fileName, rootPath, transparentKey, lastKeyWins: null, readByPulumi: false);
 
     /// <summary>
     /// Reads YAML as a Go program reading it with sigs.k8s.io/yaml would see its maps: a key given twice keeps its last
@@ -70,12 +71,12 @@ public static partial class YamlConfigReader
     /// <c>yes</c> is a boolean and <c>0x1F</c> a number there.
     /// </summary>
     internal static ReadResult ReadTextLastKeyWins(string text, string fileName, string rootPath, string whoReads) =>
-        ReadText(text, fileName, rootPath, transparentKey: null, lastKeyWins: whoReads);
+        ReadText(text, fileName, rootPath, transparentKey: null, lastKeyWins: whoReads, readByPulumi: false);
 
-    private static ReadResult ReadText(string text, string fileName, string rootPath, string? transparentKey, string? lastKeyWins)
+    private static ReadResult ReadText(string text, string fileName, string rootPath, string? transparentKey, string? lastKeyWins, bool readByPulumi)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null) { LastKeyWins = lastKeyWins, GoYamlV2 = lastKeyWins is not null };
+        var reader = new EventReader(new Parser(new StringReader(text)), () => text, fileName, rootPath, transparentKey, positions: null) { LastKeyWins = lastKeyWins, GoYamlV2 = lastKeyWins is not null, ReadByPulumi = readByPulumi };
         ConfigNode? root = null;
         var failed = reader.Run(parser =>
         {
@@ -432,7 +433,7 @@ public static partial class YamlConfigReader
         // A file in plain block YAML is read without YamlDotNet's scanner; any other, and any broken one, by YamlDotNet.
         var block = BlockYamlParser.TryParse(bytes, start);
         using var text = block is null ? new StreamReader(new MemoryStream(bytes, start, bytes.Length - start, writable: false), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false) : null;
-        var reader = new EventReader(block ?? (IParser)new Parser(text!), () => Encoding.UTF8.GetString(bytes, start, bytes.Length - start), fileName, "", transparentKey, positions);
+        var reader = new EventReader(block ?? (IParser)new Parser(text!), () => Encoding.UTF8.GetString(bytes, start, bytes.Length - start), fileName, "", transparentKey, positions) { ReadByPulumi = true };
         var failed = reader.Run(parser =>
         {
             if (parser.AtStreamEnd())
@@ -477,6 +478,9 @@ public static partial class YamlConfigReader
 
         /// <summary>Whether plain scalars resolve as go-yaml v2 resolves them (YAML 1.1) rather than as Pulumi's reader does.</summary>
         public bool GoYamlV2 { get; init; }
+
+        /// <summary>Whether Pulumi reads this file too (a stack file), so its map keys reach the program as Pulumi converts them.</summary>
+        public bool ReadByPulumi { get; init; }
 
         public GuardedParser Parser => parser;
 
@@ -839,12 +843,9 @@ public static partial class YamlConfigReader
                     continue;
                 }
 
-                // Pulumi's config reader turns a map key YAML resolves to a number or boolean into other text (0x1f
-                // becomes 31: config/value.go formats each key with %v) or cannot load the file (yaml.v3 gives such keys
-                // to encoding/json, which refuses them): either way not the name this file shows.
-                if (!GoYamlV2 && Resolve(key, goYamlV2: false) is var keyKind and not ScalarKind.Text)
+                if (ReadByPulumi && Resolve(key, goYamlV2: false) is var keyKind and not ScalarKind.Text && !KeptAsWritten(key.Value, keyKind))
                 {
-                    Diagnostics.Error(childPlace.Path, $"the key {key.Value} is read by YAML as {(keyKind == ScalarKind.Number ? "a number" : keyKind == ScalarKind.Boolean ? "a boolean" : "null")}, not text, and Pulumi would not give the program the name written here; quote it: \"{key.Value}\"", At(key.Start));
+                    Diagnostics.Error(childPlace.Path, $"the key {key.Value} is read by YAML as {(keyKind == ScalarKind.Number ? "a number" : keyKind == ScalarKind.Boolean ? "a boolean" : "null")}, and Pulumi's config reader gives the program that value's own text (0x1f becomes 31), not the name written here; quote it: \"{key.Value}\"", At(key.Start));
                 }
 
                 var first = IndexOfKey(keys, map, ref index, key.Value);
@@ -1030,6 +1031,19 @@ public static partial class YamlConfigReader
             }
         }
 
+        /// <summary>
+        /// Whether a map key YAML resolves to a number or boolean reaches the program as written: Pulumi's config reader
+        /// (sdk/go/common/resource/config/object.go, unmarshalObject) formats such a key with %v, which gives back a
+        /// decimal integer in its shortest form and true or false in lower case, and other text for anything else
+        /// (0x1f is 31, 1e3 is 1000, True is true, null is &lt;nil&gt;). Floats are not told apart here: refused.
+        /// </summary>
+        private static bool KeptAsWritten(string key, ScalarKind kind) => kind switch
+        {
+            ScalarKind.Boolean => key is "true" or "false",
+            ScalarKind.Number => CanonicalInteger().IsMatch(key) && long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+            _ => false,
+        };
+
         /// <summary>Resolves plain scalars the way Pulumi's YAML reader does before it turns config into JSON.</summary>
         private static ScalarKind Resolve(Scalar scalar, bool goYamlV2)
         {
@@ -1071,10 +1085,60 @@ public static partial class YamlConfigReader
 
             // Most scalars are names and ARNs; only text that opens like a number needs the full pattern.
             var mayBeNumber = char.IsAsciiDigit(v[0]) || v[0] is '-' or '+' or '.';
-            return mayBeNumber && NumberPattern().IsMatch(v) ? ScalarKind.Number : ScalarKind.Text;
+            return mayBeNumber && IsGoYamlV3Number(v) ? ScalarKind.Number : ScalarKind.Text;
+        }
+
+        /// <summary>
+        /// go-yaml v3's resolve (resolve.go) for a plain scalar that opens like a number: underscores dropped, then Go's
+        /// ParseInt with base 0 (0b, 0o, 0x in either case, a leading 0 for octal) or ParseUint, then the YAML float
+        /// form, then .inf and .nan. A prefixed integer too large for 64 bits parses as neither, so it stays text.
+        /// </summary>
+        private static bool IsGoYamlV3Number(string v)
+        {
+            if (SpecialFloat().IsMatch(v))
+            {
+                return true;
+            }
+
+            var plain = v.Contains('_', StringComparison.Ordinal) ? v.Replace("_", "", StringComparison.Ordinal) : v;
+            if (GoInteger().Match(plain) is { Success: true } integer)
+            {
+                return FitsGoInteger(integer) || YamlFloat().IsMatch(plain);
+            }
+
+            return YamlFloat().IsMatch(plain);
+        }
+
+        private static bool FitsGoInteger(Match integer)
+        {
+            var digits = integer.Groups["digits"].Value;
+            var radix = integer.Groups["prefix"].Value.ToUpperInvariant() switch
+            {
+                "0B" => 2,
+                "0O" => 8,
+                "0X" => 16,
+                _ => digits.Length > 1 && digits[0] == '0' ? 8 : 10,
+            };
+            var value = System.Numerics.BigInteger.Zero;
+            foreach (var c in digits)
+            {
+                value = (value * radix) + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+            }
+
+            var sign = integer.Groups["sign"].Value;
+            return sign == "-" ? value <= System.Numerics.BigInteger.Pow(2, 63) : value <= (sign == "+" ? long.MaxValue : ulong.MaxValue);
         }
     }
 
-    [GeneratedRegex(@"^([-+]?(0|[1-9][0-9_]*|0[0-7]+|0o[0-7]+|0x[0-9a-fA-F]+)|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")]
-    private static partial Regex NumberPattern();
+    [GeneratedRegex(@"^(0|-?[1-9][0-9]*)\z")]
+    private static partial Regex CanonicalInteger();
+
+    [GeneratedRegex(@"^(?<sign>[-+]?)(?:(?<prefix>0[bB])(?<digits>[01]+)|(?<prefix>0[oO])(?<digits>[0-7]+)|(?<prefix>0[xX])(?<digits>[0-9a-fA-F]+)|(?<digits>0[0-7]*|[1-9][0-9]*))\z")]
+    private static partial Regex GoInteger();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z")]
+    private static partial Regex YamlFloat();
+
+    [GeneratedRegex(@"^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))\z")]
+    private static partial Regex SpecialFloat();
 }
