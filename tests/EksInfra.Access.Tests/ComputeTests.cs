@@ -440,9 +440,9 @@ public class ComputeValidationTests
     }
 
     [Theory]
-    [InlineData("m6g.large", true, "move the group into nodeGroups with amiType: AL2023_ARM_64_STANDARD")]
-    [InlineData("g5.xlarge", false, "move the group into nodeGroups with amiType: AL2023_x86_64_NVIDIA")]
-    [InlineData("g4dn.xlarge", false, "move the group into nodeGroups with amiType: AL2023_x86_64_NVIDIA")]
+    [InlineData("m6g.large", true, "replace nodeGroup with a nodeGroups entry with amiType: AL2023_ARM_64_STANDARD, in one change")]
+    [InlineData("g5.xlarge", false, "replace nodeGroup with a nodeGroups entry with amiType: AL2023_x86_64_NVIDIA, in one change")]
+    [InlineData("g4dn.xlarge", false, "replace nodeGroup with a nodeGroups entry with amiType: AL2023_x86_64_NVIDIA, in one change")]
     public void The_shorthand_group_is_told_to_move_into_node_groups_since_it_takes_no_ami_type(string type, bool error, string gist)
     {
         var evaluation = Stacks.EvaluateText(ComputeStacks.Full("API", cluster: $"    nodeGroup: {{ instanceType: {type} }}", nodeRoles: ""));

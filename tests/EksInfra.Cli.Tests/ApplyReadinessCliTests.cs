@@ -60,6 +60,9 @@ public sealed class ApplyReadinessCliTests : IDisposable
         Assert.Equal("false\n", project.Run("stacks", "dev", "--get", "publicAccessRestricted").Out);
         project.EditStack("dev", "    name: my-cluster\n", "    name: my-cluster\n    publicAccessCidrs: [\"52.12.34.56/32\"]\n");
         Assert.Equal("true\n", project.Run("stacks", "dev", "--get", "publicAccessRestricted").Out);
+        // Two halves admit every address, as diff's "open to any address" rule reads them.
+        project.EditStack("dev", "publicAccessCidrs: [\"52.12.34.56/32\"]", "publicAccessCidrs: [\"0.0.0.0/1\", \"128.0.0.0/1\"]");
+        Assert.Equal("false\n", project.Run("stacks", "dev", "--get", "publicAccessRestricted").Out);
         Assert.Equal(2, project.Run("stacks", "--get", "region").ExitCode);
         Assert.Equal(2, project.Run("stacks", "dev", "--get", "colour").ExitCode);
     }

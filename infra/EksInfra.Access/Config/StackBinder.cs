@@ -177,7 +177,7 @@ public static class StackBinder
         {
             if (map.Get("nodeGroup") is { } shorthand && shorthand is not ConfigScalar { Kind: ScalarKind.Null })
             {
-                ctx.Bag.Error(shorthand, "set either nodeGroup (one group, the older form) or nodeGroups, not both; move it into nodeGroups as '- { name: system, instanceTypes: [t3.medium], desiredSize: 3, minSize: 3, maxSize: 6 }' (a new name makes EKS create a new group: add it before removing the old one)");
+                ctx.Bag.Error(shorthand, "set either nodeGroup (one group, the older form) or nodeGroups, not both; move it into nodeGroups as '- { name: system, instanceTypes: [t3.medium], desiredSize: 3, minSize: 3, maxSize: 6 }' (a new name makes EKS create a new group: `pulumi up` creates it, then deletes the old one, whose pods move as its nodes are drained)");
             }
 
             groups = [.. map.Items("nodeGroups").Select(item => BindNodeGroup(ctx.Map(item, item.Path, NodeGroupKeys), item.Path, ctx, shorthand: false))];

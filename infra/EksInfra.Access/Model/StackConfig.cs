@@ -231,7 +231,7 @@ public sealed record NetworkSettings(
     public bool IsPrivateOnly => !EndpointPublicAccess && EndpointPrivateAccess;
 
     /// <summary>Public, but only from the listed blocks: a machine elsewhere (a GitHub-hosted runner) cannot reach it.</summary>
-    public bool IsPublicAccessRestricted => EndpointPublicAccess && PublicAccessCidrs.Count > 0 && !PublicAccessCidrs.Contains(EksDefaultPublicAccessCidr);
+    public bool IsPublicAccessRestricted => EndpointPublicAccess && !Validation.DeployRules.CoversEveryAddress(PublicAccessCidrs);
 }
 
 public sealed record AccessSettings(

@@ -208,7 +208,7 @@ public static class AccessDiff
         IReadOnlyList<string> gained = before.Public ? Validation.DeployRules.NoLongerCovered(after.PublicCidrs, before.PublicCidrs) : [.. after.PublicCidrs.DefaultIfEmpty(NetworkSettings.EksDefaultPublicAccessCidr)];
         if (gained.Count > 0)
         {
-            var everyone = Validation.DeployRules.NoLongerCovered([NetworkSettings.EksDefaultPublicAccessCidr], after.PublicCidrs).Count == 0;
+            var everyone = Validation.DeployRules.CoversEveryAddress(after.PublicCidrs);
             findings.Add(new(everyone ? FindingLevel.Danger : FindingLevel.Changed, At(before.Public ? "publicAccessCidrs" : "endpointPublicAccess"),
                 before.Public ? $"who may reach the public endpoint widens: [{before.Cidrs}] → [{after.Cidrs}]" : $"the cluster's public endpoint is turned on, for [{after.Cidrs}]",
                 $"newly allowed: {string.Join(", ", gained)}. The Kubernetes API server then answers requests from {(everyone ? "any address on the internet" : "those addresses")}; every request still has to authenticate, so what it exposes is the endpoint itself (its TLS, its version, unauthenticated paths such as /healthz).{(everyone ? $" Name your callers' public addresses under {At("publicAccessCidrs")} unless the whole internet is meant." : "")}"));

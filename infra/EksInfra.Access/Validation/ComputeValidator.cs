@@ -480,7 +480,7 @@ public static partial class ComputeValidator
 
         /// <summary>How to give a group an AMI type: the one-group nodeGroup form has no amiType key, so there it is a move.</summary>
         private static string SetAmiType(NodeGroupSettings g, string ami) => g.IsShorthand
-            ? $"the one-group nodeGroup form takes no amiType, so move the group into nodeGroups with amiType: {ami} (a new name makes EKS create a new group: add it before removing the old one)"
+            ? $"the one-group nodeGroup form takes no amiType, so replace nodeGroup with a nodeGroups entry with amiType: {ami}, in one change (the two keys do not go together): `pulumi up` creates the new group, then deletes the old one, whose pods move as its nodes are drained"
             : $"set amiType: {ami}";
 
         private static string AcceleratedAmi(InstanceFamily family) => family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON"

@@ -104,6 +104,9 @@ public static partial class DeployRules
     /// </summary>
     public static string? Ipv4CidrProblem(string text) => ParseIpv4Cidr(text, out _, out _);
 
+    /// <summary>Whether the blocks together admit every IPv4 address (empty is EKS's default, 0.0.0.0/0), however they are split.</summary>
+    public static bool CoversEveryAddress(IReadOnlyList<string> blocks) => NoLongerCovered([NetworkSettings.EksDefaultPublicAccessCidr], blocks).Count == 0;
+
     /// <summary>
     /// The blocks of <paramref name="before"/> whose addresses <paramref name="after"/> no longer all covers (a block may be
     /// covered by several adjacent ones); an empty list is EKS's default, 0.0.0.0/0 (CreateCluster, publicAccessCidrs). A
