@@ -38,6 +38,7 @@ internal sealed class EksCluster : ComponentResource
             DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
         };
         Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles, awsProfile), ClusterOptions);
+        KubeconfigForProvider = ProviderKubeconfig(awsProfile, cluster.ProviderRoleArn);
 
         NodeGroups = [.. cluster.NodeGroups.Select(g => NodeGroup(g, roles))];
         FargateProfiles = [.. cluster.FargateProfiles.Select(p => FargateProfile(p, plan, roles))];
@@ -168,7 +169,9 @@ internal sealed class EksCluster : ComponentResource
     /// pulumi-eks as <c>providerCredentialOpts.roleArn</c>, which puts <c>--role</c> in both of pulumi-eks's kubeconfigs
     /// (cluster.ts, generateKubeconfig), and it is asked for here beside the profile.
     /// </remarks>
-    public Output<string> KubeconfigForProvider(string? awsProfile, string? providerRoleArn)
+    public Output<string> KubeconfigForProvider { get; }
+
+    private Output<string> ProviderKubeconfig(string? awsProfile, string? providerRoleArn)
     {
         if (string.IsNullOrEmpty(awsProfile))
         {

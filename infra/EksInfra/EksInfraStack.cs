@@ -26,9 +26,8 @@ internal static class EksInfraStack
         ArgumentNullException.ThrowIfNull(plan);
         var prefix = plan.Cluster.LogicalName;
         var roles = new IamRoles($"{prefix}-iam", plan);
-        var awsProfile = new Config("aws").Get("profile");
-        var cluster = new EksCluster(prefix, plan, roles, awsProfile);
-        _ = new KubernetesAccess($"{prefix}-access", plan, cluster, awsProfile);
+        var cluster = new EksCluster(prefix, plan, roles, new Config("aws").Get("profile"));
+        _ = new KubernetesAccess($"{prefix}-access", plan, cluster);
         return Outputs(plan, roles, cluster);
     }
 

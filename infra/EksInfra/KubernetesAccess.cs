@@ -26,7 +26,7 @@ internal sealed class KubernetesAccess : ComponentResource
 
     private const string MapAccountsName = "aws-auth-map-accounts";
 
-    public KubernetesAccess(string name, AccessPlan plan, EksCluster cluster, string? awsProfile = null, ComponentResourceOptions? options = null)
+    public KubernetesAccess(string name, AccessPlan plan, EksCluster cluster, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -34,7 +34,7 @@ internal sealed class KubernetesAccess : ComponentResource
 
         Provider = new KubernetesProvider(
             $"{name}-provider",
-            new KubernetesProviderArgs { KubeConfig = cluster.KubeconfigForProvider(awsProfile, plan.Cluster.ProviderRoleArn), EnableServerSideApply = true },
+            new KubernetesProviderArgs { KubeConfig = cluster.KubeconfigForProvider, EnableServerSideApply = true },
             new CustomResourceOptions { Parent = this });
 
         foreach (var ns in plan.Namespaces)

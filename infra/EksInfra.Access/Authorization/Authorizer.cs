@@ -98,7 +98,11 @@ public sealed class Authorizer(ClusterRbac rbac)
     /// "Associate access policies with access entries": accessScope type namespace); a cluster-scoped one grants everywhere.
     /// </summary>
     private static bool PolicyApplies(PolicyAssociation policy, AccessRequest request) =>
-        policy.Scope.Type == "cluster" || (request.Namespace.Length > 0 && policy.Scope.Namespaces.Any(entry => KubernetesValues.ScopeCovers(entry, request.Namespace)));
+        ScopeApplies(policy.Scope.Type == "cluster", policy.Scope.Namespaces, request.Namespace);
+
+    /// <summary>Whether an access policy's scope reaches a request: a cluster scope every request, a namespace scope the namespaced ones in it.</summary>
+    internal static bool ScopeApplies(bool clusterWide, IReadOnlyList<string> namespaces, string requestNamespace) =>
+        clusterWide || (requestNamespace.Length > 0 && namespaces.Any(entry => KubernetesValues.ScopeCovers(entry, requestNamespace)));
 
     /// <summary>Every binding that reaches the subject, with the rules it brings: what the subject may do through RBAC.</summary>
     public IEnumerable<RbacBinding> BindingsOf(AccessSubject subject)

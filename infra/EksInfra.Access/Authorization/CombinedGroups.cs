@@ -100,7 +100,7 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
         bool Allowed(AccessRequest request) =>
             groups.Any(g => (g.Namespaces.Count == 0 || (request.Namespace.Length > 0 && g.Namespaces.Contains(request.Namespace, StringComparer.Ordinal)))
                 && Role(g.ClusterRole).Rules!.Any(r => RbacRules.Allows(r, request)))
-            || policies.Any(p => (p.Namespaces.Count == 0 || (request.Namespace.Length > 0 && p.Namespaces.Any(n => KubernetesValues.ScopeCovers(n, request.Namespace))))
+            || policies.Any(p => Authorizer.ScopeApplies(p.Namespaces.Count == 0, p.Namespaces, request.Namespace)
                 && Policy(p.Policy).Rules!.Any(r => RbacRules.Allows(r, request)));
 
         return RbacRules.GrantsItselfClusterAdmin(

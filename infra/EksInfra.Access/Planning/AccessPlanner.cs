@@ -425,7 +425,7 @@ public static class AccessPlanner
                 });
             }
 
-            if (sortedGroups.Count + policies.Count > 1 && !AnyClusterAdmin(permissions) && combined.MakeAdmin(sortedGroups, policies) is { } together)
+            if (sortedGroups.Count + policies.Count > 1 && !permissions.Exists(static g => g.IsClusterAdmin) && combined.MakeAdmin(sortedGroups, policies) is { } together)
             {
                 permissions.Add(new Grant(GrantVia.CombinedRbac, string.Join(", ", together), Grant.ClusterWide, true));
             }
@@ -444,19 +444,6 @@ public static class AccessPlanner
         }
 
         return grants;
-    }
-
-    private static bool AnyClusterAdmin(List<Grant> grants)
-    {
-        foreach (var grant in grants)
-        {
-            if (grant.IsClusterAdmin)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Distinct and in ordinal order. Config lists usually are already, and then are used as they are.</summary>

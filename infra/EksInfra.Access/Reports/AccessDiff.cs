@@ -229,7 +229,7 @@ public static class AccessDiff
                 $"{At("endpointPrivateAccess")}: false → true. Kubernetes API requests from within the VPC then resolve to the private endpoint, which the cluster's control plane security group must allow on port 443 from each caller: the nodes are allowed, but a CI runner, bastion or `pulumi up` host inside the VPC or a connected network needs a rule of its own, or it is cut off. Add those rules before this change."));
         }
 
-        if (before.Private && !after.Private && after.Public && !(after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0))
+        if (before.Private && !after.Private && after.Public && Validation.DeployRules.CoversEveryAddress(after.PublicCidrs))
         {
             // EKS User Guide, cluster endpoint: with the private endpoint off, "Kubernetes API requests that originate from
             // within your cluster's VPC (such as node to control plane communication) leave the VPC"; managed node groups:
@@ -237,7 +237,7 @@ public static class AccessDiff
             findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned off: nodes and pods inside the VPC must reach the public one",
                 $"{At("endpointPrivateAccess")}: true → false. Nodes, Fargate pods and callers inside the VPC then reach the API through the public endpoint, over the internet: nodes in subnets with no NAT gateway or other outbound route stop joining, and pods lose the API. Check every node subnet's route to the internet first, or keep endpointPrivateAccess true."));
         }
-        else if (before.Private && !after.Private && after.PublicCidrs.Count > 0 && Validation.DeployRules.NoLongerCovered([], after.PublicCidrs).Count > 0)
+        else if (before.Private && !after.Private && !Validation.DeployRules.CoversEveryAddress(after.PublicCidrs))
         {
             findings.Add(new(FindingLevel.Danger, At("endpointPrivateAccess"), "the cluster's private endpoint is turned off while publicAccessCidrs restrict the public one",
                 $"{At("endpointPrivateAccess")}: true → false. Nodes, Fargate pods and callers inside the VPC then reach the API through the public endpoint, from their NAT gateway's public address, and EKS denies every address outside [{after.Cidrs}]: unless those addresses are listed there, nodes stop joining and pods lose the API. Keep endpointPrivateAccess true, or list the NAT gateways' addresses first."));

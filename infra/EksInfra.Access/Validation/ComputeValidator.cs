@@ -474,14 +474,16 @@ public static partial class ComputeValidator
         private static string UnservedAccelerator(string type, InstanceFamily family, string ami, NodeGroupSettings? unset) => family.Accelerator switch
         {
             Accelerator.AmdGpu => $"'{type}' carries an AMD GPU, and no EKS AMI type has drivers for it, {ami} included; pods cannot use the GPU unless you build an AMI with them (or pick an NVIDIA type with an *_NVIDIA AMI type)",
-            _ when family.NeedsAcceleratedAmi => $"'{type}' carries a {Describe(family.Accelerator)}, and EKS's non-accelerated AMIs, which {ami} is, do not support its family (EKS User Guide, \"Choose an optimal Amazon EC2 node instance type\": \"Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf, and p families\"); {(unset is { IsShorthand: true } ? SetAmiType(unset, AcceleratedAmi(family)) : $"set amiType to {AcceleratedAmi(family)}")}",
-            _ => $"'{type}' carries a {Describe(family.Accelerator)}, but {ami} has no drivers for it; pods cannot use it unless you install them (or {(unset is { IsShorthand: true } ? SetAmiType(unset, AcceleratedAmi(family)) : $"set amiType to {AcceleratedAmi(family)}")})",
+            _ when family.NeedsAcceleratedAmi => $"'{type}' carries a {Describe(family.Accelerator)}, and EKS's non-accelerated AMIs, which {ami} is, do not support its family (EKS User Guide, \"Choose an optimal Amazon EC2 node instance type\": \"Arm and non-accelerated Amazon EKS AMIs don't support the g3, g4, inf, and p families\"); {SetAmiTypeTo(unset, AcceleratedAmi(family))}",
+            _ => $"'{type}' carries a {Describe(family.Accelerator)}, but {ami} has no drivers for it; pods cannot use it unless you install them (or {SetAmiTypeTo(unset, AcceleratedAmi(family))})",
         };
 
         /// <summary>How to give a group an AMI type: the one-group nodeGroup form has no amiType key, so there it is a move.</summary>
         private static string SetAmiType(NodeGroupSettings g, string ami) => g.IsShorthand
             ? $"the one-group nodeGroup form takes no amiType, so replace nodeGroup with a nodeGroups entry with amiType: {ami}, in one change (the two keys do not go together): `pulumi up` creates the new group, then deletes the old one, whose pods move as its nodes are drained"
             : $"set amiType: {ami}";
+
+        private static string SetAmiTypeTo(NodeGroupSettings? unset, string ami) => unset is { IsShorthand: true } ? SetAmiType(unset, ami) : $"set amiType to {ami}";
 
         private static string AcceleratedAmi(InstanceFamily family) => family.Accelerator == Accelerator.Neuron ? "AL2023_x86_64_NEURON"
             : family.Architecture == CpuArchitecture.Arm64 ? "AL2023_ARM_64_NVIDIA" : "AL2023_x86_64_NVIDIA";

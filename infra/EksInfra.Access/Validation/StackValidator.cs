@@ -884,6 +884,13 @@ public static partial class StackValidator
             }
         }
 
+        /// <summary>"partition P" or "account A" when the ARN is outside the stack's account, else null (or when no account is set).</summary>
+        private string? OutsideStackAccount(IamArn arn) =>
+            config.Aws.AccountId.Length == 0 ? null
+            : arn.Partition != config.Aws.Partition ? $"partition {arn.Partition}"
+            : arn.AccountId != config.Aws.AccountId ? $"account {arn.AccountId}"
+            : null;
+
         /// <summary>
         /// The role of <c>aws:assumeRoles</c> makes every AWS call of the stack, CreateCluster included, so it is the
         /// cluster's creator, and the Kubernetes providers sign in as it (<c>--role</c>): it must be a role of the account.
@@ -903,9 +910,9 @@ public static partial class StackValidator
                 return;
             }
 
-            if (config.Aws.AccountId.Length > 0 && (role.Partition != config.Aws.Partition || role.AccountId != config.Aws.AccountId))
+            if (OutsideStackAccount(role) is { } elsewhere)
             {
-                Error(path, $"'{text}' is in {(role.Partition != config.Aws.Partition ? $"partition {role.Partition}" : $"account {role.AccountId}")}, but the AWS provider works in the account of the role it assumes, and {AwsSettings.AllowedAccountIdsPath} allows only {config.Aws.AccountId} ({config.Aws.Partition}); name the role in {config.Aws.AccountId} that deploys the stack");
+                Error(path, $"'{text}' is in {elsewhere}, but the AWS provider works in the account of the role it assumes, and {AwsSettings.AllowedAccountIdsPath} allows only {config.Aws.AccountId} ({config.Aws.Partition}); name the role in {config.Aws.AccountId} that deploys the stack");
                 return;
             }
 
@@ -936,9 +943,9 @@ public static partial class StackValidator
 
             // CreateCluster is signed with credentials of the cluster's own account and partition, and EKS makes that caller
             // admin: a principal elsewhere can never be the creator, and would stand in `who` for an admin that is not there.
-            if (config.Aws.AccountId.Length > 0 && (deployer.Partition != config.Aws.Partition || deployer.AccountId != config.Aws.AccountId))
+            if (OutsideStackAccount(deployer) is { } elsewhere)
             {
-                Error(path, $"'{text}' is in {(deployer.Partition != config.Aws.Partition ? $"partition {deployer.Partition}" : $"account {deployer.AccountId}")}, but the cluster is created in account {config.Aws.AccountId} ({config.Aws.Partition}), whose principal calls CreateCluster and becomes its creator; name the role in {config.Aws.AccountId} that runs `pulumi up` (the one a cross-account CI assumes)");
+                Error(path, $"'{text}' is in {elsewhere}, but the cluster is created in account {config.Aws.AccountId} ({config.Aws.Partition}), whose principal calls CreateCluster and becomes its creator; name the role in {config.Aws.AccountId} that runs `pulumi up` (the one a cross-account CI assumes)");
                 return;
             }
 
@@ -1292,7 +1299,7 @@ public static partial class StackValidator
                 // requestinfo.go: a non-resource request's verb is its HTTP method in lower case.
                 for (var i = 0; i < rule.Verbs.Count; i++)
                 {
-                    if (rule.Verbs[i] is not (RbacRules.All or "get" or "put" or "post" or "patch" or "delete" or "head" or "options"))
+                    if (!CanQuestion.NonResourceVerbs.Contains(rule.Verbs[i]))
                     {
                         Warning($"{rule.Path}.verbs[{i}]", $"'{rule.Verbs[i]}' matches no non-resource request: their verb is the HTTP method in lower case (get, post, put, patch, delete, head, options), as apiserver requestinfo.go gives it");
                     }
