@@ -1,3 +1,4 @@
+using EksInfra.Access.Config;
 using EksInfra.Access.Model;
 using EksInfra.Access.Planning;
 using EksInfra.Access.Rendering;
@@ -83,6 +84,65 @@ public class NamespaceTests
         var evaluation = WithApps($"labels: {{ team: {value} }}");
 
         Assert.Contains(evaluation.Errors, e => e.Path == "eks-infra:access.namespaces.apps.labels.team" && e.Message.Contains("quote it", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // go-yaml v3 (resolve.go parseTimestamp) reads these unquoted as times; Pulumi's config/object.go passes time.Time.String().
+    [InlineData("2024-01-15", "\"2024-01-15 00:00:00 +0000 UTC\"")]
+    [InlineData("2024-1-5", "\"2024-01-05 00:00:00 +0000 UTC\"")]
+    public void A_label_value_pulumi_reads_as_a_timestamp_is_refused_as_the_preview_would(string value, string pulumiText)
+    {
+        var offline = WithApps($"labels: {{ created: {value} }}");
+        var asTheProgramSeesIt = WithApps($"labels: {{ created: {pulumiText} }}");
+
+        const string path = "eks-infra:access.namespaces.apps.labels.created";
+        var error = Assert.Single(offline.Errors, e => e.Path == path);
+        Assert.Contains($"found the timestamp {value}, which Pulumi's config reader gives the program as {pulumiText}; quote it (\"{value}\")", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Location);
+        Assert.Contains(asTheProgramSeesIt.Errors, e => e.Path == path);
+        Assert.DoesNotContain(WithApps($"labels: {{ created: \"{value}\" }}").Errors, e => e.Path == path);
+    }
+
+    [Fact]
+    public void A_label_key_pulumi_reads_as_a_timestamp_is_refused_with_what_the_program_would_get()
+    {
+        var evaluation = WithApps("labels: { 2024-01-15: a }");
+
+        var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:access.namespaces.apps.labels.2024-01-15");
+        Assert.Contains("is read by YAML as a timestamp, and Pulumi's config reader gives the program \"2024-01-15 00:00:00 +0000 UTC\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2024-01-15", true)]
+    [InlineData("2024-1-5", true)]
+    [InlineData("2024-01-15T10:20:30Z", true)]
+    [InlineData("2024-01-15t10:20:30.5+05:30", true)]
+    [InlineData("2024-01-15 10:20:30", true)]
+    [InlineData("2024-01-15  10:20:30,25", true)]
+    [InlineData("2024-02-29", true)]
+    // Go's time.Parse refuses these, so resolve.go goes on to the number rules and they stay text.
+    [InlineData("2023-02-29", false)]
+    [InlineData("2024-13-01", false)]
+    [InlineData("2024-001-05", false)]
+    [InlineData("24-01-15", false)]
+    [InlineData("2024-01-15T10:20:30", false)]
+    [InlineData("2024-01-15 10:20:30Z", false)]
+    [InlineData("2024-01-15 24:00:00", false)]
+    [InlineData("2024-01-15T10:60:00Z", false)]
+    [InlineData("2024-01-15x", false)]
+    public void Timestamps_are_the_layouts_go_yaml_v3_parses(string plain, bool timestamp)
+    {
+        Assert.Equal(timestamp, GoYamlTimestamp.IsTimestamp(plain));
+    }
+
+    [Theory]
+    [InlineData("2024-01-15T10:20:30Z", "\"2024-01-15 10:20:30 +0000 UTC\"")]
+    [InlineData("2024-01-15 10:20:30.250", "\"2024-01-15 10:20:30.25 +0000 UTC\"")]
+    [InlineData("2024-01-15 1:2:3.000", "\"2024-01-15 01:02:03 +0000 UTC\"")]
+    [InlineData("2024-01-15T10:20:30+05:30", "Go's text for that time, with its offset")]
+    public void The_text_pulumi_passes_is_go_s_time_string(string plain, string text)
+    {
+        Assert.Equal(text, GoYamlTimestamp.PulumiText(plain));
     }
 
     [Fact]

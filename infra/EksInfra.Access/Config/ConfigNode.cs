@@ -8,6 +8,9 @@ public enum ScalarKind
     Number,
     Boolean,
     Null,
+
+    /// <summary>A stack file's unquoted date or time, which Pulumi passes on as Go's text for it (<see cref="GoYamlTimestamp"/>).</summary>
+    Timestamp,
 }
 
 /// <summary>
@@ -84,6 +87,7 @@ public sealed class ConfigScalar : ConfigNode
         ScalarKind.Number => "a number",
         ScalarKind.Boolean => "a boolean",
         ScalarKind.Null => "null",
+        ScalarKind.Timestamp => "a timestamp",
         _ => "a string",
     };
 }

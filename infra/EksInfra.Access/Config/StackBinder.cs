@@ -716,6 +716,9 @@ public static class StackBinder
                 case ConfigScalar { Kind: ScalarKind.Number } s:
                     Bag.Error(node, $"expected a string, found the number {s.Value}; quote it (\"{s.Value}\") so it is not read as a number");
                     return null;
+                case ConfigScalar { Kind: ScalarKind.Timestamp } s:
+                    Bag.Error(node, $"expected a string, found the timestamp {s.Value}, which Pulumi's config reader gives the program as {GoYamlTimestamp.PulumiText(s.Value)}; quote it (\"{s.Value}\") to keep the text as written");
+                    return null;
                 case ConfigScalar s:
                     Bag.Error(node, $"expected a string, found the boolean {s.Value}; quote it if you meant the text");
                     return null;

@@ -570,7 +570,7 @@ public static partial class YamlConfigReader
             {
                 Count(1);
                 anchor = scalar.Anchor;
-                node = new ConfigScalar(At(place, scalar.Start), scalar.Value, Resolve(scalar, GoYamlV2));
+                node = new ConfigScalar(At(place, scalar.Start), scalar.Value, Resolve(scalar, GoYamlV2, ReadByPulumi));
                 EndRow(StartRow(place, scalar.Start, rowParent));
             }
             else if (parser.TryConsume<SequenceStart>(out var seq))
@@ -760,14 +760,14 @@ public static partial class YamlConfigReader
                 at += 2;
                 if (value.Kind == ItemEventKind.Scalar)
                 {
-                    simpleMap.AddScalar(key!, value.Value!, ResolveUntagged(value.Value!, value.Style, GoYamlV2));
+                    simpleMap.AddScalar(key!, value.Value!, ResolveUntagged(value.Value!, value.Style, GoYamlV2, ReadByPulumi));
                     continue;
                 }
 
                 simpleMap.StartList(key!);
                 for (; item[at].Kind == ItemEventKind.Scalar; at++)
                 {
-                    simpleMap.AddItem(item[at].Value!, ResolveUntagged(item[at].Value!, item[at].Style, GoYamlV2));
+                    simpleMap.AddItem(item[at].Value!, ResolveUntagged(item[at].Value!, item[at].Style, GoYamlV2, ReadByPulumi));
                 }
 
                 at++;
@@ -843,9 +843,11 @@ public static partial class YamlConfigReader
                     continue;
                 }
 
-                if (ReadByPulumi && Resolve(key, goYamlV2: false) is var keyKind and not ScalarKind.Text && !KeptAsWritten(key.Value, keyKind))
+                if (ReadByPulumi && Resolve(key, goYamlV2: false, readByPulumi: true) is var keyKind and not ScalarKind.Text && !KeptAsWritten(key.Value, keyKind))
                 {
-                    Diagnostics.Error(childPlace.Path, $"the key {key.Value} is read by YAML as {(keyKind == ScalarKind.Number ? "a number" : keyKind == ScalarKind.Boolean ? "a boolean" : "null")}, and Pulumi's config reader gives the program that value's own text (0x1f becomes 31), not the name written here; quote it: \"{key.Value}\"", At(key.Start));
+                    Diagnostics.Error(childPlace.Path, keyKind == ScalarKind.Timestamp
+                        ? $"the key {key.Value} is read by YAML as a timestamp, and Pulumi's config reader gives the program {GoYamlTimestamp.PulumiText(key.Value)}, not the name written here; quote it: \"{key.Value}\""
+                        : $"the key {key.Value} is read by YAML as {(keyKind == ScalarKind.Number ? "a number" : keyKind == ScalarKind.Boolean ? "a boolean" : "null")}, and Pulumi's config reader gives the program that value's own text (0x1f becomes 31), not the name written here; quote it: \"{key.Value}\"", At(key.Start));
                 }
 
                 var first = IndexOfKey(keys, map, ref index, key.Value);
@@ -1045,7 +1047,7 @@ public static partial class YamlConfigReader
         };
 
         /// <summary>Resolves plain scalars the way Pulumi's YAML reader does before it turns config into JSON.</summary>
-        private static ScalarKind Resolve(Scalar scalar, bool goYamlV2)
+        private static ScalarKind Resolve(Scalar scalar, bool goYamlV2, bool readByPulumi)
         {
             if (!scalar.Tag.IsEmpty)
             {
@@ -1054,14 +1056,15 @@ public static partial class YamlConfigReader
                     "tag:yaml.org,2002:int" or "tag:yaml.org,2002:float" => ScalarKind.Number,
                     "tag:yaml.org,2002:bool" => ScalarKind.Boolean,
                     "tag:yaml.org,2002:null" => ScalarKind.Null,
+                    "tag:yaml.org,2002:timestamp" when readByPulumi => ScalarKind.Timestamp,
                     _ => ScalarKind.Text,
                 };
             }
 
-            return ResolveUntagged(scalar.Value, scalar.Style, goYamlV2);
+            return ResolveUntagged(scalar.Value, scalar.Style, goYamlV2, readByPulumi);
         }
 
-        private static ScalarKind ResolveUntagged(string v, ScalarStyle style, bool goYamlV2)
+        private static ScalarKind ResolveUntagged(string v, ScalarStyle style, bool goYamlV2, bool readByPulumi)
         {
             if (style != ScalarStyle.Plain)
             {
@@ -1081,6 +1084,12 @@ public static partial class YamlConfigReader
             if (v is "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
             {
                 return ScalarKind.Boolean;
+            }
+
+            // resolve.go tries a timestamp before a number; an aws-auth export's reader (not Pulumi) has no such step.
+            if (readByPulumi && GoYamlTimestamp.IsTimestamp(v))
+            {
+                return ScalarKind.Timestamp;
             }
 
             // Most scalars are names and ARNs; only text that opens like a number needs the full pattern.
