@@ -25,7 +25,7 @@ public static class AwsAuthRenderer
         return Yaml.EmitWith(awsAuth, WriteMapUsers);
     }
 
-    /// <summary>The YAML text of <c>data.mapAccounts</c>: account ids always quoted, since unquoted a zero-led id (<c>012345670123</c>) is a YAML 1.1 octal number that reaches the authenticator's string field as other digits.</summary>
+    /// <summary>The YAML text of <c>data.mapAccounts</c>: account ids always quoted. The authenticator's go-yaml v2 keeps an unquoted id's text for its []string, but other YAML 1.1 readers of the ConfigMap (PyYAML, say) take a zero-led <c>012345670123</c> for an octal number.</summary>
     public static string MapAccounts(IReadOnlyList<string> accounts)
     {
         ArgumentNullException.ThrowIfNull(accounts);

@@ -32,7 +32,11 @@ public static partial class PulumiEksAwsAuth
 
     private static readonly string[] DeprecatedBooleans = ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"];
 
-    /// <summary>The value of <c>data.mapRoles</c>: the role mappings in the order pulumi-eks takes them, then its instance roles (the node roles).</summary>
+    /// <summary>
+    /// The value of <c>data.mapRoles</c>: the role mappings in the order pulumi-eks takes them, then its instance roles (the
+    /// node roles) by ARN. The program passes those in the plan's role order (the stack's node role first), so with more
+    /// than one node role the lines may stand in another order live; their bytes, all this text is counted for, do not change.
+    /// </summary>
     public static string MapRoles(AwsAuthPlan awsAuth)
     {
         ArgumentNullException.ThrowIfNull(awsAuth);
@@ -65,7 +69,7 @@ public static partial class PulumiEksAwsAuth
     {
         long bytes = 0;
         var any = false;
-        // pulumi-eks's order: the role mappings it is given, then its instance roles (the node roles).
+        // pulumi-eks's order (authenticationMode.ts: [...mappings, ...instanceMappings]): the role mappings, then the node roles.
         var roles = awsAuth.MapRoles;
         foreach (var nodeRoles in (ReadOnlySpan<bool>)[false, true])
         {
