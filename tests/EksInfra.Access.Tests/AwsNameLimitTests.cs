@@ -38,6 +38,23 @@ public class AwsNameLimitTests
         Assert.DoesNotContain(Stacks.EvaluateText(yaml).Errors, e => e.Path == "eks-infra:cluster.name");
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Theory]
+    // The document escapes + as \u002B; the provider's Go encoder sends it as one character, and & as six (\u0026).
+    [InlineData("arn:aws:iam::123456789012:user/a+b", 0)]
+    [InlineData("arn:aws:iam::123456789012:user/a=b", 0)]
+    [InlineData("arn:aws:iam::123456789012:user/a'b/x", 0)]
+    [InlineData("arn:aws:iam::123456789012:user/a&b/x", 5)]
+    public void A_trust_policy_is_counted_as_the_provider_sends_it_to_iam(string principal, int extra)
+    {
+        var document = IamPolicies.AwsPrincipalTrust([principal]);
+        var compactGo = System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonDocument.Parse(document).RootElement, Unescaped);
+
+        Assert.Contains(principal.Contains('+', StringComparison.Ordinal) ? "\\u002B" : principal[^3..], document, StringComparison.Ordinal);
+        Assert.Equal(compactGo.Length + extra, IamPolicies.QuotaLength(document));
+    }
+
     /// <summary>Past the highest value the "Role trust policy length" quota can be raised to, CreateRole always fails: an error, not the warning of the default quota.</summary>
     [Theory]
     [InlineData(20, null)]

@@ -91,17 +91,32 @@ public static class IamPolicies
 
     /// <summary>
     /// A policy document's length as IAM counts it against its size quotas: "IAM does not count white space when
-    /// calculating the size of a policy" (IAM User Guide, "IAM and AWS STS quotas"). The white space counted out is
-    /// JSON's own (space, tab, line feed, carriage return, RFC 8259); the documents written here hold none inside
-    /// their strings (ARNs, actions, the version), so the count is that of the document written without indentation.
+    /// calculating the size of a policy" (IAM User Guide, "IAM and AWS STS quotas"). IAM is not sent this text: the
+    /// AWS provider re-encodes it first (terraform-provider-aws iam/role.go, structure.NormalizeJsonString: Go's
+    /// json.Marshal, compact), which writes <c>+</c>, <c>'</c> and <c>`</c> as themselves where this document's encoder
+    /// writes <c>\u002B</c>, and escapes only <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, U+2028 and U+2029 as six characters.
+    /// The white space counted out is JSON's own (space, tab, line feed, carriage return, RFC 8259), which inside a
+    /// string is always escaped.
     /// </summary>
     public static int QuotaLength(string policyJson)
     {
         ArgumentNullException.ThrowIfNull(policyJson);
         var length = 0;
-        foreach (var c in policyJson)
+        for (var i = 0; i < policyJson.Length; i++)
         {
-            if (c is not (' ' or '\t' or '\n' or '\r'))
+            var c = policyJson[i];
+            if (c == '\\' && i + 5 < policyJson.Length && policyJson[i + 1] == 'u')
+            {
+                var escaped = (char)int.Parse(policyJson.AsSpan(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
+                length += escaped is '<' or '>' or '&' or '\u2028' or '\u2029' ? 6 : 1;
+                i += 5;
+            }
+            else if (c == '\\')
+            {
+                length += 2;
+                i++;
+            }
+            else if (c is not (' ' or '\t' or '\n' or '\r'))
             {
                 length++;
             }
