@@ -125,6 +125,24 @@ public class TrustPolicyTests
         }
     }
 
+    [Theory]
+    [InlineData("c-jump", "c-hop", "IAM role c-jump is deleted while c-hop still trusts it")]
+    [InlineData("c-hop", "c-admin", "IAM role c-hop is deleted while c-admin still trusts it (a cluster admin role)")]
+    public void Diff_refuses_deleting_a_role_that_a_kept_role_still_trusts(string deleted, string trusting, string title)
+    {
+        var before = Chain("\"arn:aws:iam::123456789012:role/sre/oncall\"");
+        var after = string.Join('\n', before.Split('\n').Where(l => !l.Contains($"name: {deleted},", StringComparison.Ordinal)));
+
+        var findings = Stacks.DiffFindings(before, after);
+
+        var error = Assert.Single(findings, f => f.Level == Reports.FindingLevel.Error);
+        Assert.Equal((title, $"arn:aws:iam::123456789012:role/{(trusting == "c-admin" ? "platform/" : "")}{trusting}"), (error.Title, error.Subject));
+        Assert.Contains($"Remove arn:aws:iam::123456789012:role/{deleted} from {trusting}'s assumedBy in the same change", error.Detail, StringComparison.Ordinal);
+        Assert.Contains(findings, f => f.Level == Reports.FindingLevel.Danger && f.Title == $"IAM role {deleted} is deleted");
+        // Deleting the one nothing trusts is the plain danger it was.
+        Assert.DoesNotContain(Stacks.DiffFindings(before, string.Join('\n', before.Split('\n').Where(l => !l.Contains("name: c-other,", StringComparison.Ordinal)))), f => f.Level == Reports.FindingLevel.Error);
+    }
+
     private static string Chain(string jumpTrust) => $$"""
         config:
           aws:region: us-west-2

@@ -601,6 +601,13 @@ public static class AccessDiff
                     ? new(FindingLevel.Error, role.Arn, $"IAM role {role.Name} is deleted but stays mapped",
                         "the stack no longer creates the role, so `pulumi up` deletes it, while a mapping still names it: its users lose access and the mapping points at nothing. Keep it under roles[], or create the role outside this stack first.")
                     : new(FindingLevel.Danger, role.Arn, $"IAM role {role.Name} is deleted", "the stack no longer creates the role; `pulumi up` deletes it and everyone who assumes it loses access."));
+                foreach (var trusting in after.AccessRoles.Where(r => (r.TrustedPrincipals ?? []).Contains(role.Arn, Arn)))
+                {
+                    var trustingAdmin = IsClusterAdminRole(after, trusting.Arn);
+                    findings.Add(new(FindingLevel.Error, trusting.Arn, $"IAM role {role.Name} is deleted while {trusting.Name} still trusts it{(trustingAdmin ? " (a cluster admin role)" : "")}",
+                        $"IAM turns a deleted role in a trust policy into its unique id, so after `pulumi up` no one reaches {trusting.Name} through {role.Name}, not even a role made again under that name, and the next preview or refresh fails on {trusting.Name}'s assumedBy, which names a role that no longer exists. Remove {role.Arn} from {trusting.Name}'s assumedBy in the same change, or keep the role."));
+                }
+
                 continue;
             }
 
@@ -618,7 +625,7 @@ public static class AccessDiff
                 continue;
             }
 
-            var admin = after.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, kept.Arn));
+            var admin = IsClusterAdminRole(after, kept.Arn);
             var opens = admin || added.Count == 0 ? null : (chained ??= AdminRolesReachableFrom(after)).GetValueOrDefault(kept.Arn);
             var detail = string.Join("; ", added.Select(a => "+ " + a).Concat(removed.Select(r => "- " + r)));
             findings.Add(added.Count > 0
@@ -626,6 +633,8 @@ public static class AccessDiff
                 : new(FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} narrows", detail));
         }
     }
+
+    private static bool IsClusterAdminRole(AccessPlan plan, string roleArn) => plan.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, roleArn));
 
     /// <summary>
     /// The stack's roles from which one of its cluster admin roles can be assumed, directly or through others in turn
@@ -636,7 +645,7 @@ public static class AccessDiff
     {
         var byArn = plan.AccessRoles.ToDictionary(r => r.Arn, Arn);
         var opens = new Dictionary<string, string>(Arn);
-        foreach (var admin in plan.AccessRoles.Where(r => plan.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, r.Arn))))
+        foreach (var admin in plan.AccessRoles.Where(r => IsClusterAdminRole(plan, r.Arn)))
         {
             var seen = new HashSet<string>(Arn) { admin.Arn };
             var next = new Queue<IamRolePlan>([admin]);
