@@ -113,6 +113,33 @@ public class RbacEscalationAdminTests
         Assert.Contains("aggregate-to-edit", finding.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A live access entry's namespace pattern reaches names no one created: its AmazonEKSEditPolicy lets the principal
+    /// impersonate system:serviceaccount:team-x:any (impersonation.go authorizes that in team-x, which it never reads), and
+    /// a group allowed to impersonate system:masters completes the way to cluster admin, for can and for the audit.
+    /// </summary>
+    [Theory]
+    [InlineData("AmazonEKSEditPolicy", "team-*", true)]
+    [InlineData("AmazonEKSAdminPolicy", "team-*", true)]
+    [InlineData("AmazonEKSEditPolicy", "team-a", true)]
+    [InlineData("AmazonEKSViewPolicy", "team-*", false)]
+    public void A_live_access_policy_scoped_to_a_pattern_supplies_a_service_account_to_impersonate(string policy, string scope, bool admin)
+    {
+        var rbac = Live("masters-impersonator", [Rule([""], ["groups"], ["impersonate"], [KubernetesNames.SystemMasters])]);
+        var association = new PolicyAssociation(policy, new AccessScopePlan("namespace", [scope]));
+
+        Assert.Equal(admin, new Authorizer(rbac).IsClusterAdmin(new AccessSubject(Team, "role", "team", ["team"], [association])));
+        Assert.False(IsAdmin(rbac));
+
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("API"));
+        var entries = plan.AccessEntries.Select(e => new LiveAccessEntry(e.PrincipalArn, e.Type, e.Username, e.KubernetesGroups, [.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope))], $"access entry {e.Key}"));
+        var team = new LiveAccessEntry(Team, "STANDARD", "team", ["team"], [association], "access entry team");
+        var report = AccessAudit.Compare(plan, new LiveCluster(null, [.. entries, team], rbac));
+        var finding = Assert.Single(report.Findings, f => f.Subject == Team && f.Section == AuditSection.Unmanaged);
+        Assert.Equal(admin, finding.Title.StartsWith("cluster admin, ", StringComparison.Ordinal));
+        Assert.Equal(admin, report.Blocking.Any(f => f.Subject == Team));
+    }
+
     [Fact]
     public void The_same_rules_bound_in_one_namespace_are_not_cluster_admin()
     {
@@ -341,13 +368,15 @@ public class CombinedGroupsAdminTests
 
     /// <summary>
     /// EKS's authorizer adds the access entry's policies to RBAC: AmazonEKSEditPolicy holds impersonate on service accounts,
-    /// which with a group's impersonation of system:masters makes admin; a pattern scope covers kube-system, whose
-    /// accounts every cluster has.
+    /// which with a group's impersonation of system:masters makes admin. A pattern scope does too, whatever namespaces the
+    /// cluster has: the API server authorizes impersonating system:serviceaccount:NS:NAME in NS without reading NS
+    /// (impersonation.go), and EKS "doesn't confirm the spelling or existence of the namespaces".
     /// </summary>
     [Theory]
     [InlineData("[apps]", true)]
     [InlineData("[\"kube-*\"]", true)]
-    [InlineData("[\"team-*\"]", false)]
+    [InlineData("[\"team-*\"]", true)]
+    [InlineData("[\"t*\"]", true)]
     public void A_group_and_an_access_policy_together_make_admin(string namespaces, bool admin)
     {
         var stack = Stacks.Minimal("API", access: $$"""

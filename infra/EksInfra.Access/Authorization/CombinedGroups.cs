@@ -107,7 +107,7 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
             Allowed,
             groups.Where(g => g.Namespaces.Count == 0).Select(g => g.ClusterRole),
             groups.SelectMany(g => Role(g.ClusterRole).Rules!).Concat(policies.SelectMany(p => Policy(p.Policy).Rules!)).SelectMany(r => r.ResourceNames),
-            groups.SelectMany(g => g.Namespaces).Concat(policies.SelectMany(p => p.Namespaces).SelectMany(KubernetesValues.NamespacesNamedBy)).Distinct(StringComparer.Ordinal));
+            groups.SelectMany(g => g.Namespaces).Concat(policies.SelectMany(p => p.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>()).Distinct(StringComparer.Ordinal));
     }
 
     /// <summary>

@@ -54,13 +54,23 @@ public static partial class KubernetesValues
     public static bool IsNamespacePattern(string name) => name.Contains('*', StringComparison.Ordinal);
 
     /// <summary>
-    /// The namespaces an access scope entry is known to name: itself, or for a pattern (<c>kube-*</c>) the system namespaces
-    /// it covers, which every cluster has; the others it may cover are not known offline.
+    /// A namespace a request may name under an access scope entry: the entry itself, or for a pattern (<c>team-*</c>) one
+    /// valid namespace name it covers (<c>team-x</c>); null when it covers none. The namespace need not exist: EKS "doesn't
+    /// confirm the spelling or existence of the namespaces on your cluster" (User Guide, "Associate access policies with
+    /// access entries"), and the API server authorizes impersonating system:serviceaccount:NS:NAME as a request in NS
+    /// without reading NS (apiserver filters/impersonation.go), so a pattern grants that in a namespace no one made.
     /// </summary>
-    public static IEnumerable<string> NamespacesNamedBy(string scopeEntry)
+    public static string? NamespaceReachedBy(string scopeEntry)
     {
         ArgumentNullException.ThrowIfNull(scopeEntry);
-        return IsNamespacePattern(scopeEntry) ? SystemNamespaces.Where(ns => ScopeCovers(scopeEntry, ns)) : [scopeEntry];
+        if (!IsNamespacePattern(scopeEntry))
+        {
+            return scopeEntry;
+        }
+
+        // A pattern's prefix may end in '-', which no namespace name does; one more letter makes it a name the pattern covers.
+        var name = scopeEntry[..^1] + "x";
+        return ScopeCovers(scopeEntry, name) && KubernetesNames.IsDns1123Label(name) ? name : null;
     }
 
     /// <summary>Whether an access policy's scope entry (a namespace, or a prefix and a trailing '*') covers <paramref name="ns"/>.</summary>
