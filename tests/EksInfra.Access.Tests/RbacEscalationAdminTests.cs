@@ -15,12 +15,17 @@ public class RbacEscalationAdminTests
 
     private static PolicyRulePlan Rule(string[] groups, string[] resources, string[] verbs, string[]? names = null) => new(groups, resources, verbs, names ?? [], []);
 
-    private static ClusterRbac Live(string role, IReadOnlyList<PolicyRulePlan> rules, bool clusterWide = true)
+    private static ClusterRbac Live(string role, IReadOnlyList<PolicyRulePlan> rules, bool clusterWide = true, bool aggregated = false)
     {
         var roles = new Dictionary<string, IReadOnlyList<PolicyRulePlan>>(RbacData.BuiltInClusterRoles, StringComparer.Ordinal) { [role] = rules };
         var binding = new RbacBinding($"team-{role}", clusterWide ? "" : "apps", "ClusterRole", role, [new RbacSubject("Group", "team")], new Dictionary<string, string>());
-        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [binding]);
+        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [binding])
+        {
+            AggregatedClusterRoles = aggregated ? new HashSet<string>([role], StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal),
+        };
     }
+
+    private const string RbacApi = "rbac.authorization.k8s.io";
 
     private static AuditReport Audit(ClusterRbac rbac)
     {
@@ -65,6 +70,100 @@ public class RbacEscalationAdminTests
         var report = Audit(rbac);
         Assert.Equal(admin, report.Blocking.Any(f => f.Subject == Team));
         Assert.Equal(admin, report.Findings.Single(f => f.Subject == $"ClusterRoleBinding team-{role}").ReachesAdmin);
+    }
+
+    /// <summary>
+    /// Kubernetes, "Aggregated ClusterRoles": "If you create a new ClusterRole that matches the label selector of an existing
+    /// aggregated ClusterRole, that change triggers adding the new rules into the aggregated ClusterRole." With escalate the
+    /// clusterrole storage lets the new role hold any rule (policybased/storage.go, RoleEscalationAuthorized), so a
+    /// subject bound cluster-wide to the aggregated role gains every permission. A create names no object, so escalate
+    /// limited to names does not pass it.
+    /// </summary>
+    public static TheoryData<string, PolicyRulePlan[], bool, bool, bool> AggregationCases => new()
+    {
+        { "aggregated-creator", [Rule([RbacApi], ["clusterroles"], ["create", "escalate"])], true, true, true },
+        { "creator-of-a-role-that-aggregates-nothing", [Rule([RbacApi], ["clusterroles"], ["create", "escalate"])], false, true, false },
+        { "aggregated-creator-without-escalate", [Rule([RbacApi], ["clusterroles"], ["create", "get", "list"])], true, true, false },
+        { "aggregated-creator-escalating-by-name", [Rule([RbacApi], ["clusterroles"], ["create"]), Rule([RbacApi], ["clusterroles"], ["escalate"], ["mine"])], true, true, false },
+        // A RoleBinding to the aggregated role grants its new rules in its namespace only: admin there, not of the cluster.
+        { "aggregated-creator-bound-in-a-namespace", [Rule([RbacApi], ["clusterroles"], ["create", "escalate"])], true, false, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(AggregationCases))]
+    public void Creating_a_role_an_aggregated_role_gathers_is_cluster_admin_through_a_cluster_wide_binding(string role, PolicyRulePlan[] rules, bool aggregated, bool clusterWide, bool admin)
+    {
+        var rbac = Live(role, rules, clusterWide, aggregated);
+
+        Assert.Equal(admin, IsAdmin(rbac));
+        var report = Audit(rbac);
+        Assert.Equal(admin, report.Blocking.Any(f => f.Subject == Team));
+        var binding = Assert.Single(report.Findings, f => f.Subject == (clusterWide ? $"ClusterRoleBinding team-{role}" : $"RoleBinding apps/team-{role}"));
+        Assert.Equal(admin, binding.ReachesAdmin);
+        Assert.Equal(admin, binding.Title.StartsWith("cluster admin, ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The built-in view, edit and admin aggregate (bootstrap policy aggregationRule): a second binding may supply create and escalate.</summary>
+    [Theory]
+    [InlineData("view", true, true)]
+    [InlineData("admin", true, true)]
+    [InlineData("view", false, false)]
+    [InlineData("system:basic-user", true, false)]
+    public void Create_and_escalate_on_cluster_roles_with_a_cluster_wide_view_binding_is_cluster_admin(string bound, bool clusterWide, bool admin)
+    {
+        var roles = new Dictionary<string, IReadOnlyList<PolicyRulePlan>>(RbacData.BuiltInClusterRoles, StringComparer.Ordinal)
+        {
+            ["role-maker"] = [Rule([RbacApi], ["clusterroles"], ["create", "escalate"])],
+        };
+        var noLabels = new Dictionary<string, string>();
+        RbacBinding[] bindings =
+        [
+            new("team-role-maker", "", "ClusterRole", "role-maker", [new RbacSubject("Group", "team")], noLabels),
+            new($"team-{bound}", clusterWide ? "" : "apps", "ClusterRole", bound, [new RbacSubject("Group", "team")], noLabels),
+        ];
+        var rbac = new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), bindings) { AggregatedClusterRoles = RbacData.BuiltInAggregatedClusterRoles };
+
+        Assert.Equal(["admin", "edit", "view"], RbacData.BuiltInAggregatedClusterRoles.Order(StringComparer.Ordinal));
+        Assert.Equal(admin, IsAdmin(rbac));
+        Assert.Equal(admin, Audit(rbac).Blocking.Any(f => f.Subject == Team));
+    }
+
+    /// <summary>
+    /// The audit reads aggregationRule from the live export: storage.go's hasAggregationRule counts a rule with at least one
+    /// clusterRoleSelector, and the aggregation controller gathers by those selectors only.
+    /// </summary>
+    [Theory]
+    [InlineData("""{ "clusterRoleSelectors": [ { "matchLabels": { "example.com/aggregate-to-platform": "true" } } ] }""", true)]
+    [InlineData("""{ "clusterRoleSelectors": [] }""", false)]
+    [InlineData("null", false)]
+    public void A_live_cluster_role_with_an_aggregation_rule_is_read_as_aggregated(string aggregationRule, bool admin)
+    {
+        var export = $$"""
+            { "apiVersion": "v1", "kind": "List", "items": [
+              { "kind": "ClusterRole", "metadata": { "name": "cluster-admin" }, "rules": [ { "apiGroups": ["*"], "resources": ["*"], "verbs": ["*"] } ] },
+              { "kind": "ClusterRoleBinding", "metadata": { "name": "cluster-admin" }, "roleRef": { "kind": "ClusterRole", "name": "cluster-admin" }, "subjects": [ { "kind": "Group", "name": "system:masters" } ] },
+              { "kind": "ClusterRole", "metadata": { "name": "platform" }, "aggregationRule": {{aggregationRule}},
+                "rules": [ { "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["clusterroles"], "verbs": ["create", "escalate"] } ] },
+              { "kind": "ClusterRoleBinding", "metadata": { "name": "team-platform" }, "roleRef": { "kind": "ClusterRole", "name": "platform" }, "subjects": [ { "kind": "Group", "name": "team" } ] }
+            ] }
+            """;
+
+        var rbac = LiveInputs.ReadRbac(System.Text.Encoding.UTF8.GetBytes(export), "rbac.json");
+
+        Assert.Equal(admin, rbac.AggregatedClusterRoles.Contains("platform"));
+        Assert.Equal(admin, IsAdmin(rbac));
+        Assert.Equal(admin, Audit(rbac).Findings.Single(f => f.Subject == "ClusterRoleBinding team-platform").ReachesAdmin);
+    }
+
+    [Fact]
+    public void A_live_aggregation_rule_that_is_not_an_object_is_refused_with_its_place()
+    {
+        var export = """{ "apiVersion": "v1", "kind": "List", "items": [ { "kind": "ClusterRole", "metadata": { "name": "platform" }, "aggregationRule": [], "rules": [] } ] }""";
+
+        var error = Assert.Throws<AuditInputException>(() => LiveInputs.ReadRbac(System.Text.Encoding.UTF8.GetBytes(export), "rbac.json"));
+
+        Assert.Contains("items[0].aggregationRule", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected an object", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -395,6 +494,41 @@ public class CombinedGroupsAdminTests
         var access = ModelAccess.Of(Stacks.ValidPlanOf(stack));
         Assert.Equal(admin, access.Authorizer.IsClusterAdmin(access.Subjects.Single(s => s.Username == "ci-deployer")));
         Assert.Equal(admin, Stacks.EvaluateText(stack).Warnings.Any(w => w.Message.Contains("group 'imp' and access policy AmazonEKSEditPolicy together", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// A group's create and escalate on ClusterRoles with another's cluster-wide binding to view: a new ClusterRole labelled
+    /// rbac.authorization.k8s.io/aggregate-to-view with every permission is gathered into view (Kubernetes, "Aggregated
+    /// ClusterRoles"). A RoleBinding to view grants the gathered rules in its namespace only.
+    /// </summary>
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("        namespaces: [apps]\n", false)]
+    public void Creating_cluster_roles_with_escalate_and_a_cluster_wide_view_binding_make_admin(string viewNamespaces, bool admin)
+    {
+        const string CreateRoles = "{ apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [create, escalate] }";
+        const string Basic = "{ apiGroups: [\"\"], resources: [pods], verbs: [get, list] }";
+        var stack = Stack(CreateRoles, Basic)
+            .Replace("      deployers:\n        clusterRole: view\n", $"      deployers:\n        clusterRole: view\n{viewNamespaces}", StringComparison.Ordinal);
+        Assert.Contains("clusterRole: creator", stack, StringComparison.Ordinal);
+
+        var deployer = Deployer(stack);
+        Assert.Equal(admin, deployer["clusterAdmin"]!.GetValue<bool>());
+        Assert.Equal(admin, deployer["grants"]!.AsArray().Any(g => g!["via"]!.GetValue<string>() == "CombinedRbac" && g["grant"]!.GetValue<string>() == "deployers, first"));
+
+        var evaluation = Stacks.EvaluateText(stack);
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = evaluation.Warnings.SingleOrDefault(w => w.Message.Contains("together let their holders make themselves cluster admin", StringComparison.Ordinal));
+        Assert.Equal(admin, warning is not null);
+        if (warning is not null)
+        {
+            Assert.Equal("eks-infra:access.mapRoles[0].groups", warning.Path);
+            Assert.Contains("group 'deployers' and group 'first' together", warning.Message, StringComparison.Ordinal);
+            Assert.Contains("create and escalate on ClusterRoles with a cluster-wide binding to view, edit or admin", warning.Message, StringComparison.Ordinal);
+        }
+
+        var access = ModelAccess.Of(Stacks.ValidPlanOf(stack));
+        Assert.Equal(admin, access.Authorizer.IsClusterAdmin(access.Subjects.Single(s => s.Username == "ci-deployer")));
     }
 
     [Fact]

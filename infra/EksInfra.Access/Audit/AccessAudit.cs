@@ -424,7 +424,7 @@ public static class AccessAudit
             }
             else if (!RuleSet(rules).SetEquals(RuleSet(role.Rules)))
             {
-                var widened = Widened(plan, role.Name, rules, role.Rules);
+                var widened = Widened(plan, role.Name, rules, role.Rules, live.AggregatedClusterRoles.Contains);
                 findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {role.Name}", $"stack-defined ClusterRole's rules differ{(widened ? $": widened to {AdminReach}, and bound cluster-wide" : "")}", $"{rules.Count} rules live, {role.Rules.Count} in the model", widened));
             }
         }
@@ -432,7 +432,7 @@ public static class AccessAudit
         // Built-in roles take extra rules by aggregation (add-ons do that), so only rules that reach cluster admin are flagged.
         foreach (var (name, builtIn) in RbacData.BuiltInClusterRoles.Where(r => r.Key != "cluster-admin"))
         {
-            if (live.ClusterRoles.TryGetValue(name, out var rules) && Widened(plan, name, rules, builtIn))
+            if (live.ClusterRoles.TryGetValue(name, out var rules) && Widened(plan, name, rules, builtIn, live.AggregatedClusterRoles.Contains))
             {
                 findings.Add(new AuditFinding(AuditSection.Differs, $"ClusterRole {name}", $"built-in ClusterRole widened to {AdminReach}, and the stack binds it cluster-wide", "the bootstrap policy gives it no such rule: a ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-" + name + " (Kubernetes aggregates its rules into this one) or a hand edit added it", true));
             }
@@ -485,8 +485,8 @@ public static class AccessAudit
     private const string AdminReach = "reach cluster admin (every verb on every resource, or a way to make its holders admin: bind, escalate or impersonate)";
 
     /// <summary>Whether the live rules of a role the stack binds cluster-wide reach cluster admin where the model's do not.</summary>
-    private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model) =>
-        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role) && RbacRules.MakeHolderAdmin(live, [role]) && !RbacRules.MakeHolderAdmin(model, [role]);
+    private static bool Widened(AccessPlan plan, string role, IReadOnlyList<PolicyRulePlan> live, IReadOnlyList<PolicyRulePlan> model, Func<string, bool> aggregates) =>
+        plan.Rbac.ClusterRoleBindings.Any(b => b.ClusterRole == role) && RbacRules.MakeHolderAdmin(live, [role], aggregates) && !RbacRules.MakeHolderAdmin(model, [role], aggregates);
 
     /// <summary>The principals a binding reaches, and whether it makes any of them cluster admin.</summary>
     private static (List<string> Reached, bool Admin) ReachesAdmin(Authorizer authorizer, RbacBinding binding, List<AccessSubject> principals)
@@ -498,7 +498,7 @@ public static class AccessAudit
             .Order(Ordinal)
             .ToList();
         var rules = authorizer.Rbac.RulesOf(binding);
-        var wildcard = binding.IsClusterRoleBinding && RbacRules.MakeHolderAdmin(rules, binding.RoleKind == "ClusterRole" ? [binding.RoleName] : []);
+        var wildcard = binding.IsClusterRoleBinding && RbacRules.MakeHolderAdmin(rules, binding.RoleKind == "ClusterRole" ? [binding.RoleName] : [], authorizer.Rbac.AggregatedClusterRoles.Contains);
         // A subject of Group system:masters gains nothing: a binding puts no one in a group, and its members bypass RBAC.
         return (reached, (reached.Count > 0 || BindsAllAuthenticated(binding) || BindsAnonymous(binding)) && wildcard);
     }

@@ -309,6 +309,7 @@ public static class LiveInputs
         var clusterRoles = new SortedDictionary<string, IReadOnlyList<PolicyRulePlan>>(StringComparer.Ordinal);
         var roles = new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>();
         var bindings = new List<RbacBinding>();
+        var aggregated = new HashSet<string>(StringComparer.Ordinal);
         var i = 0;
         foreach (var item in items.EnumerateArray())
         {
@@ -326,6 +327,11 @@ public static class LiveInputs
             {
                 case "ClusterRole":
                     clusterRoles[name] = Rules(item, place, file);
+                    if (HasAggregationRule(item, place, file))
+                    {
+                        aggregated.Add(name);
+                    }
+
                     break;
                 case "Role":
                     roles[(RequireNamespace(ns, place, file), name)] = Rules(item, place, file);
@@ -363,7 +369,23 @@ public static class LiveInputs
             throw new AuditInputException(file, "(top level)", $"holds no {string.Join(" and no ", missing)} {ClusterAdmin}, which Kubernetes' bootstrap policy puts in every cluster, so the export is partial (kubectl prints what it could read and exits 1 when one kind is refused); export again with `{RbacExport}` and keep the file only when kubectl exits 0");
         }
 
-        return new ClusterRbac(clusterRoles, roles, bindings);
+        return new ClusterRbac(clusterRoles, roles, bindings) { AggregatedClusterRoles = aggregated };
+    }
+
+    /// <summary>
+    /// Whether a ClusterRole aggregates: Kubernetes' clusterrole storage (policybased/storage.go, hasAggregationRule) counts
+    /// an aggregationRule with at least one clusterRoleSelector, and the aggregation controller gathers by those.
+    /// </summary>
+    private static bool HasAggregationRule(JsonElement item, string place, string file)
+    {
+        if (!item.TryGetProperty("aggregationRule", out var rule) || rule.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        return rule.ValueKind == JsonValueKind.Object
+            ? List(rule, "clusterRoleSelectors", $"{place}.aggregationRule", file).Count > 0
+            : throw new AuditInputException(file, $"{place}.aggregationRule", $"expected an object, found {RbacData.Found(rule)}" + ExportRbacAgain);
     }
 
     private const string ClusterAdmin = "cluster-admin";

@@ -91,7 +91,8 @@ public sealed class Authorizer(ClusterRbac rbac)
             request => Why(subject, request).Count > 0,
             BindingsOf(subject).Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName),
             BindingsOf(subject).SelectMany(Rbac.RulesOf).SelectMany(r => r.ResourceNames),
-            BindingsOf(subject).Where(b => !b.IsClusterRoleBinding).Select(b => b.Namespace).Concat(subject.Policies.SelectMany(p => p.Scope.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>()).Distinct(StringComparer.Ordinal));
+            BindingsOf(subject).Where(b => !b.IsClusterRoleBinding).Select(b => b.Namespace).Concat(subject.Policies.SelectMany(p => p.Scope.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>()).Distinct(StringComparer.Ordinal),
+            Rbac.AggregatedClusterRoles.Contains);
 
     /// <summary>
     /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,

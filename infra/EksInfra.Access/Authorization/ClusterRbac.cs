@@ -69,6 +69,12 @@ public sealed class ClusterRbac
     public IReadOnlyList<RbacBinding> Bindings { get; }
 
     /// <summary>
+    /// The ClusterRoles with an aggregationRule that selects: the clusterrole-aggregation controller sets such a role's
+    /// rules to those of every other ClusterRole whose labels its selectors match, one created later included.
+    /// </summary>
+    public IReadOnlySet<string> AggregatedClusterRoles { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// What the cluster holds by the model: the built-in ClusterRoles, the stack's own, the bootstrap bindings every
     /// authenticated user holds, and the stack's bindings. What the stack itself creates is <see cref="StackBindings"/>.
     /// </summary>
@@ -88,7 +94,11 @@ public sealed class ClusterRbac
 
         // The controllers' roles (system:controller:*) and EKS's (eks:*) exist in every cluster, but their rules
         // change with versions and no source pins them (Platform/KubernetesClusterRoles.cs): not known, not "nothing".
-        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [.. RbacData.BuiltInClusterRoleBindings, .. StackBindings(plan)], KubernetesClusterRoles.IsProvided);
+        return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [.. RbacData.BuiltInClusterRoleBindings, .. StackBindings(plan)], KubernetesClusterRoles.IsProvided)
+        {
+            // The stack's ClusterRoles take no aggregationRule.
+            AggregatedClusterRoles = RbacData.BuiltInAggregatedClusterRoles.Except(plan.Rbac.ClusterRoles.Select(r => r.Name), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>The bindings the stack creates (labelled managed-by eks-infra): what an audit expects to find live.</summary>

@@ -8,8 +8,9 @@ namespace EksInfra.Access.Authorization;
 /// rule of any binding naming the subject allows it (rbac.go, RulesFor over every binding), and EKS's authorizer adds the
 /// access entry's policies, so what a principal may do is the union of its groups' and policies' grants: create on
 /// clusterrolebindings from one and bind on cluster-admin from another, impersonating a service account in a namespace
-/// an edit binding or policy covers with impersonating system:masters from another, or escalate with update on a role
-/// another group binds it to (<see cref="RbacRules.GrantsItselfClusterAdmin"/>). Each group alone is judged by
+/// an edit binding or policy covers with impersonating system:masters from another, escalate with update on a role
+/// another group binds it to, or create and escalate on ClusterRoles with a cluster-wide binding to an aggregated role such
+/// as view (<see cref="RbacRules.GrantsItselfClusterAdmin"/>). Each group alone is judged by
 /// <see cref="AccessSettings.BindsClusterAdmin"/>; this judges the set, once per set, as <see cref="Authorizer.IsClusterAdmin"/>
 /// judges a live subject.
 /// </summary>
@@ -34,7 +35,8 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
         }
 
         // Only a grant that touches bindings, roles or impersonation can add to a way up, and two are needed, unless one
-        // escalates a role another group binds cluster-wide; most principals (view, read-only, a team's edit in its
+        // escalates a ClusterRole another group binds cluster-wide, or creates one with escalate that an aggregated role
+        // another group binds cluster-wide (view, edit, admin) gathers; most principals (view, read-only, a team's edit in its
         // namespaces and nothing else) stop here, at a lookup per grant.
         int raising = 0, clusterWide = 0;
         var escalates = false;
@@ -107,8 +109,13 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
             Allowed,
             groups.Where(g => g.Namespaces.Count == 0).Select(g => g.ClusterRole),
             groups.SelectMany(g => Role(g.ClusterRole).Rules!).Concat(policies.SelectMany(p => Policy(p.Policy).Rules!)).SelectMany(r => r.ResourceNames),
-            groups.SelectMany(g => g.Namespaces).Concat(policies.SelectMany(p => p.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>()).Distinct(StringComparer.Ordinal));
+            groups.SelectMany(g => g.Namespaces).Concat(policies.SelectMany(p => p.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>()).Distinct(StringComparer.Ordinal),
+            Aggregates);
     }
+
+    /// <summary>Whether a bound ClusterRole aggregates: a built-in one with an aggregationRule, as the stack's own never have.</summary>
+    private bool Aggregates(string role) =>
+        RbacData.BuiltInAggregatedClusterRoles.Contains(role) && !access.ClusterRoles.Any(r => r.Name == role);
 
     /// <summary>
     /// The rules of a ClusterRole the model binds (the stack's own, read-only, or a built-in one); null for one it cannot

@@ -21,6 +21,14 @@ public static class RbacData
     public static string BuiltInClusterRolesSource => BuiltIn.Value.Source;
 
     /// <summary>
+    /// The bootstrap ClusterRoles with an aggregationRule, whose rules the clusterrole-aggregation controller keeps equal
+    /// to those of every ClusterRole their selectors match: the names the file's "aggregation" key resolves.
+    /// </summary>
+    public static IReadOnlySet<string> BuiltInAggregatedClusterRoles => AggregatedBuiltIn.Value;
+
+    private static readonly Lazy<HashSet<string>> AggregatedBuiltIn = new(LoadAggregated);
+
+    /// <summary>
     /// The bootstrap ClusterRoleBindings of the group system:authenticated (system:basic-user, system:discovery,
     /// system:public-info-viewer): Kubernetes makes them, not the stack, and every authenticated principal holds them.
     /// </summary>
@@ -46,6 +54,20 @@ public static class RbacData
         }
 
         return new Loaded(doc.RootElement.GetProperty("source").GetString()!, rules);
+    }
+
+    private static HashSet<string> LoadAggregated()
+    {
+        const string file = "builtin-cluster-roles.json";
+        using var doc = Open(file);
+        // "view = system:aggregate-to-view; edit = ...": each part names an aggregated role before its '='.
+        var names = doc.RootElement.GetProperty("aggregation").GetString()!.Split(';').Select(part => part.Split('=')[0].Trim()).ToHashSet(StringComparer.Ordinal);
+        if (names.FirstOrDefault(n => !BuiltInClusterRoles.ContainsKey(n)) is { } unknown)
+        {
+            throw new InvalidOperationException($"the embedded resource {file} is broken at aggregation: '{unknown}' is not one of its clusterRoles");
+        }
+
+        return names;
     }
 
     private static (string, IReadOnlyList<RbacBinding>) LoadBindings()

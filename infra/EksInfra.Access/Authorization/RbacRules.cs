@@ -52,17 +52,22 @@ public static class RbacRules
     /// on clusterroles named as the roleRef), (b) act as system:masters when it may impersonate some user or service
     /// account, any name will do, and that group (apiserver filters impersonation.go: each is authorized by its name, a
     /// service account as serviceaccounts, and a group only with a user), (c) add every permission to a ClusterRole it is
-    /// bound to cluster-wide (<paramref name="boundClusterRoles"/>) when it may escalate and update or patch that role.
+    /// bound to cluster-wide (<paramref name="boundClusterRoles"/>) when it may escalate and update or patch that role, (d)
+    /// create a ClusterRole with every permission, labelled to match the selector of an aggregated ClusterRole it is bound to
+    /// cluster-wide, when it may create and escalate clusterroles: the aggregation controller copies the new role's rules
+    /// into the bound one (Kubernetes, "Aggregated ClusterRoles"; clusterroleaggregation_controller.go).
     /// <paramref name="namesInRules"/> are the resourceNames of the rules behind <paramref name="allowed"/>: a rule
     /// restricted to names allows a request only by one of them.
     /// </summary>
     /// <param name="serviceAccountNamespaces">Namespaces where the subject holds namespaced grants: impersonating a service
     /// account is authorized in the account's namespace (impersonation.go), so a RoleBinding there can supply it.</param>
-    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles, IEnumerable<string> namesInRules, IEnumerable<string>? serviceAccountNamespaces = null)
+    /// <param name="aggregates">Whether a ClusterRole has an aggregationRule (<see cref="ClusterRbac.AggregatedClusterRoles"/>); none when null.</param>
+    public static bool GrantsItselfClusterAdmin(Func<AccessRequest, bool> allowed, IEnumerable<string> boundClusterRoles, IEnumerable<string> namesInRules, IEnumerable<string>? serviceAccountNamespaces = null, Func<string, bool>? aggregates = null)
     {
         ArgumentNullException.ThrowIfNull(allowed);
         ArgumentNullException.ThrowIfNull(boundClusterRoles);
         ArgumentNullException.ThrowIfNull(namesInRules);
+        var bound = boundClusterRoles as IReadOnlyCollection<string> ?? [.. boundClusterRoles];
         string[] names = ["", ClusterAdminRole, .. namesInRules.Distinct(StringComparer.Ordinal)];
         // A binding's roleRef cannot change ("cannot change roleRef"), so an update reaches admin only on a binding that
         // grants cluster-admin already: the bootstrap's, named cluster-admin.
@@ -82,19 +87,28 @@ public static class RbacRules
             return true;
         }
 
-        return boundClusterRoles.Any(role => allowed(new("escalate", RbacGroup, "clusterroles", "", role, ""))
-            && (allowed(new("update", RbacGroup, "clusterroles", "", role, "")) || allowed(new("patch", RbacGroup, "clusterroles", "", role, ""))));
+        if (bound.Any(role => allowed(new("escalate", RbacGroup, "clusterroles", "", role, ""))
+            && (allowed(new("update", RbacGroup, "clusterroles", "", role, "")) || allowed(new("patch", RbacGroup, "clusterroles", "", role, "")))))
+        {
+            return true;
+        }
+
+        // A create carries no object name, so both create and the escalate check of the clusterrole storage
+        // (RoleEscalationAuthorized, with the request's name) are asked for the name "": a rule with resourceNames allows neither.
+        return aggregates is not null && bound.Any(aggregates)
+            && allowed(new("create", RbacGroup, "clusterroles", "", "", ""))
+            && allowed(new("escalate", RbacGroup, "clusterroles", "", "", ""));
     }
 
     /// <summary>
     /// Whether <paramref name="rules"/>, bound cluster-wide (under the ClusterRoles <paramref name="boundClusterRoles"/>),
     /// make their holder cluster admin: every verb on every resource, or a way to grant itself that with them alone.
     /// </summary>
-    public static bool MakeHolderAdmin(IReadOnlyList<PolicyRulePlan> rules, IEnumerable<string> boundClusterRoles)
+    public static bool MakeHolderAdmin(IReadOnlyList<PolicyRulePlan> rules, IEnumerable<string> boundClusterRoles, Func<string, bool>? aggregates = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         return rules.Any(r => Allows(r, AccessRequest.Everything))
-            || GrantsItselfClusterAdmin(request => rules.Any(r => Allows(r, request)), boundClusterRoles, rules.SelectMany(r => r.ResourceNames));
+            || GrantsItselfClusterAdmin(request => rules.Any(r => Allows(r, request)), boundClusterRoles, rules.SelectMany(r => r.ResourceNames), aggregates: aggregates);
     }
 
     /// <summary>
