@@ -199,6 +199,27 @@ public class ComputeRenderTests
         Assert.Equal("Fargate pod execution role (batch)", who["arn:aws:iam::123456789012:role/my-cluster-fargate-batch"]);
         Assert.Contains("eks:kube-proxy-windows", WhoReport.Render(plan, ReportFormat.Table), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Who_gives_a_windows_node_groups_role_the_windows_groups_eks_gives_its_entry()
+    {
+        // EKS makes a Windows managed node group's entry EC2_WINDOWS, which adds eks:kube-proxy-windows (User Guide, "Create access entries").
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API", nodeRoles: "", cluster: """
+                nodeRoles: [windows-workers]
+                nodeGroups:
+                  - { name: linux, instanceTypes: [m6i.large] }
+                  - { name: win, instanceTypes: [m6i.large], amiType: WINDOWS_CORE_2022_x86_64, nodeRole: windows-workers }
+            """));
+
+        var who = Reparse.Json(WhoReport.Render(plan, ReportFormat.Json)).GetProperty("principals").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("principal").GetString()!);
+        var windows = who["arn:aws:iam::123456789012:role/windows-workers"];
+        Assert.Equal("node group role (win; windows)", windows.GetProperty("kind").GetString());
+        Assert.Equal(["eks:kube-proxy-windows", "system:bootstrappers", "system:nodes"], windows.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        var linux = who["arn:aws:iam::123456789012:role/eks-node-role"];
+        Assert.Equal(["system:bootstrappers", "system:nodes"], linux.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        Assert.Equal("EC2_WINDOWS", Assert.Single(plan.ComputeIdentities, c => c.CreatedRoleName == "windows-workers").AccessEntryType);
+    }
 }
 
 /// <summary>Each compute validation rule, just inside and just outside.</summary>

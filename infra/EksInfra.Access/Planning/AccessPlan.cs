@@ -183,9 +183,16 @@ public sealed record ComputeIdentityPlan(
     string? CreatedRoleName,
     IReadOnlyList<string> Owners,
     string ConfigPath,
-    bool EntryCreatedByEks)
+    bool EntryCreatedByEks,
+    bool WindowsNodeGroups = false)
 {
     public string RoleArnWithoutPath => Arns.StripPath(RoleArn);
+
+    /// <summary>
+    /// Whether its nodes run Windows: a self-managed Windows role, or a node group role whose groups all use a Windows AMI
+    /// (EKS makes that role's entry EC2_WINDOWS, "Create access entries"; a role shared with Linux groups is refused).
+    /// </summary>
+    public bool RunsWindows => Kind == ComputeKind.SelfManagedWindows || (Kind == ComputeKind.NodeGroupRole && WindowsNodeGroups);
 
     /// <summary>The username aws-auth gives it (AWS: "Amazon EKS node IAM role", "Fargate pod execution role", "Windows support").</summary>
     public string Username => Kind == ComputeKind.Fargate ? KubernetesNames.FargateUsername : KubernetesNames.NodeUsername;
@@ -194,7 +201,7 @@ public sealed record ComputeIdentityPlan(
     public IReadOnlyList<string> Groups => Kind switch
     {
         ComputeKind.Fargate => KubernetesNames.FargateGroups,
-        ComputeKind.SelfManagedWindows => KubernetesNames.WindowsNodeGroups,
+        _ when RunsWindows => KubernetesNames.WindowsNodeGroups,
         _ => KubernetesNames.NodeGroups,
     };
 
@@ -202,14 +209,14 @@ public sealed record ComputeIdentityPlan(
     public string AccessEntryType => Kind switch
     {
         ComputeKind.Fargate => "FARGATE_LINUX",
-        ComputeKind.SelfManagedWindows => "EC2_WINDOWS",
+        _ when RunsWindows => "EC2_WINDOWS",
         _ => "EC2_LINUX",
     };
 
     /// <summary>What the who and diff reports call it.</summary>
     public string Describe() => Kind switch
     {
-        ComputeKind.NodeGroupRole => Owners.Count == 0 ? "node role (no node group uses it)" : $"node group role ({string.Join(", ", Owners)})",
+        ComputeKind.NodeGroupRole => Owners.Count == 0 ? "node role (no node group uses it)" : $"node group role ({string.Join(", ", Owners)}{(WindowsNodeGroups ? "; windows" : "")})",
         ComputeKind.SelfManagedLinux => EntryCreatedByEks ? "managed node group role outside this stack (linux)" : "Karpenter/self-managed node role (linux)",
         ComputeKind.SelfManagedWindows => EntryCreatedByEks ? "managed node group role outside this stack (windows)" : "Karpenter/self-managed node role (windows)",
         _ => Owners.Count == 0 ? "Fargate pod execution role (existing profile)" : $"Fargate pod execution role ({string.Join(", ", Owners)})",

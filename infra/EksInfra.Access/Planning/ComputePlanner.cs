@@ -1,4 +1,5 @@
 using EksInfra.Access.Model;
+using EksInfra.Access.Platform;
 
 namespace EksInfra.Access.Planning;
 
@@ -89,13 +90,15 @@ public static class ComputePlanner
         var list = new List<ComputeIdentityPlan>();
         foreach (var role in roles.Where(r => r.Purpose is RolePurpose.Node or RolePurpose.AdditionalNode))
         {
-            var owners = cluster.NodeGroups.Where(g => g.NodeRoleName == role.Name).Select(g => g.Name).ToList();
+            var groups = cluster.NodeGroups.Where(g => g.NodeRoleName == role.Name).ToList();
+            var owners = groups.Select(g => g.Name).ToList();
+            var windows = groups.Count > 0 && groups.All(g => g.AmiType is { } ami && AmiTypes.Find(ami) is { IsWindows: true });
             var path = role.Purpose == RolePurpose.Node
                 ? $"{config.Cluster.Path}.nodeRoleName"
                 : config.Cluster.Compute.ExtraNodeRoles.FirstOrDefault(r => r.Name == role.Name)?.Path ?? $"{config.Cluster.Path}.nodeRoles";
 
             // EKS creates the access entry of a managed node group's role itself (EC2_LINUX, or EC2_WINDOWS for a Windows AMI).
-            list.Add(new ComputeIdentityPlan(role.Arn, ComputeKind.NodeGroupRole, role.Name, owners, path, EntryCreatedByEks: owners.Count > 0));
+            list.Add(new ComputeIdentityPlan(role.Arn, ComputeKind.NodeGroupRole, role.Name, owners, path, EntryCreatedByEks: owners.Count > 0, windows));
         }
 
         foreach (var profile in cluster.FargateProfiles)
@@ -176,7 +179,7 @@ public static class ComputePlanner
         var grant = identity.Kind switch
         {
             ComputeKind.Fargate => new Grant(GrantVia.FargateBootstrap, "system:node-proxier", Grant.ClusterWide, false),
-            ComputeKind.SelfManagedWindows => new Grant(GrantVia.NodeBootstrap, KubernetesNames.KubeProxyWindows, Grant.ClusterWide, false),
+            _ when identity.RunsWindows => new Grant(GrantVia.NodeBootstrap, KubernetesNames.KubeProxyWindows, Grant.ClusterWide, false),
             _ => new Grant(GrantVia.NodeBootstrap, "system:nodes", Grant.ClusterWide, false),
         };
         return new PrincipalAccess(identity.RoleArn, identity.Describe(), identity.Username, identity.Groups, [grant]);
