@@ -1054,3 +1054,67 @@ public class FederatedUserImportTests
     public void Federated_user_arns_are_told_apart(string arn, bool federated) =>
         Assert.Equal(federated, Arns.IsFederatedUser(arn));
 }
+
+/// <summary>What `eksinfra import` carries over from a live aws-auth, read as aws-iam-authenticator v0.7.18 reads it.</summary>
+public class ImportCarryOverTests
+{
+    private static YamlDotNet.RepresentationModel.YamlMappingNode AccessOf(ImportResult imported) =>
+        (YamlDotNet.RepresentationModel.YamlMappingNode)Reparse.Root(imported.AccessBlockYaml!)["config"]["eks-infra:access"];
+
+    private static List<string> ArnsOf(ImportResult imported, string list, string arnKey) =>
+        AccessOf(imported).Children.TryGetValue(list, out var items)
+            ? [.. ((YamlDotNet.RepresentationModel.YamlSequenceNode)items).Children.Select(i => ((YamlDotNet.RepresentationModel.YamlScalarNode)i[arnKey]).Value!)]
+            : [];
+
+    /// <summary>UserMapping (pkg/config/types.go) has no sso field and its Validate needs only userarn, so the entry maps bob.</summary>
+    [Fact]
+    public void Import_carries_a_mapusers_entry_with_an_sso_key_as_the_user_it_maps()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapUsers: |
+                - userarn: arn:aws:iam::123456789012:user/bob
+                  sso: {permissionSetName: Admin, accountID: "123456789012"}
+                  username: bob
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        Assert.Equal(["arn:aws:iam::123456789012:user/bob"], ArnsOf(imported, "mapUsers", "userarn"));
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapUsers[0]");
+        Assert.Equal("has keys the model does not carry (sso); the rest of the entry is kept", note.Why);
+    }
+
+    [Fact]
+    public void Import_says_a_mapusers_entry_without_userarn_is_refused_by_usermapping_validate()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapUsers: |
+                - sso: {permissionSetName: Admin, accountID: "123456789012"}
+                  username: admin
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapUsers[0]");
+        Assert.Equal("has no userarn, so the authenticator refuses the entry (UserMapping Validate) and it grants nothing today; not carried over", note.Why);
+        Assert.Empty(ArnsOf(imported, "mapUsers", "userarn"));
+    }
+
+    /// <summary>UserMapping.Key is the ARN as written (pkg/config/mapper.go, v0.7.18), so only an exact repeat replaces a user mapping.</summary>
+    [Fact]
+    public void Import_says_a_repeated_mapusers_arn_is_matched_as_written()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapUsers: |
+                - userarn: arn:aws:iam::123456789012:user/bob
+                  username: bob
+                  groups: [system:masters]
+                - userarn: arn:aws:iam::123456789012:user/bob
+                  username: bob
+                  groups: [viewers]
+            """), "aws-auth.yaml");
+
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapUsers[0]");
+        Assert.Contains("the authenticator keeps only the last mapping of an ARN (as written)", note.Why, StringComparison.Ordinal);
+        Assert.Equal(["arn:aws:iam::123456789012:user/bob"], ArnsOf(imported, "mapUsers", "userarn"));
+    }
+}

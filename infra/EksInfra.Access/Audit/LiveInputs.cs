@@ -165,7 +165,7 @@ public static class LiveInputs
             // ParseMap drops an entry Validate refuses and keeps the rest ("Only saving data that was good").
             if (AuthenticatorEntries.Refused(item, arnKey) is { } refused)
             {
-                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", $"{refused}, so the authenticator refuses the entry ({(kind == PrincipalKind.Role ? "RoleMapping" : "UserMapping")} Validate) and reads the rest of {key}"));
+                dropped.Add(new DroppedMapping($"aws-auth {item.Path}", $"{refused} and reads the rest of {key}"));
                 continue;
             }
 

@@ -15,7 +15,9 @@ namespace EksInfra.Access.Import;
 /// </summary>
 public static partial class AuthenticatorEntries
 {
-    public static readonly IReadOnlyList<string> Fields = ["rolearn", "userarn", "username", "groups", "sso"];
+    /// <summary>RoleMapping's and UserMapping's fields (pkg/config/types.go): only RoleMapping has <c>sso</c>, so encoding/json ignores it in mapUsers.</summary>
+    private static readonly IReadOnlyList<string> RoleFields = ["rolearn", "sso", "username", "groups"];
+    private static readonly IReadOnlyList<string> UserFields = ["userarn", "username", "groups"];
 
     /// <summary>
     /// A value whose YAML is null: a comment-only value (every entry commented out), <c>null</c> or <c>~</c>. YAMLToJSON
@@ -164,10 +166,17 @@ public static partial class AuthenticatorEntries
 
     /// <summary>
     /// Why the authenticator refuses a mapRoles (<paramref name="arnKey"/> <c>rolearn</c>) or mapUsers item, which
-    /// ParseMap then drops, reading the rest; null when it keeps it. An item that is not a map decodes to an entry with
-    /// no ARN (encoding/json records the type error and decodes past it).
+    /// ParseMap then drops, reading the rest, naming the Validate that refuses it; null when it keeps it. An item that is
+    /// not a map decodes to an entry with no ARN (encoding/json records the type error and decodes past it). A mapUsers
+    /// item needs only its userarn (UserMapping.Validate): UserMapping has no sso field, so an sso key there is ignored.
     /// </summary>
     public static string? Refused(ConfigNode item, string arnKey)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return Refusal(item, arnKey) is { } refused ? $"{refused}, so the authenticator refuses the entry ({(arnKey == "rolearn" ? "RoleMapping" : "UserMapping")} Validate)" : null;
+    }
+
+    private static string? Refusal(ConfigNode item, string arnKey)
     {
         ArgumentNullException.ThrowIfNull(item);
         return item switch
@@ -184,7 +193,7 @@ public static partial class AuthenticatorEntries
     /// go-yaml, which encoding/json leaves empty), its permissionSetName <c>[\w+=,.@-]{1,32}</c> and its partition, if
     /// given, a known one.
     /// </summary>
-    public static string? RoleMappingRefused(ConfigMap entry)
+    private static string? RoleMappingRefused(ConfigMap entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var arn = Text(entry, "rolearn");
@@ -322,7 +331,8 @@ public static partial class AuthenticatorEntries
     public static List<string> Groups(ConfigMap entry) =>
         Field(entry, "groups") is ConfigList list ? [.. list.Items.Select(AsString)] : [];
 
-    public static bool IsField(string key) => Fields.Any(field => GoJsonNamesMatch(key, field));
+    /// <summary>Whether the mapRoles (<paramref name="arnKey"/> <c>rolearn</c>) or mapUsers entry type decodes <paramref name="key"/> into a field.</summary>
+    public static bool IsField(string key, string arnKey) => (arnKey == "rolearn" ? RoleFields : UserFields).Any(field => GoJsonNamesMatch(key, field));
 
     /// <summary>
     /// Whether encoding/json decodes object key <paramref name="key"/> into the field named <paramref name="field"/>

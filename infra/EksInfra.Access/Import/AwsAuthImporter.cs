@@ -176,7 +176,7 @@ public static class AwsAuthImporter
             ? [.. list.Items.Select(i => new Item(i, i is ConfigMap entry && AuthenticatorEntries.Refused(i, arnKey) is null ? AuthenticatorEntries.Text(entry, arnKey) : ""))]
             : [];
 
-    private static List<Imported> Entries(YamlConfigReader.ReadResult? parsed, string arnKey, Dictionary<object, (MappingReading Reading, string? Other)> readings, List<SkippedEntry> skipped, List<ImportedNode>? nodeRoles)
+    private static List<Imported> Entries(YamlConfigReader.ReadResult? parsed, string arnKey, Dictionary<object, (MappingReading Reading, string? Other)> readings, List<SkippedEntry> skipped, List<ImportedNode> nodeRoles)
     {
         var result = new List<Imported>();
         if (parsed?.Root is not ConfigList list)
@@ -193,16 +193,16 @@ public static class AwsAuthImporter
             }
 
             var arn = AuthenticatorEntries.Text(entry, arnKey);
-            if (nodeRoles is not null && AuthenticatorEntries.Field(entry, "sso") is ConfigMap && AuthenticatorEntries.RoleMappingRefused(entry) is { } refused)
+            if (AuthenticatorEntries.Refused(item, arnKey) is { } refused)
             {
-                skipped.Add(new(item.Path, $"{refused}, so the authenticator refuses the entry (RoleMapping Validate) and it grants nothing today; not carried over"));
+                skipped.Add(new(item.Path, $"{refused} and it grants nothing today; not carried over"));
                 continue;
             }
 
             var (reading, other) = readings[item];
             if (reading == MappingReading.MappedAgain)
             {
-                skipped.Add(new(item.Path, $"'{arn}' is mapped again at {other}; the authenticator keeps only the last mapping of an ARN ({(nodeRoles is null ? "as written" : "ignoring case")}), so this one grants nothing today; not carried over"));
+                skipped.Add(new(item.Path, $"'{arn}' is mapped again at {other}; the authenticator keeps only the last mapping of an ARN ({(arnKey == "rolearn" ? "ignoring case" : "as written")}), so this one grants nothing today; not carried over"));
                 continue;
             }
 
@@ -240,7 +240,7 @@ public static class AwsAuthImporter
                 skipped.Add(new(item.Path, $"its groups are {groupsValue.KindName}, not a list, which the authenticator skips: the entry grants no group today and is carried over with none"));
             }
 
-            var unknown = entry.Entries.Select(e => e.Key).Where(k => !AuthenticatorEntries.IsField(k)).ToList();
+            var unknown = entry.Entries.Select(e => e.Key).Where(k => !AuthenticatorEntries.IsField(k, arnKey)).ToList();
             if (unknown.Count > 0)
             {
                 skipped.Add(new(item.Path, $"has keys the model does not carry ({string.Join(", ", unknown)}); the rest of the entry is kept"));
@@ -261,7 +261,7 @@ public static class AwsAuthImporter
                 // Nodes and Fargate pods register through these mappings; dropping one strands them once pulumi-eks rewrites aws-auth.
                 // The authenticator compares ARNs ignoring case (strings.EqualFold), so `Role/` maps these nodes today too.
                 var nodeArn = Arns.TryParse(arn, out var exact, out _) ? exact : Arns.TryParseIgnoringCase(arn, out var folded) ? folded : null;
-                if (nodeRoles is null || nodeArn is null || nodeArn.Kind != PrincipalKind.Role)
+                if (nodeArn is null || nodeArn.Kind != PrincipalKind.Role)
                 {
                     skipped.Add(new(item.Path, $"'{arn}' is mapped as a node, but only an IAM role can be a node role; not carried over"));
                     continue;
