@@ -112,6 +112,17 @@ public static class AwsAuthImporter
     private static string OtherCase(string arn, IamArn parsed) =>
         $"'{arn}' has its fixed parts in another case, which the authenticator matches ignoring case; carried over as {parsed.Full}";
 
+    /// <summary>
+    /// Why a role mapping written with its IAM path is not carried over, or null: the authenticator matches a role mapping
+    /// against the caller's canonical ARN (pkg/arn Canonicalize turns assumed-role/NAME/SESSION into role/NAME, no path)
+    /// with strings.EqualFold, so it grants nothing today, and the stack, which writes role ARNs without their path, would
+    /// make it grant.
+    /// </summary>
+    private static string? WithPathMatchesNothing(string arn, IamArn parsed, string list) =>
+        parsed.Kind == PrincipalKind.Role && parsed.HasPath
+            ? $"'{arn}' has an IAM path, so the live authenticator never matches it and it grants nothing today; not carried over, since the stack writes role ARNs without their path and would make it work: add it under {list} yourself if it should have this access"
+            : null;
+
     private sealed record Imported(string Path, string Arn, PrincipalKind Kind, string Username, IReadOnlyList<string> Groups);
 
     /// <summary>Why the authenticator's decoder takes a plain scalar for no string: go-yaml v2 resolves it by YAML 1.1.</summary>
@@ -267,6 +278,12 @@ public static class AwsAuthImporter
                     continue;
                 }
 
+                if (WithPathMatchesNothing(arn, nodeArn, "nodeRoles") is { } nodeWithPath)
+                {
+                    skipped.Add(new(item.Path, nodeWithPath));
+                    continue;
+                }
+
                 if (exact is null)
                 {
                     skipped.Add(new(item.Path, OtherCase(arn, nodeArn)));
@@ -312,10 +329,9 @@ public static class AwsAuthImporter
                 arn = parsedArn.Full;
             }
 
-            if (parsedArn.Kind == PrincipalKind.Role && parsedArn.HasPath)
+            if (WithPathMatchesNothing(arn, parsedArn, "mapRoles") is { } withPath)
             {
-                // The stack writes role ARNs without their path, so carrying it over would grant what the cluster does not grant today.
-                skipped.Add(new(item.Path, $"'{arn}' has an IAM path, so the live authenticator never matches it and it grants nothing today; not carried over, since the stack writes role ARNs without their path and would make it work: add it under mapRoles yourself if it should have this access"));
+                skipped.Add(new(item.Path, withPath));
                 continue;
             }
 
