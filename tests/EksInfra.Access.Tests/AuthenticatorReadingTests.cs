@@ -1140,4 +1140,27 @@ public class ImportCarryOverTests
         var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapRoles[0]");
         Assert.Equal("'arn:aws:iam::123456789012:role/eks/node-with-path' has an IAM path, so the live authenticator never matches it and it grants nothing today; not carried over, since the stack writes role ARNs without their path and would make it work: add it under nodeRoles yourself if it should have this access", note.Why);
     }
+
+    /// <summary>aws-iam-authenticator pkg/server/server.go renderTemplates fills a mapping's groups per request; {{AccountID}} is the caller's account (token.go: GetCallerIdentity's Account), the mapped ARN's.</summary>
+    [Fact]
+    public void Import_writes_out_an_account_template_in_a_group_and_lists_a_per_request_one_as_external()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:role/dev
+                  username: dev:{{SessionName}}
+                  groups: ["devs-{{AccountID}}", "team-{{SessionName}}"]
+            """), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var access = AccessOf(imported);
+        var role = (YamlDotNet.RepresentationModel.YamlMappingNode)Assert.Single(((YamlDotNet.RepresentationModel.YamlSequenceNode)access["mapRoles"]).Children);
+        Assert.Equal(["devs-123456789012", "team-{{SessionName}}"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)role["groups"]).Children.Select(g => ((YamlDotNet.RepresentationModel.YamlScalarNode)g).Value));
+        Assert.Equal(["devs-123456789012"], ((YamlDotNet.RepresentationModel.YamlMappingNode)access["groups"]).Children.Keys.Select(k => ((YamlDotNet.RepresentationModel.YamlScalarNode)k).Value));
+        Assert.Equal(["team-{{SessionName}}"], ((YamlDotNet.RepresentationModel.YamlSequenceNode)access["externalGroups"]).Children.Select(g => ((YamlDotNet.RepresentationModel.YamlScalarNode)g).Value));
+        Assert.Contains(imported.Skipped, s => s.Where == "data.mapRoles[0]" && s.Why.StartsWith("its group 'devs-{{AccountID}}' holds {{AccountID}}, which the authenticator fills with the caller's account, 123456789012 for 'arn:aws:iam::123456789012:role/dev'; carried over as 'devs-123456789012'", StringComparison.Ordinal));
+        var external = Assert.Single(imported.Skipped, s => s.Where == "externalGroups");
+        Assert.StartsWith("'team-{{SessionName}}' holds {{SessionName}}, which the authenticator fills in on every request", external.Why, StringComparison.Ordinal);
+        Assert.DoesNotContain(imported.Skipped, s => s.Where.StartsWith("groups.team-", StringComparison.Ordinal));
+    }
 }

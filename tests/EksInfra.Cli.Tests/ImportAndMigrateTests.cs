@@ -94,6 +94,26 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
+    public void An_imported_block_with_group_templates_passes_check_once_its_groups_are_bound()
+    {
+        var templated = LiveAwsAuth.Replace("groups: [developers]", "groups: [\"devs-{{AccountID}}\", \"team-{{SessionName}}\"]", StringComparison.Ordinal)
+            .Replace("rolearn: arn:aws:sts::123456789012:assumed-role/dev/alice", "rolearn: arn:aws:iam::123456789012:role/dev", StringComparison.Ordinal);
+        Assert.NotEqual(LiveAwsAuth, templated);
+        File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), templated);
+        var imported = project.Run("import", "aws-auth.yaml");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("data.mapRoles[2]: its group 'devs-{{AccountID}}' holds {{AccountID}}", imported.Error, StringComparison.Ordinal);
+        Assert.Contains("externalGroups: 'team-{{SessionName}}' holds {{SessionName}}", imported.Error, StringComparison.Ordinal);
+        var cluster = "config:\n  aws:region: us-west-2\n  aws:allowedAccountIds: [\"123456789012\"]\n  eks-infra:cluster:\n    name: legacy\n";
+        project.WriteStack("legacy", cluster + imported.Out["config:\n".Length..]);
+        project.EditStack("legacy", "clusterRole: REPLACE-ME", "clusterRole: view");
+
+        var accepted = project.Run("check", "legacy");
+
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+    }
+
+    [Fact]
     public void Import_of_a_broken_mapRoles_says_the_authenticator_ignores_it()
     {
         File.WriteAllText(Path.Combine(project.Directory, "broken.yaml"), "apiVersion: v1\nkind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::123456789012:role/a\n     username: a\n");

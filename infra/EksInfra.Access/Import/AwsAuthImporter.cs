@@ -79,13 +79,23 @@ public static class AwsAuthImporter
             return new ImportResult(null, skipped, bag.ToSortedList());
         }
 
-        var groups = mapRoles.Concat(mapUsers)
+        var mappedGroups = mapRoles.Concat(mapUsers)
             .SelectMany(m => m.Groups)
             .Where(g => !KubernetesNames.IsSystemGroup(g))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+        // A group the authenticator names per request cannot be bound by name, and `check` refuses it under groups; listed
+        // as bound elsewhere, the stack writes it into aws-auth as it is, so the bindings that grant it today keep working.
+        var externalGroups = mappedGroups.Where(g => KubernetesNames.TemplateIn(g) is not null).ToList();
+        var groups = mappedGroups.Except(externalGroups, StringComparer.Ordinal).ToList();
         skipped.Add(new("authenticationMode", "set to CONFIG_MAP, the mode of a cluster that reads only aws-auth; if the cluster is already further on (`aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode`), set that mode instead: the mode never moves back"));
+        foreach (var group in externalGroups)
+        {
+            var template = KubernetesNames.TemplateIn(group);
+            skipped.Add(new("externalGroups", $"'{group}' holds {template}, which the authenticator fills in on every request, so callers get a group named with each request's value and no binding of this stack can name it; listed under externalGroups, so the stack writes it into aws-auth as it is and whatever RBAC binds those names today keeps granting; the model does not see what it allows{(group.Contains("{{EC2PrivateDNSName}}", StringComparison.Ordinal) ? ", and `eksinfra check` refuses {{EC2PrivateDNSName}} in a group (the authenticator fills it only for an EC2 instance's session and refuses the mapping for anyone else)" : "")}"));
+        }
+
         foreach (var group in groups)
         {
             skipped.Add(new($"groups.{group}", $"aws-auth does not say what '{group}' may do (that lives in RBAC); set its clusterRole (now '{GroupPlaceholder}', which `eksinfra check` refuses) and namespaces"));
@@ -103,7 +113,8 @@ public static class AwsAuthImporter
                 ? Yaml.Seq(nodeRoles.DistinctBy(n => n.Arn, StringComparer.OrdinalIgnoreCase).Select(n => (YamlNode)Yaml.Map(("rolearn", Yaml.Str(n.Arn)), ("kind", Yaml.Str(n.Kind)))))
                 : null),
             ("mapAccounts", accounts.Count > 0 ? Yaml.Strings(accounts) : null),
-            ("groups", groups.Count > 0 ? Yaml.Map([.. groups.Select(g => (g, (YamlNode?)Yaml.Map(("clusterRole", Yaml.Str(GroupPlaceholder)))))]) : null));
+            ("groups", groups.Count > 0 ? Yaml.Map([.. groups.Select(g => (g, (YamlNode?)Yaml.Map(("clusterRole", Yaml.Str(GroupPlaceholder)))))]) : null),
+            ("externalGroups", externalGroups.Count > 0 ? Yaml.Strings(externalGroups) : null));
         var yaml = Yaml.Emit(Yaml.Map(("config", Yaml.Map(("eks-infra:access", access)))));
         return new ImportResult(yaml, skipped, bag.ToSortedList());
     }
@@ -338,6 +349,17 @@ public static class AwsAuthImporter
             if (Arns.IsIdentityCenterRoleWithoutPath(parsedArn))
             {
                 skipped.Add(new(item.Path, $"'{arn}' is an IAM Identity Center role, kept; aws-auth shows it without its IAM path, so write the ARN as IAM shows it ({Arns.IdentityCenterRoleArnText(parsedArn)}) before access entries are used"));
+            }
+
+            if (groups.Any(g => g.Contains(KubernetesNames.AccountIdTemplate, StringComparison.Ordinal)))
+            {
+                var callerAccount = parsedArn.AccountId;
+                foreach (var templated in groups.Where(g => g.Contains(KubernetesNames.AccountIdTemplate, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+                {
+                    skipped.Add(new(item.Path, $"its group '{templated}' holds {KubernetesNames.AccountIdTemplate}, which the authenticator fills with the caller's account, {callerAccount} for '{arn}'; carried over as '{templated.Replace(KubernetesNames.AccountIdTemplate, callerAccount, StringComparison.Ordinal)}', the group it gets today, since `eksinfra check` refuses a template in a group the stack binds"));
+                }
+
+                groups = [.. groups.Select(g => g.Replace(KubernetesNames.AccountIdTemplate, callerAccount, StringComparison.Ordinal))];
             }
 
             if (groups.Count == 0)

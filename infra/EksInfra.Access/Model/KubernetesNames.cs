@@ -44,6 +44,15 @@ public static partial class KubernetesNames
     /// </summary>
     public static readonly IReadOnlyList<string> UsernameTemplates = ["{{AccountID}}", "{{SessionName}}", "{{SessionNameRaw}}", "{{EC2PrivateDNSName}}", "{{AccessKeyID}}"];
 
+    /// <summary>The one template the caller's ARN fixes: renderTemplate fills it with the caller's account (GetCallerIdentity's Account), which is the mapped ARN's.</summary>
+    public const string AccountIdTemplate = "{{AccountID}}";
+
+    /// <summary>
+    /// The first template <paramref name="name"/> holds, or null: aws-iam-authenticator pkg/server/server.go renderTemplates
+    /// fills a mapping's groups as it fills its username, per request, so a group holding one is never the name as written.
+    /// </summary>
+    public static string? TemplateIn(string name) => UsernameTemplates.FirstOrDefault(t => name.Contains(t, StringComparison.Ordinal));
+
     /// <summary>
     /// The session templates EKS access entries want a ':' before. Source: EKS User Guide, "Create access entries":
     /// "If you add either {{SessionName}} or {{SessionNameRaw}} to your username, the username must include a colon

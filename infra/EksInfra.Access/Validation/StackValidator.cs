@@ -1125,7 +1125,7 @@ public static partial class StackValidator
 
                 // aws-iam-authenticator pkg/server/server.go renderTemplates fills the templates of a mapping's groups as well
                 // as its username, per request; the binding this stack makes names the group as written.
-                if (KubernetesNames.UsernameTemplates.FirstOrDefault(t => group.Name.Contains(t, StringComparison.Ordinal)) is { } template)
+                if (KubernetesNames.TemplateIn(group.Name) is { } template)
                 {
                     var problem = $"'{group.Name}' holds the template {template}, which aws-iam-authenticator fills in an aws-auth group on every request (so members arrive in a group named with the value, never in '{group.Name}'), while this stack binds the name as written";
                     if (mode == AuthenticationMode.ConfigMap)
