@@ -1163,4 +1163,23 @@ public class ImportCarryOverTests
         Assert.StartsWith("'team-{{SessionName}}' holds {{SessionName}}, which the authenticator fills in on every request", external.Why, StringComparison.Ordinal);
         Assert.DoesNotContain(imported.Skipped, s => s.Where.StartsWith("groups.team-", StringComparison.Ordinal));
     }
+
+    /// <summary>EKS User Guide: API mode reads "only from EKS access entry APIs"; in API_AND_CONFIG_MAP "Access entries take precedence over ConfigMap entries".</summary>
+    [Fact]
+    public void Import_says_what_following_a_later_mode_would_do_and_what_to_check()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:role/admin
+                  username: admin
+                  groups: [system:masters]
+            """), "aws-auth.yaml");
+
+        Assert.Equal("CONFIG_MAP", ((YamlDotNet.RepresentationModel.YamlScalarNode)AccessOf(imported)["authenticationMode"]).Value);
+        var note = Assert.Single(imported.Skipped, s => s.Where == "authenticationMode").Why;
+        Assert.Contains("`aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode`", note, StringComparison.Ordinal);
+        Assert.Contains("`aws eks list-access-entries --cluster-name NAME`", note, StringComparison.Ordinal);
+        Assert.Contains("In API, EKS ignores aws-auth: these mappings grant nothing today, and setting API here would make each a new access entry (system:masters as AmazonEKSClusterAdminPolicy)", note, StringComparison.Ordinal);
+        Assert.Contains("In API_AND_CONFIG_MAP, a principal's access entry takes precedence over its mapping, and the stack's entry for it would be refused (ResourceInUseException", note, StringComparison.Ordinal);
+    }
 }

@@ -89,7 +89,9 @@ public static class AwsAuthImporter
         // as bound elsewhere, the stack writes it into aws-auth as it is, so the bindings that grant it today keep working.
         var externalGroups = mappedGroups.Where(g => KubernetesNames.TemplateIn(g) is not null).ToList();
         var groups = mappedGroups.Except(externalGroups, StringComparer.Ordinal).ToList();
-        skipped.Add(new("authenticationMode", "set to CONFIG_MAP, the mode of a cluster that reads only aws-auth; if the cluster is already further on (`aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode`), set that mode instead: the mode never moves back"));
+        // EKS User Guide: in API the cluster sources principals "only from EKS access entry APIs"; in API_AND_CONFIG_MAP
+        // "Access entries take precedence over ConfigMap entries for the same IAM principal" (migrating-access-entries).
+        skipped.Add(new("authenticationMode", "set to CONFIG_MAP, the mode of a cluster that reads only aws-auth. Check the cluster's mode first (`aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode`; it never moves back) and its access entries (`aws eks list-access-entries --cluster-name NAME`). In API, EKS ignores aws-auth: these mappings grant nothing today, and setting API here would make each a new access entry (system:masters as AmazonEKSClusterAdminPolicy), so keep only what the entries grant. In API_AND_CONFIG_MAP, a principal's access entry takes precedence over its mapping, and the stack's entry for it would be refused (ResourceInUseException: one entry per principal): for each principal listed, carry what its entry grants, or remove its mapping"));
         foreach (var group in externalGroups)
         {
             var template = KubernetesNames.TemplateIn(group);
