@@ -1182,4 +1182,26 @@ public class ImportCarryOverTests
         Assert.Contains("In API, EKS ignores aws-auth: these mappings grant nothing today, and setting API here would make each a new access entry (system:masters as AmazonEKSClusterAdminPolicy)", note, StringComparison.Ordinal);
         Assert.Contains("In API_AND_CONFIG_MAP, a principal's access entry takes precedence over its mapping, and the stack's entry for it would be refused (ResourceInUseException", note, StringComparison.Ordinal);
     }
+
+    /// <summary>kubectl omits an empty data (core/v1 ConfigMap.Data, omitempty); ParseMap reads a missing key as no mappings.</summary>
+    [Fact]
+    public void Import_reads_an_aws_auth_configmap_without_data_as_empty()
+    {
+        var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\n"), "aws-auth.yaml");
+
+        Assert.Empty(imported.Errors);
+        var access = AccessOf(imported);
+        Assert.Equal(["authenticationMode"], access.Children.Keys.Select(k => ((YamlDotNet.RepresentationModel.YamlScalarNode)k).Value));
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data");
+        Assert.Contains("the authenticator reads that as no mappings", note.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_still_refuses_a_configmap_without_data_that_is_not_aws_auth()
+    {
+        var imported = AwsAuthImporter.Import(Encoding.UTF8.GetBytes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n"), "cm.yaml");
+
+        Assert.Null(imported.AccessBlockYaml);
+        Assert.Contains(imported.Errors, e => e.Path == "(file)" && e.Message.StartsWith("this is not a ConfigMap with a 'data' map", StringComparison.Ordinal));
+    }
 }

@@ -28,7 +28,17 @@ public static class AwsAuthImporter
             return new ImportResult(null, [], bag.ToSortedList());
         }
 
-        if (read.Root is not ConfigMap top || top["kind"] is not ConfigScalar { Value: "ConfigMap" } || top["data"] is not ConfigMap data)
+        var skipped = new List<SkippedEntry>();
+        // kubectl prints no data for an emptied ConfigMap (core/v1 ConfigMap.Data is `json:"data,omitempty"`), and
+        // ParseMap reads a missing mapRoles, mapUsers or mapAccounts as no mappings: so does the import, for aws-auth.
+        var emptied = read.Root is ConfigMap map && map["kind"] is ConfigScalar { Value: "ConfigMap" } && map["data"] is null
+            && map["metadata"] is ConfigMap named && named["name"] is ConfigScalar { Value: AwsAuthRenderer.Name };
+        if (emptied)
+        {
+            skipped.Add(new("data", "is not in the ConfigMap, as kubectl prints an emptied one; the authenticator reads that as no mappings, so aws-auth grants no one anything today: imported as empty"));
+        }
+
+        if (read.Root is not ConfigMap top || top["kind"] is not ConfigScalar { Value: "ConfigMap" } || (emptied ? new ConfigMap(ConfigPlace.Entry(top, "data")) : top["data"]) is not ConfigMap data)
         {
             bag.Error("(file)", "this is not a ConfigMap with a 'data' map; pass the output of `kubectl -n kube-system get configmap aws-auth -o yaml`", new SourceLocation(fileName, 1, 1));
             return new ImportResult(null, [], bag.ToSortedList());
@@ -39,7 +49,6 @@ public static class AwsAuthImporter
             bag.Warning("metadata.name", $"the ConfigMap is named '{name}', not aws-auth; importing it anyway");
         }
 
-        var skipped = new List<SkippedEntry>();
         var nodeRoles = new List<ImportedNode>();
         var rolesList = Parsed(data, "mapRoles", fileName, bag);
         var usersList = Parsed(data, "mapUsers", fileName, bag);
