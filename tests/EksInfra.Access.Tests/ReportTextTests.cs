@@ -118,6 +118,43 @@ public sealed partial class ReportTextTests
         Assert.Contains($"<td>{detail}</td>", WebUtility.HtmlDecode(CommonMark.ToHtml(AuditRenderer.Render(report, ReportFormat.Markdown), GitHubLike)), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A clean report vouches only for the parts it compared: prod's private endpoint leaves the scheduled audit the
+    /// access entries alone (docs/environments.md), and RBAC may grant there what the model does not. Prod is in API,
+    /// where EKS reads no aws-auth, so aws-auth left out is no part missed.
+    /// </summary>
+    [Fact]
+    public void A_clean_audit_that_skipped_parts_names_what_it_compared_and_what_it_did_not()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("prod"));
+        var entries = plan.AccessEntries.Select(e => new LiveAccessEntry(e.PrincipalArn, e.Type, e.Username, e.KubernetesGroups, [.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope))], $"access entry {e.Key}")).ToList();
+        var report = AccessAudit.Compare(plan, new LiveCluster(null, entries, null));
+        Assert.All(report.Findings, f => Assert.Equal(AuditSection.EksOwn, f.Section));
+
+        var text = AuditRenderer.Render(report, ReportFormat.Table);
+        Assert.DoesNotContain("nothing more and nothing less", text, StringComparison.Ordinal);
+        Assert.Contains("\nno differences in the parts compared (access entries); not compared: RBAC, which may grant what the model does not\n", text, StringComparison.Ordinal);
+
+        var html = CommonMark.ToHtml(AuditRenderer.Render(report, ReportFormat.Markdown), GitHubLike);
+        Assert.DoesNotContain("nothing more and nothing less", html, StringComparison.Ordinal);
+        Assert.Contains("<p><em>No differences in the parts compared (access entries); not compared: RBAC, which may grant what the model does not.</em></p>", html, StringComparison.Ordinal);
+
+        var awsAuthOnly = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var mappings = LiveInputs.ReadAwsAuthExport(System.Text.Encoding.UTF8.GetBytes(EksInfra.Access.Rendering.AwsAuthRenderer.Render(awsAuthOnly)!), "aws-auth.yaml").Mappings;
+        var other = AuditRenderer.Render(AccessAudit.Compare(awsAuthOnly, new LiveCluster(mappings, null, null)), ReportFormat.Table);
+        Assert.Contains("\nno differences in the parts compared (aws-auth); not compared: access entries, RBAC, which may grant what the model does not\n", other, StringComparison.Ordinal);
+
+        // The JSON keeps each skipped part's line as the text report prints it.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(AuditRenderer.Render(report, ReportFormat.Json))!;
+        Assert.Equal(
+            ["RBAC: --rbac not given, so bindings were not compared, and what unmanaged principals can do is judged by the model's RBAC"],
+            json["skipped"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var otherJson = System.Text.Json.Nodes.JsonNode.Parse(AuditRenderer.Render(AccessAudit.Compare(awsAuthOnly, new LiveCluster(mappings, null, null)), ReportFormat.Json))!;
+        Assert.Equal(
+            ["access entries: --access-entries not given, so the live access entries were not compared", "RBAC: --rbac not given, so bindings were not compared, and what unmanaged principals can do is judged by the model's RBAC"],
+            otherJson["skipped"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
     [Fact]
     public void A_who_report_shows_a_username_with_backticks_and_html_as_one_code_span()
     {

@@ -26,8 +26,17 @@ public enum AuditSection
 
 public sealed record AuditFinding(AuditSection Section, string Subject, string Title, string Detail, bool ReachesAdmin = false);
 
-public sealed record AuditReport(string StackName, string ClusterName, IReadOnlyList<AuditFinding> Findings, IReadOnlyList<string> Skipped)
+/// <summary>A part of the cluster's access the audit did not compare, and why.</summary>
+public sealed record AuditSkip(string Part, string Why)
 {
+    public override string ToString() => $"{Part}: {Why}";
+}
+
+public sealed record AuditReport(string StackName, string ClusterName, IReadOnlyList<AuditFinding> Findings, IReadOnlyList<AuditSkip> Skipped)
+{
+    /// <summary>The parts that were compared, each from its own export: what a clean report vouches for.</summary>
+    public IReadOnlyList<string> Compared { get; init; } = [];
+
     /// <summary>Access the model does not grant that reaches cluster admin or system:masters: the audit fails.</summary>
     public IEnumerable<AuditFinding> Blocking => Findings.Where(f => f.ReachesAdmin && f.Section is AuditSection.Unmanaged or AuditSection.UnmanagedBinding or AuditSection.Differs);
 
@@ -43,6 +52,10 @@ public static class AccessAudit
 {
     private static readonly StringComparer Ordinal = StringComparer.Ordinal;
 
+    public const string AwsAuthPart = "aws-auth";
+    public const string AccessEntriesPart = "access entries";
+    public const string RbacPart = "RBAC";
+
     /// <summary>
     /// Access entry types EKS gives node and Fargate roles (CreateAccessEntry, type: "STANDARD, FARGATE_LINUX, EC2_LINUX,
     /// EC2_WINDOWS, EC2 (for EKS Auto Mode), HYBRID_LINUX, and HYPERPOD_LINUX"); they grant node permissions only.
@@ -56,7 +69,7 @@ public static class AccessAudit
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(live);
         var findings = new List<AuditFinding>();
-        var skipped = new List<string>();
+        var skipped = new List<AuditSkip>();
         var model = ModelAccess.Of(plan);
         var liveAuthorizer = live.Rbac is { } rbac ? new Authorizer(rbac) : null;
         var judge = liveAuthorizer ?? model.Authorizer;
@@ -75,8 +88,10 @@ public static class AccessAudit
 
         var run = new Run(plan, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge, liveEntries);
 
+        var compared = new List<string>();
         if (live.AwsAuth is { } awsAuth)
         {
+            compared.Add(AwsAuthPart);
             foreach (var dropped in plan.AwsAuth is null ? [] : live.AwsAuthDropped)
             {
                 findings.Add(new AuditFinding(AuditSection.Differs, dropped.Where, dropped.Title, $"it {dropped.Why}; it grants nothing: fix or remove it"));
@@ -88,13 +103,15 @@ public static class AccessAudit
                 run.CompareAccounts(accounts);
             }
         }
-        else
+        else if (plan.Mode.UsesConfigMap())
         {
-            skipped.Add("aws-auth: --aws-auth not given, so the live aws-auth ConfigMap was not compared");
+            // In API, EKS reads no aws-auth: leaving it out leaves nothing the cluster grants unseen.
+            skipped.Add(new AuditSkip(AwsAuthPart, "--aws-auth not given, so the live aws-auth ConfigMap was not compared"));
         }
 
         if (live.AccessEntries is { } entries)
         {
+            compared.Add(AccessEntriesPart);
             // EKS adds access entries only in the access-entry modes ("To begin using access entries, you must change the
             // authentication mode of the cluster to either API_AND_CONFIG_MAP or API"), and the mode never moves back.
             if (plan.Mode == AuthenticationMode.ConfigMap && entries.Count > 0)
@@ -107,7 +124,7 @@ public static class AccessAudit
         }
         else
         {
-            skipped.Add("access entries: --access-entries not given, so the live access entries were not compared");
+            skipped.Add(new AuditSkip(AccessEntriesPart, "--access-entries not given, so the live access entries were not compared"));
         }
 
         foreach (var (_, (subject, where)) in unmanaged)
@@ -123,6 +140,7 @@ public static class AccessAudit
 
         if (live.Rbac is { } liveRbac)
         {
+            compared.Add(RbacPart);
             List<AccessSubject> principals = [.. model.Subjects, .. liveSubjects];
             if (plan.AwsAuth is not null && live.AwsAuthAccounts is { Count: > 0 } accounts)
             {
@@ -133,14 +151,17 @@ public static class AccessAudit
         }
         else
         {
-            skipped.Add("RBAC: --rbac not given, so bindings were not compared, and what unmanaged principals can do is judged by the model's RBAC");
+            skipped.Add(new AuditSkip(RbacPart, "--rbac not given, so bindings were not compared, and what unmanaged principals can do is judged by the model's RBAC"));
         }
 
         return new AuditReport(plan.StackName, plan.Cluster.Name, [.. findings
             .OrderBy(f => f.Section)
             .ThenBy(f => f.ReachesAdmin ? 0 : 1)
             .ThenBy(f => f.Subject, Ordinal)
-            .ThenBy(f => f.Title, Ordinal)], skipped);
+            .ThenBy(f => f.Title, Ordinal)], skipped)
+        {
+            Compared = compared,
+        };
     }
 
     /// <summary>A mapping the model's aws-auth holds, from mapRoles or mapUsers.</summary>

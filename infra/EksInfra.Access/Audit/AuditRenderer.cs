@@ -92,7 +92,11 @@ public static class AuditRenderer
 
         if (report.Findings.All(f => f.Section == AuditSection.EksOwn))
         {
-            sb.Append(markdown ? "_The live cluster grants what the model grants, nothing more and nothing less._\n\n" : "the live cluster grants what the model grants, nothing more and nothing less\n\n");
+            // A part not compared may grant anything: only a run that compared every part vouches for the whole cluster.
+            var verdict = report.Skipped.Count == 0
+                ? "the live cluster grants what the model grants, nothing more and nothing less"
+                : $"{(report.Compared.Count > 0 ? $"no differences in the parts compared ({string.Join(", ", report.Compared)})" : "nothing compared")}; not compared: {string.Join(", ", report.Skipped.Select(s => s.Part))}, which may grant what the model does not";
+            sb.Append(markdown ? $"_{char.ToUpperInvariant(verdict[0])}{verdict[1..]}._\n\n" : $"{verdict}\n\n");
         }
 
         sb.Append(Summary(report)).Append('\n');
@@ -106,7 +110,7 @@ public static class AuditRenderer
             ["stack"] = report.StackName,
             ["cluster"] = report.ClusterName,
             ["failed"] = report.HasBlocking,
-            ["skipped"] = Json.Strings(report.Skipped),
+            ["skipped"] = Json.Strings([.. report.Skipped.Select(s => s.ToString())]),
         };
         foreach (var section in Enum.GetValues<AuditSection>())
         {
