@@ -135,15 +135,22 @@ public sealed class AuditWorkflowTests
     }
 
     /// <summary>
-    /// Stand-ins for the export step's aws and kubectl: the script's one list-access-entries call answers an empty list or
-    /// fails as $ENTRIES says; kubectl fails the RBAC read when $RBAC is "fail", and answers the aws-auth read as the
+    /// Stand-ins for the export step's aws and kubectl: describe-cluster prints the live mode $LIVE_MODE as
+    /// <c>--query cluster.accessConfig.authenticationMode --output text</c> does, or fails ("fail"); the script's one
+    /// list-access-entries call answers an empty list or fails as $ENTRIES says, and a CONFIG_MAP cluster refuses it as EKS
+    /// does; kubectl fails the RBAC read when $RBAC is "fail", and answers the aws-auth read as the
     /// ConfigMap ($AWS_AUTH "present"), as --ignore-not-found does for a missing one ("missing"), or with Forbidden ("fail").
     /// </summary>
     private const string ExportAws = """
         #!/bin/sh
         case "$2" in
           update-kubeconfig) exit 0 ;;
-          list-access-entries) [ "$ENTRIES" = fail ] && { echo "AccessDeniedException" >&2; exit 254; }; echo '[]' ;;
+          describe-cluster)
+            [ "$LIVE_MODE" = fail ] && { echo "An error occurred (AccessDeniedException) when calling the DescribeCluster operation" >&2; exit 254; }
+            printf '%s\n' "$LIVE_MODE" ;;
+          list-access-entries)
+            [ "$LIVE_MODE" = CONFIG_MAP ] && { echo "An error occurred (InvalidRequestException) when calling the ListAccessEntries operation: The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation." >&2; exit 254; }
+            [ "$ENTRIES" = fail ] && { echo "AccessDeniedException" >&2; exit 254; }; echo '[]' ;;
           *) echo "unexpected: $*" >&2; exit 2 ;;
         esac
         """;
@@ -162,7 +169,7 @@ public sealed class AuditWorkflowTests
         """;
 
     /// <summary>Runs the workflow's export step as the runner would, and returns the outputs it set.</summary>
-    private static Dictionary<string, string> RunExport(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth, bool restricted = false)
+    private static Dictionary<string, string> RunExport(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth, bool restricted = false, string? liveMode = null)
     {
         var step = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("id")?.Text() == "export");
         var dir = Directory.CreateTempSubdirectory("eksinfra-audit-step-").FullName;
@@ -182,6 +189,7 @@ public sealed class AuditWorkflowTests
             start.Environment["CLUSTER"] = "my-cluster";
             start.Environment["REGION"] = "us-west-2";
             start.Environment["MODE"] = mode;
+            start.Environment["LIVE_MODE"] = liveMode ?? mode;
             start.Environment["PRIVATE"] = privateEndpoint ? "true" : "false";
             start.Environment["RESTRICTED"] = restricted ? "true" : "false";
             start.Environment["ENTRIES"] = entries;
@@ -202,20 +210,29 @@ public sealed class AuditWorkflowTests
 
     [Theory]
     // Every part the mode makes EKS read was read: nothing missing.
-    [InlineData("API_AND_CONFIG_MAP", false, "ok", "ok", "present", "true-true-true", "")]
-    [InlineData("CONFIG_MAP", false, "fail", "ok", "present", "true-false-true", "")]
-    [InlineData("API", false, "ok", "ok", "missing", "false-true-true", "")]
+    [InlineData("API_AND_CONFIG_MAP", "API_AND_CONFIG_MAP", false, "ok", "ok", "present", "true-true-true", "")]
+    [InlineData("CONFIG_MAP", "CONFIG_MAP", false, "fail", "ok", "present", "true-false-true", "")]
+    [InlineData("API", "API", false, "ok", "ok", "missing", "false-true-true", "")]
     // A private-only endpoint cannot be reached from a hosted runner: the entries alone, with a warning.
-    [InlineData("API", true, "ok", "fail", "present", "false-true-false", "")]
+    [InlineData("API", "API", true, "ok", "fail", "present", "false-true-false", "")]
     // A part that could not be read is missing, and the job fails on it; it used to be skipped with a notice.
-    [InlineData("API_AND_CONFIG_MAP", false, "fail", "ok", "present", "true-false-true", "access-entries")]
-    [InlineData("API_AND_CONFIG_MAP", false, "ok", "fail", "present", "false-true-false", "rbac")]
-    [InlineData("API_AND_CONFIG_MAP", false, "ok", "ok", "fail", "false-true-true", "aws-auth")]
-    [InlineData("API_AND_CONFIG_MAP", false, "ok", "ok", "missing", "false-true-true", "aws-auth")]
-    [InlineData("API", false, "ok", "ok", "fail", "false-true-true", "aws-auth")]
-    public void The_export_step_fails_the_audit_on_any_part_the_mode_makes_eks_read_that_it_could_not_read(string mode, bool privateEndpoint, string entries, string rbac, string awsAuth, string inputs, string missing)
+    [InlineData("API_AND_CONFIG_MAP", "API_AND_CONFIG_MAP", false, "fail", "ok", "present", "true-false-true", "access-entries")]
+    [InlineData("API_AND_CONFIG_MAP", "API_AND_CONFIG_MAP", false, "ok", "fail", "present", "false-true-false", "rbac")]
+    [InlineData("API_AND_CONFIG_MAP", "API_AND_CONFIG_MAP", false, "ok", "ok", "fail", "false-true-true", "aws-auth")]
+    [InlineData("API_AND_CONFIG_MAP", "API_AND_CONFIG_MAP", false, "ok", "ok", "missing", "false-true-true", "aws-auth")]
+    [InlineData("API", "API", false, "ok", "ok", "fail", "false-true-true", "aws-auth")]
+    // The live mode decides what is exported: a cluster moved out of CONFIG_MAP by hand has its entries read...
+    [InlineData("CONFIG_MAP", "API_AND_CONFIG_MAP", false, "ok", "ok", "present", "true-true-true", "")]
+    [InlineData("CONFIG_MAP", "API", false, "fail", "ok", "present", "true-false-true", "access-entries")]
+    // ...and one the stack's move has not reached yet (prod waits for approval) is not asked for entries it cannot have.
+    [InlineData("API_AND_CONFIG_MAP", "CONFIG_MAP", false, "ok", "ok", "present", "true-false-true", "")]
+    // A mode that cannot be read is a part missing: the rest is exported as the stack's mode reads it.
+    [InlineData("API_AND_CONFIG_MAP", "fail", false, "ok", "ok", "present", "true-true-true", "authentication-mode")]
+    [InlineData("CONFIG_MAP", "fail", false, "ok", "ok", "present", "true-false-true", "authentication-mode")]
+    [InlineData("CONFIG_MAP", "None", false, "ok", "ok", "present", "true-false-true", "authentication-mode")]
+    public void The_export_step_fails_the_audit_on_any_part_the_mode_makes_eks_read_that_it_could_not_read(string mode, string liveMode, bool privateEndpoint, string entries, string rbac, string awsAuth, string inputs, string missing)
     {
-        var outputs = RunExport(mode, privateEndpoint, entries, rbac, awsAuth);
+        var outputs = RunExport(mode, privateEndpoint, entries, rbac, awsAuth, liveMode: liveMode);
 
         Assert.Equal(inputs, $"{outputs["aws-auth"]}-{outputs["entries"]}-{outputs["rbac"]}");
         Assert.Equal(missing, outputs["missing"]);
