@@ -2,6 +2,7 @@ using System.CommandLine;
 using EksInfra.Access;
 using EksInfra.Access.Audit;
 using EksInfra.Access.Authorization;
+using EksInfra.Access.Model;
 
 namespace EksInfra.Cli;
 
@@ -80,10 +81,11 @@ public static partial class CliApp
         var awsAuth = new Option<string?>("--aws-auth") { Description = "The live aws-auth: kubectl -n kube-system get configmap aws-auth -o yaml" };
         var entries = new Option<string?>("--access-entries") { Description = "The live access entries with their policies, as docs/export-access-entries.sh writes them" };
         var rbac = new Option<string?>("--rbac") { Description = "The live RBAC: kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json" };
+        var liveMode = new Option<string?>("--live-mode") { Description = "The cluster's authentication mode, as aws eks describe-cluster --name CLUSTER --query cluster.accessConfig.authenticationMode --output text prints it (CONFIG_MAP, API_AND_CONFIG_MAP or API): aws-auth and access entries are judged by what it makes EKS read, and a mode other than the stack's is reported. Without it, the stack's mode is assumed" };
         var format = FormatOption("table", "table", "markdown", "json");
         var command = new Command("audit", "Compare what a live cluster grants with what the stack's model grants: unmanaged principals and bindings, differences, grants missing live. Exit 1 when access the model does not grant reaches cluster admin or system:masters.")
         {
-            stack, awsAuth, entries, rbac, format,
+            stack, awsAuth, entries, rbac, liveMode, format,
         };
         command.SetAction(result =>
         {
@@ -91,6 +93,15 @@ public static partial class CliApp
             if (files is { AwsAuth: null, Entries: null, Rbac: null })
             {
                 throw new UsageException("give at least one of --aws-auth, --access-entries and --rbac (README.md, `eksinfra audit`, shows the commands that export them)");
+            }
+
+            // Checked here, not by the parser's list of values, so that the message says where the value comes from.
+            AuthenticationMode? mode = null;
+            if (result.GetValue(liveMode) is { } modeText)
+            {
+                mode = AuthenticationModes.TryParse(modeText, out var parsed)
+                    ? parsed
+                    : throw new UsageException($"--live-mode '{modeText}' is not an authentication mode: give CONFIG_MAP, API_AND_CONFIG_MAP or API, as `aws eks describe-cluster --name CLUSTER --query cluster.accessConfig.authenticationMode --output text` prints it");
             }
 
             if (LoadStack(env, result, dir, stack).Plan is not { } plan)
@@ -109,6 +120,7 @@ public static partial class CliApp
                 {
                     AwsAuthAccounts = awsAuth?.Accounts,
                     AwsAuthDropped = awsAuth?.Dropped ?? [],
+                    Mode = mode,
                 };
             }
             catch (AuditInputException e)

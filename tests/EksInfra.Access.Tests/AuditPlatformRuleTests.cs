@@ -156,4 +156,78 @@ public class AuditPlatformRuleTests
         var entryMode = Stacks.ValidPlan(Stacks.Shipped("dev"));
         Assert.DoesNotContain(AccessAudit.Compare(entryMode, new LiveCluster(MappingsOf(entryMode), [.. EntriesOf(entryMode), NodeEntry(entryMode)], null)).Findings, f => f.Subject == "authenticationMode");
     }
+
+    private static readonly LiveMapping HandAddedMaster = new(PrincipalKind.Role, BreakGlass, "break-glass", ["system:masters"], "aws-auth data.mapRoles[1]");
+
+    /// <summary>
+    /// EKS reads aws-auth in API_AND_CONFIG_MAP and not in API (EKS User Guide, grant-k8s-access, the table of modes):
+    /// a stack merged as API whose deploy waits (prod waits for approval) leaves a cluster that still reads aws-auth.
+    /// </summary>
+    [Fact]
+    public void A_system_masters_mapping_fails_the_audit_of_an_api_stack_whose_cluster_is_still_in_api_and_config_map()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("prod"));
+        Assert.Equal(AuthenticationMode.Api, plan.Mode);
+        var nodeMapping = new LiveMapping(PrincipalKind.Role, plan.NodeRole.Arn, "system:node:{{EC2PrivateDNSName}}", ["system:bootstrappers", "system:nodes"], "aws-auth data.mapRoles[0]");
+        var live = new LiveCluster([nodeMapping, HandAddedMaster], [.. EntriesOf(plan), NodeEntry(plan)], null) { Mode = AuthenticationMode.ApiAndConfigMap };
+
+        var report = AccessAudit.Compare(plan, live);
+
+        var blocking = Assert.Single(report.Blocking);
+        Assert.Equal((AuditSection.Unmanaged, BreakGlass), (blocking.Section, blocking.Subject));
+        Assert.Contains("aws-auth data.mapRoles[1]", blocking.Title, StringComparison.Ordinal);
+        var mode = Assert.Single(report.Findings, f => f.Subject == "authenticationMode");
+        Assert.Equal(AuditSection.Differs, mode.Section);
+        Assert.Equal("the cluster's mode is API_AND_CONFIG_MAP, not the stack's API", mode.Title);
+        Assert.Contains("the stack's move to API is not deployed yet", mode.Detail, StringComparison.Ordinal);
+        Assert.False(mode.ReachesAdmin);
+        Assert.Contains(report.Findings, f => f.Section == AuditSection.EksOwn && f.Subject == plan.NodeRole.Arn && f.Title.StartsWith("node or Fargate role", StringComparison.Ordinal));
+
+        // Judged by the stack's mode alone, the same mapping was taken for one EKS ignores.
+        var assumed = AccessAudit.Compare(plan, live with { Mode = null });
+        Assert.False(assumed.HasBlocking);
+        Assert.DoesNotContain(assumed.Findings, f => f.Subject == "authenticationMode");
+        // The cluster in API, as the stack says: EKS ignores the mapping, and the report says whose mode that is.
+        var inApi = AccessAudit.Compare(plan, live with { Mode = AuthenticationMode.Api });
+        Assert.False(inApi.HasBlocking);
+        Assert.Contains(inApi.Findings, f => f.Section == AuditSection.EksOwn && f.Subject == BreakGlass && f.Detail.StartsWith("the cluster's mode is API, in which EKS ignores aws-auth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_mapping_left_from_the_earlier_mode_for_a_principal_the_model_makes_admin_is_listed_not_failed()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("prod"));
+        var admin = plan.AccessEntries.First(e => e.AccessPolicies.Any(p => p.PolicyName == EksAccessPolicies.ClusterAdmin && p.Scope.Type == "cluster"));
+        var left = new LiveMapping(PrincipalKind.Role, admin.PrincipalArn, admin.Username, ["system:masters"], "aws-auth data.mapRoles[0]");
+
+        var report = AccessAudit.Compare(plan, new LiveCluster([left], [.. EntriesOf(plan), NodeEntry(plan)], null) { Mode = AuthenticationMode.ApiAndConfigMap });
+
+        Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => $"{f.Subject}: {f.Title}")));
+        var finding = Assert.Single(report.Findings, f => f.Subject == admin.PrincipalArn);
+        Assert.Equal(AuditSection.Differs, finding.Section);
+        Assert.Contains("the stack in API does not write, read until the cluster is in API", finding.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_moved_ahead_of_its_stack_is_judged_by_its_own_mode_and_says_the_stack_should_follow()
+    {
+        var plan = Stacks.ValidPlan(Stacks.Shipped("dev"));
+        var live = new LiveCluster([.. MappingsOf(plan), HandAddedMaster], [.. EntriesOf(plan), NodeEntry(plan)], null) { Mode = AuthenticationMode.Api };
+
+        var report = AccessAudit.Compare(plan, live);
+
+        Assert.False(report.HasBlocking, string.Join("\n", report.Blocking.Select(f => $"{f.Subject}: {f.Title}")));
+        Assert.Contains(report.Findings, f => f.Section == AuditSection.EksOwn && f.Subject == BreakGlass && f.Title.StartsWith("aws-auth entry the cluster does not read", StringComparison.Ordinal));
+        var mode = Assert.Single(report.Findings, f => f.Subject == "authenticationMode");
+        Assert.Equal("the cluster's mode is API, not the stack's API_AND_CONFIG_MAP", mode.Title);
+        Assert.Contains("set eks-infra:access.authenticationMode to API before the next pulumi up", mode.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Findings, f => f.Section == AuditSection.Missing && f.Title.StartsWith("aws-auth mapping missing", StringComparison.Ordinal));
+
+        // A CONFIG_MAP stack whose cluster left it with no entries yet: only the live mode can tell.
+        var configMap = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var moved = AccessAudit.Compare(configMap, new LiveCluster(MappingsOf(configMap), [], null) { Mode = AuthenticationMode.ApiAndConfigMap });
+        var left = Assert.Single(moved.Findings, f => f.Subject == "authenticationMode");
+        Assert.Contains("the model's access entries are not planned", left.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(AccessAudit.Compare(configMap, new LiveCluster(MappingsOf(configMap), [], null)).Findings, f => f.Subject == "authenticationMode");
+    }
 }

@@ -514,6 +514,46 @@ public sealed class AuditTests
         Assert.Contains("RoleBinding payments/oncall", before.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>Prod merged as API, its deploy waiting for approval: the cluster still reads aws-auth (API_AND_CONFIG_MAP).</summary>
+    [Fact]
+    public void Live_mode_judges_aws_auth_by_the_clusters_mode_and_an_unknown_one_is_refused()
+    {
+        using var project = new TestProject();
+        var plan = LiveFixtures.Plan("prod");
+        var awsAuth = Write(project, "aws-auth.yaml", $$$"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: aws-auth, namespace: kube-system}
+            data:
+              mapRoles: |
+                - rolearn: {{{plan.NodeRole.Arn}}}
+                  username: system:node:{{EC2PrivateDNSName}}
+                  groups: [system:bootstrappers, system:nodes]
+                - rolearn: arn:aws:iam::345678901234:role/break-glass
+                  username: break-glass
+                  groups: [system:masters]
+            """);
+        string[] args = [.. AsCreated(project, "prod"), "--aws-auth", awsAuth, "--format", "json"];
+
+        var lagging = project.Run([.. args, "--live-mode", "API_AND_CONFIG_MAP"]);
+        Assert.True(lagging.ExitCode == 1, lagging.ToString());
+        Assert.True(UnmanagedAdmins(lagging.Out)["arn:aws:iam::345678901234:role/break-glass"]);
+        var mode = Assert.Single(JsonNode.Parse(lagging.Out)!["differences"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == "authenticationMode");
+        Assert.Equal("the cluster's mode is API_AND_CONFIG_MAP, not the stack's API", mode!["finding"]!.GetValue<string>());
+        Assert.Contains("error: arn:aws:iam::345678901234:role/break-glass: cluster admin, not granted by the model", lagging.Error, StringComparison.Ordinal);
+
+        var inApi = project.Run([.. args, "--live-mode", "API"]);
+        Assert.True(inApi.ExitCode == 0, inApi.ToString());
+
+        var unknown = project.Run([.. args, "--live-mode", "api"]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("", unknown.Out);
+        Assert.Contains("eksinfra: --live-mode 'api' is not an authentication mode: give CONFIG_MAP, API_AND_CONFIG_MAP or API, as `aws eks describe-cluster --name CLUSTER --query cluster.accessConfig.authenticationMode --output text` prints it", unknown.Error, StringComparison.Ordinal);
+
+        var help = project.Run("audit", "--help");
+        Assert.Contains("--live-mode", help.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_input_skips_its_part_and_says_so()
     {

@@ -38,6 +38,10 @@ public sealed class AuditWorkflowTests
         Assert.NotEmpty(audits);
         Assert.Contains(audits, a => a.Args.Contains("--aws-auth") && a.Args.Contains("--access-entries") && a.Args.Contains("--rbac"));
         Assert.All(audits, a => Assert.Contains("--format markdown", a.Line, StringComparison.Ordinal));
+        // Judged by the mode the export step read from the cluster, not by main's stack file.
+        Assert.All(audits, a => Assert.Contains("--live-mode \"$LIVE_MODE\"", a.Line, StringComparison.Ordinal));
+        var auditStep = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("id")?.Text() == "audit");
+        Assert.Equal("${{ steps.export.outputs.live-mode }}", auditStep.Node.At("env", "LIVE_MODE").Text());
         var export = Assert.Single(Audit.Steps("audit"), s => s.Run?.Contains("export-access-entries.sh", StringComparison.Ordinal) == true).Run!;
         Assert.Contains("kubectl -n kube-system get configmap aws-auth -o yaml", export, StringComparison.Ordinal);
         Assert.Contains("kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json", export, StringComparison.Ordinal);
@@ -236,6 +240,8 @@ public sealed class AuditWorkflowTests
 
         Assert.Equal(inputs, $"{outputs["aws-auth"]}-{outputs["entries"]}-{outputs["rbac"]}");
         Assert.Equal(missing, outputs["missing"]);
+        // The audit step judges by the mode read, or by the stack's where none could be (the job fails on it then).
+        Assert.Equal(liveMode is "fail" or "None" ? mode : liveMode, outputs["live-mode"]);
         var fail = Assert.Single(Audit.Steps("audit"), s => s.Node.Child("if")?.Text() == "steps.export.outputs.missing != ''");
         Assert.Contains("exit 1", fail.Run, StringComparison.Ordinal);
     }

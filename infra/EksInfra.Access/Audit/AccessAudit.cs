@@ -86,13 +86,20 @@ public static class AccessAudit
             liveEntries.TryAdd(Canonical(entry.PrincipalArn), entry);
         }
 
-        var run = new Run(plan, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge, liveEntries);
+        // EKS reads what the cluster's mode reads, whatever the stack file says; without the live mode, the stack's is assumed.
+        var mode = live.Mode ?? plan.Mode;
+        if (live.Mode is { } liveMode && liveMode != plan.Mode)
+        {
+            findings.Add(ModeDiffers(plan, liveMode));
+        }
+
+        var run = new Run(plan, mode, live.Mode is not null, nodeRole, deployer, findings, unmanaged, liveSubjects, modelByKey, model.Authorizer, judge, liveEntries);
 
         var compared = new List<string>();
         if (live.AwsAuth is { } awsAuth)
         {
             compared.Add(AwsAuthPart);
-            foreach (var dropped in plan.AwsAuth is null ? [] : live.AwsAuthDropped)
+            foreach (var dropped in mode.UsesConfigMap() ? live.AwsAuthDropped : [])
             {
                 findings.Add(new AuditFinding(AuditSection.Differs, dropped.Where, dropped.Title, $"it {dropped.Why}; it grants nothing: fix or remove it"));
             }
@@ -103,7 +110,7 @@ public static class AccessAudit
                 run.CompareAccounts(accounts);
             }
         }
-        else if (plan.Mode.UsesConfigMap())
+        else if (mode.UsesConfigMap())
         {
             // In API, EKS reads no aws-auth: leaving it out leaves nothing the cluster grants unseen.
             skipped.Add(new AuditSkip(AwsAuthPart, "--aws-auth not given, so the live aws-auth ConfigMap was not compared"));
@@ -114,7 +121,7 @@ public static class AccessAudit
             compared.Add(AccessEntriesPart);
             // EKS adds access entries only in the access-entry modes ("To begin using access entries, you must change the
             // authentication mode of the cluster to either API_AND_CONFIG_MAP or API"), and the mode never moves back.
-            if (plan.Mode == AuthenticationMode.ConfigMap && entries.Count > 0)
+            if (mode == AuthenticationMode.ConfigMap && plan.Mode == AuthenticationMode.ConfigMap && entries.Count > 0)
             {
                 findings.Add(new AuditFinding(AuditSection.Differs, "authenticationMode", "the cluster has access entries, so its mode is not the stack's CONFIG_MAP",
                     $"EKS holds access entries only in API_AND_CONFIG_MAP or API, and a mode never moves back: the cluster left CONFIG_MAP outside this stack. Set eks-infra:access.authenticationMode to the cluster's mode (`aws eks describe-cluster --name {plan.Cluster.Name} --query cluster.accessConfig.authenticationMode`) before the next pulumi up; until then the model's access entries are not planned, so every live entry is listed as not granted by it"));
@@ -142,7 +149,7 @@ public static class AccessAudit
         {
             compared.Add(RbacPart);
             List<AccessSubject> principals = [.. model.Subjects, .. liveSubjects];
-            if (plan.AwsAuth is not null && live.AwsAuthAccounts is { Count: > 0 } accounts)
+            if (mode.UsesConfigMap() && live.AwsAuthAccounts is { Count: > 0 } accounts)
             {
                 principals.AddRange(AccountPrincipals(liveRbac, accounts, [.. principals.Select(p => Canonical(p.Principal)), .. liveEntries.Keys]));
             }
@@ -164,12 +171,27 @@ public static class AccessAudit
         };
     }
 
+    /// <summary>
+    /// The cluster's mode is not the stack's. EKS moves a mode forward only: a cluster ahead of its stack was moved
+    /// outside it, and one behind it has not had the stack's move deployed yet.
+    /// </summary>
+    private static AuditFinding ModeDiffers(AccessPlan plan, AuthenticationMode liveMode)
+    {
+        var (live, stack) = (liveMode.ToConfigValue(), plan.Mode.ToConfigValue());
+        var detail = liveMode > plan.Mode
+            ? $"{AuthenticationModes.ForwardOnly}, so the cluster left {stack} outside this stack: set eks-infra:access.authenticationMode to {live} before the next pulumi up{(plan.Mode == AuthenticationMode.ConfigMap ? "; until then the model's access entries are not planned, so every live entry is listed as not granted by it" : "")}"
+            : $"the stack's move to {stack} is not deployed yet (pulumi up applies it); until then EKS reads what {live} reads, and the audit judges aws-auth and access entries by {live}";
+        return new AuditFinding(AuditSection.Differs, "authenticationMode", $"the cluster's mode is {live}, not the stack's {stack}", detail);
+    }
+
     /// <summary>A mapping the model's aws-auth holds, from mapRoles or mapUsers.</summary>
     private sealed record ModelMapping(string Arn, string Username, IReadOnlyList<string> Groups);
 
     /// <summary>One comparison: the model's view, what the live inputs showed so far, and the findings.</summary>
     private sealed class Run(
         AccessPlan plan,
+        AuthenticationMode mode,
+        bool modeIsLive,
         string nodeRole,
         string? deployer,
         List<AuditFinding> findings,
@@ -182,17 +204,18 @@ public static class AccessAudit
     {
         public void CompareAwsAuth(IReadOnlyList<LiveMapping> awsAuth)
         {
-            if (plan.AwsAuth is not { } expected)
+            if (!mode.UsesConfigMap())
             {
                 foreach (var mapping in awsAuth)
                 {
-                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"aws-auth entry the cluster does not read ({mapping.Where})", "the stack's mode is API, in which EKS ignores aws-auth; delete the ConfigMap once nothing needs it"));
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"aws-auth entry the cluster does not read ({mapping.Where})", $"the {(modeIsLive ? "cluster's" : "stack's")} mode is API, in which EKS ignores aws-auth; delete the ConfigMap once nothing needs it"));
                 }
 
                 return;
             }
 
-            var want = expected.MapRoles.Select(r => new ModelMapping(r.RoleArn, r.Username, r.Groups))
+            // A stack in API writes no aws-auth, yet a cluster its move has not reached still reads every mapping.
+            var want = plan.AwsAuth is not { } expected ? new Dictionary<string, ModelMapping>(Ordinal) : expected.MapRoles.Select(r => new ModelMapping(r.RoleArn, r.Username, r.Groups))
                 .Concat(expected.MapUsers.Select(u => new ModelMapping(u.UserArn, u.Username, u.Groups)))
                 .ToDictionary(m => Canonical(m.Arn), Ordinal);
             var seen = new HashSet<string>(Ordinal);
@@ -236,6 +259,12 @@ public static class AccessAudit
                 seen.Add(key);
                 var subject = new AccessSubject(mapping.Arn, mapping.Kind == PrincipalKind.Role ? "role" : "user", mapping.Username, mapping.Groups, [], "aws-auth");
                 var wanted = want.GetValueOrDefault(key);
+                if (plan.AwsAuth is null && modelByKey.TryGetValue(key, out var granted))
+                {
+                    LeftFromEarlierMode(mapping, subject, granted, liveEntries.ContainsKey(key));
+                    continue;
+                }
+
                 if (liveEntries.TryGetValue(key, out var shadowing) && (wanted is not null || !IsNodeLike(mapping.Username, mapping.Groups)))
                 {
                     NotRead(mapping, subject, shadowing, wanted);
@@ -310,22 +339,39 @@ public static class AccessAudit
         }
 
         /// <summary>
+        /// A mapping of a principal the model grants by its access entry, which the stack in API no longer writes, on a
+        /// cluster that still reads aws-auth: pulumi-eks wrote it in the earlier mode. It fails only where it makes the
+        /// principal cluster admin beyond what the model grants it.
+        /// </summary>
+        private void LeftFromEarlierMode(LiveMapping mapping, AccessSubject subject, AccessSubject granted, bool shadowed)
+        {
+            if (!shadowed)
+            {
+                liveSubjects.Add(subject);
+            }
+
+            var gains = judge.IsClusterAdmin(subject) && !modelAuthorizer.IsClusterAdmin(granted);
+            findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, $"aws-auth mapping the stack in API does not write, read until the cluster is in API ({mapping.Where}){(gains ? ": cluster admin the model does not grant" : "")}", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)} live; the model grants {Show(granted.Username)} by its access entry{(shadowed ? ", which EKS reads instead while it matches the principal" : "")}; it could do: {Describe(judge, subject)}", gains));
+        }
+
+        /// <summary>
         /// aws-auth's mapAccounts: the authenticator maps every IAM principal of a listed account, as its own ARN
         /// (pkg/mapper/configmap AWSAccount), so an account added by hand is access the model does not grant.
         /// </summary>
         public void CompareAccounts(IReadOnlyList<string> accounts)
         {
-            if (plan.AwsAuth is not { } expected)
+            if (!mode.UsesConfigMap())
             {
                 return;
             }
 
-            foreach (var account in accounts.Except(expected.MapAccounts, Ordinal))
+            IReadOnlyList<string> expected = plan.AwsAuth?.MapAccounts ?? [];
+            foreach (var account in accounts.Except(expected, Ordinal))
             {
                 findings.Add(new AuditFinding(AuditSection.Unmanaged, account, "account mapped in aws-auth (data.mapAccounts)", $"every IAM user and role of account {account} authenticates to the cluster as its own ARN, with no groups; the model maps no such account. Remove it, or add it under eks-infra:access.mapAccounts"));
             }
 
-            foreach (var account in expected.MapAccounts.Except(accounts, Ordinal))
+            foreach (var account in expected.Except(accounts, Ordinal))
             {
                 findings.Add(new AuditFinding(AuditSection.Missing, account, "account mapping missing live (data.mapAccounts)", $"the model maps account {account}; the live aws-auth does not"));
             }

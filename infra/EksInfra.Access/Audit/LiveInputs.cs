@@ -62,6 +62,12 @@ public sealed record LiveCluster(IReadOnlyList<LiveMapping>? AwsAuth, IReadOnlyL
     /// <summary>aws-auth's mapAccounts: every IAM principal of these accounts authenticates, as its own ARN.</summary>
     public IReadOnlyList<string>? AwsAuthAccounts { get; init; }
 
+    /// <summary>
+    /// The cluster's own mode (DescribeCluster accessConfig.authenticationMode), when known: what EKS reads, which the
+    /// stack file need not say yet (a deploy lags its merge) or any longer (a mode moved by hand never moves back).
+    /// </summary>
+    public AuthenticationMode? Mode { get; init; }
+
     /// <summary>aws-auth entries the authenticator drops (ParseMap keeps "data that was good").</summary>
     public IReadOnlyList<DroppedMapping> AwsAuthDropped { get; init; } = [];
 }
