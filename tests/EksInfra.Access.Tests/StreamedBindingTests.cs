@@ -121,6 +121,8 @@ public class StreamedBindingTests
         { "empty-file", "" },
         { "only-a-comment", "# nothing\n" },
         { "no-config-block", "secretsprovider: passphrase\nencryptionsalt: x\n" },
+        { "esc-environments-listed", "environment: [aws-dev, shared/base]\n" + Stack("mapRoles: []\n") },
+        { "esc-environment-inline", "environment:\n  imports: [aws-dev]\n  values:\n    pulumiConfig: { aws:region: eu-west-1 }\n" + Stack("mapRoles: []\n") },
         { "unknown-top-level-keys", "confg: {}\nconfig:\n  aws:region: us-west-2\n" },
         { "two-documents", Stack("mapRoles: []\n") + "---\nconfig: {}\n" },
         { "syntax-error-after-many-entries", Stack(string.Concat(Enumerable.Range(0, 50).Select(i => $"mapRoles:\n" + (i == 0 ? "" : "")).Take(1)) + string.Concat(Enumerable.Range(0, 50).Select(i => $"  - {{ rolearn: \"arn:aws:iam::123456789012:role/r{i}\", username: r{i}, groups: [system:masters] }}\n")) + "  - { rolearn: [unclosed\n") },

@@ -6,6 +6,8 @@ public static class StackFileReader
     /// <summary>Top-level keys Pulumi itself writes into stack files; anything else is a mistake.</summary>
     private const string ConfigKey = "config";
 
+    private const string EnvironmentKey = "environment";
+
     private static readonly string[] KnownTopLevelKeys = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
     /// <summary>
@@ -69,6 +71,10 @@ public static class StackFileReader
                             config = true;
                             ReadConfigBlock(value, binding.Entry, structure);
                         }
+                        else if (key == EnvironmentKey)
+                        {
+                            EnvironmentNotSeen(value.ReadWhole(), structure);
+                        }
                     });
                     if (!config)
                     {
@@ -124,6 +130,11 @@ public static class StackFileReader
                     }
                 }
 
+                if (top[EnvironmentKey] is { } environment)
+                {
+                    EnvironmentNotSeen(environment, bag);
+                }
+
                 if (top[ConfigKey] is { } config)
                 {
                     ReadConfigBlock(ConfigValue.Of(config), (key, value) => values[key] = value.ReadWhole(), bag);
@@ -149,6 +160,50 @@ public static class StackFileReader
     private static string UnknownTopLevelKey(string key) => $"'{key}' is not a stack file key; config values go under 'config:' as namespaced keys such as 'eks-infra:{key}'";
 
     private static string NotAMap(ConfigNode root) => $"the stack file must be a map with a 'config:' key, not {root.KindName}";
+
+    /// <summary>
+    /// Pulumi merges the pulumiConfig of a stack's ESC environments into its config before the program runs
+    /// (pulumi/pulumi pkg/workspace/config.go, mergeConfig: stack values win, maps are merged key by key), and the
+    /// environments live in Pulumi Cloud, out of reach offline: what this tool reads may be less than the program gets.
+    /// </summary>
+    private static void EnvironmentNotSeen(ConfigNode environment, DiagnosticBag bag)
+    {
+        // The list form names environments to import; the map form is an inline definition with 'imports' and 'values'.
+        var sources = new List<string>();
+        switch (environment)
+        {
+            case ConfigList list:
+                sources.AddRange(list.Items.Select(EnvironmentName));
+                break;
+            case ConfigMap map:
+                if (map["imports"] is ConfigList imports)
+                {
+                    sources.AddRange(imports.Items.Select(EnvironmentName));
+                }
+
+                if (map["values"] is ConfigMap { Entries.Count: > 0 })
+                {
+                    sources.Add("the inline 'values:'");
+                }
+
+                break;
+        }
+
+        if (sources.Count == 0)
+        {
+            return;
+        }
+
+        var named = sources.Count == 1 ? $"the Pulumi ESC environment {sources[0]}" : $"the Pulumi ESC environments {string.Join(", ", sources)}";
+        bag.Warning(EnvironmentKey, $"the stack takes config from {named}, whose pulumiConfig values Pulumi merges into this stack's config (stack values win, maps are merged key by key); they are not seen offline, so the access model, authentication mode and other settings shown here may differ from what Pulumi passes the program; to check them here, set them under 'config:' instead", environment.Location);
+    }
+
+    private static string EnvironmentName(ConfigNode import) => import switch
+    {
+        ConfigScalar s => $"'{s.Value}'",
+        ConfigMap { Entries.Count: 1 } m => $"'{m.Entries[0].Key}'",
+        _ => $"at line {import.Location?.Line}",
+    };
 
     private static void ReadConfigBlock(ConfigValue config, Action<string, ConfigValue> entry, DiagnosticBag bag)
     {
