@@ -66,7 +66,9 @@ public static class StackEvaluator
         var identities = Identity.All(config);
         var bag = new DiagnosticBag();
         bag.AddRange(bindDiagnostics);
-        bag.AddRange(StackValidator.Validate(config, identities, today));
+        // A value the binder refused is missing from the model; a rule's warning that it is not set would contradict the error.
+        var refused = bindDiagnostics.Where(d => d.IsError).Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+        bag.AddRange(StackValidator.Validate(config, identities, today).Where(d => d.IsError || !refused.Contains(d.Path)));
         IReadOnlyList<Diagnostic> readErrors = [.. bindDiagnostics.Where(d => d.IsError)];
         if (bag.HasErrors)
         {

@@ -39,4 +39,49 @@ public class StackConfigSourceTests
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
         Assert.DoesNotContain(evaluation.Diagnostics, d => d.Path == "environment");
     }
+
+    [Fact]
+    public void A_secret_where_text_is_expected_is_one_error_saying_to_set_it_without_secret()
+    {
+        var yaml = Stacks.Minimal().Replace("    name: my-cluster\n", "    name: my-cluster\n    deployerArn:\n      secure: AAABAMkq0PNzrz2Cq0vQ\n", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        var finding = Assert.Single(evaluation.Diagnostics, d => d.Path == "eks-infra:cluster.deployerArn");
+        Assert.True(finding.IsError, Stacks.Describe(evaluation));
+        Assert.Contains("is a Pulumi secret", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot decrypt", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("set it without --secret", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("expected a string", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(7, finding.Location?.Line);
+    }
+
+    [Fact]
+    public void A_secret_where_a_required_string_is_expected_is_not_also_called_missing()
+    {
+        var yaml = Stacks.Minimal().Replace("  - name: eks-admin-role\n", "  - name: { secure: AAABAMkq0PNzrz2Cq0vQ }\n", StringComparison.Ordinal);
+
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        var finding = Assert.Single(evaluation.Diagnostics, d => d.Path == "eks-infra:access.roles[0].name");
+        Assert.Contains("is a Pulumi secret", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_program_gets_a_secret_decrypted_so_pulumi_json_binds_it_as_text()
+    {
+        var source = JsonConfigReader.FromPulumiValues("test", new Dictionary<string, string?>
+        {
+            ["aws:region"] = "us-west-2",
+            ["aws:allowedAccountIds"] = "[\"123456789012\"]",
+            ["eks-infra:cluster"] = "{\"name\": \"my-cluster\", \"deployerArn\": {\"secure\": \"AAAB\"}}",
+            ["eks-infra:access"] = "{\"roles\": [{\"name\": \"a\", \"username\": \"a\", \"groups\": [\"system:masters\"]}]}",
+        });
+
+        var evaluation = StackEvaluator.Evaluate(source);
+
+        // In Pulumi's JSON a {secure: ...} map is a map the user wrote, never ciphertext.
+        var finding = Assert.Single(evaluation.Errors, d => d.Path == "eks-infra:cluster.deployerArn");
+        Assert.Contains("expected a string, found a map", finding.Message, StringComparison.Ordinal);
+    }
 }

@@ -722,11 +722,22 @@ public static class StackBinder
                 case ConfigScalar s:
                     Bag.Error(node, $"expected a string, found the boolean {s.Value}; quote it if you meant the text");
                     return null;
+                case ConfigMap secret when IsPulumiSecret(secret):
+                    Bag.Error(node, $"is a Pulumi secret ('secure:' ciphertext, what `pulumi config set --secret` writes), which the program gets decrypted but the offline tools cannot decrypt; this setting must be plain text for check and diff: set it without --secret (pulumi config set --path '{node.Path}' VALUE)");
+                    return null;
                 default:
                     Bag.Error(node, $"expected a string, found {node.KindName}");
                     return null;
             }
         }
+
+        /// <summary>
+        /// pulumi/pulumi sdk/go/common/resource/config/object.go, isSecureValue: in a stack file, a map whose one key is
+        /// 'secure' with a string is ciphertext. Pulumi's JSON to the program holds the decrypted value, and has no
+        /// positions, so only a map read from a file can be one.
+        /// </summary>
+        private static bool IsPulumiSecret(ConfigMap map) =>
+            map.Location is not null && map.Entries is [("secure", ConfigScalar { Kind: ScalarKind.Text })];
 
         /// <summary>A Kubernetes quantity: quoted or not (`pods: 20` and `cpu: "500m"` are both quantities).</summary>
         public string? Quantity(ConfigNode node)
@@ -837,9 +848,10 @@ public static class StackBinder
         public string RequiredString(string key, string what)
         {
             var text = String(key);
-            if (string.IsNullOrWhiteSpace(text) && entries is not null)
+            var found = Get(key);
+            // A value of another kind has had its error from String; "required" too would say it is missing.
+            if (string.IsNullOrWhiteSpace(text) && entries is not null && found is null or ConfigScalar { Kind: ScalarKind.Text or ScalarKind.Null })
             {
-                var found = Get(key);
                 ctx.Bag.Error(found?.Path ?? ConfigPath.Child(path, key), $"required: {what}", found?.Location ?? node?.Location ?? value?.Location);
             }
 
