@@ -84,4 +84,28 @@ public class StackConfigSourceTests
         var finding = Assert.Single(evaluation.Errors, d => d.Path == "eks-infra:cluster.deployerArn");
         Assert.Contains("expected a string, found a map", finding.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_tab_as_indentation_is_reported_at_the_tab()
+    {
+        var name = "74-tab-indentation.yaml";
+        var evaluation = Stacks.EvaluateFile(Path.Combine(Repo.HostileDir, name));
+
+        var error = Assert.Single(evaluation.Errors);
+        Assert.Contains("tab", error.Message, StringComparison.Ordinal);
+        var tabLine = Array.FindIndex(File.ReadAllLines(Path.Combine(Repo.HostileDir, name)), l => l.StartsWith('\t')) + 1;
+        Assert.Equal((name, tabLine, 1), (error.Location?.File, error.Location?.Line, error.Location?.Column));
+    }
+
+    [Theory]
+    [InlineData("config:\n  aws:region: us-west-2\n\teks-infra:cluster: {}\n", 3)]
+    [InlineData("config:\n  eks-infra:cluster:\n    name: c\n\t  version: \"1.33\"\n", 4)]
+    public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line)
+    {
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        var error = Assert.Single(evaluation.Errors);
+        Assert.StartsWith("the file is not valid YAML", error.Message, StringComparison.Ordinal);
+        Assert.Equal(line, error.Location?.Line);
+    }
 }

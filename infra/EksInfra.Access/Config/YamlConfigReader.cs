@@ -501,7 +501,7 @@ public static partial class YamlConfigReader
                 var hint = whole.Contains('\t', StringComparison.Ordinal) && e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) is false && TabIndent().IsMatch(whole)
                     ? "; the file indents with a tab, and YAML allows only spaces"
                     : "";
-                return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", At(e.Start));
+                return Fail(rootPath, $"the file is not valid YAML: {Clean(e.Message)}{hint}", TabAt(whole, e) ?? At(e.Start));
             }
             catch (TruncatedFlowException e) when (e.OpenedAt is { } opened)
             {
@@ -515,6 +515,21 @@ public static partial class YamlConfigReader
             {
                 return Fail(e.Path ?? rootPath, e.Message, e.Location ?? new SourceLocation(fileName, 1, 1)) with { OverLimit = true };
             }
+        }
+
+        /// <summary>
+        /// YamlDotNet's tab errors carry no position ("found invalid tab as indentation") or the start of the scalar
+        /// before the tab, a line early; the tab that starts a line at or after that point is what to fix.
+        /// </summary>
+        private SourceLocation? TabAt(string whole, YamlException e)
+        {
+            if (!e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) || TabIndent().Match(whole, (int)Math.Min(e.Start.Index, whole.Length)) is not { Success: true } tab)
+            {
+                return null;
+            }
+
+            var line = 1 + whole.AsSpan(0, tab.Index).Count('\n');
+            return new SourceLocation(fileName, line, 1);
         }
 
         public void EndDocument()
