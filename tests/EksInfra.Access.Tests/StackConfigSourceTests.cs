@@ -108,4 +108,37 @@ public class StackConfigSourceTests
         Assert.StartsWith("the file is not valid YAML", error.Message, StringComparison.Ordinal);
         Assert.Equal(line, error.Location?.Line);
     }
+
+    [Fact]
+    public void A_key_without_namespace_says_pulumi_reads_it_as_the_projects()
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal().Replace("  eks-infra:access:\n", "  access:\n", StringComparison.Ordinal));
+
+        var error = Assert.Single(evaluation.Errors, d => d.Path == "access");
+        Assert.Contains("the program reads it as 'eks-infra:access'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("write it as 'eks-infra:access'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("aws:access", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_provider_setting_without_namespace_is_not_said_to_be_read_as_the_providers()
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal().Replace("  aws:region: us-west-2\n", "  region: us-west-2\n", StringComparison.Ordinal));
+
+        var error = Assert.Single(evaluation.Errors, d => d.Path == "region");
+        Assert.Contains("would read it as 'eks-infra:region', which is not a config key of this project", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'aws:region'?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("eks-infra:access", "eks-infra:config:access")]
+    [InlineData("aws:region", "aws:config:region")]
+    public void The_old_namespace_config_name_form_is_an_error_naming_the_key_pulumi_reads(string key, string old)
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal().Replace($"  {key}:", $"  {old}:", StringComparison.Ordinal));
+
+        var error = Assert.Single(evaluation.Errors, d => d.Path == old);
+        Assert.Contains($"is the old form of the key '{key}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"write it as '{key}'", error.Message, StringComparison.Ordinal);
+    }
 }

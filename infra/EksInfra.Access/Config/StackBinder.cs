@@ -44,13 +44,18 @@ public static class StackBinder
         public void Entry(string key, ConfigValue value)
         {
             keys++;
-            if (key.StartsWith(Namespace + ":", StringComparison.Ordinal) && key is not (ClusterKey or AccessKey))
+            if (key.Split(':') is [var ns, "config", var name])
+            {
+                // pulumi/pulumi sdk/go/common/resource/config/key.go, ParseKey: "<namespace>:config:<name> (compat ...)".
+                ctx.Bag.Error(value.Path, $"'{key}' is the old form of the key '{ns}:{name}', which Pulumi reads it as; write it as '{ns}:{name}', the only form check reads", value.Location);
+            }
+            else if (key.StartsWith(Namespace + ":", StringComparison.Ordinal) && key is not (ClusterKey or AccessKey))
             {
                 ctx.Bag.Error(value.Path, $"'{key}' is not a config key of this project; the keys are {ClusterKey} and {AccessKey}{Suggest(key, [ClusterKey, AccessKey])}", value.Location);
             }
             else if (!key.Contains(':', StringComparison.Ordinal))
             {
-                ctx.Bag.Error(value.Path, $"config key '{key}' has no namespace; write it as '{Namespace}:{key}' or 'aws:{key}'", value.Location);
+                ctx.Bag.Error(value.Path, NoNamespace(key), value.Location);
             }
 
             if (key == AccessKey)
@@ -73,6 +78,23 @@ public static class StackBinder
             access ??= BindAccess(null, ctx, AccessKey);
             return (new StackConfig(stackName, aws, cluster, access, locations), ctx.Bag.ToSortedList());
         }
+    }
+
+    /// <summary>
+    /// pulumi/pulumi sdk/go/common/workspace/loaders.go, stackConfigNamespacedWithProject: a stack file's key without
+    /// ':' is given the project's name, this project's being eks-infra (Pulumi.yaml).
+    /// </summary>
+    private static string NoNamespace(string key)
+    {
+        var read = $"{Namespace}:{key}";
+        if (read is ClusterKey or AccessKey)
+        {
+            return $"config key '{key}' has no namespace; Pulumi gives it the project's, so the program reads it as '{read}', but check reads only namespaced keys: write it as '{read}'";
+        }
+
+        string[] known = [ClusterKey, AccessKey, AwsSettings.RegionPath, AwsSettings.AllowedAccountIdsPath, AwsSettings.AssumeRolesPath, AwsSettings.AssumeRoleWithWebIdentityPath];
+        var meant = known.FirstOrDefault(k => k[(k.IndexOf(':', StringComparison.Ordinal) + 1)..].Equals(key, StringComparison.OrdinalIgnoreCase));
+        return $"config key '{key}' has no namespace; Pulumi gives it the project's, so the program would read it as '{read}', which is not a config key of this project (the keys are {ClusterKey} and {AccessKey}; a provider's settings take the provider's namespace){(meant is null ? Suggest(read, [ClusterKey, AccessKey]) : $"; did you mean '{meant}'?")}";
     }
 
     private static AwsSettings BindAws(Dictionary<string, ConfigNode> source, BindContext ctx)
