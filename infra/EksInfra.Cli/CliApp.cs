@@ -109,7 +109,7 @@ public static partial class CliApp
             var names = result.GetValue(stacks) is { Length: > 0 } given ? given : [.. project.StackNames];
             if (names.Length == 0)
             {
-                throw new UsageException($"no stack files (Pulumi.STACK.yaml) beside {Path.Combine(project.Directory, "Pulumi.yaml")}");
+                throw new UsageException($"no stack files (Pulumi.STACK.yaml) {project.StacksWhere}");
             }
 
             // Every name is checked before any stack is, so a mistyped one is the only output, not a trailer after findings.
@@ -480,7 +480,7 @@ public static partial class CliApp
             : stack.StartsWith('-')
             // A command that takes several stacks reads an option it does not know as one more stack name.
             ? throw new UsageException($"'{stack}' is not an option of this command (see its --help), and no stack is named so")
-            : throw new UsageException($"no stack '{stack}': there is no Pulumi.{stack}.yaml beside Pulumi.yaml (stacks: {string.Join(", ", project.StackNames)})");
+            : throw new UsageException($"no stack '{stack}': there is no Pulumi.{stack}.yaml {project.StacksWhere} (stacks: {string.Join(", ", project.StackNames)})");
 
     private static void PrintDiagnostics(CliEnvironment env, IEnumerable<Diagnostic> diagnostics)
     {

@@ -3,17 +3,24 @@ using EksInfra.Access.Config;
 
 namespace EksInfra.Cli;
 
-/// <summary>A Pulumi project folder and the stack files beside its Pulumi.yaml.</summary>
+/// <summary>A Pulumi project folder and its stack files, beside its Pulumi.yaml or in its stackConfigDir.</summary>
 internal sealed class StackProject
 {
-    private StackProject(string directory, IReadOnlyDictionary<string, string> stackFiles, IReadOnlyList<string> misnamedFiles)
+    private StackProject(string directory, string stackDirectory, IReadOnlyDictionary<string, string> stackFiles, IReadOnlyList<string> misnamedFiles)
     {
         Directory = directory;
+        StackDirectory = stackDirectory;
         StackFiles = stackFiles;
         MisnamedFiles = misnamedFiles;
     }
 
     public string Directory { get; }
+
+    /// <summary>Where the stack files are: Pulumi.yaml's folder, or its stackConfigDir.</summary>
+    public string StackDirectory { get; }
+
+    /// <summary>Where the stack files are, as an error says it.</summary>
+    public string StacksWhere => StackDirectory == Directory ? $"beside {Path.Combine(Directory, "Pulumi.yaml")}" : $"in {StackDirectory} (Pulumi.yaml's stackConfigDir)";
 
     /// <summary>Stack name → full path of its <c>Pulumi.&lt;stack&gt;.yaml</c>, sorted by name.</summary>
     public IReadOnlyDictionary<string, string> StackFiles { get; }
@@ -28,11 +35,18 @@ internal sealed class StackProject
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Pulumi.yaml")))
+            var projectFile = Path.Combine(dir.FullName, "Pulumi.yaml");
+            if (File.Exists(projectFile))
             {
+                var stackDir = StackConfigDir(projectFile) is { } configured ? Path.GetFullPath(configured, dir.FullName) : dir.FullName;
+                if (!System.IO.Directory.Exists(stackDir))
+                {
+                    throw new IOException($"Pulumi.yaml: stackConfigDir '{Path.GetRelativePath(dir.FullName, stackDir)}' is not a folder; create it with the stack files in it, or fix the path (it is relative to Pulumi.yaml)");
+                }
+
                 var stacks = new SortedDictionary<string, string>(StringComparer.Ordinal);
                 var misnamed = new List<string>();
-                foreach (var file in System.IO.Directory.EnumerateFiles(dir.FullName, "Pulumi.*.yaml"))
+                foreach (var file in System.IO.Directory.EnumerateFiles(stackDir, "Pulumi.*.yaml"))
                 {
                     var name = StackFileReader.StackNameFromFileName(file);
                     if (StackFileReader.IsPulumiStackName(name))
@@ -46,14 +60,43 @@ internal sealed class StackProject
                 }
 
                 misnamed.Sort(StringComparer.Ordinal);
-                return new StackProject(dir.FullName, stacks, misnamed);
+                return new StackProject(dir.FullName, stackDir, stacks, misnamed);
             }
         }
 
         return null;
     }
 
-    public string FileNameOf(string stack) => Path.GetFileName(StackFiles[stack]);
+    /// <summary>
+    /// pulumi/pulumi sdk/go/common/workspace/paths.go, ProjectStackPath: stack files live in the project's
+    /// stackConfigDir, relative to Pulumi.yaml, when it is set; project.go's RewriteConfigPathIntoStackConfigDir
+    /// still takes the older 'config: DIR' for it.
+    /// </summary>
+    private static string? StackConfigDir(string projectFile)
+    {
+        var read = YamlConfigReader.ReadBytes(File.ReadAllBytes(projectFile), "Pulumi.yaml", YamlFileKind.StackFile);
+        if (read.Diagnostics.FirstOrDefault(d => d.IsError) is { } error)
+        {
+            throw new IOException($"{error.ToStringWithLocation()}; Pulumi cannot read the project file either");
+        }
+
+        if (read.Root is not ConfigMap project)
+        {
+            return null;
+        }
+
+        var dir = project["stackConfigDir"] as ConfigScalar;
+        var legacy = project["config"] as ConfigScalar;
+        if (dir is not null && legacy is not null)
+        {
+            throw new IOException("Pulumi.yaml: 'config' and 'stackConfigDir' both name the stack files' folder, and Pulumi refuses that; keep only stackConfigDir");
+        }
+
+        return (dir ?? legacy) is { Kind: ScalarKind.Text, Value.Length: > 0 } set ? set.Value : null;
+    }
+
+    /// <summary>The stack file's path from the project folder ('/'-separated), as git and the user name it.</summary>
+    public string FileNameOf(string stack) => Path.GetRelativePath(Directory, StackFiles[stack]).Replace('\\', '/');
 
     public StackSource Read(string stack) => Read(stack, File.ReadAllBytes(StackFiles[stack]));
 

@@ -1,0 +1,73 @@
+namespace EksInfra.Cli.Tests;
+
+/// <summary>Pulumi.yaml's stackConfigDir moves the stack files, and every command looks for them there.</summary>
+public sealed class StackConfigDirTests : IDisposable
+{
+    private readonly TestProject project = new(withShippedStacks: false);
+
+    public void Dispose() => project.Dispose();
+
+    private void MoveStacksTo(string projectLine, string folder)
+    {
+        File.AppendAllText(Path.Combine(project.Directory, "Pulumi.yaml"), projectLine + "\n");
+        Directory.CreateDirectory(Path.Combine(project.Directory, folder));
+        foreach (var stack in TestProject.ShippedStacks)
+        {
+            File.Copy(Path.Combine(TestProject.RepoRoot, $"Pulumi.{stack}.yaml"), Path.Combine(project.Directory, folder, $"Pulumi.{stack}.yaml"));
+        }
+    }
+
+    [Theory]
+    [InlineData("stackConfigDir: stacks")]
+    [InlineData("stackConfigDir: ./stacks/")]
+    public void Check_finds_the_stacks_in_stack_config_dir(string line)
+    {
+        MoveStacksTo(line, "stacks");
+
+        var result = project.Run("check");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var stack in TestProject.ShippedStacks)
+        {
+            Assert.Contains($"{stack}: valid", result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_finding_names_the_stack_file_by_its_path_in_the_project()
+    {
+        MoveStacksTo("stackConfigDir: stacks", "stacks");
+        var file = Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("  eks-infra:access:\n", "  eks-infra:acess: {}\n  eks-infra:access:\n", StringComparison.Ordinal));
+
+        var result = project.Run("check", "dev");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.ErrorLines, l => l.Contains("eks-infra:acess", StringComparison.Ordinal) && l.Contains("stacks/Pulumi.dev.yaml:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_stack_config_dir_that_is_not_a_folder_is_an_error_naming_it()
+    {
+        File.AppendAllText(Path.Combine(project.Directory, "Pulumi.yaml"), "stackConfigDir: nowhere\n");
+
+        var result = project.Run("check");
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.ErrorLines);
+        Assert.Contains("Pulumi.yaml: stackConfigDir 'nowhere' is not a folder", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stack_beside_pulumi_yaml_is_not_a_stack_when_stack_config_dir_is_set()
+    {
+        MoveStacksTo("stackConfigDir: stacks", "stacks");
+        File.Copy(Path.Combine(TestProject.RepoRoot, "Pulumi.dev.yaml"), Path.Combine(project.Directory, "Pulumi.qa.yaml"));
+
+        var result = project.Run("check", "qa");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no stack 'qa'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("(Pulumi.yaml's stackConfigDir)", result.Error, StringComparison.Ordinal);
+    }
+}
