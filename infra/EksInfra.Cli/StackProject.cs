@@ -6,8 +6,11 @@ namespace EksInfra.Cli;
 /// <summary>A Pulumi project folder and its stack files, beside its Pulumi.yaml or in its stackConfigDir.</summary>
 internal sealed class StackProject
 {
-    private StackProject(string directory, string stackDirectory, IReadOnlyDictionary<string, string> stackFiles, IReadOnlyList<string> misnamedFiles)
+    private readonly ProjectFile projectFile;
+
+    private StackProject(string directory, string stackDirectory, ProjectFile projectFile, IReadOnlyDictionary<string, string> stackFiles, IReadOnlyList<string> misnamedFiles)
     {
+        this.projectFile = projectFile;
         Directory = directory;
         StackDirectory = stackDirectory;
         StackFiles = stackFiles;
@@ -38,7 +41,13 @@ internal sealed class StackProject
             var projectFile = Path.Combine(dir.FullName, "Pulumi.yaml");
             if (File.Exists(projectFile))
             {
-                var stackDir = StackConfigDir(projectFile) is { } configured ? Path.GetFullPath(configured, dir.FullName) : dir.FullName;
+                var projectConfig = ProjectFile.Read(File.ReadAllBytes(projectFile), out var error);
+                if (error is not null)
+                {
+                    throw new IOException(error);
+                }
+
+                var stackDir = projectConfig.StackConfigDir is { } configured ? Path.GetFullPath(configured, dir.FullName) : dir.FullName;
                 if (!System.IO.Directory.Exists(stackDir))
                 {
                     throw new IOException($"Pulumi.yaml: stackConfigDir '{Path.GetRelativePath(dir.FullName, stackDir)}' is not a folder; create it with the stack files in it, or fix the path (it is relative to Pulumi.yaml)");
@@ -60,39 +69,11 @@ internal sealed class StackProject
                 }
 
                 misnamed.Sort(StringComparer.Ordinal);
-                return new StackProject(dir.FullName, stackDir, stacks, misnamed);
+                return new StackProject(dir.FullName, stackDir, projectConfig, stacks, misnamed);
             }
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// pulumi/pulumi sdk/go/common/workspace/paths.go, ProjectStackPath: stack files live in the project's
-    /// stackConfigDir, relative to Pulumi.yaml, when it is set; project.go's RewriteConfigPathIntoStackConfigDir
-    /// still takes the older 'config: DIR' for it.
-    /// </summary>
-    private static string? StackConfigDir(string projectFile)
-    {
-        var read = YamlConfigReader.ReadBytes(File.ReadAllBytes(projectFile), "Pulumi.yaml", YamlFileKind.StackFile);
-        if (read.Diagnostics.FirstOrDefault(d => d.IsError) is { } error)
-        {
-            throw new IOException($"{error.ToStringWithLocation()}; Pulumi cannot read the project file either");
-        }
-
-        if (read.Root is not ConfigMap project)
-        {
-            return null;
-        }
-
-        var dir = project["stackConfigDir"] as ConfigScalar;
-        var legacy = project["config"] as ConfigScalar;
-        if (dir is not null && legacy is not null)
-        {
-            throw new IOException("Pulumi.yaml: 'config' and 'stackConfigDir' both name the stack files' folder, and Pulumi refuses that; keep only stackConfigDir");
-        }
-
-        return (dir ?? legacy) is { Kind: ScalarKind.Text, Value.Length: > 0 } set ? set.Value : null;
     }
 
     /// <summary>The stack file's path from the project folder ('/'-separated), as git and the user name it.</summary>
@@ -101,7 +82,7 @@ internal sealed class StackProject
     public StackSource Read(string stack) => Read(stack, File.ReadAllBytes(StackFiles[stack]));
 
     /// <summary>The stack from bytes already read from its file, for a command that edits the same bytes.</summary>
-    public StackSource Read(string stack, byte[] bytes) => StackFileReader.Read(stack, FileNameOf(stack), bytes);
+    public StackSource Read(string stack, byte[] bytes) => projectFile.Refuse(StackFileReader.Read(stack, FileNameOf(stack), bytes));
 
     public StackEvaluation Evaluate(string stack) => StackEvaluator.Evaluate(Read(stack));
 }

@@ -204,4 +204,13 @@ public sealed record StackSource(
     /// <see cref="Values"/> are then empty, since no tree of the file is kept (<see cref="StackFileReader.ReadValues"/> keeps one).
     /// </summary>
     public (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics)? Bound { get; init; }
+
+    /// <summary>The top-level config keys the stack sets (for a bound stack file, those it read; else <see cref="Values"/>' keys).</summary>
+    public IReadOnlyCollection<string> Keys
+    {
+        get => keys ?? (IReadOnlyCollection<string>)Values.Keys;
+        init => keys = value;
+    }
+
+    private readonly IReadOnlyCollection<string>? keys;
 }

@@ -13,6 +13,9 @@ public static class StackBinder
     public const string ClusterKey = Namespace + ":cluster";
     public const string AccessKey = Namespace + ":access";
 
+    /// <summary>The config keys this tool reads and checks; any other namespace's keys pass through unchecked.</summary>
+    public static readonly IReadOnlyList<string> ReadKeys = [ClusterKey, AccessKey, AwsSettings.RegionPath, AwsSettings.AllowedAccountIdsPath, AwsSettings.AssumeRolesPath, AwsSettings.AssumeRoleWithWebIdentityPath];
+
     public static (StackConfig Config, IReadOnlyList<Diagnostic> Diagnostics) Bind(StackSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -41,9 +44,13 @@ public static class StackBinder
         private AccessSettings? access;
         private int keys;
 
+        /// <summary>The top-level keys the stack set, in file order.</summary>
+        public List<string> Keys { get; } = [];
+
         public void Entry(string key, ConfigValue value)
         {
             keys++;
+            Keys.Add(key);
             if (key.Split(':') is [var ns, "config", var name])
             {
                 // pulumi/pulumi sdk/go/common/resource/config/key.go, ParseKey: "<namespace>:config:<name> (compat ...)".
@@ -62,7 +69,7 @@ public static class StackBinder
             {
                 access = BindAccess(value, ctx, AccessKey);
             }
-            else if (key is ClusterKey or AwsSettings.RegionPath or AwsSettings.AllowedAccountIdsPath or AwsSettings.AssumeRolesPath or AwsSettings.AssumeRoleWithWebIdentityPath)
+            else if (ReadKeys.Contains(key))
             {
                 values[key] = value.ReadWhole();
             }
@@ -92,8 +99,7 @@ public static class StackBinder
             return $"config key '{key}' has no namespace; Pulumi gives it the project's, so the program reads it as '{read}', but check reads only namespaced keys: write it as '{read}'";
         }
 
-        string[] known = [ClusterKey, AccessKey, AwsSettings.RegionPath, AwsSettings.AllowedAccountIdsPath, AwsSettings.AssumeRolesPath, AwsSettings.AssumeRoleWithWebIdentityPath];
-        var meant = known.FirstOrDefault(k => k[(k.IndexOf(':', StringComparison.Ordinal) + 1)..].Equals(key, StringComparison.OrdinalIgnoreCase));
+        var meant = ReadKeys.FirstOrDefault(k => k[(k.IndexOf(':', StringComparison.Ordinal) + 1)..].Equals(key, StringComparison.OrdinalIgnoreCase));
         return $"config key '{key}' has no namespace; Pulumi gives it the project's, so the program would read it as '{read}', which is not a config key of this project (the keys are {ClusterKey} and {AccessKey}; a provider's settings take the provider's namespace){(meant is null ? Suggest(read, [ClusterKey, AccessKey]) : $"; did you mean '{meant}'?")}";
     }
 

@@ -103,6 +103,7 @@ public static class StackFileReader
         return new StackSource(stackName, new Dictionary<string, ConfigNode>(), read, fileName)
         {
             Bound = binding.Finish(stackName, read, positions),
+            Keys = binding.Keys,
         };
     }
 
