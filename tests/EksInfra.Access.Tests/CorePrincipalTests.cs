@@ -177,4 +177,22 @@ public class CorePrincipalTests
         Assert.Contains("(entry role-deploy) becomes", finding.Detail, StringComparison.Ordinal);
         Assert.Contains("another account's principal of the same name was added", finding.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Diff_says_a_key_lost_its_account_when_the_same_named_principal_of_the_clusters_account_is_removed()
+    {
+        static string Api(string mappings) => Stack(mappings).Replace("authenticationMode: CONFIG_MAP", "authenticationMode: API", StringComparison.Ordinal);
+        var before = Api(Mapping("arn:aws:iam::123456789012:role/deploy", "deploy-here") + "\n" + Mapping("arn:aws:iam::222233334444:role/deploy", "deploy-there"));
+        var after = Api(Mapping("arn:aws:iam::222233334444:role/deploy", "deploy-there"));
+
+        var report = EksInfra.Access.Reports.AccessDiff.Compare(Stacks.ValidPlanOf(before), Stacks.ValidPlanOf(after), "main");
+
+        var rekeyed = Assert.Single(report.Findings, f => f.Level == EksInfra.Access.Reports.FindingLevel.Error && f.Subject == "arn:aws:iam::222233334444:role/deploy");
+        Assert.Contains("(entry role-222233334444-deploy) becomes", rekeyed.Detail, StringComparison.Ordinal);
+        Assert.Contains("the other account's principal of the same name was removed", rekeyed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("was added", rekeyed.Detail, StringComparison.Ordinal);
+        var replaced = Assert.Single(report.Findings, f => f.Title == "the access entry is replaced with another principal");
+        Assert.Contains("passes to the principal of the same name in account 222233334444", replaced.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("path", replaced.Detail, StringComparison.Ordinal);
+    }
 }

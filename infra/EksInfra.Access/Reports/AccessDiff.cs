@@ -498,7 +498,7 @@ public static class AccessDiff
                 {
                     // A new key is a new resource: Pulumi creates it before it deletes the old one, whatever replacement order the program sets.
                     findings.Add(new(FindingLevel.Error, entry.PrincipalArn, "the principal's access entry would be re-created under a new name",
-                        $"'{old.PrincipalArn}' (entry {old.Key}) becomes '{entry.PrincipalArn}' (entry {entry.Key}); Pulumi creates the new entry before deleting the old one, and EKS refuses a second entry for the same principal (HTTP 409). {(string.Equals(old.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal) ? "The key changed because another account's principal of the same name was added: add that principal in a change of its own after removing this one, or keep it out" : "Keep the ARN exactly as before")}."));
+                        $"'{old.PrincipalArn}' (entry {old.Key}) becomes '{entry.PrincipalArn}' (entry {entry.Key}); Pulumi creates the new entry before deleting the old one, and EKS refuses a second entry for the same principal (HTTP 409). {(string.Equals(old.PrincipalArn, entry.PrincipalArn, StringComparison.Ordinal) ? SameNameKeyChange(old.Key, entry.Key) : "Keep the ARN exactly as before")}."));
                     continue;
                 }
 
@@ -523,9 +523,12 @@ public static class AccessDiff
 
             var node = entry.Type != AccessPlanner.AccessEntryTypeStandard;
             var replaced = $"'{previous.PrincipalArn}' becomes '{entry.PrincipalArn}' under the same entry {entry.Key}: EKS cannot change an entry's principal, so `pulumi up` deletes the {(node ? $"{entry.Type} " : "")}entry and creates it again, and {(node ? "the nodes running with the role cannot authenticate" : "the principal is without its access")} in between.";
+            var otherAccount = Arns.AccountOf(previous.PrincipalArn) != Arns.AccountOf(entry.PrincipalArn);
             findings.Add(!Arn.Equals(previous.PrincipalArn, entry.PrincipalArn)
                 ? new(node ? FindingLevel.Error : FindingLevel.Danger, entry.PrincipalArn, "the access entry is replaced with another principal",
-                    $"{replaced} IAM cannot move a role to another path, so the new ARN is another role (one made again under that path); keep the old ARN unless that is so.")
+                    otherAccount
+                        ? $"{replaced} The entry's key names no account while only one principal has its name, so with {previous.PrincipalArn} gone the key passes to the principal of the same name in account {Arns.AccountOf(entry.PrincipalArn)}."
+                        : $"{replaced} IAM cannot move a role to another path, so the new ARN is another role (one made again under that path); keep the old ARN unless that is so.")
                 : node
                 ? new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
                     $"{replaced} Keep the ARN exactly as before; if the case really changed in IAM, move the nodes off the role, remove it in one change and add it back in the next.")
@@ -633,6 +636,14 @@ public static class AccessDiff
                 : new(FindingLevel.Changed, kept.Arn, $"who may assume {kept.Name} narrows", detail));
         }
     }
+
+    /// <summary>
+    /// Why a principal's own entry key changed (<see cref="AccessPlanner"/>'s WithUniqueKeys): the key holds the account only while
+    /// a principal of another account shares the name, so adding or removing that other principal re-keys this one.
+    /// </summary>
+    private static string SameNameKeyChange(string oldKey, string newKey) => newKey.Length > oldKey.Length
+        ? "The key changed because another account's principal of the same name was added: add that principal in a change of its own after removing this one, or keep it out"
+        : "The key lost its account because the other account's principal of the same name was removed: keep that principal mapped, or accept a gap: remove this principal's mapping in the same change and add it back in the next (it has no access in between)";
 
     private static bool IsClusterAdminRole(AccessPlan plan, string roleArn) => plan.Principals.Any(p => p.IsClusterAdmin && Arn.Equals(p.Principal, roleArn));
 
