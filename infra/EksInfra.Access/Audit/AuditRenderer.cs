@@ -44,7 +44,7 @@ public static class AuditRenderer
         var counts = Enum.GetValues<AuditSection>().Where(s => s != AuditSection.EksOwn)
             .Select(s => $"{report.Findings.Count(f => f.Section == s)} {Key(s) switch { "unmanagedPrincipals" => "unmanaged principal(s)", "unmanagedBindings" => "unmanaged binding(s)", "differences" => "difference(s)", _ => "missing live" }}");
         var blocking = report.Blocking.Count();
-        return $"audit of {report.StackName}: {string.Join(", ", counts)}; {(blocking > 0 ? $"{blocking} reach cluster admin or system:masters without the model: FAIL" : "nothing reaches cluster admin without the model")}";
+        return $"audit of {report.StackName}: {string.Join(", ", counts)}; {(blocking > 0 ? $"{blocking} reach cluster admin or system:masters without the model: FAIL" : report.Skipped.Count > 0 ? "nothing in the parts compared reaches cluster admin without the model" : "nothing reaches cluster admin without the model")}";
     }
 
     private static string RenderText(AuditReport report, bool markdown)
