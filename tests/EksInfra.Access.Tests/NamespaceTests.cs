@@ -146,6 +146,33 @@ public class NamespaceTests
     }
 
     [Fact]
+    public void Dropping_managed_elsewhere_from_a_namespace_the_base_binds_into_blocks_since_it_exists()
+    {
+        var before = Stack(Block("      apps:\n        managedElsewhere: true\n"));
+
+        var findings = Stacks.DiffFindings(before, Stack());
+
+        var error = Assert.Single(findings, f => f.Level == FindingLevel.Error);
+        Assert.Equal(("namespace apps", "namespace apps, which exists, would be created by the stack"), (error.Subject, error.Title));
+        Assert.Contains("fails with AlreadyExists", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("Keep managedElsewhere, or `pulumi import` the namespace first", error.Detail, StringComparison.Ordinal);
+        // A namespace the base never bound into may not exist: a change to review, as before.
+        var fresh = Assert.Single(Stacks.DiffFindings(Stack(groupNamespaces: "[apps]"), Stack()), f => f.Subject == "namespace apps-jobs");
+        Assert.Equal(FindingLevel.Changed, fresh.Level);
+    }
+
+    [Fact]
+    public void A_group_newly_bound_in_kube_system_makes_its_members_change_a_danger()
+    {
+        var findings = Stacks.DiffFindings(Stack(), Stack(groupNamespaces: "[apps, apps-jobs, kube-system]"));
+
+        var ci = Assert.Single(findings, f => f.Subject == "arn:aws:iam::123456789012:role/ci/deployer");
+        Assert.Equal(FindingLevel.Danger, ci.Level);
+        Assert.Equal("changed for role ci-deployer, who may now act as kube-system's service accounts, which the cluster's controllers and add-ons run as", ci.Title);
+        Assert.DoesNotContain(Stacks.DiffFindings(Stack(), Stack(groupNamespaces: "[apps]")), f => f.Level == FindingLevel.Danger && f.Subject == ci.Subject);
+    }
+
+    [Fact]
     public void Every_namespace_a_group_binds_into_is_created_with_the_managed_by_label()
     {
         var plan = Stacks.ValidPlanOf(Stack());

@@ -85,6 +85,8 @@ public class ReplacementDiffTests
     [Theory]
     [InlineData("role/ci/github-actions-deployer", "role/cd/github-actions-deployer", FindingLevel.Danger, "the principal is without its access in between")]
     [InlineData("role/KarpenterNodeRole-staging-cluster", "role/karpenter/KarpenterNodeRole-staging-cluster", FindingLevel.Error, "the nodes running with the role cannot authenticate in between")]
+    // IAM's UpdateUser takes a NewPath, so a user (unlike a role) may be the same one on its new path.
+    [InlineData("user/qa-lead", "user/qa/qa-lead", FindingLevel.Danger, "IAM moves a user to another path in place (UpdateUser --new-path), so this may be the same user: set the ARN IAM now shows")]
     public void A_role_arn_on_another_path_is_flagged_since_its_entry_is_replaced(string from, string to, FindingLevel level, string consequence)
     {
         var findings = Stacks.DiffFindings(Staging, Stacks.Edit(Staging, from, to));

@@ -528,6 +528,8 @@ public static class AccessDiff
                 ? new(node ? FindingLevel.Error : FindingLevel.Danger, entry.PrincipalArn, "the access entry is replaced with another principal",
                     otherAccount
                         ? $"{replaced} The entry's key names no account while only one principal has its name, so with {previous.PrincipalArn} gone the key passes to the principal of the same name in account {Arns.AccountOf(entry.PrincipalArn)}."
+                        : Arns.TryParse(entry.PrincipalArn, out var moved, out _) && moved.Kind == PrincipalKind.User
+                        ? $"{replaced} IAM moves a user to another path in place (UpdateUser --new-path), so this may be the same user: set the ARN IAM now shows, and expect the gap."
                         : $"{replaced} IAM cannot move a role to another path, so the new ARN is another role (one made again under that path); keep the old ARN unless that is so.")
                 : node
                 ? new(FindingLevel.Error, entry.PrincipalArn, "the node role's access entry is replaced",
@@ -826,6 +828,16 @@ public static class AccessDiff
         }
     }
 
+    /// <summary>
+    /// A way to more access that <paramref name="now"/> gains and <paramref name="was"/> lacked, short of cluster admin: raising
+    /// its own access (escalate, bind or impersonate) or acting as kube-system's service accounts, which check warns of.
+    /// </summary>
+    private static string? Escalation(PrincipalAccess? was, PrincipalAccess now) =>
+        now.IsClusterAdmin ? null
+        : now.RaisesOwnAccess && was?.RaisesOwnAccess != true ? "may now raise its own access (escalate, bind or impersonate)"
+        : now.ActsAsSystemAccounts && was?.ActsAsSystemAccounts != true ? "may now act as kube-system's service accounts, which the cluster's controllers and add-ons run as"
+        : null;
+
     private static void Principals(AccessPlan? before, AccessPlan after, List<DiffFinding> findings)
     {
         var old = (before?.Principals ?? []).ToDictionary(p => p.Principal, Arn);
@@ -836,6 +848,8 @@ public static class AccessDiff
             {
                 findings.Add(p.IsClusterAdmin
                     ? new(FindingLevel.Danger, p.Principal, $"new cluster admin: {p.Username}{(p.FromSystemMasters ? " (system:masters)" : "")}", Grants(p))
+                    : Escalation(null, p) is { } gains
+                    ? new(FindingLevel.Danger, p.Principal, $"granted to {p.Kind} {p.Username}, who {gains}", Grants(p))
                     : new(FindingLevel.Granted, p.Principal, $"granted to {p.Kind} {p.Username}", Grants(p)));
                 continue;
             }
@@ -863,6 +877,8 @@ public static class AccessDiff
             var becomesAdmin = p.IsClusterAdmin && !was.IsClusterAdmin;
             findings.Add(becomesAdmin
                 ? new(FindingLevel.Danger, p.Principal, $"becomes cluster admin: {p.Username}{(p.FromSystemMasters ? " (system:masters)" : "")}", string.Join("; ", details))
+                : Escalation(was, p) is { } gained
+                ? new(FindingLevel.Danger, p.Principal, $"changed for {p.Kind} {p.Username}, who {gained}", string.Join("; ", details))
                 : new(FindingLevel.Changed, p.Principal, $"changed for {p.Kind} {p.Username}", string.Join("; ", details)));
         }
 

@@ -39,10 +39,15 @@ internal static class NamespaceDiff
         }
 
         var was = before.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        // The base's bindings into a namespace it did not create show the namespace exists: creating it fails for sure.
+        var usedBefore = before.Rbac.RoleBindings.Select(b => b.Namespace).ToHashSet(StringComparer.Ordinal);
         foreach (var ns in after.Namespaces.Where(n => !was.Contains(n.Name)))
         {
-            findings.Add(new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} is created by the stack",
-                $"{Settings(ns)}; kept in the cluster if later dropped from the config. {ExistingNamespace}"));
+            findings.Add(usedBefore.Contains(ns.Name)
+                ? new(FindingLevel.Error, $"namespace {ns.Name}", $"namespace {ns.Name}, which exists, would be created by the stack",
+                    $"the base binds groups into {ns.Name} without creating it (it was managed elsewhere), so it exists, and `pulumi up` fails with AlreadyExists: the Kubernetes provider creates a namespace, it does not adopt one. Keep managedElsewhere, or `pulumi import` the namespace first ({Settings(ns)})")
+                : new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} is created by the stack",
+                    $"{Settings(ns)}; kept in the cluster if later dropped from the config. {ExistingNamespace}"));
         }
     }
 
