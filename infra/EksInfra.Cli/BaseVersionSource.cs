@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EksInfra.Access.Config;
 
 namespace EksInfra.Cli;
 
@@ -6,12 +7,16 @@ namespace EksInfra.Cli;
 public interface IBaseVersionSource
 {
     /// <summary>
-    /// The bytes of the stack file at <paramref name="baseSpec"/> (a file path, or a git revision such as
-    /// <c>origin/main</c>), or null when the stack file did not exist there. Throws <see cref="BaseVersionException"/>
-    /// when the base itself cannot be read.
+    /// The stack file at <paramref name="baseSpec"/> (a file path, or a git revision such as <c>origin/main</c>), or null
+    /// when the stack file did not exist there. <paramref name="stackFileName"/> is its path now, from the project folder;
+    /// at a revision it is where that revision's own Pulumi.yaml puts it. Throws <see cref="BaseVersionException"/> when
+    /// the base itself cannot be read.
     /// </summary>
-    byte[]? Read(string baseSpec, string projectDirectory, string stackFileName);
+    BaseVersion? Read(string baseSpec, string projectDirectory, string stackFileName);
 }
+
+/// <summary>A stack file's bytes at the base, and the name diagnostics give it (the path, or REV:path).</summary>
+public sealed record BaseVersion(byte[] Bytes, string FileName);
 
 public sealed class BaseVersionException : Exception
 {
@@ -25,11 +30,11 @@ public sealed class BaseVersionException : Exception
 /// <summary>Reads a base version from a file if one exists at that path, else from git.</summary>
 public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
 {
-    public byte[]? Read(string baseSpec, string projectDirectory, string stackFileName)
+    public BaseVersion? Read(string baseSpec, string projectDirectory, string stackFileName)
     {
         if (File.Exists(baseSpec))
         {
-            return File.ReadAllBytes(baseSpec);
+            return new BaseVersion(File.ReadAllBytes(baseSpec), baseSpec);
         }
 
         var (verifyCode, _, verifyError) = Git(projectDirectory, "rev-parse", "--verify", "--quiet", baseSpec + "^{commit}");
@@ -41,9 +46,22 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
                 : $"--base '{baseSpec}' is not a file, and git could not read it as a revision of {projectDirectory}: {GitSaid(verifyError)}");
         }
 
-        // Absent only when git lists no such path in the revision's tree: any failure to read the tree or the file is the
-        // base not being readable (a missing object in a partial or shallow clone), not a new stack, whose grants would all pass.
-        var (listCode, listed, listError) = Git(projectDirectory, "ls-tree", "--name-only", baseSpec, "--", stackFileName);
+        // A change that moves the stack files (stackConfigDir set, changed or dropped) leaves the stack where the revision's own
+        // Pulumi.yaml put it; looked for at today's path, it would be a new stack and every guard would pass.
+        var project = Show(projectDirectory, baseSpec, "Pulumi.yaml");
+        var folder = project is null ? null : ProjectFile.Read(project, out _).StackConfigDir;
+        var atBase = folder is null ? Path.GetFileName(stackFileName) : Path.Join(folder, Path.GetFileName(stackFileName)).Replace('\\', '/');
+        var bytes = Show(projectDirectory, baseSpec, atBase);
+        return bytes is null ? null : new BaseVersion(bytes, $"{baseSpec}:{atBase}");
+    }
+
+    /// <summary>
+    /// A file at a revision, or null when git lists no such path in its tree: any failure to read the tree or the file is the
+    /// base not being readable (a missing object in a partial or shallow clone), not a new stack, whose grants would all pass.
+    /// </summary>
+    private static byte[]? Show(string projectDirectory, string baseSpec, string path)
+    {
+        var (listCode, listed, listError) = Git(projectDirectory, "ls-tree", "--name-only", baseSpec, "--", path);
         if (listCode != 0)
         {
             throw new BaseVersionException($"--base '{baseSpec}': git could not read the revision's tree: {GitSaid(listError)}");
@@ -54,8 +72,8 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
             return null;
         }
 
-        var (code, output, showError) = Git(projectDirectory, "show", $"{baseSpec}:./{stackFileName}");
-        return code == 0 ? output : throw new BaseVersionException($"--base '{baseSpec}': git lists {stackFileName} there but could not read it: {GitSaid(showError)}");
+        var (code, output, showError) = Git(projectDirectory, "show", $"{baseSpec}:./{path}");
+        return code == 0 ? output : throw new BaseVersionException($"--base '{baseSpec}': git lists {path} there but could not read it: {GitSaid(showError)}");
     }
 
     private static string GitSaid(string error) => string.Join("; ", error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

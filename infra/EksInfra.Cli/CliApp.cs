@@ -249,12 +249,12 @@ public static partial class CliApp
             }
 
             var baseSpec = result.GetValue(baseOption)!;
-            var bytes = env.BaseVersions.Read(baseSpec, project.Directory, project.FileNameOf(name));
+            var baseVersion = env.BaseVersions.Read(baseSpec, project.Directory, project.FileNameOf(name));
             Access.Planning.AccessPlan? before = null;
             StackEvaluation? invalidBase = null;
-            if (bytes is not null)
+            if (baseVersion is not null)
             {
-                var old = StackEvaluator.Evaluate(StackFileReader.Read(name, $"{baseSpec}:{project.FileNameOf(name)}", bytes));
+                var old = StackEvaluator.Evaluate(StackFileReader.Read(name, baseVersion.FileName, baseVersion.Bytes));
                 before = old.Plan;
                 if (before is null)
                 {

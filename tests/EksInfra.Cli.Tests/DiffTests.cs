@@ -261,6 +261,40 @@ public sealed class DiffTests : IDisposable
         Assert.Contains(result.ErrorLines, l => l.Contains("could not read it: ", StringComparison.Ordinal) && l.Contains("fatal", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null, "config")]
+    [InlineData("stacks", null)]
+    [InlineData("stacks", "config")]
+    public void A_change_that_moves_the_stack_files_compares_with_the_file_where_the_base_put_it(string? baseFolder, string? headFolder)
+    {
+        void MoveDev(string? from, string? to)
+        {
+            var text = File.ReadAllLines(Path.Combine(project.Directory, "Pulumi.yaml")).Where(l => !l.StartsWith("stackConfigDir:", StringComparison.Ordinal));
+            File.WriteAllLines(Path.Combine(project.Directory, "Pulumi.yaml"), to is null ? text : [.. text, $"stackConfigDir: {to}"]);
+            var target = Path.Combine(project.Directory, to ?? "", "Pulumi.dev.yaml");
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(Path.Combine(project.Directory, from ?? "", "Pulumi.dev.yaml"), target);
+        }
+
+        if (baseFolder is not null)
+        {
+            MoveDev(null, baseFolder);
+        }
+
+        project.Git("init", "-q", "-b", "main");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        MoveDev(baseFolder, headFolder);
+        var moved = Path.Combine(project.Directory, headFolder ?? "", "Pulumi.dev.yaml");
+        File.WriteAllText(moved, File.ReadAllText(moved).Replace("authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP", StringComparison.Ordinal));
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD", "--format", "json");
+
+        // Looked for only where the file is now, the stack was new, and the backward mode move passed with exit 0.
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(("error", "authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP"), Findings(result)[0]);
+    }
+
     [Fact]
     public void A_stack_file_that_a_base_revision_lacks_is_a_new_stack()
     {

@@ -45,7 +45,7 @@ internal sealed class TestProject : IDisposable
     /// <summary>The base version the mocked --base source returns for <paramref name="stack"/>.</summary>
     public void SetBase(string stack, string? text) =>
         BaseVersions.Setup(b => b.Read("base", Directory, $"Pulumi.{stack}.yaml"))
-            .Returns(text is null ? null : System.Text.Encoding.UTF8.GetBytes(text));
+            .Returns(text is null ? null : new BaseVersion(System.Text.Encoding.UTF8.GetBytes(text), $"base:Pulumi.{stack}.yaml"));
 
     public CliResult Run(params string[] args) => RunWith(BaseVersions.Object, args);
 
