@@ -130,6 +130,7 @@ public class NamespaceTests
     [InlineData("2024-01-15 24:00:00", false)]
     [InlineData("2024-01-15T10:60:00Z", false)]
     [InlineData("2024-01-15x", false)]
+    [InlineData("2024-01-15\t10:20:30", false)]
     public void Timestamps_are_the_layouts_go_yaml_v3_parses(string plain, bool timestamp)
     {
         Assert.Equal(timestamp, GoYamlTimestamp.IsTimestamp(plain));

@@ -46,7 +46,8 @@ public static partial class GoYamlTimestamp
         return $"\"{m.Groups["year"].Value}-{Two("month")}-{Two("day")} {Two("hour")}:{Two("minute")}:{Two("second")}{(fraction.Length > 0 ? "." + fraction : "")} +0000 UTC\"";
     }
 
-    // Go's getnum reads one or two digits for 1, 2, 15, 4 and 5; the T forms need a zone, the spaced form takes none.
-    [GeneratedRegex(@"^(?<year>[0-9]{4})-(?<month>[0-9]{1,2})-(?<day>[0-9]{1,2})(?:[Tt](?<hour>[0-9]{1,2}):(?<minute>[0-9]{1,2}):(?<second>[0-9]{1,2})(?<fraction>[.,][0-9]+)?(?<zone>Z|[+-][0-9]{2}:[0-9]{2})|[ \t]+(?<hour>[0-9]{1,2}):(?<minute>[0-9]{1,2}):(?<second>[0-9]{1,2})(?<fraction>[.,][0-9]+)?)?\z")]
+    // Go's getnum reads one or two digits for 1, 2, 15, 4 and 5; the T forms need a zone, the spaced form takes none, and a
+    // layout's space matches spaces only (time.Parse's skip), not a tab.
+    [GeneratedRegex(@"^(?<year>[0-9]{4})-(?<month>[0-9]{1,2})-(?<day>[0-9]{1,2})(?:[Tt](?<hour>[0-9]{1,2}):(?<minute>[0-9]{1,2}):(?<second>[0-9]{1,2})(?<fraction>[.,][0-9]+)?(?<zone>Z|[+-][0-9]{2}:[0-9]{2})| +(?<hour>[0-9]{1,2}):(?<minute>[0-9]{1,2}):(?<second>[0-9]{1,2})(?<fraction>[.,][0-9]+)?)?\z")]
     private static partial Regex TimestampShape();
 }
