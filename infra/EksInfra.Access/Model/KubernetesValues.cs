@@ -68,9 +68,10 @@ public static partial class KubernetesValues
             return scopeEntry;
         }
 
-        // A pattern's prefix may end in '-', which no namespace name does; one more letter makes it a name the pattern covers.
-        var name = scopeEntry[..^1] + "x";
-        return ScopeCovers(scopeEntry, name) && KubernetesNames.IsDns1123Label(name) ? name : null;
+        // The prefix is a name the pattern covers when it is one (a 63-character prefix can take nothing more); one that ends
+        // in '-', or is empty, is not, and one more letter makes it one.
+        var prefix = scopeEntry[..^1];
+        return new[] { prefix, prefix + "x" }.FirstOrDefault(name => ScopeCovers(scopeEntry, name) && KubernetesNames.IsDns1123Label(name));
     }
 
     /// <summary>Whether an access policy's scope entry (a namespace, or a prefix and a trailing '*') covers <paramref name="ns"/>.</summary>
