@@ -20,6 +20,8 @@ public sealed class StackConfigDirTests : IDisposable
     [Theory]
     [InlineData("stackConfigDir: stacks")]
     [InlineData("stackConfigDir: ./stacks/")]
+    // Go's filepath.Join(projectDir, "/stacks", ...) reads the leading '/' as one more separator.
+    [InlineData("stackConfigDir: /stacks")]
     public void Check_finds_the_stacks_in_stack_config_dir(string line)
     {
         MoveStacksTo(line, "stacks");
@@ -44,6 +46,20 @@ public sealed class StackConfigDirTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(result.ErrorLines, l => l.Contains("eks-infra:acess", StringComparison.Ordinal) && l.Contains("stacks/Pulumi.dev.yaml:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_empty_config_beside_stack_config_dir_is_not_refused_as_a_second_folder()
+    {
+        // project.go refuses config and stackConfigDir together only when config is text, a folder's name.
+        MoveStacksTo("stackConfigDir: stacks", "stacks");
+        File.WriteAllText(Path.Combine(project.Directory, "Pulumi.yaml"), "name: eks-infra\nruntime: dotnet\nconfig:\nstackConfigDir: stacks\n");
+
+        var result = project.Run("check", "dev");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        File.WriteAllText(Path.Combine(project.Directory, "Pulumi.yaml"), "name: eks-infra\nruntime: dotnet\nconfig: stacks\nstackConfigDir: stacks\n");
+        Assert.Contains("'config' and 'stackConfigDir' both name", project.Run("check", "dev").Error, StringComparison.Ordinal);
     }
 
     [Fact]

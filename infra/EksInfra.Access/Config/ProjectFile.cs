@@ -37,13 +37,16 @@ public sealed class ProjectFile
         }
 
         var dir = project["stackConfigDir"] as ConfigScalar;
-        var legacy = project["config"] as ConfigScalar;
+        // project.go refuses the two only when config is text (configIsText && hasStackConfigDir); an empty config: is no folder.
+        var legacy = project["config"] is ConfigScalar { Kind: ScalarKind.Text } text ? text : null;
         if (dir is not null && legacy is not null)
         {
             error = $"{FileName}: 'config' and 'stackConfigDir' both name the stack files' folder, and Pulumi refuses that; keep only stackConfigDir";
         }
 
-        var stackConfigDir = (dir ?? legacy) is { Kind: ScalarKind.Text, Value.Length: > 0 } set ? set.Value : null;
+        // paths.go joins it with filepath.Join(filepath.Dir(projPath), proj.StackConfigDir, ...), which reads a leading '/' as
+        // one more separator: the folder is inside the project either way.
+        var stackConfigDir = (dir ?? legacy) is { Kind: ScalarKind.Text } set && set.Value.TrimStart('/') is { Length: > 0 } inside ? inside : null;
         var name = (project["name"] as ConfigScalar)?.Value;
         return new ProjectFile(stackConfigDir, project["config"] is ConfigMap config ? ValuesOf(config, name) : []);
     }
