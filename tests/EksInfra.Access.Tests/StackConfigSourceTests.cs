@@ -98,15 +98,17 @@ public class StackConfigSourceTests
     }
 
     [Theory]
-    [InlineData("config:\n  aws:region: us-west-2\n\teks-infra:cluster: {}\n", 3)]
-    [InlineData("config:\n  eks-infra:cluster:\n    name: c\n\t  version: \"1.33\"\n", 4)]
-    public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line)
+    [InlineData("config:\n  aws:region: us-west-2\n\teks-infra:cluster: {}\n", 3, 1)]
+    [InlineData("config:\n  eks-infra:cluster:\n    name: c\n\t  version: \"1.33\"\n", 4, 1)]
+    // After spaces the tab is still indentation; a tab before a comment further on is separation, which YAML allows.
+    [InlineData("config:\n  eks-infra:cluster:\n    name: c\n  \t version: \"1.33\"\n\n\t# a comment\n", 4, 3)]
+    public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line, int column = 1)
     {
         var evaluation = Stacks.EvaluateText(yaml);
 
         var error = Assert.Single(evaluation.Errors);
         Assert.StartsWith("the file is not valid YAML", error.Message, StringComparison.Ordinal);
-        Assert.Equal(line, error.Location?.Line);
+        Assert.Equal((line, column), (error.Location?.Line, error.Location?.Column));
     }
 
     [Fact]

@@ -148,7 +148,8 @@ public static partial class YamlConfigReader
         return (idx >= 0 ? message[(idx + 3)..] : message).Trim();
     }
 
-    [GeneratedRegex(@"^\t", RegexOptions.Multiline)]
+    // A tab in a line's indentation, before content: before a comment, or on a blank line, it is separation, which YAML allows.
+    [GeneratedRegex(@"^ *\t(?![ \t]*(?:#|\r?$))", RegexOptions.Multiline)]
     private static partial Regex TabIndent();
 
     internal enum ItemEventKind : byte
@@ -528,8 +529,9 @@ public static partial class YamlConfigReader
                 return null;
             }
 
+            // A positioned error is on the tab's line or the one before; a tab further on is another line's, not this error's.
             var line = 1 + whole.AsSpan(0, tab.Index).Count('\n');
-            return new SourceLocation(fileName, line, 1);
+            return e.Start.Index > 0 && line > e.Start.Line + 1 ? null : new SourceLocation(fileName, line, tab.Length);
         }
 
         public void EndDocument()
