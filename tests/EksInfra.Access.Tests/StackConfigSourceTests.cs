@@ -52,6 +52,8 @@ public class StackConfigSourceTests
         Assert.Contains("is a Pulumi secret", finding.Message, StringComparison.Ordinal);
         Assert.Contains("cannot decrypt", finding.Message, StringComparison.Ordinal);
         Assert.Contains("set it without --secret", finding.Message, StringComparison.Ordinal);
+        // Without --type string, `pulumi config set --path` stores an account id's digits as a number, which check then refuses.
+        Assert.Contains("`pulumi config set --path 'eks-infra:cluster.deployerArn' --type string VALUE`", finding.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("expected a string", finding.Message, StringComparison.Ordinal);
         Assert.Equal(7, finding.Location?.Line);
     }

@@ -751,7 +751,7 @@ public static class StackBinder
                     Bag.Error(node, $"expected a string, found the boolean {s.Value}; quote it if you meant the text");
                     return null;
                 case ConfigMap secret when IsPulumiSecret(secret):
-                    Bag.Error(node, $"is a Pulumi secret ('secure:' ciphertext, what `pulumi config set --secret` writes), which the program gets decrypted but the offline tools cannot decrypt; this setting must be plain text for check and diff: set it without --secret (pulumi config set --path '{node.Path}' VALUE)");
+                    Bag.Error(node, $"is a Pulumi secret ('secure:' ciphertext, what `pulumi config set --secret` writes), which the program gets decrypted but the offline tools cannot decrypt; this setting must be plain text for check and diff: set it without --secret, as a quoted string in the stack file or with `pulumi config set --path '{node.Path}' --type string VALUE` (without --type, Pulumi stores digits such as an account id as a number)");
                     return null;
                 default:
                     Bag.Error(node, $"expected a string, found {node.KindName}");
