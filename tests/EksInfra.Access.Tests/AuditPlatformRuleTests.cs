@@ -181,7 +181,12 @@ public class AuditPlatformRuleTests
         Assert.Equal("the cluster's mode is API_AND_CONFIG_MAP, not the stack's API", mode.Title);
         Assert.Contains("the stack's move to API is not deployed yet", mode.Detail, StringComparison.Ordinal);
         Assert.False(mode.ReachesAdmin);
-        Assert.Contains(report.Findings, f => f.Section == AuditSection.EksOwn && f.Subject == plan.NodeRole.Arn && f.Title.StartsWith("node or Fargate role", StringComparison.Ordinal));
+        var own = Assert.Single(report.Findings, f => f.Subject == plan.NodeRole.Arn && f.Title.StartsWith("node or Fargate role", StringComparison.Ordinal));
+        Assert.Equal((AuditSection.EksOwn, "node or Fargate role of this stack (aws-auth data.mapRoles[0])"), (own.Section, own.Title));
+        Assert.Contains("the stack in API writes no aws-auth; EKS reads this mapping until the cluster is in that mode", own.Detail, StringComparison.Ordinal);
+        // An account mapped by hand: mapAccounts is refused in API, so the only fix is to remove it.
+        var account = Assert.Single(AccessAudit.Compare(plan, live with { AwsAuthAccounts = ["210987654321"] }).Findings, f => f.Subject == "210987654321");
+        Assert.EndsWith("Remove it: a stack in API writes no aws-auth, and access entries map no accounts", account.Detail, StringComparison.Ordinal);
 
         // Judged by the stack's mode alone, the same mapping was taken for one EKS ignores.
         var assumed = AccessAudit.Compare(plan, live with { Mode = null });
@@ -229,5 +234,20 @@ public class AuditPlatformRuleTests
         var left = Assert.Single(moved.Findings, f => f.Subject == "authenticationMode");
         Assert.Contains("the model's access entries are not planned", left.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(AccessAudit.Compare(configMap, new LiveCluster(MappingsOf(configMap), [], null)).Findings, f => f.Subject == "authenticationMode");
+    }
+
+    [Fact]
+    public void Access_entries_of_a_cluster_known_to_be_in_config_map_are_not_a_part_left_uncompared()
+    {
+        // EKS holds no access entries in CONFIG_MAP (it refuses ListAccessEntries there), so the workflow exports none.
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+
+        var known = AccessAudit.Compare(plan, new LiveCluster(MappingsOf(plan), null, null) { Mode = AuthenticationMode.ConfigMap });
+        var unknown = AccessAudit.Compare(plan, new LiveCluster(MappingsOf(plan), null, null));
+        var moved = AccessAudit.Compare(plan, new LiveCluster(MappingsOf(plan), null, null) { Mode = AuthenticationMode.ApiAndConfigMap });
+
+        Assert.DoesNotContain(known.Skipped, s => s.Part == "access entries");
+        Assert.Contains(unknown.Skipped, s => s.Part == "access entries");
+        Assert.Contains(moved.Skipped, s => s.Part == "access entries");
     }
 }

@@ -129,8 +129,9 @@ public static class AccessAudit
 
             run.CompareAccessEntries(entries);
         }
-        else
+        else if (live.Mode is null || mode.UsesAccessEntries())
         {
+            // A cluster known to be in CONFIG_MAP holds none (EKS refuses to list them there); the stack's word for it is not enough.
             skipped.Add(new AuditSkip(AccessEntriesPart, "--access-entries not given, so the live access entries were not compared"));
         }
 
@@ -294,7 +295,10 @@ public static class AccessAudit
                 }
                 else if (IsNodeLike(mapping.Username, mapping.Groups))
                 {
-                    findings.Add(new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
+                    // A stack in API writes no aws-auth, so its own node roles' mappings are left from the earlier mode.
+                    findings.Add(plan.AwsAuth is null && plan.ComputeIdentities.Any(c => string.Equals(c.RoleArnWithoutPath, mapping.Arn, StringComparison.OrdinalIgnoreCase))
+                        ? new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of this stack ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: the stack in {plan.Mode.ToConfigValue()} writes no aws-auth; EKS reads this mapping until the cluster is in that mode")
+                        : new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
                 }
                 else if (!unmanaged.ContainsKey(key))
                 {
@@ -368,7 +372,7 @@ public static class AccessAudit
             IReadOnlyList<string> expected = plan.AwsAuth?.MapAccounts ?? [];
             foreach (var account in accounts.Except(expected, Ordinal))
             {
-                findings.Add(new AuditFinding(AuditSection.Unmanaged, account, "account mapped in aws-auth (data.mapAccounts)", $"every IAM user and role of account {account} authenticates to the cluster as its own ARN, with no groups; the model maps no such account. Remove it, or add it under eks-infra:access.mapAccounts"));
+                findings.Add(new AuditFinding(AuditSection.Unmanaged, account, "account mapped in aws-auth (data.mapAccounts)", $"every IAM user and role of account {account} authenticates to the cluster as its own ARN, with no groups; the model maps no such account. {(plan.AwsAuth is null ? $"Remove it: a stack in {plan.Mode.ToConfigValue()} writes no aws-auth, and access entries map no accounts" : "Remove it, or add it under eks-infra:access.mapAccounts")}"));
             }
 
             foreach (var account in expected.Except(accounts, Ordinal))
