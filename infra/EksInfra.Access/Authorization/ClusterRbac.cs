@@ -96,8 +96,7 @@ public sealed class ClusterRbac
         // change with versions and no source pins them (Platform/KubernetesClusterRoles.cs): not known, not "nothing".
         return new ClusterRbac(roles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [.. RbacData.BuiltInClusterRoleBindings, .. StackBindings(plan)], KubernetesClusterRoles.IsProvided)
         {
-            // The stack's ClusterRoles take no aggregationRule.
-            AggregatedClusterRoles = RbacData.BuiltInAggregatedClusterRoles.Except(plan.Rbac.ClusterRoles.Select(r => r.Name), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal),
+            AggregatedClusterRoles = RbacData.AggregatedInModel(plan.Rbac.ClusterRoles.Select(r => r.Name)),
         };
     }
 

@@ -21,6 +21,8 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
 
     private readonly Dictionary<string, IReadOnlyList<string>?> adminBySet = new(StringComparer.Ordinal);
 
+    private IReadOnlySet<string>? aggregated;
+
     /// <summary>
     /// Whether the groups and access policies together, none admin alone, make their holder cluster admin; what does it
     /// when so (the groups' names, then "access policy NAME"), in order.
@@ -114,8 +116,7 @@ public sealed class CombinedGroups(AccessSettings access, Func<string, GroupSett
     }
 
     /// <summary>Whether a bound ClusterRole aggregates: a built-in one with an aggregationRule, as the stack's own never have.</summary>
-    private bool Aggregates(string role) =>
-        RbacData.BuiltInAggregatedClusterRoles.Contains(role) && !access.ClusterRoles.Any(r => r.Name == role);
+    private bool Aggregates(string role) => (aggregated ??= RbacData.AggregatedInModel(access.ClusterRoles.Select(r => r.Name))).Contains(role);
 
     /// <summary>
     /// The rules of a ClusterRole the model binds (the stack's own, read-only, or a built-in one); null for one it cannot

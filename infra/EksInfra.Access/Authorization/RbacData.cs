@@ -26,6 +26,13 @@ public static class RbacData
     /// </summary>
     public static IReadOnlySet<string> BuiltInAggregatedClusterRoles => AggregatedBuiltIn.Value;
 
+    /// <summary>
+    /// The ClusterRoles that aggregate in a stack's model: the built-in ones, less any a stack defines under the same name,
+    /// whose own rules (and no aggregationRule: the stack writes none) replace them.
+    /// </summary>
+    public static IReadOnlySet<string> AggregatedInModel(IEnumerable<string> stackClusterRoles) =>
+        BuiltInAggregatedClusterRoles.Except(stackClusterRoles, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+
     private static readonly Lazy<HashSet<string>> AggregatedBuiltIn = new(LoadAggregated);
 
     /// <summary>
