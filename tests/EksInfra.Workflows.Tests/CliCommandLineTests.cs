@@ -44,7 +44,7 @@ public sealed partial class CliCommandLineTests
         // The base the merge commit was made on, not pull_request.base.sha, which lags behind main once it moves.
         Assert.Null(step.Node.At("env").Child("BASE_SHA"));
         Assert.Contains("BASE_SHA=\"$(git rev-parse --verify HEAD^1)\"", step.Run, StringComparison.Ordinal);
-        Assert.True(step.Run!.IndexOf("BASE_SHA=", StringComparison.Ordinal) < step.Run.IndexOf("git diff --name-only \"$BASE_SHA\" HEAD", StringComparison.Ordinal));
+        Assert.True(step.Run!.IndexOf("BASE_SHA=", StringComparison.Ordinal) < step.Run.IndexOf("git diff --no-renames --name-only \"$BASE_SHA\" HEAD", StringComparison.Ordinal));
         // Only the run that setting the label starts (a later push is a head nobody has checked), and only when
         // someone other than the author set it.
         Assert.Equal(
