@@ -230,6 +230,9 @@ public sealed class AuditWorkflowTests
     [InlineData("CONFIG_MAP", "API", false, "fail", "ok", "present", "true-false-true", "access-entries")]
     // ...and one the stack's move has not reached yet (prod waits for approval) is not asked for entries it cannot have.
     [InlineData("API_AND_CONFIG_MAP", "CONFIG_MAP", false, "ok", "ok", "present", "true-false-true", "")]
+    // ...and one already in API reads no aws-auth, so none there is no part missing, whatever main's stack file says.
+    [InlineData("API_AND_CONFIG_MAP", "API", false, "ok", "ok", "missing", "false-true-true", "")]
+    [InlineData("API", "API_AND_CONFIG_MAP", false, "ok", "ok", "missing", "false-true-true", "aws-auth")]
     // A mode that cannot be read is a part missing: the rest is exported as the stack's mode reads it.
     [InlineData("API_AND_CONFIG_MAP", "fail", false, "ok", "ok", "present", "true-true-true", "authentication-mode")]
     [InlineData("CONFIG_MAP", "fail", false, "ok", "ok", "present", "true-false-true", "authentication-mode")]
