@@ -380,10 +380,23 @@ public static partial class CliApp
         var format = FormatOption("table", "table", "json");
         var get = new Option<string?>("--get") { Description = $"Print one setting of one stack: {string.Join(", ", StackSettings.Keys)}" };
         get.AcceptOnlyFromAmong([.. StackSettings.Keys]);
-        var command = new Command("stacks", "List the stacks in promotion order (dev, the others by name, prod) with the settings CI reads: region, account, mode, private endpoint, restricted public endpoint, cluster name.") { stacks, format, get };
+        var where = new Option<bool>("--stack-config-dir") { Description = "Print the folder of the stack files relative to Pulumi.yaml's ('.' beside it, else its stackConfigDir)" };
+        var command = new Command("stacks", "List the stacks in promotion order (dev, the others by name, prod) with the settings CI reads: region, account, mode, private endpoint, restricted public endpoint, cluster name.") { stacks, format, get, where };
         command.SetAction(result =>
         {
             var project = Project(env, result.GetValue(dir));
+            if (result.GetValue(where))
+            {
+                if (result.GetValue(stacks) is { Length: > 0 } || result.GetValue(get) is not null)
+                {
+                    throw new UsageException("--stack-config-dir prints the project's stack folder: name no STACK and no --get");
+                }
+
+                // Forward slashes on every OS: workflows compare it with '.'.
+                env.Out.WriteLine(Path.GetRelativePath(project.Directory, Path.TrimEndingDirectorySeparator(project.StackDirectory)).Replace('\\', '/'));
+                return Ok;
+            }
+
             var names = result.GetValue(stacks) is { Length: > 0 } given ? given : [.. project.StackNames];
             var settings = new List<StackSettings>();
             var failed = false;

@@ -86,4 +86,39 @@ public sealed class StackConfigDirTests : IDisposable
         Assert.Contains("no stack 'qa'", result.Error, StringComparison.Ordinal);
         Assert.Contains("(Pulumi.yaml's stackConfigDir)", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("stackConfigDir: stacks", "stacks")]
+    [InlineData("stackConfigDir: ./stacks/", "stacks")]
+    public void Stacks_prints_the_stack_config_dir_the_workflows_refuse(string line, string expected)
+    {
+        MoveStacksTo(line, "stacks");
+
+        var result = project.Run("stacks", "--stack-config-dir");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(expected, result.Out.Trim());
+    }
+
+    [Fact]
+    public void Stacks_prints_a_dot_for_stack_files_beside_pulumi_yaml()
+    {
+        using var shipped = new TestProject();
+
+        var result = shipped.Run("stacks", "--stack-config-dir");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(".", result.Out.Trim());
+    }
+
+    [Fact]
+    public void The_stack_config_dir_is_a_project_setting_and_takes_no_stack()
+    {
+        using var shipped = new TestProject();
+
+        var result = shipped.Run("stacks", "dev", "--stack-config-dir");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--stack-config-dir prints the project's stack folder: name no STACK and no --get", result.Error, StringComparison.Ordinal);
+    }
 }

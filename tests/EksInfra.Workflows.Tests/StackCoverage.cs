@@ -15,7 +15,10 @@ internal static class StackCoverage
     public const string MatrixPath = "jobs.preview.strategy.matrix.stack";
     public const string AuditMatrixPath = "jobs.audit.strategy.matrix.stack";
 
-    /// <summary>Stack names from <c>Pulumi.NAME.yaml</c> files at <paramref name="repoRoot"/>, sorted.</summary>
+    /// <summary>
+    /// Stack names from <c>Pulumi.NAME.yaml</c> files at <paramref name="repoRoot"/>, sorted. At the root only, as the
+    /// workflows read them: their build jobs refuse a Pulumi.yaml stackConfigDir (check-stack-files-beside-project.sh).
+    /// </summary>
     public static List<string> Stacks(string repoRoot) =>
         [.. Directory.GetFiles(repoRoot, "Pulumi.*.yaml")
             .Select(Path.GetFileName)
