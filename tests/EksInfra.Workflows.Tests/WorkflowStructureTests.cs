@@ -16,7 +16,9 @@ public sealed class WorkflowStructureTests
     /// <summary>GitHub gives every self-hosted runner these labels (self-hosted, its OS, its architecture): the deploy runner too.</summary>
     private const string DefaultRunnerLabel = "contains(fromJSON('[\"self-hosted\",\"linux\",\"windows\",\"macos\",\"x64\",\"arm\",\"arm64\"]'), vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER)";
 
-    private const string RunnerOfMatrixStack = "${{ fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER != vars.EKS_INFRA_PRIVATE_RUNNER && !" + DefaultRunnerLabel + " && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
+    private const string FromThisRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+
+    private const string RunnerOfMatrixStack = "${{ " + FromThisRepository + " && fromJSON(needs.build.outputs.stacks)[matrix.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER != vars.EKS_INFRA_PRIVATE_RUNNER && !" + DefaultRunnerLabel + " && vars.EKS_INFRA_PRIVATE_PREVIEW_RUNNER || 'ubuntu-latest' }}";
 
     private const string RunnerOfInputStack = "${{ fromJSON(inputs.stacks)[inputs.stack].privateEndpoint && vars.EKS_INFRA_PRIVATE_RUNNER || 'ubuntu-latest' }}";
 
@@ -75,6 +77,34 @@ public sealed class WorkflowStructureTests
             $"{path} jobs.{job.Key}: runs-on {job.Value.Child("runs-on").Text()}"));
     }
 
+    private static WorkflowStep PrivateGuard => Preview.Steps("preview").Single(s => s.Name == "A private-only endpoint needs a runner in its VPC");
+
+    [Fact]
+    public void A_forks_pull_request_reports_each_preview_check_as_failed_saying_why_and_runs_nothing_else()
+    {
+        var job = Preview.Job("preview");
+        // A matrix job skipped by its job-level if is never expanded: `preview (STACK)` would never report (actions/runner#952).
+        Assert.Null(job.Child("if"));
+        var steps = Preview.Steps("preview");
+        var fork = steps[0];
+        Assert.Equal("github.event.pull_request.head.repo.full_name != github.repository", fork.Node.Child("if").Text());
+        Assert.Contains("::error::no pulumi preview of $STACK for a pull request from a fork", fork.Run, StringComparison.Ordinal);
+        Assert.Contains("a maintainer pushes the head to a branch of this repository", fork.Run, StringComparison.Ordinal);
+        Assert.EndsWith("exit 1", fork.Run!.Trim(), StringComparison.Ordinal);
+        // Once it fails, only a step that runs on failure() could run; the one there is only for a failed preview.
+        foreach (var step in steps.Skip(1))
+        {
+            var condition = step.Node.Child("if").Text() ?? "";
+            Assert.DoesNotContain("always()", condition, StringComparison.Ordinal);
+            Assert.True(!condition.Contains("failure()", StringComparison.Ordinal) || condition.Contains("steps.preview.outcome == 'failure'", StringComparison.Ordinal), $"{step.Label}: {condition}");
+        }
+
+        // Nor does a fork's job reach the self-hosted preview runner.
+        Assert.StartsWith("${{ " + FromThisRepository + " && ", job.Child("runs-on").Text(), StringComparison.Ordinal);
+        var environments = File.ReadAllText(Path.Combine(Root, "docs", "environments.md"));
+        Assert.Contains("A pull request from a fork", environments, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Private_only_stacks_run_on_the_runner_the_repository_variable_names_and_fail_clearly_without_one()
     {
@@ -84,15 +114,15 @@ public sealed class WorkflowStructureTests
         var previewRunner = EksInfra.Access.Validation.DeployRules.PrivatePreviewRunnerVariable;
         foreach (var (workflow, job, variable) in new[] { (Preview, "preview", previewRunner), (DeployStack, "up", deployRunner) })
         {
-            var guard = workflow.Steps(job)[0];
+            var guard = workflow.Steps(job).First(s => s.Name == "A private-only endpoint needs a runner in its VPC");
             Assert.Contains($"vars.{variable} == ''", guard.Node.Child("if").Text(), StringComparison.Ordinal);
             Assert.Contains("exit 1", guard.Run, StringComparison.Ordinal);
         }
 
         // Unreviewed pull-request code never runs on the machine that deploys: the preview fails when both name one runner.
-        Assert.Contains($"vars.{previewRunner} == vars.{deployRunner}", Preview.Steps("preview")[0].Node.Child("if").Text(), StringComparison.Ordinal);
+        Assert.Contains($"vars.{previewRunner} == vars.{deployRunner}", PrivateGuard.Node.Child("if").Text(), StringComparison.Ordinal);
         // Nor when the preview's label is one every self-hosted runner has, the deploy runner included.
-        Assert.Contains(DefaultRunnerLabel, Preview.Steps("preview")[0].Node.Child("if").Text(), StringComparison.Ordinal);
+        Assert.Contains(DefaultRunnerLabel, PrivateGuard.Node.Child("if").Text(), StringComparison.Ordinal);
         Assert.Contains(deployRunner, RunnerOfInputStack, StringComparison.Ordinal);
         Assert.Contains(previewRunner, RunnerOfMatrixStack, StringComparison.Ordinal);
         var environments = File.ReadAllText(Path.Combine(Root, "docs", "environments.md"));
