@@ -1,36 +1,49 @@
 #!/usr/bin/env bash
-# Usage: keep-private-runners.sh STACKS_JSON BASE_REV
+# Usage: keep-private-runners.sh STACKS_JSON BASE_REV [STACK=REV]...
 #
 # Prints STACKS_JSON (`eksinfra stacks --format json` of the commit being built) with privateEndpoint also true for
-# each stack whose endpoint is private only at BASE_REV (the base of a pull request, or what main deployed last).
+# each stack whose endpoint is private only at its base: REV for a STACK=REV given (the commit last deployed to that
+# stack), else BASE_REV (the base of a pull request; the previous push to main when a stack's last deploy is unknown).
 # Until a change that opens the endpoint is applied, the cluster is still private-only, and `pulumi preview` and
 # `pulumi up --refresh` reach it through the endpoint as it is: from GitHub's runners they fail before the change can
 # apply, so such a stack keeps running on the runner inside its VPC for that change too.
 set -euo pipefail
 stacks="$1"
 base="${2:-}"
+shift $(( $# < 2 ? $# : 2 ))
 
-resolved() { [ -n "$base" ] && git rev-parse --verify -q "$base^{commit}" > /dev/null; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
-if [ -n "$base" ] && ! resolved; then
-  git fetch -q --no-tags --depth=1 origin "$base" 2> /dev/null || true
-fi
-if ! resolved; then
-  echo "::warning::keep-private-runners.sh: no base revision '$base' here; runners follow this commit's stack settings only" >&2
-  printf '%s\n' "$stacks"
-  exit 0
-fi
+# Prints `eksinfra stacks --format json` of the stack files at REV; fails with a warning ending in FALLBACK when it cannot.
+settings_at() {
+  local rev="$1" fallback="$2" dir
+  resolved() { [ -n "$rev" ] && git rev-parse --verify -q "$rev^{commit}" > /dev/null; }
+  if [ -n "$rev" ] && ! resolved; then
+    git fetch -q --no-tags --depth=1 origin "$rev" 2> /dev/null || true
+  fi
+  if ! resolved; then
+    echo "::warning::keep-private-runners.sh: no base revision '$rev' here; $fallback" >&2
+    return 1
+  fi
+  dir="$(mktemp -d -p "$work")"
+  git ls-tree --name-only "$rev" | { grep -E '^Pulumi(\..+)?\.yaml$' || true; } | while read -r file; do
+    git show "$rev:$file" > "$dir/$file"
+  done
+  if ! eksinfra stacks --dir "$dir" --format json 2> /dev/null; then
+    echo "::warning::keep-private-runners.sh: the stack files at ${rev:0:12} do not read; $fallback" >&2
+    return 1
+  fi
+}
 
-dir="$(mktemp -d)"
-trap 'rm -rf "$dir"' EXIT
-git ls-tree --name-only "$base" | { grep -E '^Pulumi(\..+)?\.yaml$' || true; } | while read -r file; do
-  git show "$base:$file" > "$dir/$file"
+default="$(settings_at "$base" "runners of stacks without a base of their own follow this commit's stack settings only")" || default='{}'
+own='{}'
+for given in "$@"; do
+  stack="${given%%=*}"
+  if at="$(settings_at "${given#*=}" "$stack's runner follows the base '$base' instead")"; then
+    own="$(jq -c --arg stack "$stack" --argjson at "$at" 'if $at[$stack] then .[$stack] = $at[$stack] else . end' <<< "$own")"
+  fi
 done
-if ! before="$(eksinfra stacks --dir "$dir" --format json 2> /dev/null)"; then
-  echo "::warning::keep-private-runners.sh: the stack files at ${base:0:12} do not read; runners follow this commit's stack settings only" >&2
-  printf '%s\n' "$stacks"
-  exit 0
-fi
 
-jq -c --argjson before "$before" \
-  'with_entries(.value.privateEndpoint = (.value.privateEndpoint or ($before[.key].privateEndpoint // false)))' <<< "$stacks"
+jq -c --argjson default "$default" --argjson own "$own" \
+  'with_entries(.value.privateEndpoint = (.value.privateEndpoint or (($own[.key] // $default[.key]).privateEndpoint // false)))' <<< "$stacks"

@@ -71,7 +71,134 @@ public sealed class KeepPrivateRunnersTests
             return JsonDocument.Parse(kept.Out).RootElement.Clone();
         }
 
+        /// <summary>A third commit that leaves prod's file alone: HEAD after the one that opens prod's endpoint.</summary>
+        public string CommitUnrelated()
+        {
+            File.AppendAllText(Path.Combine(Work, "Pulumi.dev.yaml"), "# touched\n");
+            Run("git", "commit", "-q", "-am", "an unrelated change");
+            return Run("git", "rev-parse", "HEAD").Out.Trim();
+        }
+
+        /// <summary>
+        /// Runs deploy.yml's stacks step as the runner would, with a stand-in gh answering each API path from
+        /// <paramref name="api"/> (a path it does not hold fails, as an API error does).
+        /// </summary>
+        public (JsonElement Stacks, string Log) DeployStep(string before, IReadOnlyDictionary<string, string> api)
+        {
+            var responses = Path.Combine(Dir, "api");
+            Directory.CreateDirectory(responses);
+            var i = 0;
+            var index = new System.Text.StringBuilder();
+            foreach (var (path, json) in api)
+            {
+                File.WriteAllText(Path.Combine(responses, $"{i}.json"), json);
+                index.Append(path).Append(' ').Append(i).Append('\n');
+                i++;
+            }
+
+            File.WriteAllText(Path.Combine(responses, "index"), index.ToString());
+            // gh api PATH --jq FILTER prints the filter's strings raw, as jq -r does.
+            StandIns.Write(Bin, "gh", $$"""
+                #!/bin/sh
+                [ "$1" = api ] && [ "$3" = --jq ] || { echo "unexpected: $*" >&2; exit 2; }
+                n="$(awk -v p="$2" '$1 == p { print $2 }' "{{responses}}/index")"
+                [ -n "$n" ] || { echo "HTTP 404: Not Found ($2)" >&2; exit 1; }
+                jq -r "$4" "{{responses}}/$n.json"
+                """);
+            CopyDirectory(Path.Combine(Root, ".github", "scripts"), Path.Combine(Work, ".github", "scripts"));
+
+            var step = Assert.Single(Workflow.Load(Root, Workflow.DeployPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
+            var outputs = Path.Combine(Dir, "outputs");
+            var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Work };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(step.Run!);
+            start.Environment["PATH"] = Bin + ":" + Environment.GetEnvironmentVariable("PATH");
+            start.Environment["BEFORE"] = before;
+            start.Environment["GH_TOKEN"] = "token";
+            start.Environment["GITHUB_REPOSITORY"] = "o/r";
+            start.Environment["GITHUB_OUTPUT"] = outputs;
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            var log = output + error.Result;
+            Assert.True(process.ExitCode == 0, log);
+            var line = Assert.Single(File.ReadAllLines(outputs), l => l.StartsWith("stacks=", StringComparison.Ordinal));
+            return (JsonDocument.Parse(line["stacks=".Length..]).RootElement.Clone(), log);
+        }
+
+        private static void CopyDirectory(string from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.GetFiles(from))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+            }
+        }
+
         public void Dispose() => Directory.Delete(Dir, recursive: true);
+    }
+
+    /// <summary>The deployments API's answer for one environment: (id, sha), in the order given.</summary>
+    private static string Deployments(params (int Id, string Sha)[] deployments) =>
+        JsonSerializer.Serialize(deployments.Select(d => new { id = d.Id, sha = d.Sha, environment = "prod" }));
+
+    private static string Statuses(params (int Id, string State)[] statuses) =>
+        JsonSerializer.Serialize(statuses.Select(s => new { id = s.Id, state = s.State }));
+
+    private const string ProdDeployments = "repos/o/r/deployments?environment=prod&per_page=100";
+    private const string DevDeployments = "repos/o/r/deployments?environment=dev&per_page=100";
+
+    [Fact]
+    public void A_deploy_that_never_applied_the_opening_keeps_the_vpc_runner_for_the_next_push()
+    {
+        // c0 (prod private) deployed; c1 opens prod's endpoint, and its prod job was cancelled (or failed); c2 is pushed.
+        using var repo = new Repo();
+        var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
+        repo.CommitUnrelated();
+
+        var (stacks, log) = repo.DeployStep(before: opened, new Dictionary<string, string>
+        {
+            [ProdDeployments] = Deployments((2, opened), (1, repo.Base)),
+            ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((20, "queued"), (21, "failure")),
+            ["repos/o/r/deployments/1/statuses?per_page=100"] = Statuses((10, "in_progress"), (11, "success")),
+            [DevDeployments] = "[]",
+        });
+
+        Assert.True(Private(stacks, "prod"), log);
+        Assert.False(Private(stacks, "dev"));
+        Assert.Contains("no successful deployment of dev found", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Once_the_opening_is_deployed_the_next_push_runs_on_githubs_runner()
+    {
+        using var repo = new Repo();
+        var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
+        repo.CommitUnrelated();
+
+        // Listed oldest first: the newest is found by id, not by the order of the answer.
+        var (stacks, log) = repo.DeployStep(before: opened, new Dictionary<string, string>
+        {
+            [ProdDeployments] = Deployments((1, repo.Base), (2, opened)),
+            ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((21, "success"), (20, "in_progress")),
+            ["repos/o/r/deployments/1/statuses?per_page=100"] = Statuses((10, "success"), (12, "inactive")),
+            [DevDeployments] = "[]",
+        });
+
+        Assert.False(Private(stacks, "prod"), log);
+    }
+
+    [Fact]
+    public void Without_a_deployment_that_can_be_read_a_stack_private_at_the_previous_push_keeps_the_vpc_runner()
+    {
+        // The API refuses (no deployments: read): the previous push, here the one still private, decides with this commit.
+        using var repo = new Repo();
+
+        var (stacks, log) = repo.DeployStep(before: repo.Base, new Dictionary<string, string>());
+
+        Assert.True(Private(stacks, "prod"), log);
+        Assert.Contains("no successful deployment of prod found; its runner follows this commit and the previous push", log, StringComparison.Ordinal);
     }
 
     private static bool Private(JsonElement stacks, string stack) => stacks.GetProperty(stack).GetProperty("privateEndpoint").GetBoolean();
@@ -121,6 +248,9 @@ public sealed class KeepPrivateRunnersTests
         Assert.Equal("2", Workflow.Load(Root, Workflow.PreviewPath).Steps("build")[0].With.Child("fetch-depth").Text());
         var deploy = Assert.Single(Workflow.Load(Root, Workflow.DeployPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
         Assert.Equal("${{ github.event.before }}", deploy.Node.At("env", "BEFORE").Text());
-        Assert.Contains("keep-private-runners.sh \"$stacks\" \"$BEFORE\"", deploy.Run, StringComparison.Ordinal);
+        Assert.Contains("keep-private-runners.sh \"$stacks\" \"$BEFORE\" ${deployed[@]+\"${deployed[@]}\"}", deploy.Run, StringComparison.Ordinal);
+        // last-deployed.sh lists the stack's deployments and their statuses with the job's token.
+        Assert.Equal("${{ github.token }}", deploy.Node.At("env", "GH_TOKEN").Text());
+        Assert.Equal("read", Workflow.Load(Root, Workflow.DeployPath).Job("build").At("permissions", "deployments").Text());
     }
 }
