@@ -111,6 +111,11 @@ public sealed class ImportAndMigrateTests : IDisposable
         var accepted = project.Run("check", "legacy");
 
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.DoesNotContain("team-{{SessionName}}", accepted.Error, StringComparison.Ordinal);
+        // Once the mode leaves CONFIG_MAP, each member's access entry carries the group as written: check says so.
+        project.EditStack("legacy", "authenticationMode: CONFIG_MAP", "authenticationMode: API_AND_CONFIG_MAP");
+        var moved = project.Run("check", "legacy");
+        Assert.Contains(moved.ErrorLines, l => l.Contains("externalGroups[0]", StringComparison.Ordinal) && l.Contains("'team-{{SessionName}}' holds the template {{SessionName}}", StringComparison.Ordinal) && l.Contains("carries the group as written", StringComparison.Ordinal));
     }
 
     [Fact]

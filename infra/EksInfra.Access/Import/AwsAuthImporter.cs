@@ -104,7 +104,7 @@ public static class AwsAuthImporter
         foreach (var group in externalGroups)
         {
             var template = KubernetesNames.TemplateIn(group);
-            skipped.Add(new("externalGroups", $"'{group}' holds {template}, which the authenticator fills in on every request, so callers get a group named with each request's value and no binding of this stack can name it; listed under externalGroups, so the stack writes it into aws-auth as it is and whatever RBAC binds those names today keeps granting; the model does not see what it allows{(group.Contains("{{EC2PrivateDNSName}}", StringComparison.Ordinal) ? ", and `eksinfra check` refuses {{EC2PrivateDNSName}} in a group (the authenticator fills it only for an EC2 instance's session and refuses the mapping for anyone else)" : "")}"));
+            skipped.Add(new("externalGroups", $"'{group}' holds {template}, which the authenticator fills in on every request, so callers get a group named with each request's value and no binding of this stack can name it; listed under externalGroups, so the stack writes it into aws-auth as it is and whatever RBAC binds those names today keeps granting while the mode is CONFIG_MAP (in the access-entry modes each member's entry carries it as written, which `eksinfra check` warns of); the model does not see what it allows{(group.Contains("{{EC2PrivateDNSName}}", StringComparison.Ordinal) ? ", and `eksinfra check` refuses {{EC2PrivateDNSName}} in a group (the authenticator fills it only for an EC2 instance's session and refuses the mapping for anyone else)" : "")}"));
         }
 
         foreach (var group in groups)
