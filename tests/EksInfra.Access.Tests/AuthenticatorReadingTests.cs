@@ -1141,6 +1141,21 @@ public class ImportCarryOverTests
         Assert.Equal("'arn:aws:iam::123456789012:role/eks/node-with-path' has an IAM path, so the live authenticator never matches it and it grants nothing today; not carried over, since the stack writes role ARNs without their path and would make it work: add it under nodeRoles yourself if it should have this access", note.Why);
     }
 
+    [Fact]
+    public void Import_says_only_that_a_role_arn_in_another_case_with_a_path_matches_nothing()
+    {
+        var imported = AwsAuthImporter.Import(AwsAuthManifests.Bytes("""
+              mapRoles: |
+                - rolearn: arn:aws:iam::123456789012:Role/team/dev
+                  username: dev
+                  groups: [devs]
+            """), "aws-auth.yaml");
+
+        var note = Assert.Single(imported.Skipped, s => s.Where == "data.mapRoles[0]");
+        Assert.StartsWith("'arn:aws:iam::123456789012:Role/team/dev' has an IAM path, so the live authenticator never matches it", note.Why, StringComparison.Ordinal);
+        Assert.DoesNotContain(imported.Skipped, s => s.Why.Contains("carried over as", StringComparison.Ordinal));
+    }
+
     /// <summary>aws-iam-authenticator pkg/server/server.go renderTemplates fills a mapping's groups per request; {{AccountID}} is the caller's account (token.go: GetCallerIdentity's Account), the mapped ARN's.</summary>
     [Fact]
     public void Import_writes_out_an_account_template_in_a_group_and_lists_a_per_request_one_as_external()

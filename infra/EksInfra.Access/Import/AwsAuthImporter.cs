@@ -347,6 +347,13 @@ public static class AwsAuthImporter
                     continue;
                 }
 
+                // A path makes the mapping match nothing whatever its case; the case note would say it is carried over.
+                if (WithPathMatchesNothing(arn, parsedArn, "mapRoles") is { } withPathInOtherCase)
+                {
+                    skipped.Add(new(item.Path, withPathInOtherCase));
+                    continue;
+                }
+
                 skipped.Add(new(item.Path, OtherCase(arn, parsedArn)));
                 arn = parsedArn.Full;
             }
