@@ -2,8 +2,10 @@
 # Usage: keep-private-runners.sh STACKS_JSON BASE_REV [STACK=REV]...
 #
 # Prints STACKS_JSON (`eksinfra stacks --format json` of the commit being built) with privateEndpoint also true for
-# each stack whose endpoint is private only at its base: REV for a STACK=REV given (the commit last deployed to that
-# stack), else BASE_REV (the base of a pull request; the previous push to main when a stack's last deploy is unknown).
+# each stack whose endpoint is private at BASE_REV (the base of a pull request; the previous push to main) or, for a
+# STACK=REV given, at REV (the commit last deployed to that stack). Both count: the up job runs after the build, once
+# the jobs queued before it in the stack's group are done, so the previous push may have made the cluster private by
+# then even when the last deploy found was public.
 # Until a change that opens the endpoint is applied, the cluster is still private-only, and `pulumi preview` and
 # `pulumi up --refresh` reach it through the endpoint as it is: from GitHub's runners they fail before the change can
 # apply, so such a stack keeps running on the runner inside its VPC for that change too.
@@ -46,4 +48,4 @@ for given in "$@"; do
 done
 
 jq -c --argjson default "$default" --argjson own "$own" \
-  'with_entries(.value.privateEndpoint = (.value.privateEndpoint or (($own[.key] // $default[.key]).privateEndpoint // false)))' <<< "$stacks"
+  'with_entries(.value.privateEndpoint = (.value.privateEndpoint or ($own[.key].privateEndpoint // false) or ($default[.key].privateEndpoint // false)))' <<< "$stacks"

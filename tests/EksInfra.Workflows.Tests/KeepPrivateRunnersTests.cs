@@ -190,6 +190,25 @@ public sealed class KeepPrivateRunnersTests
     }
 
     [Fact]
+    public void A_previous_push_that_makes_the_endpoint_private_keeps_the_vpc_runner_though_the_last_deploy_was_public()
+    {
+        // The last successful deploy left prod public; the previous push, still queued in prod's group, makes it private,
+        // and this run's up job starts after it: the cluster is private by then.
+        using var repo = new Repo();
+        var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
+        repo.CommitUnrelated();
+
+        var (stacks, log) = repo.DeployStep(before: repo.Base, new Dictionary<string, string>
+        {
+            [ProdDeployments] = Deployments((2, opened)),
+            ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((20, "success")),
+            [DevDeployments] = "[]",
+        });
+
+        Assert.True(Private(stacks, "prod"), log);
+    }
+
+    [Fact]
     public void Without_a_deployment_that_can_be_read_a_stack_private_at_the_previous_push_keeps_the_vpc_runner()
     {
         // The API refuses (no deployments: read): the previous push, here the one still private, decides with this commit.
