@@ -387,9 +387,9 @@ public static partial class CliApp
             var project = Project(env, result.GetValue(dir));
             if (result.GetValue(where))
             {
-                if (result.GetValue(stacks) is { Length: > 0 } || result.GetValue(get) is not null)
+                if (result.GetValue(stacks) is { Length: > 0 } || result.GetValue(get) is not null || result.GetResult(format) is { Implicit: false })
                 {
-                    throw new UsageException("--stack-config-dir prints the project's stack folder: name no STACK and no --get");
+                    throw new UsageException("--stack-config-dir prints the project's stack folder as one line of text: name no STACK, no --get and no --format");
                 }
 
                 // Forward slashes on every OS: workflows compare it with '.'.

@@ -119,6 +119,8 @@ public sealed class StackConfigDirTests : IDisposable
         var result = shipped.Run("stacks", "dev", "--stack-config-dir");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--stack-config-dir prints the project's stack folder: name no STACK and no --get", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--stack-config-dir prints the project's stack folder as one line of text: name no STACK, no --get and no --format", result.Error, StringComparison.Ordinal);
+        // JSON asked for, and a plain '.' printed with exit 0, would pass a script that parses it by luck.
+        Assert.Equal(2, shipped.Run("stacks", "--stack-config-dir", "--format", "json").ExitCode);
     }
 }
