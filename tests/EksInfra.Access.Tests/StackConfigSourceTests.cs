@@ -104,6 +104,9 @@ public class StackConfigSourceTests
     [InlineData("config:\n  eks-infra:cluster:\n    name: c\n\t  version: \"1.33\"\n", 4, 1)]
     // After spaces the tab is still indentation; a tab before a comment further on is separation, which YAML allows.
     [InlineData("config:\n  eks-infra:cluster:\n    name: c\n  \t version: \"1.33\"\n\n\t# a comment\n", 4, 3)]
+    // A tab after spaces in a block scalar or a flow list is content or separation: the error is the line-start tab further on.
+    [InlineData("config:\n  other:script: |\n    echo a\n    \techo b\n  eks-infra:cluster:\n\tname: c\n", 6, 1)]
+    [InlineData("config:\n  other:list: [a,\n   \tb]\n  eks-infra:cluster:\n\tname: c\n", 5, 1)]
     public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line, int column = 1)
     {
         var evaluation = Stacks.EvaluateText(yaml);

@@ -148,9 +148,14 @@ public static partial class YamlConfigReader
         return (idx >= 0 ? message[(idx + 3)..] : message).Trim();
     }
 
-    // A tab in a line's indentation, before content: before a comment, or on a blank line, it is separation, which YAML allows.
-    [GeneratedRegex(@"^ *\t(?![ \t]*(?:#|\r?$))", RegexOptions.Multiline)]
+    // A line that opens with a tab before content (before a comment, or on a blank line, a tab is separation, which YAML allows).
+    [GeneratedRegex(@"^\t(?![ \t]*(?:#|\r?$))", RegexOptions.Multiline)]
     private static partial Regex TabIndent();
+
+    // A tab after spaces in a line's indentation: an error only where YamlDotNet says so (in a block scalar or a flow
+    // collection it is content or separation), so it is looked for on the error's own line and the next.
+    [GeneratedRegex(@"^ +\t(?![ \t]*(?:#|\r?$))", RegexOptions.Multiline)]
+    private static partial Regex TabAfterSpaces();
 
     internal enum ItemEventKind : byte
     {
@@ -524,14 +529,20 @@ public static partial class YamlConfigReader
         /// </summary>
         private SourceLocation? TabAt(string whole, YamlException e)
         {
-            if (!e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) || TabIndent().Match(whole, (int)Math.Min(e.Start.Index, whole.Length)) is not { Success: true } tab)
+            if (!e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
             {
                 return null;
             }
 
+            var from = (int)Math.Min(e.Start.Index, whole.Length);
+            int LineOf(Match m) => 1 + whole.AsSpan(0, m.Index).Count('\n');
+
             // A positioned error is on the tab's line or the one before; a tab further on is another line's, not this error's.
-            var line = 1 + whole.AsSpan(0, tab.Index).Count('\n');
-            return e.Start.Index > 0 && line > e.Start.Line + 1 ? null : new SourceLocation(fileName, line, tab.Length);
+            bool Near(Match m) => m.Success && LineOf(m) <= e.Start.Line + 1;
+            var tab = e.Start.Index > 0
+                ? new[] { TabIndent().Match(whole, from), TabAfterSpaces().Match(whole, from) }.Where(Near).OrderBy(m => m.Index).FirstOrDefault()
+                : TabIndent().Match(whole, from) is { Success: true } first ? first : null;
+            return tab is null ? null : new SourceLocation(fileName, LineOf(tab), tab.Length);
         }
 
         public void EndDocument()
