@@ -156,7 +156,7 @@ public class NamespaceTests
         var error = Assert.Single(findings, f => f.Level == FindingLevel.Error);
         Assert.Equal(("namespace apps", "namespace apps, which exists, would be created by the stack"), (error.Subject, error.Title));
         Assert.Contains("fails with AlreadyExists", error.Detail, StringComparison.Ordinal);
-        Assert.Contains("Keep managedElsewhere, or `pulumi import` the namespace first", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("Keep managedElsewhere; to hand the namespace to the stack, `pulumi import` it first, and this diff, which reads no Pulumi state, still blocks", error.Detail, StringComparison.Ordinal);
         // A namespace the base never bound into may not exist: a change to review, as before.
         var fresh = Assert.Single(Stacks.DiffFindings(Stack(groupNamespaces: "[apps]"), Stack()), f => f.Subject == "namespace apps-jobs");
         Assert.Equal(FindingLevel.Changed, fresh.Level);
@@ -171,6 +171,10 @@ public class NamespaceTests
         Assert.Equal(FindingLevel.Danger, ci.Level);
         Assert.Equal("changed for role ci-deployer, who may now act as kube-system's service accounts, which the cluster's controllers and add-ons run as", ci.Title);
         Assert.DoesNotContain(Stacks.DiffFindings(Stack(), Stack(groupNamespaces: "[apps]")), f => f.Level == FindingLevel.Danger && f.Subject == ci.Subject);
+        // A cluster admin cut down to the same grant gains nothing: a change, not a danger.
+        var wasAdmin = Stacks.Edit(Stack(), "username: ci-deployer\n        groups: [deployers]", "username: ci-deployer\n        groups: [system:masters]");
+        var cut = Assert.Single(Stacks.DiffFindings(wasAdmin, Stack(groupNamespaces: "[apps, apps-jobs, kube-system]")), f => f.Subject == ci.Subject);
+        Assert.Equal((FindingLevel.Changed, "changed for role ci-deployer"), (cut.Level, cut.Title));
     }
 
     [Fact]

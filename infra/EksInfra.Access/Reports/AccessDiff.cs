@@ -833,7 +833,8 @@ public static class AccessDiff
     /// its own access (escalate, bind or impersonate) or acting as kube-system's service accounts, which check warns of.
     /// </summary>
     private static string? Escalation(PrincipalAccess? was, PrincipalAccess now) =>
-        now.IsClusterAdmin ? null
+        // A cluster admin cut down to less gains nothing; the diff lists what it keeps.
+        now.IsClusterAdmin || was?.IsClusterAdmin == true ? null
         : now.RaisesOwnAccess && was?.RaisesOwnAccess != true ? "may now raise its own access (escalate, bind or impersonate)"
         : now.ActsAsSystemAccounts && was?.ActsAsSystemAccounts != true ? "may now act as kube-system's service accounts, which the cluster's controllers and add-ons run as"
         : null;
