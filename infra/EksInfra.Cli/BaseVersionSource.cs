@@ -49,7 +49,14 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
         // A change that moves the stack files (stackConfigDir set, changed or dropped) leaves the stack where the revision's own
         // Pulumi.yaml put it; looked for at today's path, it would be a new stack and every guard would pass.
         var project = Show(projectDirectory, baseSpec, "Pulumi.yaml");
-        var folder = project is null ? null : ProjectFile.Read(project, out _).StackConfigDir;
+        string? unreadable = null;
+        var folder = project is null ? null : ProjectFile.Read(project, out unreadable).StackConfigDir;
+        if (unreadable is not null)
+        {
+            // Read past, the stack file would be looked for beside Pulumi.yaml and found missing: a new stack, every guard passed.
+            throw new BaseVersionException($"--base '{baseSpec}': its Pulumi.yaml does not read, so where its stack files are is not known: {unreadable}");
+        }
+
         var atBase = folder is null ? Path.GetFileName(stackFileName) : Path.Join(folder, Path.GetFileName(stackFileName)).Replace('\\', '/');
         var bytes = Show(projectDirectory, baseSpec, atBase);
         return bytes is null ? null : new BaseVersion(bytes, $"{baseSpec}:{atBase}");

@@ -296,6 +296,25 @@ public sealed class DiffTests : IDisposable
     }
 
     [Fact]
+    public void A_base_revision_whose_pulumi_yaml_does_not_read_is_an_error_not_a_new_stack()
+    {
+        var projectFile = Path.Combine(project.Directory, "Pulumi.yaml");
+        var good = File.ReadAllText(projectFile);
+        File.WriteAllText(projectFile, good + "stackConfigDir: a\nstackConfigDir: b\n");
+        project.Git("init", "-q", "-b", "main");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        File.WriteAllText(projectFile, good);
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("New stack", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--base 'HEAD': its Pulumi.yaml does not read, so where its stack files are is not known", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stack_file_that_a_base_revision_lacks_is_a_new_stack()
     {
         project.Git("init", "-q", "-b", "main");
