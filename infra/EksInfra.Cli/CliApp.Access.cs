@@ -81,7 +81,7 @@ public static partial class CliApp
         var awsAuth = new Option<string?>("--aws-auth") { Description = "The live aws-auth: kubectl -n kube-system get configmap aws-auth -o yaml" };
         var entries = new Option<string?>("--access-entries") { Description = "The live access entries with their policies, as docs/export-access-entries.sh writes them" };
         var rbac = new Option<string?>("--rbac") { Description = "The live RBAC: kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o json" };
-        var liveMode = new Option<string?>("--live-mode") { Description = "The cluster's authentication mode, as aws eks describe-cluster --name CLUSTER --query cluster.accessConfig.authenticationMode --output text prints it (CONFIG_MAP, API_AND_CONFIG_MAP or API): aws-auth and access entries are judged by what it makes EKS read, and a mode other than the stack's is reported. Without it, the stack's mode is assumed" };
+        var liveMode = new Option<string?>("--live-mode") { Description = "The cluster's authentication mode, as aws eks describe-cluster --name CLUSTER --query cluster.accessConfig.authenticationMode --output text prints it (CONFIG_MAP, API_AND_CONFIG_MAP or API): aws-auth and access entries are judged by what it makes EKS read, and a mode other than the stack's is reported. Without it, or empty (the mode could not be read), the stack's mode is assumed, and access entries count as not compared unless given" };
         var format = FormatOption("table", "table", "markdown", "json");
         var command = new Command("audit", "Compare what a live cluster grants with what the stack's model grants: unmanaged principals and bindings, differences, grants missing live. Exit 1 when access the model does not grant reaches cluster admin or system:masters.")
         {
@@ -97,7 +97,8 @@ public static partial class CliApp
 
             // Checked here, not by the parser's list of values, so that the message says where the value comes from.
             AuthenticationMode? mode = null;
-            if (result.GetValue(liveMode) is { } modeText)
+            // Empty is a mode that could not be read (the scheduled audit passes what describe-cluster gave): judged by the stack's.
+            if (result.GetValue(liveMode) is { Length: > 0 } modeText)
             {
                 mode = AuthenticationModes.TryParse(modeText, out var parsed)
                     ? parsed
