@@ -2,10 +2,10 @@
 # Usage: keep-private-runners.sh STACKS_JSON BASE_REV [STACK=REV]...
 #
 # Prints STACKS_JSON (`eksinfra stacks --format json` of the commit being built) with privateEndpoint also true for
-# each stack whose endpoint is private at BASE_REV (the base of a pull request; the previous push to main) or, for a
-# STACK=REV given, at REV (the commit last deployed to that stack). Both count: the up job runs after the build, once
-# the jobs queued before it in the stack's group are done, so the previous push may have made the cluster private by
-# then even when the last deploy found was public.
+# each stack whose endpoint is private at BASE_REV (the base of a pull request; the previous push to main) or at any
+# REV of a STACK=REV given (a stack may be given several: the commit last deployed to it and the deploys after it that
+# may have applied in part). All count: the up job runs after the build, once the jobs queued before it in the stack's
+# group are done, so any of them may have made the cluster private by then.
 # Until a change that opens the endpoint is applied, the cluster is still private-only, and `pulumi preview` and
 # `pulumi up --refresh` reach it through the endpoint as it is: from GitHub's runners they fail before the change can
 # apply, so such a stack keeps running on the runner inside its VPC for that change too.
@@ -43,7 +43,8 @@ own='{}'
 for given in "$@"; do
   stack="${given%%=*}"
   if at="$(settings_at "${given#*=}" "$stack's runner follows the base '$base' instead")"; then
-    own="$(jq -c --arg stack "$stack" --argjson at "$at" 'if $at[$stack] then .[$stack] = $at[$stack] else . end' <<< "$own")"
+    # A stack given several revisions is private if it is at any of them.
+    own="$(jq -c --arg stack "$stack" --argjson at "$at" 'if $at[$stack] then .[$stack].privateEndpoint = ((.[$stack].privateEndpoint // false) or ($at[$stack].privateEndpoint // false)) else . end' <<< "$own")"
   fi
 done
 

@@ -192,8 +192,9 @@ public sealed class KeepPrivateRunnersTests
     [Fact]
     public void A_previous_push_that_makes_the_endpoint_private_keeps_the_vpc_runner_though_the_last_deploy_was_public()
     {
-        // The last successful deploy left prod public; the previous push, still queued in prod's group, makes it private,
-        // and this run's up job starts after it: the cluster is private by then.
+        // The last successful deploy left prod public; the previous push, still queued in prod's group, is private, and this
+        // run's up job starts after it: the cluster is private by then. (The fixture's private commit, older here, stands
+        // in for that push: the script reads each revision as it is, whatever its place in the history.)
         using var repo = new Repo();
         var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
         repo.CommitUnrelated();
@@ -202,6 +203,27 @@ public sealed class KeepPrivateRunnersTests
         {
             [ProdDeployments] = Deployments((2, opened)),
             ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((20, "success")),
+            [DevDeployments] = "[]",
+        });
+
+        Assert.True(Private(stacks, "prod"), log);
+    }
+
+    [Fact]
+    public void A_deploy_in_progress_after_the_last_success_counts_as_a_base()
+    {
+        // X (private) is being deployed, Y (open again) waits, this push Z replaces Y's pending job and starts after X:
+        // neither the last success nor the previous push is private, X is.
+        using var repo = new Repo();
+        var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
+        repo.CommitUnrelated();
+
+        var (stacks, log) = repo.DeployStep(before: opened, new Dictionary<string, string>
+        {
+            [ProdDeployments] = Deployments((3, opened), (2, repo.Base), (1, opened)),
+            ["repos/o/r/deployments/3/statuses?per_page=100"] = Statuses((30, "pending")),
+            ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((20, "in_progress")),
+            ["repos/o/r/deployments/1/statuses?per_page=100"] = Statuses((10, "success")),
             [DevDeployments] = "[]",
         });
 
