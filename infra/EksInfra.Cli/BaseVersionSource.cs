@@ -51,14 +51,14 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
         var project = Show(projectDirectory, baseSpec, "Pulumi.yaml");
         string? unreadable = null;
         var folder = project is null ? null : ProjectFile.Read(project, out unreadable).StackConfigDir;
-        if (unreadable is not null)
-        {
-            // Read past, the stack file would be looked for beside Pulumi.yaml and found missing: a new stack, every guard passed.
-            throw new BaseVersionException($"--base '{baseSpec}': its Pulumi.yaml does not read, so where its stack files are is not known: {unreadable}");
-        }
-
         var atBase = folder is null ? Path.GetFileName(stackFileName) : Path.Join(folder, Path.GetFileName(stackFileName)).Replace('\\', '/');
         var bytes = Show(projectDirectory, baseSpec, atBase);
+        if (bytes is null && unreadable is not null)
+        {
+            // Not found beside an unreadable Pulumi.yaml, it may be where that file meant: "new" would pass every guard.
+            throw new BaseVersionException($"--base '{baseSpec}': its Pulumi.yaml does not read ({unreadable}), and no {atBase} is beside it, so where the stack file was is not known; pass that file itself: git show '{baseSpec}:PATH' > base.yaml, then --base base.yaml");
+        }
+
         return bytes is null ? null : new BaseVersion(bytes, $"{baseSpec}:{atBase}");
     }
 

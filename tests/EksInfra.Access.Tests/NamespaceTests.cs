@@ -156,7 +156,7 @@ public class NamespaceTests
         var error = Assert.Single(findings, f => f.Level == FindingLevel.Error);
         Assert.Equal(("namespace apps", "namespace apps, which exists, would be created by the stack"), (error.Subject, error.Title));
         Assert.Contains("fails with AlreadyExists", error.Detail, StringComparison.Ordinal);
-        Assert.Contains("Keep managedElsewhere; to hand the namespace to the stack, `pulumi import` it first, and this diff, which reads no Pulumi state, still blocks", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("Keep managedElsewhere. This pipeline cannot hand an existing namespace to the stack", error.Detail, StringComparison.Ordinal);
         // A namespace the base never bound into may not exist: a change to review, as before.
         var fresh = Assert.Single(Stacks.DiffFindings(Stack(groupNamespaces: "[apps]"), Stack()), f => f.Subject == "namespace apps-jobs");
         Assert.Equal(FindingLevel.Changed, fresh.Level);

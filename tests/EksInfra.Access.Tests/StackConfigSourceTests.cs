@@ -107,6 +107,8 @@ public class StackConfigSourceTests
     // A tab after spaces in a block scalar or a flow list is content or separation: the error is the line-start tab further on.
     [InlineData("config:\n  other:script: |\n    echo a\n    \techo b\n  eks-infra:cluster:\n\tname: c\n", 6, 1)]
     [InlineData("config:\n  other:list: [a,\n   \tb]\n  eks-infra:cluster:\n\tname: c\n", 5, 1)]
+    // With no line that opens with a tab, a tab after spaces is the indentation YamlDotNet refuses.
+    [InlineData("config:\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 4, 3)]
     public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line, int column = 1)
     {
         var evaluation = Stacks.EvaluateText(yaml);

@@ -300,18 +300,46 @@ public sealed class DiffTests : IDisposable
     {
         var projectFile = Path.Combine(project.Directory, "Pulumi.yaml");
         var good = File.ReadAllText(projectFile);
-        File.WriteAllText(projectFile, good + "stackConfigDir: a\nstackConfigDir: b\n");
+        // The base kept its stack files in stacks/ and wrote the key twice, which Pulumi refuses too; the change repairs both.
+        File.WriteAllText(projectFile, good + "stackConfigDir: stacks\nstackConfigDir: stacks\n");
+        Directory.CreateDirectory(Path.Combine(project.Directory, "stacks"));
+        File.Move(project.StackFile("dev"), Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml"));
         project.Git("init", "-q", "-b", "main");
         project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
         project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
         File.WriteAllText(projectFile, good);
+        File.Move(Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml"), project.StackFile("dev"));
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
 
         var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD");
 
         Assert.Equal(1, result.ExitCode);
         Assert.DoesNotContain("New stack", result.Out, StringComparison.Ordinal);
-        Assert.Contains("--base 'HEAD': its Pulumi.yaml does not read, so where its stack files are is not known", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--base 'HEAD': its Pulumi.yaml does not read (", result.Error, StringComparison.Ordinal);
+        Assert.Contains("pass that file itself: git show 'HEAD:PATH' > base.yaml, then --base base.yaml", result.Error, StringComparison.Ordinal);
+
+        // The way it names works, so a change that repairs the base's Pulumi.yaml can pass the access report.
+        File.WriteAllBytes(Path.Combine(project.Directory, "base.yaml"), System.Text.Encoding.UTF8.GetBytes(project.Git("show", "HEAD:stacks/Pulumi.dev.yaml")));
+        var fromFile = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", Path.Combine(project.Directory, "base.yaml"), "--format", "json");
+        Assert.Equal(("error", "authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP"), Findings(fromFile)[0]);
+    }
+
+    [Fact]
+    public void A_stack_file_beside_an_unreadable_base_pulumi_yaml_is_still_compared()
+    {
+        var projectFile = Path.Combine(project.Directory, "Pulumi.yaml");
+        var good = File.ReadAllText(projectFile);
+        File.WriteAllText(projectFile, good + "name: twice\n");
+        project.Git("init", "-q", "-b", "main");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        File.WriteAllText(projectFile, good);
+        project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
+
+        var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD", "--format", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(("error", "authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP"), Findings(result)[0]);
     }
 
     [Fact]

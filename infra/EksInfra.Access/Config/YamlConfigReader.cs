@@ -539,9 +539,10 @@ public static partial class YamlConfigReader
 
             // A positioned error is on the tab's line or the one before; a tab further on is another line's, not this error's.
             bool Near(Match m) => m.Success && LineOf(m) <= e.Start.Line + 1;
+            // With no position, a line that opens with a tab is the one; failing that, the first tab after spaces.
             var tab = e.Start.Index > 0
                 ? new[] { TabIndent().Match(whole, from), TabAfterSpaces().Match(whole, from) }.Where(Near).OrderBy(m => m.Index).FirstOrDefault()
-                : TabIndent().Match(whole, from) is { Success: true } first ? first : null;
+                : new[] { TabIndent().Match(whole, from), TabAfterSpaces().Match(whole, from) }.FirstOrDefault(m => m.Success);
             return tab is null ? null : new SourceLocation(fileName, LineOf(tab), tab.Length);
         }
 

@@ -339,6 +339,7 @@ public static class AwsAuthImporter
                 continue;
             }
 
+            var otherCase = false;
             if (!Arns.TryParse(arn, out var parsedArn, out var error))
             {
                 if (!Arns.TryParseIgnoringCase(arn, out parsedArn))
@@ -347,21 +348,20 @@ public static class AwsAuthImporter
                     continue;
                 }
 
-                // A path makes the mapping match nothing whatever its case; the case note would say it is carried over.
-                if (WithPathMatchesNothing(arn, parsedArn, "mapRoles") is { } withPathInOtherCase)
-                {
-                    skipped.Add(new(item.Path, withPathInOtherCase));
-                    continue;
-                }
-
-                skipped.Add(new(item.Path, OtherCase(arn, parsedArn)));
-                arn = parsedArn.Full;
+                otherCase = true;
             }
 
+            // A path makes the mapping match nothing whatever its case, so it is said first, and the case note not at all.
             if (WithPathMatchesNothing(arn, parsedArn, "mapRoles") is { } withPath)
             {
                 skipped.Add(new(item.Path, withPath));
                 continue;
+            }
+
+            if (otherCase)
+            {
+                skipped.Add(new(item.Path, OtherCase(arn, parsedArn)));
+                arn = parsedArn.Full;
             }
 
             if (Arns.IsIdentityCenterRoleWithoutPath(parsedArn))

@@ -45,7 +45,7 @@ internal static class NamespaceDiff
         {
             findings.Add(usedBefore.Contains(ns.Name)
                 ? new(FindingLevel.Error, $"namespace {ns.Name}", $"namespace {ns.Name}, which exists, would be created by the stack",
-                    $"the base binds groups into {ns.Name} without creating it (it was managed elsewhere), so it exists, and `pulumi up` fails with AlreadyExists: the Kubernetes provider creates a namespace, it does not adopt one. Keep managedElsewhere; to hand the namespace to the stack, `pulumi import` it first, and this diff, which reads no Pulumi state, still blocks: merge past it once the import is done ({Settings(ns)})")
+                    $"the base binds groups into {ns.Name} without creating it (it was managed elsewhere), so it exists, and `pulumi up` fails with AlreadyExists: the Kubernetes provider creates a namespace, it does not adopt one. Keep managedElsewhere. This pipeline cannot hand an existing namespace to the stack: after a `pulumi import` of it, this diff, which reads no Pulumi state, still blocks, so that takes an administrator's merge past the required check ({Settings(ns)})")
                 : new(FindingLevel.Changed, $"namespace {ns.Name}", $"namespace {ns.Name} is created by the stack",
                     $"{Settings(ns)}; kept in the cluster if later dropped from the config. {ExistingNamespace}"));
         }

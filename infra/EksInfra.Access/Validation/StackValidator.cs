@@ -1069,7 +1069,7 @@ public static partial class StackValidator
                 }
 
                 // aws-iam-authenticator fills a group's templates per request (server.go renderTemplates); an access entry,
-                // which in these modes takes precedence for its principal, carries kubernetesGroups as written.
+                // which EKS reads first for its principal (in API, alone), carries kubernetesGroups as written.
                 if (mode.UsesAccessEntries() && KubernetesNames.TemplateIn(names[i]) is { } template)
                 {
                     Warning($"{path}[{i}]", $"'{names[i]}' holds the template {template}, which aws-iam-authenticator fills in an aws-auth group on every request, but in {ModeText} each member's access entry{(mode == AuthenticationMode.ApiAndConfigMap ? ", which takes precedence over aws-auth," : "")} carries the group as written (EKS documents templates in access entries for usernames only), so whatever binds the filled-in names no longer reaches them: bind a group without a template instead");
