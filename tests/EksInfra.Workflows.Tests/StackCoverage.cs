@@ -35,6 +35,7 @@ internal static class StackCoverage
         var audit = Workflow.Load(repoRoot, Workflow.AuditPath);
         var deployStack = Workflow.Load(repoRoot, Workflow.DeployStackPath);
         var problems = new List<string>();
+        problems.AddRange(CheckVariableNames(stacks));
         problems.AddRange(CheckPreviewMatrix(preview, stacks));
         problems.AddRange(CheckMatrix(audit, stacks, ["audit", "strategy", "matrix", "stack"], AuditMatrixPath, s => $" (and the variable AWS_AUDIT_ROLE_ARN_{s.ToUpperInvariant()})"));
         problems.AddRange(CheckCheckCoverage(preview, stacks));
@@ -44,6 +45,15 @@ internal static class StackCoverage
         problems.AddRange(CheckDeployStackJob(deployStack));
         return problems;
     }
+
+    /// <summary>
+    /// The workflows look a stack's roles up as configuration variables named after it (AWS_ROLE_ARN_STACK,
+    /// AWS_AUDIT_ROLE_ARN_STACK), and a configuration variable's name holds only letters, digits and underscores (GitHub
+    /// Docs, variables reference, naming conventions); Pulumi's stack names also take '-' and '.', which no such name can.
+    /// </summary>
+    private static IEnumerable<string> CheckVariableNames(List<string> stacks) =>
+        stacks.Where(s => !s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            .Select(s => $"Pulumi.{s}.yaml: the workflows read the variables {RoleVariable(s)} and AWS_AUDIT_ROLE_ARN_{s.ToUpperInvariant()}, and a GitHub variable name holds only letters, digits and '_': rename the stack to letters and digits (`pulumi stack rename`), as docs/environments.md asks");
 
     public static List<CliInvocation> Invocations(Workflow workflow) =>
         [.. workflow.Steps()

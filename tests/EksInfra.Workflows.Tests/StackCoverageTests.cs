@@ -49,6 +49,22 @@ public sealed class StackCoverageTests
         Assert.Equal(3, problems.Count);
     }
 
+    [Theory]
+    [InlineData("prod-eu")]
+    [InlineData("prod.eu")]
+    public void A_stack_name_no_github_variable_can_hold_fails_with_the_rename(string stack)
+    {
+        using var copy = new RepoCopy(Root);
+        File.Copy(Path.Combine(Root, "Pulumi.staging.yaml"), Path.Combine(copy.Path, $"Pulumi.{stack}.yaml"));
+
+        var problems = StackCoverage.Check(copy.Path);
+
+        var name = Assert.Single(problems, p => p.StartsWith($"Pulumi.{stack}.yaml: the workflows read the variables", StringComparison.Ordinal));
+        Assert.Contains($"AWS_ROLE_ARN_{stack.ToUpperInvariant()} and AWS_AUDIT_ROLE_ARN_{stack.ToUpperInvariant()}", name, StringComparison.Ordinal);
+        Assert.Contains("rename the stack to letters and digits (`pulumi stack rename`)", name, StringComparison.Ordinal);
+        Assert.DoesNotContain(StackCoverage.Check(Root), p => p.Contains("a GitHub variable name holds only", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_removed_stack_still_in_the_workflows_is_reported()
     {
