@@ -25,6 +25,8 @@ public sealed class ProjectConfigValueTests : IDisposable
         Assert.Contains("set it in Pulumi.dev.yaml under 'config:'", line, StringComparison.Ordinal);
         var projectLines = File.ReadAllLines(Path.Combine(project.Directory, "Pulumi.yaml"));
         Assert.EndsWith($"(Pulumi.yaml:{projectLines.Length}:15)", line, StringComparison.Ordinal);
+        // Not also "required: set the AWS region", which it is, in Pulumi.yaml.
+        Assert.DoesNotContain(result.ErrorLines, l => l.StartsWith("aws:region: required", StringComparison.Ordinal));
     }
 
     [Fact]
