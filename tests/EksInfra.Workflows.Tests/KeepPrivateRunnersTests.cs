@@ -83,7 +83,10 @@ public sealed class KeepPrivateRunnersTests
         /// Runs deploy.yml's stacks step as the runner would, with a stand-in gh answering each API path from
         /// <paramref name="api"/> (a path it does not hold fails, as an API error does).
         /// </summary>
-        public (JsonElement Stacks, string Log) DeployStep(string before, IReadOnlyDictionary<string, string> api)
+        public (JsonElement Stacks, string Log) DeployStep(string before, IReadOnlyDictionary<string, string> api) => StacksStep(Workflow.DeployPath, before, api);
+
+        /// <summary>The same for <paramref name="workflowPath"/>'s build job's stacks step (the preview's reads HEAD^1 for its base).</summary>
+        public (JsonElement Stacks, string Log) StacksStep(string workflowPath, string before, IReadOnlyDictionary<string, string> api)
         {
             var responses = Path.Combine(Dir, "api");
             Directory.CreateDirectory(responses);
@@ -107,7 +110,7 @@ public sealed class KeepPrivateRunnersTests
                 """);
             CopyDirectory(Path.Combine(Root, ".github", "scripts"), Path.Combine(Work, ".github", "scripts"));
 
-            var step = Assert.Single(Workflow.Load(Root, Workflow.DeployPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
+            var step = Assert.Single(Workflow.Load(Root, workflowPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
             var outputs = Path.Combine(Dir, "outputs");
             var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Work };
             start.ArgumentList.Add("-c");
@@ -231,6 +234,27 @@ public sealed class KeepPrivateRunnersTests
     }
 
     [Fact]
+    public void A_preview_keeps_the_vpc_runner_while_a_deploy_that_made_the_stack_private_is_in_progress()
+    {
+        // The pull request's base (main's tip, here the commit that opens prod) is public, but a deploy of an earlier,
+        // private commit is still running: the cluster is private until main's tip is applied.
+        using var repo = new Repo();
+        var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
+        repo.CommitUnrelated();
+
+        var (stacks, log) = repo.StacksStep(Workflow.PreviewPath, before: "", new Dictionary<string, string>
+        {
+            [ProdDeployments] = Deployments((2, repo.Base), (1, opened)),
+            ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((20, "in_progress")),
+            ["repos/o/r/deployments/1/statuses?per_page=100"] = Statuses((10, "success")),
+            [DevDeployments] = "[]",
+        });
+
+        Assert.True(Private(stacks, "prod"), log);
+        Assert.Contains("no successful deployment of dev found; its runner follows this change and its base (HEAD^1)", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_deployment_that_can_be_read_a_stack_private_at_the_previous_push_keeps_the_vpc_runner()
     {
         // The API refuses (no deployments: read): the previous push, here the one still private, decides with this commit.
@@ -282,8 +306,11 @@ public sealed class KeepPrivateRunnersTests
     [Fact]
     public void Both_build_jobs_pass_their_base_to_the_script()
     {
-        var preview = Assert.Single(Workflow.Load(Root, Workflow.PreviewPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks").Run!;
-        Assert.Contains("keep-private-runners.sh \"$stacks\" HEAD^1", preview, StringComparison.Ordinal);
+        var previewStep = Assert.Single(Workflow.Load(Root, Workflow.PreviewPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
+        var preview = previewStep.Run!;
+        Assert.Contains("keep-private-runners.sh \"$stacks\" HEAD^1 ${deployed[@]+\"${deployed[@]}\"}", preview, StringComparison.Ordinal);
+        Assert.Equal("${{ github.token }}", previewStep.Node.At("env", "GH_TOKEN").Text());
+        Assert.Equal("read", Workflow.Load(Root, Workflow.PreviewPath).Job("build").At("permissions", "deployments").Text());
         // A failure inside $(...) in echo's arguments does not stop a step: the output is assigned first.
         Assert.Contains("echo \"stacks=$kept\" >> \"$GITHUB_OUTPUT\"", preview, StringComparison.Ordinal);
         Assert.Equal("2", Workflow.Load(Root, Workflow.PreviewPath).Steps("build")[0].With.Child("fetch-depth").Text());
