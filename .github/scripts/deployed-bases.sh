@@ -2,7 +2,7 @@
 # Usage: deployed-bases.sh STACKS_JSON FALLBACK
 #
 # Prints STACK=REV, one per line, for every revision last-deployed.sh gives each stack of STACKS_JSON (`eksinfra stacks
-# --format json`): the commit last deployed to it and the deploys after it that may have applied in part, for
+# --format json`): the commit last deployed to it and the deploys after it still under way, for
 # keep-private-runners.sh. A stack with none found, or whose deployments cannot be read, gets a warning saying its runner
 # follows FALLBACK (the bases the caller passes besides).
 set -euo pipefail

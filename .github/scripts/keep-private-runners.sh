@@ -4,7 +4,7 @@
 # Prints STACKS_JSON (`eksinfra stacks --format json` of the commit being built) with privateEndpoint also true for
 # each stack whose endpoint is private at BASE_REV (the base of a pull request; the previous push to main) or at any
 # REV of a STACK=REV given (a stack may be given several: the commit last deployed to it and the deploys after it that
-# may have applied in part). All count: the up job runs after the build, once the jobs queued before it in the stack's
+# are still under way). All count: the up job runs after the build, once the jobs queued before it in the stack's
 # group are done, so any of them may have made the cluster private by then.
 # Until a change that opens the endpoint is applied, the cluster is still private-only, and `pulumi preview` and
 # `pulumi up --refresh` reach it through the endpoint as it is: from GitHub's runners they fail before the change can

@@ -234,6 +234,27 @@ public sealed class KeepPrivateRunnersTests
     }
 
     [Fact]
+    public void A_failed_deploy_of_a_private_endpoint_does_not_hold_the_stack_on_the_vpc_runner()
+    {
+        // X (private) failed before applying, Y (open again) failed for want of a VPC runner; this push must not need one
+        // too, or no deploy could ever succeed again. Only a deploy that has not ended counts beside the last success.
+        using var repo = new Repo();
+        var opened = repo.Run("git", "rev-parse", "HEAD").Out.Trim();
+        repo.CommitUnrelated();
+
+        var (stacks, log) = repo.DeployStep(before: opened, new Dictionary<string, string>
+        {
+            [ProdDeployments] = Deployments((3, opened), (2, repo.Base), (1, opened)),
+            ["repos/o/r/deployments/3/statuses?per_page=100"] = Statuses((30, "failure")),
+            ["repos/o/r/deployments/2/statuses?per_page=100"] = Statuses((20, "in_progress"), (21, "failure")),
+            ["repos/o/r/deployments/1/statuses?per_page=100"] = Statuses((10, "success")),
+            [DevDeployments] = "[]",
+        });
+
+        Assert.False(Private(stacks, "prod"), log);
+    }
+
+    [Fact]
     public void A_preview_keeps_the_vpc_runner_while_a_deploy_that_made_the_stack_private_is_in_progress()
     {
         // The pull request's base (main's tip, here the commit that opens prod) is public, but a deploy of an earlier,
