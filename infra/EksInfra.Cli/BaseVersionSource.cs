@@ -52,11 +52,14 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
         string? unreadable = null;
         var folder = project is null ? null : ProjectFile.Read(project, out unreadable).StackConfigDir;
         var atBase = folder is null ? Path.GetFileName(stackFileName) : Path.Join(folder, Path.GetFileName(stackFileName)).Replace('\\', '/');
-        var bytes = Show(projectDirectory, baseSpec, atBase);
+        // An unreadable Pulumi.yaml that names a folder (stackConfigDir, or the old text form of config) leaves where the
+        // stack file was unknown: the one beside it may be a stale copy Pulumi never read.
+        var namesFolder = unreadable is not null && System.Text.Encoding.UTF8.GetString(project!).Split('\n').Any(l => l.StartsWith("stackConfigDir:", StringComparison.Ordinal) || (l.StartsWith("config:", StringComparison.Ordinal) && l["config:".Length..].Trim() is { Length: > 0 } rest && !rest.StartsWith('#')));
+        var bytes = namesFolder ? null : Show(projectDirectory, baseSpec, atBase);
         if (bytes is null && unreadable is not null)
         {
             // Not found beside an unreadable Pulumi.yaml, it may be where that file meant: "new" would pass every guard.
-            throw new BaseVersionException($"--base '{baseSpec}': its Pulumi.yaml does not read ({unreadable}), and no {atBase} is beside it, so where the stack file was is not known; pass that file itself: git show '{baseSpec}:PATH' > base.yaml, then --base base.yaml");
+            throw new BaseVersionException($"--base '{baseSpec}': its Pulumi.yaml does not read ({unreadable}){(namesFolder ? " and names a folder for the stack files" : $", and no {atBase} is beside it")}, so where the stack file was is not known; pass that file itself: git show '{baseSpec}:PATH' > base.yaml, then --base base.yaml");
         }
 
         return bytes is null ? null : new BaseVersion(bytes, $"{baseSpec}:{atBase}");

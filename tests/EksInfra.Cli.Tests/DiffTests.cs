@@ -304,11 +304,13 @@ public sealed class DiffTests : IDisposable
         File.WriteAllText(projectFile, good + "stackConfigDir: stacks\nstackConfigDir: stacks\n");
         Directory.CreateDirectory(Path.Combine(project.Directory, "stacks"));
         File.Move(project.StackFile("dev"), Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml"));
+        // A stale copy beside it, which Pulumi never read: comparing with it would hide the change's backward mode move.
+        File.WriteAllText(project.StackFile("dev"), File.ReadAllText(Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml")).Replace("authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP", StringComparison.Ordinal));
         project.Git("init", "-q", "-b", "main");
         project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
         project.Git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
         File.WriteAllText(projectFile, good);
-        File.Move(Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml"), project.StackFile("dev"));
+        File.Move(Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml"), project.StackFile("dev"), overwrite: true);
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
 
         var result = project.RunWith(new FileOrGitBaseVersionSource(), "diff", "dev", "--base", "HEAD");
