@@ -109,6 +109,8 @@ public class StackConfigSourceTests
     [InlineData("config:\n  other:list: [a,\n   \tb]\n  eks-infra:cluster:\n\tname: c\n", 5, 1)]
     // With no line that opens with a tab, a tab after spaces is the indentation YamlDotNet refuses.
     [InlineData("config:\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 4, 3)]
+    // A block scalar's tab after spaces before it is content, not the indentation at fault.
+    [InlineData("config:\n  other:script: |\n    echo a\n    \techo b\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 7, 3)]
     public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line, int column = 1)
     {
         var evaluation = Stacks.EvaluateText(yaml);

@@ -157,6 +157,10 @@ public static partial class YamlConfigReader
     [GeneratedRegex(@"^ +\t(?![ \t]*(?:#|\r?$))", RegexOptions.Multiline)]
     private static partial Regex TabAfterSpaces();
 
+    // A key or list item whose value is a block scalar: `key: |`, `- >-`, `key: |2 # comment`.
+    [GeneratedRegex(@"(?:^\s*-|:)\s+[|>][-+0-9]*\s*(?:#.*)?$")]
+    private static partial Regex BlockScalarHeader();
+
     internal enum ItemEventKind : byte
     {
         Other,
@@ -539,11 +543,35 @@ public static partial class YamlConfigReader
 
             // A positioned error is on the tab's line or the one before; a tab further on is another line's, not this error's.
             bool Near(Match m) => m.Success && LineOf(m) <= e.Start.Line + 1;
-            // With no position, a line that opens with a tab is the one; failing that, the first tab after spaces.
+            // With no position, a line that opens with a tab is the one; failing that, the first tab after spaces that is not
+            // a block scalar's content.
             var tab = e.Start.Index > 0
                 ? new[] { TabIndent().Match(whole, from), TabAfterSpaces().Match(whole, from) }.Where(Near).OrderBy(m => m.Index).FirstOrDefault()
-                : new[] { TabIndent().Match(whole, from), TabAfterSpaces().Match(whole, from) }.FirstOrDefault(m => m.Success);
+                : TabIndent().Match(whole, from) is { Success: true } first ? first
+                : TabAfterSpaces().Matches(whole, from).FirstOrDefault(m => !InBlockScalar(whole, m.Index));
             return tab is null ? null : new SourceLocation(fileName, LineOf(tab), tab.Length);
+        }
+
+        /// <summary>
+        /// Whether the line at <paramref name="lineStart"/> is inside a block scalar: below a line ending in '|' or '&gt;'
+        /// (with its indicators), and indented deeper than it, as every line down to it is (blank lines aside).
+        /// </summary>
+        private static bool InBlockScalar(string whole, int lineStart)
+        {
+            static int Indent(ReadOnlySpan<char> line) => line.Length - line.TrimStart(' ').Length;
+            int? parent = null;
+            foreach (var range in whole.AsSpan(0, lineStart).Split('\n'))
+            {
+                var line = whole.AsSpan(range.Start.Value, range.End.Value - range.Start.Value).TrimEnd('\r');
+                if (parent is { } p && (line.IsWhiteSpace() || Indent(line) > p))
+                {
+                    continue;
+                }
+
+                parent = BlockScalarHeader().IsMatch(line) ? Indent(line) : null;
+            }
+
+            return parent is { } open && Indent(whole.AsSpan(lineStart)) > open;
         }
 
         public void EndDocument()
