@@ -51,9 +51,20 @@ internal static class StackCoverage
     /// AWS_AUDIT_ROLE_ARN_STACK), and a configuration variable's name holds only letters, digits and underscores (GitHub
     /// Docs, variables reference, naming conventions); Pulumi's stack names also take '-' and '.', which no such name can.
     /// </summary>
-    private static IEnumerable<string> CheckVariableNames(List<string> stacks) =>
-        stacks.Where(s => !s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            .Select(s => $"Pulumi.{s}.yaml: the workflows read the variables {RoleVariable(s)} and AWS_AUDIT_ROLE_ARN_{s.ToUpperInvariant()}, and a GitHub variable name holds only letters, digits and '_': rename the stack to letters and digits (`pulumi stack rename`), as docs/environments.md asks");
+    private static IEnumerable<string> CheckVariableNames(List<string> stacks)
+    {
+        string Variables(string s) => $"{RoleVariable(s)}, AWS_PREVIEW_ROLE_ARN_{s.ToUpperInvariant()} and AWS_AUDIT_ROLE_ARN_{s.ToUpperInvariant()}";
+        foreach (var s in stacks.Where(s => !s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            yield return $"Pulumi.{s}.yaml: the workflows read the variables {Variables(s)}, and a GitHub variable name holds only letters, digits and '_': rename the stack to lowercase letters and digits (`pulumi stack rename`), as docs/environments.md asks";
+        }
+
+        // GitHub's variable names are case-insensitive: Prod and prod would read one role.
+        foreach (var clash in stacks.GroupBy(s => s.ToUpperInvariant()).Where(g => g.Count() > 1))
+        {
+            yield return $"{string.Join(" and ", clash.Select(s => $"Pulumi.{s}.yaml"))} read the same variables {Variables(clash.First())} (GitHub's variable names ignore case): rename one stack";
+        }
+    }
 
     public static List<CliInvocation> Invocations(Workflow workflow) =>
         [.. workflow.Steps()

@@ -60,9 +60,20 @@ public sealed class StackCoverageTests
         var problems = StackCoverage.Check(copy.Path);
 
         var name = Assert.Single(problems, p => p.StartsWith($"Pulumi.{stack}.yaml: the workflows read the variables", StringComparison.Ordinal));
-        Assert.Contains($"AWS_ROLE_ARN_{stack.ToUpperInvariant()} and AWS_AUDIT_ROLE_ARN_{stack.ToUpperInvariant()}", name, StringComparison.Ordinal);
-        Assert.Contains("rename the stack to letters and digits (`pulumi stack rename`)", name, StringComparison.Ordinal);
+        Assert.Contains($"AWS_ROLE_ARN_{stack.ToUpperInvariant()}, AWS_PREVIEW_ROLE_ARN_{stack.ToUpperInvariant()} and AWS_AUDIT_ROLE_ARN_{stack.ToUpperInvariant()}", name, StringComparison.Ordinal);
+        Assert.Contains("rename the stack to lowercase letters and digits (`pulumi stack rename`)", name, StringComparison.Ordinal);
         Assert.DoesNotContain(StackCoverage.Check(Root), p => p.Contains("a GitHub variable name holds only", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_stacks_whose_names_differ_only_in_case_fail_since_they_read_one_role()
+    {
+        using var copy = new RepoCopy(Root);
+        File.Copy(Path.Combine(Root, "Pulumi.staging.yaml"), Path.Combine(copy.Path, "Pulumi.Staging.yaml"));
+
+        var problems = StackCoverage.Check(copy.Path);
+
+        Assert.Contains(problems, p => p.StartsWith("Pulumi.Staging.yaml and Pulumi.staging.yaml read the same variables AWS_ROLE_ARN_STAGING", StringComparison.Ordinal) && p.EndsWith("rename one stack", StringComparison.Ordinal));
     }
 
     [Fact]
