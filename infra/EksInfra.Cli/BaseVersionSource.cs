@@ -28,7 +28,7 @@ public sealed class BaseVersionException : Exception
 }
 
 /// <summary>Reads a base version from a file if one exists at that path, else from git.</summary>
-public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
+public sealed partial class FileOrGitBaseVersionSource : IBaseVersionSource
 {
     public BaseVersion? Read(string baseSpec, string projectDirectory, string stackFileName)
     {
@@ -54,7 +54,7 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
         var atBase = folder is null ? Path.GetFileName(stackFileName) : Path.Join(folder, Path.GetFileName(stackFileName)).Replace('\\', '/');
         // An unreadable Pulumi.yaml that names a folder (stackConfigDir, or the old text form of config) leaves where the
         // stack file was unknown: the one beside it may be a stale copy Pulumi never read.
-        var namesFolder = unreadable is not null && System.Text.Encoding.UTF8.GetString(project!).Split('\n').Any(l => l.StartsWith("stackConfigDir:", StringComparison.Ordinal) || (l.StartsWith("config:", StringComparison.Ordinal) && l["config:".Length..].Trim() is { Length: > 0 } rest && !rest.StartsWith('#')));
+        var namesFolder = unreadable is not null && MayNameFolder(System.Text.Encoding.UTF8.GetString(project!));
         var bytes = namesFolder ? null : Show(projectDirectory, baseSpec, atBase);
         if (bytes is null && unreadable is not null)
         {
@@ -64,6 +64,16 @@ public sealed class FileOrGitBaseVersionSource : IBaseVersionSource
 
         return bytes is null ? null : new BaseVersion(bytes, $"{baseSpec}:{atBase}");
     }
+
+    /// <summary>
+    /// Whether an unreadable Pulumi.yaml may name the stack files' folder, judged on the side of caution (the YAML reader
+    /// cannot say): any mention of stackConfigDir, however quoted or spaced, or a top-level config whose value is text.
+    /// </summary>
+    private static bool MayNameFolder(string text) =>
+        text.Contains("stackConfigDir", StringComparison.Ordinal) || TextConfig().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[""']?config[""']?[ \t]*:[ \t]*[^\s#{\[]", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex TextConfig();
 
     /// <summary>
     /// A file at a revision, or null when git lists no such path in its tree: any failure to read the tree or the file is the

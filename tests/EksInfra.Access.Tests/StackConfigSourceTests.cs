@@ -111,6 +111,9 @@ public class StackConfigSourceTests
     [InlineData("config:\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 4, 3)]
     // A block scalar's tab after spaces before it is content, not the indentation at fault.
     [InlineData("config:\n  other:script: |\n    echo a\n    \techo b\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 7, 3)]
+    [InlineData("config:\n  other:script: !!str |\n    echo a\n    \techo b\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 7, 3)]
+    // A comment that ends like a block scalar's header opens none.
+    [InlineData("config:\n# example: |\n  eks-infra:access:\n    groups:\n  \t- name: a\n", 5, 3)]
     public void A_tab_at_the_start_of_a_line_is_reported_on_that_line(string yaml, int line, int column = 1)
     {
         var evaluation = Stacks.EvaluateText(yaml);

@@ -295,13 +295,16 @@ public sealed class DiffTests : IDisposable
         Assert.Equal(("error", "authentication mode moves backwards: API_AND_CONFIG_MAP → CONFIG_MAP"), Findings(result)[0]);
     }
 
-    [Fact]
-    public void A_base_revision_whose_pulumi_yaml_does_not_read_is_an_error_not_a_new_stack()
+    [Theory]
+    [InlineData("stackConfigDir: stacks\nstackConfigDir: stacks\n")]
+    [InlineData("\"stackConfigDir\": stacks\n\"stackConfigDir\": stacks\n")]
+    [InlineData("stackConfigDir : stacks\nstackConfigDir : stacks\n")]
+    public void A_base_revision_whose_pulumi_yaml_does_not_read_is_an_error_not_a_new_stack(string folderTwice)
     {
         var projectFile = Path.Combine(project.Directory, "Pulumi.yaml");
         var good = File.ReadAllText(projectFile);
         // The base kept its stack files in stacks/ and wrote the key twice, which Pulumi refuses too; the change repairs both.
-        File.WriteAllText(projectFile, good + "stackConfigDir: stacks\nstackConfigDir: stacks\n");
+        File.WriteAllText(projectFile, good + folderTwice);
         Directory.CreateDirectory(Path.Combine(project.Directory, "stacks"));
         File.Move(project.StackFile("dev"), Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml"));
         // A stale copy beside it, which Pulumi never read: comparing with it would hide the change's backward mode move.

@@ -157,8 +157,8 @@ public static partial class YamlConfigReader
     [GeneratedRegex(@"^ +\t(?![ \t]*(?:#|\r?$))", RegexOptions.Multiline)]
     private static partial Regex TabAfterSpaces();
 
-    // A key or list item whose value is a block scalar: `key: |`, `- >-`, `key: |2 # comment`.
-    [GeneratedRegex(@"(?:^\s*-|:)\s+[|>][-+0-9]*\s*(?:#.*)?$")]
+    // A key or list item whose value is a block scalar: `key: |`, `- >-`, `key: |2 # comment`, `key: !!str &a |`; not a comment.
+    [GeneratedRegex(@"^(?!\s*#)(?:\s*-|.*:)\s+(?:[!&]\S*\s+)*[|>][-+0-9]*\s*(?:#.*)?$")]
     private static partial Regex BlockScalarHeader();
 
     internal enum ItemEventKind : byte
