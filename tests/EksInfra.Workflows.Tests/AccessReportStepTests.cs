@@ -47,31 +47,8 @@ public sealed class AccessReportStepTests
             return result.Out;
         }
 
-        public (int ExitCode, string Out, string Error) Run(string file, IEnumerable<string> arguments, IDictionary<string, string> env)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Work };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["PATH"] = Bin + ":" + Environment.GetEnvironmentVariable("PATH");
-            start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "test";
-            start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "test@example.com";
-            // The user's own git settings must not decide what the step sees.
-            start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-            start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-            foreach (var (name, value) in env)
-            {
-                start.Environment[name] = value;
-            }
-
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, error.Result);
-        }
+        public (int ExitCode, string Out, string Error) Run(string file, IEnumerable<string> arguments, IDictionary<string, string> env) =>
+            StepProcess.Run(Work, Bin, file, arguments, env);
 
         /// <summary>Runs the report step; returns its exit code, the report it wrote and its outputs.</summary>
         public (int ExitCode, string Report, Dictionary<string, string> Outputs, string Log) Report()

@@ -44,23 +44,7 @@ public sealed class KeepPrivateRunnersTests
 
         public string Base { get; }
 
-        public (int ExitCode, string Out, string Error) Run(string file, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Work };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["PATH"] = Bin + ":" + Environment.GetEnvironmentVariable("PATH");
-            start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "test";
-            start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "test@example.com";
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, error.Result);
-        }
+        public (int ExitCode, string Out, string Error) Run(string file, params string[] arguments) => StepProcess.Run(Work, Bin, file, arguments);
 
         public JsonElement Stacks(string? baseRevision)
         {
@@ -112,20 +96,15 @@ public sealed class KeepPrivateRunnersTests
 
             var step = Assert.Single(Workflow.Load(Root, workflowPath).Steps("build"), s => s.Node.Child("id").Text() == "stacks");
             var outputs = Path.Combine(Dir, "outputs");
-            var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Work };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(step.Run!);
-            start.Environment["PATH"] = Bin + ":" + Environment.GetEnvironmentVariable("PATH");
-            start.Environment["BEFORE"] = before;
-            start.Environment["GH_TOKEN"] = "token";
-            start.Environment["GITHUB_REPOSITORY"] = "o/r";
-            start.Environment["GITHUB_OUTPUT"] = outputs;
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            var log = output + error.Result;
-            Assert.True(process.ExitCode == 0, log);
+            var (exitCode, output, error) = StepProcess.Run(Work, Bin, "bash", ["-c", step.Run!], new Dictionary<string, string>
+            {
+                ["BEFORE"] = before,
+                ["GH_TOKEN"] = "token",
+                ["GITHUB_REPOSITORY"] = "o/r",
+                ["GITHUB_OUTPUT"] = outputs,
+            });
+            var log = output + error;
+            Assert.True(exitCode == 0, log);
             var line = Assert.Single(File.ReadAllLines(outputs), l => l.StartsWith("stacks=", StringComparison.Ordinal));
             return (JsonDocument.Parse(line["stacks=".Length..]).RootElement.Clone(), log);
         }

@@ -296,7 +296,7 @@ public static class AccessAudit
                 else if (IsNodeLike(mapping.Username, mapping.Groups))
                 {
                     // A stack in API writes no aws-auth, so its own node roles' mappings are left from the earlier mode.
-                    findings.Add(plan.AwsAuth is null && plan.ComputeIdentities.Any(c => string.Equals(c.RoleArnWithoutPath, mapping.Arn, StringComparison.OrdinalIgnoreCase))
+                    findings.Add(plan.AwsAuth is null && plan.ComputeIdentities.Any(c => Canonical(c.RoleArn) == key)
                         ? new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of this stack ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: the stack in {plan.Mode.ToConfigValue()} writes no aws-auth; EKS reads this mapping until the cluster is in that mode")
                         : new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
                 }

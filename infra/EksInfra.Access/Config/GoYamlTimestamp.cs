@@ -21,8 +21,8 @@ public static partial class GoYamlTimestamp
         }
 
         int Number(string group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
-        var month = Number("month");
-        if (month is < 1 or > 12 || Number("day") < 1 || Number("day") > DateTime.DaysInMonth(Math.Max(1, Number("year")), month))
+        var (month, day) = (Number("month"), Number("day"));
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, Number("year")), month))
         {
             return false;
         }

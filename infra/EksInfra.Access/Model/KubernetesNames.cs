@@ -42,7 +42,7 @@ public static partial class KubernetesNames
     /// (renderTemplate: {{AccountID}}, {{SessionName}}, {{SessionNameRaw}}, {{EC2PrivateDNSName}}, {{AccessKeyID}}),
     /// and README.md, "Full Configuration Format".
     /// </summary>
-    public static readonly IReadOnlyList<string> UsernameTemplates = ["{{AccountID}}", "{{SessionName}}", "{{SessionNameRaw}}", "{{EC2PrivateDNSName}}", "{{AccessKeyID}}"];
+    public static readonly IReadOnlyList<string> UsernameTemplates = [AccountIdTemplate, "{{SessionName}}", "{{SessionNameRaw}}", "{{EC2PrivateDNSName}}", "{{AccessKeyID}}"];
 
     /// <summary>The one template the caller's ARN fixes: renderTemplate fills it with the caller's account (GetCallerIdentity's Account), which is the mapped ARN's.</summary>
     public const string AccountIdTemplate = "{{AccountID}}";
