@@ -67,18 +67,17 @@ public static partial class CliApp
 
     private static RootCommand BuildRootCommand(CliEnvironment env)
     {
-        var dir = new Option<string?>("--dir") { Description = "The folder with Pulumi.yaml (default: the current folder or the nearest one above it)", Recursive = true };
+        var dir = new Option<string?>("--dir") { Description = "The folder with Pulumi.yaml (default: the current folder or the nearest one above it)" };
         var root = new RootCommand("eksinfra: check, render and review the EKS access model of this project's Pulumi stacks, offline.");
-        root.Options.Add(dir);
-        root.Subcommands.Add(Check(env, dir));
-        root.Subcommands.Add(Render(env, dir));
-        root.Subcommands.Add(Who(env, dir));
-        root.Subcommands.Add(Diff(env, dir));
-        root.Subcommands.Add(ImportCommand(env));
-        root.Subcommands.Add(Migrate(env, dir));
-        root.Subcommands.Add(Can(env, dir));
-        root.Subcommands.Add(Audit(env, dir));
-        root.Subcommands.Add(StacksCommand(env, dir));
+        Command[] projectCommands = [Check(env, dir), Render(env, dir), Who(env, dir), Diff(env, dir), Migrate(env, dir), Can(env, dir), Audit(env, dir), StacksCommand(env, dir)];
+        foreach (var command in projectCommands)
+        {
+            command.Options.Add(dir);
+            root.Subcommands.Add(command);
+        }
+
+        // import reads one aws-auth file and no project, so it is not offered --dir: an option it would ignore.
+        root.Subcommands.Insert(4, ImportCommand(env));
         return root;
     }
 

@@ -60,6 +60,21 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
+    public void Import_is_not_offered_dir_which_it_would_ignore()
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "aws-auth.yaml"), LiveAwsAuth);
+
+        var help = project.Run("import", "--help");
+        var refused = project.Run("import", "aws-auth.yaml", "--dir", project.Directory);
+
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.DoesNotContain("--dir", help.Out, StringComparison.Ordinal);
+        Assert.True(refused.ExitCode == EksInfra.Cli.CliApp.Usage, refused.ToString());
+        Assert.Contains("--dir", refused.Error, StringComparison.Ordinal);
+        Assert.Empty(refused.Out);
+    }
+
+    [Fact]
     public void Import_notes_show_a_live_arn_with_control_characters_escaped_on_one_line()
     {
         var forged = LiveAwsAuth.Replace(
