@@ -335,6 +335,9 @@ public class ComputeValidationTests
     [InlineData("minSize: 1, desiredSize: 3, maxSize: 010", "maxSize", "reaches the Pulumi program as 8")]
     [InlineData("minSize: 1, desiredSize: 3, maxSize: 1_0", "maxSize", "reaches the Pulumi program as 10")]
     [InlineData("minSize: 01, desiredSize: 03, maxSize: 07", null, null)]
+    // A whole float reaches the program as JSON 3 (Go writes float64 3 as 3); a fraction stays one.
+    [InlineData("minSize: 1.0, desiredSize: 3.0, maxSize: 1e1", null, null)]
+    [InlineData("minSize: 1, desiredSize: 2.5, maxSize: 3", "desiredSize", "expected a whole number, found a number '2.5'")]
     public void Sizes_keep_zero_min_desired_max(string sizes, string? key, string? gist)
     {
         var evaluation = WithGroup($"        instanceTypes: [m6i.large]\n        {sizes.Replace(", ", "\n        ", StringComparison.Ordinal)}");

@@ -795,7 +795,7 @@ public static class StackBinder
                 return null;
             }
 
-            if (node is ConfigScalar { Kind: ScalarKind.Number } s && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            if (node is ConfigScalar { Kind: ScalarKind.Number } s && (int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || WholeFloat(s.Value, out value)))
             {
                 return value;
             }
@@ -807,6 +807,23 @@ public static class StackBinder
 
             Bag.Error(node, $"expected a whole number, found {Describe(node)}");
             return null;
+        }
+
+        /// <summary>
+        /// 3.0 and 1e3 are floats to go-yaml, and Pulumi hands an object's numbers to the program as JSON, where Go writes
+        /// a whole float64 without a fraction (3, 1000): the program reads a whole number, so this tool does too.
+        /// </summary>
+        private static bool WholeFloat(string text, out int value)
+        {
+            value = 0;
+            if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var read)
+                || read != Math.Floor(read) || read < int.MinValue || read > int.MaxValue)
+            {
+                return false;
+            }
+
+            value = (int)read;
+            return true;
         }
 
         public bool? Bool(ConfigNode node)
