@@ -58,6 +58,22 @@ public class StackConfigSourceTests
         Assert.Equal(7, finding.Location?.Line);
     }
 
+    [Theory]
+    [InlineData("    name: my-cluster\n", "    name: my-cluster\n    protect:\n      secure: AAABAMkq0PNzrz2Cq0vQ\n", "eks-infra:cluster.protect")]
+    [InlineData("        groups: [system:masters]\n", "        groups: [system:masters]\n        maxSessionDuration: { secure: AAABAMkq0PNzrz2Cq0vQ }\n", "eks-infra:access.roles[0].maxSessionDuration")]
+    public void A_secret_where_a_number_or_boolean_is_expected_says_to_set_it_unquoted_without_secret(string at, string with, string path)
+    {
+        var evaluation = Stacks.EvaluateText(Stacks.Minimal().Replace(at, with, StringComparison.Ordinal));
+
+        var finding = Assert.Single(evaluation.Diagnostics, d => d.Path == path);
+        Assert.True(finding.IsError, Stacks.Describe(evaluation));
+        Assert.Contains("is a Pulumi secret", finding.Message, StringComparison.Ordinal);
+        Assert.Contains($"`pulumi config set --path '{path}' VALUE`", finding.Message, StringComparison.Ordinal);
+        // --type string would store the digits or true as text, which the binder refuses where a number or boolean goes.
+        Assert.DoesNotContain("--type string", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("found a map", finding.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_secret_where_a_required_string_is_expected_is_not_also_called_missing()
     {

@@ -751,13 +751,20 @@ public static class StackBinder
                     Bag.Error(node, $"expected a string, found the boolean {s.Value}; quote it if you meant the text");
                     return null;
                 case ConfigMap secret when IsPulumiSecret(secret):
-                    Bag.Error(node, $"is a Pulumi secret ('secure:' ciphertext, what `pulumi config set --secret` writes), which the program gets decrypted but the offline tools cannot decrypt; this setting must be plain text for check and diff: set it without --secret, as a quoted string in the stack file or with `pulumi config set --path '{node.Path}' --type string VALUE` (without --type, Pulumi stores digits such as an account id as a number)");
+                    SecretRefused(secret, $"as a quoted string in the stack file or with `pulumi config set --path '{node.Path}' --type string VALUE` (without --type, Pulumi stores digits such as an account id as a number)");
                     return null;
                 default:
                     Bag.Error(node, $"expected a string, found {node.KindName}");
                     return null;
             }
         }
+
+        private void SecretRefused(ConfigMap secret, string plainFix) =>
+            Bag.Error(secret, $"is a Pulumi secret ('secure:' ciphertext, what `pulumi config set --secret` writes), which the program gets decrypted but the offline tools cannot decrypt; this setting must be plain text for check and diff: set it without --secret, {plainFix}");
+
+        /// <summary>The fix for a secret where a number or boolean belongs: Pulumi's --path stores digits, true and false unquoted (object.go, coerce).</summary>
+        private void SecretRefused(ConfigMap secret) =>
+            SecretRefused(secret, $"unquoted in the stack file or with `pulumi config set --path '{secret.Path}' VALUE`");
 
         /// <summary>
         /// pulumi/pulumi sdk/go/common/resource/config/object.go, isSecureValue: in a stack file, a map whose one key is
@@ -781,6 +788,9 @@ public static class StackBinder
                     return null;
                 case ConfigScalar { Kind: ScalarKind.Text or ScalarKind.Number } s:
                     return s.Value;
+                case ConfigMap secret when IsPulumiSecret(secret):
+                    SecretRefused(secret);
+                    return null;
                 default:
                     Bag.Error(node, $"expected a Kubernetes quantity such as 500m, 2 or 4Gi, found {Describe(node)}");
                     return null;
@@ -802,6 +812,12 @@ public static class StackBinder
 
             if (node is ConfigScalar { Kind: ScalarKind.Null })
             {
+                return null;
+            }
+
+            if (node is ConfigMap secret && IsPulumiSecret(secret))
+            {
+                SecretRefused(secret);
                 return null;
             }
 
@@ -833,6 +849,9 @@ public static class StackBinder
                 case ConfigScalar { Kind: ScalarKind.Boolean } s:
                     return s.Value.Equals("true", StringComparison.OrdinalIgnoreCase);
                 case ConfigScalar { Kind: ScalarKind.Null }:
+                    return null;
+                case ConfigMap secret when IsPulumiSecret(secret):
+                    SecretRefused(secret);
                     return null;
                 default:
                     Bag.Error(node, $"expected true or false, found {Describe(node)}");
