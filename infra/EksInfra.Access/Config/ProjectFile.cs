@@ -99,7 +99,7 @@ public sealed class ProjectFile
         var bag = new DiagnosticBag();
         // The binder's "required" for a key Pulumi.yaml gives would send the user to set what is set; the refusal says where.
         var given = missing.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
-        bag.AddRange(diagnostics.Where(d => !(given.Contains(d.Path) && d.Message.StartsWith("required: ", StringComparison.Ordinal))));
+        bag.AddRange(diagnostics.Where(d => !StackBinder.SaysMissing(d, given)));
         foreach (var (key, source, node) in missing)
         {
             bag.Error(key, $"{FileName}'s config gives this stack {source}, as the stack file does not set {key}, and Pulumi passes that to the program; check cannot judge a value from {FileName}: set it in {stack.FileName ?? "the stack file"} under 'config:' (or remove it from {FileName})", node.Location);

@@ -44,6 +44,9 @@ public static class StackBinder
         private AccessSettings? access;
         private int keys;
 
+        /// <summary>The keys Pulumi reads from a key written another way (old form, no namespace): their errors say so already.</summary>
+        private readonly HashSet<string> writtenOtherwise = new(StringComparer.Ordinal);
+
         /// <summary>The top-level keys the stack set, in file order.</summary>
         public List<string> Keys { get; } = [];
 
@@ -55,6 +58,7 @@ public static class StackBinder
             {
                 // pulumi/pulumi sdk/go/common/resource/config/key.go, ParseKey: "<namespace>:config:<name> (compat ...)".
                 ctx.Bag.Error(value.Path, $"'{key}' is the old form of the key '{ns}:{name}', which Pulumi reads it as; write it as '{ns}:{name}', the only form check reads", value.Location);
+                writtenOtherwise.Add($"{ns}:{name}");
             }
             else if (key.StartsWith(Namespace + ":", StringComparison.Ordinal) && key is not (ClusterKey or AccessKey))
             {
@@ -63,6 +67,7 @@ public static class StackBinder
             else if (!key.Contains(':', StringComparison.Ordinal))
             {
                 ctx.Bag.Error(value.Path, NoNamespace(key), value.Location);
+                writtenOtherwise.Add($"{Namespace}:{key}");
             }
 
             if (key == AccessKey)
@@ -83,9 +88,17 @@ public static class StackBinder
             var aws = BindAws(values, ctx);
             var cluster = BindCluster(values.GetValueOrDefault(ClusterKey), ctx, ClusterKey);
             access ??= BindAccess(null, ctx, AccessKey);
-            return (new StackConfig(stackName, aws, cluster, access, locations), ctx.Bag.ToSortedList());
+            var diagnostics = ctx.Bag.ToSortedList();
+            return (new StackConfig(stackName, aws, cluster, access, locations), writtenOtherwise.Count == 0 ? diagnostics : [.. diagnostics.Where(d => !SaysMissing(d, writtenOtherwise))]);
         }
     }
+
+    /// <summary>
+    /// A "required" error for a key the stack does give, in a form the tool refuses with an error of its own: it would
+    /// send the user to add what is there.
+    /// </summary>
+    internal static bool SaysMissing(Diagnostic diagnostic, IReadOnlySet<string> givenKeys) =>
+        givenKeys.Contains(diagnostic.Path) && diagnostic.Message.StartsWith("required: ", StringComparison.Ordinal);
 
     /// <summary>
     /// pulumi/pulumi sdk/go/common/workspace/loaders.go, stackConfigNamespacedWithProject: a stack file's key without
