@@ -351,6 +351,21 @@ public class ComputeValidationTests
         }
     }
 
+    [Theory]
+    [InlineData("", 3, 3, 6)]
+    [InlineData("maxSize: 2", 2, 2, 2)]
+    [InlineData("minSize: 5", 5, 5, 6)]
+    [InlineData("desiredSize: 8", 8, 3, 8)]
+    [InlineData("minSize: 1, maxSize: 2", 2, 1, 2)]
+    public void Sizes_left_out_are_chosen_around_those_given_as_the_readme_says(string sizes, int desired, int min, int max)
+    {
+        var evaluation = WithGroup($"        instanceTypes: [m6i.large]\n        {sizes.Replace(", ", "\n        ", StringComparison.Ordinal)}");
+
+        Valid(evaluation);
+        var group = Assert.Single(evaluation.Config!.Cluster.Compute.NodeGroups);
+        Assert.Equal((desired, min, max), (group.DesiredSize, group.MinSize, group.MaxSize));
+    }
+
     [Fact]
     public void Max_size_over_the_eks_quota_is_a_warning()
     {
