@@ -72,6 +72,34 @@ public class DeployerTests
     }
 
     [Theory]
+    [InlineData("API_AND_CONFIG_MAP")]
+    [InlineData("API")]
+    public void Mapping_the_role_of_aws_assume_roles_in_an_access_entry_mode_is_refused_as_the_creator(string mode)
+    {
+        // The provider creates the cluster as this role, so EKS gives it the creator's entry, deployerArn or not.
+        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n").Replace("authenticationMode: API\n", $"authenticationMode: {mode}\n", StringComparison.Ordinal);
+
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.Equal("eks-infra:access.mapRoles[0].rolearn", error.Path);
+        Assert.Contains("is the role the AWS provider assumes (aws:assumeRoles[0].roleArn), which calls CreateCluster and so is the cluster's creator, which EKS already makes cluster admin", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 409", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_role_of_aws_assume_roles_is_the_creator_who_names_and_no_deployer_warning_asks_for()
+    {
+        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci-deploy\n");
+        var evaluation = Stacks.EvaluateText(yaml);
+
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Path == "eks-infra:cluster.deployerArn");
+        Assert.Equal("arn:aws:iam::123456789012:role/ci-deploy", evaluation.Plan!.Cluster.DeployerArn);
+        var without = Stacks.EvaluateText(Stacks.Minimal("API"));
+        Assert.Contains(without.Warnings, w => w.Path == "eks-infra:cluster.deployerArn" && w.Message.StartsWith("not set", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("linux", true)]
     [InlineData("windows", true)]
     [InlineData("fargate", false)]

@@ -55,6 +55,15 @@ public sealed record StackConfig(
 {
     public SourceLocation? LocationOf(string path) => Locations.Find(path);
 
+    /// <summary>
+    /// Who calls CreateCluster, and so gets EKS's creator access entry: deployerArn when set, else the role of
+    /// <c>aws:assumeRoles</c>, which makes every AWS call of the stack (a differing pair is an error of its own).
+    /// </summary>
+    public string? CreatorArn => Cluster.DeployerArn is { Length: > 0 } named ? named : Aws.AssumedRoleArn is { Length: > 0 } assumed ? assumed : null;
+
+    /// <summary>The config path of <see cref="CreatorArn"/>.</summary>
+    public string CreatorPath => Cluster.DeployerArn is { Length: > 0 } ? $"{Cluster.Path}.deployerArn" : AwsSettings.AssumedRolePath;
+
     /// <summary>Every IAM role the stack creates, with the config path that names it (a defaulted name: its key's path).</summary>
     public IEnumerable<(string Path, string Name)> CreatedRoles()
     {
@@ -92,6 +101,7 @@ public sealed record AwsSettings(string Region, IReadOnlyList<string> AllowedAcc
     public const string RegionPath = "aws:region";
     public const string AllowedAccountIdsPath = "aws:allowedAccountIds";
     public const string AssumeRolesPath = "aws:assumeRoles";
+    public const string AssumedRolePath = AssumeRolesPath + "[0].roleArn";
     public const string AssumeRoleWithWebIdentityPath = "aws:assumeRoleWithWebIdentity";
 
     /// <summary>The keys of one <c>aws:assumeRoles</c> item, as pulumi-aws 7.48.0 names them (ProviderAssumeRoleArgs).</summary>

@@ -48,7 +48,7 @@ public static class AccessPlanner
             c.Version,
             c.Network with { PrivateSubnetIds = Sorted(c.Network.PrivateSubnetIds), PublicSubnetIds = Sorted(c.Network.PublicSubnetIds), PublicAccessCidrs = Sorted(c.Network.PublicAccessCidrs) },
             c.Protect,
-            c.DeployerArn);
+            config.CreatorArn);
         cluster = cluster with { NodeGroups = ComputePlanner.NodeGroups(c, cluster), FargateProfiles = ComputePlanner.FargateProfiles(c, cluster), ProviderRoleArn = aws.AssumedRoleArn };
 
         var identities = InPlanOrder(allIdentities);

@@ -41,7 +41,7 @@ public static partial class DeployRules
 
         PublicAccessCidrs(config, Error, Warning);
 
-        if (config.Access.Mode.UsesAccessEntries() && config.Access.Declared && c.DeployerArn is not { Length: > 0 })
+        if (config.Access.Mode.UsesAccessEntries() && config.Access.Declared && config.CreatorArn is null)
         {
             Warning($"{c.Path}.deployerArn", $"not set: EKS makes whoever creates the cluster (the role CI runs `pulumi up` as) cluster admin through an access entry of its own, outside this model; name that role here so `check` refuses a second access entry for it (which fails the update with HTTP 409) and `who` names it");
         }

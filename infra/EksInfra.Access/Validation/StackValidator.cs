@@ -897,7 +897,7 @@ public static partial class StackValidator
         /// </summary>
         private void AssumedRole()
         {
-            const string path = AwsSettings.AssumeRolesPath + "[0].roleArn";
+            const string path = AwsSettings.AssumedRolePath;
             if (config.Aws.AssumedRoleArn is not { Length: > 0 } text)
             {
                 return;
@@ -929,15 +929,21 @@ public static partial class StackValidator
         /// </summary>
         private void Deployer()
         {
-            var path = $"{config.Cluster.Path}.deployerArn";
-            if (config.Cluster.DeployerArn is not { Length: > 0 } text)
+            var path = config.CreatorPath;
+            if (config.CreatorArn is not { } text)
             {
                 return;
             }
 
+            // The role of aws:assumeRoles has had its ARN and account judged by AssumedRole.
+            var named = config.Cluster.DeployerArn is { Length: > 0 };
             if (!Arns.TryParse(text, out var deployer, out var error))
             {
-                Error(path, error + "; deployerArn is the IAM role (or user) that runs `pulumi up`, as IAM shows it");
+                if (named)
+                {
+                    Error(path, error + "; deployerArn is the IAM role (or user) that runs `pulumi up`, as IAM shows it");
+                }
+
                 return;
             }
 
@@ -945,9 +951,15 @@ public static partial class StackValidator
             // admin: a principal elsewhere can never be the creator, and would stand in `who` for an admin that is not there.
             if (OutsideStackAccount(deployer) is { } elsewhere)
             {
-                Error(path, $"'{text}' is in {elsewhere}, but the cluster is created in account {config.Aws.AccountId} ({config.Aws.Partition}), whose principal calls CreateCluster and becomes its creator; name the role in {config.Aws.AccountId} that runs `pulumi up` (the one a cross-account CI assumes)");
+                if (named)
+                {
+                    Error(path, $"'{text}' is in {elsewhere}, but the cluster is created in account {config.Aws.AccountId} ({config.Aws.Partition}), whose principal calls CreateCluster and becomes its creator; name the role in {config.Aws.AccountId} that runs `pulumi up` (the one a cross-account CI assumes)");
+                }
+
                 return;
             }
+
+            var who = named ? $"the deployer ({path})," : $"the role the AWS provider assumes ({path}), which calls CreateCluster and so is the cluster's creator,";
 
             // The deployer exists before the stack does (it runs `pulumi up`), and IAM CreateRole: "names must be unique
             // within the account. Names are not distinguished by case", so a created role of its name fails with
@@ -956,7 +968,7 @@ public static partial class StackValidator
             {
                 foreach (var (rolePath, name) in config.CreatedRoles().Where(r => string.Equals(r.Name, deployer.Name, StringComparison.OrdinalIgnoreCase)))
                 {
-                    Error(rolePath, $"'{name}' is the name of the deployer's role ({path}), which exists already: IAM role names are unique in an account whatever the path or case, so the stack's CreateRole fails with EntityAlreadyExists part-way through `pulumi up`; give the stack's role another name");
+                    Error(rolePath, $"'{name}' is the name of {(named ? $"the deployer's role ({path})" : $"the role the AWS provider assumes ({path})")}, which exists already: IAM role names are unique in an account whatever the path or case, so the stack's CreateRole fails with EntityAlreadyExists part-way through `pulumi up`; give the stack's role another name");
                 }
             }
 
@@ -971,7 +983,7 @@ public static partial class StackValidator
             {
                 if (identity.Arn is { } arn && Arns.PrincipalKey(arn.Full) == deployerKey)
                 {
-                    Error(identity.ArnPath, $"'{arn.Full}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; a second access entry for it fails with HTTP 409, so remove this entry");
+                    Error(identity.ArnPath, $"'{arn.Full}' is {who} which EKS already makes cluster admin through the cluster creator's access entry; a second access entry for it fails with HTTP 409, so remove this entry");
                 }
             }
 
@@ -980,7 +992,7 @@ public static partial class StackValidator
             {
                 if (Arns.PrincipalKey(node.RoleArn) == deployerKey)
                 {
-                    Error($"{node.Path}.rolearn", $"'{node.RoleArn}' is the deployer ({path}), which EKS already makes cluster admin through the cluster creator's access entry; the {(node.Kind == NodeRoleKind.Windows ? "EC2_WINDOWS" : "EC2_LINUX")} entry this stack writes for the node role fails with HTTP 409, and nodes running as the role that deploys the cluster would be its admins; give the nodes a role of their own");
+                    Error($"{node.Path}.rolearn", $"'{node.RoleArn}' is {who} which EKS already makes cluster admin through the cluster creator's access entry; the {(node.Kind == NodeRoleKind.Windows ? "EC2_WINDOWS" : "EC2_LINUX")} entry this stack writes for the node role fails with HTTP 409, and nodes running as the role that deploys the cluster would be its admins; give the nodes a role of their own");
                 }
             }
         }
@@ -1015,7 +1027,7 @@ public static partial class StackValidator
                 }
             }
 
-            var deployer = config.Cluster.DeployerArn is { Length: > 0 } text && Arns.TryParse(text, out _, out _);
+            var deployer = config.CreatorArn is { } text && Arns.TryParse(text, out _, out _);
             if (!anyAdmin && !deployer && access.Declared && !access.AllowNoClusterAdmin)
             {
                 Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain (this tool's rule, against a locked-out cluster); give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}, name the creator as {config.Cluster.Path}.deployerArn, or set {access.Path}.allowNoClusterAdmin: true if the creator's access is all you want");
