@@ -545,6 +545,51 @@ public class ComputeValidationTests
         Invalid(WithGroup("        taints: [{ key: gpu, value: \"a b\", effect: NoSchedule }]"), "eks-infra:cluster.nodeGroups[0].taints[0].value", "is not a taint value");
     }
 
+    // Kubernetes reserves taints under kubernetes.io and k8s.io, and EKS has refused them in a node group; eks.amazonaws.com
+    // is EKS's own. node.kubernetes.io/ is no exception for taints, as it is for the kubelet's labels.
+    [Theory]
+    [InlineData("kubernetes.io/arch", "arm64", "NoSchedule")]
+    [InlineData("node-role.kubernetes.io/gpu", "true", "NoSchedule")]
+    [InlineData("k8s.io/pool", "batch", "PreferNoSchedule")]
+    [InlineData("node.kubernetes.io/lifecycle", "spot", "NoSchedule")]
+    [InlineData("eks.amazonaws.com/compute-type", "fargate", "NoSchedule")]
+    public void A_taint_key_under_a_prefix_reserved_to_kubernetes_or_eks_is_an_error(string key, string value, string effect)
+    {
+        var evaluation = WithGroup($"        taints: [{{ key: {key}, value: {value}, effect: {effect} }}]");
+        var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:cluster.nodeGroups[0].taints[0].key");
+        var name = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        Assert.Contains($"'{key}' is under {key[..key.IndexOf('/', StringComparison.Ordinal)]}/, a prefix reserved to Kubernetes and EKS", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"use a key under a prefix of your own (example.com/{name})", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("removes it", error.Message, StringComparison.Ordinal);
+    }
+
+    // The node lifecycle controller sets and removes these to match the node's conditions (node_lifecycle_controller.go).
+    [Theory]
+    [InlineData("node.kubernetes.io/not-ready", "NoExecute")]
+    [InlineData("node.kubernetes.io/unreachable", "NoExecute")]
+    [InlineData("node.kubernetes.io/memory-pressure", "NoSchedule")]
+    [InlineData("node.kubernetes.io/disk-pressure", "NoSchedule")]
+    [InlineData("node.kubernetes.io/pid-pressure", "NoSchedule")]
+    [InlineData("node.kubernetes.io/network-unavailable", "NoSchedule")]
+    [InlineData("node.kubernetes.io/unschedulable", "NoSchedule")]
+    public void A_taint_key_the_node_controller_manages_is_an_error_that_says_so(string key, string effect)
+    {
+        var evaluation = WithGroup($"        taints: [{{ key: {key}, effect: {effect} }}]");
+        var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:cluster.nodeGroups[0].taints[0].key");
+        Assert.Contains("a prefix reserved to Kubernetes and EKS", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("use a key under a prefix of your own", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("example.com/gpu")]
+    [InlineData("mykubernetes.io/pool")]
+    [InlineData("kubernetes.io.example.com/pool")]
+    [InlineData("nvidia.com/gpu")]
+    [InlineData("CriticalAddonsOnly")]
+    public void A_taint_key_near_but_not_under_a_reserved_prefix_is_valid(string key) =>
+        Valid(WithGroup($"        taints: [{{ key: {key}, effect: PreferNoSchedule }}]"));
+
     [Fact]
     public void Label_keys_are_qualified_names_and_values_label_values()
     {

@@ -27,6 +27,22 @@ public static partial class ComputeValidator
     public const int MaxTaints = 50;
 
     /// <summary>
+    /// Taints Kubernetes' node lifecycle controller keeps in step with a node's conditions (k8s.io/api core/v1
+    /// well_known_taints.go; pkg/controller/nodelifecycle: doNoScheduleTaintingPass drops such a NoSchedule taint the
+    /// conditions do not call for, markNodeAsReachable the NoExecute not-ready and unreachable ones from a ready node).
+    /// </summary>
+    private static readonly HashSet<string> ControllerManagedTaints = new(StringComparer.Ordinal)
+    {
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+        "node.kubernetes.io/unschedulable",
+        "node.kubernetes.io/memory-pressure",
+        "node.kubernetes.io/disk-pressure",
+        "node.kubernetes.io/network-unavailable",
+        "node.kubernetes.io/pid-pressure",
+    };
+
+    /// <summary>
     /// EKS CreateNodegroup <c>instanceTypes</c> (botocore eks service-2.json): "If you specify <c>launchTemplate</c>, then
     /// you can specify zero or one instance type in your launch template <i>or</i> you can specify 0-20 instance types for
     /// <c>instanceTypes</c>." The model sends no launch template, and the field's shape (StringList) has no maximum, so no
@@ -512,6 +528,14 @@ public static partial class ComputeValidator
                 {
                     Error($"{taint.Path}.key", $"'{taint.Key}' is not a taint key; use a Kubernetes qualified name of at most 63 characters (EKS's limit), e.g. 'dedicated' or 'example.com/gpu'");
                 }
+                else if (ReservedNodeKeyPrefix(taint.Key) is { } reserved)
+                {
+                    // No kubelet exception here, unlike labels: nothing lets a node group own a reserved taint.
+                    var managed = ControllerManagedTaints.Contains(taint.Key)
+                        ? "; Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions, so the group's own would not stay"
+                        : "";
+                    Error($"{taint.Path}.key", $"'{taint.Key}' is under {reserved}/, a prefix reserved to Kubernetes and EKS for their own taints (EKS has refused kubernetes.io/ ones in a node group){managed}; use a key under a prefix of your own (example.com/{taint.Key[(reserved.Length + 1)..]})");
+                }
 
                 if (!KubernetesValues.IsValidLabelValue(taint.Value))
                 {
@@ -565,25 +589,35 @@ public static partial class ComputeValidator
         /// </summary>
         private void ReservedLabelPrefix(string path, string key)
         {
-            var slash = key.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0)
+            if (ReservedNodeKeyPrefix(key) is not { } prefix)
             {
                 return;
             }
 
-            var prefix = key[..slash];
-            if (KubernetesValues.KubernetesReservedPrefix(key) is null && !KubernetesValues.IsUnderDomain(prefix, "eks.amazonaws.com"))
-            {
-                return;
-            }
-
+            var name = key[(prefix.Length + 1)..];
             if (KubernetesValues.IsUnderDomain(prefix, "node.kubernetes.io") || KubernetesValues.IsUnderDomain(prefix, "kubelet.kubernetes.io"))
             {
-                Warning(path, $"'{key}' is under {prefix}/, which the kubelet takes in --node-labels, but EKS has refused node group labels under kubernetes.io/ (\"Label cannot contain reserved prefixes\"); if CreateNodegroup refuses it, use a prefix of your own (example.com/{key[(slash + 1)..]})");
+                Warning(path, $"'{key}' is under {prefix}/, which the kubelet takes in --node-labels, but EKS has refused node group labels under kubernetes.io/ (\"Label cannot contain reserved prefixes\"); if CreateNodegroup refuses it, use a prefix of your own (example.com/{name})");
                 return;
             }
 
-            Error(path, $"'{key}' is under {prefix}/, a prefix reserved to Kubernetes and EKS: CreateNodegroup refuses it, or the kubelet refuses to start with it and the nodes never join; use a prefix of your own (example.com/{key[(slash + 1)..]}), or node.kubernetes.io/ for a node's role");
+            Error(path, $"'{key}' is under {prefix}/, a prefix reserved to Kubernetes and EKS: CreateNodegroup refuses it, or the kubelet refuses to start with it and the nodes never join; use a prefix of your own (example.com/{name}), or node.kubernetes.io/ for a node's role");
+        }
+
+        /// <summary>
+        /// The prefix of a node label or taint key that is Kubernetes' (kubernetes.io, k8s.io: "Kubernetes reserves all
+        /// labels, annotations and taints in the kubernetes.io and k8s.io namespaces", "Well-Known Labels, Annotations and
+        /// Taints") or EKS's (eks.amazonaws.com), else null.
+        /// </summary>
+        private static string? ReservedNodeKeyPrefix(string key)
+        {
+            if (KubernetesValues.KubernetesReservedPrefix(key) is { } kubernetes)
+            {
+                return kubernetes;
+            }
+
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            return slash > 0 && KubernetesValues.IsUnderDomain(key[..slash], "eks.amazonaws.com") ? key[..slash] : null;
         }
 
         /// <summary>Every IAM role name the stack creates is unique in the account; this checks the compute roles against all of them.</summary>
