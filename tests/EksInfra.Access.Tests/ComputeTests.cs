@@ -746,6 +746,30 @@ public class ComputeValidationTests
         Invalid(Stacks.EvaluateText(ComputeStacks.Full("CONFIG_MAP", mapRoles: workload)), "eks-infra:access.mapRoles[1].rolearn", "which the stack maps as a node");
     }
 
+    // aws-iam-authenticator matches a mapping by its whole ARN (RoleMapping.Matches, strings.EqualFold), and a STANDARD access
+    // entry may name another account's principal: a role of the same name in another account is another principal.
+    [Theory]
+    [InlineData("windows-nodes", "eks-infra:access.nodeRoles[1].rolearn", "is also mapped as a person at eks-infra:access.mapRoles[1].rolearn")]
+    [InlineData("workload-node-role", "eks-infra:access.mapRoles[1].rolearn", "is a node role the stack creates (eks-infra:cluster.nodeRoles[0]), which the stack maps as a node")]
+    [InlineData("my-cluster-fargate-batch", "eks-infra:access.mapRoles[1].rolearn", "is the pod execution role of Fargate profile 'batch'")]
+    [InlineData("path/windows-nodes", "eks-infra:access.nodeRoles[1].rolearn", "is also mapped as a person at eks-infra:access.mapRoles[1].rolearn")]
+    public void A_role_of_a_compute_name_is_that_compute_role_only_in_the_stacks_account(string role, string path, string gist)
+    {
+        foreach (var mode in new[] { "CONFIG_MAP", "API_AND_CONFIG_MAP", "API" })
+        {
+            var other = Stacks.EvaluateText(ComputeStacks.Full(mode, mapRoles: $$"""
+                      - { rolearn: "arn:aws:iam::210987654321:role/{{role}}", username: ops, groups: [deployers] }
+                """));
+            Assert.True(other.IsValid, $"{mode}: {Stacks.Describe(other)}");
+            Assert.Contains(other.Warnings, w => w.Path == "eks-infra:access.mapRoles[1].rolearn" && w.Message.Contains("is in account 210987654321, not the account this stack deploys into", StringComparison.Ordinal));
+
+            var own = Stacks.EvaluateText(ComputeStacks.Full(mode, mapRoles: $$"""
+                      - { rolearn: "arn:aws:iam::123456789012:role/{{role}}", username: ops, groups: [deployers] }
+                """));
+            Invalid(own, path, gist);
+        }
+    }
+
     [Theory]
     [InlineData("{ rolearn: \"arn:aws:iam::123456789012:role/n1\", kind: linux }, { rolearn: \"arn:aws:iam::123456789012:role/other/n1\", kind: windows }", "eks-infra:access.nodeRoles[1].rolearn", "is listed twice")]
     [InlineData("{ rolearn: \"arn:aws:iam::123456789012:user/n1\", kind: linux }", "eks-infra:access.nodeRoles[0].rolearn", "nodes authenticate with an IAM role")]

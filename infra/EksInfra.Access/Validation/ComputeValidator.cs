@@ -786,6 +786,9 @@ public static partial class ComputeValidator
         public void ExistingNodeRoles()
         {
             var aws = config.Aws;
+            // The authenticator matches a mapping by its whole ARN (aws-iam-authenticator pkg/config/mapper.go, Matches:
+            // strings.EqualFold), and a STANDARD entry may name another account's principal: a role is the stack's own
+            // only in the stack's partition and account, whatever its name.
             var created = new List<(string Path, string Name, string What)>
             {
                 ($"{cluster.Path}.serviceRoleName", cluster.ServiceRoleName, "the cluster's service role"),
@@ -793,7 +796,8 @@ public static partial class ComputeValidator
             };
             created.AddRange(compute.ExtraNodeRoles.Select(r => (r.Path, r.Name, "a node role the stack creates")));
             created.AddRange(compute.FargateProfiles.Select(p => ($"{p.Path}.podExecutionRoleName", p.PodExecutionRoleName, $"the pod execution role of Fargate profile '{p.Name}'")));
-            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var createdKeys = created.Select(c => Arns.PrincipalKey(Arns.RoleArn(aws.Partition, aws.AccountId, "/", c.Name))).ToList();
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var node in config.Access.NodeRoles)
             {
                 var path = $"{node.Path}.rolearn";
@@ -839,21 +843,22 @@ public static partial class ComputeValidator
                     Error(path, $"'{node.RoleArn}' is in partition {arn.Partition}, but region {aws.Region} is in partition {aws.Partition}; use arn:{aws.Partition}:...");
                 }
 
-                if (seen.TryGetValue(arn.Name, out var first))
+                var key = Arns.PrincipalKey(arn.Full);
+                if (seen.TryGetValue(key, out var first))
                 {
                     Error(path, $"'{node.RoleArn}' is listed twice (first at {first}); a role is one compute identity, mapped once");
                     continue;
                 }
 
-                seen.Add(arn.Name, path);
-                if (created.FirstOrDefault(c => string.Equals(c.Name, arn.Name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } own)
+                seen.Add(key, path);
+                if (createdKeys.IndexOf(key) is var mine and >= 0)
                 {
-                    Error(path, $"'{node.RoleArn}' is {own.What} ({own.Path}), which the stack creates and maps itself; remove this entry");
+                    Error(path, $"'{node.RoleArn}' is {created[mine].What} ({created[mine].Path}), which the stack creates and maps itself; remove this entry");
                 }
 
                 // A role mapped both as nodes and as a person is one aws-auth key with two meanings: the authenticator
                 // keeps one of them, so either the nodes stop joining or the person gets node rights.
-                if (FirstRoleNamed(arn.Name) is { } person)
+                if (FirstRoleMapping(key) is { } person)
                 {
                     Error(path, $"'{node.RoleArn}' is also mapped as a person at {person.ArnPath} (username '{person.Username}'); a node role is mapped only as a node, so remove one of the two (people should assume a role of their own)");
                 }
@@ -868,10 +873,11 @@ public static partial class ComputeValidator
                     continue;
                 }
 
+                var key = Arns.PrincipalKey(arn.Full);
                 for (var c = 2; c < created.Count; c++)
                 {
                     var own = created[c];
-                    if (string.Equals(own.Name, arn.Name, StringComparison.OrdinalIgnoreCase))
+                    if (createdKeys[c] == key)
                     {
                         Error(identity.ArnPath, $"'{arn.Full}' is {own.What} ({own.Path}), which the stack maps as a node; remove this entry");
                         break;
@@ -880,12 +886,12 @@ public static partial class ComputeValidator
             }
         }
 
-        /// <summary>The first identity whose ARN is a role of this name (IAM role names are unique case-insensitively).</summary>
-        private Identity? FirstRoleNamed(string name)
+        /// <summary>The first identity whose ARN is the role of this <see cref="Arns.PrincipalKey"/>.</summary>
+        private Identity? FirstRoleMapping(string key)
         {
             for (var i = 0; i < identities.Count; i++)
             {
-                if (identities[i].Arn is { Kind: PrincipalKind.Role } arn && string.Equals(arn.Name, name, StringComparison.OrdinalIgnoreCase))
+                if (identities[i].Arn is { Kind: PrincipalKind.Role } arn && Arns.PrincipalKey(arn.Full) == key)
                 {
                     return identities[i];
                 }
