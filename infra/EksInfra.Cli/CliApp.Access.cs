@@ -14,9 +14,9 @@ public static partial class CliApp
         var stack = StackArgument();
         var verb = new Argument<string?>("VERB") { Description = "A Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection, the special proxy, use, bind, escalate, impersonate, approve, sign, attest, or *; another lowercase word is asked as a custom verb unless it reads as a misspelling of one of these", Arity = ArgumentArity.ZeroOrOne };
         var resource = new Argument<string?>("RESOURCE") { Description = "RESOURCE[.GROUP][/SUBRESOURCE] (pods, secrets, nodes, deployments.apps, pods/exec) or a URL path (/healthz)", Arity = ArgumentArity.ZeroOrOne };
-        var ns = new Option<string?>("--namespace", "-n") { Description = "Ask in this namespace (default: cluster-wide, every namespace at once)" };
-        var name = new Option<string?>("--name") { Description = "Ask about the object of this name (rules with resourceNames allow only named requests)" };
-        var principal = new Option<string?>("--principal") { Description = "Instead of one request: everything this IAM principal (its ARN) may do" };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Ask in this namespace (default: cluster-wide, every namespace at once); with --principal, list what applies in it" };
+        var name = new Option<string?>("--name") { Description = "Ask about the object of this name (rules with resourceNames allow only named requests); not with --principal" };
+        var principal = new Option<string?>("--principal") { Description = "Instead of one request: everything this IAM principal (its ARN) may do, or with --namespace what it may do there" };
         var format = FormatOption("table", "table", "markdown", "json");
         var command = new Command("can", "Who may perform VERB on RESOURCE, each principal with the path that grants it (system:masters, an access policy and its scope, or a ClusterRole and its binding); or, with --principal, all one principal may do.")
         {
@@ -37,13 +37,23 @@ public static partial class CliApp
             }
 
             CanQuestion? question = null;
+            var inNamespace = result.GetValue(ns);
             if (principalArn is null)
             {
-                question = CanQuestion.Parse(verbText!, resourceText!, result.GetValue(ns), result.GetValue(name), out var error);
+                question = CanQuestion.Parse(verbText!, resourceText!, inNamespace, result.GetValue(name), out var error);
                 if (question is null)
                 {
                     throw new UsageException(error);
                 }
+            }
+            else if (result.GetValue(name) is { } objectName)
+            {
+                // A rules review (kubectl auth can-i --list) lists rules by namespace only; an object is asked about one request at a time.
+                throw new UsageException($"--name {objectName} asks about one object, and --principal lists everything the principal may do; ask about the object instead, as VERB RESOURCE (eksinfra can {result.GetValue(stack)} get pods --name {objectName}), which lists every principal allowed it");
+            }
+            else if (CanQuestion.NamespaceError(inNamespace) is { } badNamespace)
+            {
+                throw new UsageException(badNamespace);
             }
 
             if (LoadStack(env, result, dir, stack).Plan is not { } plan)
@@ -69,7 +79,7 @@ public static partial class CliApp
                 return Invalid;
             }
 
-            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject), reportFormat));
+            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject, inNamespace), reportFormat, inNamespace));
             return Ok;
         });
         return command;

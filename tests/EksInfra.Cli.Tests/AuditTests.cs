@@ -657,6 +657,57 @@ public sealed class AuditTests
         Assert.Contains(result.ErrorLines, l => l == "dev: 'arn:aws:iam::123456789012:role/eks-node-role' is the stack's node group role (node-group), which is not evaluated: nodes are authorized by the Node authorizer and system:nodes, not by the model");
     }
 
+    private const string PaymentsDevelopers = "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PaymentsDevelopers_9d8c7b6a5f4e3d21";
+
+    private static List<(string Via, string Scope)> Permissions(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return [.. JsonNode.Parse(result.Out)!["permissions"]!.AsArray().Select(p => (p!["via"]!.GetValue<string>(), p["scope"]!.GetValue<string>()))];
+    }
+
+    /// <summary>kubectl auth can-i --list --namespace NS: cluster-wide grants and those in NS, not another namespace's.</summary>
+    [Fact]
+    public void Can_principal_with_a_namespace_lists_only_what_applies_in_it()
+    {
+        using var project = new TestProject();
+        project.EditStack("prod", "        groups: [read-only]\n        assumedBy: [\"arn:aws:iam::345678901234:root\"]\n", "        groups: [read-only]\n        assumedBy: [\"arn:aws:iam::345678901234:root\"]\n        accessPolicies:\n          - policy: AmazonEKSEditPolicy\n            namespaces: [\"team-*\"]\n");
+
+        var jobs = project.Run("can", "prod", "--principal", PaymentsDevelopers, "--namespace", "payments-jobs", "--format", "json");
+        var jobsScopes = Permissions(jobs).Select(p => p.Scope).ToHashSet();
+        Assert.Equal(["cluster-wide", "namespace payments-jobs"], jobsScopes.Order(StringComparer.Ordinal));
+        Assert.Equal("payments-jobs", JsonNode.Parse(jobs.Out)!["namespace"]!.GetValue<string>());
+        Assert.Contains(Permissions(project.Run("can", "prod", "--principal", PaymentsDevelopers, "--format", "json")), p => p.Scope == "namespace payments");
+
+        var elsewhere = project.Run("can", "prod", "--principal", PaymentsDevelopers, "-n", "other");
+        Assert.True(elsewhere.ExitCode == 0, elsewhere.ToString());
+        Assert.StartsWith($"what {PaymentsDevelopers} (username sso:{{{{SessionName}}}}, groups team-payments) can do in namespace other in stack prod", elsewhere.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("via RoleBinding", elsewhere.Out, StringComparison.Ordinal);
+
+        const string readonlyRole = "arn:aws:iam::345678901234:role/prod-eks-readonly-role";
+        Assert.Contains(("access policy AmazonEKSEditPolicy", "namespaces team-*"), Permissions(project.Run("can", "prod", "--principal", readonlyRole, "-n", "team-a", "--format", "json")));
+        var outside = Permissions(project.Run("can", "prod", "--principal", readonlyRole, "-n", "payments", "--format", "json"));
+        Assert.DoesNotContain(outside, p => p.Via.StartsWith("access policy", StringComparison.Ordinal));
+        Assert.Contains(outside, p => p.Via == "ClusterRole read-only via ClusterRoleBinding eks-infra:read-only");
+    }
+
+    [Fact]
+    public void Can_principal_refuses_a_namespace_that_cannot_exist_and_a_name_instead_of_dropping_them()
+    {
+        using var project = new TestProject();
+
+        var badNamespace = project.Run("can", "prod", "--principal", PaymentsDevelopers, "--namespace", "Bad_NS");
+        Assert.Equal(2, badNamespace.ExitCode);
+        Assert.Equal("", badNamespace.Out);
+        Assert.StartsWith("eksinfra: --namespace 'Bad_NS' is not a namespace name; a namespace is a DNS-1123 label", Assert.Single(badNamespace.ErrorLines), StringComparison.Ordinal);
+
+        var name = project.Run("can", "prod", "--principal", PaymentsDevelopers, "--name", "web");
+        Assert.Equal(2, name.ExitCode);
+        Assert.Equal("", name.Out);
+        var line = Assert.Single(name.ErrorLines);
+        Assert.StartsWith("eksinfra: --name web asks about one object, and --principal lists everything the principal may do", line, StringComparison.Ordinal);
+        Assert.Contains("(eksinfra can prod get pods --name web)", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("VERB 'delet' is not a Kubernetes verb; did you mean 'delete'?", "delet", "pods", "--namespace", "payments")]
     [InlineData("--namespace 'Bad_NS' is not a namespace name; a namespace is a DNS-1123 label", "delete", "pods", "-n", "Bad_NS")]

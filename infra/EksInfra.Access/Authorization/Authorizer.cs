@@ -98,8 +98,11 @@ public sealed class Authorizer(ClusterRbac rbac)
     /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,
     /// "Associate access policies with access entries": accessScope type namespace); a cluster-scoped one grants everywhere.
     /// </summary>
-    private static bool PolicyApplies(PolicyAssociation policy, AccessRequest request) =>
-        ScopeApplies(policy.Scope.Type == "cluster", policy.Scope.Namespaces, request.Namespace);
+    private static bool PolicyApplies(PolicyAssociation policy, AccessRequest request) => PolicyApplies(policy, request.Namespace);
+
+    /// <summary>Whether the association's scope reaches a request in <paramref name="requestNamespace"/> ("" for one without a namespace).</summary>
+    internal static bool PolicyApplies(PolicyAssociation policy, string requestNamespace) =>
+        ScopeApplies(policy.Scope.Type == "cluster", policy.Scope.Namespaces, requestNamespace);
 
     /// <summary>Whether an access policy's scope reaches a request: a cluster scope every request, a namespace scope the namespaced ones in it.</summary>
     internal static bool ScopeApplies(bool clusterWide, IReadOnlyList<string> namespaces, string requestNamespace) =>

@@ -35,9 +35,9 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
             return null;
         }
 
-        if (ns is not null && !KubernetesNames.IsDns1123Label(ns))
+        if (NamespaceError(ns) is { } badNamespace)
         {
-            error = $"--namespace '{ns}' is not a namespace name; {KubernetesNames.NamespaceNameRule}";
+            error = badNamespace;
             return null;
         }
 
@@ -169,6 +169,10 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
         var request = new AccessRequest(verb, group, plural, subresource, requestName, requestNamespace);
         return new CanQuestion(request, text, scope, notes, scopeUnknown ? request with { Namespace = "" } : null);
     }
+
+    /// <summary>Why <paramref name="ns"/>, given as --namespace, cannot name a namespace; null when it can or is not given.</summary>
+    public static string? NamespaceError(string? ns) =>
+        ns is not null && !KubernetesNames.IsDns1123Label(ns) ? $"--namespace '{ns}' is not a namespace name; {KubernetesNames.NamespaceNameRule}" : null;
 
     private static readonly string[] OneObjectVerbs = ["get", "update", "patch", "delete"];
 
@@ -307,8 +311,13 @@ public static class CanReport
         return sb.Append(allNotes.Count > 0 ? "\n" : "").ToString();
     }
 
-    /// <summary>Everything one subject may do: one row per rule of each path, with the scope it applies in.</summary>
-    public static IReadOnlyList<string[]> Everything(Authorizer authorizer, AccessSubject subject)
+    /// <summary>
+    /// Everything one subject may do: one row per rule of each path, with the scope it applies in. With
+    /// <paramref name="inNamespace"/>, only the paths that reach a request in that namespace, as
+    /// <c>kubectl auth can-i --list --namespace NS</c> asks a SelfSubjectRulesReview for it: system:masters,
+    /// cluster-wide grants, RoleBindings in NS and access policies whose scope covers NS.
+    /// </summary>
+    public static IReadOnlyList<string[]> Everything(Authorizer authorizer, AccessSubject subject, string? inNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(subject);
@@ -318,7 +327,7 @@ public static class CanReport
             rows.Add(["system:masters (bypasses RBAC)", "everywhere", "*", "*", "*"]);
         }
 
-        foreach (var policy in subject.Policies)
+        foreach (var policy in subject.Policies.Where(p => inNamespace is null || Authorizer.PolicyApplies(p, inNamespace)))
         {
             var scope = policy.Scope.ToString();
             if (RbacData.AccessPolicies.TryGetValue(policy.PolicyName, out var rules))
@@ -331,7 +340,7 @@ public static class CanReport
             }
         }
 
-        foreach (var binding in authorizer.BindingsOf(subject).OrderBy(b => b.Namespace, StringComparer.Ordinal).ThenBy(b => b.Name, StringComparer.Ordinal))
+        foreach (var binding in authorizer.BindingsOf(subject).Where(b => inNamespace is null || ClusterRbac.Reaches(b, inNamespace)).OrderBy(b => b.Namespace, StringComparer.Ordinal).ThenBy(b => b.Name, StringComparer.Ordinal))
         {
             var scope = binding.IsClusterRoleBinding ? Grant.ClusterWide : $"namespace {binding.Namespace}";
             var rules = authorizer.Rbac.RulesOf(binding);
@@ -363,7 +372,7 @@ public static class CanReport
         return [via, scope, string.Join(",", rule.ApiGroups.Select(g => g.Length == 0 ? "core" : g)), resources, string.Join(",", rule.Verbs)];
     }
 
-    public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, ReportFormat format)
+    public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, ReportFormat format, string? inNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(subject);
@@ -378,6 +387,7 @@ public static class CanReport
                 ["username"] = subject.Username,
                 ["groups"] = Json.Strings(subject.Groups),
                 ["note"] = subject.Note,
+                ["namespace"] = inNamespace,
                 ["permissions"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
                 {
                     ["via"] = r[0],
@@ -390,15 +400,16 @@ public static class CanReport
         }
 
         var sb = new StringBuilder();
+        var where = inNamespace is null ? "" : $" in namespace {inNamespace}";
         var who = $"{subject.Principal} (username {subject.Username}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups))})";
         if (format == ReportFormat.Markdown)
         {
-            sb.Append($"### What {Markdown.Code(subject.Principal)} can do in {Markdown.Code(plan.StackName)}\n\nUsername {Markdown.Code(subject.Username)}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups.Select(Markdown.Code)))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
+            sb.Append($"### What {Markdown.Code(subject.Principal)} can do{(inNamespace is null ? "" : $" in namespace {Markdown.Code(inNamespace)}")} in {Markdown.Code(plan.StackName)}\n\nUsername {Markdown.Code(subject.Username)}, groups {(subject.Groups.Count == 0 ? "none" : string.Join(", ", subject.Groups.Select(Markdown.Code)))}.{(subject.Note is null ? "" : $" {subject.Note}.")}\n\n");
             TextTable.Markdown(sb, ["Via", "Scope", "API groups", "Resources", "Verbs"], rows);
         }
         else
         {
-            sb.Append($"what {Printable.Of(who)} can do in stack {plan.StackName}{(subject.Note is null ? "" : $" ({subject.Note})")}\n\n");
+            sb.Append($"what {Printable.Of(who)} can do{where} in stack {plan.StackName}{(subject.Note is null ? "" : $" ({subject.Note})")}\n\n");
             TextTable.Plain(sb, header, rows);
         }
 

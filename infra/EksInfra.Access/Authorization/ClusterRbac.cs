@@ -131,8 +131,17 @@ public sealed class ClusterRbac
     }
 
     /// <summary>The bindings whose rules the authorizer consults for a request in <paramref name="requestNamespace"/>.</summary>
-    public IEnumerable<RbacBinding> BindingsFor(string requestNamespace) =>
-        Bindings.Where(b => b.IsClusterRoleBinding || (requestNamespace.Length > 0 && b.Namespace == requestNamespace));
+    public IEnumerable<RbacBinding> BindingsFor(string requestNamespace) => Bindings.Where(b => Reaches(b, requestNamespace));
+
+    /// <summary>
+    /// rule.go VisitRulesFor: ClusterRoleBindings for every request, a RoleBinding only for one in its own namespace
+    /// (a request without a namespace, "", none).
+    /// </summary>
+    public static bool Reaches(RbacBinding binding, string requestNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return binding.IsClusterRoleBinding || (requestNamespace.Length > 0 && binding.Namespace == requestNamespace);
+    }
 
     /// <summary>
     /// appliesToUser in rbac.go: a User subject by name, a Group subject by membership, a ServiceAccount subject by the
