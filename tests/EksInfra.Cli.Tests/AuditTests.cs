@@ -708,6 +708,22 @@ public sealed class AuditTests
         Assert.Contains("(eksinfra can prod get pods --name web)", line, StringComparison.Ordinal);
     }
 
+    /// <summary>A non-resource request carries a path and a verb only (authorization/v1 NonResourceAttributes), so no name.</summary>
+    [Fact]
+    public void Can_says_a_name_is_ignored_for_a_url_path_as_it_says_of_a_namespace()
+    {
+        using var project = new TestProject();
+
+        var result = project.Run("can", "dev", "get", "/healthz", "--name", "web", "-n", "apps", "--format", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = JsonNode.Parse(result.Out)!;
+        Assert.Equal("get /healthz", json["request"]!.GetValue<string>());
+        var notes = json["notes"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Contains("/healthz is a non-resource URL, which names no object: --name web is ignored", notes);
+        Assert.Contains("/healthz is a non-resource URL, which has no namespace: --namespace apps is ignored", notes);
+    }
+
     [Theory]
     [InlineData("VERB 'delet' is not a Kubernetes verb; did you mean 'delete'?", "delet", "pods", "--namespace", "payments")]
     [InlineData("--namespace 'Bad_NS' is not a namespace name; a namespace is a DNS-1123 label", "delete", "pods", "-n", "Bad_NS")]

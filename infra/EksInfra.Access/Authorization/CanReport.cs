@@ -67,6 +67,12 @@ public sealed partial record CanQuestion(AccessRequest Request, string Text, str
                 notes.Add($"{resource} is a non-resource URL, which has no namespace: --namespace {ns} is ignored");
             }
 
+            // NonResourceAttributes carry a verb and a path only (authorization/v1 SubjectAccessReview), so no rule sees a name.
+            if (name is not null)
+            {
+                notes.Add($"{resource} is a non-resource URL, which names no object: --name {name} is ignored");
+            }
+
             return new CanQuestion(AccessRequest.NonResource(verb, resource), $"{verb} {resource}", "non-resource URL", notes);
         }
 
