@@ -377,7 +377,7 @@ public static partial class CliApp
     {
         var stacks = new Argument<string[]>("STACK") { Description = "Stacks to list (default: every Pulumi.*.yaml)", Arity = ArgumentArity.ZeroOrMore };
         var format = FormatOption("table", "table", "json");
-        var get = new Option<string?>("--get") { Description = $"Print one setting of one stack: {string.Join(", ", StackSettings.Keys)}" };
+        var get = new Option<string?>("--get") { Description = $"Print one setting of one stack as a line of text (no --format): {string.Join(", ", StackSettings.Keys)}" };
         get.AcceptOnlyFromAmong([.. StackSettings.Keys]);
         var where = new Option<bool>("--stack-config-dir") { Description = "Print the folder of the stack files relative to Pulumi.yaml's ('.' beside it, else its stackConfigDir)" };
         var command = new Command("stacks", "List the stacks in promotion order (dev, the others by name, prod) with the settings CI reads: region, account, mode, private endpoint, restricted public endpoint, cluster name.") { stacks, format, get, where };
@@ -394,6 +394,11 @@ public static partial class CliApp
                 // Forward slashes on every OS: workflows compare it with '.'.
                 env.Out.WriteLine(Path.GetRelativePath(project.Directory, Path.TrimEndingDirectorySeparator(project.StackDirectory)).Replace('\\', '/'));
                 return Ok;
+            }
+
+            if (result.GetValue(get) is not null && result.GetResult(format) is { Implicit: false })
+            {
+                throw new UsageException("--get prints one setting of one stack as one line of text, in no format: give no --format (for JSON, `eksinfra stacks STACK --format json` prints every setting)");
             }
 
             var names = result.GetValue(stacks) is { Length: > 0 } given ? given : [.. project.StackNames];

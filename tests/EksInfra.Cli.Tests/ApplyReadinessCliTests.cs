@@ -67,6 +67,21 @@ public sealed class ApplyReadinessCliTests : IDisposable
         Assert.Equal(2, project.Run("stacks", "dev", "--get", "colour").ExitCode);
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("table")]
+    public void Stacks_get_refuses_a_format_it_would_not_apply(string format)
+    {
+        var result = project.Run("stacks", "dev", "--get", "region", "--format", format);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("eksinfra: --get prints one setting of one stack as one line of text, in no format: give no --format", line, StringComparison.Ordinal);
+        Assert.Contains("`eksinfra stacks STACK --format json`", line, StringComparison.Ordinal);
+        Assert.Equal("us-west-2\n", project.Run("stacks", "dev", "--get", "region").Out);
+    }
+
     [Fact]
     public void Stacks_fails_on_an_invalid_stack()
     {
