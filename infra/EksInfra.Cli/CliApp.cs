@@ -18,7 +18,7 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, string Cur
 }
 
 /// <summary>
-/// <c>eksinfra</c>: check, render, who, diff, import and migrate, offline, on the stack files beside Pulumi.yaml.
+/// <c>eksinfra</c>: check, render, who, diff, import and migrate, offline, on the stack files of the Pulumi project.
 /// Exit codes: 0 success, 1 invalid input or a blocking finding, 2 usage error.
 /// </summary>
 public static partial class CliApp
@@ -81,7 +81,7 @@ public static partial class CliApp
         return root;
     }
 
-    private static Argument<string> StackArgument() => new("STACK") { Description = "The stack name: Pulumi.STACK.yaml beside Pulumi.yaml" };
+    private static Argument<string> StackArgument() => new("STACK") { Description = "The stack name: Pulumi.STACK.yaml beside Pulumi.yaml, or in the folder Pulumi.yaml's stackConfigDir (or the older config: DIR) names" };
 
     private static Option<string> FormatOption(string defaultValue, params string[] formats)
     {

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace EksInfra.Cli.Tests;
 
 /// <summary>Pulumi.yaml's stackConfigDir moves the stack files, and every command looks for them there.</summary>
@@ -122,5 +124,24 @@ public sealed class StackConfigDirTests : IDisposable
         Assert.Contains("--stack-config-dir prints the project's stack folder as one line of text: name no STACK, no --get and no --format", result.Error, StringComparison.Ordinal);
         // JSON asked for, and a plain '.' printed with exit 0, would pass a script that parses it by luck.
         Assert.Equal(2, shipped.Run("stacks", "--stack-config-dir", "--format", "json").ExitCode);
+    }
+
+    /// <summary>The STACK argument's help says where the file is looked for, since that is not always beside Pulumi.yaml.</summary>
+    [Theory]
+    [InlineData("render")]
+    [InlineData("who")]
+    [InlineData("diff")]
+    [InlineData("migrate")]
+    [InlineData("can")]
+    [InlineData("audit")]
+    public void The_stack_arguments_help_names_the_stack_config_dir(string verb)
+    {
+        var result = project.Run(verb, "--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Out.Split('\n');
+        var arguments = lines.SkipWhile(l => l != "Arguments:").Skip(1).TakeWhile(l => l.Trim().Length > 0);
+        var section = string.Join(" ", arguments.Select(l => l.Trim()));
+        Assert.Contains("<STACK> The stack name: Pulumi.STACK.yaml beside Pulumi.yaml, or in the folder Pulumi.yaml's stackConfigDir (or the older config: DIR) names", Regex.Replace(section, " +", " "), StringComparison.Ordinal);
     }
 }
