@@ -27,6 +27,25 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
 
     public const string ConfigMapCreatorNote = "the cluster creator: EKS makes it " + OutsideAwsAuth;
 
+    /// <summary>
+    /// EKS User Guide, "Grant IAM users access to Kubernetes" (grant-k8s-access): other users "can't manage or remove the
+    /// initial user, as there isn't an entry in the ConfigMap to manage", so an aws-auth mapping of the creator adds to
+    /// its system:masters and takes nothing away.
+    /// </summary>
+    public const string MappedCreatorNote = ConfigMapCreatorNote + ", which its aws-auth mapping adds to and cannot lower";
+
+    /// <summary>
+    /// The principal of <paramref name="plan"/> that is its cluster creator (deployerArn) and is mapped in aws-auth as well,
+    /// or null. Only CONFIG_MAP has one: in the access-entry modes mapping the creator again is refused.
+    /// </summary>
+    public static PrincipalAccess? MappedCreator(AccessPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return !plan.Mode.UsesAccessEntries() && plan.Cluster.DeployerArn is { } deployer && Arns.PrincipalKey(deployer) is var key
+            ? plan.Principals.FirstOrDefault(p => Arns.PrincipalKey(p.Principal) == key)
+            : null;
+    }
+
     /// <summary>What EKS makes the cluster creator in <paramref name="mode"/>, as the reports word it.</summary>
     public static string HowEksMakesCreatorAdmin(AuthenticationMode mode) => mode.UsesAccessEntries() ? ByAccessEntry : OutsideAwsAuth;
 
@@ -76,11 +95,13 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         }
         else
         {
+            var mappedCreator = MappedCreator(plan);
             subjects.AddRange(plan.Principals
                 .Where(p => !compute.Contains(p.Principal))
-                .Select(p => new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
-            // Where aws-auth maps the creator too, its row stands; which of the two mappings EKS applies is not documented.
-            if (plan.Cluster.DeployerArn is { } deployer && Arns.PrincipalKey(deployer) is var deployerKey && !subjects.Any(s => Arns.PrincipalKey(s.Principal) == deployerKey))
+                .Select(p => p == mappedCreator
+                    ? new AccessSubject(p.Principal, p.Kind, p.Username, ClusterRbac.HasGroup(p.Groups, KubernetesNames.SystemMasters) ? p.Groups : [.. p.Groups, KubernetesNames.SystemMasters], [], MappedCreatorNote)
+                    : new AccessSubject(p.Principal, p.Kind, p.Username, p.Groups, [])));
+            if (plan.Cluster.DeployerArn is { } deployer && !subjects.Any(s => s.Note == MappedCreatorNote))
             {
                 subjects.Add(new AccessSubject(deployer, "cluster creator", ConfigMapCreatorUsername, [KubernetesNames.SystemMasters], [], ConfigMapCreatorNote));
             }

@@ -63,7 +63,8 @@ public static class WhoReport
     /// <param name="quoted">How the footer shows a name from the config: printable text, or Markdown code.</param>
     private static string Footer(AccessPlan plan, Func<string, string> quoted)
     {
-        var masters = plan.Principals.Count(p => p.BypassesRbac);
+        var creator = ModelAccess.MappedCreator(plan);
+        var masters = plan.Principals.Count(p => p.BypassesRbac || p == creator);
         var sb = new StringBuilder();
         if (masters > 0)
         {
@@ -88,37 +89,49 @@ public static class WhoReport
         }
 
         var how = ModelAccess.HowEksMakesCreatorAdmin(plan.Mode);
-        sb.Append(plan.Cluster.DeployerArn is { } deployer
+        sb.Append(creator is not null
+            ? $"Listed above as aws-auth maps it: the cluster creator ({quoted(creator.Principal)}), whom EKS makes {how}, which the mapping adds to and cannot lower.\n"
+            : plan.Cluster.DeployerArn is { } deployer
             ? $"Not listed: the cluster creator ({quoted(deployer)}), whom EKS makes {how}.\n"
             : $"Not listed: the cluster creator, whom EKS makes {how}.\n");
 
         return sb.ToString();
     }
 
-    private static string RenderJson(AccessPlan plan) => Json.Write(new JsonObject
+    private static string RenderJson(AccessPlan plan)
     {
-        ["stack"] = plan.StackName,
-        ["cluster"] = plan.Cluster.Name,
-        ["authenticationMode"] = plan.Mode.ToConfigValue(),
-        ["namespaces"] = Json.Strings(plan.Namespaces.Select(n => n.Name)),
-        ["principals"] = new JsonArray([.. plan.Principals.Select(p => (JsonNode)new JsonObject
+        var creator = ModelAccess.MappedCreator(plan);
+        return Json.Write(new JsonObject
         {
-            ["principal"] = p.Principal,
-            ["kind"] = p.Kind,
-            ["username"] = p.Username,
-            ["groups"] = Json.Strings(p.Groups),
-            ["bypassesRbac"] = p.BypassesRbac,
-            ["clusterAdmin"] = p.IsClusterAdmin,
-            ["raisesOwnAccess"] = p.RaisesOwnAccess,
-            ["actsAsSystemAccounts"] = p.ActsAsSystemAccounts,
-            ["grants"] = new JsonArray([.. p.Grants.Select(g => (JsonNode)new JsonObject
+            ["stack"] = plan.StackName,
+            ["cluster"] = plan.Cluster.Name,
+            ["authenticationMode"] = plan.Mode.ToConfigValue(),
+            ["namespaces"] = Json.Strings(plan.Namespaces.Select(n => n.Name)),
+            ["clusterCreator"] = new JsonObject
             {
-                ["via"] = g.Via.ToString(),
-                ["grant"] = g.Target,
-                ["scope"] = g.Scope,
-                ["namespaces"] = Json.Strings(g.Namespaces),
-                ["description"] = g.ToString(),
+                ["principal"] = plan.Cluster.DeployerArn,
+                ["listed"] = creator is not null,
+                ["admin"] = ModelAccess.HowEksMakesCreatorAdmin(plan.Mode),
+            },
+            ["principals"] = new JsonArray([.. plan.Principals.Select(p => (JsonNode)new JsonObject
+            {
+                ["principal"] = p.Principal,
+                ["kind"] = p.Kind,
+                ["username"] = p.Username,
+                ["groups"] = Json.Strings(p.Groups),
+                ["bypassesRbac"] = p.BypassesRbac || p == creator,
+                ["clusterAdmin"] = p.IsClusterAdmin || p == creator,
+                ["raisesOwnAccess"] = p.RaisesOwnAccess,
+                ["actsAsSystemAccounts"] = p.ActsAsSystemAccounts,
+                ["grants"] = new JsonArray([.. p.Grants.Select(g => (JsonNode)new JsonObject
+                {
+                    ["via"] = g.Via.ToString(),
+                    ["grant"] = g.Target,
+                    ["scope"] = g.Scope,
+                    ["namespaces"] = Json.Strings(g.Namespaces),
+                    ["description"] = g.ToString(),
+                })]),
             })]),
-        })]),
-    });
+        });
+    }
 }
