@@ -49,6 +49,14 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     /// <summary>What EKS makes the cluster creator in <paramref name="mode"/>, as the reports word it.</summary>
     public static string HowEksMakesCreatorAdmin(AuthenticationMode mode) => mode.UsesAccessEntries() ? ByAccessEntry : OutsideAwsAuth;
 
+    /// <summary>
+    /// What an account in aws-auth's mapAccounts gives its principals. aws-iam-authenticator v0.7.18 pkg/server/server.go
+    /// doMapping: a caller no mapping names, of an allowed account, gets <c>return identity.CanonicalARN, []string{}, nil</c>;
+    /// where access entries exist, the caller's entry is read first.
+    /// </summary>
+    public static string MappedAccountNote(string account, AuthenticationMode mode) =>
+        $"Every IAM principal of account {account} (mapAccounts) that {(mode.UsesAccessEntries() ? "no access entry and no aws-auth mapping names" : "aws-auth does not map")} authenticates with its ARN (a role's without its path) as username and no groups, so it holds what system:authenticated holds.";
+
     /// <summary>The Kubernetes version of Authorization/builtin-cluster-roles.json (see its source).</summary>
     public static string RoleDataVersion => $"Kubernetes 1.{RoleDataMinor}";
 
@@ -135,6 +143,8 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
                 notes.Add($"{subject.Principal} is bound to {binding.RoleDisplay} ({binding.Display}), whose rules are not in this tool's table (Kubernetes' controller roles and EKS's eks: roles have none it can cite), so what it allows is not evaluated here.");
             }
         }
+
+        notes.AddRange((plan.AwsAuth?.MapAccounts ?? []).Select(a => MappedAccountNote(a, plan.Mode)));
 
         if (plan.Cluster.DeployerArn is null)
         {

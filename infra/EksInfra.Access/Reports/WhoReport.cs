@@ -88,6 +88,11 @@ public static class WhoReport
             sb.Append($"Namespaces this stack creates (kept in the cluster if dropped from the config): {string.Join(", ", plan.Namespaces.Select(n => n.Name))}.\n");
         }
 
+        foreach (var account in plan.AwsAuth?.MapAccounts ?? [])
+        {
+            sb.Append(ModelAccess.MappedAccountNote(quoted(account), plan.Mode)).Append('\n');
+        }
+
         var how = ModelAccess.HowEksMakesCreatorAdmin(plan.Mode);
         sb.Append(creator is not null
             ? $"Listed above as aws-auth maps it: the cluster creator ({quoted(creator.Principal)}), whom EKS makes {how}, which the mapping adds to and cannot lower.\n"
@@ -107,6 +112,7 @@ public static class WhoReport
             ["cluster"] = plan.Cluster.Name,
             ["authenticationMode"] = plan.Mode.ToConfigValue(),
             ["namespaces"] = Json.Strings(plan.Namespaces.Select(n => n.Name)),
+            ["mapAccounts"] = Json.Strings(plan.AwsAuth?.MapAccounts ?? []),
             ["clusterCreator"] = new JsonObject
             {
                 ["principal"] = plan.Cluster.DeployerArn,
