@@ -299,7 +299,8 @@ public static partial class CliApp
     {
         var stack = StackArgument();
         var to = new Option<string>("--to") { Description = "The mode to move to: API_AND_CONFIG_MAP or API", Required = true };
-        to.AcceptOnlyFromAmong("API_AND_CONFIG_MAP", "API");
+        // CONFIG_MAP is taken so that ModeMigration refuses it with why (the mode moves forward only), not the parser.
+        to.AcceptOnlyFromAmong("CONFIG_MAP", "API_AND_CONFIG_MAP", "API");
         var write = new Option<bool>("--write") { Description = "Write the config change into the stack file" };
         var command = new Command("migrate", "Plan the one-way authentication mode migration CONFIG_MAP → API_AND_CONFIG_MAP → API.") { stack, to, write };
         command.SetAction(result =>

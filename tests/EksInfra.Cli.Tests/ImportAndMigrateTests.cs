@@ -207,6 +207,20 @@ public sealed class ImportAndMigrateTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_to_config_map_is_refused_as_a_backward_move_not_a_usage_error()
+    {
+        var before = project.ReadStack("dev");
+
+        var result = project.Run("migrate", "dev", "--to", "CONFIG_MAP", "--write");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("eks-infra:access.authenticationMode", StringComparison.Ordinal)
+            && l.Contains("API_AND_CONFIG_MAP → CONFIG_MAP moves backwards; EKS moves the mode forward only", StringComparison.Ordinal));
+        Assert.Contains("dev: cannot migrate to CONFIG_MAP", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, project.ReadStack("dev"));
+    }
+
+    [Fact]
     public void Migrate_lists_what_cannot_become_an_access_entry_and_writes_nothing()
     {
         project.EditStack("dev", "authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP");
