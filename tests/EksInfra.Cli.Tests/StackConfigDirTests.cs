@@ -51,6 +51,20 @@ public sealed class StackConfigDirTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_names_the_stack_file_by_its_path_in_the_project_in_its_steps()
+    {
+        MoveStacksTo("stackConfigDir: stacks", "stacks");
+        var file = Path.Combine(project.Directory, "stacks", "Pulumi.dev.yaml");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("authenticationMode: API_AND_CONFIG_MAP", "authenticationMode: CONFIG_MAP", StringComparison.Ordinal));
+
+        var result = project.Run("migrate", "dev", "--to", "API_AND_CONFIG_MAP");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Config change in stacks/Pulumi.dev.yaml:", result.Out, StringComparison.Ordinal);
+        Assert.Contains(result.Out.Split('\n'), l => l.StartsWith("  1. Set eks-infra:access.authenticationMode to API_AND_CONFIG_MAP in stacks/Pulumi.dev.yaml ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_empty_config_beside_stack_config_dir_is_not_refused_as_a_second_folder()
     {
         // project.go refuses config and stackConfigDir together only when config is text, a folder's name.

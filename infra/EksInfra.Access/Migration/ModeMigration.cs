@@ -97,7 +97,7 @@ public static partial class ModeMigration
         var stopsJoining = target == AuthenticationMode.Api && next.Plan is { } nextPlan
             ? ComputePlanner.WithoutAccessEntry(nextPlan).Select(c => c.ConfigPath).ToHashSet(StringComparer.Ordinal)
             : [];
-        return new MigrationResult(newText, Steps(plan, next.Plan, target, stackName), carried, [.. next.Errors])
+        return new MigrationResult(newText, Steps(plan, next.Plan, target, stackName, fileName), carried, [.. next.Errors])
         {
             NewWarnings = [.. next.Warnings.Where(w => !before.Contains(w.Path) || stopsJoining.Contains(w.Path))],
         };
@@ -302,7 +302,7 @@ public static partial class ModeMigration
         return carried;
     }
 
-    private static List<string> Steps(AccessPlan plan, AccessPlan? next, AuthenticationMode target, string stack)
+    private static List<string> Steps(AccessPlan plan, AccessPlan? next, AuthenticationMode target, string stack, string fileName)
     {
         var from = plan.Mode.ToConfigValue();
         var to = target.ToConfigValue();
@@ -312,7 +312,7 @@ public static partial class ModeMigration
         {
             return
             [
-                $"Set eks-infra:access.authenticationMode to {to} in Pulumi.{stack}.yaml (`eksinfra migrate {stack} --to {to} --write`).",
+                $"Set eks-infra:access.authenticationMode to {to} in {fileName} (`eksinfra migrate {stack} --to {to} --write`).",
                 $"Open a pull request; the preview shows the mode change and one new access entry per mapping, with aws-auth unchanged.",
                 $"`pulumi up --stack {stack}`: EKS switches {from} → {to} in place (one-way); aws-auth keeps working, and an access entry wins where both exist.",
                 $"Check: `aws eks list-access-entries {cluster}` lists every principal, and `kubectl auth can-i` as each role still answers as before{AsItself}.",
