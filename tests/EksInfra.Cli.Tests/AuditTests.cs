@@ -657,6 +657,59 @@ public sealed class AuditTests
         Assert.Contains(result.ErrorLines, l => l == "dev: 'arn:aws:iam::123456789012:role/eks-node-role' is the stack's node group role (node-group), which is not evaluated: nodes are authorized by the Node authorizer and system:nodes, not by the model");
     }
 
+    private const string DevReadonly = "arn:aws:iam::123456789012:role/eks-readonly-role";
+
+    private static List<string> Notes(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return [.. JsonNode.Parse(result.Out)!["notes"]!.AsArray().Select(n => n!.GetValue<string>())];
+    }
+
+    /// <summary>What a group bound by another tool allows is unknown here: the principal's report says so, as `can VERB RESOURCE` does.</summary>
+    [Fact]
+    public void Can_principal_notes_its_external_group_and_not_another_principals()
+    {
+        using var project = new TestProject();
+        project.EditStack("dev", "        groups: [read-only]\n", "        groups: [read-only, gitops-admins]\n");
+        project.EditStack("dev", "    groups:\n      read-only:\n", "    externalGroups: [gitops-admins]\n    groups:\n      read-only:\n");
+        var note = $"{DevReadonly} is in gitops-admins, which another tool binds (externalGroups), so what it allows is not evaluated here.";
+
+        Assert.Equal([note], Notes(project.Run("can", "dev", "--principal", DevReadonly, "--format", "json")));
+        Assert.Equal([note], Notes(project.Run("can", "dev", "--principal", DevReadonly, "--namespace", "apps", "--format", "json")));
+        var table = project.Run("can", "dev", "--principal", DevReadonly);
+        Assert.Contains("Note: " + note, table.Out.Split('\n'));
+        var markdown = project.Run("can", "dev", "--principal", DevReadonly, "--format", "markdown");
+        Assert.Contains("Note: " + note, markdown.Out.Split('\n'));
+
+        // Neither role/eks-readonly-role's group nor the node role is about the admin role.
+        Assert.Empty(Notes(project.Run("can", "dev", "--principal", "arn:aws:iam::123456789012:role/eks-admin-role", "--format", "json")));
+    }
+
+    [Fact]
+    public void Can_principal_on_an_older_kubernetes_notes_that_its_built_in_roles_grant_less()
+    {
+        using var project = new TestProject();
+        Assert.Empty(Notes(project.Run("can", "dev", "--principal", DevReadonly, "--format", "json")));
+        project.EditStack("dev", "    version: \"1.35\"\n", "    version: \"1.33\"\n");
+
+        var notes = Notes(project.Run("can", "dev", "--principal", DevReadonly, "--format", "json"));
+
+        var version = Assert.Single(notes);
+        Assert.StartsWith("Kubernetes' built-in roles (admin, edit, view, system:*) are evaluated as of Kubernetes 1.35; on 1.33 they grant less", version, StringComparison.Ordinal);
+    }
+
+    /// <summary>EKS makes the creator admin whether or not the stack names it; an unnamed creator may be the principal asked about.</summary>
+    [Fact]
+    public void Can_principal_notes_that_an_unnamed_cluster_creator_is_admin_all_the_same()
+    {
+        using var project = new TestProject();
+        project.EditStack("dev", "    deployerArn: arn:aws:iam::123456789012:role/eks-infra-ci-deploy-dev\n", "");
+
+        var notes = Notes(project.Run("can", "dev", "--principal", DevReadonly, "--format", "json"));
+
+        Assert.Equal(["The cluster creator is not listed (set eks-infra:cluster.deployerArn to name it): EKS makes it cluster admin through an access entry of its own."], notes);
+    }
+
     private const string PaymentsDevelopers = "arn:aws:iam::345678901234:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PaymentsDevelopers_9d8c7b6a5f4e3d21";
 
     private static List<(string Via, string Scope)> Permissions(CliResult result)

@@ -313,8 +313,31 @@ public static class CanReport
             }
         }
 
-        sb.Append(string.Concat(allNotes.Select(n => $"\nNote: {(format == ReportFormat.Markdown ? Markdown.Cell(n) : Printable.Of(n))}")));
-        return sb.Append(allNotes.Count > 0 ? "\n" : "").ToString();
+        return AppendNotes(sb, allNotes, format).ToString();
+    }
+
+    private static StringBuilder AppendNotes(StringBuilder sb, IReadOnlyList<string> notes, ReportFormat format)
+    {
+        sb.Append(string.Concat(notes.Select(n => $"\nNote: {(format == ReportFormat.Markdown ? Markdown.Cell(n) : Printable.Of(n))}")));
+        return sb.Append(notes.Count > 0 ? "\n" : "");
+    }
+
+    /// <summary>
+    /// The notes of <paramref name="access"/> that bear on what <paramref name="subject"/> may do: those ModelAccess
+    /// words about it (they start with its ARN: an external group, a policy or a role whose rules the tool lacks), the
+    /// cluster creator left unnamed (it may be this principal, then cluster admin), and the built-in roles read as of a
+    /// newer Kubernetes than the stack's. Notes about other principals, the compute identities among them, are left out:
+    /// printed beside one principal's permissions they would read as if they limited or widened those.
+    /// </summary>
+    public static IReadOnlyList<string> NotesOf(AccessPlan plan, ModelAccess access, AccessSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(subject);
+        var about = subject.Principal + " ";
+        var creatorNotListed = ModelAccess.CreatorNotListed(plan.Mode);
+        var roleData = $" as of {ModelAccess.RoleDataVersion};";
+        return [.. access.Notes.Where(n => n.StartsWith(about, StringComparison.Ordinal) || n == creatorNotListed || n.Contains(roleData, StringComparison.Ordinal))];
     }
 
     /// <summary>
@@ -378,11 +401,13 @@ public static class CanReport
         return [via, scope, string.Join(",", rule.ApiGroups.Select(g => g.Length == 0 ? "core" : g)), resources, string.Join(",", rule.Verbs)];
     }
 
-    public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, ReportFormat format, string? inNamespace = null)
+    /// <param name="notes">What the rows cannot say, as <see cref="NotesOf"/> picks it for the subject.</param>
+    public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, IReadOnlyList<string> notes, ReportFormat format, string? inNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(notes);
         string[] header = ["VIA", "SCOPE", "API GROUPS", "RESOURCES", "VERBS"];
         if (format == ReportFormat.Json)
         {
@@ -402,6 +427,7 @@ public static class CanReport
                     ["resources"] = r[3],
                     ["verbs"] = r[4],
                 })]),
+                ["notes"] = Json.Strings(notes),
             });
         }
 
@@ -424,6 +450,6 @@ public static class CanReport
             sb.Append(format == ReportFormat.Markdown ? "\n_Nothing._\n" : "nothing\n");
         }
 
-        return sb.ToString();
+        return AppendNotes(sb, notes, format).ToString();
     }
 }
