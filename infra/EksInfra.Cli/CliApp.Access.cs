@@ -79,7 +79,7 @@ public static partial class CliApp
                 return Invalid;
             }
 
-            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject, inNamespace), CanReport.NotesOf(plan, access, subject), reportFormat, inNamespace));
+            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject, inNamespace), access.NotesFor(subject.Principal), reportFormat, inNamespace));
             return Ok;
         });
         return command;

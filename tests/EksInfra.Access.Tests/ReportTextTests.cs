@@ -220,7 +220,7 @@ public sealed partial class ReportTextTests
 
         var who = Rows(CommonMark.ToHtml(WhoReport.Render(plan, ReportFormat.Markdown), GitHubLike)).Single(r => r[0].Contains("ci/deployer", StringComparison.Ordinal));
         var can = Rows(CommonMark.ToHtml(CanReport.RenderWho(plan, question, CanReport.Who(access, question), access.Notes, ReportFormat.Markdown), GitHubLike)).Single(r => r[0].Contains("ci/deployer", StringComparison.Ordinal));
-        var everything = CommonMark.ToHtml(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject), CanReport.NotesOf(plan, access, subject), ReportFormat.Markdown), GitHubLike);
+        var everything = CommonMark.ToHtml(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject), access.NotesFor(subject.Principal), ReportFormat.Markdown), GitHubLike);
 
         Assert.Equal("<code>@ops</code>", who[2]);
         Assert.Equal("<code>@octocat</code>, <code>deployers</code>", who[3]);

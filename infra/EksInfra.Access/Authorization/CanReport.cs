@@ -323,24 +323,6 @@ public static class CanReport
     }
 
     /// <summary>
-    /// The notes of <paramref name="access"/> that bear on what <paramref name="subject"/> may do: those ModelAccess
-    /// words about it (they start with its ARN: an external group, a policy or a role whose rules the tool lacks), the
-    /// cluster creator left unnamed (it may be this principal, then cluster admin), and the built-in roles read as of a
-    /// newer Kubernetes than the stack's. Notes about other principals, the compute identities among them, are left out:
-    /// printed beside one principal's permissions they would read as if they limited or widened those.
-    /// </summary>
-    public static IReadOnlyList<string> NotesOf(AccessPlan plan, ModelAccess access, AccessSubject subject)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(access);
-        ArgumentNullException.ThrowIfNull(subject);
-        var about = subject.Principal + " ";
-        var creatorNotListed = ModelAccess.CreatorNotListed(plan.Mode);
-        var roleData = $" as of {ModelAccess.RoleDataVersion};";
-        return [.. access.Notes.Where(n => n.StartsWith(about, StringComparison.Ordinal) || n == creatorNotListed || n.Contains(roleData, StringComparison.Ordinal))];
-    }
-
-    /// <summary>
     /// Everything one subject may do: one row per rule of each path, with the scope it applies in. With
     /// <paramref name="inNamespace"/>, only the paths that reach a request in that namespace, as
     /// <c>kubectl auth can-i --list --namespace NS</c> asks a SelfSubjectRulesReview for it: system:masters,
@@ -401,7 +383,7 @@ public static class CanReport
         return [via, scope, string.Join(",", rule.ApiGroups.Select(g => g.Length == 0 ? "core" : g)), resources, string.Join(",", rule.Verbs)];
     }
 
-    /// <param name="notes">What the rows cannot say, as <see cref="NotesOf"/> picks it for the subject.</param>
+    /// <param name="notes">What the rows cannot say, as <see cref="ModelAccess.NotesFor"/> picks it for the subject.</param>
     public static string RenderEverything(AccessPlan plan, AccessSubject subject, IReadOnlyList<string[]> rows, IReadOnlyList<string> notes, ReportFormat format, string? inNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -6,6 +6,18 @@ namespace EksInfra.Access.Authorization;
 /// <summary>The identities a stack's plan gives its principals, as the cluster will see them, and its RBAC.</summary>
 public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authorizer Authorizer, IReadOnlyList<string> Notes)
 {
+    private IReadOnlyDictionary<string, List<string>> notesAbout = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+    private IReadOnlyList<string> notesForEveryone = [];
+
+    /// <summary>
+    /// The notes that bear on what one principal may do: those about it (an external group, a policy or a role whose
+    /// rules the tool lacks), the cluster creator left unnamed (it may be this principal, then cluster admin), and the
+    /// built-in roles read as of a newer Kubernetes than the stack's. Notes about other principals, the compute
+    /// identities among them, are left out: printed beside one principal's permissions they would read as its own.
+    /// </summary>
+    public IReadOnlyList<string> NotesFor(string principal) =>
+        [.. notesAbout.GetValueOrDefault(principal) ?? [], .. notesForEveryone];
+
     /// <summary>
     /// The username EKS gives an access entry made without one (EKS User Guide, "Create access entries"): a role's
     /// assumed-role ARN with the session name, a user's own ARN.
@@ -115,6 +127,8 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
             }
         }
 
+        var about = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var forEveryone = new List<string>();
         var notes = new List<string>
         {
             compute.Count == 1
@@ -130,17 +144,17 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
         {
             if (subject.Groups.Where(external.Contains).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } groups)
             {
-                notes.Add($"{subject.Principal} is in {string.Join(", ", groups)}, which another tool binds (externalGroups), so what {(groups.Count == 1 ? "it allows" : "they allow")} is not evaluated here.");
+                About(subject.Principal, $"{subject.Principal} is in {string.Join(", ", groups)}, which another tool binds (externalGroups), so what {(groups.Count == 1 ? "it allows" : "they allow")} is not evaluated here.");
             }
 
             foreach (var policy in subject.Policies.Where(p => !RbacData.AccessPolicies.ContainsKey(p.PolicyName)).Select(p => p.PolicyName).Distinct(StringComparer.Ordinal))
             {
-                notes.Add($"{subject.Principal} holds {policy}, whose rules are not in this tool's table (Authorization/eks-access-policies.json holds those of the policies for people), so what it allows is not evaluated here.");
+                About(subject.Principal, $"{subject.Principal} holds {policy}, whose rules are not in this tool's table (Authorization/eks-access-policies.json holds those of the policies for people), so what it allows is not evaluated here.");
             }
 
             foreach (var binding in authorizer.BindingsOf(subject).Where(authorizer.Rbac.RulesNotKnown))
             {
-                notes.Add($"{subject.Principal} is bound to {binding.RoleDisplay} ({binding.Display}), whose rules are not in this tool's table (Kubernetes' controller roles and EKS's eks: roles have none it can cite), so what it allows is not evaluated here.");
+                About(subject.Principal, $"{subject.Principal} is bound to {binding.RoleDisplay} ({binding.Display}), whose rules are not in this tool's table (Kubernetes' controller roles and EKS's eks: roles have none it can cite), so what it allows is not evaluated here.");
             }
         }
 
@@ -148,14 +162,26 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
 
         if (plan.Cluster.DeployerArn is null)
         {
-            notes.Add(CreatorNotListed(plan.Mode));
+            ForEveryone(CreatorNotListed(plan.Mode));
         }
 
         if (OlderThanRoleData(plan.Cluster.KubernetesVersion) is { } version)
         {
-            notes.Add($"Kubernetes' built-in roles (admin, edit, view, system:*) are evaluated as of {RoleDataVersion}; on {version} they grant less, such as events.k8s.io events in view and edit (added in 1.35) and resource.k8s.io claims in edit (1.34).");
+            ForEveryone($"Kubernetes' built-in roles (admin, edit, view, system:*) are evaluated as of {RoleDataVersion}; on {version} they grant less, such as events.k8s.io events in view and edit (added in 1.35) and resource.k8s.io claims in edit (1.34).");
         }
 
-        return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], authorizer, notes);
+        return new ModelAccess([.. subjects.OrderBy(s => s.Principal, StringComparer.Ordinal)], authorizer, notes) { notesAbout = about, notesForEveryone = forEveryone };
+
+        void About(string principal, string note)
+        {
+            notes.Add(note);
+            (about.TryGetValue(principal, out var list) ? list : about[principal] = []).Add(note);
+        }
+
+        void ForEveryone(string note)
+        {
+            notes.Add(note);
+            forEveryone.Add(note);
+        }
     }
 }
