@@ -49,12 +49,26 @@ public class DeployerTests
     }
 
     [Fact]
-    public void A_deployer_other_than_the_assumed_role_is_refused_since_the_assumed_role_creates_the_cluster()
+    public void A_deployer_other_than_the_assumed_role_is_warned_since_only_a_new_cluster_is_created_by_the_assumed_role()
     {
-        var error = Assert.Single(Errors(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/deploy\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n")));
+        var evaluation = Stacks.EvaluateText(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/deploy\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n"));
 
-        Assert.Equal("eks-infra:cluster.deployerArn", error.Path);
-        Assert.Contains("set deployerArn to 'arn:aws:iam::123456789012:role/deploy'", error.Message, StringComparison.Ordinal);
+        Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
+        var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:cluster.deployerArn");
+        Assert.Contains("set deployerArn to 'arn:aws:iam::123456789012:role/deploy' unless 'arn:aws:iam::123456789012:role/ci-runner' created this cluster", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stack_whose_ci_role_changed_names_the_old_creator_and_maps_the_role_it_now_assumes()
+    {
+        // The cluster was created by ci-runner; CI now assumes deploy, which the Kubernetes providers sign in as, so it
+        // must be mapped; the creator's entry stays with ci-runner, so only a mapping of ci-runner would be a second entry.
+        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n");
+
+        Assert.Empty(Errors(yaml));
+        Assert.Equal("arn:aws:iam::123456789012:role/ci-runner", Stacks.ValidPlanOf(yaml).Cluster.DeployerArn);
+        var presumed = Assert.Single(Errors(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n")));
+        Assert.Contains("if another role created this cluster, name that one as eks-infra:cluster.deployerArn", presumed.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -82,7 +96,8 @@ public class DeployerTests
         var error = Assert.Single(Errors(yaml));
 
         Assert.Equal("eks-infra:access.mapRoles[0].rolearn", error.Path);
-        Assert.Contains("is the role the AWS provider assumes (aws:assumeRoles[0].roleArn), which calls CreateCluster and so is the cluster's creator, which EKS already makes cluster admin", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is the role the AWS provider assumes (aws:assumeRoles[0].roleArn), which calls CreateCluster and so is the cluster's creator", error.Message, StringComparison.Ordinal);
+        Assert.Contains("which EKS already makes cluster admin", error.Message, StringComparison.Ordinal);
         Assert.Contains("HTTP 409", error.Message, StringComparison.Ordinal);
     }
 

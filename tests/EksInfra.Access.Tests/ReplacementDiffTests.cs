@@ -199,6 +199,21 @@ public class ReplacementDiffTests
     }
 
     [Fact]
+    public void A_changed_assumed_role_is_a_changed_creator_when_no_deployer_is_named_even_from_an_invalid_base()
+    {
+        static string Assuming(string role) => Stacks.Edit(Stacks.Edit(Staging, "    deployerArn: arn:aws:iam::123456789012:role/eks-infra-ci-deploy-staging\n", ""),
+            "aws:region:", $"aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/{role}\n  aws:region:");
+
+        var finding = Single(Stacks.DiffFindings(Assuming("ci-deploy-a"), Assuming("ci-deploy-b")), "cluster.deployerArn", FindingLevel.Danger);
+        Assert.Contains("(deployerArn, else the role of aws:assumeRoles) changes: arn:aws:iam::123456789012:role/ci-deploy-a → arn:aws:iam::123456789012:role/ci-deploy-b", finding.Title, StringComparison.Ordinal);
+
+        // A base that does not validate is read from its config: the assumed role there is the creator too.
+        var broken = Stacks.EvaluateText(Stacks.Edit(Assuming("ci-deploy-a"), "    name: staging-cluster", "    name: staging-cluster\n    nmae: typo"));
+        Assert.Null(broken.Plan);
+        Single(AccessDiff.Compare(null, Stacks.ValidPlanOf(Assuming("ci-deploy-b")), "main", broken).Findings, "cluster.deployerArn", FindingLevel.Danger);
+    }
+
+    [Fact]
     public void An_invalid_base_blocks_since_the_compute_guards_need_its_plan()
     {
         // The base's node group changes its instance types and is invalid elsewhere (desiredSize over maxSize): without a

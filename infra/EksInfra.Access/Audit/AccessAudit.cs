@@ -440,7 +440,7 @@ public static class AccessAudit
                 }
                 else if (key == deployer)
                 {
-                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "the cluster creator's entry (deployerArn), made by EKS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
+                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, "the cluster creator's entry (deployerArn, else the role of aws:assumeRoles), made by EKS", $"access policies {Show([.. entry.Policies.Select(p => p.ToString())])}"));
                 }
                 else if (entry.PrincipalArn.Contains(":role/aws-service-role/", StringComparison.Ordinal))
                 {

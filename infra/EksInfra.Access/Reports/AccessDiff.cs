@@ -156,7 +156,7 @@ public static class AccessDiff
                 Read(AwsSettings.RegionPath, config.Aws.Region, after.Region),
                 Read(AwsSettings.AllowedAccountIdsPath, config.Aws.AccountId, after.AccountId),
                 Read(At("vpcId"), cluster.Network.VpcId, after.VpcId),
-                Read(At("deployerArn"), cluster.DeployerArn, after.DeployerArn),
+                Read(At("deployerArn"), cluster.DeployerArn is { Length: > 0 } ? cluster.DeployerArn : Read(AwsSettings.AssumeRolesPath, config.CreatorArn, after.DeployerArn), after.DeployerArn),
                 Read(At("version"), cluster.Version, after.Version),
                 new(
                     Read(At("endpointPublicAccess"), cluster.Network.EndpointPublicAccess, after.Endpoint.Public),
@@ -446,8 +446,8 @@ public static class AccessDiff
 
         if (before.DeployerArn is { } deployer && !Arn.Equals(deployer, after.DeployerArn))
         {
-            findings.Add(new(FindingLevel.Danger, "cluster.deployerArn", $"the named cluster creator changes: {deployer} → {after.DeployerArn ?? "(none)"}",
-                "EKS made the principal that created the cluster admin through an access entry of its own, and that entry does not move: a role that did not create the cluster gets no access from this change, and `pulumi up` running as it cannot reach the Kubernetes API. If CI now deploys as another role, keep deployerArn naming the creator and map the new role as cluster admin in a change of its own."));
+            findings.Add(new(FindingLevel.Danger, "cluster.deployerArn", $"the named cluster creator (deployerArn, else the role of aws:assumeRoles) changes: {deployer} → {after.DeployerArn ?? "(none)"}",
+                "EKS made the principal that created the cluster admin through an access entry of its own, and that entry does not move: a role that did not create the cluster gets no access from this change, and `pulumi up` running as it cannot reach the Kubernetes API. If CI now deploys as another role, keep deployerArn naming the creator (check allows it beside another aws:assumeRoles role) and map the new role as cluster admin in a change of its own."));
         }
 
         if (before.Protect && !after.Protect)

@@ -919,7 +919,9 @@ public static partial class StackValidator
             if (config.Cluster.DeployerArn is { Length: > 0 } deployer && Arns.TryParse(deployer, out var named, out _)
                 && Arns.PrincipalKey(named.Full) != Arns.PrincipalKey(role.Full))
             {
-                Error($"{config.Cluster.Path}.deployerArn", $"'{deployer}' is not the role {path} names ('{text}'), which calls CreateCluster and so is the cluster's creator; set deployerArn to '{text}'");
+                // The creator is whoever called CreateCluster: for a new cluster the assumed role, for an existing one
+                // possibly a role CI deployed as before; only the first is an error the tool can tell, so it warns.
+                Warning($"{config.Cluster.Path}.deployerArn", $"'{deployer}' is not the role {path} names ('{text}'), which calls CreateCluster and so creates a new cluster: set deployerArn to '{text}' unless '{deployer}' created this cluster before the stack assumed another role, which EKS's creator entry keeps");
             }
         }
 
@@ -959,7 +961,7 @@ public static partial class StackValidator
                 return;
             }
 
-            var who = named ? $"the deployer ({path})," : $"the role the AWS provider assumes ({path}), which calls CreateCluster and so is the cluster's creator,";
+            var who = named ? $"the deployer ({path})," : $"the role the AWS provider assumes ({path}), which calls CreateCluster and so is the cluster's creator (if another role created this cluster, name that one as {config.Cluster.Path}.deployerArn),";
 
             // The deployer exists before the stack does (it runs `pulumi up`), and IAM CreateRole: "names must be unique
             // within the account. Names are not distinguished by case", so a created role of its name fails with
