@@ -158,9 +158,9 @@ internal sealed class EksCluster : ComponentResource
     public Output<string> KubeconfigJson => Cluster.KubeconfigJson;
 
     /// <summary>
-    /// The kubeconfig the program's Kubernetes provider signs in with. pulumi-eks v4.3.0 gives the AWS profile of
-    /// <c>aws:profile</c> only to its own provider (cluster.ts: <c>providerCredentialOpts</c>, used by
-    /// <c>genKubeconfig(true)</c>); its <c>kubeconfigJson</c> has none, so RBAC would be applied with the machine's default
+    /// The kubeconfig the program's Kubernetes provider signs in with. pulumi-eks v4.3.0 gives the profile of
+    /// <c>providerCredentialOpts</c> (<c>aws:profile</c>, from <see cref="ClusterArgsFor"/>) only to its own provider
+    /// (cluster.ts: <c>genKubeconfig(true)</c>); its <c>kubeconfigJson</c> has none, so RBAC would be applied with the machine's default
     /// credentials, not the ones that created the cluster. AWS_PROFILE in the environment needs nothing: the exec plugin
     /// inherits it, and a kubeconfig that varied with the machine would show a diff in every other one's preview.
     /// </summary>
@@ -188,7 +188,7 @@ internal sealed class EksCluster : ComponentResource
     }
 
     /// <summary>The arguments of the pulumi-eks cluster: every value comes from the plan or the created roles.</summary>
-    /// <param name="awsProfile"><c>aws:profile</c>: pulumi-eks reads it itself only when providerCredentialOpts is not set.</param>
+    /// <param name="awsProfile"><c>aws:profile</c>, the profile the AWS provider creates the cluster with.</param>
     public static ClusterArgs ClusterArgsFor(AccessPlan plan, IamRoles roles, string? awsProfile = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -204,11 +204,18 @@ internal sealed class EksCluster : ComponentResource
             EnableConfigMapMutable = true,
         };
 
-        // The role the AWS provider assumes creates the cluster and is its only admin until the stack's access exists;
-        // pulumi-eks's own provider (aws-auth) signs in as it only when told. Unset, nothing changes for other stacks.
-        if (cluster.ProviderRoleArn is { } providerRole)
+        // The identity the AWS provider creates the cluster as is its only admin until the stack's access exists, and
+        // pulumi-eks's own provider writes aws-auth: it must sign in as the same one. The AWS provider takes aws:profile
+        // over AWS_PROFILE, but pulumi-eks v4.3.0, left to itself, takes AWS_PROFILE first (cluster.ts createCluster), so
+        // the profile is passed whenever aws:profile is set. With neither set, nothing changes for other stacks.
+        if (cluster.ProviderRoleArn is not null || !string.IsNullOrEmpty(awsProfile))
         {
-            var credentials = new EksInputs.KubeconfigOptionsArgs { RoleArn = providerRole };
+            var credentials = new EksInputs.KubeconfigOptionsArgs();
+            if (cluster.ProviderRoleArn is { } providerRole)
+            {
+                credentials.RoleArn = providerRole;
+            }
+
             if (!string.IsNullOrEmpty(awsProfile))
             {
                 credentials.ProfileName = awsProfile;

@@ -355,12 +355,29 @@ public sealed class EksInfraStackTests
     }
 
     [Fact]
-    public async Task Without_aws_assume_roles_the_cluster_gets_no_credential_options_and_pulumi_eks_keeps_its_own_profile_rule()
+    public async Task Without_aws_assume_roles_or_aws_profile_the_cluster_gets_no_credential_options()
     {
         var run = await PulumiHarness.RunShippedAsync("dev");
 
         Assert.Null(run.Plan.Cluster.ProviderRoleArn);
         Assert.False(run.Inputs(ClusterType, "my-cluster-eks").ContainsKey("providerCredentialOpts"));
+    }
+
+    /// <summary>
+    /// The AWS provider creates the cluster with aws:profile even when AWS_PROFILE names another; pulumi-eks v4.3.0, given
+    /// no providerCredentialOpts, would write aws-auth with AWS_PROFILE's (cluster.ts createCluster), which a new cluster
+    /// refuses as Unauthorized: not its creator.
+    /// </summary>
+    [Fact]
+    public async Task With_aws_profile_pulumi_eks_writes_aws_auth_with_that_profile_whatever_AWS_PROFILE_says()
+    {
+        var raw = StackFiles.RawValues("dev");
+        raw["aws:profile"] = "platform-admin";
+        var run = await PulumiHarness.RunAsync("dev", raw);
+
+        var credentials = Map(run.Inputs(ClusterType, "my-cluster-eks")["providerCredentialOpts"]);
+        Assert.Equal("platform-admin", Str(credentials["profileName"]));
+        Assert.False(credentials.ContainsKey("roleArn"));
     }
 
     [Fact]
