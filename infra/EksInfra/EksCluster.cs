@@ -26,7 +26,7 @@ internal sealed class EksCluster : ComponentResource
         var cluster = plan.Cluster;
         var dryRun = Deployment.Instance.IsDryRun;
 
-        ClusterOptions = new ComponentResourceOptions
+        var clusterOptions = new ComponentResourceOptions
         {
             Parent = this,
             // Not `Protect`: on a component it reaches every child pulumi-eks creates, access entries
@@ -37,7 +37,7 @@ internal sealed class EksCluster : ComponentResource
             // EKS refuses to create a cluster whose role lacks AmazonEKSClusterPolicy.
             DependsOn = roles.Service.Attachments.ConvertAll(a => (Resource)a),
         };
-        Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles, awsProfile), ClusterOptions);
+        Cluster = new PulumiEksCluster($"{name}-eks", ClusterArgsFor(plan, roles, awsProfile), clusterOptions);
         KubeconfigForProvider = ProviderKubeconfig(awsProfile, cluster.ProviderRoleArn);
 
         NodeGroups = [.. cluster.NodeGroups.Select(g => NodeGroup(g, roles))];
@@ -52,9 +52,6 @@ internal sealed class EksCluster : ComponentResource
             ["endpoint"] = Endpoint,
         });
     }
-
-    /// <summary>The options the pulumi-eks component was registered with (the mock engine does not show them).</summary>
-    public ComponentResourceOptions ClusterOptions { get; }
 
     /// <summary>The pulumi-eks cluster component.</summary>
     public PulumiEksCluster Cluster { get; }

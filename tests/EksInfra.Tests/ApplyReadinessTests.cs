@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using EksInfra.Access.Model;
@@ -75,18 +74,15 @@ public sealed class ApplyReadinessTests
     public async Task Prod_protects_the_aws_cluster_and_its_service_and_node_roles_only()
     {
         var run = await PulumiHarness.RunShippedAsync("prod");
-        var eks = Assert.Single(run.Resources.OfType<EksCluster>());
-        var cluster = run.Resources.OfType<Pulumi.Eks.Cluster>().First();
+        var cluster = run.Registered(ClusterType, "prod-cluster-eks");
 
         // Protect on the component would reach the access entries pulumi-eks creates as its children.
-        Assert.NotEqual(true, eks.ClusterOptions.Protect);
-        Assert.NotEqual(true, (bool?)ProtectField.GetValue(cluster));
-        Assert.True(Assert.IsType<bool>(run.Inputs("eks:index:Cluster", "prod-cluster-eks")["deletionProtection"]));
-        var transforms = eks.ClusterOptions.ResourceTransforms;
-        Assert.True(await ProtectsAsync(transforms, "aws:eks/cluster:Cluster"));
+        Assert.NotEqual(true, (bool?)cluster["protect"]);
+        Assert.True(Assert.IsType<bool>(run.Inputs(ClusterType, "prod-cluster-eks")["deletionProtection"]));
+        Assert.True(await ProtectsAsync(cluster, "aws:eks/cluster:Cluster"));
         foreach (var child in new[] { "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "kubernetes:core/v1:ConfigMap", "aws:ec2/securityGroup:SecurityGroup" })
         {
-            Assert.False(await ProtectsAsync(transforms, child), $"{child} must stay changeable");
+            Assert.False(await ProtectsAsync(cluster, child), $"{child} must stay changeable");
         }
 
         var roles = run.Resources.OfType<Pulumi.Aws.Iam.Role>().GroupBy(r => r.GetResourceName(), StringComparer.Ordinal).Select(g => g.First()).ToList();
@@ -98,9 +94,8 @@ public sealed class ApplyReadinessTests
     public async Task Dev_protects_nothing()
     {
         var run = await PulumiHarness.RunShippedAsync("dev");
-        var eks = Assert.Single(run.Resources.OfType<EksCluster>());
 
-        Assert.False(await ProtectsAsync(eks.ClusterOptions.ResourceTransforms, "aws:eks/cluster:Cluster"));
+        Assert.False(await ProtectsAsync(run.Registered(ClusterType, "my-cluster-eks"), "aws:eks/cluster:Cluster"));
         // Sent as false, not left out: the AWS provider computes deletion_protection and would keep an earlier true.
         Assert.False(Assert.IsType<bool>(run.Inputs("eks:index:Cluster", "my-cluster-eks")["deletionProtection"]));
         Assert.DoesNotContain(run.Resources, r => (bool?)ProtectField.GetValue(r) == true);
@@ -151,9 +146,9 @@ public sealed class ApplyReadinessTests
         var entriesAfter = MapOrEmpty(after.Inputs("eks:index:Cluster", "prod-cluster-eks"), "accessEntries");
         var removedKeys = entriesBefore.Keys.Except(entriesAfter.Keys).ToList();
         Assert.Equal(removedArn, Str(Map(entriesBefore[Assert.Single(removedKeys)])["principalArn"]));
-        var eks = Assert.Single(after.Resources.OfType<EksCluster>());
-        Assert.NotEqual(true, eks.ClusterOptions.Protect);
-        Assert.False(await ProtectsAsync(eks.ClusterOptions.ResourceTransforms, "aws:eks/accessEntry:AccessEntry"));
+        var cluster = after.Registered(ClusterType, "prod-cluster-eks");
+        Assert.NotEqual(true, (bool?)cluster["protect"]);
+        Assert.False(await ProtectsAsync(cluster, "aws:eks/accessEntry:AccessEntry"));
     }
 
     [Fact]
@@ -267,40 +262,78 @@ public sealed class ApplyReadinessTests
     public async Task Access_entries_and_policy_associations_are_deleted_before_they_are_replaced_and_nothing_else_is(string stack)
     {
         var run = await PulumiHarness.RunShippedAsync(stack);
-        var transforms = Assert.Single(run.Resources.OfType<EksCluster>()).ClusterOptions.ResourceTransforms;
+        var cluster = run.Registered(ClusterType, stack == "dev" ? "my-cluster-eks" : $"{stack}-cluster-eks");
 
         // A replaced association's delete would remove the new scope's association; a replaced entry's create gets HTTP 409.
         // The mocks cannot show the engine applying the transform to pulumi-eks's children (a remote component's); Pulumi's
         // docs say transforms reach them ("Transforms support modifying child resources of packaged components (such as
-        // those in awsx and eks)", concepts/options/transformations), so this checks what the transform does to each type.
+        // those in awsx and eks)", concepts/options/transformations), so this calls the transforms the component was
+        // registered with, through the SDK's callback server as the engine does, for each type.
         foreach (var child in new[] { "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" })
         {
-            Assert.True((await TransformedAsync(transforms, child)).DeleteBeforeReplace, $"{child} must be deleted before it is replaced");
+            Assert.True(DeletesFirst(await RegisteredRequests.TransformedAsync(cluster, child)), $"{child} must be deleted before it is replaced");
         }
 
         foreach (var child in new[] { "aws:eks/cluster:Cluster", "kubernetes:core/v1:ConfigMap", "aws:ec2/securityGroup:SecurityGroup", "aws:iam/role:Role" })
         {
-            Assert.NotEqual(true, (await TransformedAsync(transforms, child)).DeleteBeforeReplace);
+            Assert.False(DeletesFirst(await RegisteredRequests.TransformedAsync(cluster, child)), $"{child} keeps Pulumi's create-first replacement");
         }
     }
 
-    private static async Task<bool> ProtectsAsync(IEnumerable<ResourceTransform> transforms, string type) =>
-        (await TransformedAsync(transforms, type)).Protect == true;
-
-    /// <summary>The options a child of <paramref name="type"/> ends with after every transform, in order, as the engine applies them.</summary>
-    private static async Task<CustomResourceOptions> TransformedAsync(IEnumerable<ResourceTransform> transforms, string type)
+    /// <summary>
+    /// The cluster component, its node groups and Fargate profiles as registered: under the EksCluster component (a
+    /// resource moved to another parent gets another URN, and `pulumi up` deletes and recreates it) and after the IAM
+    /// policies EKS checks when it creates them.
+    /// </summary>
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task The_cluster_its_node_groups_and_fargate_profiles_are_registered_under_eks_cluster_after_their_role_policies(string stack)
     {
-        var options = new CustomResourceOptions();
-        var args = ImmutableDictionary<string, object?>.Empty;
-        foreach (var transform in transforms)
+        var run = await PulumiHarness.RunShippedAsync(stack);
+        var eks = Assert.Single(run.Resources.OfType<EksCluster>());
+        var roles = Assert.Single(run.Resources.OfType<IamRoles>());
+        var parent = await PulumiHarness.UrnOf(eks);
+
+        var cluster = run.Registered(ClusterType, eks.Cluster.GetResourceName());
+        Assert.Equal(parent, (string?)cluster["parent"]);
+        await AssertWaitsForAsync(cluster, roles.Service.Attachments);
+
+        Assert.Equal(run.Plan.Cluster.NodeGroups.Count, eks.NodeGroups.Count);
+        foreach (var (group, plan) in eks.NodeGroups.Zip(run.Plan.Cluster.NodeGroups))
         {
-            if (await transform(new ResourceTransformArgs("child", type, custom: true, args, options)) is { } result)
-            {
-                options = Assert.IsType<CustomResourceOptions>(result.Options);
-                args = result.Args;
-            }
+            var registered = run.Registered("eks:index:ManagedNodeGroup", group.GetResourceName());
+            Assert.Equal(parent, (string?)registered["parent"]);
+            await AssertWaitsForAsync(registered, roles.Named(plan.NodeRoleName).Attachments);
         }
 
-        return options;
+        Assert.Equal(run.Plan.Cluster.FargateProfiles.Count, eks.FargateProfiles.Count);
+        Assert.Equal(stack == "prod", eks.FargateProfiles.Count > 0);
+        foreach (var (profile, plan) in eks.FargateProfiles.Zip(run.Plan.Cluster.FargateProfiles))
+        {
+            var registered = run.Registered("aws:eks/fargateProfile:FargateProfile", profile.GetResourceName());
+            Assert.Equal(parent, (string?)registered["parent"]);
+            await AssertWaitsForAsync(registered, [eks.Cluster, .. roles.Named(plan.PodExecutionRoleName).Attachments]);
+        }
     }
+
+    private const string ClusterType = "eks:index:Cluster";
+
+    private static async Task AssertWaitsForAsync(JsonObject registered, IEnumerable<Resource> resources)
+    {
+        var dependencies = (registered["dependencies"]?.AsArray() ?? []).Select(d => (string)d!).ToHashSet(StringComparer.Ordinal);
+        var expected = resources.ToList();
+        Assert.NotEmpty(expected);
+        foreach (var resource in expected)
+        {
+            var urn = await PulumiHarness.UrnOf(resource);
+            Assert.True(dependencies.Contains(urn), $"{registered["type"]} {registered["name"]} must wait for {urn}; it waits for {string.Join(", ", dependencies)}");
+        }
+    }
+
+    private static bool DeletesFirst(JsonObject options) => (bool?)options["deleteBeforeReplace"] == true;
+
+    private static async Task<bool> ProtectsAsync(JsonObject registered, string type) =>
+        (bool?)(await RegisteredRequests.TransformedAsync(registered, type))["protect"] == true;
 }

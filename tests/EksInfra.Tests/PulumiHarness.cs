@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using EksInfra.Access.Planning;
 using Pulumi;
 using Pulumi.Testing;
+using Pulumi.Utilities;
 
 namespace EksInfra.Tests;
 
@@ -18,9 +19,18 @@ internal sealed record StackRun(
     AccessPlan Plan,
     StackMocks Mocks,
     ImmutableArray<Resource> Resources,
-    IDictionary<string, object?> Outputs)
+    IDictionary<string, object?> Outputs,
+    IReadOnlyList<System.Text.Json.Nodes.JsonObject> Requests)
 {
     public string Prefix => Plan.Cluster.LogicalName;
+
+    /// <summary>The one request that registered that type and name, with the options the SDK sent.</summary>
+    public System.Text.Json.Nodes.JsonObject Registered(string type, string name)
+    {
+        var matches = Requests.Where(r => (string?)r["type"] == type && (string?)r["name"] == name).ToList();
+        Assert.True(matches.Count == 1, $"expected one {type} named {name} registered, found {matches.Count}");
+        return matches[0];
+    }
 
     public List<MockResourceArgs> OfType(string type) => Mocks.Registrations.FindAll(r => r.Type == type);
 
@@ -44,9 +54,17 @@ internal static class PulumiHarness
         var mocks = StackMocks.ForStack(stack, raw);
         arrange?.Invoke(mocks);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.PulumiConfigJson(raw));
-        var (resources, outputs) = await Deployment.TestAsync(mocks.Mock.Object, Options(stack), EksInfraProgram.Run);
-        return new StackRun(stack, plan, mocks, resources, outputs);
+        Func<IReadOnlyList<System.Text.Json.Nodes.JsonObject>> requests = () => [];
+        var (resources, outputs) = await Deployment.TestAsync(mocks.Mock.Object, Options(stack), () =>
+        {
+            requests = RegisteredRequests.Install();
+            return EksInfraProgram.Run();
+        });
+        return new StackRun(stack, plan, mocks, resources, outputs, requests());
     }
+
+    /// <summary>The URN a resource got: the mock monitor, like the engine, puts its parent's type before its own.</summary>
+    public static Task<string> UrnOf(Resource resource) => OutputUtilities.GetValueAsync(resource.Urn);
 
     public static Task<StackRun> RunShippedAsync(string stack) => RunAsync(stack, StackFiles.RawValues(stack));
 }
