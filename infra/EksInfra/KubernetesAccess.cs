@@ -53,7 +53,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     Metadata = MetadataFor(role.Name, null),
                     Rules = role.Rules.Select(r => Rule(r)).ToList(),
                 },
-                ChildOptions($"{name}-{role.LogicalName}"));
+                ChildOptions());
             defined[role.Name] = created;
             DefinedRoles.Add(created);
         }
@@ -68,7 +68,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     RoleRef = RoleRef(binding.ClusterRole),
                     Subjects = new List<SubjectArgs> { GroupSubject(binding.Group) },
                 },
-                ChildOptions($"{name}-{binding.LogicalName}", DependenciesOf(binding.ClusterRole, defined))));
+                ChildOptions(DependenciesOf(binding.ClusterRole, defined))));
         }
 
         foreach (var binding in rbac.RoleBindings)
@@ -81,7 +81,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     RoleRef = RoleRef(binding.ClusterRole),
                     Subjects = new List<SubjectArgs> { GroupSubject(binding.Group) },
                 },
-                ChildOptions($"{name}-{binding.LogicalName}", [.. DependenciesOf(binding.ClusterRole, defined), .. NamespaceOf(binding.Namespace)])));
+                ChildOptions([.. DependenciesOf(binding.ClusterRole, defined), .. NamespaceOf(binding.Namespace)])));
         }
 
         if (plan.AwsAuth is { MapAccounts.Count: > 0 } awsAuth)
@@ -95,7 +95,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     Metadata = new ObjectMetaPatchArgs { Name = AwsAuthRenderer.Name, Namespace = AwsAuthRenderer.Namespace },
                     Data = new Dictionary<string, string> { [AwsAuthRenderer.MapAccountsKey] = AwsAuthRenderer.MapAccounts(awsAuth.MapAccounts) },
                 },
-                ChildOptions($"{name}-{MapAccountsName}", [cluster.Cluster]));
+                ChildOptions([cluster.Cluster]));
         }
 
         RegisterOutputs(new Dictionary<string, object?>
@@ -128,16 +128,13 @@ internal sealed class KubernetesAccess : ComponentResource
     /// <summary>The aws-auth <c>mapAccounts</c> patch, when the model maps accounts (aws-auth modes only).</summary>
     public ConfigMapPatch? MapAccountsPatch { get; }
 
-    /// <summary>The options each child (by logical name) was registered with, and what it waits for: the mock engine shows neither.</summary>
-    public Dictionary<string, (CustomResourceOptions Options, IReadOnlyList<Resource> DependsOn)> OptionsByName { get; } = new(StringComparer.Ordinal);
-
     /// <summary>
     /// A namespace with its quota and limit range. RetainOnDelete: dropping it from the config (or the stack)
     /// never deletes a team's workloads; the namespace stays in the cluster, unmanaged.
     /// </summary>
     private Namespace CreateNamespace(string name, NamespacePlan ns)
     {
-        var options = ChildOptions($"{name}-{ns.LogicalName}");
+        var options = ChildOptions();
         options.RetainOnDelete = true;
         var created = new Namespace(
             $"{name}-{ns.LogicalName}",
@@ -156,7 +153,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     Metadata = MetadataFor(quota.Name, ns.Name),
                     Spec = new ResourceQuotaSpecArgs { Hard = Map(quota.Hard) },
                 },
-                ChildOptions($"{name}-{quota.LogicalName}", [created])));
+                ChildOptions([created])));
         }
 
         if (ns.LimitRange is { } range)
@@ -179,7 +176,7 @@ internal sealed class KubernetesAccess : ComponentResource
                     Metadata = MetadataFor(range.Name, ns.Name),
                     Spec = new LimitRangeSpecArgs { Limits = new List<LimitRangeItemArgs> { limit } },
                 },
-                ChildOptions($"{name}-{range.LogicalName}", [created])));
+                ChildOptions([created])));
         }
 
         return created;
@@ -199,7 +196,7 @@ internal sealed class KubernetesAccess : ComponentResource
     /// <summary>A binding into a namespace the stack creates waits for it; the system namespaces exist already.</summary>
     private List<Resource> NamespaceOf(string ns) => Namespaces.TryGetValue(ns, out var created) ? [created] : [];
 
-    private CustomResourceOptions ChildOptions(string resourceName, List<Resource>? dependsOn = null)
+    private CustomResourceOptions ChildOptions(List<Resource>? dependsOn = null)
     {
         var options = new CustomResourceOptions { Parent = this, Provider = Provider };
         if (dependsOn is { Count: > 0 })
@@ -207,7 +204,6 @@ internal sealed class KubernetesAccess : ComponentResource
             options.DependsOn = dependsOn;
         }
 
-        OptionsByName[resourceName] = (options, dependsOn ?? []);
         return options;
     }
 

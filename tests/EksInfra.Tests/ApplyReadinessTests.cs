@@ -36,15 +36,14 @@ public sealed class ApplyReadinessTests
             }
 
             Assert.True(namespaces.ContainsKey(ns), $"{stack}: RoleBinding {binding.Name} targets namespace {ns}, which nothing registers");
-            var dependsOn = access.OptionsByName[binding.Name!].DependsOn;
-            Assert.Contains(access.Namespaces[ns], dependsOn);
+            await PulumiHarness.AssertWaitsForAsync(run.Registered(RoleBindingType, binding.Name!), [access.Namespaces[ns]]);
         }
 
         foreach (var (name, ns) in namespaces)
         {
             var labels = Map(Map(ns.Inputs["metadata"])["labels"]);
             Assert.Equal(KubernetesNames.ManagedByValue, Str(labels[KubernetesNames.ManagedByLabel]));
-            Assert.True(access.OptionsByName[ns.Name!].Options.RetainOnDelete, $"{stack}: namespace {name} must be retained on delete");
+            Assert.True((bool?)run.Registered(EksInfraStackTests.NamespaceType, ns.Name!)["retainOnDelete"] == true, $"{stack}: namespace {name} must be retained on delete");
         }
 
         Assert.Equal(stack != "dev", namespaces.Count > 0);
@@ -66,8 +65,8 @@ public sealed class ApplyReadinessTests
         Assert.Equal("Container", Str(limit["type"]));
         Assert.Equal("100m", Str(Map(limit["defaultRequest"])["cpu"]));
         Assert.Equal("512Mi", Str(Map(limit["default"])["memory"]));
-        Assert.Contains(access.Namespaces["payments"], access.OptionsByName[quota.Name!].DependsOn);
-        Assert.Contains(access.Namespaces["payments"], access.OptionsByName[range.Name!].DependsOn);
+        await PulumiHarness.AssertWaitsForAsync(run.Registered(EksInfraStackTests.ResourceQuotaType, quota.Name!), [access.Namespaces["payments"]]);
+        await PulumiHarness.AssertWaitsForAsync(run.Registered(EksInfraStackTests.LimitRangeType, range.Name!), [access.Namespaces["payments"]]);
     }
 
     [Fact]
@@ -298,14 +297,14 @@ public sealed class ApplyReadinessTests
 
         var cluster = run.Registered(ClusterType, eks.Cluster.GetResourceName());
         Assert.Equal(parent, (string?)cluster["parent"]);
-        await AssertWaitsForAsync(cluster, roles.Service.Attachments);
+        await PulumiHarness.AssertWaitsForAsync(cluster, roles.Service.Attachments);
 
         Assert.Equal(run.Plan.Cluster.NodeGroups.Count, eks.NodeGroups.Count);
         foreach (var (group, plan) in eks.NodeGroups.Zip(run.Plan.Cluster.NodeGroups))
         {
             var registered = run.Registered("eks:index:ManagedNodeGroup", group.GetResourceName());
             Assert.Equal(parent, (string?)registered["parent"]);
-            await AssertWaitsForAsync(registered, roles.Named(plan.NodeRoleName).Attachments);
+            await PulumiHarness.AssertWaitsForAsync(registered, roles.Named(plan.NodeRoleName).Attachments);
         }
 
         Assert.Equal(run.Plan.Cluster.FargateProfiles.Count, eks.FargateProfiles.Count);
@@ -314,23 +313,11 @@ public sealed class ApplyReadinessTests
         {
             var registered = run.Registered("aws:eks/fargateProfile:FargateProfile", profile.GetResourceName());
             Assert.Equal(parent, (string?)registered["parent"]);
-            await AssertWaitsForAsync(registered, [eks.Cluster, .. roles.Named(plan.PodExecutionRoleName).Attachments]);
+            await PulumiHarness.AssertWaitsForAsync(registered, [eks.Cluster, .. roles.Named(plan.PodExecutionRoleName).Attachments]);
         }
     }
 
     private const string ClusterType = "eks:index:Cluster";
-
-    private static async Task AssertWaitsForAsync(JsonObject registered, IEnumerable<Resource> resources)
-    {
-        var dependencies = (registered["dependencies"]?.AsArray() ?? []).Select(d => (string)d!).ToHashSet(StringComparer.Ordinal);
-        var expected = resources.ToList();
-        Assert.NotEmpty(expected);
-        foreach (var resource in expected)
-        {
-            var urn = await PulumiHarness.UrnOf(resource);
-            Assert.True(dependencies.Contains(urn), $"{registered["type"]} {registered["name"]} must wait for {urn}; it waits for {string.Join(", ", dependencies)}");
-        }
-    }
 
     private static bool DeletesFirst(JsonObject options) => (bool?)options["deleteBeforeReplace"] == true;
 

@@ -517,6 +517,8 @@ public sealed class EksInfraStackTests
         Assert.Equal(AwsAuthRenderer.MapAccounts(run.Plan.AwsAuth!.MapAccounts), Str(data["mapAccounts"]));
         Assert.Contains("123456789012", Str(data["mapAccounts"]), StringComparison.Ordinal);
         Assert.DoesNotContain(run.Mocks.Registrations, r => r.Type == ConfigMapType);
+        // The patch needs the aws-auth ConfigMap that pulumi-eks creates with the cluster.
+        await PulumiHarness.AssertWaitsForAsync(run.Registered(ConfigMapPatchType, "my-cluster-access-aws-auth-map-accounts"), [Assert.Single(run.Resources.OfType<EksCluster>()).Cluster]);
     }
 
     [Fact]

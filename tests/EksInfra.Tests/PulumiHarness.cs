@@ -66,6 +66,19 @@ internal static class PulumiHarness
     /// <summary>The URN a resource got: the mock monitor, like the engine, puts its parent's type before its own.</summary>
     public static Task<string> UrnOf(Resource resource) => OutputUtilities.GetValueAsync(resource.Urn);
 
+    /// <summary>Asserts the registration named each resource among its dependencies: the engine creates it after them.</summary>
+    public static async Task AssertWaitsForAsync(System.Text.Json.Nodes.JsonObject registered, IEnumerable<Resource> resources)
+    {
+        var dependencies = (registered["dependencies"]?.AsArray() ?? []).Select(d => (string)d!).ToHashSet(StringComparer.Ordinal);
+        var expected = resources.ToList();
+        Assert.NotEmpty(expected);
+        foreach (var resource in expected)
+        {
+            var urn = await UrnOf(resource);
+            Assert.True(dependencies.Contains(urn), $"{registered["type"]} {registered["name"]} must wait for {urn}; it waits for {string.Join(", ", dependencies)}");
+        }
+    }
+
     public static Task<StackRun> RunShippedAsync(string stack) => RunAsync(stack, StackFiles.RawValues(stack));
 }
 
