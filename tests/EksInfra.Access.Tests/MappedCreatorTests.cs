@@ -32,7 +32,7 @@ public class MappedCreatorTests
         Assert.Contains(creator.Paths, p => p.Contains("system:masters", StringComparison.Ordinal));
         Assert.Equal(ModelAccess.MappedCreatorNote, creator.Note);
         Assert.Equal("ci-deployer", creator.Username);
-        Assert.Contains("cannot lower", creator.Note, StringComparison.Ordinal);
+        Assert.Contains("not documented, so both are counted", creator.Note, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class MappedCreatorTests
         var warning = Assert.Single(evaluation.Warnings, w => w.Message.Contains("cluster creator", StringComparison.Ordinal));
         Assert.Equal("eks-infra:access.mapRoles[0].rolearn", warning.Path);
         Assert.Contains("eks-infra:cluster.deployerArn", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("cannot limit it", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be relied on to limit it", warning.Message, StringComparison.Ordinal);
         Assert.Contains("remove the mapping", warning.Message, StringComparison.Ordinal);
     }
 }

@@ -40,11 +40,11 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     public const string ConfigMapCreatorNote = "the cluster creator: EKS makes it " + OutsideAwsAuth;
 
     /// <summary>
-    /// EKS User Guide, "Grant IAM users access to Kubernetes" (grant-k8s-access): other users "can't manage or remove the
-    /// initial user, as there isn't an entry in the ConfigMap to manage", so an aws-auth mapping of the creator adds to
-    /// its system:masters and takes nothing away.
+    /// The authenticator applies the first mapping that matches (aws-iam-authenticator pkg/server/server.go, doMapping),
+    /// never two together, and EKS does not document whether its own creator mapping or aws-auth's comes first: a
+    /// security report takes the larger, so the row holds both mappings' groups, and the mapping is no limit to rely on.
     /// </summary>
-    public const string MappedCreatorNote = ConfigMapCreatorNote + ", which its aws-auth mapping adds to and cannot lower";
+    public const string MappedCreatorNote = ConfigMapCreatorNote + "; whether EKS applies that or its aws-auth mapping is not documented, so both are counted";
 
     /// <summary>
     /// The principal of <paramref name="plan"/> that is its cluster creator (deployerArn) and is mapped in aws-auth as well,

@@ -19,6 +19,9 @@ public sealed record MigrationResult(
     public IReadOnlyList<Diagnostic> NewWarnings { get; init; } = [];
 
     public bool CanWrite => NewFileText is not null && Blockers.Count == 0;
+
+    /// <summary>No change to the stack lets this migration run: the target is the mode it is in, or behind it.</summary>
+    public bool NotAMove { get; init; }
 }
 
 /// <summary>
@@ -53,7 +56,7 @@ public static partial class ModeMigration
         {
             return Refuse(path, target == from
                 ? $"the stack is already in {from.ToConfigValue()}"
-                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; {AuthenticationModes.ForwardOnly}");
+                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; {AuthenticationModes.ForwardOnly}") with { NotAMove = true };
         }
 
         // EKS takes CONFIG_MAP → API in one update (EKS User Guide, "Change authentication mode to use access entries":

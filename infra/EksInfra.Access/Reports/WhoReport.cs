@@ -95,7 +95,7 @@ public static class WhoReport
 
         var how = ModelAccess.HowEksMakesCreatorAdmin(plan.Mode);
         sb.Append(creator is not null
-            ? $"Listed above as aws-auth maps it: the cluster creator ({quoted(creator.Principal)}), whom EKS makes {how}, which the mapping adds to and cannot lower.\n"
+            ? $"Listed above as aws-auth maps it: the cluster creator ({quoted(creator.Principal)}), whom EKS makes {how}; which of that and its aws-auth mapping EKS applies is not documented, so it is counted as both.\n"
             : plan.Cluster.DeployerArn is { } deployer
             ? $"Not listed: the cluster creator ({quoted(deployer)}), whom EKS makes {how}.\n"
             : $"Not listed: the cluster creator, whom EKS makes {how}.\n");

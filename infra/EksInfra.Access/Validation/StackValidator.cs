@@ -977,11 +977,11 @@ public static partial class StackValidator
             var deployerKey = Arns.PrincipalKey(deployer.Full);
             if (!mode.UsesAccessEntries())
             {
-                // EKS User Guide (grant-k8s-access): other users "can't manage or remove the initial user, as there isn't an
-                // entry in the ConfigMap to manage"; a mapping that reads as a limit on the creator is none.
+                // The authenticator applies one matching mapping (server.go, doMapping), and EKS does not document whether its
+                // hidden creator mapping or aws-auth's comes first: a mapping that reads as a limit on the creator may be none.
                 foreach (var identity in identities.Where(i => i.Source != MappingSource.CreatedRole && i.Arn is { } arn && Arns.PrincipalKey(arn.Full) == deployerKey))
                 {
-                    Warning(identity.ArnPath, $"'{identity.Arn!.Full}' is the cluster creator ({path}), whom EKS makes {ModelAccess.HowEksMakesCreatorAdmin(mode)}: this mapping's groups add to that and cannot limit it; remove the mapping unless something else needs it (in API_AND_CONFIG_MAP and API it is refused, as a second access entry for the creator)");
+                    Warning(identity.ArnPath, $"'{identity.Arn!.Full}' is the cluster creator ({path}), whom EKS makes {ModelAccess.HowEksMakesCreatorAdmin(mode)}: EKS applies either that or this mapping (not documented which), so the mapping cannot be relied on to limit it; remove the mapping unless something else needs it (in API_AND_CONFIG_MAP and API it is refused, as a second access entry for the creator)");
                 }
 
                 return;
