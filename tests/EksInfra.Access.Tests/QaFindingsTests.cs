@@ -173,6 +173,9 @@ public class QaFindingsTests
     [InlineData("1_")]
     [InlineData("1e1_0")]
     [InlineData(".5")]
+    [InlineData(".1_0")]
+    [InlineData(".2_5")]
+    [InlineData(".5e1_0")]
     public void A_value_go_yaml_reads_as_a_number_once_it_drops_underscores_is_quoted(string value)
     {
         // go-yaml's resolve.go strips every '_' from a scalar opening with a digit or sign before it parses a number.
@@ -186,6 +189,9 @@ public class QaFindingsTests
     [InlineData("+_1", true)]
     [InlineData("1000", false)]
     [InlineData("team-1_a", false)]
+    [InlineData(".2_5", true)]
+    [InlineData(".5_", false)]
+    [InlineData("._5", false)]
     public void A_group_pulumi_eks_writes_plain_and_go_yaml_reads_as_a_number_is_an_error_in_config_map(string group, bool refused)
     {
         string Stack(string mode) => Stacks.Minimal(mode, access: $$"""

@@ -354,7 +354,8 @@ public static partial class Yaml
     [GeneratedRegex(@"^[-+]?(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)$")]
     private static partial Regex GoNumberWithoutUnderscores();
 
-    // strconv.ParseFloat of text that opens with '.', which go-yaml hands it as written.
-    [GeneratedRegex(@"^\.[0-9]+([eE][-+]?[0-9]+)?$")]
+    // strconv.ParseFloat of text that opens with '.', which go-yaml hands it as written, underscores and all: readFloat
+    // skips '_' and underscoreOK allows one only between digits, so .1_0 is 0.1 (and ._1, .1_, .5_e1 are text).
+    [GeneratedRegex(@"^\.[0-9](_?[0-9])*([eE][-+]?[0-9](_?[0-9])*)?$")]
     private static partial Regex GoFloatFromDot();
 }

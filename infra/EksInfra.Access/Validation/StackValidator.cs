@@ -548,10 +548,10 @@ public static partial class StackValidator
                     Error(UsernamePath(), $"{template} is set only when a role is assumed; an IAM user has no session name, so use a fixed username or {{{{AccessKeyID}}}}");
                 }
                 // EKS User Guide, "Create access entries": an access entry's username takes {{SessionName}}; the guide names
-                // no other template, and EKS renders access-entry usernames itself, not through aws-iam-authenticator.
+                // no other template. Whether EKS accepts and renders the authenticator's others there is not documented.
                 else if (mode.UsesAccessEntries() && !template.SequenceEqual("{{SessionName}}"))
                 {
-                    Warning(UsernamePath(), $"{template} is an aws-auth template; for access entries EKS documents only {{{{SessionName}}}} in a username, so the entry's username may keep {template} as written and RBAC bindings to the rendered name would not match; use {{{{SessionName}}}} or check the username EKS gives on a test cluster (kubectl auth whoami)");
+                    Warning(UsernamePath(), $"{template} is an aws-auth template; for access entries EKS documents only {{{{SessionName}}}} in a username, and whether CreateAccessEntry accepts {template} and renders it is not documented: the entry may be refused, or keep {template} as written so RBAC bindings to the rendered name would not match; use {{{{SessionName}}}} or check the username EKS gives on a test cluster (kubectl auth whoami)");
                 }
             }
 
