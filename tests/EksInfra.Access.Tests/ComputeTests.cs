@@ -572,12 +572,16 @@ public class ComputeValidationTests
     [InlineData("node.kubernetes.io/pid-pressure", "NoSchedule")]
     [InlineData("node.kubernetes.io/network-unavailable", "NoSchedule")]
     [InlineData("node.kubernetes.io/unschedulable", "NoSchedule")]
-    public void A_taint_key_the_node_controller_manages_is_an_error_that_says_so(string key, string effect)
+    [InlineData("node.kubernetes.io/not-ready", "NoSchedule")]
+    // The controller manages these keys under one effect: under another the taint is still reserved, but not its.
+    [InlineData("node.kubernetes.io/memory-pressure", "PreferNoSchedule", false)]
+    [InlineData("node.kubernetes.io/disk-pressure", "NoExecute", false)]
+    public void A_taint_key_the_node_controller_manages_is_an_error_that_says_so(string key, string effect, bool managed = true)
     {
         var evaluation = WithGroup($"        taints: [{{ key: {key}, effect: {effect} }}]");
         var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:cluster.nodeGroups[0].taints[0].key");
         Assert.Contains("a prefix reserved to Kubernetes and EKS", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions", error.Message, StringComparison.Ordinal);
+        Assert.Equal(managed, error.Message.Contains("Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions", StringComparison.Ordinal));
         Assert.Contains("use a key under a prefix of your own", error.Message, StringComparison.Ordinal);
     }
 

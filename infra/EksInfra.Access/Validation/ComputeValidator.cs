@@ -27,20 +27,22 @@ public static partial class ComputeValidator
     public const int MaxTaints = 50;
 
     /// <summary>
-    /// Taints Kubernetes' node lifecycle controller keeps in step with a node's conditions (k8s.io/api core/v1
-    /// well_known_taints.go; pkg/controller/nodelifecycle: doNoScheduleTaintingPass drops such a NoSchedule taint the
-    /// conditions do not call for, markNodeAsReachable the NoExecute not-ready and unreachable ones from a ready node).
+    /// Taints Kubernetes' node lifecycle controller keeps in step with a node's conditions, with the effect it manages
+    /// them under (k8s.io/api core/v1 well_known_taints.go; pkg/controller/nodelifecycle: doNoScheduleTaintingPass takes
+    /// "only NoSchedule taints" as candidates, and markNodeAsReachable drops the NoExecute not-ready and unreachable ones).
     /// </summary>
-    private static readonly HashSet<string> ControllerManagedTaints = new(StringComparer.Ordinal)
-    {
-        "node.kubernetes.io/not-ready",
-        "node.kubernetes.io/unreachable",
-        "node.kubernetes.io/unschedulable",
-        "node.kubernetes.io/memory-pressure",
-        "node.kubernetes.io/disk-pressure",
-        "node.kubernetes.io/network-unavailable",
-        "node.kubernetes.io/pid-pressure",
-    };
+    private static readonly HashSet<(string Key, string Effect)> ControllerManagedTaints =
+    [
+        ("node.kubernetes.io/not-ready", "NoSchedule"),
+        ("node.kubernetes.io/unreachable", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/network-unavailable", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+    ];
 
     /// <summary>
     /// EKS CreateNodegroup <c>instanceTypes</c> (botocore eks service-2.json): "If you specify <c>launchTemplate</c>, then
@@ -531,7 +533,7 @@ public static partial class ComputeValidator
                 else if (ReservedNodeKeyPrefix(taint.Key) is { } reserved)
                 {
                     // No kubelet exception here, unlike labels: nothing lets a node group own a reserved taint.
-                    var managed = ControllerManagedTaints.Contains(taint.Key)
+                    var managed = ControllerManagedTaints.Contains((taint.Key, taint.Effect))
                         ? "; Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions, so the group's own would not stay"
                         : "";
                     Error($"{taint.Path}.key", $"'{taint.Key}' is under {reserved}/, a prefix reserved to Kubernetes and EKS for their own taints (EKS has refused kubernetes.io/ ones in a node group){managed}; use a key under a prefix of your own (example.com/{taint.Key[(reserved.Length + 1)..]})");
