@@ -71,15 +71,30 @@ public static partial class CliApp
 
             // `aws sts get-caller-identity` prints the session's ARN; EKS and the authenticator look its role up.
             var key = AccessAudit.Canonical(Arns.RoleOfSession(principalArn!) ?? principalArn!);
-            if (access.Subjects.FirstOrDefault(s => AccessAudit.Canonical(s.Principal) == key) is not { } subject)
+            var subject = access.Subjects.FirstOrDefault(s => AccessAudit.Canonical(s.Principal) == key);
+            if (subject is null && plan.ComputeIdentities.FirstOrDefault(c => AccessAudit.Canonical(c.RoleArn) == key) is { } compute)
             {
-                env.Error.WriteLine(plan.ComputeIdentities.FirstOrDefault(c => AccessAudit.Canonical(c.RoleArn) == key) is { } compute
-                    ? $"{plan.StackName}: '{principalArn}' is the stack's {compute.Describe()}, which is not evaluated: nodes are authorized by the Node authorizer and system:nodes, not by the model"
-                    : $"{plan.StackName}: '{principalArn}' is not a principal of this stack; its principals: {string.Join(", ", access.Subjects.Select(s => s.Principal))}");
+                env.Error.WriteLine($"{plan.StackName}: '{principalArn}' is the stack's {compute.Describe()}, which is not evaluated: nodes are authorized by the Node authorizer and system:nodes, not by the model");
                 return Invalid;
             }
 
-            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject, inNamespace), access.NotesFor(subject.Principal), reportFormat, inNamespace));
+            IReadOnlyList<string> notes;
+            if (subject is not null)
+            {
+                notes = access.NotesFor(subject.Principal);
+            }
+            else if (ModelAccess.ViaMappedAccount(plan, principalArn!) is { } viaAccount)
+            {
+                subject = viaAccount;
+                notes = [ModelAccess.MappedAccountNote(Arns.TryParse(viaAccount.Principal, out var parsed, out _) ? parsed.AccountId : "", plan.Mode), .. access.NotesFor(viaAccount.Principal)];
+            }
+            else
+            {
+                env.Error.WriteLine($"{plan.StackName}: '{principalArn}' is not a principal of this stack; its principals: {string.Join(", ", access.Subjects.Select(s => s.Principal))}");
+                return Invalid;
+            }
+
+            env.Out.Write(CanReport.RenderEverything(plan, subject, CanReport.Everything(access.Authorizer, subject, inNamespace), notes, reportFormat, inNamespace));
             return Ok;
         });
         return command;

@@ -686,6 +686,28 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void Can_principal_answers_for_a_principal_of_a_mapped_account_as_the_authenticator_maps_it()
+    {
+        using var project = new TestProject();
+        project.EditStack("dev", "    authenticationMode: API_AND_CONFIG_MAP\n", "    authenticationMode: API_AND_CONFIG_MAP\n    mapAccounts: [\"123456789012\"]\n");
+
+        // A session of a role no mapping names, as `aws sts get-caller-identity` prints it.
+        var result = project.Run("can", "dev", "--principal", "arn:aws:sts::123456789012:assumed-role/team-reader/alice", "--format", "json");
+
+        var json = JsonNode.Parse(result.Out)!;
+        Assert.Equal("arn:aws:iam::123456789012:role/team-reader", json["principal"]!.GetValue<string>());
+        var notes = Notes(result);
+        Assert.StartsWith("Every IAM principal of account 123456789012 (mapAccounts)", notes[0], StringComparison.Ordinal);
+        Assert.Contains("no groups", notes[0], StringComparison.Ordinal);
+        Assert.Empty(json["groups"]!.AsArray());
+        Assert.NotEmpty(json["permissions"]!.AsArray());
+
+        var elsewhere = project.Run("can", "dev", "--principal", "arn:aws:iam::210987654321:role/team-reader");
+        Assert.True(elsewhere.ExitCode == EksInfra.Cli.CliApp.Invalid, elsewhere.ToString());
+        Assert.Contains("is not a principal of this stack", elsewhere.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Can_principal_on_an_older_kubernetes_notes_that_its_built_in_roles_grant_less()
     {
         using var project = new TestProject();

@@ -69,6 +69,25 @@ public sealed record ModelAccess(IReadOnlyList<AccessSubject> Subjects, Authoriz
     public static string MappedAccountNote(string account, AuthenticationMode mode) =>
         $"Every IAM principal of account {account} (mapAccounts) that {(mode.UsesAccessEntries() ? "no access entry and no aws-auth mapping names" : "aws-auth does not map")} authenticates with its ARN (a role's without its path) as username and no groups, so it holds what system:authenticated holds.";
 
+    /// <summary>
+    /// What the authenticator makes of <paramref name="principalArn"/> when no mapping names it but mapAccounts lists its
+    /// account (doMapping, as <see cref="MappedAccountNote"/> says), or null when no listed account holds it.
+    /// </summary>
+    public static AccessSubject? ViaMappedAccount(AccessPlan plan, string principalArn)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(principalArn);
+        if (plan.AwsAuth?.MapAccounts is not { Count: > 0 } accounts || !Arns.TryParse(Arns.RoleOfSession(principalArn) ?? principalArn, out var arn, out _)
+            || !accounts.Contains(arn.AccountId, StringComparer.Ordinal) || arn.Partition != plan.Cluster.Partition)
+        {
+            return null;
+        }
+
+        // The authenticator's canonical ARN: an assumed role's is its role's, without the path; a user's is as IAM shows it.
+        var username = arn.Kind == PrincipalKind.Role ? arn.WithoutPath : arn.Full;
+        return new AccessSubject(username, "account in mapAccounts", username, [], [], $"no mapping names it; its account {arn.AccountId} is in mapAccounts");
+    }
+
     /// <summary>The Kubernetes version of Authorization/builtin-cluster-roles.json (see its source).</summary>
     public static string RoleDataVersion => $"Kubernetes 1.{RoleDataMinor}";
 
