@@ -352,7 +352,7 @@ public static partial class CliApp
 
             if (migration.Blockers.Count > 0)
             {
-                env.Error.WriteLine(migration.NotAMove
+                env.Error.WriteLine(migration.TargetRefused
                     ? $"{name}: cannot migrate to {target.ToConfigValue()}; nothing written"
                     : $"{name}: cannot migrate to {target.ToConfigValue()} until the {Count(migration.Blockers.Count, "problem")} above {(migration.Blockers.Count == 1 ? "is" : "are")} fixed; nothing written");
                 return Invalid;

@@ -581,7 +581,7 @@ public class ComputeValidationTests
         var evaluation = WithGroup($"        taints: [{{ key: {key}, effect: {effect} }}]");
         var error = Assert.Single(evaluation.Errors, e => e.Path == "eks-infra:cluster.nodeGroups[0].taints[0].key");
         Assert.Contains("a prefix reserved to Kubernetes and EKS", error.Message, StringComparison.Ordinal);
-        Assert.Equal(managed, error.Message.Contains("Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions", StringComparison.Ordinal));
+        Assert.Equal(managed, error.Message.Contains("Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's state", StringComparison.Ordinal));
         Assert.Contains("use a key under a prefix of your own", error.Message, StringComparison.Ordinal);
     }
 

@@ -51,11 +51,13 @@ public class DeployerTests
     [Fact]
     public void A_deployer_other_than_the_assumed_role_is_warned_since_only_a_new_cluster_is_created_by_the_assumed_role()
     {
-        var evaluation = Stacks.EvaluateText(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/deploy\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n"));
+        var evaluation = Stacks.EvaluateText(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n")
+            .Replace("        username: ci-deployer\n        groups: [deployers]\n", "        username: ci-deployer\n        groups: [system:masters]\n", StringComparison.Ordinal));
 
         Assert.True(evaluation.IsValid, Stacks.Describe(evaluation));
         var warning = Assert.Single(evaluation.Warnings, w => w.Path == "eks-infra:cluster.deployerArn");
-        Assert.Contains("set deployerArn to 'arn:aws:iam::123456789012:role/deploy' unless 'arn:aws:iam::123456789012:role/ci-runner' created this cluster", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("set deployerArn to 'arn:aws:iam::123456789012:role/ci/deployer' unless 'arn:aws:iam::123456789012:role/ci-runner' created this cluster", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 409)", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,10 +65,16 @@ public class DeployerTests
     {
         // The cluster was created by ci-runner; CI now assumes deploy, which the Kubernetes providers sign in as, so it
         // must be mapped; the creator's entry stays with ci-runner, so only a mapping of ci-runner would be a second entry.
-        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n");
+        var switched = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n");
+        var yaml = Stacks.Edit(switched, "        username: ci-deployer\n        groups: [deployers]\n", "        username: ci-deployer\n        groups: [system:masters]\n");
 
         Assert.Empty(Errors(yaml));
         Assert.Equal("arn:aws:iam::123456789012:role/ci-runner", Stacks.ValidPlanOf(yaml).Cluster.DeployerArn);
+
+        // Not the creator, the role the providers sign in as has only what the model grants: edit cannot write RBAC bindings.
+        var unable = Assert.Single(Errors(switched));
+        Assert.Equal("aws:assumeRoles[0].roleArn", unable.Path);
+        Assert.Contains("the model does not make it cluster admin", unable.Message, StringComparison.Ordinal);
         var presumed = Assert.Single(Errors(WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/deployer\n")));
         Assert.Contains("if another role created this cluster, name that one as eks-infra:cluster.deployerArn", presumed.Message, StringComparison.Ordinal);
     }
@@ -99,6 +107,16 @@ public class DeployerTests
         Assert.Contains("is the role the AWS provider assumes (aws:assumeRoles[0].roleArn), which calls CreateCluster and so is the cluster's creator", error.Message, StringComparison.Ordinal);
         Assert.Contains("which EKS already makes cluster admin", error.Message, StringComparison.Ordinal);
         Assert.Contains("HTTP 409", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_created_role_named_like_the_assumed_role_is_refused_even_beside_another_deployer()
+    {
+        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci/eks-admin-role\n", "    deployerArn: arn:aws:iam::123456789012:role/ci-runner\n");
+
+        var errors = Errors(yaml);
+
+        Assert.Contains(errors, e => e.Path == "eks-infra:access.roles[0].name" && e.Message.Contains("is the name of the role the AWS provider assumes (aws:assumeRoles[0].roleArn), which exists already", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -203,6 +203,8 @@ public sealed class ImportAndMigrateTests : IDisposable
         Assert.Contains("this tool's own safety rule, not by EKS (EKS allows it)", skipping.Error, StringComparison.Ordinal);
         Assert.Contains("no aws-auth to fall back on", skipping.Error, StringComparison.Ordinal);
         Assert.Contains("migrate to API_AND_CONFIG_MAP first (`eksinfra migrate dev --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API", skipping.Error, StringComparison.Ordinal);
+        Assert.Contains("dev: cannot migrate to API; nothing written", skipping.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("until the", skipping.Error + backwards.Error, StringComparison.Ordinal);
         Assert.Contains("authenticationMode: CONFIG_MAP", project.ReadStack("dev"), StringComparison.Ordinal);
     }
 

@@ -20,8 +20,11 @@ public sealed record MigrationResult(
 
     public bool CanWrite => NewFileText is not null && Blockers.Count == 0;
 
-    /// <summary>No change to the stack lets this migration run: the target is the mode it is in, or behind it.</summary>
-    public bool NotAMove { get; init; }
+    /// <summary>
+    /// No change to the stack lets this migration run, only another target: the mode it is in, one behind it, or API in
+    /// one step from CONFIG_MAP.
+    /// </summary>
+    public bool TargetRefused { get; init; }
 }
 
 /// <summary>
@@ -56,7 +59,7 @@ public static partial class ModeMigration
         {
             return Refuse(path, target == from
                 ? $"the stack is already in {from.ToConfigValue()}"
-                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; {AuthenticationModes.ForwardOnly}") with { NotAMove = true };
+                : $"{from.ToConfigValue()} → {target.ToConfigValue()} moves backwards; {AuthenticationModes.ForwardOnly}") with { TargetRefused = true };
         }
 
         // EKS takes CONFIG_MAP → API in one update (EKS User Guide, "Change authentication mode to use access entries":
@@ -65,7 +68,7 @@ public static partial class ModeMigration
         // see the entries work before the mappings they replace are gone.
         if (from == AuthenticationMode.ConfigMap && target == AuthenticationMode.Api)
         {
-            return Refuse(path, $"{OneStepToApi}; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API");
+            return Refuse(path, $"{OneStepToApi}; migrate to API_AND_CONFIG_MAP first (`eksinfra migrate {stackName} --to API_AND_CONFIG_MAP --write`), apply it, check every principal's access entry, then migrate to API") with { TargetRefused = true };
         }
 
         var byHand = $"; set 'authenticationMode: {target.ToConfigValue()}' under {StackBinder.AccessKey} by hand";

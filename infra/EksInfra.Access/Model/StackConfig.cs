@@ -57,7 +57,7 @@ public sealed record StackConfig(
 
     /// <summary>
     /// Who calls CreateCluster, and so gets EKS's creator access entry: deployerArn when set, else the role of
-    /// <c>aws:assumeRoles</c>, which makes every AWS call of the stack (a differing pair is an error of its own).
+    /// <c>aws:assumeRoles</c>, which makes every AWS call of the stack (a differing pair is warned of, and then the assumed role must be a cluster admin of the model).
     /// </summary>
     public string? CreatorArn => Cluster.DeployerArn is { Length: > 0 } named ? named : Aws.AssumedRoleArn is { Length: > 0 } assumed ? assumed : null;
 

@@ -534,7 +534,7 @@ public static partial class ComputeValidator
                 {
                     // No kubelet exception here, unlike labels: nothing lets a node group own a reserved taint.
                     var managed = ControllerManagedTaints.Contains((taint.Key, taint.Effect))
-                        ? "; Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's conditions, so the group's own would not stay"
+                        ? "; Kubernetes' node lifecycle controller manages this taint: it adds and removes it to match the node's state (its conditions, or for unschedulable a cordon), so the group's own would not stay"
                         : "";
                     Error($"{taint.Path}.key", $"'{taint.Key}' is under {reserved}/, a prefix reserved to Kubernetes and EKS for their own taints (EKS has refused kubernetes.io/ ones in a node group){managed}; use a key under a prefix of your own (example.com/{taint.Key[(reserved.Length + 1)..]})");
                 }

@@ -921,7 +921,7 @@ public static partial class StackValidator
             {
                 // The creator is whoever called CreateCluster: for a new cluster the assumed role, for an existing one
                 // possibly a role CI deployed as before; only the first is an error the tool can tell, so it warns.
-                Warning($"{config.Cluster.Path}.deployerArn", $"'{deployer}' is not the role {path} names ('{text}'), which calls CreateCluster and so creates a new cluster: set deployerArn to '{text}' unless '{deployer}' created this cluster before the stack assumed another role, which EKS's creator entry keeps");
+                Warning($"{config.Cluster.Path}.deployerArn", $"'{deployer}' is not the role {path} names ('{text}'), which calls CreateCluster and so creates a new cluster, whose creator entry a mapping of '{text}' in an access-entry mode would then duplicate (HTTP 409): set deployerArn to '{text}' unless '{deployer}' created this cluster before the stack assumed another role, which EKS's creator entry keeps");
             }
         }
 
@@ -963,14 +963,26 @@ public static partial class StackValidator
 
             var who = named ? $"the deployer ({path})," : $"the role the AWS provider assumes ({path}), which calls CreateCluster and so is the cluster's creator (if another role created this cluster, name that one as {config.Cluster.Path}.deployerArn),";
 
-            // The deployer exists before the stack does (it runs `pulumi up`), and IAM CreateRole: "names must be unique
-            // within the account. Names are not distinguished by case", so a created role of its name fails with
-            // EntityAlreadyExists part-way through the first update, in every mode.
+            // The deployer and the role the provider assumes exist before the stack does (they run `pulumi up`), and IAM
+            // CreateRole: "names must be unique within the account. Names are not distinguished by case", so a created
+            // role of either name fails with EntityAlreadyExists part-way through the first update, in every mode.
+            var existing = new List<(IamArn Role, string What)>();
             if (deployer.Kind == PrincipalKind.Role)
             {
-                foreach (var (rolePath, name) in config.CreatedRoles().Where(r => string.Equals(r.Name, deployer.Name, StringComparison.OrdinalIgnoreCase)))
+                existing.Add((deployer, named ? $"the deployer's role ({path})" : $"the role the AWS provider assumes ({path})"));
+            }
+
+            if (named && config.Aws.AssumedRoleArn is { Length: > 0 } assumedText && Arns.TryParse(assumedText, out var assumed, out _)
+                && !string.Equals(assumed.Name, deployer.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                existing.Add((assumed, $"the role the AWS provider assumes ({AwsSettings.AssumedRolePath})"));
+            }
+
+            foreach (var (role, what) in existing)
+            {
+                foreach (var (rolePath, name) in config.CreatedRoles().Where(r => string.Equals(r.Name, role.Name, StringComparison.OrdinalIgnoreCase)))
                 {
-                    Error(rolePath, $"'{name}' is the name of {(named ? $"the deployer's role ({path})" : $"the role the AWS provider assumes ({path})")}, which exists already: IAM role names are unique in an account whatever the path or case, so the stack's CreateRole fails with EntityAlreadyExists part-way through `pulumi up`; give the stack's role another name");
+                    Error(rolePath, $"'{name}' is the name of {what}, which exists already: IAM role names are unique in an account whatever the path or case, so the stack's CreateRole fails with EntityAlreadyExists part-way through `pulumi up`; give the stack's role another name");
                 }
             }
 
@@ -1036,12 +1048,25 @@ public static partial class StackValidator
                 }
             }
 
+            if (AssumedBesideAnotherCreator() is { } assumedKey && !identities.Any(i => i.Arn is { } arn && Arns.PrincipalKey(arn.Full) == assumedKey && (IsClusterAdmin(i, adminGroups) || combined.MakeAdmin(i.Groups, mode.UsesAccessEntries() ? i.AccessPolicies : []) is not null)))
+            {
+                Error(AwsSettings.AssumedRolePath, $"'{config.Aws.AssumedRoleArn}' is the role the AWS provider and both Kubernetes providers work as, but {config.Cluster.Path}.deployerArn names another role as the cluster's creator, so this role has only what the model grants it, and the model does not make it cluster admin: `pulumi up` could not write aws-auth or the RBAC bindings as it; map it with system:masters{(mode.UsesAccessEntries() ? $" (or {EksAccessPolicies.ClusterAdmin})" : "")}, or set deployerArn to it if it created the cluster");
+            }
+
             var deployer = config.CreatorArn is { } text && Arns.TryParse(text, out _, out _);
             if (!anyAdmin && !deployer && access.Declared && !access.AllowNoClusterAdmin)
             {
                 Error(access.Path, $"no principal gets cluster-admin rights, so only the cluster creator's bootstrap access would remain (this tool's rule, against a locked-out cluster); give one role the group system:masters{(mode.UsesAccessEntries() ? $" or the access policy {EksAccessPolicies.ClusterAdmin}" : "")}, name the creator as {config.Cluster.Path}.deployerArn, or set {access.Path}.allowNoClusterAdmin: true if the creator's access is all you want");
             }
         }
+
+        /// <summary>The key of the role of aws:assumeRoles when deployerArn names another principal as the creator, else null.</summary>
+        private string? AssumedBesideAnotherCreator() =>
+            config.Aws.AssumedRoleArn is { Length: > 0 } assumed && config.Cluster.DeployerArn is { Length: > 0 } deployer
+            && Arns.TryParse(assumed, out var role, out _) && Arns.TryParse(deployer, out var named, out _)
+            && Arns.PrincipalKey(role.Full) is var key && key != Arns.PrincipalKey(named.Full)
+                ? key
+                : null;
 
         private bool IsClusterAdmin(Identity identity, HashSet<string> adminGroups)
         {
