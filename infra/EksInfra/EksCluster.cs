@@ -257,8 +257,9 @@ internal sealed class EksCluster : ComponentResource
         // aws-auth (CONFIG_MAP and API_AND_CONFIG_MAP only: pulumi-eks rejects these inputs in API mode).
         if (plan.AwsAuth is { } awsAuth)
         {
-            // Every node role the stack creates: pulumi-eks maps each as a node, and in CONFIG_MAP refuses a managed node group whose role is not among them (v4.3.0 nodes/nodegroup.ts; in the access-entry modes EKS makes the group's entry).
-            args.InstanceRoles = plan.NodeRoles.Select(r => roles.Named(r.Name).Resource).ToList();
+            // The node roles the stack creates: pulumi-eks maps each as a node, and in CONFIG_MAP refuses a managed node group whose role is not among them (v4.3.0 nodes/nodegroup.ts; in the access-entry modes EKS makes the group's entry).
+            // The role of Windows node groups goes in with the role mappings instead: an instance role gets no eks:kube-proxy-windows.
+            args.InstanceRoles = plan.NodeRoles.Where(r => awsAuth.IsInstanceRole(r.Name)).Select(r => roles.Named(r.Name).Resource).ToList();
             args.RoleMappings = awsAuth.NonNodeRoleMappings.Select(m => RoleMapping(m, roles)).ToList();
             args.UserMappings = awsAuth.MapUsers.Select(m => UserMapping(m)).ToList();
         }

@@ -201,6 +201,36 @@ public class ComputeRenderTests
     }
 
     [Fact]
+    public void A_windows_node_groups_role_is_mapped_once_with_the_windows_groups_beside_the_instance_roles_in_api_and_config_map()
+    {
+        // AWS, "Deploy Windows nodes on EKS clusters": the Windows node's role is mapped in aws-auth with
+        // eks:kube-proxy-windows; pulumi-eks maps an instance role with system:bootstrappers and system:nodes only.
+        var plan = Stacks.ValidPlanOf(ComputeStacks.Full("API_AND_CONFIG_MAP", nodeRoles: "", cluster: """
+                nodeRoles: [windows-workers]
+                nodeGroups:
+                  - { name: linux, instanceTypes: [m6i.large] }
+                  - { name: win, instanceTypes: [m6i.large], amiType: WINDOWS_CORE_2022_x86_64, nodeRole: windows-workers }
+            """));
+        const string windowsRole = "arn:aws:iam::123456789012:role/windows-workers";
+        string[] windowsGroups = ["eks:kube-proxy-windows", "system:bootstrappers", "system:nodes"];
+
+        var rendered = Reparse.AwsAuth(Stacks.Render(plan)[StackRenderer.AwsAuthFile]);
+        Assert.Equal(new Mapping(windowsRole, "system:node:{{EC2PrivateDNSName}}", windowsGroups).Key, Assert.Single(rendered.Roles, r => r.Arn == windowsRole).Key);
+
+        // What pulumi up writes: the role once, among the role mappings, before pulumi-eks's instance roles.
+        var written = ((YamlDotNet.RepresentationModel.YamlSequenceNode)Reparse.Yaml(PulumiEksAwsAuth.MapRoles(plan.AwsAuth!)).Documents[0].RootNode).Children
+            .Select(r => new Mapping(Reparse.Str(r, "rolearn"), Reparse.Str(r, "username"), Reparse.Strings(Reparse.Get(r, "groups")))).ToList();
+        var windows = Assert.Single(written, m => m.Arn == windowsRole);
+        Assert.Equal(windowsGroups, windows.Groups);
+        Assert.True(written.IndexOf(windows) < written.FindIndex(m => m.Arn == "arn:aws:iam::123456789012:role/eks-node-role"));
+        Assert.False(plan.AwsAuth!.IsInstanceRole("windows-workers"));
+        Assert.True(plan.AwsAuth.IsInstanceRole("eks-node-role"));
+
+        // EKS makes the group's access entry: one from the stack would be a second entry for the role (HTTP 409).
+        Assert.DoesNotContain(plan.AccessEntries, e => e.PrincipalArn == windowsRole);
+    }
+
+    [Fact]
     public void Who_gives_a_windows_node_groups_role_the_windows_groups_eks_gives_its_entry()
     {
         // EKS makes a Windows managed node group's entry EC2_WINDOWS, which adds eks:kube-proxy-windows (User Guide, "Create access entries").
@@ -665,10 +695,17 @@ public class ComputeValidationTests
     }
 
     [Fact]
-    public void A_windows_managed_node_group_needs_an_access_entry_mode()
+    public void A_windows_managed_node_group_is_refused_in_config_map_only_where_pulumi_eks_needs_its_role_as_an_instance_role()
     {
+        // pulumi-eks v4.3.0 nodes/nodegroup.ts refuses a managed node group whose role is not an instance role only
+        // when the mode supports no access entries; outside CONFIG_MAP the role goes in as a role mapping.
         Valid(WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API"));
-        Invalid(WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API_AND_CONFIG_MAP"), "eks-infra:cluster.nodeGroups[0].amiType", "eks:kube-proxy-windows");
+        Valid(WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "API_AND_CONFIG_MAP"));
+        var configMap = WithGroup("        amiType: WINDOWS_CORE_2022_x86_64", mode: "CONFIG_MAP");
+        Invalid(configMap, "eks-infra:cluster.nodeGroups[0].amiType", "a Windows managed node group in CONFIG_MAP needs its role in aws-auth with eks:kube-proxy-windows");
+        Invalid(configMap, "eks-infra:cluster.nodeGroups[0].amiType", "pulumi-eks refuses a managed node group whose role is not among its instanceRoles");
+        Invalid(configMap, "eks-infra:cluster.nodeGroups[0].amiType", "move authenticationMode to API_AND_CONFIG_MAP");
+        Assert.Single(configMap.Errors);
     }
 
     [Fact]

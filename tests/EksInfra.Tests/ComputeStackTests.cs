@@ -159,6 +159,31 @@ public sealed class ComputeStackTests
     }
 
     [Fact]
+    public async Task Api_and_config_map_hands_pulumi_eks_a_windows_groups_role_as_a_role_mapping_with_the_windows_groups()
+    {
+        // pulumi-eks maps an instance role without eks:kube-proxy-windows, and outside CONFIG_MAP does not need a
+        // managed node group's role among them (v4.3.0 authenticationMode.ts createInstanceRoleMapping, nodes/nodegroup.ts).
+        var run = await RunAsync("API_AND_CONFIG_MAP", t => t
+            .Replace("    nodeRoles: [workload-node-role]\n", "    nodeRoles: [workload-node-role, windows-workers]\n", StringComparison.Ordinal)
+            .Replace("    fargateProfiles:\n", "      - { name: win, instanceTypes: [m6i.large], amiType: WINDOWS_CORE_2022_x86_64, nodeRole: windows-workers }\n    fargateProfiles:\n", StringComparison.Ordinal));
+        var cluster = run.Inputs(ClusterType, "my-cluster-eks");
+
+        var instanceRoles = List(cluster["instanceRoles"]).Select(r => Assert.IsAssignableFrom<CustomResource>(r).GetResourceName()).Order(StringComparer.Ordinal);
+        Assert.Equal(["my-cluster-iam-eks-node-role", "my-cluster-iam-workload-node-role"], instanceRoles);
+
+        var windows = Assert.Single(List(cluster["roleMappings"]).Select(Map), m => Str(m["roleArn"]) == "arn:aws:iam::123456789012:role/windows-workers");
+        Assert.Equal("system:node:{{EC2PrivateDNSName}}", Str(windows["username"]));
+        Assert.Equal(["eks:kube-proxy-windows", "system:bootstrappers", "system:nodes"], Strings(windows, "groups"));
+
+        var group = run.Inputs(NodeGroupType, "my-cluster-node-group-win");
+        Assert.Equal("WINDOWS_CORE_2022_x86_64", Str(group["amiType"]));
+        Assert.Equal("my-cluster-iam-windows-workers", Assert.IsAssignableFrom<CustomResource>(group["nodeRole"]).GetResourceName());
+
+        // EKS makes the group's access entry; the stack writes none for the role.
+        Assert.DoesNotContain("role-windows-workers", MapOrEmpty(cluster, "accessEntries").Keys);
+    }
+
+    [Fact]
     public async Task Api_mode_gives_the_node_entries_their_types_and_no_aws_auth_input()
     {
         var run = await RunAsync("API");

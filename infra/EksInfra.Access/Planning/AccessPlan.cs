@@ -263,8 +263,11 @@ public sealed record AwsAuthPlan(
     IReadOnlyList<UserMappingPlan> MapUsers,
     IReadOnlyList<string> MapAccounts)
 {
-    /// <summary>The mappings pulumi-eks takes as <c>RoleMappings</c>: the node role goes in as an instance role instead.</summary>
+    /// <summary>The mappings pulumi-eks takes as <c>RoleMappings</c>: a Linux node role goes in as an instance role instead.</summary>
     public IEnumerable<RoleMappingPlan> NonNodeRoleMappings => MapRoles.Where(r => r.Source != MappingSource.NodeRole);
+
+    /// <summary>Whether pulumi-eks maps the stack's node role <paramref name="roleName"/> from <c>InstanceRoles</c> rather than as a role mapping.</summary>
+    public bool IsInstanceRole(string roleName) => MapRoles.Any(r => r.Source == MappingSource.NodeRole && r.CreatedRoleName == roleName);
 }
 
 public enum MappingSource
@@ -283,6 +286,13 @@ public enum MappingSource
 
     /// <summary>A Fargate pod execution role the stack creates: a role mapping whose ARN comes from the role's output.</summary>
     FargateRole,
+
+    /// <summary>
+    /// The stack's node role of Windows managed node groups: a role mapping whose ARN comes from the role's output, since
+    /// pulumi-eks maps an instance role without <c>eks:kube-proxy-windows</c>. Only outside CONFIG_MAP, where pulumi-eks
+    /// does not require a managed node group's role among its instance roles (the validator refuses it in CONFIG_MAP).
+    /// </summary>
+    WindowsNodeRole,
 }
 
 /// <summary>One <c>mapRoles</c> entry. <see cref="RoleArn"/> has no IAM path; <see cref="CreatedRoleName"/> names the role when the stack creates it.</summary>

@@ -131,7 +131,7 @@ public static class ComputePlanner
     public static RoleMappingPlan RoleMapping(ComputeIdentityPlan identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        var source = identity.Kind == ComputeKind.NodeGroupRole ? MappingSource.NodeRole
+        var source = identity.Kind == ComputeKind.NodeGroupRole ? (identity.RunsWindows ? MappingSource.WindowsNodeRole : MappingSource.NodeRole)
             : identity.CreatedRoleName is not null ? MappingSource.FargateRole
             : MappingSource.ExistingNodeRole;
         return new RoleMappingPlan(identity.RoleArnWithoutPath, identity.Username, identity.Groups, source, identity.CreatedRoleName);

@@ -368,11 +368,14 @@ public static partial class ComputeValidator
 
             KubernetesVersionHasAmi(path, ami);
 
-            // pulumi-eks's InstanceRoles map a role with system:bootstrappers and system:nodes only; Windows nodes also need
-            // eks:kube-proxy-windows (AWS, "Deploy Windows nodes"), and a second aws-auth entry for the same role is ambiguous.
-            if (ami.IsWindows && mode.UsesConfigMap())
+            // Windows nodes need eks:kube-proxy-windows in aws-auth (AWS, "Deploy Windows nodes"), which pulumi-eks's
+            // InstanceRoles never carry (v4.3.0 createInstanceRoleMapping). Outside CONFIG_MAP the role goes in as a role
+            // mapping instead; in CONFIG_MAP pulumi-eks refuses a managed node group whose role is not an instance role
+            // (nodes/nodegroup.ts), and a second mapping of the role loses to the instance one, which it writes last and
+            // aws-iam-authenticator keeps (pkg/mapper/configmap saveMap: one mapping per ARN, the last).
+            if (ami.IsWindows && !mode.UsesAccessEntries())
             {
-                Error(path, $"a Windows managed node group in {mode.ToConfigValue()} needs its role in aws-auth with {KubernetesNames.KubeProxyWindows}, which pulumi-eks's instanceRoles cannot carry; move authenticationMode to API (EKS then gives the role its EC2_WINDOWS entry), or run the Windows nodes self-managed and list their role under eks-infra:access.nodeRoles with kind windows");
+                Error(path, $"a Windows managed node group in {mode.ToConfigValue()} needs its role in aws-auth with {KubernetesNames.KubeProxyWindows}, but in {mode.ToConfigValue()} pulumi-eks refuses a managed node group whose role is not among its instanceRoles, which it maps without that group; move authenticationMode to API_AND_CONFIG_MAP (the stack then maps the role with {KubernetesNames.KubeProxyWindows}) or API, or run the Windows nodes self-managed and list their role under eks-infra:access.nodeRoles with kind windows");
             }
 
             return ami;
