@@ -120,6 +120,40 @@ public class DeployerTests
     }
 
     [Fact]
+    public void A_created_role_named_like_the_assumed_role_is_refused_beside_a_deployer_user_of_that_name()
+    {
+        var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/eks-admin-role\n", "    deployerArn: arn:aws:iam::123456789012:user/eks-admin-role\n");
+
+        Assert.Contains(Errors(yaml), e => e.Path == "eks-infra:access.roles[0].name" && e.Message.Contains("is the name of the role the AWS provider assumes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_assumed_role_need_not_be_admin_when_the_stack_writes_no_kubernetes_object()
+    {
+        // API, an admin by access policy, no groups: the program registers no Kubernetes object for the providers to write.
+        var yaml = """
+            config:
+              aws:region: us-west-2
+              aws:allowedAccountIds: ["123456789012"]
+              aws:assumeRoles:
+                - roleArn: arn:aws:iam::123456789012:role/ci/deployer
+              eks-infra:cluster:
+                name: my-cluster
+                deployerArn: arn:aws:iam::123456789012:role/ci-runner
+              eks-infra:access:
+                authenticationMode: API
+                mapUsers:
+                  - userarn: arn:aws:iam::123456789012:user/admin
+                    username: admin
+                    groups: [system:masters]
+            """;
+
+        Assert.Empty(Errors(yaml));
+        var withGroup = Stacks.Edit(yaml, "groups: [system:masters]", "groups: [system:masters, readers]\n    groups:\n      readers:\n        clusterRole: view");
+        Assert.Contains(Errors(withGroup), e => e.Path == "aws:assumeRoles[0].roleArn");
+    }
+
+    [Fact]
     public void The_role_of_aws_assume_roles_is_the_creator_who_names_and_no_deployer_warning_asks_for()
     {
         var yaml = WithAssumeRoles("  aws:assumeRoles:\n    - roleArn: arn:aws:iam::123456789012:role/ci-deploy\n");

@@ -972,8 +972,8 @@ public static partial class StackValidator
                 existing.Add((deployer, named ? $"the deployer's role ({path})" : $"the role the AWS provider assumes ({path})"));
             }
 
-            if (named && config.Aws.AssumedRoleArn is { Length: > 0 } assumedText && Arns.TryParse(assumedText, out var assumed, out _)
-                && !string.Equals(assumed.Name, deployer.Name, StringComparison.OrdinalIgnoreCase))
+            if (AssumedBesideAnotherCreator() is not null && Arns.TryParse(config.Aws.AssumedRoleArn!, out var assumed, out _)
+                && !(deployer.Kind == PrincipalKind.Role && string.Equals(assumed.Name, deployer.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 existing.Add((assumed, $"the role the AWS provider assumes ({AwsSettings.AssumedRolePath})"));
             }
@@ -1048,9 +1048,12 @@ public static partial class StackValidator
                 }
             }
 
-            if (AssumedBesideAnotherCreator() is { } assumedKey && !identities.Any(i => i.Arn is { } arn && Arns.PrincipalKey(arn.Full) == assumedKey && (IsClusterAdmin(i, adminGroups) || combined.MakeAdmin(i.Groups, mode.UsesAccessEntries() ? i.AccessPolicies : []) is not null)))
+            // The Kubernetes providers write aws-auth in the ConfigMap modes, and RBAC, namespaces and the mapAccounts patch
+            // in any mode; a stack in API with none of those has nothing for them to write.
+            var writesKubernetes = mode.UsesConfigMap() || access.Groups.Count > 0 || access.ClusterRoles.Count > 0 || access.Namespaces.Count > 0 || access.MapAccounts.Count > 0;
+            if (writesKubernetes && AssumedBesideAnotherCreator() is { } assumedKey && !identities.Any(i => i.Arn is { } arn && Arns.PrincipalKey(arn.Full) == assumedKey && (IsClusterAdmin(i, adminGroups) || combined.MakeAdmin(i.Groups, mode.UsesAccessEntries() ? i.AccessPolicies : []) is not null)))
             {
-                Error(AwsSettings.AssumedRolePath, $"'{config.Aws.AssumedRoleArn}' is the role the AWS provider and both Kubernetes providers work as, but {config.Cluster.Path}.deployerArn names another role as the cluster's creator, so this role has only what the model grants it, and the model does not make it cluster admin: `pulumi up` could not write aws-auth or the RBAC bindings as it; map it with system:masters{(mode.UsesAccessEntries() ? $" (or {EksAccessPolicies.ClusterAdmin})" : "")}, or set deployerArn to it if it created the cluster");
+                Error(AwsSettings.AssumedRolePath, $"'{config.Aws.AssumedRoleArn}' is the role the AWS provider and both Kubernetes providers work as, but {config.Cluster.Path}.deployerArn names another principal as the cluster's creator, so this role has only what the model grants it, and the model does not make it cluster admin: `pulumi up` could not write aws-auth or the RBAC bindings as it; for a cluster another principal created, map it with system:masters{(mode.UsesAccessEntries() ? $" (or {EksAccessPolicies.ClusterAdmin})" : "")}; for a new cluster, or one this role created, set deployerArn to it instead (a mapping would then duplicate its creator entry)");
             }
 
             var deployer = config.CreatorArn is { } text && Arns.TryParse(text, out _, out _);
