@@ -241,6 +241,59 @@ public class RbacEscalationAdminTests
         Assert.Equal(admin, report.Blocking.Any(f => f.Subject == Team));
     }
 
+    /// <summary>
+    /// impersonation.go: Impersonate-User system:serviceaccount:NS:NAME is authorized as impersonate on serviceaccounts NAME
+    /// in NS and runs as that account with its groups (system:serviceaccounts, system:serviceaccounts:NS); any other
+    /// name as impersonate on users, with no groups. So impersonating an account or user bound cluster-admin is admin.
+    /// </summary>
+    [Theory]
+    [InlineData("serviceaccounts", "", true, "ServiceAccount", "tools/ci-bot", "cluster-admin", true)]
+    [InlineData("serviceaccounts", "ci-bot", true, "ServiceAccount", "tools/ci-bot", "cluster-admin", true)]
+    [InlineData("serviceaccounts", "other-bot", true, "ServiceAccount", "tools/ci-bot", "cluster-admin", false)]
+    [InlineData("serviceaccounts", "", false, "ServiceAccount", "apps/ci-bot", "cluster-admin", true)]
+    [InlineData("serviceaccounts", "", false, "ServiceAccount", "tools/ci-bot", "cluster-admin", false)]
+    [InlineData("serviceaccounts", "", true, "ServiceAccount", "tools/ci-bot", "view", false)]
+    [InlineData("serviceaccounts", "", true, "Group", "system:serviceaccounts:tools", "cluster-admin", true)]
+    [InlineData("serviceaccounts", "", true, "User", "system:serviceaccount:tools:ci-bot", "cluster-admin", true)]
+    [InlineData("users", "", true, "User", "ops-admin", "cluster-admin", true)]
+    [InlineData("users", "ops-admin", true, "User", "ops-admin", "cluster-admin", true)]
+    // A service account's username is impersonated as the account, which impersonate on users does not allow.
+    [InlineData("users", "", true, "ServiceAccount", "tools/ci-bot", "cluster-admin", false)]
+    [InlineData("serviceaccounts", "", true, "User", "ops-admin", "cluster-admin", false)]
+    public void Impersonating_a_service_account_or_user_bound_cluster_admin_is_cluster_admin(string resource, string name, bool clusterWide, string kind, string subject, string role, bool admin)
+    {
+        var live = Live("impersonator", [Rule([""], [resource], ["impersonate"], name.Length > 0 ? [name] : null)], clusterWide);
+        var target = kind == "ServiceAccount"
+            ? new RbacSubject(kind, subject.Split('/')[1], subject.Split('/')[0])
+            : new RbacSubject(kind, subject);
+        var rbac = new ClusterRbac(live.ClusterRoles, live.Roles, [.. live.Bindings, new RbacBinding("ci-bot-admin", "", "ClusterRole", role, [target], new Dictionary<string, string>())]);
+
+        Assert.Equal(admin, IsAdmin(rbac));
+        var finding = Assert.Single(Audit(rbac).Findings, f => f.Subject == Team && f.Section == AuditSection.Unmanaged);
+        Assert.Equal(admin, finding.ReachesAdmin);
+        Assert.Equal(admin, finding.Title.StartsWith("cluster admin, ", StringComparison.Ordinal));
+    }
+
+    /// <summary>AmazonEKSAdminPolicy allows impersonate on serviceaccounts (EKS access policy reference), so cluster-wide it reaches an admin account.</summary>
+    [Theory]
+    [InlineData("cluster-admin", true)]
+    [InlineData("view", false)]
+    public void A_live_admin_policy_impersonates_a_service_account_bound_cluster_admin(string role, bool admin)
+    {
+        var binding = new RbacBinding("ci-bot-admin", "", "ClusterRole", role, [new RbacSubject("ServiceAccount", "ci-bot", "tools")], new Dictionary<string, string>());
+        var rbac = new ClusterRbac(RbacData.BuiltInClusterRoles, new Dictionary<(string, string), IReadOnlyList<PolicyRulePlan>>(), [binding]);
+        var association = new PolicyAssociation("AmazonEKSAdminPolicy", AccessScopePlan.Cluster);
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("API"));
+        var entries = plan.AccessEntries.Select(e => new LiveAccessEntry(e.PrincipalArn, e.Type, e.Username, e.KubernetesGroups, [.. e.AccessPolicies.Select(p => new PolicyAssociation(p.PolicyName, p.Scope))], $"access entry {e.Key}"));
+        var team = new LiveAccessEntry(Team, "STANDARD", "team", [], [association], "access entry team");
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(null, [.. entries, team], rbac));
+
+        var finding = Assert.Single(report.Findings, f => f.Subject == Team && f.Section == AuditSection.Unmanaged);
+        Assert.Equal(admin, finding.Title.StartsWith("cluster admin, ", StringComparison.Ordinal));
+        Assert.Equal(admin, report.Blocking.Any(f => f.Subject == Team));
+    }
+
     [Fact]
     public void The_same_rules_bound_in_one_namespace_are_not_cluster_admin()
     {

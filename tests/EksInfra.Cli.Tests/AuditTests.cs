@@ -136,6 +136,38 @@ public sealed class AuditTests
         return project.Run([.. AsCreated(project, "dev", awsAuth: HandEditedDevAwsAuth, entries: entries), "--format", "json"]);
     }
 
+    /// <summary>
+    /// `kubectl --as=system:serviceaccount:tools:ci-bot` needs only impersonate on that service account (apiserver
+    /// impersonation.go), which AmazonEKSAdminPolicy and the built-in edit role allow: with ci-bot bound cluster-admin, an
+    /// unmanaged entry holding either cluster-wide is cluster admin in one step, and the audit fails.
+    /// </summary>
+    [Theory]
+    [InlineData("AmazonEKSAdminPolicy", null, true)]
+    [InlineData(null, "edit", true)]
+    [InlineData("AmazonEKSAdminPolicy", null, false)]
+    [InlineData(null, "edit", false)]
+    public void An_unmanaged_entry_that_may_impersonate_a_service_account_bound_cluster_admin_fails_the_audit(string? policy, string? groupRole, bool botIsAdmin)
+    {
+        using var project = new TestProject();
+        const string impersonator = "arn:aws:iam::123456789012:role/ci-impersonator";
+        var plan = LiveFixtures.Plan("dev");
+        var entries = LiveFixtures.AccessEntries(plan, policy is null
+            ? LiveFixtures.Entry(plan, impersonator, "STANDARD", "ci-impersonator", ["ci-impersonators"])
+            : LiveFixtures.Entry(plan, impersonator, "STANDARD", "ci-impersonator", [], (policy, [])));
+        List<JsonObject> extra = [LiveFixtures.Binding("ci-bot-admin", null, botIsAdmin ? "cluster-admin" : "view", null, ("ServiceAccount", "tools/ci-bot"))];
+        if (groupRole is not null)
+        {
+            extra.Add(LiveFixtures.Binding("ci-impersonators", null, groupRole, null, ("Group", "ci-impersonators")));
+        }
+
+        var result = project.Run([.. AsCreated(project, "dev", entries: entries, rbac: LiveFixtures.Rbac(plan, [.. extra])), "--live-mode", "API_AND_CONFIG_MAP", "--format", "json"]);
+
+        Assert.True(result.ExitCode == (botIsAdmin ? 1 : 0), result.ToString());
+        Assert.Equal(botIsAdmin, UnmanagedAdmins(result.Out)[impersonator]);
+        Assert.Equal(botIsAdmin, JsonNode.Parse(result.Out)!["failed"]!.GetValue<bool>());
+        Assert.Equal(botIsAdmin, result.Error.Contains($"error: {impersonator}: cluster admin, not granted by the model", StringComparison.Ordinal));
+    }
+
     /// <summary>Each unmanaged principal of a JSON report, and whether it reaches cluster admin.</summary>
     private static Dictionary<string, bool> UnmanagedAdmins(string json) =>
         JsonNode.Parse(json)!["unmanagedPrincipals"]!.AsArray()

@@ -83,16 +83,115 @@ public sealed class Authorizer(ClusterRbac rbac)
     /// <summary>
     /// Whether the subject may do everything everywhere (system:masters, a wildcard rule granted cluster-wide), or can
     /// make itself able to with what it holds (<see cref="RbacRules.GrantsItselfClusterAdmin"/>): cluster-wide, and a
-    /// service account's impersonation in the namespaces it holds grants in.
+    /// service account's impersonation in the namespaces it holds grants in; or may impersonate a user or service account
+    /// that is cluster admin by its own bindings (<see cref="AdminToImpersonate"/>).
     /// </summary>
-    public bool IsClusterAdmin(AccessSubject subject) =>
-        Why(subject, AccessRequest.Everything).Count > 0
-        || RbacRules.GrantsItselfClusterAdmin(
-            request => Why(subject, request).Count > 0,
-            BindingsOf(subject).Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName),
-            BindingsOf(subject).SelectMany(Rbac.RulesOf).SelectMany(r => r.ResourceNames),
-            BindingsOf(subject).Where(b => !b.IsClusterRoleBinding).Select(b => b.Namespace).Concat(subject.Policies.SelectMany(p => p.Scope.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>()).Distinct(StringComparer.Ordinal),
-            Rbac.AggregatedClusterRoles.Contains);
+    public bool IsClusterAdmin(AccessSubject subject) => IsClusterAdmin(subject, impersonating: true);
+
+    private bool IsClusterAdmin(AccessSubject subject, bool impersonating)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        if (Why(subject, AccessRequest.Everything).Count > 0)
+        {
+            return true;
+        }
+
+        var bindings = BindingsOf(subject).ToList();
+        var names = bindings.SelectMany(Rbac.RulesOf).SelectMany(r => r.ResourceNames).Distinct(StringComparer.Ordinal).ToList();
+        var namespaces = bindings.Where(b => !b.IsClusterRoleBinding).Select(b => b.Namespace)
+            .Concat(subject.Policies.SelectMany(p => p.Scope.Namespaces).Select(KubernetesValues.NamespaceReachedBy).OfType<string>())
+            .Distinct(StringComparer.Ordinal).ToList();
+        bool Allowed(AccessRequest request) => Why(subject, request).Count > 0;
+        if (RbacRules.GrantsItselfClusterAdmin(
+            Allowed,
+            bindings.Where(b => b.IsClusterRoleBinding && b.RoleKind == "ClusterRole").Select(b => b.RoleName),
+            names,
+            namespaces,
+            Rbac.AggregatedClusterRoles.Contains))
+        {
+            return true;
+        }
+
+        if (!impersonating)
+        {
+            return false;
+        }
+
+        // "" stands for a name no rule lists, and for a namespace only cluster-wide grants reach.
+        string[] anyName = ["", .. names];
+        string[] anyNamespace = ["", .. namespaces];
+        return AdminToImpersonate.Value.Any(target => target.Resource == "users"
+            ? Allowed(new("impersonate", "", "users", "", target.Name!, ""))
+            : (target.Namespace is { } ns ? [ns] : anyNamespace).Any(ns =>
+                (target.Name is { } name ? [name] : anyName).Any(n => Allowed(new("impersonate", "", "serviceaccounts", "", n, ns)))));
+    }
+
+    /// <summary>
+    /// The users and service accounts this cluster's bindings make cluster admin, whom a subject allowed to impersonate
+    /// one becomes in one step (apiserver endpoints/filters/impersonation.go): Impersonate-User
+    /// system:serviceaccount:NS:NAME needs only impersonate on serviceaccounts NAME in NS, and the request runs as that
+    /// account with its groups system:serviceaccounts and system:serviceaccounts:NS; any other name needs impersonate on
+    /// users NAME and runs with that name and no group but system:authenticated (more groups need impersonate on groups,
+    /// which <see cref="RbacRules.GrantsItselfClusterAdmin"/> judges). A Group subject system:serviceaccounts[:NS] makes
+    /// every account (of NS) admin: Name (and Namespace) null. Each is judged by its own bindings, without impersonating
+    /// further. Found once per authorizer from the bindings' subjects; the model binds groups only, so it costs it nothing.
+    /// </summary>
+    private Lazy<List<(string Resource, string? Namespace, string? Name)>> AdminToImpersonate => adminToImpersonate ??= new(FindAdminToImpersonate);
+
+    private Lazy<List<(string Resource, string? Namespace, string? Name)>>? adminToImpersonate;
+
+    private List<(string Resource, string? Namespace, string? Name)> FindAdminToImpersonate()
+    {
+        var candidates = new SortedSet<(string Resource, string Namespace, string Name)>();
+        foreach (var binding in Rbac.Bindings)
+        {
+            foreach (var s in binding.Subjects)
+            {
+                var accountNamespace = s.Namespace.Length > 0 ? s.Namespace : binding.Namespace;
+                if (s.Kind == "ServiceAccount" && accountNamespace.Length > 0)
+                {
+                    candidates.Add(("serviceaccounts", accountNamespace, s.Name));
+                }
+                else if (s.Kind == "User" && s.Name.StartsWith(ClusterRbac.ServiceAccountUsernamePrefix, StringComparison.Ordinal))
+                {
+                    // buildImpersonationRequests takes such a username as the service account it names.
+                    if (s.Name[ClusterRbac.ServiceAccountUsernamePrefix.Length..].Split(':') is [{ Length: > 0 } ns, { Length: > 0 } name])
+                    {
+                        candidates.Add(("serviceaccounts", ns, name));
+                    }
+                }
+                else if (s.Kind == "User")
+                {
+                    candidates.Add(("users", "", s.Name));
+                }
+                else if (s.Kind == "Group" && s.Name == AllServiceAccounts)
+                {
+                    candidates.Add(("serviceaccounts", "", ""));
+                }
+                else if (s.Kind == "Group" && s.Name.StartsWith(AllServiceAccounts + ":", StringComparison.Ordinal) && s.Name.Length > AllServiceAccounts.Length + 1)
+                {
+                    candidates.Add(("serviceaccounts", s.Name[(AllServiceAccounts.Length + 1)..], ""));
+                }
+            }
+        }
+
+        var found = new List<(string Resource, string? Namespace, string? Name)>();
+        foreach (var (resource, ns, name) in candidates)
+        {
+            // An account of any name is judged by its groups alone, which every such account holds.
+            var identity = resource == "users" ? new AccessSubject(name, "user", name, [], [])
+                : new AccessSubject(name, "service account", name.Length > 0 ? $"{ClusterRbac.ServiceAccountUsernamePrefix}{ns}:{name}" : "", ns.Length > 0 ? [AllServiceAccounts, $"{AllServiceAccounts}:{ns}"] : [AllServiceAccounts], []);
+            if (IsClusterAdmin(identity, impersonating: false))
+            {
+                found.Add((resource, ns.Length > 0 ? ns : null, name.Length > 0 ? name : null));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Every service account is in this group, and in system:serviceaccounts:NS of its namespace (serviceaccount.MakeGroupNames).</summary>
+    private const string AllServiceAccounts = "system:serviceaccounts";
 
     /// <summary>
     /// A namespace-scoped association grants only namespaced requests in the listed namespaces (EKS User Guide,

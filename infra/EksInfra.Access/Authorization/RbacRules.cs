@@ -129,7 +129,8 @@ public static class RbacRules
     /// of its namespace) or workloads that create them, creating the accounts' tokens (serviceaccounts/token) or impersonating them. Kubernetes' "RBAC
     /// good practices" counts each as an escalation path, and its RBAC guide says of the built-in edit role that it "can
     /// be used to gain the API access levels of any ServiceAccount in the namespace". How far that reaches depends on the
-    /// accounts the cluster has, so it is told, not judged as cluster admin.
+    /// accounts the cluster has, so it is told, not judged as cluster admin; impersonating an account the bindings make
+    /// admin is judged where they are known (<see cref="Authorizer.IsClusterAdmin"/>).
     /// </summary>
     /// <returns>What the holder can do, as "create pods or impersonate service accounts in kube-system, and so act as ...", or null.</returns>
     public static string? SystemAccountTakeover(IReadOnlyList<PolicyRulePlan> rules)
