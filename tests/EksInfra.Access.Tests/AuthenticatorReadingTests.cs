@@ -267,15 +267,19 @@ public class AuthenticatorReadingTests
     [Theory]
     [InlineData("HYBRID_LINUX")]
     [InlineData("HYPERPOD_LINUX")]
-    public void Audit_counts_every_node_entry_type_as_eks_own_not_as_unmanaged_access(string type)
+    [InlineData("EC2")]
+    public void Audit_lists_a_node_entry_type_access_nodeRoles_cannot_declare_as_unmanaged_without_failing(string type)
     {
         var plan = Stacks.ValidPlanOf(Stacks.Minimal("API"));
-        var entry = new LiveAccessEntry("arn:aws:iam::123456789012:role/hyperpod-nodes", type, "system:node:{{SessionName}}", ["system:nodes"], [], "access-entries.json");
+        var entry = new LiveAccessEntry("arn:aws:iam::123456789012:role/hyperpod-nodes", type, "system:node:{{SessionName}}", ["system:nodes"], [], "access entry accessEntries[0]");
 
         var report = AccessAudit.Compare(plan, new LiveCluster(null, [entry], null));
 
-        Assert.Contains(report.Findings, f => f.Subject == entry.PrincipalArn && f.Section == AuditSection.EksOwn);
-        Assert.DoesNotContain(report.Findings, f => f.Subject == entry.PrincipalArn && f.Section == AuditSection.Unmanaged);
+        var finding = Assert.Single(report.Findings, f => f.Subject == entry.PrincipalArn);
+        Assert.Equal((AuditSection.Unmanaged, $"{type} entry of a role the model does not know (access entry accessEntries[0])", false), (finding.Section, finding.Title, finding.ReachesAdmin));
+        Assert.Contains("so keep it only if such nodes use it; otherwise its holders can register as any node: delete the entry", finding.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("access.nodeRoles", finding.Detail, StringComparison.Ordinal);
+        Assert.False(report.HasBlocking);
     }
 
     [Fact]

@@ -284,22 +284,68 @@ public sealed class AuditTests
         Assert.Empty(json["differences"]!.AsArray());
         Assert.Empty(json["missingLive"]!.AsArray());
 
-        // Another node group's role is EKS's business, unless someone gave it more than the node groups.
+        // A node mapping of a role the model does not know is flagged: whoever assumes it can join as a node.
         var karpenter = HandEditedDevAwsAuth.Replace("role/break-glass\n      username: break-glass", "role/KarpenterNodeRole\n      username: system:node:{{EC2PrivateDNSName}}", StringComparison.Ordinal);
         Assert.Contains("KarpenterNodeRole", karpenter, StringComparison.Ordinal);
         var disguised = project.Run(AsCreated(project, "dev", awsAuth: karpenter));
         Assert.True(disguised.ExitCode == 1, disguised.ToString());
         Assert.Contains("error: arn:aws:iam::123456789012:role/KarpenterNodeRole: cluster admin", disguised.Error, StringComparison.Ordinal);
-        var node = project.Run(AsCreated(project, "dev", awsAuth: karpenter.Replace("    - system:masters\n  mapUsers", "    - system:nodes\n  mapUsers", StringComparison.Ordinal)));
-        Assert.True(node.ExitCode == 0, node.ToString());
-        Assert.Contains("node or Fargate role of another node group or profile", node.Out, StringComparison.Ordinal);
+        const string karpenterRole = "arn:aws:iam::123456789012:role/KarpenterNodeRole";
+        var linux = karpenter.Replace("    - system:masters\n  mapUsers", "    - system:nodes\n  mapUsers", StringComparison.Ordinal);
+        // A Windows node group's role carries eks:kube-proxy-windows beside the node groups.
+        var windows = karpenter.Replace("    - system:masters\n  mapUsers", "    - system:bootstrappers\n        - system:nodes\n        - eks:kube-proxy-windows\n  mapUsers", StringComparison.Ordinal);
+        foreach (var awsAuth in new[] { linux, windows })
+        {
+            var node = project.Run([.. AsCreated(project, "dev", awsAuth: awsAuth), "--format", "json"]);
+            Assert.True(node.ExitCode == 0, node.ToString());
+            var report = JsonNode.Parse(node.Out)!;
+            Assert.False(report["failed"]!.GetValue<bool>());
+            var unknown = Assert.Single(report["unmanagedPrincipals"]!.AsArray());
+            Assert.Equal(karpenterRole, unknown!["subject"]!.GetValue<string>());
+            Assert.False(unknown["reachesClusterAdmin"]!.GetValue<bool>());
+            Assert.Equal("node or Fargate mapping of a role the model does not know (aws-auth data.mapRoles[3])", unknown["finding"]!.GetValue<string>());
+            var detail = unknown["detail"]!.GetValue<string>();
+            Assert.Contains("declare it under eks-infra:access.nodeRoles (managedNodeGroup: true, or kind: fargate)", detail, StringComparison.Ordinal);
+            Assert.EndsWith("its holders can register as any node: delete the mapping", detail, StringComparison.Ordinal);
+        }
+    }
 
-        // A Windows node group's role carries eks:kube-proxy-windows beside the node groups, and is EKS's business too.
-        var windows = project.Run([.. AsCreated(project, "dev", awsAuth: karpenter.Replace("    - system:masters\n  mapUsers", "    - system:bootstrappers\n        - system:nodes\n        - eks:kube-proxy-windows\n  mapUsers", StringComparison.Ordinal)), "--format", "json"]);
-        Assert.True(windows.ExitCode == 0, windows.ToString());
-        var windowsReport = JsonNode.Parse(windows.Out)!;
-        Assert.DoesNotContain(windowsReport["unmanagedPrincipals"]!.AsArray(), f => f!["subject"]!.GetValue<string>().EndsWith("role/KarpenterNodeRole", StringComparison.Ordinal));
-        Assert.Contains("node or Fargate role of another node group or profile", windowsReport.ToJsonString(), StringComparison.Ordinal);
+    [Fact]
+    public void A_node_entry_of_a_role_the_model_does_not_know_is_unmanaged_and_one_declared_under_nodeRoles_is_EKSs_own()
+    {
+        using var project = new TestProject();
+        const string role = "arn:aws:iam::123456789012:role/eksctl-dev-nodegroup-NodeInstanceRole";
+        var plan = LiveFixtures.Plan("dev");
+        foreach (var type in new[] { "EC2_LINUX", "FARGATE_LINUX" })
+        {
+            var entry = LiveFixtures.Entry(plan, role, type, "system:node:{{EC2PrivateDNSName}}", ["system:nodes"]);
+            var result = project.Run([.. AsCreated(project, "dev", entries: LiveFixtures.AccessEntries(plan, entry)), "--format", "json"]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var report = JsonNode.Parse(result.Out)!;
+            var unknown = Assert.Single(report["unmanagedPrincipals"]!.AsArray());
+            Assert.Equal(role, unknown!["subject"]!.GetValue<string>());
+            Assert.False(unknown["reachesClusterAdmin"]!.GetValue<bool>());
+            Assert.StartsWith($"{type} entry of a role the model does not know (access entry accessEntries[", unknown["finding"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.EndsWith("declare it under eks-infra:access.nodeRoles (managedNodeGroup: true, or kind: fargate); otherwise its holders can register as any node: delete the entry", unknown["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain(report["eksOwn"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == role);
+        }
+
+        // Declared as a managed node group's role made outside the stack, the entry is the one EKS made for that group.
+        project.EditStack("dev", "    authenticationMode: API_AND_CONFIG_MAP\n", $"    authenticationMode: API_AND_CONFIG_MAP\n    nodeRoles:\n      - rolearn: {role}\n        kind: linux\n        managedNodeGroup: true\n");
+        var declared = LiveFixtures.PlanOf(project, "dev");
+        var eksEntry = LiveFixtures.Entry(declared, role, "EC2_LINUX", "system:node:{{EC2PrivateDNSName}}", ["system:nodes"]);
+        var known = project.Run(
+            "audit", "dev", "--format", "json",
+            "--aws-auth", Write(project, "aws-auth.yaml", LiveFixtures.AwsAuth(declared)),
+            "--access-entries", Write(project, "access-entries.json", LiveFixtures.AccessEntries(declared, eksEntry)),
+            "--rbac", Write(project, "rbac.json", LiveFixtures.Rbac(declared)));
+        Assert.True(known.ExitCode == 0, known.ToString());
+        var knownReport = JsonNode.Parse(known.Out)!;
+        Assert.Empty(knownReport["unmanagedPrincipals"]!.AsArray());
+        Assert.Empty(knownReport["differences"]!.AsArray());
+        Assert.Empty(knownReport["missingLive"]!.AsArray());
+        var own = Assert.Single(knownReport["eksOwn"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == role);
+        Assert.Equal("EC2_LINUX entry of a node or Fargate role of this stack", own!["finding"]!.GetValue<string>());
     }
 
     [Fact]

@@ -295,10 +295,11 @@ public static class AccessAudit
                 }
                 else if (IsNodeLike(mapping.Username, mapping.Groups))
                 {
-                    // A stack in API writes no aws-auth, so its own node roles' mappings are left from the earlier mode.
-                    findings.Add(plan.AwsAuth is null && plan.ComputeIdentities.Any(c => Canonical(c.RoleArn) == key)
+                    // The model maps every compute role it knows, so only a stack in API, which writes no aws-auth, gets here
+                    // with one: its mapping is left from the earlier mode.
+                    findings.Add(IsComputeRole(key)
                         ? new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of this stack ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: the stack in {plan.Mode.ToConfigValue()} writes no aws-auth; EKS reads this mapping until the cluster is in that mode")
-                        : new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of another node group or profile ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: EKS and eksctl map these; the stack maps only {plan.NodeRole.Arn}"));
+                        : UnknownNodeRole(mapping.Arn, $"node or Fargate mapping of a role the model does not know ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}", "mapping"));
                 }
                 else if (!unmanaged.ContainsKey(key))
                 {
@@ -318,6 +319,28 @@ public static class AccessAudit
                 findings.Add(new AuditFinding(AuditSection.Missing, m.Arn, title, $"username {Show(m.Username)}, groups {Show(m.Groups)}"));
             }
         }
+
+        /// <summary>
+        /// A role of the stack's nodes or Fargate pods: the stack's node role, or one of its compute identities (the node and
+        /// Fargate roles it creates, and those declared under access.nodeRoles).
+        /// </summary>
+        private bool IsComputeRole(string key) => key == nodeRole || plan.ComputeIdentities.Any(c => Canonical(c.RoleArn) == key);
+
+        /// <summary>
+        /// A node mapping or node-type entry of a role the model does not know. EKS makes these for managed node groups and
+        /// Fargate profiles, but anyone allowed eks:CreateAccessEntry (or to edit aws-auth) can too (CreateAccessEntry: "If
+        /// the principalArn is for an IAM role that's used for self-managed Amazon EC2 nodes, specify EC2_LINUX or
+        /// EC2_WINDOWS"), and whoever assumes the role names an instance as the session and is that node to the cluster
+        /// (aws-iam-authenticator renderTemplate fills {{EC2PrivateDNSName}} from the session name). It grants node
+        /// permissions only, so it is flagged without failing the audit. access.nodeRoles declares Linux, Windows and Fargate
+        /// roles only: an Auto Mode, hybrid or HyperPod entry has no declaration to point to.
+        /// </summary>
+        private static AuditFinding UnknownNodeRole(string arn, string title, string detail, string what, string? entryType = null) =>
+            new(AuditSection.Unmanaged, arn, title, entryType switch
+            {
+                "EC2" or "HYBRID_LINUX" or "HYPERPOD_LINUX" => $"{detail}; the model declares no {(entryType == "EC2" ? "EKS Auto Mode" : entryType == "HYBRID_LINUX" ? "EKS Hybrid Nodes" : "SageMaker HyperPod")} role, so keep it only if such nodes use it; otherwise its holders can register as any node: delete the {what}",
+                _ => $"{detail}; if it belongs to a node group or Fargate profile made outside the stack, declare it under eks-infra:access.nodeRoles (managedNodeGroup: true, or kind: fargate); otherwise its holders can register as any node: delete the {what}",
+            });
 
         /// <summary>
         /// A mapping whose principal has a live access entry grants nothing while the entry matches the principal; it is
@@ -436,7 +459,11 @@ public static class AccessAudit
                 // AssociateAccessPolicy: STANDARD only), so a STANDARD entry on the node role was made by someone and is judged.
                 else if (NodeEntryTypes.Contains(entry.Type))
                 {
-                    findings.Add(new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, key == nodeRole ? $"the node role's {entry.Type} entry, made by EKS for the managed node group" : $"{entry.Type} entry of another node or Fargate role", $"username {Show(entry.Username)}, groups {Show(entry.Groups)}"));
+                    var detail = $"username {Show(entry.Username)}, groups {Show(entry.Groups)}";
+                    findings.Add(
+                        key == nodeRole ? new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, $"the node role's {entry.Type} entry, made by EKS for the managed node group", detail)
+                        : IsComputeRole(key) ? new AuditFinding(AuditSection.EksOwn, entry.PrincipalArn, $"{entry.Type} entry of a node or Fargate role of this stack", detail)
+                        : UnknownNodeRole(entry.PrincipalArn, $"{entry.Type} entry of a role the model does not know ({entry.Where})", detail, "entry", entry.Type));
                 }
                 else if (key == deployer)
                 {
