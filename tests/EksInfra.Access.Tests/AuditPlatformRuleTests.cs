@@ -52,6 +52,41 @@ public class AuditPlatformRuleTests
         Assert.Contains(AccessAudit.Compare(plan, new LiveCluster(null, edited, null)).Findings, f => f.Section == AuditSection.Differs && f.Subject == standard.PrincipalArn && f.Detail.Contains("username", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// aws-iam-authenticator pkg/server/server.go renderTemplate fills {{AccountID}} with the caller's account, the mapped
+    /// ARN's: import writes team-{{AccountID}} out as team-123456789012, which is the group the cluster gives today.
+    /// </summary>
+    [Theory]
+    [InlineData("team-{{AccountID}}", "ci-{{AccountID}}", null)]
+    [InlineData("team-210987654321", "ci-123456789012", "groups team-210987654321 live, team-123456789012 in the model")]
+    [InlineData("team-123456789012", "ci-210987654321", "username ci-210987654321 live, ci-123456789012 in the model")]
+    public void An_account_template_in_a_live_mapping_compares_as_the_account_it_renders_to(string liveGroup, string liveUsername, string? difference)
+    {
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal().Replace("deployers", "team-123456789012", StringComparison.Ordinal).Replace("username: ci-deployer", "username: ci-123456789012", StringComparison.Ordinal));
+        const string deployer = "arn:aws:iam::123456789012:role/deployer";
+        var live = MappingsOf(plan).Select(m => m.Arn == deployer ? m with { Username = liveUsername, Groups = [liveGroup] } : m).ToList();
+        Assert.Contains(live, m => m.Arn == deployer);
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(live, null, null));
+
+        var findings = report.Findings.Where(f => f.Subject == deployer && f.Section != AuditSection.Missing).ToList();
+        if (difference is null)
+        {
+            Assert.Empty(findings);
+        }
+        else
+        {
+            var differs = Assert.Single(findings);
+            Assert.Equal((AuditSection.Differs, "aws-auth mapping differs (aws-auth data.mapRoles[1])"), (differs.Section, differs.Title));
+            Assert.Equal(difference, differs.Detail);
+        }
+
+        // Under the principal's live access entry, the mapping is compared the same way for what EKS would read once it goes.
+        var shadowed = AccessAudit.Compare(plan, new LiveCluster(live, EntriesOf(plan), null)).Findings.Where(f => f.Subject == deployer && f.Section != AuditSection.Missing).ToList();
+        Assert.Equal(difference is null ? 0 : 1, shadowed.Count);
+        Assert.All(shadowed, f => Assert.StartsWith("aws-auth mapping the cluster does not read while the principal's access entry matches it", f.Title, StringComparison.Ordinal));
+    }
+
     private const string BreakGlass = "arn:aws:iam::123456789012:role/break-glass";
 
     /// <summary>The plan's aws-auth as the renderer writes it, read back as an export.</summary>

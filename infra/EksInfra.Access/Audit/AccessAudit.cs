@@ -276,12 +276,14 @@ public static class AccessAudit
                 if (wanted is { } m)
                 {
                     var differences = new List<string>();
-                    if (m.Username != mapping.Username)
+                    var (liveUsername, liveGroups) = Rendered(mapping.Arn, mapping.Username, mapping.Groups);
+                    var (modelUsername, modelGroups) = Rendered(mapping.Arn, m.Username, m.Groups);
+                    if (modelUsername != liveUsername)
                     {
                         differences.Add($"username {Show(mapping.Username)} live, {Show(m.Username)} in the model");
                     }
 
-                    if (!m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
+                    if (!modelGroups.SequenceEqual(liveGroups, Ordinal))
                     {
                         differences.Add($"groups {Show(mapping.Groups)} live, {Show(m.Groups)} in the model");
                     }
@@ -321,6 +323,16 @@ public static class AccessAudit
         }
 
         /// <summary>
+        /// A mapping's username and sorted groups as the authenticator gives them to its caller: renderTemplate fills
+        /// {{AccountID}} with the caller's account, which is the mapped ARN's, so a live team-{{AccountID}} is the
+        /// team-123456789012 that import writes. The other templates vary by request and are compared as written.
+        /// </summary>
+        private static (string Username, List<string> Groups) Rendered(string arn, string username, IReadOnlyList<string> groups) =>
+            Arns.AccountOf(arn) is { } account
+                ? (KubernetesNames.WithAccountId(username, account), [.. groups.Select(g => KubernetesNames.WithAccountId(g, account)).Order(Ordinal)])
+                : (username, [.. groups.Order(Ordinal)]);
+
+        /// <summary>
         /// A role of the stack's nodes or Fargate pods: the stack's node role, or one of its compute identities (the node and
         /// Fargate roles it creates, and those declared under access.nodeRoles).
         /// </summary>
@@ -358,7 +370,9 @@ public static class AccessAudit
             {
                 findings.Add(new AuditFinding(AuditSection.Unmanaged, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}, not granted by the model; {dormant}; it could do: {Describe(judge, subject)}. Remove the mapping", admin));
             }
-            else if (m.Username != mapping.Username || !m.Groups.Order(Ordinal).SequenceEqual(mapping.Groups, Ordinal))
+            else if (Rendered(mapping.Arn, mapping.Username, mapping.Groups) is var (liveUsername, liveGroups)
+                && Rendered(mapping.Arn, m.Username, m.Groups) is var (modelUsername, modelGroups)
+                && (modelUsername != liveUsername || !modelGroups.SequenceEqual(liveGroups, Ordinal)))
             {
                 var gains = admin && !modelAuthorizer.IsClusterAdmin(new AccessSubject(m.Arn, "role", m.Username, m.Groups, []));
                 findings.Add(new AuditFinding(AuditSection.Differs, mapping.Arn, title, $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)} live; username {Show(m.Username)}, groups {Show(m.Groups)} in the model; {dormant}", gains));

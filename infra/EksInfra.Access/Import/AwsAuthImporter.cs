@@ -374,10 +374,10 @@ public static class AwsAuthImporter
                 var callerAccount = parsedArn.AccountId;
                 foreach (var templated in groups.Where(g => g.Contains(KubernetesNames.AccountIdTemplate, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
                 {
-                    skipped.Add(new(item.Path, $"its group '{templated}' holds {KubernetesNames.AccountIdTemplate}, which the authenticator fills with the caller's account, {callerAccount} for '{arn}'; carried over as '{templated.Replace(KubernetesNames.AccountIdTemplate, callerAccount, StringComparison.Ordinal)}', the group it gets today, since `eksinfra check` refuses a template in a group the stack binds"));
+                    skipped.Add(new(item.Path, $"its group '{templated}' holds {KubernetesNames.AccountIdTemplate}, which the authenticator fills with the caller's account, {callerAccount} for '{arn}'; carried over as '{KubernetesNames.WithAccountId(templated, callerAccount)}', the group it gets today, since `eksinfra check` refuses a template in a group the stack binds"));
                 }
 
-                groups = [.. groups.Select(g => g.Replace(KubernetesNames.AccountIdTemplate, callerAccount, StringComparison.Ordinal))];
+                groups = [.. groups.Select(g => KubernetesNames.WithAccountId(g, callerAccount))];
             }
 
             if (groups.Count == 0)

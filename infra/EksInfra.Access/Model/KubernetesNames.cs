@@ -47,6 +47,13 @@ public static partial class KubernetesNames
     /// <summary>The one template the caller's ARN fixes: renderTemplate fills it with the caller's account (GetCallerIdentity's Account), which is the mapped ARN's.</summary>
     public const string AccountIdTemplate = "{{AccountID}}";
 
+    /// <summary>A username or group as the authenticator renders it for a caller of <paramref name="account"/> (server.go renderTemplate: every {{AccountID}} becomes the caller's account).</summary>
+    public static string WithAccountId(string text, string account)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Replace(AccountIdTemplate, account, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The first template <paramref name="name"/> holds, or null: aws-iam-authenticator pkg/server/server.go renderTemplates
     /// fills a mapping's groups as it fills its username, per request, so a group holding one is never the name as written.
