@@ -151,6 +151,9 @@ public class DeployerTests
         Assert.Empty(Errors(yaml));
         var withGroup = Stacks.Edit(yaml, "groups: [system:masters]", "groups: [system:masters, readers]\n    groups:\n      readers:\n        clusterRole: view");
         Assert.Contains(Errors(withGroup), e => e.Path == "aws:assumeRoles[0].roleArn");
+        // A namespace an access policy is scoped to is created by the program too.
+        var scoped = Stacks.Edit(yaml, "groups: [system:masters]", "groups: [system:masters]\n      - userarn: arn:aws:iam::123456789012:user/web\n        username: web\n        accessPolicies: [{ policy: AmazonEKSViewPolicy, namespaces: [web] }]");
+        Assert.Contains(Errors(scoped), e => e.Path == "aws:assumeRoles[0].roleArn");
     }
 
     [Fact]

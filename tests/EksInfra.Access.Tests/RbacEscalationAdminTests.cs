@@ -274,6 +274,32 @@ public class RbacEscalationAdminTests
         Assert.Equal(admin, finding.Title.StartsWith("cluster admin, ", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Every cluster binds its controllers' accounts (bootstrappolicy controller_policy.go: clusterrole-aggregation-controller
+    /// may escalate and update clusterroles). Judging their impersonation would make every holder of edit admin on a real
+    /// export, and a mapping that only differs in username "gain" admin the model does not grant.
+    /// </summary>
+    [Fact]
+    public void Impersonating_the_clusters_own_controller_accounts_is_told_not_judged()
+    {
+        var controllerRole = new Dictionary<string, IReadOnlyList<PolicyRulePlan>>(RbacData.BuiltInClusterRoles)
+        {
+            ["system:controller:clusterrole-aggregation-controller"] = [Rule(["rbac.authorization.k8s.io"], ["clusterroles"], ["escalate", "get", "list", "watch", "update", "patch"])],
+        };
+        var bootstrap = new Dictionary<string, string> { ["kubernetes.io/bootstrapping"] = "rbac-defaults" };
+        var plan = Stacks.ValidPlanOf(Stacks.Minimal("CONFIG_MAP"));
+        var model = ClusterRbac.OfPlan(plan);
+        var rbac = new ClusterRbac(controllerRole, model.Roles, [.. model.Bindings, new RbacBinding("system:controller:clusterrole-aggregation-controller", "", "ClusterRole", "system:controller:clusterrole-aggregation-controller", [new RbacSubject("ServiceAccount", "clusterrole-aggregation-controller", "kube-system")], bootstrap)]);
+        var deployer = plan.AwsAuth!.MapRoles.Single(r => r.Username == "ci-deployer");
+        List<LiveMapping> live = [.. plan.AwsAuth.MapRoles.Select((r, i) => new LiveMapping(PrincipalKind.Role, r.RoleArn ?? "", r == deployer ? "ci-deployer-2" : r.Username, r.Groups, $"data.mapRoles[{i}]"))];
+
+        var report = AccessAudit.Compare(plan, new LiveCluster(live, null, rbac));
+
+        var differs = Assert.Single(report.Findings, f => f.Section == AuditSection.Differs);
+        Assert.False(differs.ReachesAdmin, differs.Title);
+        Assert.Empty(report.Blocking);
+    }
+
     /// <summary>AmazonEKSAdminPolicy allows impersonate on serviceaccounts (EKS access policy reference), so cluster-wide it reaches an admin account.</summary>
     [Theory]
     [InlineData("cluster-admin", true)]

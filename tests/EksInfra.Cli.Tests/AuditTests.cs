@@ -305,7 +305,8 @@ public sealed class AuditTests
             Assert.False(unknown["reachesClusterAdmin"]!.GetValue<bool>());
             Assert.Equal("node or Fargate mapping of a role the model does not know (aws-auth data.mapRoles[3])", unknown["finding"]!.GetValue<string>());
             var detail = unknown["detail"]!.GetValue<string>();
-            Assert.Contains("declare it under eks-infra:access.nodeRoles (managedNodeGroup: true, or kind: fargate)", detail, StringComparison.Ordinal);
+            // The declaration names the kind the mapping's groups show: kind is required, and Windows nodes need theirs.
+            Assert.Contains($"declare it under eks-infra:access.nodeRoles with kind: {(awsAuth == windows ? "windows" : "linux")} (and managedNodeGroup: true for a managed node group's role)", detail, StringComparison.Ordinal);
             Assert.EndsWith("its holders can register as any node: delete the mapping", detail, StringComparison.Ordinal);
         }
     }
@@ -326,7 +327,9 @@ public sealed class AuditTests
             Assert.Equal(role, unknown!["subject"]!.GetValue<string>());
             Assert.False(unknown["reachesClusterAdmin"]!.GetValue<bool>());
             Assert.StartsWith($"{type} entry of a role the model does not know (access entry accessEntries[", unknown["finding"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.EndsWith("declare it under eks-infra:access.nodeRoles (managedNodeGroup: true, or kind: fargate); otherwise its holders can register as any node: delete the entry", unknown["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.EndsWith(type == "FARGATE_LINUX"
+                ? "declare it under eks-infra:access.nodeRoles with kind: fargate; otherwise its holders can register as any node: delete the entry"
+                : "declare it under eks-infra:access.nodeRoles with kind: linux (and managedNodeGroup: true for a managed node group's role); otherwise its holders can register as any node: delete the entry", unknown["detail"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.DoesNotContain(report["eksOwn"]!.AsArray(), f => f!["subject"]!.GetValue<string>() == role);
         }
 

@@ -301,7 +301,7 @@ public static class AccessAudit
                     // with one: its mapping is left from the earlier mode.
                     findings.Add(IsComputeRole(key)
                         ? new AuditFinding(AuditSection.EksOwn, mapping.Arn, $"node or Fargate role of this stack ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}: the stack in {plan.Mode.ToConfigValue()} writes no aws-auth; EKS reads this mapping until the cluster is in that mode")
-                        : UnknownNodeRole(mapping.Arn, $"node or Fargate mapping of a role the model does not know ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}", "mapping"));
+                        : UnknownNodeRole(mapping.Arn, $"node or Fargate mapping of a role the model does not know ({mapping.Where})", $"username {Show(mapping.Username)}, groups {Show(mapping.Groups)}", "mapping", groups: mapping.Groups));
                 }
                 else if (!unmanaged.ContainsKey(key))
                 {
@@ -347,11 +347,13 @@ public static class AccessAudit
         /// permissions only, so it is flagged without failing the audit. access.nodeRoles declares Linux, Windows and Fargate
         /// roles only: an Auto Mode, hybrid or HyperPod entry has no declaration to point to.
         /// </summary>
-        private static AuditFinding UnknownNodeRole(string arn, string title, string detail, string what, string? entryType = null) =>
+        private static AuditFinding UnknownNodeRole(string arn, string title, string detail, string what, string? entryType = null, IReadOnlyList<string>? groups = null) =>
             new(AuditSection.Unmanaged, arn, title, entryType switch
             {
                 "EC2" or "HYBRID_LINUX" or "HYPERPOD_LINUX" => $"{detail}; the model declares no {(entryType == "EC2" ? "EKS Auto Mode" : entryType == "HYBRID_LINUX" ? "EKS Hybrid Nodes" : "SageMaker HyperPod")} role, so keep it only if such nodes use it; otherwise its holders can register as any node: delete the {what}",
-                _ => $"{detail}; if it belongs to a node group or Fargate profile made outside the stack, declare it under eks-infra:access.nodeRoles (managedNodeGroup: true, or kind: fargate); otherwise its holders can register as any node: delete the {what}",
+                "FARGATE_LINUX" => $"{detail}; if a Fargate profile made outside the stack runs its pods with it, declare it under eks-infra:access.nodeRoles with kind: fargate; otherwise its holders can register as any node: delete the {what}",
+                _ when entryType is null && groups is not null && groups.Contains("system:node-proxier") => $"{detail}; if a Fargate profile made outside the stack runs its pods with it, declare it under eks-infra:access.nodeRoles with kind: fargate; otherwise its holders can register as any node: delete the {what}",
+                _ => $"{detail}; if nodes made outside the stack run with it, declare it under eks-infra:access.nodeRoles with kind: {(entryType == "EC2_WINDOWS" || (groups?.Contains(KubernetesNames.KubeProxyWindows) ?? false) ? "windows" : "linux")} (and managedNodeGroup: true for a managed node group's role); otherwise its holders can register as any node: delete the {what}",
             });
 
         /// <summary>
@@ -641,10 +643,7 @@ public static class AccessAudit
     public static bool IsSystemBinding(RbacBinding binding)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        return binding.IsBootstrap
-            || binding.Name.StartsWith("system:", StringComparison.Ordinal)
-            || binding.Name.StartsWith("eks:", StringComparison.Ordinal)
-            || binding.Labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal));
+        return binding.IsSystemOwned;
     }
 
     /// <summary>Every group EKS maps a Linux, Windows or Fargate node role with: a mapping holding only these is EKS's.</summary>

@@ -143,7 +143,11 @@ public sealed class Authorizer(ClusterRbac rbac)
     private List<(string Resource, string? Namespace, string? Name)> FindAdminToImpersonate()
     {
         var candidates = new SortedSet<(string Resource, string Namespace, string Name)>();
-        foreach (var binding in Rbac.Bindings)
+        // Kubernetes' and EKS's own bindings are left out: every cluster binds its controllers' accounts
+        // (clusterrole-aggregation-controller: escalate and update on clusterroles), so impersonating them would make
+        // every holder of edit in kube-system admin on a live export, while the model, which lacks those bindings, does
+        // not; that path is told (RbacRules.SystemAccountTakeover), not judged. A binding someone made is judged.
+        foreach (var binding in Rbac.Bindings.Where(b => !b.IsSystemOwned))
         {
             foreach (var s in binding.Subjects)
             {

@@ -24,6 +24,12 @@ public sealed record RbacBinding(
 
     public string RoleDisplay => $"{RoleKind} {RoleName}";
 
+    /// <summary>Kubernetes' bootstrap bindings and EKS's own: system: and eks: names, eks.amazonaws.com/ labels.</summary>
+    public bool IsSystemOwned => IsBootstrap
+        || Name.StartsWith("system:", StringComparison.Ordinal)
+        || Name.StartsWith("eks:", StringComparison.Ordinal)
+        || Labels.Keys.Any(k => k.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal));
+
     /// <summary>The stack labels every object it writes (RbacRenderer, KubernetesAccess).</summary>
     public bool IsManagedByStack => Labels.TryGetValue(KubernetesNames.ManagedByLabel, out var v) && v == KubernetesNames.ManagedByValue;
 
