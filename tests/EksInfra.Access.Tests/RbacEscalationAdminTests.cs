@@ -298,6 +298,11 @@ public class RbacEscalationAdminTests
         var differs = Assert.Single(report.Findings, f => f.Section == AuditSection.Differs);
         Assert.False(differs.ReachesAdmin, differs.Title);
         Assert.Empty(report.Blocking);
+
+        // A binding named as the system's that gives an account cluster-admin is no one's own, and stays judged.
+        var disguised = new ClusterRbac(rbac.ClusterRoles, rbac.Roles, [.. rbac.Bindings, new RbacBinding("system:ci-bot", "", "ClusterRole", "cluster-admin", [new RbacSubject("ServiceAccount", "ci-bot", "tools")], bootstrap)]);
+        var judged = AccessAudit.Compare(plan, new LiveCluster(live, null, disguised));
+        Assert.True(Assert.Single(judged.Findings, f => f.Section == AuditSection.Differs).ReachesAdmin);
     }
 
     /// <summary>AmazonEKSAdminPolicy allows impersonate on serviceaccounts (EKS access policy reference), so cluster-wide it reaches an admin account.</summary>

@@ -146,8 +146,10 @@ public sealed class Authorizer(ClusterRbac rbac)
         // Kubernetes' and EKS's own bindings are left out: every cluster binds its controllers' accounts
         // (clusterrole-aggregation-controller: escalate and update on clusterroles), so impersonating them would make
         // every holder of edit in kube-system admin on a live export, while the model, which lacks those bindings, does
-        // not; that path is told (RbacRules.SystemAccountTakeover), not judged. A binding someone made is judged.
-        foreach (var binding in Rbac.Bindings.Where(b => !b.IsSystemOwned))
+        // not; that path is told (RbacRules.SystemAccountTakeover), not judged. A binding someone made is judged, and so is
+        // a "system" one of cluster-admin: the bootstrap policy's only one binds system:masters, which no one impersonates
+        // as an account, so a system-named binding of cluster-admin to an account is no one's own.
+        foreach (var binding in Rbac.Bindings.Where(b => !b.IsSystemOwned || b.RoleName == RbacRules.ClusterAdminRole))
         {
             foreach (var s in binding.Subjects)
             {

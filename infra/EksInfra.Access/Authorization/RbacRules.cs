@@ -200,7 +200,7 @@ public static class RbacRules
 
     public const string RbacGroup = Rendering.RbacRenderer.ApiGroup;
 
-    private const string ClusterAdminRole = "cluster-admin";
+    public const string ClusterAdminRole = "cluster-admin";
 
     /// <summary>The <see cref="Escalations"/> <paramref name="rule"/> allows, for every name or (with resourceNames) for the names it lists.</summary>
     public static IEnumerable<AccessRequest> EscalationsAllowed(PolicyRulePlan rule)
