@@ -154,6 +154,11 @@ public class DeployerTests
         // A namespace an access policy is scoped to is created by the program too.
         var scoped = Stacks.Edit(yaml, "groups: [system:masters]", "groups: [system:masters]\n      - userarn: arn:aws:iam::123456789012:user/web\n        username: web\n        accessPolicies: [{ policy: AmazonEKSViewPolicy, namespaces: [web] }]");
         Assert.Contains(Errors(scoped), e => e.Path == "aws:assumeRoles[0].roleArn");
+        // A pattern or a system namespace is not created: nothing to write.
+        foreach (var scope in new[] { "default", "dev-*", "kube-system" })
+        {
+            Assert.DoesNotContain(Errors(scoped.Replace("namespaces: [web]", $"namespaces: [\"{scope}\"]", StringComparison.Ordinal)), e => e.Path == "aws:assumeRoles[0].roleArn");
+        }
     }
 
     [Fact]

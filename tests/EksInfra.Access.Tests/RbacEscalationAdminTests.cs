@@ -299,10 +299,16 @@ public class RbacEscalationAdminTests
         Assert.False(differs.ReachesAdmin, differs.Title);
         Assert.Empty(report.Blocking);
 
-        // A binding named as the system's that gives an account cluster-admin is no one's own, and stays judged.
-        var disguised = new ClusterRbac(rbac.ClusterRoles, rbac.Roles, [.. rbac.Bindings, new RbacBinding("system:ci-bot", "", "ClusterRole", "cluster-admin", [new RbacSubject("ServiceAccount", "ci-bot", "tools")], bootstrap)]);
-        var judged = AccessAudit.Compare(plan, new LiveCluster(live, null, disguised));
-        Assert.True(Assert.Single(judged.Findings, f => f.Section == AuditSection.Differs).ReachesAdmin);
+        // A binding's name and labels are anyone's to choose: one named or labelled as the system's still makes an account
+        // outside kube-system, or any account cluster-admin, an admin to impersonate.
+        (string Role, string Namespace)[] disguises = [("cluster-admin", "tools"), ("cluster-admin", "kube-system"), ("admin-everything", "tools")];
+        foreach (var (role, ns) in disguises)
+        {
+            var roles = new Dictionary<string, IReadOnlyList<PolicyRulePlan>>(controllerRole) { ["admin-everything"] = [Rule(["*"], ["*"], ["*"])] };
+            var disguised = new ClusterRbac(roles, rbac.Roles, [.. rbac.Bindings, new RbacBinding("system:ci-bot", "", "ClusterRole", role, [new RbacSubject("ServiceAccount", "ci-bot", ns)], bootstrap)]);
+            var judged = AccessAudit.Compare(plan, new LiveCluster(live, null, disguised));
+            Assert.True(Assert.Single(judged.Findings, f => f.Section == AuditSection.Differs).ReachesAdmin, $"{role} to {ns}/ci-bot");
+        }
     }
 
     /// <summary>AmazonEKSAdminPolicy allows impersonate on serviceaccounts (EKS access policy reference), so cluster-wide it reaches an admin account.</summary>

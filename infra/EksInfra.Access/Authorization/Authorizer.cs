@@ -143,17 +143,23 @@ public sealed class Authorizer(ClusterRbac rbac)
     private List<(string Resource, string? Namespace, string? Name)> FindAdminToImpersonate()
     {
         var candidates = new SortedSet<(string Resource, string Namespace, string Name)>();
-        // Kubernetes' and EKS's own bindings are left out: every cluster binds its controllers' accounts
-        // (clusterrole-aggregation-controller: escalate and update on clusterroles), so impersonating them would make
-        // every holder of edit in kube-system admin on a live export, while the model, which lacks those bindings, does
-        // not; that path is told (RbacRules.SystemAccountTakeover), not judged. A binding someone made is judged, and so is
-        // a "system" one of cluster-admin: the bootstrap policy's only one binds system:masters, which no one impersonates
-        // as an account, so a system-named binding of cluster-admin to an account is no one's own.
-        foreach (var binding in Rbac.Bindings.Where(b => !b.IsSystemOwned || b.RoleName == RbacRules.ClusterAdminRole))
+        // The accounts kube-system's controllers run as are left out where Kubernetes' or EKS's own bindings grant them:
+        // every cluster binds them (clusterrole-aggregation-controller may escalate and update clusterroles), so judging
+        // their impersonation would make every holder of edit in kube-system admin on a live export, while the model,
+        // which lacks those bindings, does not; that path is told (RbacRules.SystemAccountTakeover), not judged. A
+        // binding's name and labels are anyone's to choose, so every other subject is judged whatever the binding is
+        // called, and so is a "system" binding of cluster-admin (the bootstrap policy's only one binds system:masters).
+        foreach (var binding in Rbac.Bindings)
         {
+            var systemGrant = binding.IsSystemOwned && binding.RoleName != RbacRules.ClusterAdminRole;
             foreach (var s in binding.Subjects)
             {
                 var accountNamespace = s.Namespace.Length > 0 ? s.Namespace : binding.Namespace;
+                if (systemGrant && (accountNamespace == KubernetesValues.KubeSystem && s.Kind == "ServiceAccount" || s.Name.StartsWith("system:", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
                 if (s.Kind == "ServiceAccount" && accountNamespace.Length > 0)
                 {
                     candidates.Add(("serviceaccounts", accountNamespace, s.Name));

@@ -1048,11 +1048,11 @@ public static partial class StackValidator
                 }
             }
 
-            // The Kubernetes providers write aws-auth in the ConfigMap modes, and RBAC, namespaces (those an access policy is
-            // scoped to among them, NamespacePlanner) and the mapAccounts patch in any mode; a stack in API with none of
-            // those has nothing for them to write.
-            var writesKubernetes = mode.UsesConfigMap() || access.Groups.Count > 0 || access.ClusterRoles.Count > 0 || access.Namespaces.Count > 0 || access.MapAccounts.Count > 0
-                || identities.Any(i => i.AccessPolicies.Any(p => p.Namespaces.Count > 0));
+            // The Kubernetes providers write aws-auth in the ConfigMap modes, and RBAC, the namespaces the stack owns
+            // (NamespacePlanner: declared or an access policy's scope, not a pattern, a system one or one managed
+            // elsewhere) and the mapAccounts patch in any mode; a stack in API with none of those has nothing to write.
+            var writesKubernetes = mode.UsesConfigMap() || access.Groups.Count > 0 || access.ClusterRoles.Count > 0 || access.MapAccounts.Count > 0
+                || NamespacePlanner.OwnedNamespaces(access).Count > 0;
             if (writesKubernetes && AssumedBesideAnotherCreator() is { } assumedKey && !identities.Any(i => i.Arn is { } arn && Arns.PrincipalKey(arn.Full) == assumedKey && (IsClusterAdmin(i, adminGroups) || combined.MakeAdmin(i.Groups, mode.UsesAccessEntries() ? i.AccessPolicies : []) is not null)))
             {
                 Error(AwsSettings.AssumedRolePath, $"'{config.Aws.AssumedRoleArn}' is the role the AWS provider and both Kubernetes providers work as, but {config.Cluster.Path}.deployerArn names another principal as the cluster's creator, so this role has only what the model grants it, and the model does not make it cluster admin: `pulumi up` could not write aws-auth or the RBAC bindings as it; for a cluster another principal created, map it with system:masters{(mode.UsesAccessEntries() ? $" (or {EksAccessPolicies.ClusterAdmin})" : "")}; for a new cluster, or one this role created, set deployerArn to it instead (a mapping would then duplicate its creator entry)");
