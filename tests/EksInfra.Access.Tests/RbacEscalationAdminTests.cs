@@ -301,13 +301,22 @@ public class RbacEscalationAdminTests
 
         // A binding's name and labels are anyone's to choose: one named or labelled as the system's still makes an account
         // outside kube-system, or any account cluster-admin, an admin to impersonate.
-        (string Role, string Namespace)[] disguises = [("cluster-admin", "tools"), ("cluster-admin", "kube-system"), ("admin-everything", "tools")];
-        foreach (var (role, ns) in disguises)
+        // The same account written as a User or a Group subject is the same account (serviceaccount.MakeUsername, MakeGroupNames).
+        (string Role, RbacSubject Subject)[] disguises =
+        [
+            ("cluster-admin", new RbacSubject("ServiceAccount", "ci-bot", "tools")),
+            ("cluster-admin", new RbacSubject("ServiceAccount", "ci-bot", "kube-system")),
+            ("admin-everything", new RbacSubject("ServiceAccount", "ci-bot", "tools")),
+            ("admin-everything", new RbacSubject("User", "system:serviceaccount:tools:ci-bot")),
+            ("admin-everything", new RbacSubject("Group", "system:serviceaccounts:tools")),
+            ("admin-everything", new RbacSubject("Group", "system:serviceaccounts")),
+        ];
+        foreach (var (role, subject) in disguises)
         {
             var roles = new Dictionary<string, IReadOnlyList<PolicyRulePlan>>(controllerRole) { ["admin-everything"] = [Rule(["*"], ["*"], ["*"])] };
-            var disguised = new ClusterRbac(roles, rbac.Roles, [.. rbac.Bindings, new RbacBinding("system:ci-bot", "", "ClusterRole", role, [new RbacSubject("ServiceAccount", "ci-bot", ns)], bootstrap)]);
+            var disguised = new ClusterRbac(roles, rbac.Roles, [.. rbac.Bindings, new RbacBinding("system:ci-bot", "", "ClusterRole", role, [subject], bootstrap)]);
             var judged = AccessAudit.Compare(plan, new LiveCluster(live, null, disguised));
-            Assert.True(Assert.Single(judged.Findings, f => f.Section == AuditSection.Differs).ReachesAdmin, $"{role} to {ns}/ci-bot");
+            Assert.True(Assert.Single(judged.Findings, f => f.Section == AuditSection.Differs).ReachesAdmin, $"{role} to {subject}");
         }
     }
 

@@ -140,6 +140,32 @@ public sealed class Authorizer(ClusterRbac rbac)
 
     private Lazy<List<(string Resource, string? Namespace, string? Name)>>? adminToImpersonate;
 
+    /// <summary>
+    /// Whether a subject of Kubernetes' or EKS's own grant is one of the system's: an account of kube-system, or a system:
+    /// user or group that names no service account. A service account outside kube-system, however written (ServiceAccount,
+    /// User system:serviceaccount:NS:NAME, Group system:serviceaccounts[:NS]), is anyone's to bind and stays judged.
+    /// </summary>
+    private static bool LeftToTheSystem(RbacSubject subject, string accountNamespace)
+    {
+        if (subject.Kind == "ServiceAccount")
+        {
+            return accountNamespace == KubernetesValues.KubeSystem;
+        }
+
+        var name = subject.Name;
+        if (subject.Kind == "User" && name.StartsWith(ClusterRbac.ServiceAccountUsernamePrefix, StringComparison.Ordinal))
+        {
+            return name[ClusterRbac.ServiceAccountUsernamePrefix.Length..].StartsWith(KubernetesValues.KubeSystem + ":", StringComparison.Ordinal);
+        }
+
+        if (subject.Kind == "Group" && name.StartsWith("system:serviceaccounts", StringComparison.Ordinal))
+        {
+            return name == "system:serviceaccounts:" + KubernetesValues.KubeSystem;
+        }
+
+        return name.StartsWith("system:", StringComparison.Ordinal);
+    }
+
     private List<(string Resource, string? Namespace, string? Name)> FindAdminToImpersonate()
     {
         var candidates = new SortedSet<(string Resource, string Namespace, string Name)>();
@@ -155,7 +181,7 @@ public sealed class Authorizer(ClusterRbac rbac)
             foreach (var s in binding.Subjects)
             {
                 var accountNamespace = s.Namespace.Length > 0 ? s.Namespace : binding.Namespace;
-                if (systemGrant && (accountNamespace == KubernetesValues.KubeSystem && s.Kind == "ServiceAccount" || s.Name.StartsWith("system:", StringComparison.Ordinal)))
+                if (systemGrant && LeftToTheSystem(s, accountNamespace))
                 {
                     continue;
                 }
