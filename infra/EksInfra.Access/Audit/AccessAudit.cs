@@ -351,8 +351,7 @@ public static class AccessAudit
             new(AuditSection.Unmanaged, arn, title, entryType switch
             {
                 "EC2" or "HYBRID_LINUX" or "HYPERPOD_LINUX" => $"{detail}; the model declares no {(entryType == "EC2" ? "EKS Auto Mode" : entryType == "HYBRID_LINUX" ? "EKS Hybrid Nodes" : "SageMaker HyperPod")} role, so keep it only if such nodes use it; otherwise its holders can register as any node: delete the {what}",
-                "FARGATE_LINUX" => $"{detail}; if a Fargate profile made outside the stack runs its pods with it, declare it under eks-infra:access.nodeRoles with kind: fargate; otherwise its holders can register as any node: delete the {what}",
-                _ when entryType is null && groups is not null && groups.Contains("system:node-proxier") => $"{detail}; if a Fargate profile made outside the stack runs its pods with it, declare it under eks-infra:access.nodeRoles with kind: fargate; otherwise its holders can register as any node: delete the {what}",
+                _ when entryType == "FARGATE_LINUX" || (entryType is null && groups is not null && groups.Contains("system:node-proxier")) => $"{detail}; if a Fargate profile made outside the stack runs its pods with it, declare it under eks-infra:access.nodeRoles with kind: fargate; otherwise its holders can register as any node: delete the {what}",
                 _ => $"{detail}; if nodes made outside the stack run with it, declare it under eks-infra:access.nodeRoles with kind: {(entryType == "EC2_WINDOWS" || (groups?.Contains(KubernetesNames.KubeProxyWindows) ?? false) ? "windows" : "linux")} (and managedNodeGroup: true for a managed node group's role); otherwise its holders can register as any node: delete the {what}",
             });
 

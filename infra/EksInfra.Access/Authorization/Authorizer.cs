@@ -141,30 +141,12 @@ public sealed class Authorizer(ClusterRbac rbac)
     private Lazy<List<(string Resource, string? Namespace, string? Name)>>? adminToImpersonate;
 
     /// <summary>
-    /// Whether a subject of Kubernetes' or EKS's own grant is one of the system's: an account of kube-system, or a system:
-    /// user or group that names no service account. A service account outside kube-system, however written (ServiceAccount,
-    /// User system:serviceaccount:NS:NAME, Group system:serviceaccounts[:NS]), is anyone's to bind and stays judged.
+    /// Whether a candidate Kubernetes' or EKS's own grant names is one of the system's: an account of kube-system, or a
+    /// system: user. A service account outside kube-system, however the binding writes it (ServiceAccount, User
+    /// system:serviceaccount:NS:NAME, Group system:serviceaccounts[:NS]), is anyone's to bind and stays judged.
     /// </summary>
-    private static bool LeftToTheSystem(RbacSubject subject, string accountNamespace)
-    {
-        if (subject.Kind == "ServiceAccount")
-        {
-            return accountNamespace == KubernetesValues.KubeSystem;
-        }
-
-        var name = subject.Name;
-        if (subject.Kind == "User" && name.StartsWith(ClusterRbac.ServiceAccountUsernamePrefix, StringComparison.Ordinal))
-        {
-            return name[ClusterRbac.ServiceAccountUsernamePrefix.Length..].StartsWith(KubernetesValues.KubeSystem + ":", StringComparison.Ordinal);
-        }
-
-        if (subject.Kind == "Group" && name.StartsWith("system:serviceaccounts", StringComparison.Ordinal))
-        {
-            return name == "system:serviceaccounts:" + KubernetesValues.KubeSystem;
-        }
-
-        return name.StartsWith("system:", StringComparison.Ordinal);
-    }
+    private static bool LeftToTheSystem((string Resource, string Namespace, string Name) candidate) =>
+        candidate.Resource == "users" ? candidate.Name.StartsWith("system:", StringComparison.Ordinal) : candidate.Namespace == KubernetesValues.KubeSystem;
 
     private List<(string Resource, string? Namespace, string? Name)> FindAdminToImpersonate()
     {
@@ -180,35 +162,9 @@ public sealed class Authorizer(ClusterRbac rbac)
             var systemGrant = binding.IsSystemOwned && binding.RoleName != RbacRules.ClusterAdminRole;
             foreach (var s in binding.Subjects)
             {
-                var accountNamespace = s.Namespace.Length > 0 ? s.Namespace : binding.Namespace;
-                if (systemGrant && LeftToTheSystem(s, accountNamespace))
+                if (CandidateOf(s, binding) is { } candidate && !(systemGrant && LeftToTheSystem(candidate)))
                 {
-                    continue;
-                }
-
-                if (s.Kind == "ServiceAccount" && accountNamespace.Length > 0)
-                {
-                    candidates.Add(("serviceaccounts", accountNamespace, s.Name));
-                }
-                else if (s.Kind == "User" && s.Name.StartsWith(ClusterRbac.ServiceAccountUsernamePrefix, StringComparison.Ordinal))
-                {
-                    // buildImpersonationRequests takes such a username as the service account it names.
-                    if (s.Name[ClusterRbac.ServiceAccountUsernamePrefix.Length..].Split(':') is [{ Length: > 0 } ns, { Length: > 0 } name])
-                    {
-                        candidates.Add(("serviceaccounts", ns, name));
-                    }
-                }
-                else if (s.Kind == "User")
-                {
-                    candidates.Add(("users", "", s.Name));
-                }
-                else if (s.Kind == "Group" && s.Name == AllServiceAccounts)
-                {
-                    candidates.Add(("serviceaccounts", "", ""));
-                }
-                else if (s.Kind == "Group" && s.Name.StartsWith(AllServiceAccounts + ":", StringComparison.Ordinal) && s.Name.Length > AllServiceAccounts.Length + 1)
-                {
-                    candidates.Add(("serviceaccounts", s.Name[(AllServiceAccounts.Length + 1)..], ""));
+                    candidates.Add(candidate);
                 }
             }
         }
@@ -226,6 +182,24 @@ public sealed class Authorizer(ClusterRbac rbac)
         }
 
         return found;
+    }
+
+    /// <summary>Whom a binding's subject names, as one to impersonate: an account (any of NS when Name is "", any at all when NS is too) or a user.</summary>
+    private static (string Resource, string Namespace, string Name)? CandidateOf(RbacSubject s, RbacBinding binding)
+    {
+        var accountNamespace = s.Namespace.Length > 0 ? s.Namespace : binding.Namespace;
+        return s.Kind switch
+        {
+            "ServiceAccount" when accountNamespace.Length > 0 => ("serviceaccounts", accountNamespace, s.Name),
+            // buildImpersonationRequests takes such a username as the service account it names.
+            "User" when s.Name.StartsWith(ClusterRbac.ServiceAccountUsernamePrefix, StringComparison.Ordinal) =>
+                s.Name[ClusterRbac.ServiceAccountUsernamePrefix.Length..].Split(':') is [{ Length: > 0 } ns, { Length: > 0 } name] ? ("serviceaccounts", ns, name) : null,
+            "User" => ("users", "", s.Name),
+            "Group" when s.Name == AllServiceAccounts => ("serviceaccounts", "", ""),
+            "Group" when s.Name.StartsWith(AllServiceAccounts + ":", StringComparison.Ordinal) && s.Name.Length > AllServiceAccounts.Length + 1 =>
+                ("serviceaccounts", s.Name[(AllServiceAccounts.Length + 1)..], ""),
+            _ => null,
+        };
     }
 
     /// <summary>Every service account is in this group, and in system:serviceaccounts:NS of its namespace (serviceaccount.MakeGroupNames).</summary>

@@ -916,8 +916,7 @@ public static partial class StackValidator
                 return;
             }
 
-            if (config.Cluster.DeployerArn is { Length: > 0 } deployer && Arns.TryParse(deployer, out var named, out _)
-                && Arns.PrincipalKey(named.Full) != Arns.PrincipalKey(role.Full))
+            if (AssumedBesideAnotherCreator() is not null && config.Cluster.DeployerArn is { } deployer)
             {
                 // The creator is whoever called CreateCluster: for a new cluster the assumed role, for an existing one
                 // possibly a role CI deployed as before; only the first is an error the tool can tell, so it warns.
