@@ -566,7 +566,7 @@ public static class AccessAudit
             // The bootstrap policy's one admin binding is cluster-admin to system:masters; a "system" binding that makes
             // anyone else cluster admin is not what Kubernetes or EKS install, whatever its name or labels say.
             var masqueradesAsSystem = admin && (all || anonymous || binding.Subjects.Any(s => s is not { Kind: "Group", Name: KubernetesNames.SystemMasters } && principals.Any(p => ClusterRbac.Applies(s, binding, p.Username, p.EffectiveGroups))));
-            if (IsSystemBinding(binding) && !masqueradesAsSystem)
+            if (binding.IsSystemOwned && !masqueradesAsSystem)
             {
                 findings.Add(new AuditFinding(AuditSection.EksOwn, binding.Display, "Kubernetes' or EKS's own binding", detail));
             }
@@ -638,13 +638,6 @@ public static class AccessAudit
         return RbacRules.SystemAccountTakeover(authorizer.Rbac.RulesOf(binding)) is { } takeover ? $"; it lets them {takeover}" : "";
     }
 
-    /// <summary>Bootstrap RBAC (kubernetes.io/bootstrapping: rbac-defaults) and what EKS installs (eks: names, eks.amazonaws.com labels).</summary>
-    public static bool IsSystemBinding(RbacBinding binding)
-    {
-        ArgumentNullException.ThrowIfNull(binding);
-        return binding.IsSystemOwned;
-    }
-
     /// <summary>Every group EKS maps a Linux, Windows or Fargate node role with: a mapping holding only these is EKS's.</summary>
     internal static readonly HashSet<string> NodeRoleGroups =
         [.. KubernetesNames.NodeGroups, .. KubernetesNames.WindowsNodeGroups, .. KubernetesNames.FargateGroups];
@@ -672,7 +665,7 @@ public static class AccessAudit
 
         parts.AddRange(subject.Policies.Select(p => $"access policy {p}"));
         parts.AddRange(authorizer.BindingsOf(subject)
-            .Where(b => !IsSystemBinding(b))
+            .Where(b => !b.IsSystemOwned)
             .Select(b => $"{b.RoleDisplay} {(b.IsClusterRoleBinding ? "cluster-wide" : "in " + b.Namespace)} via {b.Display}"));
         return parts.Count == 0 ? "nothing beyond what every authenticated user may do" : string.Join("; ", parts);
     }
